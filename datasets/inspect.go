@@ -1,0 +1,178 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// Summary describes what the database holds. Its JSON keys are a stable
+// contract (documented in docs/cli.md): scripts read them.
+type Summary struct {
+	Database   string           `json:"database"`
+	SalesRows  int64            `json:"sales_rows"`
+	Series     int64            `json:"series"`
+	SKUs       int64            `json:"skus"`
+	Locations  int64            `json:"locations"`
+	Channels   []string         `json:"channels"`
+	FirstDate  string           `json:"first_date"`
+	LastDate   string           `json:"last_date"`
+	Frequency  string           `json:"frequency"`
+	Periods    int64            `json:"periods"`
+	ZeroShare  float64          `json:"zero_share"`
+	TotalUnits float64          `json:"total_units"`
+	Tables     map[string]int64 `json:"tables"`
+	Hierarchy  Hierarchy        `json:"hierarchy"`
+	Problems   Problems         `json:"problems"`
+	LastLoads  []TableLoad      `json:"last_loads"`
+}
+
+// Hierarchy counts the levels of the product and location hierarchies.
+type Hierarchy struct {
+	Categories    int64            `json:"categories"`
+	Departments   int64            `json:"departments"`
+	Regions       int64            `json:"regions"`
+	LocationTypes map[string]int64 `json:"location_types"`
+}
+
+// Inspect summarises what is loaded: sizes, the sales date range and
+// frequency, how sparse the series are, the hierarchies, and the warnings
+// recorded by the loads.
+func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
+	sum := &Summary{Database: s.path, Tables: map[string]int64{}, Channels: []string{},
+		Hierarchy: Hierarchy{LocationTypes: map[string]int64{}}, Problems: Problems{}, LastLoads: []TableLoad{}}
+	if sum.Database == "" {
+		sum.Database = ":memory:"
+	}
+	db := s.db
+	for _, t := range Tables {
+		n, err := s.RowCount(ctx, t.Name)
+		if err != nil {
+			return nil, err
+		}
+		sum.Tables[t.Name] = n
+	}
+	sum.SalesRows = sum.Tables[Sales.Name]
+
+	var lo, hi dateScan
+	var total sql.NullFloat64
+	err := db.QueryRowContext(ctx, `SELECT count(DISTINCT (sku, location, channel)), count(DISTINCT sku), count(DISTINCT location),
+		min(date), max(date), sum(qty) FROM sales`).Scan(&sum.Series, &sum.SKUs, &sum.Locations, &lo, &hi, &total)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: summarising sales: %w", err)
+	}
+	sum.TotalUnits = total.Float64
+	if lo.Valid {
+		sum.FirstDate, sum.LastDate = lo.Date.String(), hi.Date.String()
+		dates, err := queryDates(ctx, db, "SELECT DISTINCT date FROM sales ORDER BY 1")
+		if err != nil {
+			return nil, err
+		}
+		freq := inferFreq(dates)
+		sum.Frequency = freq.String()
+		sum.Periods = int64(freq.Between(lo.Date, hi.Date)) + 1
+		// Zero share: of every series' periods from its first row to the
+		// last date, the share without sales (missing rows count as zero).
+		periods := map[series.Freq]string{
+			series.Daily:   fmt.Sprintf("(DATE '%s' - first) + 1", hi.Date),
+			series.Weekly:  fmt.Sprintf("(DATE '%s' - first) // 7 + 1", hi.Date),
+			series.Monthly: fmt.Sprintf("datediff('month', first, DATE '%s') + 1", hi.Date),
+		}[freq]
+		var cells, selling sql.NullFloat64
+		err = db.QueryRowContext(ctx, fmt.Sprintf(`SELECT sum(%s), sum(selling) FROM (
+				SELECT min(date) AS first, count(DISTINCT date) FILTER (WHERE qty > 0) AS selling
+				FROM sales GROUP BY sku, location, channel)`, periods)).Scan(&cells, &selling)
+		if err != nil {
+			return nil, fmt.Errorf("datasets: measuring zero sales: %w", err)
+		}
+		if cells.Float64 > 0 {
+			sum.ZeroShare = round3(1 - selling.Float64/cells.Float64)
+		}
+	}
+	rows, err := db.QueryContext(ctx, "SELECT DISTINCT channel FROM sales WHERE channel IS NOT NULL ORDER BY 1")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		sum.Channels = append(sum.Channels, c)
+	}
+	rows.Close()
+
+	h := &sum.Hierarchy
+	if err := db.QueryRowContext(ctx, "SELECT count(DISTINCT category), count(DISTINCT (category, department)) FILTER (WHERE department IS NOT NULL) FROM products").
+		Scan(&h.Categories, &h.Departments); err != nil {
+		return nil, err
+	}
+	if err := db.QueryRowContext(ctx, "SELECT count(DISTINCT region) FROM locations").Scan(&h.Regions); err != nil {
+		return nil, err
+	}
+	rows, err = db.QueryContext(ctx, `SELECT "type", count(*) FROM locations GROUP BY ALL ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var typ sql.NullString
+		var n int64
+		rows.Scan(&typ, &n)
+		h.LocationTypes[typ.String] = n
+	}
+	rows.Close()
+
+	rows, err = db.QueryContext(ctx, `SELECT table_name, severity, code, file, line, "column", value, message
+		FROM planner_problems ORDER BY table_name, file, line, "column"`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var p Problem
+		var sev string
+		var file, col, val sql.NullString
+		var line sql.NullInt64
+		if err := rows.Scan(&p.Table, &sev, &p.Code, &file, &line, &col, &val, &p.Message); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Severity, p.File, p.Line, p.Column, p.Value = Severity(sev), file.String, line.Int64, col.String, val.String
+		sum.Problems = append(sum.Problems, p)
+	}
+	rows.Close()
+
+	rows, err = db.QueryContext(ctx, `SELECT table_name, file, rows, sha256 FROM planner_loads
+		WHERE load_id = (SELECT max(load_id) FROM planner_loads l2 WHERE l2.table_name = planner_loads.table_name)
+		ORDER BY table_name, file`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t TableLoad
+		var sha sql.NullString
+		if err := rows.Scan(&t.Table, &t.File, &t.Rows, &sha); err != nil {
+			return nil, err
+		}
+		t.SHA256 = sha.String
+		sum.LastLoads = append(sum.LastLoads, t)
+	}
+	return sum, rows.Err()
+}
+
+func queryDates(ctx context.Context, db *sql.DB, q string) ([]series.Date, error) {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []series.Date
+	for rows.Next() {
+		var d dateScan
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d.Date)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,637 @@
+package datasets
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// LoadOptions says which files to load and how to read them. The zero value
+// of each field means its default.
+type LoadOptions struct {
+	// Files maps canonical table names (sales, products, ...) to files in the
+	// long format: CSV (optionally gzip-compressed), Parquet or XLSX.
+	Files map[string]string
+	// M5 names the files of the M5 competition's wide format; when set, its
+	// sales, calendar and prices files supply the sales, products, locations,
+	// events and prices tables.
+	M5 *M5Files
+	// Map renames the files' columns to canonical ones.
+	Map Mapping
+	// NullStrings are the cell values read as empty; nil means "", "NA" and "NULL".
+	NullStrings []string
+	// DateFormat is the strftime layout of the files' dates, such as
+	// %d/%m/%Y; empty means sniff it from the first rows.
+	DateFormat string
+	// Append adds the rows to the tables instead of replacing them.
+	Append bool
+	// Strict turns warnings into errors.
+	Strict bool
+	// MaxPerCheck caps how many rows each kind of problem lists (a summary
+	// line gives the total); 0 means 100, a negative value means no cap.
+	MaxPerCheck int
+	// Logger receives progress; nil means no logging.
+	Logger *slog.Logger
+}
+
+// M5Files names the three files of an M5-style wide dataset.
+type M5Files struct {
+	Sales    string // id,item_id,dept_id,cat_id,store_id,state_id,d_1..d_N
+	Calendar string // date,wm_yr_wk,...,d,event_name_1,event_type_1,...,snap_XX
+	Prices   string // store_id,item_id,wm_yr_wk,sell_price
+}
+
+// LoadReport says what a load read and found.
+type LoadReport struct {
+	Tables    []TableLoad `json:"tables"`
+	Problems  Problems    `json:"problems"`
+	Committed bool        `json:"committed"`
+	Seconds   float64     `json:"seconds"`
+}
+
+// TableLoad describes the rows one file gave one table.
+type TableLoad struct {
+	Table   string  `json:"table"`
+	File    string  `json:"file"`
+	Rows    int64   `json:"rows"`
+	SHA256  string  `json:"sha256"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Rows returns the rows loaded into the named table, summed over files.
+func (r *LoadReport) Rows(table string) int64 {
+	var n int64
+	for _, t := range r.Tables {
+		if t.Table == table {
+			n += t.Rows
+		}
+	}
+	return n
+}
+
+// Load validates the files and, when they have no errors, replaces (or
+// appends to) the tables they feed, all in one transaction: a failed load
+// leaves the database as it was. Invalid input returns a *ValidationError
+// listing every problem; the report lists warnings either way.
+func (s *Store) Load(ctx context.Context, opts LoadOptions) (*LoadReport, error) {
+	return s.load(ctx, opts, true)
+}
+
+// Validate runs every check Load runs and writes nothing. Invalid input
+// returns a *ValidationError.
+func (s *Store) Validate(ctx context.Context, opts LoadOptions) (*LoadReport, error) {
+	return s.load(ctx, opts, false)
+}
+
+func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadReport, error) {
+	start := time.Now()
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return nil, err
+	}
+	done := false
+	defer func() {
+		if !done {
+			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+
+	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}}
+	if l.log == nil {
+		l.log = slog.New(slog.DiscardHandler)
+	}
+	if err := l.stageAll(); err != nil {
+		return nil, err
+	}
+	if err := l.checkAll(); err != nil {
+		return nil, err
+	}
+	if err := l.locate(); err != nil {
+		return nil, err
+	}
+	report := &LoadReport{Problems: l.problems}
+	if opts.Strict {
+		for i := range report.Problems {
+			report.Problems[i].Severity = Error
+		}
+	}
+	order := map[string]int{}
+	for i, t := range Tables {
+		order[t.Name] = i
+	}
+	report.Problems.sort(order)
+	for _, st := range l.order {
+		report.Tables = append(report.Tables, TableLoad{
+			Table: st.table.Name, File: st.file, Rows: st.rows,
+			SHA256: st.checksum(), Seconds: st.seconds,
+		})
+	}
+	report.Seconds = time.Since(start).Seconds()
+	if report.Problems.Errors() > 0 {
+		return report, &ValidationError{Problems: report.Problems}
+	}
+	if !commit {
+		return report, nil
+	}
+	if err := l.finish(report); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return nil, fmt.Errorf("datasets: committing the load: %w", err)
+	}
+	done = true
+	report.Committed = true
+	report.Seconds = time.Since(start).Seconds()
+	return report, nil
+}
+
+func (o *LoadOptions) check() error {
+	if len(o.Files) == 0 && o.M5 == nil {
+		return errors.New("datasets: nothing to load: name at least one file (--sales, --products, ...)")
+	}
+	for name := range o.Files {
+		if TableNamed(name) == nil {
+			return fmt.Errorf("datasets: %q is not a table (tables: %s)", name, tableNames())
+		}
+	}
+	if o.M5 != nil {
+		if o.M5.Sales == "" || o.M5.Calendar == "" {
+			return errors.New("datasets: the m5 format needs --sales (the wide sales file) and --calendar; --prices is optional")
+		}
+		for _, t := range []string{"sales", "products", "locations", "events", "prices"} {
+			if _, clash := o.Files[t]; clash {
+				return fmt.Errorf("datasets: the m5 format supplies the %s table itself; do not also pass --%s", t, t)
+			}
+		}
+	}
+	if o.DateFormat != "" {
+		if _, err := lookupDateFormat(o.DateFormat); err != nil {
+			return err
+		}
+	}
+	return o.Map.check()
+}
+
+func (o *LoadOptions) nullStrings() []string {
+	if o.NullStrings == nil {
+		return []string{"", "NA", "NULL"}
+	}
+	return o.NullStrings
+}
+
+func (o *LoadOptions) maxPerCheck() int {
+	switch {
+	case o.MaxPerCheck == 0:
+		return 100
+	case o.MaxPerCheck < 0:
+		return 1 << 62
+	}
+	return o.MaxPerCheck
+}
+
+// stage is one input file read into a table of its own inside the load's
+// transaction, with what is needed to point problems back into the file.
+type stage struct {
+	table   *Table
+	file    string
+	name    string            // the stage table
+	pos     string            // SQL: a row's position in the file
+	posCol  map[string]string // canonical column -> SQL naming the file column per row (wide files)
+	source  map[string]string // canonical column -> the file's name for it
+	where   string            // "line" or "row": what located positions count
+	locate  func([]int64) (map[int64]int64, error)
+	copyOut bool // the stage has bookkeeping columns, so finish copies instead of renaming
+	rows    int64
+	seconds float64
+	sum     chan string
+}
+
+func (st *stage) checksum() string {
+	if st.sum == nil {
+		return ""
+	}
+	s := <-st.sum
+	st.sum <- s
+	return s
+}
+
+// column returns the file's name for a canonical column.
+func (st *stage) column(canon string) string {
+	if src, ok := st.source[canon]; ok {
+		return src
+	}
+	return canon
+}
+
+type loader struct {
+	ctx      context.Context
+	conn     *sql.Conn
+	opts     LoadOptions
+	log      *slog.Logger
+	staged   map[string]*stage
+	order    []*stage
+	failed   map[string]bool // tables whose file could not be read
+	problems Problems
+	pending  []pendingProblem
+}
+
+// pendingProblem is a problem whose position still has to be turned into a
+// line of its file.
+type pendingProblem struct {
+	index   int // into loader.problems
+	st      *stage
+	pos     int64
+	other   int64 // a second position the message cites, or -1
+	message string
+}
+
+func (l *loader) add(p Problem) { l.problems = append(l.problems, p) }
+
+// addAt records a problem at a position of a stage's file. The message may
+// cite a second position as {other}.
+func (l *loader) addAt(st *stage, pos, other int64, p Problem) {
+	p.File, p.Table, p.Where = st.file, st.table.Name, st.where
+	l.pending = append(l.pending, pendingProblem{index: len(l.problems), st: st, pos: pos, other: other, message: p.Message})
+	l.add(p)
+}
+
+func (l *loader) stageAll() error {
+	l.failed = map[string]bool{}
+	if l.opts.M5 != nil {
+		if err := l.stageM5(*l.opts.M5); err != nil {
+			return err
+		}
+	}
+	for _, t := range Tables {
+		path, ok := l.opts.Files[t.Name]
+		if !ok {
+			continue
+		}
+		if err := l.stageFile(t, path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) fileProblem(t *Table, path, code string, err error) {
+	l.failed[t.Name] = true
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, path+": ")
+	l.add(Problem{Severity: Error, Code: code, Table: t.Name, File: path, Message: msg})
+}
+
+// stageFile reads one long-format file into its stage table.
+func (l *loader) stageFile(t *Table, path string) error {
+	began := time.Now()
+	in, err := openInput(l.ctx, l.conn, path)
+	if err != nil {
+		code := "unreadable_file"
+		if _, ferr := detectFormat(path); ferr != nil {
+			code = "unsupported_format"
+		} else if errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "does not exist") {
+			code = "file_not_found"
+		} else if strings.Contains(err.Error(), "empty") || strings.Contains(err.Error(), "no data rows") {
+			code = "empty_file"
+		} else if strings.Contains(err.Error(), "both called") || strings.Contains(err.Error(), "has no name") {
+			code = "bad_header"
+		}
+		l.fileProblem(t, path, code, err)
+		return nil
+	}
+	cols, ok := l.resolveColumns(t, in)
+	if !ok {
+		l.failed[t.Name] = true
+		return nil
+	}
+	st := &stage{table: t, file: path, name: "planner_stage_" + t.Name, source: map[string]string{}}
+	for _, c := range cols {
+		if c.index >= 0 {
+			st.source[c.canon.Name] = in.header[c.index]
+		}
+	}
+	st.sum = checksumAsync(path)
+	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)); err != nil {
+		return err
+	}
+	switch in.format {
+	case formatCSV:
+		err = l.stageCSV(st, in, cols)
+	case formatParquet:
+		st.where = "row"
+		err = l.stageRelation(st, in, cols, "read_parquet("+quoteString(path)+", file_row_number=true)", "file_row_number + 1")
+	case formatXLSX:
+		st.where = "row"
+		err = l.stageXLSX(st, in, cols)
+	}
+	if err != nil {
+		var fe *fileError
+		if errors.As(err, &fe) {
+			l.fileProblem(t, path, fe.code, fe.err)
+			return nil
+		}
+		return err
+	}
+	if err := l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+quoteIdent(st.name)).Scan(&st.rows); err != nil {
+		return err
+	}
+	st.seconds = time.Since(began).Seconds()
+	l.staged[t.Name] = st
+	l.order = append(l.order, st)
+	l.log.Info("read", "table", t.Name, "file", path, "rows", st.rows, "seconds", round3(st.seconds))
+	return nil
+}
+
+// fileError is a problem with a whole file found while reading it in bulk.
+type fileError struct {
+	code string
+	err  error
+}
+
+func (e *fileError) Error() string { return e.err.Error() }
+
+func checksumAsync(path string) chan string {
+	ch := make(chan string, 1)
+	go func() {
+		f, err := os.Open(path)
+		if err != nil {
+			ch <- ""
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			ch <- ""
+			return
+		}
+		ch <- hex.EncodeToString(h.Sum(nil))
+	}()
+	return ch
+}
+
+// colSource pairs a canonical column with the file column that feeds it.
+type colSource struct {
+	canon *Column
+	index int // into the file header; -1 when the file lacks it
+}
+
+// resolveColumns matches the file's header to the table's columns through
+// the mapping, reporting missing, misspelt and unknown columns.
+func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
+	find := func(name string) int {
+		for i, h := range in.header {
+			if strings.EqualFold(h, name) {
+				return i
+			}
+		}
+		return -1
+	}
+	used := make([]bool, len(in.header))
+	cols := make([]colSource, len(t.Columns))
+	ok := true
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		idx := -1
+		src, mapped := l.opts.Map.sourceFor(t.Name, c.Name)
+		if mapped {
+			idx = find(src)
+			if idx < 0 && strings.Contains(mapKey(l.opts.Map, t.Name, c.Name), ".") {
+				l.add(Problem{Severity: Error, Code: "mapped_column_missing", Table: t.Name, File: in.path, Column: src,
+					Message: fmt.Sprintf("--map %s.%s=%s names a column the file does not have%s", t.Name, c.Name, src, suggest(src, in.header)),
+					Hint:    "columns found: " + strings.Join(in.header, ", ")})
+				ok = false
+				continue
+			}
+		}
+		if idx < 0 {
+			idx = find(c.Name)
+		}
+		if idx >= 0 && used[idx] {
+			idx = -1
+		}
+		if idx >= 0 {
+			used[idx] = true
+		}
+		cols[i] = colSource{canon: c, index: idx}
+	}
+	var unused []string
+	for i, h := range in.header {
+		if !used[i] {
+			unused = append(unused, h)
+		}
+	}
+	for _, cs := range cols {
+		if cs.index >= 0 || !cs.canon.Required {
+			continue
+		}
+		hint := fmt.Sprintf("columns found: %s; name the one that holds it with --map %s=<column>", strings.Join(in.header, ", "), cs.canon.Name)
+		msg := fmt.Sprintf("the file has no %s column, which %s needs", cs.canon.Name, t.Name)
+		if src, mapped := l.opts.Map.sourceFor(t.Name, cs.canon.Name); mapped {
+			msg = fmt.Sprintf("the file has neither %s nor %s (from --map %s=%s)", src, cs.canon.Name, cs.canon.Name, src)
+		}
+		if near := closest(cs.canon.Name, unused); near != "" {
+			hint = fmt.Sprintf("did you mean %q? rename it or pass --map %s=%s", near, cs.canon.Name, near)
+		}
+		l.add(Problem{Severity: Error, Code: "missing_column", Table: t.Name, File: in.path, Column: cs.canon.Name, Message: msg, Hint: hint})
+		ok = false
+	}
+	var absent []string
+	for _, cs := range cols {
+		if cs.index < 0 {
+			absent = append(absent, cs.canon.Name)
+		}
+	}
+	for _, h := range unused {
+		if near := closest(h, absent); near != "" && !t.Column(near).Required {
+			l.add(Problem{Severity: Error, Code: "misspelt_column", Table: t.Name, File: in.path, Column: h,
+				Message: fmt.Sprintf("column %q is not a %s column; did you mean %q?", h, t.Name, near),
+				Hint:    fmt.Sprintf("rename it, or pass --map %s=%s", near, h)})
+			ok = false
+			continue
+		}
+		if closest(h, absent) != "" {
+			continue // reported with the missing required column
+		}
+		l.add(Problem{Severity: Warning, Code: "unknown_column", Table: t.Name, File: in.path, Column: h,
+			Message: fmt.Sprintf("column %q is not part of the %s schema and is ignored", h, t.Name),
+			Hint:    "map it to a canonical column with --map, or drop it to silence this warning"})
+	}
+	return cols, ok
+}
+
+func mapKey(m Mapping, table, column string) string {
+	if _, ok := m[table+"."+column]; ok {
+		return table + "." + column
+	}
+	return column
+}
+
+// dateFormatFor picks the date layout of a file: the user's, or the one
+// its sample dates fit.
+func (l *loader) dateFormatFor(t *Table, in *inputFile, cols []colSource, samples []string) dateFormat {
+	if l.opts.DateFormat != "" {
+		df, _ := lookupDateFormat(l.opts.DateFormat)
+		return df
+	}
+	df, ambiguous := sniffDateFormat(samples)
+	if ambiguous {
+		l.add(Problem{Severity: Warning, Code: "ambiguous_dates", Table: t.Name, File: in.path,
+			Message: "every sampled date fits both day/month/year and month/day/year; reading them as day/month/year",
+			Hint:    "pass --date-format %m/%d/%Y if months come first"})
+	}
+	return df
+}
+
+func (l *loader) dateSamples(in *inputFile, cols []colSource) []string {
+	nulls := map[string]bool{}
+	for _, n := range l.opts.nullStrings() {
+		nulls[n] = true
+	}
+	var samples []string
+	for _, cs := range cols {
+		if cs.index < 0 || cs.canon.Type != Date {
+			continue
+		}
+		for _, rec := range in.sample {
+			if cs.index < len(rec) && !nulls[strings.TrimSpace(rec[cs.index])] {
+				samples = append(samples, rec[cs.index])
+			}
+		}
+		for _, row := range in.rows {
+			if v := row[cs.index]; !nulls[strings.TrimSpace(v)] && !isNumber(v) {
+				samples = append(samples, v)
+			}
+			if len(samples) > sampleRows {
+				break
+			}
+		}
+	}
+	return samples
+}
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+// finish moves the staged rows into the canonical tables and records the
+// load, inside the caller's transaction.
+func (l *loader) finish(report *LoadReport) error {
+	var loadID int64
+	if err := l.conn.QueryRowContext(l.ctx, "SELECT coalesce(max(load_id), 0) + 1 FROM planner_loads").Scan(&loadID); err != nil {
+		return err
+	}
+	mode := "replace"
+	if l.opts.Append {
+		mode = "append"
+	}
+	for _, st := range l.order {
+		target := quoteIdent(st.table.Name)
+		cols := quotedColumns(st.table)
+		switch {
+		case l.opts.Append:
+			if _, err := l.conn.ExecContext(l.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s", target, cols, quoteIdent(st.name))); err != nil {
+				return fmt.Errorf("datasets: appending to %s: %w", st.table.Name, err)
+			}
+		case st.copyOut:
+			for _, q := range []string{
+				"DELETE FROM " + target,
+				fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s", target, cols, quoteIdent(st.name)),
+			} {
+				if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+					return fmt.Errorf("datasets: replacing %s: %w", st.table.Name, err)
+				}
+			}
+		default:
+			// The stage already has the canonical layout: swapping it in
+			// costs nothing, where copying ten million rows does not.
+			for _, q := range []string{
+				"DROP TABLE " + target,
+				fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(st.name), target),
+			} {
+				if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+					return fmt.Errorf("datasets: replacing %s: %w", st.table.Name, err)
+				}
+			}
+		}
+		if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)); err != nil {
+			return err
+		}
+		_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_loads VALUES (?, ?, ?, ?, ?, ?, now())`,
+			loadID, st.table.Name, st.file, st.checksum(), st.rows, mode)
+		if err != nil {
+			return err
+		}
+		if !l.opts.Append {
+			if _, err := l.conn.ExecContext(l.ctx, `DELETE FROM planner_problems WHERE table_name = ?`, st.table.Name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, p := range report.Problems {
+		_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Table, string(p.Severity), p.Code, p.File, p.Line, p.Column, p.Value, p.Message)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func quotedColumns(t *Table) string {
+	parts := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		parts[i] = quoteIdent(c.Name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// locate turns the positions of pending problems into lines of their files.
+func (l *loader) locate() error {
+	byStage := map[*stage][]int64{}
+	for _, pp := range l.pending {
+		byStage[pp.st] = append(byStage[pp.st], pp.pos)
+		if pp.other >= 0 {
+			byStage[pp.st] = append(byStage[pp.st], pp.other)
+		}
+	}
+	lines := map[*stage]map[int64]int64{}
+	for st, positions := range byStage {
+		if st.locate == nil {
+			continue
+		}
+		sort.Slice(positions, func(i, j int) bool { return positions[i] < positions[j] })
+		m, err := st.locate(positions)
+		if err != nil {
+			return fmt.Errorf("datasets: finding lines in %s: %w", st.file, err)
+		}
+		lines[st] = m
+	}
+	lineOf := func(st *stage, pos int64) int64 {
+		if m, ok := lines[st]; ok {
+			return m[pos]
+		}
+		return pos
+	}
+	for _, pp := range l.pending {
+		p := &l.problems[pp.index]
+		p.Line = lineOf(pp.st, pp.pos)
+		if pp.other >= 0 {
+			p.Message = strings.ReplaceAll(pp.message, "{other}", fmt.Sprintf("%s %d", pp.st.where, lineOf(pp.st, pp.other)))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,284 @@
+package datasets
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Type is the type of a canonical column.
+type Type int
+
+// Column types, each stored as the DuckDB type SQL returns.
+const (
+	Text Type = iota
+	Date
+	Int
+	Float
+	Bool
+)
+
+// SQL returns the DuckDB type of the column.
+func (t Type) SQL() string {
+	return [...]string{"VARCHAR", "DATE", "BIGINT", "DOUBLE", "BOOLEAN"}[t]
+}
+
+// String returns a short name for documentation.
+func (t Type) String() string {
+	return [...]string{"text", "date", "integer", "number", "boolean"}[t]
+}
+
+// Bound says which numbers a numeric column accepts.
+type Bound int
+
+// Numeric bounds.
+const (
+	AnyNumber Bound = iota
+	NonNegative
+	Positive
+	Fraction // 0 <= x < 1
+)
+
+// Column describes one canonical column.
+type Column struct {
+	Name     string
+	Type     Type
+	Required bool   // must be present in every input file of its table, and never empty
+	Key      bool   // part of the table's key: no two rows share all key values
+	Default  string // SQL literal used when the column is absent or empty; "" means NULL
+	Bound    Bound
+	Enum     []string // allowed values of a text column; empty means any
+	Ref      *Ref     // the values must exist in another table
+	Doc      string
+}
+
+// Ref points a column at the key column of another table, optionally
+// requiring the referenced row to have a given location type.
+type Ref struct {
+	Table, Column string
+	LocationType  string // for references to locations: the type the row must have
+	Wildcard      string // a value that means "all" and is not looked up, such as "*"
+}
+
+// Table describes one canonical table.
+type Table struct {
+	Name    string
+	Flag    string // the load command's flag that names its file
+	Doc     string
+	Columns []Column
+}
+
+// Column returns the column called name, or nil.
+func (t *Table) Column(name string) *Column {
+	for i := range t.Columns {
+		if t.Columns[i].Name == name {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// KeyColumns returns the names of the key columns in schema order.
+func (t *Table) KeyColumns() []string {
+	var keys []string
+	for _, c := range t.Columns {
+		if c.Key {
+			keys = append(keys, c.Name)
+		}
+	}
+	return keys
+}
+
+// DDL returns the CREATE TABLE statement of the table under the given name.
+func (t *Table) DDL(name string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE TABLE %s (", quoteIdent(name))
+	for i, c := range t.Columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %s", quoteIdent(c.Name), c.Type.SQL())
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// Location types.
+const (
+	TypeStore    = "store"
+	TypeDC       = "dc"
+	TypeOnline   = "online"
+	TypeFactory  = "factory"
+	TypeSupplier = "supplier"
+)
+
+// AllLocations is the wildcard location of price, promotion and event rows
+// that apply everywhere.
+const AllLocations = "*"
+
+// The canonical tables. Their order is the load order: masters before the
+// tables that refer to them.
+var (
+	Products = &Table{
+		Name: "products", Flag: "products",
+		Doc: "The product master: one row per SKU, with its place in the product hierarchy " +
+			"(category > department > SKU) and the attributes planning needs.",
+		Columns: []Column{
+			{Name: "sku", Type: Text, Required: true, Key: true, Doc: "Stock-keeping unit identifier."},
+			{Name: "name", Type: Text, Doc: "Product name shown to merchandisers."},
+			{Name: "category", Type: Text, Doc: "Top level of the product hierarchy."},
+			{Name: "department", Type: Text, Doc: "Middle level of the product hierarchy, within a category."},
+			{Name: "brand", Type: Text, Doc: "Brand or manufacturer."},
+			{Name: "unit_cost", Type: Float, Bound: NonNegative, Doc: "Cost of one unit to the retailer."},
+			{Name: "unit_price", Type: Float, Bound: Positive, Doc: "Regular selling price of one unit."},
+			{Name: "pack_size", Type: Float, Bound: Positive, Default: "1", Doc: "Units per case: orders and allocations move whole packs."},
+			{Name: "shelf_life_days", Type: Int, Bound: NonNegative, Doc: "Days a unit can be sold after receipt; empty or 0 means not perishable."},
+			{Name: "launch_date", Type: Date, Doc: "First day the product can sell."},
+			{Name: "end_date", Type: Date, Doc: "Last day the product sells (end of life); empty means no end planned."},
+		},
+	}
+	Locations = &Table{
+		Name: "locations", Flag: "locations",
+		Doc: "The location master: stores, distribution centres, online fulfilment points, factories " +
+			"and suppliers, with the region and the DC that serves each one.",
+		Columns: []Column{
+			{Name: "location", Type: Text, Required: true, Key: true, Doc: "Location identifier."},
+			{Name: "name", Type: Text, Doc: "Location name."},
+			{Name: "type", Type: Text, Default: "'store'", Enum: []string{TypeStore, TypeDC, TypeOnline, TypeFactory, TypeSupplier}, Doc: "What the location is."},
+			{Name: "region", Type: Text, Doc: "Region of the location hierarchy (store > region > total)."},
+			{Name: "dc", Type: Text, Ref: &Ref{Table: "locations", Column: "location", LocationType: TypeDC}, Doc: "The distribution centre that replenishes this location."},
+			{Name: "capacity", Type: Float, Bound: NonNegative, Doc: "Storage capacity in units; empty means unlimited."},
+		},
+	}
+	Sales = &Table{
+		Name: "sales", Flag: "sales",
+		Doc: "Sales history: units sold per day (or week), SKU, location and channel, with the price " +
+			"paid and the promotion mechanics in force. Days without a row count as zero sales.",
+		Columns: []Column{
+			{Name: "date", Type: Date, Required: true, Key: true, Doc: "Business day of the sale (or the day that labels the week)."},
+			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU sold."},
+			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location whose stock served the sale."},
+			{Name: "channel", Type: Text, Key: true, Default: "'store'", Doc: "Sales channel, such as store, online or instant (instant delivery from store stock)."},
+			{Name: "qty", Type: Float, Required: true, Bound: NonNegative, Doc: "Units sold; returns belong in a separate feed."},
+			{Name: "price", Type: Float, Bound: Positive, Doc: "Average unit price paid."},
+			{Name: "base_price", Type: Float, Bound: Positive, Doc: "Regular (shelf) price before temporary discounts."},
+			{Name: "promo", Type: Bool, Default: "false", Doc: "A temporary price reduction or other promotion was in force."},
+			{Name: "feature", Type: Bool, Default: "false", Doc: "The product was featured in the circular or app."},
+			{Name: "display", Type: Bool, Default: "false", Doc: "The product was on a special in-store display."},
+		},
+	}
+	Prices = &Table{
+		Name: "prices", Flag: "prices",
+		Doc: "The regular price list over time, past and planned. A row holds from start_date to end_date (inclusive).",
+		Columns: []Column{
+			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU priced."},
+			{Name: "location", Type: Text, Key: true, Default: "'*'", Ref: &Ref{Table: "locations", Column: "location", Wildcard: AllLocations}, Doc: "Location, or * for every location."},
+			{Name: "start_date", Type: Date, Required: true, Key: true, Doc: "First day of the price."},
+			{Name: "end_date", Type: Date, Doc: "Last day of the price; empty means until further notice."},
+			{Name: "price", Type: Float, Required: true, Bound: Positive, Doc: "Regular unit price."},
+		},
+	}
+	Promotions = &Table{
+		Name: "promotions", Flag: "promotions",
+		Doc: "Promotions, past and planned: which SKU, where, when and how deep.",
+		Columns: []Column{
+			{Name: "promo_id", Type: Text, Doc: "Promotion identifier (one promotion may cover many SKUs)."},
+			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU promoted."},
+			{Name: "location", Type: Text, Key: true, Default: "'*'", Ref: &Ref{Table: "locations", Column: "location", Wildcard: AllLocations}, Doc: "Location, or * for every location."},
+			{Name: "start_date", Type: Date, Required: true, Key: true, Doc: "First day of the promotion."},
+			{Name: "end_date", Type: Date, Required: true, Doc: "Last day of the promotion (inclusive)."},
+			{Name: "mechanic", Type: Text, Default: "'tpr'", Enum: []string{"tpr", "feature", "display", "multibuy", "other"}, Doc: "tpr (temporary price reduction), feature, display, multibuy or other."},
+			{Name: "discount", Type: Float, Bound: Fraction, Default: "0", Doc: "Price reduction as a fraction of the regular price (0.2 = 20% off)."},
+		},
+	}
+	Events = &Table{
+		Name: "events", Flag: "events",
+		Doc: "Calendar events that move demand: public holidays, sports finals, paydays, and so on, past and planned.",
+		Columns: []Column{
+			{Name: "date", Type: Date, Required: true, Key: true, Doc: "Day of the event (one row per day for events spanning days)."},
+			{Name: "event", Type: Text, Required: true, Key: true, Doc: "Event name."},
+			{Name: "kind", Type: Text, Default: "'event'", Doc: "Kind of event, such as holiday, sporting, cultural, religious or payday."},
+			{Name: "region", Type: Text, Key: true, Default: "'*'", Doc: "Region where it applies, or * for everywhere."},
+		},
+	}
+	Inventory = &Table{
+		Name: "inventory", Flag: "inventory",
+		Doc: "Stock positions per SKU and location at an as-of date. One pool of stock serves every channel of a location.",
+		Columns: []Column{
+			{Name: "as_of", Type: Date, Required: true, Key: true, Doc: "Day the position was taken (end of day)."},
+			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU."},
+			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location holding the stock."},
+			{Name: "on_hand", Type: Float, Required: true, Bound: NonNegative, Doc: "Units physically on hand."},
+			{Name: "on_order", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units ordered and not yet shipped."},
+			{Name: "in_transit", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units shipped and not yet received."},
+			{Name: "backorders", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units owed to customers."},
+			{Name: "reserved", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units promised to online or instant orders and not yet picked."},
+		},
+	}
+	Sourcing = &Table{
+		Name: "sourcing", Flag: "sourcing",
+		Doc: "Sourcing rules: where each SKU at each location is replenished from, and on what terms.",
+		Columns: []Column{
+			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU."},
+			{Name: "from_location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Supplier, factory or DC that ships."},
+			{Name: "to_location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location that receives."},
+			{Name: "lead_time_days", Type: Float, Required: true, Bound: Positive, Doc: "Mean days from order to receipt."},
+			{Name: "lead_time_sd_days", Type: Float, Bound: NonNegative, Default: "0", Doc: "Standard deviation of the lead time in days."},
+			{Name: "moq", Type: Float, Bound: NonNegative, Default: "0", Doc: "Minimum order quantity in units."},
+			{Name: "order_multiple", Type: Float, Bound: Positive, Default: "1", Doc: "Orders are a whole multiple of this many units."},
+			{Name: "review_days", Type: Float, Bound: Positive, Default: "7", Doc: "Days between reviews (order opportunities)."},
+			{Name: "unit_cost", Type: Float, Bound: NonNegative, Doc: "Cost per unit on this lane; empty means the product's unit cost."},
+			{Name: "order_days", Type: Text, Doc: "Weekdays orders can be placed, such as Mon,Thu; empty means any day."},
+		},
+	}
+	Capacity = &Table{
+		Name: "capacity", Flag: "capacity",
+		Doc: "Factory capacity per period, in units (or hours, with per-product hours in the production costs).",
+		Columns: []Column{
+			{Name: "factory", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location", LocationType: TypeFactory}, Doc: "Factory location."},
+			{Name: "period_start", Type: Date, Required: true, Key: true, Doc: "First day of the period."},
+			{Name: "period_end", Type: Date, Required: true, Doc: "Last day of the period (inclusive)."},
+			{Name: "capacity", Type: Float, Required: true, Bound: NonNegative, Doc: "Capacity available in the period."},
+			{Name: "unit", Type: Text, Default: "'units'", Enum: []string{"units", "hours"}, Doc: "units or hours."},
+		},
+	}
+	Preorders = &Table{
+		Name: "preorders", Flag: "preorders",
+		Doc: "Consumer pre-orders (C2M): firm demand placed ahead of production.",
+		Columns: []Column{
+			{Name: "order_id", Type: Text, Required: true, Key: true, Doc: "Pre-order identifier."},
+			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU ordered."},
+			{Name: "location", Type: Text, Required: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location that fulfils the order."},
+			{Name: "channel", Type: Text, Default: "'online'", Doc: "Channel the order came through."},
+			{Name: "order_date", Type: Date, Required: true, Doc: "Day the consumer ordered."},
+			{Name: "due_date", Type: Date, Required: true, Doc: "Day the order is promised."},
+			{Name: "qty", Type: Float, Required: true, Bound: Positive, Doc: "Units ordered."},
+		},
+	}
+)
+
+// Tables lists every canonical table in load order.
+var Tables = []*Table{Products, Locations, Sales, Prices, Promotions, Events, Inventory, Sourcing, Capacity, Preorders}
+
+// TableNamed returns the canonical table called name, or nil.
+func TableNamed(name string) *Table {
+	for _, t := range Tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// dateOrder lists, per table, pairs of date columns where the first must not
+// come after the second.
+var dateOrder = map[string][][2]string{
+	"products":   {{"launch_date", "end_date"}},
+	"prices":     {{"start_date", "end_date"}},
+	"promotions": {{"start_date", "end_date"}},
+	"capacity":   {{"period_start", "period_end"}},
+	"preorders":  {{"order_date", "due_date"}},
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

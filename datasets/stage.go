@@ -1,0 +1,420 @@
+package datasets
+
+import (
+	"database/sql/driver"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/xuri/excelize/v2"
+)
+
+// Names of the tables DuckDB's CSV reader fills with the rows it rejects.
+const (
+	rejectsTable = "planner_rejects"
+	rejectsScans = "planner_reject_scans"
+)
+
+// stageCSV reads a CSV file in bulk with DuckDB's reader, typed as the
+// canonical columns, and turns the rows it rejects into problems with their
+// exact lines.
+func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
+	st.where = "line"
+	df := l.dateFormatFor(st.table, in, cols, l.dateSamples(in, cols))
+	withTime := strings.Contains(df.strftime, "%H")
+
+	// Name each file column after the canonical column it feeds, so the
+	// projection needs no renaming; other columns are read as text and dropped.
+	names := make([]string, len(in.header))
+	types := make([]string, len(in.header))
+	for i := range in.header {
+		names[i] = fmt.Sprintf("_unused_%d", i)
+		types[i] = "VARCHAR"
+	}
+	for _, cs := range cols {
+		if cs.index < 0 {
+			continue
+		}
+		names[cs.index] = cs.canon.Name
+		types[cs.index] = cs.canon.Type.SQL()
+		if cs.canon.Type == Date && withTime {
+			types[cs.index] = "TIMESTAMP"
+		}
+	}
+	var colSpec strings.Builder
+	colSpec.WriteString("{")
+	for i := range names {
+		if i > 0 {
+			colSpec.WriteString(", ")
+		}
+		fmt.Fprintf(&colSpec, "%s: %s", quoteString(names[i]), quoteString(types[i]))
+	}
+	colSpec.WriteString("}")
+
+	nulls := make([]string, 0, len(l.opts.nullStrings()))
+	for _, n := range l.opts.nullStrings() {
+		nulls = append(nulls, quoteString(n))
+	}
+	opts := []string{
+		quoteString(in.path),
+		"header = true", "auto_detect = false",
+		"delim = " + quoteString(string(in.delim)), `quote = '"'`, `escape = '"'`,
+		"columns = " + colSpec.String(),
+		"nullstr = [" + strings.Join(nulls, ", ") + "]",
+		"store_rejects = true", "rejects_limit = 0",
+		"rejects_table = " + quoteString(rejectsTable), "rejects_scan = " + quoteString(rejectsScans),
+	}
+	if withTime {
+		opts = append(opts, "timestampformat = "+quoteString(df.strftime))
+	} else {
+		opts = append(opts, "dateformat = "+quoteString(df.strftime))
+	}
+	for _, q := range []string{"DROP TABLE IF EXISTS " + rejectsTable, "DROP TABLE IF EXISTS " + rejectsScans} {
+		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+			return err
+		}
+	}
+	proj := projection(cols, func(cs colSource) string { return quoteIdent(cs.canon.Name) })
+	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM read_csv(%s)", quoteIdent(st.name), proj, strings.Join(opts, ", "))
+	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+		return &fileError{code: "unreadable_file", err: fmt.Errorf("%s: cannot read the file as CSV: %w", in.path, err)}
+	}
+	rejected, err := l.collectRejects(st, in, names)
+	if err != nil {
+		return err
+	}
+	st.locate = csvLocator(in.path, in.delim, rejected)
+	// Rows written inside a transaction have row ids counted from a large
+	// base; positions in the file count from the stage's first row.
+	var base int64
+	if err := l.conn.QueryRowContext(l.ctx, "SELECT coalesce(min(rowid), 0) FROM "+quoteIdent(st.name)).Scan(&base); err != nil {
+		return err
+	}
+	st.pos = fmt.Sprintf("(rowid - %d)", base)
+	return nil
+}
+
+// projection builds the SELECT list that turns file columns into the
+// canonical columns, with defaults for absent or empty values.
+func projection(cols []colSource, ref func(colSource) string) string {
+	parts := make([]string, len(cols))
+	for i, cs := range cols {
+		c := cs.canon
+		expr := "NULL"
+		if cs.index >= 0 {
+			expr = ref(cs)
+			if c.Default != "" {
+				expr = fmt.Sprintf("coalesce(%s, %s)", expr, c.Default)
+			}
+		} else if c.Default != "" {
+			expr = c.Default
+		}
+		parts[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", expr, c.Type.SQL(), quoteIdent(c.Name))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// collectRejects turns the rows DuckDB's CSV reader rejected into problems
+// and returns the set of rejected lines.
+func (l *loader) collectRejects(st *stage, in *inputFile, names []string) (map[int64]bool, error) {
+	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
+		`SELECT line, column_idx, coalesce(column_name, ''), error_type::VARCHAR, coalesce(csv_line, ''), error_message
+		 FROM %s ORDER BY line, column_idx`, rejectsTable))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	rejected := map[int64]bool{}
+	listed := map[string]int64{}
+	firstLine := map[string]int64{}
+	limit := int64(l.opts.maxPerCheck())
+	for rows.Next() {
+		var line, colIdx int64
+		var colName, errType, csvLine, errMsg string
+		if err := rows.Scan(&line, &colIdx, &colName, &errType, &csvLine, &errMsg); err != nil {
+			return nil, err
+		}
+		rejected[line] = true
+		p := Problem{Severity: Error, Table: st.table.Name, File: in.path, Line: line, Where: "line"}
+		switch errType {
+		case "CAST":
+			c := st.table.Column(colName)
+			src := colName
+			if idx := indexOf(names, colName); idx >= 0 {
+				src = in.header[idx]
+			}
+			p.Column = src
+			p.Value = fieldOf(csvLine, in.delim, int(colIdx)-1)
+			kind := "value"
+			if c != nil {
+				kind = c.Type.String()
+			}
+			p.Code = "unparseable_" + strings.ReplaceAll(kind, "integer", "number")
+			p.Message = fmt.Sprintf("%q is not a %s", p.Value, kind)
+			switch {
+			case c != nil && c.Type == Date:
+				p.Hint = "write dates as YYYY-MM-DD, or pass --date-format with the file's layout"
+			case c != nil && c.Type == Bool:
+				p.Hint = "use true/false, yes/no or 1/0"
+			case c != nil && c.Type == Int:
+				p.Hint = "use a whole number"
+			default:
+				p.Hint = "use digits with a point for decimals and no thousands separators"
+			}
+		case "MISSING COLUMNS", "TOO MANY COLUMNS":
+			p.Code = "wrong_field_count"
+			p.Message = fmt.Sprintf("the row has %d fields; the header has %d", countFields(csvLine, in.delim), len(in.header))
+			p.Hint = "quote values that contain the separator " + strconv.QuoteRune(in.delim)
+		default:
+			p.Code = "malformed_row"
+			p.Message = fmt.Sprintf("the row cannot be read (%s)", strings.ToLower(errType))
+			p.Hint = firstSentence(errMsg)
+		}
+		key := p.Code + "\x00" + p.Column
+		listed[key]++
+		if listed[key] == 1 {
+			firstLine[key] = line
+		}
+		if listed[key] <= limit {
+			l.add(p)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for key, n := range listed {
+		if n > limit {
+			code, col, _ := strings.Cut(key, "\x00")
+			l.add(Problem{Severity: Error, Code: code, Table: st.table.Name, File: in.path, Column: col, Count: n,
+				Message: fmt.Sprintf("%d rows in all have this problem (from line %d); the first %d are listed", n, firstLine[key], limit)})
+		}
+	}
+	return rejected, nil
+}
+
+func indexOf(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func fieldOf(line string, delim rune, i int) string {
+	r := csv.NewReader(strings.NewReader(line))
+	r.Comma = delim
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	rec, err := r.Read()
+	if err != nil || i < 0 || i >= len(rec) {
+		return ""
+	}
+	return rec[i]
+}
+
+func countFields(line string, delim rune) int {
+	r := csv.NewReader(strings.NewReader(line))
+	r.Comma = delim
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	rec, _ := r.Read()
+	return len(rec)
+}
+
+func firstSentence(s string) string {
+	if i := strings.IndexAny(s, ".\n"); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// stageRelation reads a relation (a Parquet file, or a sheet already in a
+// text table) whose values may need converting: rows whose values do not
+// convert become problems and stay out of the stage, as the CSV reader's
+// rejected rows do.
+func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relation, posExpr string) error {
+	st.pos = "_pos"
+	st.copyOut = true
+	if st.locate == nil {
+		st.locate = nil // positions are already rows of the file
+	}
+	var df dateFormat
+	hasDate := false
+	for _, cs := range cols {
+		if cs.index >= 0 && cs.canon.Type == Date {
+			hasDate = true
+		}
+	}
+	if hasDate {
+		df = l.dateFormatFor(st.table, in, cols, l.relationDateSamples(in, cols, relation))
+	}
+	conv := func(cs colSource) string {
+		src := quoteIdent(in.header[cs.index])
+		if in.format == formatXLSX {
+			src = quoteIdent(fmt.Sprintf("c%d", cs.index))
+		}
+		switch cs.canon.Type {
+		case Text:
+			return "CAST(" + src + " AS VARCHAR)"
+		case Date:
+			// Typed dates and timestamps convert directly; text goes through
+			// the sniffed layout.
+			return fmt.Sprintf("(CASE WHEN typeof(%[1]s) IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN TRY_CAST(%[1]s AS DATE) ELSE TRY_CAST(TRY_STRPTIME(CAST(%[1]s AS VARCHAR), %[2]s) AS DATE) END)", src, quoteString(df.strftime))
+		default:
+			return fmt.Sprintf("TRY_CAST(%s AS %s)", src, cs.canon.Type.SQL())
+		}
+	}
+	raw := func(cs colSource) string {
+		if in.format == formatXLSX {
+			return quoteIdent(fmt.Sprintf("c%d", cs.index))
+		}
+		return quoteIdent(in.header[cs.index])
+	}
+	nullCond := func(cs colSource) string {
+		r := raw(cs)
+		var ns []string
+		for _, n := range l.opts.nullStrings() {
+			ns = append(ns, quoteString(n))
+		}
+		return fmt.Sprintf("(%s IS NULL OR trim(CAST(%s AS VARCHAR)) IN (%s))", r, r, strings.Join(ns, ", "))
+	}
+	// A value fails when it is present and does not convert.
+	var fails []string
+	limit := l.opts.maxPerCheck()
+	for _, cs := range cols {
+		if cs.index < 0 || cs.canon.Type == Text {
+			continue
+		}
+		cond := fmt.Sprintf("NOT %s AND %s IS NULL", nullCond(cs), conv(cs))
+		fails = append(fails, "("+cond+")")
+		rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
+			"SELECT %s AS pos, CAST(%s AS VARCHAR), count(*) OVER () FROM %s WHERE %s ORDER BY pos LIMIT %d",
+			posExpr, raw(cs), relation, cond, limit))
+		if err != nil {
+			return &fileError{code: "unreadable_file", err: fmt.Errorf("%s: %w", in.path, err)}
+		}
+		var total int64
+		for rows.Next() {
+			var pos int64
+			var val string
+			if err := rows.Scan(&pos, &val, &total); err != nil {
+				rows.Close()
+				return err
+			}
+			kind := cs.canon.Type.String()
+			l.add(Problem{Severity: Error, Code: "unparseable_" + strings.ReplaceAll(kind, "integer", "number"),
+				Table: st.table.Name, File: in.path, Line: pos, Where: st.where, Column: in.header[cs.index], Value: val,
+				Message: fmt.Sprintf("%q is not a %s", val, kind)})
+		}
+		rows.Close()
+		if total > int64(limit) {
+			l.add(Problem{Severity: Error, Code: "unparseable_" + cs.canon.Type.String(), Table: st.table.Name, File: in.path,
+				Column: in.header[cs.index], Count: total,
+				Message: fmt.Sprintf("%d rows in all have this problem; the first %d are listed", total, limit)})
+		}
+	}
+	where := ""
+	if len(fails) > 0 {
+		where = " WHERE NOT (" + strings.Join(fails, " OR ") + ")"
+	}
+	proj := projection(cols, func(cs colSource) string {
+		return fmt.Sprintf("(CASE WHEN %s THEN NULL ELSE %s END)", nullCond(cs), conv(cs))
+	})
+	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s, %s AS _pos FROM %s%s ORDER BY _pos",
+		quoteIdent(st.name), proj, posExpr, relation, where)
+	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+		return &fileError{code: "unreadable_file", err: fmt.Errorf("%s: %w", in.path, err)}
+	}
+	return nil
+}
+
+func (l *loader) relationDateSamples(in *inputFile, cols []colSource, relation string) []string {
+	if in.format == formatXLSX {
+		return l.dateSamples(in, cols)
+	}
+	var samples []string
+	for _, cs := range cols {
+		if cs.index < 0 || cs.canon.Type != Date {
+			continue
+		}
+		src := quoteIdent(in.header[cs.index])
+		rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
+			"SELECT CAST(%s AS VARCHAR) FROM %s WHERE %s IS NOT NULL AND typeof(%s) = 'VARCHAR' LIMIT %d", src, relation, src, src, sampleRows))
+		if err != nil {
+			continue
+		}
+		for rows.Next() {
+			var v string
+			if rows.Scan(&v) == nil {
+				samples = append(samples, v)
+			}
+		}
+		rows.Close()
+	}
+	return samples
+}
+
+// stageXLSX copies the sheet into a text table with DuckDB's appender, then
+// converts it like any other relation. Date cells stored as Excel serial
+// numbers become ISO dates on the way.
+func (l *loader) stageXLSX(st *stage, in *inputFile, cols []colSource) error {
+	raw := "planner_xlsx_raw"
+	var ddl strings.Builder
+	fmt.Fprintf(&ddl, "CREATE OR REPLACE TEMP TABLE %s (_row BIGINT", raw)
+	for i := range in.header {
+		fmt.Fprintf(&ddl, ", c%d VARCHAR", i)
+	}
+	ddl.WriteString(")")
+	if _, err := l.conn.ExecContext(l.ctx, ddl.String()); err != nil {
+		return err
+	}
+	isDate := make([]bool, len(in.header))
+	for _, cs := range cols {
+		if cs.index >= 0 && cs.canon.Type == Date {
+			isDate[cs.index] = true
+		}
+	}
+	err := l.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "temp", raw)
+		if err != nil {
+			return err
+		}
+		vals := make([]driver.Value, len(in.header)+1)
+		for r, row := range in.rows {
+			vals[0] = in.rowNums[r]
+			for i, v := range row {
+				v = strings.TrimSpace(v)
+				if isDate[i] && isNumber(v) {
+					if f, err := strconv.ParseFloat(v, 64); err == nil {
+						if t, err := excelize.ExcelDateToTime(f, false); err == nil {
+							v = t.Format(time.DateOnly)
+						}
+					}
+				}
+				if v == "" {
+					vals[i+1] = nil
+				} else {
+					vals[i+1] = v
+				}
+			}
+			if err := app.AppendRow(vals...); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("datasets: copying sheet %s of %s: %w", in.sheet, in.path, err)
+	}
+	return l.stageRelation(st, in, cols, raw, "_row")
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return err == nil && strings.TrimSpace(s) != ""
+}

@@ -1,0 +1,182 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// DefaultDB is the database file commands use when none is named.
+const DefaultDB = "planner.duckdb"
+
+// schemaVersion is stored in planner_meta; bump it when a change to the
+// canonical tables needs more than adding columns.
+const schemaVersion = 1
+
+// Store is the embedded planning database: the canonical tables plus the
+// record of what was loaded when. It is safe for use by one process at a
+// time; DuckDB locks the file against other processes.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// StoreOptions tunes the database engine. The zero value means defaults.
+type StoreOptions struct {
+	// Threads DuckDB may use; 0 means GOMAXPROCS.
+	Threads int
+	// MemoryLimit such as "4GB"; empty means DuckDB's default (80% of RAM).
+	MemoryLimit string
+	// ReadOnly opens the file for reading only, so several readers can share it.
+	ReadOnly bool
+}
+
+// Open opens (creating if needed) the database file at path and makes sure
+// every canonical table exists with every canonical column. An empty path
+// opens a private in-memory database.
+func Open(ctx context.Context, path string, opts *StoreOptions) (*Store, error) {
+	if opts == nil {
+		opts = &StoreOptions{}
+	}
+	threads := opts.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	if path != "" {
+		if dir := filepath.Dir(path); dir != "." {
+			if _, err := os.Stat(dir); err != nil {
+				return nil, fmt.Errorf("datasets: database folder %s: %w", dir, err)
+			}
+		}
+	}
+	dsn := path
+	params := []string{fmt.Sprintf("threads=%d", threads)}
+	if opts.MemoryLimit != "" {
+		params = append(params, "memory_limit="+opts.MemoryLimit)
+	}
+	if opts.ReadOnly {
+		params = append(params, "access_mode=READ_ONLY")
+	}
+	dsn += "?" + strings.Join(params, "&")
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	db := sql.OpenDB(connector)
+	s := &Store{db: db, path: path}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, openError(path, err)
+	}
+	if !opts.ReadOnly {
+		if err := s.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func openError(path string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "lock") {
+		return fmt.Errorf("datasets: database %s is in use by another process (close it or pass another --db): %w", path, err)
+	}
+	return fmt.Errorf("datasets: cannot open database %s: %w", path, err)
+}
+
+// Close releases the database file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB returns the database handle for queries of its own.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Path returns the database file, or "" for an in-memory database.
+func (s *Store) Path() string { return s.path }
+
+// migrate creates the bookkeeping and canonical tables and adds canonical
+// columns that a database written by an older version lacks.
+func (s *Store) migrate(ctx context.Context) error {
+	stmts := []string{
+		`CREATE TABLE IF NOT EXISTS planner_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
+		`CREATE TABLE IF NOT EXISTS planner_loads (load_id BIGINT, table_name VARCHAR, file VARCHAR,
+			sha256 VARCHAR, rows BIGINT, mode VARCHAR, loaded_at TIMESTAMP)`,
+		`CREATE TABLE IF NOT EXISTS planner_problems (table_name VARCHAR, severity VARCHAR, code VARCHAR,
+			file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, message VARCHAR)`,
+	}
+	for _, q := range stmts {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("datasets: preparing database %s: %w", s.path, err)
+		}
+	}
+	var version sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM planner_meta WHERE key = 'schema_version'`).Scan(&version)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("datasets: reading schema version of %s: %w", s.path, err)
+	}
+	if version.Valid && version.String != fmt.Sprint(schemaVersion) {
+		return fmt.Errorf("datasets: database %s has schema version %s; this planner reads version %d (load the data into a new database)",
+			s.path, version.String, schemaVersion)
+	}
+	existing, err := s.tableColumns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range Tables {
+		cols, ok := existing[t.Name]
+		if !ok {
+			if _, err := s.db.ExecContext(ctx, t.DDL(t.Name)); err != nil {
+				return fmt.Errorf("datasets: creating table %s: %w", t.Name, err)
+			}
+			continue
+		}
+		for _, c := range t.Columns {
+			if !cols[c.Name] {
+				q := fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", quoteIdent(t.Name), quoteIdent(c.Name), c.Type.SQL())
+				if _, err := s.db.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("datasets: adding column %s.%s: %w", t.Name, c.Name, err)
+				}
+			}
+		}
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT OR REPLACE INTO planner_meta VALUES ('schema_version', ?)`, fmt.Sprint(schemaVersion))
+	return err
+}
+
+func (s *Store) tableColumns(ctx context.Context) (map[string]map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = 'main' AND table_catalog = current_database()`)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: listing tables: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]bool{}
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			return nil, err
+		}
+		if out[t] == nil {
+			out[t] = map[string]bool{}
+		}
+		out[t][c] = true
+	}
+	return out, rows.Err()
+}
+
+// RowCount returns the number of rows in a canonical table.
+func (s *Store) RowCount(ctx context.Context, table string) (int64, error) {
+	if TableNamed(table) == nil {
+		return 0, fmt.Errorf("datasets: %q is not a canonical table", table)
+	}
+	var n int64
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteIdent(table)).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,32 @@
+package series_test
+
+import (
+	"fmt"
+
+	"github.com/planner-engine/planner/series"
+)
+
+func ExamplePanel() {
+	p := series.Panel{Freq: series.Weekly}
+	p.Append(series.Key{SKU: "COFFEE-1KG", Location: "S01", Channel: "store"},
+		series.MustParseDate("2024-01-01"), []float64{12, 0, 9})
+	p.Append(series.Key{SKU: "TEA-50", Location: "S01", Channel: "online"},
+		series.MustParseDate("2024-01-08"), []float64{3, 4})
+	for i := 0; i < p.Len(); i++ {
+		fmt.Println(p.Keys[i], p.Starts[i], "to", p.End(i), p.Series(i))
+	}
+	// Output:
+	// COFFEE-1KG@S01/store 2024-01-01 to 2024-01-15 [12 0 9]
+	// TEA-50@S01/online 2024-01-08 to 2024-01-15 [3 4]
+}
+
+func ExampleFreq_PeriodStart() {
+	d := series.MustParseDate("2024-05-17") // a Friday
+	for _, f := range []series.Freq{series.Daily, series.Weekly, series.Monthly} {
+		fmt.Println(f, f.PeriodStart(d))
+	}
+	// Output:
+	// D 2024-05-17
+	// W 2024-05-13
+	// M 2024-05-01
+}

@@ -1,0 +1,120 @@
+package series
+
+import "fmt"
+
+// Key names one series: a SKU at a location through a sales channel.
+type Key struct {
+	SKU      string
+	Location string
+	Channel  string
+}
+
+// String formats the key as sku@location/channel.
+func (k Key) String() string { return k.SKU + "@" + k.Location + "/" + k.Channel }
+
+// Panel holds many series of one frequency in one flat slice. Series i has
+// the values Values[Offsets[i]:Offsets[i+1]], one per period, the first of
+// which is the period starting at Starts[i]. Periods without sales are
+// stored as zeros, so consecutive values are consecutive periods.
+//
+// The zero Panel is empty and ready for Append.
+type Panel struct {
+	Freq    Freq
+	Keys    []Key
+	Starts  []Date
+	Offsets []int // len(Keys)+1 once the panel holds a series
+	Values  []float64
+}
+
+// Len returns the number of series.
+func (p *Panel) Len() int { return len(p.Keys) }
+
+// Series returns the values of series i. The slice aliases the panel.
+func (p *Panel) Series(i int) []float64 { return p.Values[p.Offsets[i]:p.Offsets[i+1]] }
+
+// End returns the start of the last period of series i, or the period before
+// its start when the series is empty.
+func (p *Panel) End(i int) Date {
+	return p.Freq.Add(p.Starts[i], p.Offsets[i+1]-p.Offsets[i]-1)
+}
+
+// Append adds a series and copies its values. The first Append of a zero
+// Panel sets up the offsets.
+func (p *Panel) Append(key Key, start Date, values []float64) {
+	if len(p.Offsets) == 0 {
+		p.Offsets = append(p.Offsets, 0)
+	}
+	p.Keys = append(p.Keys, key)
+	p.Starts = append(p.Starts, start)
+	p.Values = append(p.Values, values...)
+	p.Offsets = append(p.Offsets, len(p.Values))
+}
+
+// Check reports the first structural inconsistency of the panel, or nil.
+func (p *Panel) Check() error {
+	n := len(p.Keys)
+	if !p.Freq.Valid() {
+		return fmt.Errorf("series: panel frequency %v is not D, W or M", p.Freq)
+	}
+	if len(p.Starts) != n {
+		return fmt.Errorf("series: panel has %d keys but %d starts", n, len(p.Starts))
+	}
+	if n == 0 {
+		return nil
+	}
+	if len(p.Offsets) != n+1 || p.Offsets[0] != 0 || p.Offsets[n] != len(p.Values) {
+		return fmt.Errorf("series: panel offsets do not cover its %d values", len(p.Values))
+	}
+	for i := 0; i < n; i++ {
+		if p.Offsets[i+1] < p.Offsets[i] {
+			return fmt.Errorf("series: panel offsets decrease at series %d", i)
+		}
+		if p.Freq.PeriodStart(p.Starts[i]) != p.Starts[i] {
+			return fmt.Errorf("series: series %v starts on %v, which is not the start of a %v period", p.Keys[i], p.Starts[i], p.Freq)
+		}
+	}
+	return nil
+}
+
+// Range is a half-open span [Lo, Hi) of series indices.
+type Range struct{ Lo, Hi int }
+
+// Split divides the panel into at most n contiguous ranges of series with
+// about the same number of values each, so workers that take one range each
+// finish at about the same time. Ranges are returned in series order.
+func (p *Panel) Split(n int) []Range {
+	total := len(p.Keys)
+	if total == 0 {
+		return nil
+	}
+	if n < 1 {
+		n = 1
+	}
+	if n > total {
+		n = total
+	}
+	ranges := make([]Range, 0, n)
+	lo := 0
+	for k := 1; k <= n && lo < total; k++ {
+		if k == n {
+			ranges = append(ranges, Range{lo, total})
+			break
+		}
+		target := len(p.Values) * k / n
+		hi := lo + 1
+		for hi < total && p.Offsets[hi] < target {
+			hi++
+		}
+		// Stop before a long series when that lands nearer the target.
+		if hi-1 > lo && target-p.Offsets[hi-1] < p.Offsets[hi]-target {
+			hi--
+		}
+		// Leave at least one series for each range still to come.
+		if max := total - (n - k); hi > max {
+			hi = max
+		}
+		ranges = append(ranges, Range{lo, hi})
+		lo = hi
+	}
+	return ranges
+}
