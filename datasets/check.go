@@ -322,8 +322,8 @@ func (l *loader) checkAlreadyLoaded(st *stage, keys []string) error {
 	for i, k := range keys {
 		conds[i] = fmt.Sprintf("t.%[1]s IS NOT DISTINCT FROM s.%[1]s", quoteIdent(k))
 	}
-	q := fmt.Sprintf("SELECT %s AS pos FROM %s s WHERE EXISTS (SELECT 1 FROM %s t WHERE %s) ORDER BY pos LIMIT %d",
-		"s."+st.pos, quoteIdent(st.name), quoteIdent(st.table.Name), strings.Join(conds, " AND "), l.opts.maxPerCheck())
+	q := fmt.Sprintf("SELECT pos FROM (SELECT *, %s AS pos FROM %s) s WHERE EXISTS (SELECT 1 FROM %s t WHERE %s) ORDER BY pos LIMIT %d",
+		st.pos, quoteIdent(st.name), quoteIdent(st.table.Name), strings.Join(conds, " AND "), l.opts.maxPerCheck())
 	rows, err := l.conn.QueryContext(l.ctx, q)
 	if err != nil {
 		return fmt.Errorf("datasets: comparing %s with the database: %w", st.file, err)

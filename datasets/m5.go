@@ -203,8 +203,8 @@ func (l *loader) stageM5(files M5Files) error {
 		SELECT CAST(c.date AS DATE) AS date, u.item_id AS sku, u.store_id AS location, 'store' AS channel,
 		       CAST(u.qty AS DOUBLE) AS qty, CAST(%s AS DOUBLE) AS price, CAST(NULL AS DOUBLE) AS base_price,
 		       false AS promo, false AS feature, false AS display, u._pos, u._src_col
-		FROM (UNPIVOT INCLUDE NULLS (SELECT _pos, item_id, store_id, %s FROM %s)
-		      ON %s INTO NAME _src_col VALUE qty) u
+		FROM (SELECT _pos, item_id, store_id, _src_col, qty FROM (SELECT _pos, item_id, store_id, %s FROM %s)
+		      UNPIVOT INCLUDE NULLS (qty FOR _src_col IN (%s))) u
 		JOIN (SELECT d, date, wm_yr_wk FROM %s) c ON c.d = u._src_col%s`,
 		priceJoin, strings.Join(dayList, ", "), m5Wide, strings.Join(dayList, ", "), m5Calendar, priceFrom)
 	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS planner_stage_sales"); err != nil {

@@ -379,7 +379,7 @@ func (l *loader) stageXLSX(st *stage, in *inputFile, cols []colSource) error {
 		}
 	}
 	err := l.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "temp", raw)
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", raw)
 		if err != nil {
 			return err
 		}

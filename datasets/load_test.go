@@ -1,0 +1,453 @@
+package datasets
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/planner-engine/planner/series"
+)
+
+func writeFile(t testing.TB, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+	return path
+}
+
+const (
+	productsCSV = "sku,name,category,department,unit_cost,unit_price,pack_size\n" +
+		"A,Apple juice,Grocery,Drinks,0.5,1.2,6\nB,Bread,Fresh,Bakery,0.4,1.0,1\n"
+	locationsCSV = "location,type,region,dc\nDC1,dc,North,\nS1,store,North,DC1\nS2,store,North,DC1\n"
+	salesCSV     = "date,sku,location,channel,qty,price,promo\n" +
+		"2024-01-01,A,S1,store,3,1.2,false\n2024-01-02,A,S1,store,5,1.0,true\n" +
+		"2024-01-01,B,S2,store,1,1.0,false\n2024-01-03,B,S2,online,2,1.0,false\n"
+)
+
+func sampleFiles(t testing.TB) map[string]string {
+	dir := t.TempDir()
+	return map[string]string{
+		"products":  writeFile(t, dir, "products.csv", productsCSV),
+		"locations": writeFile(t, dir, "locations.csv", locationsCSV),
+		"sales":     writeFile(t, dir, "sales.csv", salesCSV),
+	}
+}
+
+func TestLoadStoresTypedRowsAndRecordsTheLoad(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	rep, err := s.Load(ctx, LoadOptions{Files: sampleFiles(t)})
+	require.NoError(t, err)
+	assert.True(t, rep.Committed)
+	assert.Equal(t, int64(4), rep.Rows("sales"))
+	assert.Equal(t, int64(2), rep.Rows("products"))
+	for _, tl := range rep.Tables {
+		assert.Len(t, tl.SHA256, 64, "checksum of %s", tl.File)
+	}
+
+	var qty, price float64
+	var promo bool
+	var channel string
+	err = s.DB().QueryRowContext(ctx, `SELECT qty, price, promo, channel FROM sales WHERE sku = 'A' AND date = DATE '2024-01-02'`).
+		Scan(&qty, &price, &promo, &channel)
+	require.NoError(t, err)
+	assert.Equal(t, []any{5.0, 1.0, true, "store"}, []any{qty, price, promo, channel})
+
+	var pack float64
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT pack_size FROM products WHERE sku = 'B'`).Scan(&pack))
+	assert.Equal(t, 1.0, pack)
+
+	var loads int
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*) FROM planner_loads WHERE load_id = 1`).Scan(&loads))
+	assert.Equal(t, 3, loads)
+}
+
+func TestFailedLoadLeavesTheDatabaseAsItWas(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "planner.duckdb")
+	s, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.Load(ctx, LoadOptions{Files: sampleFiles(t)})
+	require.NoError(t, err)
+	before := tableFingerprint(t, s)
+
+	dir := t.TempDir()
+	bad := map[string]string{
+		"products": writeFile(t, dir, "products.csv", "sku,name\nA,Apple\nZ,Zucchini\n"),
+		"sales":    writeFile(t, dir, "sales.csv", "date,sku,location,qty\n2024-02-01,A,S1,3\n2024-02-01,Q,S1,-1\n"),
+	}
+	_, err = s.Load(ctx, LoadOptions{Files: bad})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, 2, ve.Problems.Errors(), "unknown SKU Q and the negative quantity: %v", ve.Problems)
+	assert.Equal(t, before, tableFingerprint(t, s), "a failed load must not change any table")
+
+	// The database file survives a reopen unchanged too.
+	require.NoError(t, s.Close())
+	s2, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s2.Close()
+	assert.Equal(t, before, tableFingerprint(t, s2))
+}
+
+// tableFingerprint summarises every canonical table's contents.
+func tableFingerprint(t *testing.T, s *Store) map[string]string {
+	out := map[string]string{}
+	for _, tb := range Tables {
+		var n int64
+		var h *string
+		q := fmt.Sprintf("SELECT count(*), CAST(sum(hash(%s)) AS VARCHAR) FROM %s", quotedColumns(tb), quoteIdent(tb.Name))
+		require.NoError(t, s.DB().QueryRow(q).Scan(&n, &h))
+		v := fmt.Sprint(n)
+		if h != nil {
+			v += "/" + *h
+		}
+		out[tb.Name] = v
+	}
+	var loads int64
+	require.NoError(t, s.DB().QueryRow("SELECT count(*) FROM planner_loads").Scan(&loads))
+	out["planner_loads"] = fmt.Sprint(loads)
+	return out
+}
+
+func TestAppendAddsRowsAndRefusesKeysAlreadyLoaded(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	files := sampleFiles(t)
+	_, err := s.Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+
+	dir := t.TempDir()
+	more := writeFile(t, dir, "feb.csv", "date,sku,location,qty\n2024-02-01,A,S1,7\n")
+	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": more}, Append: true})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), rep.Rows("sales"))
+	n, err := s.RowCount(ctx, "sales")
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), n)
+
+	again := writeFile(t, dir, "again.csv", "date,sku,location,qty\n2024-02-02,A,S1,1\n2024-02-01,A,S1,7\n")
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": again}, Append: true})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, 1, ve.Problems.Errors())
+	p := ve.Problems[len(ve.Problems)-1]
+	assert.Equal(t, "already_loaded", p.Code)
+	assert.Equal(t, int64(3), p.Line)
+	n, _ = s.RowCount(ctx, "sales")
+	assert.Equal(t, int64(5), n)
+}
+
+func TestReplacingAMasterWarnsAboutOrphanedRows(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	_, err := s.Load(ctx, LoadOptions{Files: sampleFiles(t)})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"products": writeFile(t, dir, "p.csv", "sku\nA\n")}})
+	require.NoError(t, err)
+	var found bool
+	for _, p := range rep.Problems {
+		if p.Code == "orphaned_rows" && p.Table == "sales" {
+			found = true
+			assert.Contains(t, p.Message, "2 rows already in sales")
+			assert.Contains(t, p.Message, ": B")
+		}
+	}
+	assert.True(t, found, "expected an orphaned_rows warning, got %v", rep.Problems)
+}
+
+func TestLoadGzipSemicolonsDayFirstDatesAndMapping(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "export.csv.gz")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	zw := gzip.NewWriter(f)
+	fmt.Fprint(zw, "\ufeffDay;Article;Store;Units;Visits\n31/01/2024;A;S1;3;9\n01/02/2024;A;S1;4;9\n02/02/2024;A;S1;;9\n")
+	require.NoError(t, zw.Close())
+	require.NoError(t, f.Close())
+
+	m, err := ParseMapping("date=Day,sku=Article,location=Store,qty=Units")
+	require.NoError(t, err)
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve, "the empty Units cell is a missing value")
+	last := ve.Problems[len(ve.Problems)-1]
+	assert.Equal(t, "error: "+path+" line 4, column Units: the value is empty (every sales row needs a qty)", last.String())
+
+	writeGz := func(body string) {
+		f, _ := os.Create(path)
+		zw := gzip.NewWriter(f)
+		fmt.Fprint(zw, body)
+		zw.Close()
+		f.Close()
+	}
+	writeGz("Day;Article;Store;Units\n31/01/2024;A;S1;3\n01/02/2024;A;S1;4\n")
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m})
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, s.DB().QueryRow("SELECT count(*) FROM sales WHERE date = DATE '2024-02-01' AND qty = 4").Scan(&n))
+	assert.Equal(t, 1, n, "01/02/2024 is the first of February when another date is 31/01")
+}
+
+func TestLoadParquetReportsRowsOfBadValues(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "sales.parquet")
+	_, err := s.DB().Exec(fmt.Sprintf(`COPY (SELECT DATE '2024-01-01' + i::INTEGER AS date, 'A' AS sku, 'S1' AS location,
+		(i * 2)::INTEGER AS units FROM range(10) t(i)) TO '%s' (FORMAT parquet)`, good))
+	require.NoError(t, err)
+	m, _ := ParseMapping("qty=units")
+	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": good}, Map: m})
+	require.NoError(t, err)
+	assert.Equal(t, int64(10), rep.Rows("sales"))
+	var total float64
+	require.NoError(t, s.DB().QueryRow("SELECT sum(qty) FROM sales").Scan(&total))
+	assert.Equal(t, 90.0, total)
+
+	bad := filepath.Join(dir, "bad.parquet")
+	_, err = s.DB().Exec(fmt.Sprintf(`COPY (SELECT * FROM (VALUES ('2024-01-01', 'A', 'S1', '3'), ('2024-01-02', 'A', 'S1', 'lots'),
+		('2024-01-03', 'A', 'S1', '-1')) v(date, sku, location, qty)) TO '%s' (FORMAT parquet)`, bad))
+	require.NoError(t, err)
+	_, err = s.Validate(ctx, LoadOptions{Files: map[string]string{"sales": bad}})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	var got []string
+	for _, p := range ve.Problems {
+		if p.Severity == Error {
+			got = append(got, strings.TrimPrefix(p.String(), "error: "+bad+" "))
+		}
+	}
+	assert.Equal(t, []string{
+		`row 2, column qty: "lots" is not a number`,
+		`row 3, column qty: -1 is negative (qty must be zero or more)`,
+	}, got)
+}
+
+func TestLoadXLSXWithDateCellsAndTextDates(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	path := filepath.Join(t.TempDir(), "sales.xlsx")
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	rows := [][]any{
+		{"date", "sku", "location", "qty", "promo"},
+		{excelDate(t, "2024-03-01"), "A", "S1", 3, "yes"},
+		{"2024-03-02", "A", "S1", 4.5, "no"},
+		{},
+		{excelDate(t, "2024-03-03"), "A", "S1", "n/a", "no"},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		require.NoError(t, f.SetSheetRow(sheet, cell, &r))
+	}
+	style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	f.SetCellStyle(sheet, "A2", "A5", style)
+	require.NoError(t, f.SaveAs(path))
+
+	_, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	bad := ve.Problems[len(ve.Problems)-1]
+	assert.Equal(t, int64(5), bad.Line, "the sheet row, counting the blank row")
+	assert.Equal(t, "row", bad.Where)
+	assert.Equal(t, "qty", bad.Column)
+
+	// Fix the cell and load.
+	f2, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	f2.SetCellValue(sheet, "D5", 1)
+	require.NoError(t, f2.Save())
+	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}})
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), rep.Rows("sales"))
+	var dates string
+	require.NoError(t, s.DB().QueryRow("SELECT string_agg(CAST(date AS VARCHAR) || ':' || CAST(qty AS VARCHAR) || ':' || CAST(promo AS VARCHAR), ' ' ORDER BY date) FROM sales").Scan(&dates))
+	assert.Equal(t, "2024-03-01:3.0:true 2024-03-02:4.5:false 2024-03-03:1.0:false", dates)
+}
+
+func excelDate(t *testing.T, s string) float64 {
+	d, err := parseISO(s)
+	require.NoError(t, err)
+	// Excel's serial day 25569 is 1970-01-01.
+	return float64(d) + 25569
+}
+
+func TestLoadM5WideFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	files := writeM5(t, dir, 4, 3, 10)
+	s := openMemory(t)
+	rep, err := s.Load(ctx, LoadOptions{M5: &files})
+	require.NoError(t, err)
+	assert.Equal(t, int64(4*3*10), rep.Rows("sales"))
+	assert.Equal(t, int64(4), rep.Rows("products"))
+	assert.Equal(t, int64(3), rep.Rows("locations"))
+
+	// Day d_7 is 2016-01-07; item i of store j sold i*10+j+7 units at price 1+i/10.
+	var qty, price float64
+	err = s.DB().QueryRow(`SELECT qty, price FROM sales WHERE sku = 'FOODS_1_002' AND location = 'CA_3' AND date = DATE '2016-01-07'`).Scan(&qty, &price)
+	require.NoError(t, err)
+	assert.Equal(t, float64(2*10+3+7), qty)
+	assert.InDelta(t, 1.2, price, 1e-9)
+
+	var dept, region string
+	require.NoError(t, s.DB().QueryRow(`SELECT department FROM products WHERE sku = 'FOODS_1_002'`).Scan(&dept))
+	require.NoError(t, s.DB().QueryRow(`SELECT region FROM locations WHERE location = 'CA_3'`).Scan(&region))
+	assert.Equal(t, []string{"FOODS_1", "CA"}, []string{dept, region})
+
+	var events, snaps int
+	require.NoError(t, s.DB().QueryRow(`SELECT count(*) FILTER (WHERE kind = 'sporting'), count(*) FILTER (WHERE kind = 'snap') FROM events`).Scan(&events, &snaps))
+	assert.Equal(t, []int{1, 3}, []int{events, snaps})
+
+	// A day column the calendar does not know is an error naming it.
+	bad := writeM5(t, t.TempDir(), 1, 1, 12)
+	cal := writeFile(t, filepath.Dir(bad.Calendar), "calendar.csv", m5CalendarCSV(10))
+	bad.Calendar = cal
+	_, err = s.Validate(ctx, LoadOptions{M5: &bad})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, ve.Error(), "2 day columns are not in")
+	assert.Contains(t, ve.Error(), "d_11, d_12")
+
+	// A negative value points at its line and day column.
+	neg := writeM5(t, t.TempDir(), 2, 1, 5)
+	body, _ := os.ReadFile(neg.Sales)
+	lines := strings.Split(string(body), "\n")
+	lines[2] = strings.Replace(lines[2], ",24,", ",-24,", 1)
+	require.NoError(t, os.WriteFile(neg.Sales, []byte(strings.Join(lines, "\n")), 0o644))
+	_, err = s.Validate(ctx, LoadOptions{M5: &neg})
+	require.ErrorAs(t, err, &ve)
+	last := ve.Problems[len(ve.Problems)-1]
+	assert.Equal(t, fmt.Sprintf("error: %s line 3, column d_3: -24 is negative (qty must be zero or more)", neg.Sales), last.String())
+}
+
+// writeM5 writes an M5-style dataset: items FOODS_1_001.., stores CA_1..,
+// days d_1..d_days from 2016-01-01, weekly prices.
+func writeM5(t testing.TB, dir string, items, stores, days int) M5Files {
+	var b strings.Builder
+	b.WriteString("id,item_id,dept_id,cat_id,store_id,state_id")
+	for d := 1; d <= days; d++ {
+		fmt.Fprintf(&b, ",d_%d", d)
+	}
+	b.WriteString("\n")
+	var prices strings.Builder
+	prices.WriteString("store_id,item_id,wm_yr_wk,sell_price\n")
+	for i := 1; i <= items; i++ {
+		for j := 1; j <= stores; j++ {
+			item, store := fmt.Sprintf("FOODS_1_%03d", i), fmt.Sprintf("CA_%d", j)
+			fmt.Fprintf(&b, "%s_%s_evaluation,%s,FOODS_1,FOODS,%s,CA", item, store, item, store)
+			for d := 1; d <= days; d++ {
+				fmt.Fprintf(&b, ",%d", i*10+j+d)
+			}
+			b.WriteString("\n")
+			for w := 0; w <= days/7; w++ {
+				fmt.Fprintf(&prices, "%s,%s,%d,%.2f\n", store, item, 11601+w, 1+float64(i)/10)
+			}
+		}
+	}
+	return M5Files{
+		Sales:    writeFile(t, dir, "sales_train_evaluation.csv", b.String()),
+		Calendar: writeFile(t, dir, "calendar.csv", m5CalendarCSV(days)),
+		Prices:   writeFile(t, dir, "sell_prices.csv", prices.String()),
+	}
+}
+
+func m5CalendarCSV(days int) string {
+	var b strings.Builder
+	b.WriteString("date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,event_type_2,snap_CA,snap_TX,snap_WI\n")
+	start, _ := parseISO("2016-01-01")
+	for d := 0; d < days; d++ {
+		date := start + d
+		ev, typ := "", ""
+		if d == 5 {
+			ev, typ = "SuperBowl", "Sporting"
+		}
+		snap := 0
+		if d < 3 {
+			snap = 1
+		}
+		fmt.Fprintf(&b, "%s,%d,x,1,1,2016,d_%d,%s,%s,,,%d,0,0\n", dateString(date), 11601+d/7, d+1, ev, typ, snap)
+	}
+	return b.String()
+}
+
+func TestOpenReportsALockedDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.duckdb")
+	ctx := context.Background()
+	s, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	// A second handle in the same process shares DuckDB's instance cache
+	// only through the same connector; a fresh Open is a second instance
+	// and must be refused with a clear message.
+	_, err = Open(ctx, path, nil)
+	if err != nil {
+		assert.Contains(t, err.Error(), path)
+	}
+	_, err = Open(ctx, filepath.Join(t.TempDir(), "missing", "x.duckdb"), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "database folder")
+}
+
+func TestParseMappingAndDidYouMean(t *testing.T) {
+	m, err := ParseMapping(" qty=units , location=store_id,products.name=description")
+	require.NoError(t, err)
+	assert.Equal(t, "location=store_id,products.name=description,qty=units", m.String())
+	require.NoError(t, m.check())
+
+	for in, want := range map[string]string{
+		"qty":          "not canonical=source",
+		"qyt=units":    `qyt is not a canonical column (did you mean "qty"?)`,
+		"prods.sku=id": "prods is not a table",
+		"sales.nme=x":  "nme is not a column of sales",
+	} {
+		m, err := ParseMapping(in)
+		if err == nil {
+			err = m.check()
+		}
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), want, in)
+	}
+	_, err = ParseMapping("qty=a,qty=b")
+	assert.ErrorContains(t, err, "names qty twice")
+
+	assert.Equal(t, 1, editDistance("qyt", "qty"))
+	assert.Equal(t, 3, editDistance("kitten", "sitting"))
+	assert.Equal(t, "", closest("visits", []string{"sku", "qty", "date"}))
+}
+
+func TestLoadOptionsAreChecked(t *testing.T) {
+	s := openMemory(t)
+	ctx := context.Background()
+	_, err := s.Load(ctx, LoadOptions{})
+	assert.ErrorContains(t, err, "nothing to load")
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"stock": "x.csv"}})
+	assert.ErrorContains(t, err, `"stock" is not a table`)
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": "x.csv"}, DateFormat: "dd/mm/yyyy"})
+	assert.ErrorContains(t, err, "not a strftime layout")
+	_, err = s.Load(ctx, LoadOptions{M5: &M5Files{Sales: "a.csv"}})
+	assert.ErrorContains(t, err, "--calendar")
+	var ve *ValidationError
+	assert.False(t, errors.As(err, &ve))
+}
+
+func parseISO(s string) (int, error) {
+	d, err := series.ParseDate(s)
+	return int(d), err
+}
+
+func dateString(d int) string { return series.Date(d).String() }

@@ -1,0 +1,129 @@
+package datasets
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
+)
+
+func loadSales(t *testing.T, csv string) *Store {
+	t.Helper()
+	s := openMemory(t)
+	_, err := s.Load(context.Background(), LoadOptions{Files: map[string]string{"sales": writeFile(t, t.TempDir(), "sales.csv", csv)}})
+	require.NoError(t, err)
+	return s
+}
+
+const panelCSV = `date,sku,location,channel,qty
+2024-01-01,A,S1,store,1
+2024-01-02,A,S1,store,2
+2024-01-05,A,S1,store,5
+2024-01-03,B,S1,store,0
+2024-01-04,B,S1,store,4
+2024-01-08,A,S1,online,8
+2024-01-09,C,S2,store,0
+2024-01-10,C,S2,store,0
+`
+
+func TestReadPanelFillsGapsAndPadsToTheEnd(t *testing.T) {
+	s := loadSales(t, panelCSV)
+	p, err := s.ReadPanel(context.Background(), PanelOptions{})
+	require.NoError(t, err)
+	require.NoError(t, p.Check())
+	require.Equal(t, 4, p.Len())
+	want := []struct {
+		key    series.Key
+		start  string
+		values []float64
+	}{
+		{series.Key{SKU: "A", Location: "S1", Channel: "online"}, "2024-01-08", []float64{8, 0, 0}},
+		{series.Key{SKU: "A", Location: "S1", Channel: "store"}, "2024-01-01", []float64{1, 2, 0, 0, 5, 0, 0, 0, 0, 0}},
+		{series.Key{SKU: "B", Location: "S1", Channel: "store"}, "2024-01-03", []float64{0, 4, 0, 0, 0, 0, 0, 0}},
+		{series.Key{SKU: "C", Location: "S2", Channel: "store"}, "2024-01-09", []float64{0, 0}},
+	}
+	for i, w := range want {
+		assert.Equal(t, w.key, p.Keys[i])
+		assert.Equal(t, w.start, p.Starts[i].String(), "start of %v", w.key)
+		assert.Equal(t, w.values, p.Series(i), "values of %v", w.key)
+		assert.Equal(t, "2024-01-10", p.End(i).String())
+	}
+}
+
+func TestReadPanelWeeklyTrimmedAndChunked(t *testing.T) {
+	s := loadSales(t, panelCSV)
+	ctx := context.Background()
+	p, err := s.ReadPanel(ctx, PanelOptions{Freq: series.Weekly, TrimLeadingZeros: true})
+	require.NoError(t, err)
+	require.NoError(t, p.Check())
+	// Week of 2024-01-01 holds A/store 1+2+5; B starts selling on 01-04.
+	assert.Equal(t, []float64{8, 0}, p.Series(1))
+	assert.Equal(t, "2024-01-01", p.Starts[1].String())
+	assert.Equal(t, []float64{4, 0}, p.Series(2))
+	assert.Empty(t, p.Series(3), "C never sold: an empty series, still listed")
+
+	var sizes []int
+	var keys []series.Key
+	for chunk, err := range s.Panels(ctx, PanelOptions{ChunkSeries: 3}) {
+		require.NoError(t, err)
+		require.NoError(t, chunk.Check())
+		sizes = append(sizes, chunk.Len())
+		keys = append(keys, chunk.Keys...)
+	}
+	assert.Equal(t, []int{3, 1}, sizes)
+	assert.Equal(t, "C", keys[3].SKU, "chunks keep the series order")
+
+	// A consumer may stop early.
+	n := 0
+	for range s.Panels(ctx, PanelOptions{ChunkSeries: 1}) {
+		n++
+		break
+	}
+	assert.Equal(t, 1, n)
+
+	// A later end pads every series.
+	p, err = s.ReadPanel(ctx, PanelOptions{Freq: series.Daily, End: series.MustParseDate("2024-01-12")})
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, 0, 0, 0}, p.Series(3))
+}
+
+func TestReadPanelOfAnEmptyDatabase(t *testing.T) {
+	s := openMemory(t)
+	p, err := s.ReadPanel(context.Background(), PanelOptions{Freq: series.Monthly})
+	require.NoError(t, err)
+	assert.Equal(t, 0, p.Len())
+	assert.Equal(t, series.Monthly, p.Freq)
+}
+
+func TestInspectSummarisesTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	_, err := s.Load(ctx, LoadOptions{Files: sampleFiles(t)})
+	require.NoError(t, err)
+	sum, err := s.Inspect(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), sum.SalesRows)
+	assert.Equal(t, int64(3), sum.Series)
+	assert.Equal(t, int64(2), sum.SKUs)
+	assert.Equal(t, []string{"online", "store"}, sum.Channels)
+	assert.Equal(t, "2024-01-01", sum.FirstDate)
+	assert.Equal(t, "2024-01-03", sum.LastDate)
+	assert.Equal(t, "D", sum.Frequency)
+	// A/S1/store: 3 days, 2 selling; B/S2/store: 3 days, 1 selling; B/S2/online: 1 day, 1 selling.
+	assert.InDelta(t, 1-4.0/7, sum.ZeroShare, 0.001)
+	assert.Equal(t, int64(2), sum.Hierarchy.Categories)
+	assert.Equal(t, map[string]int64{"dc": 1, "store": 2}, sum.Hierarchy.LocationTypes)
+	assert.Len(t, sum.LastLoads, 3)
+
+	raw, err := json.Marshal(sum)
+	require.NoError(t, err)
+	var keys map[string]any
+	require.NoError(t, json.Unmarshal(raw, &keys))
+	for _, k := range []string{"sales_rows", "series", "skus", "locations", "first_date", "last_date", "frequency", "zero_share", "tables", "hierarchy", "problems"} {
+		assert.Contains(t, keys, k, "inspect --json promises the key %s", k)
+	}
+}
