@@ -213,11 +213,11 @@ func TestParquetHoldsTheSameSalesAsCSV(t *testing.T) {
 
 func TestConfigIsChecked(t *testing.T) {
 	for cfg, want := range map[*synth.Config]string{
-		{Days: 5}:                                  "--days 5",
-		{Format: "xml"}:                            `--format "xml"`,
-		{Channels: []string{"phone"}}:              `channel "phone"`,
+		{Days: 5}:                     "--days 5",
+		{Format: "xml"}:               `--format "xml"`,
+		{Channels: []string{"phone"}}: `channel "phone"`,
 		{Channels: []string{synth.ChannelInstant}}: "needs the store channel",
-		{Stores: -1}:                               "--stores -1",
+		{Stores: -1}: "--stores -1",
 	} {
 		_, err := synth.Generate(context.Background(), t.TempDir(), *cfg, nil)
 		assert.ErrorContains(t, err, want)
