@@ -123,7 +123,7 @@ func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
 	rows.Close()
 
 	rows, err = db.QueryContext(ctx, `SELECT table_name, severity, code, file, line, "column", value, message
-		FROM planner_problems ORDER BY table_name, file, line, "column"`)
+		FROM planner_problems ORDER BY table_name, file, line, "column", code, message`)
 	if err != nil {
 		return nil, err
 	}

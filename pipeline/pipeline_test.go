@@ -1,0 +1,172 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/synth"
+)
+
+// sampleConfig generates a small retailer and returns its planner.yaml,
+// loaded, with the database and outputs inside the test's folder.
+func sampleConfig(t *testing.T) *Config {
+	t.Helper()
+	dir := t.TempDir()
+	res, err := synth.Generate(context.Background(), dir, synth.Config{Stores: 3, SKUs: 12, Days: 120, Horizon: 28}, nil)
+	require.NoError(t, err)
+	cfg, err := LoadConfig(res.Files["config"])
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "planner.duckdb"), cfg.DB)
+	assert.Equal(t, filepath.Join(dir, "out"), cfg.Out)
+	return cfg
+}
+
+func clock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
+	cfg := sampleConfig(t)
+	m, err := Execute(context.Background(), cfg, Options{Version: "test", Now: clock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	assert.Equal(t, "20261123T020000Z", m.RunID)
+	assert.Equal(t, "ok", m.Status)
+	require.Len(t, m.Stages, len(Stages()))
+	for _, s := range m.Stages {
+		assert.Equal(t, "ok", s.Status, s.Name)
+	}
+	assert.Len(t, m.Inputs, 10)
+	for _, in := range m.Inputs {
+		assert.Len(t, in.SHA256, 64, in.File)
+	}
+	var files []string
+	for _, o := range m.Outputs {
+		files = append(files, o.File)
+	}
+	assert.Equal(t, []string{"problems.csv", "summary.json"}, files)
+
+	latest, err := os.Readlink(filepath.Join(cfg.Out, "latest"))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join("runs", m.RunID), latest)
+	raw, err := os.ReadFile(filepath.Join(cfg.Out, "latest", "manifest.json"))
+	require.NoError(t, err)
+	var onDisk Manifest
+	require.NoError(t, json.Unmarshal(raw, &onDisk))
+	assert.Equal(t, m.RunID, onDisk.RunID)
+
+	var sum datasets.Summary
+	raw, err = os.ReadFile(filepath.Join(cfg.Out, "latest", "summary.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &sum))
+	assert.Positive(t, sum.SalesRows)
+	entries, _ := os.ReadDir(filepath.Join(cfg.Out, "runs"))
+	assert.Len(t, entries, 1, "no temporary folder is left")
+}
+
+func TestSameInputsGiveByteIdenticalOutputs(t *testing.T) {
+	cfg := sampleConfig(t)
+	ctx := context.Background()
+	m1, err := Execute(ctx, cfg, Options{Now: clock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	m2, err := Execute(ctx, cfg, Options{Now: clock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	assert.Equal(t, m1.RunID+"-2", m2.RunID, "a second run in the same second gets a suffix")
+	require.Equal(t, m1.Outputs, m2.Outputs, "checksums of every output match")
+	for _, o := range m1.Outputs {
+		a, _ := os.ReadFile(filepath.Join(cfg.Out, "runs", m1.RunID, o.File))
+		b, _ := os.ReadFile(filepath.Join(cfg.Out, "runs", m2.RunID, o.File))
+		assert.Equal(t, a, b, o.File)
+	}
+	// The manifests differ only in run id, times and timings.
+	strip := func(m *Manifest) Manifest {
+		c := *m
+		c.RunID, c.Started, c.Finished = "", "", ""
+		c.Stages = append([]StageRecord(nil), m.Stages...)
+		for i := range c.Stages {
+			c.Stages[i].Seconds = 0
+		}
+		return c
+	}
+	assert.Equal(t, strip(m1), strip(m2))
+}
+
+func TestFailedRunLeavesThePreviousOutputsUntouched(t *testing.T) {
+	cfg := sampleConfig(t)
+	ctx := context.Background()
+	good, err := Execute(ctx, cfg, Options{Now: clock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	before, err := os.ReadFile(filepath.Join(cfg.Out, "latest", "summary.json"))
+	require.NoError(t, err)
+	var rows int64
+	require.NoError(t, withStore(t, cfg.DB, func(s *datasets.Store) (err error) { rows, err = s.RowCount(ctx, "sales"); return }))
+
+	// Break one line of the sales file.
+	raw, err := os.ReadFile(cfg.Inputs.Sales)
+	require.NoError(t, err)
+	lines := strings.SplitN(string(raw), "\n", 4)
+	parts := strings.Split(lines[2], ",")
+	parts[4] = "-5"
+	lines[2] = strings.Join(parts, ",")
+	require.NoError(t, os.WriteFile(cfg.Inputs.Sales, []byte(strings.Join(lines, "\n")), 0o644))
+
+	m, err := Execute(ctx, cfg, Options{Now: clock(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))})
+	var ve *datasets.ValidationError
+	require.True(t, errors.As(err, &ve), "got %v", err)
+	assert.Equal(t, "failed", m.Status)
+	assert.Contains(t, m.Error, "line 3, column qty: -5 is negative")
+
+	latest, _ := os.Readlink(filepath.Join(cfg.Out, "latest"))
+	assert.Equal(t, filepath.Join("runs", good.RunID), latest, "latest still points at the good run")
+	after, _ := os.ReadFile(filepath.Join(cfg.Out, "latest", "summary.json"))
+	assert.Equal(t, before, after)
+	failed := filepath.Join(cfg.Out, "runs", m.RunID+".failed")
+	problems, err := os.ReadFile(filepath.Join(failed, "problems.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, string(problems), "negative_value")
+	_, err = os.Stat(filepath.Join(failed, "manifest.json"))
+	assert.NoError(t, err)
+	var rowsAfter int64
+	require.NoError(t, withStore(t, cfg.DB, func(s *datasets.Store) (err error) { rowsAfter, err = s.RowCount(ctx, "sales"); return }))
+	assert.Equal(t, rows, rowsAfter, "the database keeps the last good load")
+}
+
+func withStore(t *testing.T, path string, fn func(*datasets.Store) error) error {
+	s, err := datasets.Open(context.Background(), path, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	return fn(s)
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) string {
+		p := filepath.Join(dir, "planner.yaml")
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	for body, want := range map[string]string{
+		"inputs:\n  sales: s.csv\n  sale: x.csv\n": "field sale not found",
+		"db: x.duckdb\n": "inputs.sales is missing",
+		"inputs:\n  sales: s.csv\n  format: wide\n":      `inputs.format "wide"`,
+		"inputs:\n  sales: s.csv\nstages: [load, fly]\n": `"fly" is not a stage`,
+		"inputs: [1, 2]\n": "cannot unmarshal",
+	} {
+		_, err := LoadConfig(write(body))
+		assert.ErrorContains(t, err, want, body)
+	}
+	_, err := LoadConfig(filepath.Join(dir, "nope.yaml"))
+	assert.ErrorContains(t, err, "does not exist")
+
+	cfg, err := LoadConfig(write("inputs:\n  sales: data/s.csv\n  map:\n    qty: units\nstages: [load]\n"))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "data", "s.csv"), cfg.Inputs.Sales)
+	assert.Equal(t, datasets.Mapping{"qty": "units"}, cfg.Inputs.LoadOptions().Map)
+}

@@ -1,0 +1,228 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/internal/progress"
+)
+
+// Options are what a run needs from its caller. The zero value is usable.
+type Options struct {
+	// Version of the planner, recorded in the manifest.
+	Version string
+	// Now is the clock that names the run; time.Now when nil.
+	Now func() time.Time
+	// Logger receives the run's log; nothing is logged when nil.
+	Logger *slog.Logger
+	// Progress shows stage progress on a terminal; nil shows nothing.
+	Progress *progress.Reporter
+}
+
+// Run is the state of one run, handed to each stage.
+type Run struct {
+	ID       string
+	Config   *Config
+	Store    *datasets.Store
+	Dir      string // the run's folder while it runs
+	Log      *slog.Logger
+	Progress *progress.Reporter
+
+	manifest *Manifest
+}
+
+// WriteFile writes an output of the run atomically and records it, with
+// its checksum and size, in the manifest.
+func (r *Run) WriteFile(name string, fn func(io.Writer) error) error {
+	path := filepath.Join(r.Dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	h := sha256.New()
+	var size int64
+	err := fsutil.WriteFile(path, func(w io.Writer) error {
+		cw := &countingWriter{w: io.MultiWriter(w, h)}
+		err := fn(cw)
+		size = cw.n
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r.manifest.Outputs = append(r.manifest.Outputs, Output{File: filepath.ToSlash(name), SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: size})
+	return nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Execute runs the configured stages. On success the run's folder is
+// out/runs/<id> and out/latest points at it; on failure the folder is kept
+// as out/runs/<id>.failed and out/latest is untouched. The manifest is
+// returned either way once the run has started.
+func Execute(ctx context.Context, cfg *Config, opts Options) (*Manifest, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	runs := filepath.Join(cfg.Out, "runs")
+	if err := os.MkdirAll(runs, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: cannot create the output folder: %w", err)
+	}
+	started := now().UTC()
+	id := uniqueRunID(runs, started)
+	tmp, err := os.MkdirTemp(runs, ".running-"+id+"-")
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: cannot create the run folder: %w", err)
+	}
+	cfgJSON, _ := json.Marshal(cfg)
+	m := &Manifest{RunID: id, Version: opts.Version, Started: started.Format(time.RFC3339), Config: cfgJSON,
+		Inputs: []Input{}, Stages: []StageRecord{}, Outputs: []Output{}, Warnings: []string{}}
+	run := &Run{ID: id, Config: cfg, Dir: tmp, Log: log.With("run", id), Progress: opts.Progress, manifest: m}
+
+	runErr := run.execute(ctx)
+	m.Finished = now().UTC().Format(time.RFC3339)
+	m.Status = "ok"
+	switch {
+	case runErr != nil:
+		m.Status, m.Error = "failed", runErr.Error()
+	case m.Exceptions > 0:
+		m.Status = "exceptions"
+	}
+	sort.Slice(m.Outputs, func(i, j int) bool { return m.Outputs[i].File < m.Outputs[j].File })
+	if err := fsutil.WriteFile(filepath.Join(tmp, "manifest.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	}); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		failed := filepath.Join(runs, id+".failed")
+		if err := os.Rename(tmp, failed); err != nil {
+			log.Warn("cannot keep the failed run's folder", "error", err)
+		}
+		return m, runErr
+	}
+	final := filepath.Join(runs, id)
+	if err := os.Rename(tmp, final); err != nil {
+		return m, fmt.Errorf("pipeline: cannot move the run into place: %w", err)
+	}
+	if err := pointLatest(cfg.Out, id); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+// execute opens the database and runs the stages, recording each one.
+func (r *Run) execute(ctx context.Context) error {
+	store, err := datasets.Open(ctx, r.Config.DB, nil)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	r.Store = store
+	selected := Stages()
+	if len(r.Config.Stages) > 0 {
+		selected = selected[:0]
+		for _, s := range Stages() {
+			if contains(r.Config.Stages, s.Name()) {
+				selected = append(selected, s)
+			}
+		}
+	}
+	for i, stage := range selected {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		label := fmt.Sprintf("[%d/%d] %s", i+1, len(selected), stage.Name())
+		task := r.Progress.Start(label, 0)
+		began := time.Now()
+		r.Log.Info("stage started", "stage", stage.Name())
+		rep, err := stage.Run(ctx, r)
+		rec := StageRecord{Name: stage.Name(), Seconds: time.Since(began).Seconds(), Rows: rep.Rows, Warnings: rep.Warnings, Exceptions: rep.Exceptions}
+		if rec.Rows == nil {
+			rec.Rows = map[string]int64{}
+		}
+		if err != nil {
+			task.Fail()
+			rec.Status, rec.Error = "failed", err.Error()
+			r.manifest.Stages = append(r.manifest.Stages, rec)
+			r.Log.Error("stage failed", "stage", stage.Name(), "error", err)
+			return fmt.Errorf("%s: %w", stage.Name(), err)
+		}
+		rec.Status = "ok"
+		r.manifest.Stages = append(r.manifest.Stages, rec)
+		r.manifest.Exceptions += rep.Exceptions
+		r.manifest.Warnings = append(r.manifest.Warnings, rep.Notes...)
+		task.Done(rep.Summary)
+		r.Log.Info("stage finished", "stage", stage.Name(), "seconds", round3(rec.Seconds), "warnings", rep.Warnings)
+	}
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+// uniqueRunID names a run after its UTC start time, with a suffix when a
+// run of the same second exists.
+func uniqueRunID(runs string, t time.Time) string {
+	base := t.Format("20060102T150405Z")
+	id := base
+	for n := 2; ; n++ {
+		_, err1 := os.Stat(filepath.Join(runs, id))
+		_, err2 := os.Stat(filepath.Join(runs, id+".failed"))
+		if errors.Is(err1, os.ErrNotExist) && errors.Is(err2, os.ErrNotExist) {
+			return id
+		}
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+}
+
+// pointLatest points out/latest at runs/<id>, replacing the old link in
+// one rename so readers never see it missing.
+func pointLatest(out, id string) error {
+	link := filepath.Join(out, "latest")
+	tmp := link + ".tmp"
+	os.Remove(tmp)
+	if err := os.Symlink(filepath.Join("runs", id), tmp); err != nil {
+		return fmt.Errorf("pipeline: cannot link %s: %w", link, err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("pipeline: cannot link %s: %w", link, err)
+	}
+	return nil
+}
