@@ -79,6 +79,12 @@ func (l *loader) columnChecks(st *stage) []rowCheck {
 					hint: "give it as a fraction: 0.2 for 20% off"})
 			}
 		}
+		if c.WarnZero {
+			checks = append(checks, rowCheck{sev: Warning, code: "zero_value", column: c.Name,
+				cond: col + " = 0", value: asText,
+				msg:  func(string) string { return fmt.Sprintf("%s is 0", c.Name) },
+				hint: "the row is kept; models that need a positive " + c.Name + " leave it out"})
+		}
 		if len(c.Enum) > 0 {
 			quoted := make([]string, len(c.Enum))
 			for i, e := range c.Enum {
@@ -204,11 +210,11 @@ func (l *loader) runRowChecks(st *stage, checks []rowCheck) error {
 	if err := l.conn.QueryRowContext(l.ctx, q).Scan(ptrs...); err != nil {
 		return fmt.Errorf("datasets: checking %s: %w", st.file, err)
 	}
-	limit := l.opts.maxPerCheck()
 	for i, c := range checks {
 		if counts[i] == 0 {
 			continue
 		}
+		limit := l.opts.limitFor(c.sev)
 		posCol := "NULL"
 		if expr, ok := st.posCol[c.column]; ok {
 			posCol = expr

@@ -110,7 +110,7 @@ func (l *loader) checkSalesSeries(st *stage) error {
 	}[freq]
 	gapsQ := fmt.Sprintf(`SELECT sku, location, channel, first, last, gaps, count(*) OVER () FROM (
 			SELECT s.*, %s - nd - (SELECT count(*) FROM planner_missing_dates m WHERE m.d BETWEEN s.first AND s.last) AS gaps
-			FROM %s s) WHERE gaps > 0 ORDER BY sku, location, channel LIMIT %d`, expected, statsTable, l.opts.maxPerCheck())
+			FROM %s s) WHERE gaps > 0 ORDER BY sku, location, channel LIMIT %d`, expected, statsTable, l.opts.limitFor(Warning))
 	var nSeries int64
 	if err := l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+statsTable).Scan(&nSeries); err != nil {
 		return err
@@ -121,7 +121,7 @@ func (l *loader) checkSalesSeries(st *stage) error {
 		return err
 	}
 	zeroQ := fmt.Sprintf(`SELECT sku, location, channel, first, last, n, count(*) OVER () FROM %s
-		WHERE total = 0 ORDER BY sku, location, channel LIMIT %d`, statsTable, l.opts.maxPerCheck())
+		WHERE total = 0 ORDER BY sku, location, channel LIMIT %d`, statsTable, l.opts.limitFor(Warning))
 	return l.listSeries(st, zeroQ, "zero_series", nSeries, func(key string, a, b series.Date, n int64) string {
 		return fmt.Sprintf("%s sold nothing in %s from %s to %s", key, plural(int(n), "row"), a, b)
 	}, "it forecasts as zero; drop it if the product is not sold there")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/planner-engine/planner/series"
 )
@@ -122,7 +123,7 @@ func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
 	}
 	rows.Close()
 
-	rows, err = db.QueryContext(ctx, `SELECT table_name, severity, code, file, line, "column", value, message
+	rows, err = db.QueryContext(ctx, `SELECT table_name, severity, code, file, line, "column", value, message, hint, count
 		FROM planner_problems ORDER BY table_name, file, line, "column", code, message`)
 	if err != nil {
 		return nil, err
@@ -130,13 +131,21 @@ func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
 	for rows.Next() {
 		var p Problem
 		var sev string
-		var file, col, val sql.NullString
-		var line sql.NullInt64
-		if err := rows.Scan(&p.Table, &sev, &p.Code, &file, &line, &col, &val, &p.Message); err != nil {
+		var file, col, val, hint sql.NullString
+		var line, count sql.NullInt64
+		if err := rows.Scan(&p.Table, &sev, &p.Code, &file, &line, &col, &val, &p.Message, &hint, &count); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p.Severity, p.File, p.Line, p.Column, p.Value = Severity(sev), file.String, line.Int64, col.String, val.String
+		p.Hint, p.Count = hint.String, count.Int64
+		if p.Line > 0 {
+			p.Where = "line"
+			if !strings.HasSuffix(strings.ToLower(strings.TrimSuffix(p.File, ".gz")), ".csv") &&
+				!strings.HasSuffix(strings.ToLower(strings.TrimSuffix(p.File, ".gz")), ".tsv") {
+				p.Where = "row"
+			}
+		}
 		sum.Problems = append(sum.Problems, p)
 	}
 	rows.Close()

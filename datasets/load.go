@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -195,12 +196,25 @@ func (o *LoadOptions) nullStrings() []string {
 	return o.NullStrings
 }
 
+// limitFor returns how many rows a kind of problem lists: warnings are
+// listed more briefly, since they do not stop the load.
+func (o *LoadOptions) limitFor(sev Severity) int {
+	if sev == Warning && o.MaxPerCheck >= 0 {
+		return min(o.maxPerCheck(), maxWarningsPerCheck)
+	}
+	return o.maxPerCheck()
+}
+
+// maxWarningsPerCheck is how many rows a kind of warning lists unless every
+// problem is asked for.
+const maxWarningsPerCheck = 5
+
 func (o *LoadOptions) maxPerCheck() int {
 	switch {
 	case o.MaxPerCheck == 0:
 		return 100
 	case o.MaxPerCheck < 0:
-		return 1 << 62
+		return 1 << 40
 	}
 	return o.MaxPerCheck
 }
@@ -457,6 +471,7 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 			absent = append(absent, cs.canon.Name)
 		}
 	}
+	var unknown []string
 	for _, h := range unused {
 		if near := closest(h, absent); near != "" && !t.Column(near).Required {
 			l.add(Problem{Severity: Error, Code: "misspelt_column", Table: t.Name, File: in.path, Column: h,
@@ -468,9 +483,20 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 		if closest(h, absent) != "" {
 			continue // reported with the missing required column
 		}
-		l.add(Problem{Severity: Warning, Code: "unknown_column", Table: t.Name, File: in.path, Column: h,
-			Message: fmt.Sprintf("column %q is not part of the %s schema and is ignored", h, t.Name),
-			Hint:    "map it to a canonical column with --map, or drop it to silence this warning"})
+		unknown = append(unknown, h)
+	}
+	if len(unknown) > 0 {
+		what := fmt.Sprintf("column %q is", unknown[0])
+		if len(unknown) > 1 {
+			quoted := make([]string, len(unknown))
+			for i, u := range unknown {
+				quoted[i] = strconv.Quote(u)
+			}
+			what = "columns " + strings.Join(quoted, ", ") + " are"
+		}
+		l.add(Problem{Severity: Warning, Code: "unknown_column", Table: t.Name, File: in.path, Column: strings.Join(unknown, ","),
+			Message: fmt.Sprintf("%s not part of the %s schema and ignored", what, t.Name),
+			Hint:    "map a column to a canonical one with --map, or drop it to silence this warning"})
 	}
 	return cols, ok
 }
@@ -582,8 +608,8 @@ func (l *loader) finish(report *LoadReport) error {
 		}
 	}
 	for _, p := range report.Problems {
-		_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.Table, string(p.Severity), p.Code, p.File, p.Line, p.Column, p.Value, p.Message)
+		_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Table, string(p.Severity), p.Code, p.File, p.Line, p.Column, p.Value, p.Message, p.Hint, p.Count)
 		if err != nil {
 			return err
 		}

@@ -48,6 +48,7 @@ type Column struct {
 	Bound    Bound
 	Enum     []string // allowed values of a text column; empty means any
 	Ref      *Ref     // the values must exist in another table
+	WarnZero bool     // zero is legal but suspicious: warn about it
 	Doc      string
 }
 
@@ -159,7 +160,7 @@ var (
 			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location whose stock served the sale."},
 			{Name: "channel", Type: Text, Key: true, Default: "'store'", Doc: "Sales channel, such as store, online or instant (instant delivery from store stock)."},
 			{Name: "qty", Type: Float, Required: true, Bound: NonNegative, Doc: "Units sold; returns belong in a separate feed."},
-			{Name: "price", Type: Float, Bound: Positive, Doc: "Average unit price paid."},
+			{Name: "price", Type: Float, Bound: NonNegative, WarnZero: true, Doc: "Average unit price paid (0 for units given away)."},
 			{Name: "base_price", Type: Float, Bound: Positive, Doc: "Regular (shelf) price before temporary discounts."},
 			{Name: "promo", Type: Bool, Default: "false", Doc: "A temporary price reduction or other promotion was in force."},
 			{Name: "feature", Type: Bool, Default: "false", Doc: "The product was featured in the circular or app."},

@@ -109,7 +109,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		`CREATE TABLE IF NOT EXISTS planner_loads (load_id BIGINT, table_name VARCHAR, file VARCHAR,
 			sha256 VARCHAR, rows BIGINT, mode VARCHAR, loaded_at TIMESTAMP)`,
 		`CREATE TABLE IF NOT EXISTS planner_problems (table_name VARCHAR, severity VARCHAR, code VARCHAR,
-			file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, message VARCHAR)`,
+			file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, message VARCHAR, hint VARCHAR, count BIGINT)`,
 	}
 	for _, q := range stmts {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {

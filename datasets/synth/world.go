@@ -1,10 +1,12 @@
 package synth
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/planner-engine/planner/series"
@@ -350,21 +352,9 @@ func lastWeekday(y int, m time.Month, wd time.Weekday) series.Date {
 }
 
 func sortEvents(es []event) {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && lessEvent(es[j], es[j-1]); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
-}
-
-func lessEvent(a, b event) bool {
-	if a.date != b.date {
-		return a.date < b.date
-	}
-	if a.name != b.name {
-		return a.name < b.name
-	}
-	return a.region < b.region
+	slices.SortStableFunc(es, func(a, b event) int {
+		return cmp.Or(cmp.Compare(a.date, b.date), cmp.Compare(a.name, b.name), cmp.Compare(a.region, b.region))
+	})
 }
 
 // buildPrices gives each product a few regular price changes over history
@@ -383,7 +373,7 @@ func (r *retailer) buildPrices() {
 		for k := 0; k < n; k++ {
 			days = append(days, 1+rng.IntN(max(1, int(r.last-from))))
 		}
-		sortInts(days)
+		slices.Sort(days)
 		price := p.price
 		for _, d := range days {
 			at := from + series.Date(d)
@@ -434,7 +424,7 @@ func (r *retailer) buildPromos() {
 			}
 			starts = append(starts, w)
 		}
-		sortInts(starts)
+		slices.Sort(starts)
 		for _, w := range starts {
 			start := series.Weekly.PeriodStart(from) + series.Date(7*w)
 			if start < from {
@@ -467,14 +457,6 @@ func poisson(rng *rand.Rand, mean float64) int {
 			return k
 		}
 		k++
-	}
-}
-
-func sortInts(xs []int) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
 	}
 }
 

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// planner runs the CLI in-process and returns its exit code and outputs.
+func planner(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func synthSample(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sample")
+	code, out, errOut := planner(t, "datasets", "synth", "--stores", "3", "--skus", "10", "--days", "90", "--horizon", "14", "--out", dir)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Run the nightly job on it with: planner run --config "+filepath.Join(dir, "planner.yaml"))
+	return dir
+}
+
+func TestLoadInspectAndValidate(t *testing.T) {
+	dir := synthSample(t)
+	db := filepath.Join(t.TempDir(), "p.duckdb")
+
+	code, out, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Loaded into "+db)
+	assert.Regexp(t, `sales +[0-9,]+ rows +`+regexpQuote(filepath.Join(dir, "sales.csv")), out)
+
+	code, out, _ = planner(t, "inspect", "--db", db, "--json")
+	require.Equal(t, 0, code)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum), "inspect --json prints one JSON object")
+	for _, k := range []string{"sales_rows", "series", "skus", "locations", "first_date", "last_date"} {
+		assert.Contains(t, sum, k)
+	}
+	assert.Equal(t, "2023-01-02", sum["first_date"])
+	assert.Equal(t, float64(10), sum["skus"])
+
+	code, out, _ = planner(t, "inspect", "--db", db)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Dates       2023-01-02 to 2023-04-01, daily, 90 periods")
+
+	// A bad file: validate lists every problem on stdout and exits 2.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("date,sku,location,qty\n2023-05-01,SKU00001,S001,-1\n2023-05-01,NOPE,S001,2\n2023-05-02,SKU00001,S001,x\n"), 0o644))
+	code, out, _ = planner(t, "validate", "--db", db, "--sales", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out, "error: "+bad+" line 2, column qty: -1 is negative")
+	assert.Contains(t, out, `error: `+bad+` line 3, column sku: product "NOPE" is not in the products table`)
+	assert.Contains(t, out, `error: `+bad+` line 4, column qty: "x" is not a number`)
+	assert.Contains(t, out, "3 errors, 0 warnings")
+
+	// validate --json: one object with the problems.
+	code, out, _ = planner(t, "validate", "--db", db, "--sales", bad, "--json")
+	assert.Equal(t, 2, code)
+	var rep struct {
+		Problems []struct{ Severity, Code string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Len(t, rep.Problems, 3)
+
+	// load refuses it, exits 2, and the database keeps its rows.
+	before := salesRows(t, db)
+	code, _, errOut = planner(t, "load", "--db", db, "--sales", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "-1 is negative")
+	assert.Contains(t, errOut, "planner: 3 errors in the input; nothing was loaded")
+	assert.Equal(t, before, salesRows(t, db))
+}
+
+func regexpQuote(s string) string {
+	return strings.NewReplacer(".", `\.`, "/", `/`).Replace(s)
+}
+
+func salesRows(t *testing.T, db string) float64 {
+	code, out, errOut := planner(t, "inspect", "--db", db, "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	return sum["sales_rows"].(float64)
+}
+
+func TestLoadWithMappingAndJSONLogs(t *testing.T) {
+	dir := t.TempDir()
+	sales := filepath.Join(dir, "train.csv")
+	require.NoError(t, os.WriteFile(sales, []byte("date,store,item,sales\n2013-01-01,1,1,13\n2013-01-02,1,1,11\n2013-01-01,2,1,9\n2013-01-02,2,1,8\n"), 0o644))
+	db := filepath.Join(dir, "p.duckdb")
+	code, out, errOut := planner(t, "--log-format", "json", "load", "--db", db, "--sales", sales, "--map", "qty=sales,location=store", "--map", "sku=item", "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, true, rep["committed"])
+	for _, line := range strings.Split(strings.TrimSpace(errOut), "\n") {
+		var entry map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &entry), "every log line is JSON: %s", line)
+		assert.Contains(t, entry, "level")
+	}
+	assert.Equal(t, float64(4), salesRows(t, db))
+}
+
+func TestLoadM5FromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	sales := write("sales_train_evaluation.csv", "id,item_id,dept_id,cat_id,store_id,state_id,d_1,d_2,d_3\n"+
+		"A_CA_1_evaluation,A,FOODS_1,FOODS,CA_1,CA,0,2,5\nB_CA_1_evaluation,B,FOODS_1,FOODS,CA_1,CA,1,0,3\n")
+	cal := write("calendar.csv", "date,wm_yr_wk,weekday,wday,month,year,d,event_name_1,event_type_1,event_name_2,event_type_2,snap_CA,snap_TX,snap_WI\n"+
+		"2011-01-29,11101,Saturday,1,1,2011,d_1,,,,,0,0,0\n2011-01-30,11101,Sunday,2,1,2011,d_2,,,,,0,0,0\n2011-01-31,11101,Monday,3,1,2011,d_3,,,,,1,0,0\n")
+	prices := write("sell_prices.csv", "store_id,item_id,wm_yr_wk,sell_price\nCA_1,A,11101,2.5\nCA_1,B,11101,1.25\n")
+	db := filepath.Join(dir, "m5.duckdb")
+	code, out, errOut := planner(t, "load", "--db", db, "--format", "m5", "--sales", sales, "--calendar", cal, "--prices", prices)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "sales")
+	assert.Equal(t, float64(6), salesRows(t, db))
+
+	code, _, errOut = planner(t, "load", "--db", db, "--format", "m5", "--sales", sales)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--format m5 needs --calendar")
+}
+
+func TestRunCommandWritesARunAndExitCodes(t *testing.T) {
+	dir := synthSample(t)
+	cfg := filepath.Join(dir, "planner.yaml")
+	code, out, errOut := planner(t, "run", "--config", cfg)
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `Run \d{8}T\d{6}Z ok in`, out)
+	assert.Contains(t, out, "load")
+	_, err := os.Stat(filepath.Join(dir, "out", "latest", "manifest.json"))
+	require.NoError(t, err)
+
+	code, out, _ = planner(t, "run", "--config", cfg, "--json")
+	require.Equal(t, 0, code)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &m))
+	for _, k := range []string{"run_id", "version", "status", "inputs", "stages", "outputs", "config", "warnings", "exceptions"} {
+		assert.Contains(t, m, k)
+	}
+
+	code, _, errOut = planner(t, "run", "--config", filepath.Join(dir, "missing.yaml"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "does not exist")
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"load"},
+		{"load", "--sales"},
+		{"load", "--nonsense"},
+		{"--log-format", "xml", "version"},
+		{"schema", "--format", "pdf"},
+		{"datasets", "synth", "--days", "3", "--out", t.TempDir()},
+		{"inspect", "extra"},
+		{"load", "--sales", "s.csv", "--map", "qty"},
+	} {
+		code, _, errOut := planner(t, args...)
+		assert.Equal(t, 2, code, "%v: %s", args, errOut)
+		assert.True(t, strings.HasPrefix(errOut, "planner: "), "%v: %s", args, errOut)
+	}
+	code, _, errOut := planner(t, "inspect", "--db", filepath.Join(t.TempDir(), "none.duckdb"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "no database at")
+}
+
+func TestExitCodeForExceptions(t *testing.T) {
+	a := &app{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, now: time.Now}
+	assert.Equal(t, 3, a.exitCode(&exitError{code: exitExceptions, err: fmt.Errorf("2 exceptions to review")}))
+	assert.Equal(t, "planner: 2 exceptions to review\n", a.stderr.(*bytes.Buffer).String())
+	assert.Equal(t, 0, a.exitCode(nil))
+}
+
+func TestSchemaAndVersion(t *testing.T) {
+	code, out, _ := planner(t, "schema")
+	require.Equal(t, 0, code)
+	doc, err := os.ReadFile("../../docs/schema.md")
+	require.NoError(t, err)
+	assert.Equal(t, string(doc), out, "docs/schema.md is planner schema's output")
+	code, out, _ = planner(t, "schema", "--format", "json")
+	require.Equal(t, 0, code)
+	var tables []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &tables))
+	assert.Len(t, tables, 10)
+	code, out, _ = planner(t, "version")
+	require.Equal(t, 0, code)
+	assert.Equal(t, "planner dev\n", out)
+}

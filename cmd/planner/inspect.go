@@ -1,0 +1,91 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/planner-engine/planner/datasets"
+)
+
+type inspectOptions struct {
+	db   string
+	json bool
+}
+
+func (a *app) inspectCmd() *cobra.Command {
+	o := &inspectOptions{}
+	cmd := &cobra.Command{
+		Use:   "inspect",
+		Short: "Summarise what the database holds",
+		Long: "Inspect prints counts, the sales date range and frequency, how many series there are and how\n" +
+			"sparse they are, the product and location hierarchies, and the warnings of the last loads.\n" +
+			"--json prints one object whose keys are documented in docs/cli.md.",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := os.Stat(o.db); err != nil {
+				return fmt.Errorf("no database at %s: load data first with planner load, or pass --db", o.db)
+			}
+			store, err := datasets.Open(cmd.Context(), o.db, &datasets.StoreOptions{ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			sum, err := store.Inspect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if o.json {
+				return printJSON(a.stdout, sum)
+			}
+			printSummary(a, sum)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.db, "db", datasets.DefaultDB, "database file")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
+	return cmd
+}
+
+func printSummary(a *app, s *datasets.Summary) {
+	w := a.stdout
+	fmt.Fprintf(w, "Database    %s\n", s.Database)
+	if s.SalesRows == 0 {
+		fmt.Fprintln(w, "Sales       none loaded")
+	} else {
+		fmt.Fprintf(w, "Sales       %s rows, %s series (%s SKUs at %s locations; channels %s)\n",
+			commas(s.SalesRows), commas(s.Series), commas(s.SKUs), commas(s.Locations), strings.Join(s.Channels, ", "))
+		freq := map[string]string{"D": "daily", "W": "weekly", "M": "monthly"}[s.Frequency]
+		fmt.Fprintf(w, "Dates       %s to %s, %s, %s periods\n", s.FirstDate, s.LastDate, freq, commas(s.Periods))
+		fmt.Fprintf(w, "Zero sales  %.1f%% of series-periods\n", 100*s.ZeroShare)
+		fmt.Fprintf(w, "Units sold  %s\n", commas(int64(s.TotalUnits)))
+	}
+	h := s.Hierarchy
+	var types []string
+	for t, n := range h.LocationTypes {
+		types = append(types, fmt.Sprintf("%d %s", n, t))
+	}
+	sort.Strings(types)
+	fmt.Fprintf(w, "Products    %d categories, %d departments\n", h.Categories, h.Departments)
+	fmt.Fprintf(w, "Locations   %d regions; %s\n", h.Regions, strings.Join(types, ", "))
+	var tables []string
+	for _, t := range datasets.Tables {
+		tables = append(tables, fmt.Sprintf("%s %s", t.Name, commas(s.Tables[t.Name])))
+	}
+	fmt.Fprintf(w, "Tables      %s\n", strings.Join(tables, ", "))
+	if n := len(s.Problems); n > 0 {
+		fmt.Fprintf(w, "Problems    %d from the last loads:\n", n)
+		for i, p := range s.Problems {
+			if i == 20 {
+				fmt.Fprintf(w, "  ... and %d more (planner inspect --json lists them all)\n", n-20)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+	} else {
+		fmt.Fprintln(w, "Problems    none")
+	}
+}

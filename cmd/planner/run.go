@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/planner-engine/planner/pipeline"
+)
+
+type runOptions struct {
+	config string
+	json   bool
+}
+
+func (a *app) runCmd() *cobra.Command {
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the nightly job: load, then every planning stage, into a new run folder",
+		Long: "Run reads planner.yaml and runs the stages in order (" + fmt.Sprint(pipeline.StageNames()) + "). Outputs go\n" +
+			"to out/runs/<id> with a manifest.json (inputs and their checksums, config, version, per-stage\n" +
+			"timings and row counts, warnings) and out/latest points at the newest successful run. A stage that\n" +
+			"fails stops the run; the previous run's outputs and the database stay as they were.\n\n" +
+			"Exit codes: 0 ok, 1 failed, 2 bad usage or invalid input, 3 finished with exceptions.",
+		Example: "  planner run --config planner.yaml\n  planner run --config planner.yaml --log-format json --json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := pipeline.LoadConfig(o.config)
+			if err != nil {
+				return &usageError{err}
+			}
+			began := time.Now()
+			m, err := pipeline.Execute(cmd.Context(), cfg, pipeline.Options{
+				Version: version, Now: a.now, Logger: a.logger(), Progress: a.progress(),
+			})
+			if o.json && m != nil {
+				if perr := printJSON(a.stdout, m); perr != nil {
+					return perr
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if !o.json {
+				fmt.Fprintf(a.stdout, "Run %s %s in %s: %s\n", m.RunID, m.Status, time.Since(began).Round(time.Millisecond),
+					filepath.Join(cfg.Out, "runs", m.RunID))
+				for _, s := range m.Stages {
+					fmt.Fprintf(a.stdout, "  %-10s %6.2fs", s.Name, s.Seconds)
+					for _, k := range sortedKeys(s.Rows) {
+						fmt.Fprintf(a.stdout, "  %s %s", k, commas(s.Rows[k]))
+					}
+					fmt.Fprintln(a.stdout)
+				}
+				if n := len(m.Warnings); n > 0 {
+					fmt.Fprintf(a.stdout, "%d data warnings (see problems.csv in the run folder)\n", n)
+				}
+			}
+			if m.Exceptions > 0 {
+				return &exitError{code: exitExceptions, err: errors.New(fmt.Sprint(m.Exceptions, " exceptions to review"))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.config, "config", "planner.yaml", "the run's configuration")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the run's manifest as one JSON object")
+	return cmd
+}
+
+func sortedKeys(m map[string]int64) []string { return slices.Sorted(maps.Keys(m)) }

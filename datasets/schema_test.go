@@ -1,0 +1,53 @@
+package datasets
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSchemaDocIsCurrent keeps docs/schema.md equal to the schema in code.
+func TestSchemaDocIsCurrent(t *testing.T) {
+	path := "../docs/schema.md"
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(SchemaMarkdown()), 0o644))
+	}
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	if string(got) != SchemaMarkdown() {
+		t.Fatal("docs/schema.md is stale: run planner schema > docs/schema.md (or go test ./datasets -update)")
+	}
+}
+
+func TestSchemaIsConsistent(t *testing.T) {
+	for _, tb := range Tables {
+		assert.NotEmpty(t, tb.KeyColumns(), "%s has a key", tb.Name)
+		seen := map[string]bool{}
+		for _, c := range tb.Columns {
+			assert.False(t, seen[c.Name], "%s.%s twice", tb.Name, c.Name)
+			seen[c.Name] = true
+			assert.NotEmpty(t, c.Doc, "%s.%s is documented", tb.Name, c.Name)
+			if c.Ref != nil {
+				target := TableNamed(c.Ref.Table)
+				require.NotNil(t, target, "%s.%s refers to a table", tb.Name, c.Name)
+				assert.NotNil(t, target.Column(c.Ref.Column))
+			}
+			if c.Key && !c.Required {
+				assert.NotEmpty(t, c.Default, "optional key column %s.%s needs a default", tb.Name, c.Name)
+			}
+		}
+	}
+	raw, err := SchemaJSON()
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(raw), `"name": "on_hand"`))
+	// The DDL of every table runs.
+	s := openMemory(t)
+	for _, tb := range Tables {
+		_, err := s.DB().ExecContext(context.Background(), tb.DDL("check_"+tb.Name))
+		require.NoError(t, err)
+	}
+}
