@@ -1,12 +1,40 @@
-# The Arrow interface of DuckDB's Go driver is behind a build tag; every
-# target builds with it so that columns move between DuckDB and Go in bulk.
-GOFLAGS += -tags=duckdb_arrow
-export GOFLAGS
+# planner: two commands do all the set-up on a fresh machine (Go and a C
+# compiler, for DuckDB's cgo driver):
+#
+#   make demo   build planner, generate the sample retailer, run the nightly job into out/
+#   make test   vet and test everything (what CI runs)
+#
+# DuckDB's Arrow interface is behind a build tag; every target builds with it
+# so columns move between DuckDB and Go without per-row conversion.
+export GOFLAGS += -tags=duckdb_arrow
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+PLANNER := bin/planner
 
-.PHONY: build test
-build:
-	go build -o bin/planner ./cmd/planner
+.PHONY: demo test build sample bench docs clean
+
+demo: build sample
+	$(PLANNER) run --config planner.yaml
+	@echo "Outputs: out/latest/ (manifest.json, summary.json, problems.csv)"
 
 test:
 	go vet ./...
 	go test ./...
+
+build:
+	go build -ldflags "-X main.version=$(VERSION)" -o $(PLANNER) ./cmd/planner
+
+# The shipped sample retailer: small enough to run in seconds, generated
+# (not committed) so that it always matches the generator.
+sample: build
+	$(PLANNER) datasets synth --stores 8 --skus 60 --days 730 --seed 1 --out sample
+
+# Benchmarks; those on ../shared/data skip when it is absent. BENCHMARKS.md
+# lists the figures and the commands for each.
+bench:
+	go test -run '^$$' -bench . -benchmem -benchtime 3x ./datasets/ ./datasets/synth/ ./series/
+
+docs: build
+	$(PLANNER) schema > docs/schema.md
+
+clean:
+	rm -rf bin out sample planner.duckdb planner.duckdb.wal

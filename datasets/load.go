@@ -2,6 +2,8 @@ package datasets
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -93,16 +95,58 @@ func (s *Store) Validate(ctx context.Context, opts LoadOptions) (*LoadReport, er
 	return s.load(ctx, opts, false)
 }
 
+// needLinesError stops a fast load whose files have problems that must be
+// pointed at by line, so those files can be read again carefully.
+type needLinesError struct{ tables []string }
+
+func (e *needLinesError) Error() string {
+	return "datasets: reading " + strings.Join(e.tables, ", ") + " again with line numbers"
+}
+
 func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadReport, error) {
 	start := time.Now()
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
+	// Most nightly files are clean. The fast pass reads CSV files without
+	// keeping their row order, which lets DuckDB write rows straight into
+	// the database file (no rewrite at checkpoint) and skips the table of
+	// rejected rows. A file with a problem in some row is read again, in
+	// order and with rejected rows kept, to name the lines; the other files
+	// keep the fast read.
+	careful := map[string]bool{}
+	for {
+		report, err := s.loadOnce(ctx, opts, commit, careful)
+		var need *needLinesError
+		if errors.As(err, &need) {
+			grew := false
+			for _, t := range need.tables {
+				if !careful[t] {
+					careful[t], grew = true, true
+				}
+			}
+			if grew {
+				if opts.Logger != nil {
+					opts.Logger.Debug("reading again with line numbers", "tables", need.tables)
+				}
+				continue
+			}
+			err = fmt.Errorf("datasets: cannot locate problems in %v", need.tables)
+		}
+		if report != nil {
+			report.Seconds = time.Since(start).Seconds()
+		}
+		return report, err
+	}
+}
+
+func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, careful map[string]bool) (*LoadReport, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SET preserve_insertion_order = true")
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return nil, err
 	}
@@ -113,16 +157,26 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 		}
 	}()
 
-	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}}
+	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}, careful: careful}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
+	}
+	phase := time.Now()
+	lap := func(name string) {
+		l.log.Debug("load phase", "phase", name, "seconds", round3(time.Since(phase).Seconds()))
+		phase = time.Now()
 	}
 	if err := l.stageAll(); err != nil {
 		return nil, err
 	}
+	lap("read")
 	if err := l.checkAll(); err != nil {
 		return nil, err
 	}
+	if len(l.needLines) > 0 {
+		return nil, &needLinesError{tables: slices.Sorted(maps.Keys(l.needLines))}
+	}
+	lap("check")
 	if err := l.locate(); err != nil {
 		return nil, err
 	}
@@ -132,18 +186,17 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 			report.Problems[i].Severity = Error
 		}
 	}
-	order := map[string]int{}
+	tableOrder := map[string]int{}
 	for i, t := range Tables {
-		order[t.Name] = i
+		tableOrder[t.Name] = i
 	}
-	report.Problems.sort(order)
+	report.Problems.sort(tableOrder)
 	for _, st := range l.order {
 		report.Tables = append(report.Tables, TableLoad{
 			Table: st.table.Name, File: st.file, Rows: st.rows,
 			SHA256: st.checksum(), Seconds: st.seconds,
 		})
 	}
-	report.Seconds = time.Since(start).Seconds()
 	if report.Problems.Errors() > 0 {
 		return report, &ValidationError{Problems: report.Problems}
 	}
@@ -153,12 +206,13 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 	if err := l.finish(report); err != nil {
 		return nil, err
 	}
+	lap("swap")
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return nil, fmt.Errorf("datasets: committing the load: %w", err)
 	}
+	lap("commit")
 	done = true
 	report.Committed = true
-	report.Seconds = time.Since(start).Seconds()
 	return report, nil
 }
 
@@ -230,7 +284,8 @@ type stage struct {
 	source  map[string]string // canonical column -> the file's name for it
 	where   string            // "line" or "row": what located positions count
 	locate  func([]int64) (map[int64]int64, error)
-	copyOut bool // the stage has bookkeeping columns, so finish copies instead of renaming
+	copyOut   bool // the stage has bookkeeping columns, so finish copies instead of renaming
+	unordered bool // read by the fast pass: row order, and so lines, unknown
 	rows    int64
 	seconds float64
 	sum     chan string
@@ -263,6 +318,12 @@ type loader struct {
 	failed   map[string]bool // tables whose file could not be read
 	problems Problems
 	pending  []pendingProblem
+
+	// careful names the tables whose CSV files are read in order, with
+	// rejected rows kept; the others are read fast, without row order.
+	// needLines collects the fast-read tables with a problem in a row.
+	careful   map[string]bool
+	needLines map[string]bool
 }
 
 // pendingProblem is a problem whose position still has to be turned into a
@@ -280,6 +341,12 @@ func (l *loader) add(p Problem) { l.problems = append(l.problems, p) }
 // addAt records a problem at a position of a stage's file. The message may
 // cite a second position as {other}.
 func (l *loader) addAt(st *stage, pos, other int64, p Problem) {
+	if st.unordered {
+		if l.needLines == nil {
+			l.needLines = map[string]bool{}
+		}
+		l.needLines[st.table.Name] = true
+	}
 	p.File, p.Table, p.Where = st.file, st.table.Name, st.where
 	l.pending = append(l.pending, pendingProblem{index: len(l.problems), st: st, pos: pos, other: other, message: p.Message})
 	l.add(p)
@@ -341,7 +408,8 @@ func (l *loader) stageFile(t *Table, path string) error {
 		}
 	}
 	st.sum = checksumAsync(path)
-	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)); err != nil {
+	// Positions come from row order, except in the fast CSV read.
+	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)+"; SET preserve_insertion_order = true"); err != nil {
 		return err
 	}
 	switch in.format {

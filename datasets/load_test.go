@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -451,3 +452,43 @@ func parseISO(s string) (int, error) {
 }
 
 func dateString(d int) string { return series.Date(d).String() }
+
+// TestOnlyFilesWithRowProblemsAreReadTwice checks the fast path: a clean
+// sales file keeps its fast read when another file needs line numbers, and
+// the lines reported are right either way.
+func TestOnlyFilesWithRowProblemsAreReadTwice(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"products": writeFile(t, dir, "products.csv", "sku,unit_price\nA,1.5\nB,-2\n"),
+		"sales":    writeFile(t, dir, "sales.csv", "date,sku,location,qty\n2024-01-01,A,S1,1\n2024-01-02,A,S1,2\n"),
+	}
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := openMemory(t)
+	_, err := s.Validate(context.Background(), LoadOptions{Files: files, Logger: log})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, 1, ve.Problems.Errors())
+	for _, p := range ve.Problems {
+		if p.Severity == Error {
+			assert.Equal(t, "error: "+files["products"]+" line 3, column unit_price: -2 is not more than zero (unit_price must be more than zero; leave it empty if unknown)", p.String())
+		}
+	}
+	assert.Contains(t, logs.String(), `msg="reading again with line numbers" tables=[products]`)
+	assert.Equal(t, 1, strings.Count(logs.String(), "msg=\"reading again"), "one more pass, for products only")
+
+	// A value that does not parse stops the fast read outright.
+	logs.Reset()
+	files["sales"] = writeFile(t, dir, "sales2.csv", "date,sku,location,qty\n2024-01-01,A,S1,1\n2024-01-02,A,S1,two\n")
+	_, err = s.Validate(context.Background(), LoadOptions{Files: files, Logger: log})
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, logs.String(), `tables=[products]`)
+	assert.Contains(t, logs.String(), `tables=[sales]`)
+	var lines []string
+	for _, p := range ve.Problems {
+		if p.Severity == Error {
+			lines = append(lines, fmt.Sprintf("%s:%d", filepath.Base(p.File), p.Line))
+		}
+	}
+	assert.Equal(t, []string{"products.csv:3", "sales2.csv:3"}, lines)
+}

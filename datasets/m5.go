@@ -23,6 +23,10 @@ const (
 
 func (l *loader) stageM5(files M5Files) error {
 	began := time.Now()
+	// Positions of the wide rows come from row order.
+	if _, err := l.conn.ExecContext(l.ctx, "SET preserve_insertion_order = true"); err != nil {
+		return err
+	}
 	in, err := openInput(l.ctx, l.conn, files.Sales)
 	if err != nil {
 		l.fileProblem(Sales, files.Sales, "unreadable_file", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -25,17 +26,27 @@ type PanelOptions struct {
 	// rather than its first row (wide files often carry zeros from before
 	// a product was launched).
 	TrimLeadingZeros bool
-	// End is the last period of every series; 0 means the last date in the
-	// sales table. Series that stopped selling are padded with zeros to it.
+	// End is the last day of the last period of every series; 0 means the
+	// last date in the sales table. Series that stopped selling are padded
+	// with zeros to it.
 	End series.Date
 }
 
-// DefaultChunkSeries is how many series one Panel chunk holds by default.
-const DefaultChunkSeries = 10_000
+// DefaultChunkSeries is how many series one Panel chunk holds by default:
+// enough that a retailer the size of the M5 competition (30,490 series)
+// comes in one chunk, read with one scan.
+const DefaultChunkSeries = 100_000
 
 // Panels streams the sales table as panels of at most ChunkSeries series,
 // ordered by SKU, location and channel. Periods without rows are zero sales;
-// several rows in one period (daily rows read weekly) are summed.
+// the rows of one period (days read as weeks) are summed.
+//
+// When every series fits one chunk, the sales are read in one scan in
+// whatever order DuckDB returns them and each value is put straight into
+// its place, since every series' first period and length are known from a
+// summary query. Otherwise one pass sorted by series and day streams the
+// chunks in order; DuckDB can spill that sort to disk, so only one chunk is
+// held in Go at a time.
 func (s *Store) Panels(ctx context.Context, opts PanelOptions) iter.Seq2[*series.Panel, error] {
 	return func(yield func(*series.Panel, error) bool) {
 		if err := s.streamPanels(ctx, opts, yield); err != nil {
@@ -46,7 +57,7 @@ func (s *Store) Panels(ctx context.Context, opts PanelOptions) iter.Seq2[*series
 
 // ReadPanel reads the whole sales table as one Panel.
 func (s *Store) ReadPanel(ctx context.Context, opts PanelOptions) (*series.Panel, error) {
-	opts.ChunkSeries = 1 << 62
+	opts.ChunkSeries = math.MaxInt
 	var out *series.Panel
 	for p, err := range s.Panels(ctx, opts) {
 		if err != nil {
@@ -66,6 +77,12 @@ func (s *Store) ReadPanel(ctx context.Context, opts PanelOptions) (*series.Panel
 
 // errStop ends a stream whose consumer stopped early.
 var errStop = errors.New("stop")
+
+// panelSeries is what the summary query says of one series.
+type panelSeries struct {
+	key   series.Key
+	first int // first period
+}
 
 func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(*series.Panel, error) bool) error {
 	freq := opts.Freq
@@ -92,60 +109,58 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	if !lo.Valid {
 		return nil // no sales: no series
 	}
-	origin := freq.PeriodStart(lo.Date)
 	end := hi.Date
 	if opts.End != 0 {
 		end = opts.End
 	}
-	last := freq.Between(origin, end) // index of the last period
-	if last < 0 {
+	origin := freq.PeriodStart(lo.Date)
+	if end < origin {
 		return fmt.Errorf("datasets: the panel end %v comes before the first sale on %v", end, lo.Date)
 	}
-	periodExpr := map[series.Freq]string{
-		series.Daily:   fmt.Sprintf("(date - DATE '%s')", origin),
-		series.Weekly:  fmt.Sprintf("((date - DATE '%s') // 7)", origin),
-		series.Monthly: fmt.Sprintf("datediff('month', DATE '%s', date)", origin),
-	}[freq]
+	cal := newPeriodCalendar(freq, origin, end)
 
-	// Number the series once, so the bulk stream carries integers only.
-	keysQ := `CREATE OR REPLACE TEMP TABLE planner_panel_keys AS
-		SELECT sku, location, channel, (row_number() OVER (ORDER BY sku, location, channel) - 1)::BIGINT AS id
-		FROM (SELECT DISTINCT sku, location, channel FROM sales)`
+	// Number the series, and learn where each starts.
+	firstCol := "min(date)"
+	if opts.TrimLeadingZeros {
+		firstCol = "min(date) FILTER (WHERE qty <> 0)"
+	}
+	keysQ := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE planner_panel_keys AS
+		SELECT sku, location, channel, (row_number() OVER (ORDER BY sku, location, channel) - 1)::BIGINT AS id, %s AS first
+		FROM sales WHERE date <= DATE '%s' GROUP BY sku, location, channel`, firstCol, end)
 	if _, err := conn.ExecContext(ctx, keysQ); err != nil {
 		return fmt.Errorf("datasets: numbering series: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS planner_panel_keys")
-	keys, err := readKeys(ctx, conn)
+	all, err := readPanelSeries(ctx, conn, cal)
 	if err != nil {
 		return err
 	}
-	dataQ := fmt.Sprintf(`SELECT k.id, %s::BIGINT AS p, sum(s.qty)::DOUBLE AS q
+	if len(all) == 0 {
+		return nil
+	}
+	dataQ := fmt.Sprintf(`SELECT k.id, (s.date - DATE '%s')::BIGINT AS d, s.qty
 		FROM sales s JOIN planner_panel_keys k USING (sku, location, channel)
-		WHERE s.date <= DATE '%s'
-		GROUP BY ALL ORDER BY k.id, p`, periodExpr, end)
+		WHERE s.date <= DATE '%s' AND s.qty <> 0`, origin, end)
+	sorted := len(all) > chunk
+	if sorted {
+		// One integer key sorts faster than two columns.
+		dataQ = fmt.Sprintf(`SELECT id, d, qty FROM (%s) ORDER BY id * %d + d`, dataQ, cal.days+1)
+	}
 
-	b := panelBuilder{freq: freq, origin: origin, last: last, trim: opts.TrimLeadingZeros, keys: keys, cur: -1}
-	b.reset()
+	b := &chunkBuilder{cal: cal, all: all, freq: freq}
+	b.start(0, min(chunk, len(all)))
 	err = scanArrow(ctx, conn, dataQ, func(rec arrow.RecordBatch) error {
 		ids := rec.Column(0).(*array.Int64).Int64Values()
-		ps := rec.Column(1).(*array.Int64).Int64Values()
-		qs := rec.Column(2).(*array.Float64)
+		days := rec.Column(1).(*array.Int64).Int64Values()
+		qs := rec.Column(2).(*array.Float64).Float64Values()
 		for i, id := range ids {
-			if id != b.cur {
-				b.finish()
-				if b.panel.Len() >= chunk {
-					if !yield(b.panel, nil) {
-						return errStop
-					}
-					b.reset()
+			for int(id) >= b.hi {
+				if !yield(b.panel, nil) {
+					return errStop
 				}
-				b.begin(id)
+				b.start(b.hi, min(b.hi+chunk, len(all)))
 			}
-			q := 0.0
-			if qs.IsValid(i) {
-				q = qs.Value(i)
-			}
-			b.add(int(ps[i]), q)
+			b.add(int(id), int(days[i]), qs[i])
 		}
 		return nil
 	})
@@ -155,87 +170,100 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	if err != nil {
 		return fmt.Errorf("datasets: reading series: %w", err)
 	}
-	b.finish()
-	if b.panel.Len() > 0 {
-		yield(b.panel, nil)
+	for {
+		if !yield(b.panel, nil) || b.hi == len(all) {
+			return nil
+		}
+		b.start(b.hi, min(b.hi+chunk, len(all)))
 	}
-	return nil
 }
 
-func readKeys(ctx context.Context, conn *sql.Conn) ([]series.Key, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT sku, location, channel FROM planner_panel_keys ORDER BY id")
+// periodCalendar maps days (counted from the origin) to periods.
+type periodCalendar struct {
+	freq   series.Freq
+	origin series.Date
+	days   int   // days from the origin to the end
+	last   int   // index of the last period
+	period []int // per day, for monthly periods
+}
+
+func newPeriodCalendar(freq series.Freq, origin, end series.Date) *periodCalendar {
+	c := &periodCalendar{freq: freq, origin: origin, days: int(end - origin), last: freq.Between(origin, end)}
+	if freq == series.Monthly {
+		c.period = make([]int, c.days+1)
+		for d := range c.period {
+			c.period[d] = freq.Between(origin, origin+series.Date(d))
+		}
+	}
+	return c
+}
+
+func (c *periodCalendar) of(day int) int {
+	switch c.freq {
+	case series.Weekly:
+		return day / 7
+	case series.Monthly:
+		return c.period[day]
+	}
+	return day
+}
+
+func readPanelSeries(ctx context.Context, conn *sql.Conn, cal *periodCalendar) ([]panelSeries, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT sku, location, channel, first FROM planner_panel_keys ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var keys []series.Key
+	var out []panelSeries
 	for rows.Next() {
-		var k series.Key
+		var ps panelSeries
 		var ch sql.NullString
-		if err := rows.Scan(&k.SKU, &k.Location, &ch); err != nil {
+		var first dateScan
+		if err := rows.Scan(&ps.key.SKU, &ps.key.Location, &ch, &first); err != nil {
 			return nil, err
 		}
-		k.Channel = ch.String
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
-}
-
-// panelBuilder assembles series from (series, period, value) triples that
-// arrive sorted by series and period.
-type panelBuilder struct {
-	freq   series.Freq
-	origin series.Date
-	last   int // index of the last period
-	trim   bool
-	keys   []series.Key
-	panel  *series.Panel
-
-	cur     int64 // series being built, -1 before the first
-	first   int   // its first period
-	values  []float64
-	started bool
-}
-
-func (b *panelBuilder) reset() {
-	b.panel = &series.Panel{Freq: b.freq, Offsets: []int{0}}
-}
-
-func (b *panelBuilder) begin(id int64) {
-	b.cur = id
-	b.values = b.values[:0]
-	b.started = false
-}
-
-func (b *panelBuilder) add(period int, q float64) {
-	if !b.started {
-		if b.trim && q == 0 {
-			return
+		ps.key.Channel = ch.String
+		ps.first = cal.last + 1 // never sold: an empty series
+		if first.Valid {
+			ps.first = cal.of(int(first.Date - cal.origin))
 		}
-		b.first = period
-		b.started = true
+		out = append(out, ps)
 	}
-	for b.first+len(b.values) < period {
-		b.values = append(b.values, 0)
-	}
-	b.values = append(b.values, q)
+	return out, rows.Err()
 }
 
-func (b *panelBuilder) finish() {
-	if b.cur < 0 {
-		return
+// chunkBuilder lays out the series [lo, hi) in one Panel and puts values in
+// their places as they arrive, in any order.
+type chunkBuilder struct {
+	cal    *periodCalendar
+	all    []panelSeries
+	freq   series.Freq
+	lo, hi int
+	panel  *series.Panel
+}
+
+func (b *chunkBuilder) start(lo, hi int) {
+	b.lo, b.hi = lo, hi
+	n := hi - lo
+	p := &series.Panel{Freq: b.freq, Keys: make([]series.Key, n), Starts: make([]series.Date, n), Offsets: make([]int, n+1)}
+	total := 0
+	for i := 0; i < n; i++ {
+		s := b.all[lo+i]
+		p.Keys[i] = s.key
+		p.Starts[i] = b.freq.Add(b.cal.origin, s.first)
+		p.Offsets[i] = total
+		total += b.cal.last + 1 - s.first
 	}
-	if !b.started {
-		// Every value was a leading zero: keep the series, empty, so that
-		// callers still see it (and can forecast it as zero).
-		b.first = b.last + 1
+	p.Offsets[n] = total
+	p.Values = make([]float64, total)
+	b.panel = p
+}
+
+func (b *chunkBuilder) add(id, day int, q float64) {
+	i := id - b.lo
+	t := b.cal.of(day) - b.all[id].first
+	if t < 0 {
+		return // before the first sale, when leading zeros are trimmed
 	}
-	for b.first+len(b.values) <= b.last {
-		b.values = append(b.values, 0)
-	}
-	b.panel.Keys = append(b.panel.Keys, b.keys[b.cur])
-	b.panel.Starts = append(b.panel.Starts, b.freq.Add(b.origin, b.first))
-	b.panel.Values = append(b.panel.Values, b.values...)
-	b.panel.Offsets = append(b.panel.Offsets, len(b.panel.Values))
-	b.cur = -1
+	b.panel.Values[b.panel.Offsets[i]+t] += q
 }

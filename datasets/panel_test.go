@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/datasets/synth"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -125,5 +126,44 @@ func TestInspectSummarisesTheDatabase(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &keys))
 	for _, k := range []string{"sales_rows", "series", "skus", "locations", "first_date", "last_date", "frequency", "zero_share", "tables", "hierarchy", "problems"} {
 		assert.Contains(t, keys, k, "inspect --json promises the key %s", k)
+	}
+}
+
+// TestChunkedAndWholeReadsAgree reads a generated retailer both ways (one
+// unsorted scan, and sorted chunks) at every frequency.
+func TestChunkedAndWholeReadsAgree(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	res, err := synth.Generate(ctx, dir, synth.Config{Stores: 3, SKUs: 15, Days: 120, Horizon: 7, Seed: 3}, nil)
+	require.NoError(t, err)
+	s := openMemory(t)
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": res.Files["sales"]}})
+	require.NoError(t, err)
+	for _, freq := range []series.Freq{series.Daily, series.Weekly, series.Monthly} {
+		for _, trim := range []bool{false, true} {
+			whole, err := s.ReadPanel(ctx, PanelOptions{Freq: freq, TrimLeadingZeros: trim})
+			require.NoError(t, err)
+			require.NoError(t, whole.Check())
+			require.Equal(t, res.Series, whole.Len())
+			var joined series.Panel
+			joined.Freq = freq
+			for p, err := range s.Panels(ctx, PanelOptions{Freq: freq, TrimLeadingZeros: trim, ChunkSeries: 7}) {
+				require.NoError(t, err)
+				require.LessOrEqual(t, p.Len(), 7)
+				for i := 0; i < p.Len(); i++ {
+					joined.Append(p.Keys[i], p.Starts[i], p.Series(i))
+				}
+			}
+			assert.Equal(t, whole.Keys, joined.Keys, "%v trim=%v", freq, trim)
+			assert.Equal(t, whole.Starts, joined.Starts, "%v trim=%v", freq, trim)
+			assert.Equal(t, whole.Values, joined.Values, "%v trim=%v", freq, trim)
+			// Every unit sold is in the panel, once.
+			var want, got float64
+			require.NoError(t, s.DB().QueryRow("SELECT sum(qty) FROM sales").Scan(&want))
+			for _, v := range whole.Values {
+				got += v
+			}
+			assert.InDelta(t, want, got, 1e-6)
+		}
 	}
 }

@@ -96,6 +96,9 @@ func Execute(ctx context.Context, cfg *Config, opts Options) (*Manifest, error) 
 	started := now().UTC()
 	id := uniqueRunID(runs, started)
 	tmp, err := os.MkdirTemp(runs, ".running-"+id+"-")
+	if err == nil {
+		err = os.Chmod(tmp, 0o755) // readable like any other output folder
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: cannot create the run folder: %w", err)
 	}

@@ -202,7 +202,7 @@ func (a *app) runLoad(cmd *cobra.Command, o *loadOptions, validateOnly bool) err
 	case validateOnly:
 		printProblems(a.stdout, rep.Problems)
 		printTables(a.stdout, rep, "checked")
-		fmt.Fprintf(a.stdout, "%d errors, %d warnings\n", rep.Problems.Errors(), rep.Problems.Warnings())
+		fmt.Fprintf(a.stdout, "%s, %s\n", plural(rep.Problems.Errors(), "error"), plural(rep.Problems.Warnings(), "warning"))
 	default:
 		printProblems(a.stderr, rep.Problems)
 		if err == nil {

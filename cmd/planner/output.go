@@ -32,3 +32,11 @@ func commas(n int64) string {
 	}
 	return string(out)
 }
+
+// plural writes a count with its noun: 1 error, 2 errors.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

@@ -368,16 +368,20 @@ func (r *retailer) buildPrices() {
 			from = p.launch
 		}
 		changes := []priceChange{{from: from, price: p.price}}
+		until := r.last
+		if p.end != 0 {
+			until = p.end // no price change planned after the product's last day
+		}
 		n := poisson(rng, 1.5*float64(r.total)/365)
 		var days []int
 		for k := 0; k < n; k++ {
-			days = append(days, 1+rng.IntN(max(1, int(r.last-from))))
+			days = append(days, 1+rng.IntN(max(1, int(until-from))))
 		}
 		slices.Sort(days)
 		price := p.price
 		for _, d := range days {
 			at := from + series.Date(d)
-			if at <= changes[len(changes)-1].from {
+			if at <= changes[len(changes)-1].from || at > until {
 				continue
 			}
 			price = priceEnding(price * (1 + (rng.Float64()*0.27 - 0.12)))

@@ -1,0 +1,180 @@
+package datasets
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/planner-engine/planner/datasets/synth"
+	"github.com/planner-engine/planner/internal/benchutil"
+	"github.com/planner-engine/planner/series"
+)
+
+// benchSalesCSV writes (once, into the benchmark cache) a long-format sales
+// file of n rows: 1,000-day series of SKUs across locations. The narrow
+// layout is date,sku,location,qty; the wide one adds channel, price and promo.
+func benchSalesCSV(b *testing.B, n int, wide bool) string {
+	layout := "narrow"
+	extra := ""
+	if wide {
+		layout = "wide"
+		extra = ", 'store' AS channel, round(1 + (i % 7) / 10, 2) AS price, (i % 11 = 0) AS promo"
+	}
+	path := filepath.Join(benchutil.CacheDir(b), fmt.Sprintf("sales-%s-%d.csv", layout, n))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	s := openMemory(b)
+	q := fmt.Sprintf(`COPY (SELECT DATE '2015-01-01' + (i %% 1000)::INTEGER AS date, 'SKU' || lpad(((i // 1000) %% %d)::VARCHAR, 6, '0') AS sku,
+		'S' || lpad((i // (1000 * %d))::VARCHAR, 3, '0') AS location, ((i * 7919) %% 13)::INTEGER AS qty%s
+		FROM range(%d) t(i)) TO '%s' (HEADER)`, max(1, n/10_000), max(1, n/10_000), extra, n, path+".tmp")
+	if _, err := s.DB().Exec(q); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkLoadCSV measures planner load's core: validating a sales CSV and
+// loading it into a database file, checks, commit and close included.
+func BenchmarkLoadCSV(b *testing.B) {
+	for _, wide := range []bool{false, true} {
+		for _, n := range []int{100_000, 1_000_000, 10_000_000} {
+			layout := "narrow"
+			if wide {
+				layout = "wide"
+			}
+			b.Run(fmt.Sprintf("%s/rows=%d", layout, n), func(b *testing.B) {
+				path := benchSalesCSV(b, n, wide)
+				ctx := context.Background()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					db := filepath.Join(b.TempDir(), "bench.duckdb")
+					s, err := Open(ctx, db, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Close(); err != nil {
+						b.Fatal(err)
+					}
+					if rep.Rows("sales") != int64(n) {
+						b.Fatalf("loaded %d rows, want %d", rep.Rows("sales"), n)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
+
+// BenchmarkLoadStoreItemDemand loads the real Store Item Demand file
+// (913,000 rows, gzip) with the column mapping a user would pass.
+func BenchmarkLoadStoreItemDemand(b *testing.B) {
+	path := benchutil.SharedData(b, "store-item-demand/train.csv.gz")
+	m, _ := ParseMapping("qty=sales,location=store,sku=item")
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		s, err := Open(ctx, filepath.Join(b.TempDir(), "sid.duckdb"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	b.ReportMetric(913_000*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// benchStore generates a synthetic retailer once into the cache, loads its
+// sales into a database file there, and opens it.
+func benchStore(b *testing.B, name string, cfg synth.Config) *Store {
+	dir := filepath.Join(benchutil.CacheDir(b), name)
+	db := filepath.Join(dir, "bench.duckdb")
+	ctx := context.Background()
+	if _, err := os.Stat(db); err != nil {
+		b.Logf("generating %s (once; cached in %s)", name, dir)
+		res, err := synth.Generate(ctx, dir, cfg, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := Open(ctx, db+".tmp", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": res.Files["sales"]}}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		if err := os.Rename(db+".tmp", db); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s, err := Open(ctx, db, &StoreOptions{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkReadPanel streams the sales table as Panels: an M5-sized retailer
+// (30,490 daily series of 1,941 days) and a million short series (1,000
+// stores x 1,000 SKUs x 56 days), read whole and in chunks of 10,000 series.
+func BenchmarkReadPanel(b *testing.B) {
+	sizes := []struct {
+		name string
+		cfg  synth.Config
+	}{
+		{"m5", synth.Config{Stores: 10, SKUs: 3049, Days: 1941, Horizon: 28, Channels: []string{"store"}, Format: "parquet", NoTruth: true}},
+		{"1M-series", synth.Config{Stores: 1000, SKUs: 1000, Days: 56, Horizon: 7, Channels: []string{"store"}, Format: "parquet", NoTruth: true}},
+	}
+	for _, size := range sizes {
+		for _, chunk := range []int{10_000, 0} {
+			label := "chunks"
+			if chunk == 0 {
+				label = "whole"
+			}
+			b.Run(size.name+"/"+label, func(b *testing.B) {
+				s := benchStore(b, size.name, size.cfg)
+				ctx := context.Background()
+				benchutil.ResetPeakRSS()
+				b.ReportAllocs()
+				b.ResetTimer()
+				var n, values int
+				for i := 0; i < b.N; i++ {
+					n, values = 0, 0
+					if chunk == 0 {
+						p, err := s.ReadPanel(ctx, PanelOptions{Freq: series.Daily})
+						if err != nil {
+							b.Fatal(err)
+						}
+						n, values = p.Len(), len(p.Values)
+						continue
+					}
+					for p, err := range s.Panels(ctx, PanelOptions{Freq: series.Daily, ChunkSeries: chunk}) {
+						if err != nil {
+							b.Fatal(err)
+						}
+						n += p.Len()
+						values += len(p.Values)
+					}
+				}
+				b.ReportMetric(float64(n), "series")
+				b.ReportMetric(float64(values)*float64(b.N)/b.Elapsed().Seconds(), "values/s")
+				b.ReportMetric(benchutil.PeakRSSMB(), "peak-RSS-MB")
+			})
+		}
+	}
+}
