@@ -2,8 +2,6 @@ package datasets
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -11,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -276,19 +276,19 @@ func (o *LoadOptions) maxPerCheck() int {
 // stage is one input file read into a table of its own inside the load's
 // transaction, with what is needed to point problems back into the file.
 type stage struct {
-	table   *Table
-	file    string
-	name    string            // the stage table
-	pos     string            // SQL: a row's position in the file
-	posCol  map[string]string // canonical column -> SQL naming the file column per row (wide files)
-	source  map[string]string // canonical column -> the file's name for it
-	where   string            // "line" or "row": what located positions count
-	locate  func([]int64) (map[int64]int64, error)
+	table     *Table
+	file      string
+	name      string            // the stage table
+	pos       string            // SQL: a row's position in the file
+	posCol    map[string]string // canonical column -> SQL naming the file column per row (wide files)
+	source    map[string]string // canonical column -> the file's name for it
+	where     string            // "line" or "row": what located positions count
+	locate    func([]int64) (map[int64]int64, error)
 	copyOut   bool // the stage has bookkeeping columns, so finish copies instead of renaming
 	unordered bool // read by the fast pass: row order, and so lines, unknown
-	rows    int64
-	seconds float64
-	sum     chan string
+	rows      int64
+	seconds   float64
+	sum       chan string
 }
 
 func (st *stage) checksum() string {
