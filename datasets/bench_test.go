@@ -178,3 +178,41 @@ func BenchmarkReadPanel(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDuckDBBaseline measures DuckDB alone on the narrow 10M-row file,
+// for comparison with BenchmarkLoadCSV: a scan that parses every column, and
+// a bare CREATE TABLE AS into a database file with no checks.
+func BenchmarkDuckDBBaseline(b *testing.B) {
+	const n = 10_000_000
+	path := benchSalesCSV(b, n, false)
+	read := fmt.Sprintf(`read_csv('%s', header = true, auto_detect = false,
+		columns = {'date': 'DATE', 'sku': 'VARCHAR', 'location': 'VARCHAR', 'qty': 'DOUBLE'})`, path)
+	b.Run("scan", func(b *testing.B) {
+		s := openMemory(b)
+		for i := 0; i < b.N; i++ {
+			var rows int64
+			var total float64
+			var skus, days int64
+			if err := s.DB().QueryRow("SELECT count(*), sum(qty), count(DISTINCT sku), count(DISTINCT date) FROM "+read).Scan(&rows, &total, &skus, &days); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(n*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("create-table", func(b *testing.B) {
+		ctx := context.Background()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			s, err := Open(ctx, filepath.Join(b.TempDir(), "base.duckdb"), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := s.DB().Exec("SET preserve_insertion_order = false; CREATE TABLE t AS SELECT * FROM " + read); err != nil {
+				b.Fatal(err)
+			}
+			s.Close()
+		}
+		b.ReportMetric(n*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+}
