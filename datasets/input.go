@@ -48,6 +48,7 @@ type inputFile struct {
 	path   string
 	format fileFormat
 	header []string // column names as the file spells them, in file order
+	empty  bool     // a header and no data rows (Parquet files are not sampled)
 
 	// CSV
 	delim  rune
@@ -170,9 +171,7 @@ func (in *inputFile) readCSVHead() error {
 		}
 		in.sample = append(in.sample, rec)
 	}
-	if len(in.sample) == 0 {
-		return fmt.Errorf("%s: the file has a header but no data rows", in.path)
-	}
+	in.empty = len(in.sample) == 0
 	return nil
 }
 
@@ -272,9 +271,7 @@ func (in *inputFile) readXLSX() error {
 	if in.header == nil {
 		return fmt.Errorf("%s: the sheet %s is empty; it needs a header row and at least one data row", in.path, in.sheet)
 	}
-	if len(in.rows) == 0 {
-		return fmt.Errorf("%s: the sheet %s has a header but no data rows", in.path, in.sheet)
-	}
+	in.empty = len(in.rows) == 0
 	return nil
 }
 

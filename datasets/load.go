@@ -117,6 +117,11 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 	careful := map[string]bool{}
 	for {
 		report, err := s.loadOnce(ctx, opts, commit, careful)
+		if report != nil && opts.Logger != nil {
+			for _, t := range report.Tables {
+				opts.Logger.Info("read", "table", t.Table, "file", t.File, "rows", t.Rows, "seconds", round3(t.Seconds))
+			}
+		}
 		var need *needLinesError
 		if errors.As(err, &need) {
 			grew := false
@@ -396,6 +401,12 @@ func (l *loader) stageFile(t *Table, path string) error {
 		l.fileProblem(t, path, code, err)
 		return nil
 	}
+	// A day without pre-orders or promotions is normal; a day without sales
+	// means the extract failed.
+	if in.empty && t == Sales {
+		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file has a header but no data rows"))
+		return nil
+	}
 	cols, ok := l.resolveColumns(t, in)
 	if !ok {
 		l.failed[t.Name] = true
@@ -436,7 +447,7 @@ func (l *loader) stageFile(t *Table, path string) error {
 	st.seconds = time.Since(began).Seconds()
 	l.staged[t.Name] = st
 	l.order = append(l.order, st)
-	l.log.Info("read", "table", t.Name, "file", path, "rows", st.rows, "seconds", round3(st.seconds))
+	l.log.Debug("read", "table", t.Name, "file", path, "rows", st.rows, "seconds", round3(st.seconds))
 	return nil
 }
 

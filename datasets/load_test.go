@@ -492,3 +492,22 @@ func TestOnlyFilesWithRowProblemsAreReadTwice(t *testing.T) {
 	}
 	assert.Equal(t, []string{"products.csv:3", "sales2.csv:3"}, lines)
 }
+
+func TestAHeaderOnlyFileEmptiesItsTableExceptForSales(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	files := sampleFiles(t)
+	dir := t.TempDir()
+	files["promotions"] = writeFile(t, dir, "promotions.csv", "promo_id,sku,start_date,end_date\nP1,A,2024-01-01,2024-01-07\n")
+	_, err := s.Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+
+	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"promotions": writeFile(t, dir, "none.csv", "promo_id,sku,start_date,end_date\n")}})
+	require.NoError(t, err, "no promotions today is normal")
+	assert.Equal(t, int64(0), rep.Rows("promotions"))
+	n, _ := s.RowCount(ctx, "promotions")
+	assert.Equal(t, int64(0), n)
+
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": writeFile(t, dir, "s.csv", "date,sku,location,qty\n")}})
+	assert.ErrorContains(t, err, "the file has a header but no data rows")
+}

@@ -367,6 +367,6 @@ func (l *loader) addStage(st *stage, began time.Time) error {
 	st.seconds = time.Since(began).Seconds()
 	l.staged[st.table.Name] = st
 	l.order = append(l.order, st)
-	l.log.Info("read", "table", st.table.Name, "file", st.file, "rows", st.rows, "seconds", round3(st.seconds))
+	l.log.Debug("read", "table", st.table.Name, "file", st.file, "rows", st.rows, "seconds", round3(st.seconds))
 	return nil
 }

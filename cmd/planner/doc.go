@@ -1,3 +1,8 @@
+// Command planner is the demand-forecasting and supply-chain planning engine:
+// it loads a retailer's data into an embedded DuckDB database, forecasts and
+// plans, and writes the plans for merchandisers and ERPs. Run planner help
+// for the commands, and see docs/cli.md for their contracts.
+//
 // The CLI lives in one file per command. Each command turns its flags into
 // an options struct and makes one call into a package (datasets, pipeline,
 // ...); the streams it prints to and the clock are fields of app, so tests

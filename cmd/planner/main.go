@@ -1,7 +1,3 @@
-// Command planner is the demand-forecasting and supply-chain planning engine:
-// it loads a retailer's data into an embedded DuckDB database, forecasts and
-// plans, and writes the plans for merchandisers and ERPs. Run planner help
-// for the commands, and see docs/cli.md for their contracts and exit codes.
 package main
 
 import (

@@ -1,0 +1,20 @@
+// Package datasets is the planner's input side: the canonical schema, the
+// loaders that read users' files into the embedded DuckDB database, the
+// validation that guards it, and the reader that hands the sales history to
+// the planning packages as a series.Panel.
+//
+// Data flows in one direction:
+//
+//	files (CSV, .csv.gz, Parquet, XLSX, M5 wide) --Load--> stage tables --checks--> canonical tables
+//	canonical sales table --Panels/ReadPanel--> series.Panel
+//
+// Load reads each file into a stage table of its own inside one
+// transaction, runs every check (schema rules, references between tables,
+// duplicate keys, gaps), and swaps the stages in only when no check found an
+// error; otherwise it rolls back and returns a *ValidationError listing every
+// problem with its file, line and column. Bulk reading is DuckDB's (read_csv,
+// read_parquet); results come back to Go as Arrow columns (scanArrow).
+//
+// The schema is defined once, in schema.go; docs/schema.md is generated
+// from it. The synthetic retailer generator lives in datasets/synth.
+package datasets
