@@ -153,21 +153,8 @@ func (l *loader) listSeries(st *stage, q, code string, nSeries int64, msg func(s
 }
 
 func (l *loader) distinctDates(st *stage) ([]series.Date, error) {
-	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
+	return queryDates(l.ctx, l.conn, fmt.Sprintf(
 		"SELECT DISTINCT date FROM %s WHERE date BETWEEN DATE '1900-01-01' AND DATE '2199-12-31' ORDER BY 1", quoteIdent(st.name)))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []series.Date
-	for rows.Next() {
-		var d dateScan
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d.Date)
-	}
-	return out, rows.Err()
 }
 
 // inferFreq returns the frequency whose step is the most common gap between

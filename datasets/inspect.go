@@ -169,7 +169,13 @@ func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
 	return sum, rows.Err()
 }
 
-func queryDates(ctx context.Context, db *sql.DB, q string) ([]series.Date, error) {
+// queryer is what both *sql.DB and *sql.Conn offer.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryDates runs a query of one DATE column.
+func queryDates(ctx context.Context, db queryer, q string) ([]series.Date, error) {
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
