@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"database/sql"
@@ -40,7 +39,8 @@ func detectFormat(path string) (fileFormat, error) {
 	case ".xlsx":
 		return formatXLSX, nil
 	}
-	return 0, fmt.Errorf("%s: the file type is not supported; use .csv (or .csv.gz), .tsv, .parquet or .xlsx", path)
+	return 0, &fileError{code: "unsupported_format",
+		err: fmt.Errorf("%s: the file type is not supported; use .csv (or .csv.gz), .tsv, .parquet or .xlsx", path)}
 }
 
 // inputFile is what the loader learns about a file before reading it in bulk.
@@ -72,12 +72,12 @@ func openInput(ctx context.Context, conn *sql.Conn, path string) (*inputFile, er
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: the file does not exist", path)
+			return nil, &fileError{code: "file_not_found", err: fmt.Errorf("%s: the file does not exist", path)}
 		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &fileError{code: "unreadable_file", err: fmt.Errorf("%s: %w", path, err)}
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a folder, not a file", path)
+		return nil, &fileError{code: "unreadable_file", err: fmt.Errorf("%s: is a folder, not a file", path)}
 	}
 	in := &inputFile{path: path, format: format}
 	switch format {
@@ -95,7 +95,7 @@ func openInput(ctx context.Context, conn *sql.Conn, path string) (*inputFile, er
 	for i, h := range in.header {
 		key := strings.ToLower(h)
 		if j, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%s: columns %d and %d are both called %q; rename one", path, j+1, i+1, h)
+			return nil, &fileError{code: "bad_header", err: fmt.Errorf("%s: columns %d and %d are both called %q; rename one", path, j+1, i+1, h)}
 		}
 		seen[key] = i
 	}
@@ -140,7 +140,7 @@ func (in *inputFile) readCSVHead() error {
 	}
 	first = strings.TrimPrefix(first, "\ufeff")
 	if strings.TrimSpace(first) == "" {
-		return fmt.Errorf("%s: the file is empty; it needs a header row and at least one data row", in.path)
+		return &fileError{code: "empty_file", err: fmt.Errorf("%s: the file is empty; it needs a header row", in.path)}
 	}
 	in.delim = sniffDelimiter(first, strings.HasSuffix(strings.TrimSuffix(strings.ToLower(in.path), ".gz"), ".tsv"))
 	r := csv.NewReader(io.MultiReader(strings.NewReader(first), br))
@@ -155,7 +155,7 @@ func (in *inputFile) readCSVHead() error {
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 		if header[i] == "" {
-			return fmt.Errorf("%s line 1: column %d has no name; every column needs a header", in.path, i+1)
+			return &fileError{code: "bad_header", err: fmt.Errorf("%s line 1: column %d has no name; every column needs a header", in.path, i+1)}
 		}
 	}
 	in.header = header
@@ -254,7 +254,7 @@ func (in *inputFile) readXLSX() error {
 			}
 			for i, c := range cols {
 				if c == "" {
-					return fmt.Errorf("%s sheet %s row %d: column %d has no name; every column needs a header", in.path, in.sheet, rowNum, i+1)
+					return &fileError{code: "bad_header", err: fmt.Errorf("%s sheet %s row %d: column %d has no name; every column needs a header", in.path, in.sheet, rowNum, i+1)}
 				}
 			}
 			in.header = cols
@@ -269,7 +269,7 @@ func (in *inputFile) readXLSX() error {
 		return fmt.Errorf("%s sheet %s: %w", in.path, in.sheet, err)
 	}
 	if in.header == nil {
-		return fmt.Errorf("%s: the sheet %s is empty; it needs a header row and at least one data row", in.path, in.sheet)
+		return &fileError{code: "empty_file", err: fmt.Errorf("%s: the sheet %s is empty; it needs a header row", in.path, in.sheet)}
 	}
 	in.empty = len(in.rows) == 0
 	return nil
@@ -389,17 +389,4 @@ func csvLocator(path string, delim rune, rejected map[int64]bool) func([]int64) 
 		}
 		return out, nil
 	}
-}
-
-// firstLine returns the first line of a text file, for messages.
-func firstLine(path string) string {
-	rc, err := openText(path)
-	if err != nil {
-		return ""
-	}
-	defer rc.Close()
-	b := make([]byte, 512)
-	n, _ := io.ReadFull(rc, b)
-	line, _, _ := bytes.Cut(b[:n], []byte("\n"))
-	return string(line)
 }

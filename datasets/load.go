@@ -388,17 +388,7 @@ func (l *loader) stageFile(t *Table, path string) error {
 	began := time.Now()
 	in, err := openInput(l.ctx, l.conn, path)
 	if err != nil {
-		code := "unreadable_file"
-		if _, ferr := detectFormat(path); ferr != nil {
-			code = "unsupported_format"
-		} else if errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "does not exist") {
-			code = "file_not_found"
-		} else if strings.Contains(err.Error(), "empty") || strings.Contains(err.Error(), "no data rows") {
-			code = "empty_file"
-		} else if strings.Contains(err.Error(), "both called") || strings.Contains(err.Error(), "has no name") {
-			code = "bad_header"
-		}
-		l.fileProblem(t, path, code, err)
+		l.fileProblem(t, path, problemCode(err), err)
 		return nil
 	}
 	// A day without pre-orders or promotions is normal; a day without sales
@@ -458,6 +448,16 @@ type fileError struct {
 }
 
 func (e *fileError) Error() string { return e.err.Error() }
+
+// problemCode returns the code of a file's problem: the fileError's, or
+// unreadable_file.
+func problemCode(err error) string {
+	var fe *fileError
+	if errors.As(err, &fe) {
+		return fe.code
+	}
+	return "unreadable_file"
+}
 
 func checksumAsync(path string) chan string {
 	ch := make(chan string, 1)

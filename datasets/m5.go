@@ -29,7 +29,7 @@ func (l *loader) stageM5(files M5Files) error {
 	}
 	in, err := openInput(l.ctx, l.conn, files.Sales)
 	if err != nil {
-		l.fileProblem(Sales, files.Sales, "unreadable_file", err)
+		l.fileProblem(Sales, files.Sales, problemCode(err), err)
 		return nil
 	}
 	if in.format != formatCSV {
@@ -104,7 +104,7 @@ func (l *loader) stageM5(files M5Files) error {
 	// The calendar.
 	cal, err := openInput(l.ctx, l.conn, files.Calendar)
 	if err != nil {
-		l.fileProblem(Events, files.Calendar, "unreadable_file", err)
+		l.fileProblem(Events, files.Calendar, problemCode(err), err)
 		l.failed[Sales.Name] = true
 		return nil
 	}
@@ -190,7 +190,7 @@ func (l *loader) stageM5(files M5Files) error {
 	if files.Prices != "" {
 		pin, err := openInput(l.ctx, l.conn, files.Prices)
 		if err != nil {
-			l.fileProblem(Prices, files.Prices, "unreadable_file", err)
+			l.fileProblem(Prices, files.Prices, problemCode(err), err)
 		} else if err := l.stageM5Prices(files.Prices, pin); err != nil {
 			return err
 		} else if !l.failed[Prices.Name] {

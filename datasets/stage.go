@@ -253,11 +253,8 @@ func firstSentence(s string) string {
 // convert become problems and stay out of the stage, as the CSV reader's
 // rejected rows do.
 func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relation, posExpr string) error {
-	st.pos = "_pos"
+	st.pos = "_pos" // positions are rows of the file already: no locator
 	st.copyOut = true
-	if st.locate == nil {
-		st.locate = nil // positions are already rows of the file
-	}
 	var df dateFormat
 	hasDate := false
 	for _, cs := range cols {
