@@ -1,0 +1,144 @@
+package forecast
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// testSeries are shapes every model must survive.
+func testSeries() map[string][]float64 {
+	rng := rand.New(rand.NewPCG(1, 2))
+	seasonal := make([]float64, 200)
+	trend := make([]float64, 120)
+	intermittent := make([]float64, 150)
+	for t := range seasonal {
+		seasonal[t] = 20 + 5*math.Sin(2*math.Pi*float64(t)/7) + rng.NormFloat64()
+	}
+	for t := range trend {
+		trend[t] = 10 + 0.5*float64(t) + 2*rng.NormFloat64()
+	}
+	for t := range intermittent {
+		if rng.Float64() < 0.2 {
+			intermittent[t] = float64(1 + rng.IntN(4))
+		}
+	}
+	constant := make([]float64, 60)
+	for t := range constant {
+		constant[t] = 5
+	}
+	return map[string][]float64{
+		"seasonal": seasonal, "trend": trend, "intermittent": intermittent,
+		"constant": constant, "zeros": make([]float64, 60), "short": {3, 4, 5},
+		"one": {7},
+	}
+}
+
+// TestEveryModelKeepsTheContract runs each model on each shape through Run
+// and directly: forecasts of the horizon's length, finite and not negative,
+// ordered quantiles, the same answer twice, and Run agreeing with Fit then
+// Predict.
+func TestEveryModelKeepsTheContract(t *testing.T) {
+	const h = 10
+	probs := []float64{0.05, 0.1, 0.5, 0.9, 0.95}
+	for _, name := range ModelNames() {
+		model, err := ModelNamed(name)
+		require.NoError(t, err)
+		for shape, y := range testSeries() {
+			p := &series.Panel{Freq: series.Daily}
+			p.Append(series.Key{SKU: shape}, series.MustParseDate("2024-01-01"), y)
+			res, err := Run(context.Background(), p, Options{Horizon: h, Quantiles: probs, Model: model, Window: -1})
+			require.NoError(t, err, "%s on %s", name, shape)
+			require.Len(t, res.Series(0), h)
+			for step := 0; step < h; step++ {
+				m := res.Series(0)[step]
+				require.False(t, math.IsNaN(m) || math.IsInf(m, 0), "%s on %s: mean %v", name, shape, m)
+				require.GreaterOrEqual(t, m, 0.0, "%s on %s", name, shape)
+				for k := range probs {
+					q := res.Quantile(0, step, k)
+					require.False(t, math.IsNaN(q) || math.IsInf(q, 0), "%s on %s: quantile %v", name, shape, q)
+					require.GreaterOrEqual(t, q, 0.0)
+					if k > 0 {
+						require.GreaterOrEqual(t, q, res.Quantile(0, step, k-1), "%s on %s: quantiles out of order", name, shape)
+					}
+				}
+			}
+			again, err := Run(context.Background(), p, Options{Horizon: h, Quantiles: probs, Model: model, Window: -1, Workers: 3})
+			require.NoError(t, err)
+			require.Equal(t, res.Mean, again.Mean, "%s on %s: same input, same output", name, shape)
+			require.Equal(t, res.Q, again.Q)
+
+			if res.Note[0] == "" {
+				fit, err := model.Fit(y, infoOf(y, series.Daily, h))
+				require.NoError(t, err, "%s on %s", name, shape)
+				mean, sd := make([]float64, h), make([]float64, h)
+				fit.Predict(mean, sd)
+				for step := range mean {
+					assert.InDelta(t, math.Max(0, mean[step]), res.Series(0)[step], 1e-9, "%s on %s: Run and Fit+Predict agree", name, shape)
+				}
+			}
+		}
+	}
+}
+
+func TestConstantAndZeroSeriesForecastThemselves(t *testing.T) {
+	// SBA's 1 - alpha/2 correction is meant for intermittent series, so it
+	// is left out of the constant case.
+	for _, name := range []string{"naive", "snaive", "ets", "theta", "croston", "tsb", "auto"} {
+		model, _ := ModelNamed(name)
+		for shape, want := range map[string]float64{"constant": 5, "zeros": 0} {
+			y := testSeries()[shape]
+			fit, err := model.Fit(y, infoOf(y, series.Daily, 7))
+			require.NoError(t, err, name)
+			mean, sd := make([]float64, 7), make([]float64, 7)
+			fit.Predict(mean, sd)
+			for _, m := range mean {
+				assert.InDelta(t, want, m, 0.05, "%s on %s", name, shape)
+			}
+		}
+	}
+}
+
+func TestRunRejectsBadOptions(t *testing.T) {
+	p := &series.Panel{Freq: series.Daily}
+	p.Append(series.Key{SKU: "A"}, 0, []float64{1, 2, 3})
+	_, err := Run(context.Background(), p, Options{Horizon: 0})
+	assert.ErrorContains(t, err, "horizon must be at least 1")
+	_, err = Run(context.Background(), p, Options{Horizon: 3, Quantiles: []float64{0.5, 1}})
+	assert.ErrorContains(t, err, "not strictly between 0 and 1")
+	_, err = Run(context.Background(), p, Options{Horizon: 3, Quantiles: []float64{0.9, 0.1}})
+	assert.ErrorContains(t, err, "sorted")
+	_, err = ParseModels("ets,prophet")
+	assert.ErrorContains(t, err, `"prophet" is not a model`)
+	_, err = ParseQuantiles("0.1,1.5")
+	assert.ErrorContains(t, err, "1.5 is not strictly between 0 and 1")
+	qs, err := ParseQuantiles("0.9, 0.025,0.5,0.9")
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0.025, 0.5, 0.9}, qs)
+	assert.Equal(t, "p2_5", QuantileName(0.025))
+	assert.Equal(t, "p10", QuantileName(0.1))
+}
+
+func TestCountQuantilesAreWholeAndMatchTheDistribution(t *testing.T) {
+	probs := []float64{0.1, 0.5, 0.9}
+	dst := make([]float64, 3)
+	// Poisson(2): P(X<=0)=0.135, P(X<=1)=0.406, P(X<=2)=0.677, P(X<=3)=0.857, P(X<=4)=0.947.
+	quantilesOf(2, math.Sqrt(2), true, probs, dst)
+	assert.Equal(t, []float64{0, 2, 4}, dst)
+	// A slow mover: mean 0.3, overdispersed: the median is 0, never negative.
+	quantilesOf(0.3, 1, true, probs, dst)
+	assert.Equal(t, 0.0, dst[0])
+	assert.Equal(t, 0.0, dst[1])
+	assert.Greater(t, dst[2], 0.0)
+	// Continuous: normal, cut at zero.
+	quantilesOf(1, 2, false, probs, dst)
+	assert.Equal(t, 0.0, dst[0])
+	assert.InDelta(t, 1, dst[1], 1e-12)
+	assert.InDelta(t, 1+2*1.2815515655446004, dst[2], 1e-9)
+}

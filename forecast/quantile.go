@@ -1,0 +1,114 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// DefaultQuantiles are the quantiles written when none are asked for.
+var DefaultQuantiles = []float64{0.1, 0.5, 0.9}
+
+// ParseQuantiles reads a comma-separated list of probabilities, such as
+// "0.1,0.5,0.9", each strictly between 0 and 1. They are returned sorted.
+func ParseQuantiles(s string) ([]float64, error) {
+	var qs []float64
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		q, err := strconv.ParseFloat(part, 64)
+		if err != nil {
+			return nil, fmt.Errorf("forecast: quantile %q is not a number", part)
+		}
+		if !(q > 0 && q < 1) {
+			return nil, fmt.Errorf("forecast: quantile %v is not strictly between 0 and 1", q)
+		}
+		qs = append(qs, q)
+	}
+	if len(qs) == 0 {
+		return nil, fmt.Errorf("forecast: no quantiles in %q", s)
+	}
+	slices.Sort(qs)
+	return slices.Compact(qs), nil
+}
+
+// QuantileName is the output column of a quantile: p10 for 0.1, p2_5 for
+// 0.025, p99_9 for 0.999.
+func QuantileName(q float64) string {
+	s := strconv.FormatFloat(q*100, 'f', -1, 64)
+	return "p" + strings.ReplaceAll(s, ".", "_")
+}
+
+// quantilesOf writes, for each probability in probs (sorted ascending),
+// the quantile of a step's predictive distribution with the given mean and
+// standard deviation. Demand is never negative: continuous series get a
+// normal distribution cut at zero; count series get a negative binomial
+// with that mean and variance, or a Poisson when the variance is no larger
+// than the mean.
+func quantilesOf(mean, sd float64, count bool, probs, dst []float64) {
+	mean = math.Max(mean, 0)
+	if math.IsNaN(sd) || sd < 0 {
+		sd = 0
+	}
+	if count {
+		countQuantiles(mean, sd*sd, probs, dst)
+		return
+	}
+	for k, p := range probs {
+		dst[k] = math.Max(0, mean+sd*normalQuantile(p))
+	}
+}
+
+func normalQuantile(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
+
+// countQuantiles inverts the cumulative distribution of a Poisson or
+// negative-binomial count by walking its probabilities from zero; for large
+// means the normal approximation takes over.
+func countQuantiles(mean, variance float64, probs, dst []float64) {
+	if mean == 0 {
+		for k := range dst[:len(probs)] {
+			dst[k] = 0
+		}
+		return
+	}
+	variance = math.Max(variance, mean)
+	// log P(0) and the ratio P(k+1)/P(k) = (k + r) / (k + 1) * q.
+	var logP0 float64
+	var r, q float64
+	poisson := variance <= mean*(1+1e-9)
+	if poisson {
+		logP0 = -mean
+	} else {
+		r = mean * mean / (variance - mean)
+		q = mean / (r + mean) // 1 - p
+		logP0 = r * math.Log1p(-q)
+	}
+	if logP0 < -700 || mean > 1e6 {
+		sd := math.Sqrt(variance)
+		for k, p := range probs {
+			dst[k] = math.Max(0, math.Round(mean+sd*normalQuantile(p)))
+		}
+		return
+	}
+	pk := math.Exp(logP0)
+	cdf := pk
+	k := 0.0
+	for i, p := range probs {
+		for cdf < p && k < mean+50*math.Sqrt(variance)+50 {
+			if poisson {
+				pk *= mean / (k + 1)
+			} else {
+				pk *= (k + r) / (k + 1) * q
+			}
+			k++
+			cdf += pk
+		}
+		dst[i] = k
+	}
+}

@@ -1,0 +1,220 @@
+package forecast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// Options say what Run forecasts and how. The zero value of each field
+// means its default.
+type Options struct {
+	// Horizon is how many periods to forecast; it must be at least 1.
+	Horizon int
+	// Quantiles are the probabilities of the quantiles to write, sorted;
+	// DefaultQuantiles when nil.
+	Quantiles []float64
+	// Model forecasts every series; Auto{} when nil.
+	Model Model
+	// Window is the most recent periods a model is fitted on; 0 means
+	// DefaultWindow for the panel's frequency, a negative value all.
+	Window int
+	// Workers forecasting series at once; GOMAXPROCS.
+	Workers int
+	// Progress, when not nil, is told how many series are done.
+	Progress func(done, total int)
+}
+
+// DefaultWindow returns how many recent periods models are fitted on by
+// default: three years, enough to see a yearly season repeat and recent
+// enough to follow a changing level.
+func DefaultWindow(f series.Freq) int {
+	switch f {
+	case series.Weekly:
+		return 156
+	case series.Monthly:
+		return 60
+	}
+	return 1095
+}
+
+// Result holds the forecasts of a panel, in the panel's series order.
+type Result struct {
+	Freq      series.Freq
+	Horizon   int
+	Quantiles []float64
+	Keys      []series.Key
+	// Starts is the first forecast period of each series.
+	Starts []series.Date
+	// Model names the fitted model of each series, such as ETS(A,N,A).
+	Model []string
+	// Note says why a series fell back to a simpler model, if it did.
+	Note []string
+	// Mean holds Horizon values per series.
+	Mean []float64
+	// Q holds Horizon x len(Quantiles) values per series: the quantile k
+	// of step t of series i is Q[(i*Horizon+t)*len(Quantiles)+k].
+	Q []float64
+}
+
+// Len returns the number of series.
+func (r *Result) Len() int { return len(r.Keys) }
+
+// Series returns the mean forecast of series i.
+func (r *Result) Series(i int) []float64 { return r.Mean[i*r.Horizon : (i+1)*r.Horizon] }
+
+// Quantile returns quantile k of step t of series i.
+func (r *Result) Quantile(i, t, k int) float64 {
+	return r.Q[(i*r.Horizon+t)*len(r.Quantiles)+k]
+}
+
+// Run forecasts every series of the panel. Series are handed to workers in
+// small batches and the results are written in place, so the output does not
+// depend on the number of workers. A model that fails on a series falls back
+// to the seasonal naive, then the naive forecast; the note says why.
+func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
+	if opts.Horizon < 1 {
+		return nil, fmt.Errorf("forecast: the horizon must be at least 1 period (got %d)", opts.Horizon)
+	}
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	probs := opts.Quantiles
+	if probs == nil {
+		probs = DefaultQuantiles
+	}
+	for i, q := range probs {
+		if !(q > 0 && q < 1) {
+			return nil, fmt.Errorf("forecast: quantile %v is not strictly between 0 and 1", q)
+		}
+		if i > 0 && q <= probs[i-1] {
+			return nil, errors.New("forecast: quantiles must be sorted and distinct")
+		}
+	}
+	model := opts.Model
+	if model == nil {
+		model = Auto{}
+	}
+	window := opts.Window
+	if window == 0 {
+		window = DefaultWindow(p.Freq)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n, h, nq := p.Len(), opts.Horizon, len(probs)
+	res := &Result{
+		Freq: p.Freq, Horizon: h, Quantiles: probs, Keys: p.Keys,
+		Starts: make([]series.Date, n), Model: make([]string, n), Note: make([]string, n),
+		Mean: make([]float64, n*h), Q: make([]float64, n*h*nq),
+	}
+	const batch = 32
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sd := make([]float64, h)
+			for ctx.Err() == nil {
+				lo := int(next.Add(batch)) - batch
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+batch, n); i++ {
+					forecastOne(p, i, model, window, probs, sd, res)
+				}
+				d := done.Add(int64(min(lo+batch, n) - lo))
+				if opts.Progress != nil {
+					opts.Progress(int(d), n)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// forecastOne fits and predicts series i into res.
+func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []float64, res *Result) {
+	h, nq := res.Horizon, len(probs)
+	y := p.Series(i)
+	res.Starts[i] = p.Freq.Add(p.Starts[i], len(y))
+	if window > 0 && len(y) > window {
+		y = y[len(y)-window:]
+	}
+	mean := res.Mean[i*h : (i+1)*h]
+	info := infoOf(y, p.Freq, h)
+	name, note, hasDist := predict(model, y, info, mean, sd)
+	if !hasDist {
+		conformalSD(model, y, info, sd)
+	}
+	res.Model[i], res.Note[i] = name, note
+	q := res.Q[i*h*nq : (i+1)*h*nq]
+	for t := 0; t < h; t++ {
+		quantilesOf(mean[t], sd[t], info.Count, probs, q[t*nq:(t+1)*nq])
+		mean[t] = math.Max(0, mean[t])
+	}
+}
+
+// predict fits model and writes its forecast, falling back to simpler
+// models when it fails or forecasts something that is not a number.
+func predict(model Model, y []float64, info *SeriesInfo, mean, sd []float64) (name, note string, hasDist bool) {
+	if len(y) == 0 {
+		for t := range mean {
+			mean[t], sd[t] = 0, 0
+		}
+		return "Zero", "no history: forecast zero", true
+	}
+	chain := []Model{model, SeasonalNaive{}, Naive{}}
+	for k, m := range chain {
+		fit, err := m.Fit(y, info)
+		if err == nil {
+			hasDist = fit.Predict(mean, sd)
+			if finite(mean) && (!hasDist || finite(sd)) {
+				if k > 0 {
+					note = fmt.Sprintf("%s failed (%s); fell back to %s", model.Name(), reason(err, "non-finite forecast"), fit.Describe())
+				}
+				return fit.Describe(), note, hasDist
+			}
+			err = errors.New("non-finite forecast")
+		}
+		if k == 0 {
+			note = reason(err, "")
+		}
+	}
+	// Even the naive forecast failed (it cannot on finite data): zeros.
+	for t := range mean {
+		mean[t], sd[t] = 0, 0
+	}
+	return "Zero", "every model failed: " + note, true
+}
+
+func reason(err error, fallback string) string {
+	if err == nil {
+		return fallback
+	}
+	return err.Error()
+}
+
+func finite(xs []float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
