@@ -51,9 +51,9 @@ type CrostonVariant int
 
 // Croston variants.
 const (
-	Classic CrostonVariant = iota // Croston (1972)
-	SBA                           // Syntetos & Boylan (2005): times 1 - alpha/2, removing the bias
-	Optimized                     // Croston with alpha estimated by least squares
+	Classic   CrostonVariant = iota // Croston (1972)
+	SBA                             // Syntetos & Boylan (2005): times 1 - alpha/2, removing the bias
+	Optimized                       // Croston with alpha estimated by least squares
 )
 
 // Croston smooths the nonzero demand sizes and the intervals between them

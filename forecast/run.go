@@ -217,4 +217,3 @@ func finite(xs []float64) bool {
 	}
 	return true
 }
-

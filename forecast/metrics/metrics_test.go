@@ -10,10 +10,10 @@ import (
 func TestPointMetricsOnAWorkedExample(t *testing.T) {
 	actual := []float64{10, 0, 5, 5}
 	forecast := []float64{8, 1, 5, 10}
-	assert.InDelta(t, 2.0, MAE(actual, forecast), 1e-12)          // (2+1+0+5)/4
+	assert.InDelta(t, 2.0, MAE(actual, forecast), 1e-12)             // (2+1+0+5)/4
 	assert.InDelta(t, math.Sqrt(7.5), RMSE(actual, forecast), 1e-12) // (4+1+0+25)/4
-	assert.InDelta(t, 0.4, WAPE(actual, forecast), 1e-12)          // 8/20
-	assert.InDelta(t, 1.0, Bias(actual, forecast), 1e-12)          // (-2+1+0+5)/4
+	assert.InDelta(t, 0.4, WAPE(actual, forecast), 1e-12)            // 8/20
+	assert.InDelta(t, 1.0, Bias(actual, forecast), 1e-12)            // (-2+1+0+5)/4
 	// 2*2/18 + 2*1/1 + 0 + 2*5/15 over 4, in percent
 	assert.InDelta(t, 100*(4.0/18+2+10.0/15)/4, SMAPE(actual, forecast), 1e-9)
 	assert.True(t, math.IsNaN(WAPE([]float64{0, 0}, []float64{1, 1})))
