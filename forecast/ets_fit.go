@@ -2,8 +2,6 @@ package forecast
 
 import (
 	"math"
-
-	"gonum.org/v1/gonum/optimize"
 )
 
 // Bounds on the smoothing parameters: R's "usual" region, with beta below
@@ -38,6 +36,13 @@ type etsFit struct {
 	loglik, aicc            float64
 }
 
+// likTolerance is the relative agreement of the simplex's likelihoods at
+// which the search stops. R's 1.5e-8 costs twice the evaluations; on the
+// likelihood of a year of daily data (around 10^4) 1e-6 is a difference of
+// 0.01, which moves no forecast and never changed the model chosen in the
+// comparisons with R's ets (BENCHMARKS.md).
+const likTolerance = 1e-6
+
 // etsState evaluates a parameter vector: its layout is alpha, [beta],
 // [gamma], [phi], level/scale, [trend/scale], and the first m-1 seasonal
 // states (divided by scale when additive).
@@ -47,6 +52,9 @@ type etsState struct {
 	scale float64
 	y     []float64
 	w     *etsWork
+	// fixedSeason keeps the decomposition's seasonal states instead of
+	// estimating them (long series; see fitETS).
+	fixedSeason bool
 }
 
 func (st *etsState) unpack(x []float64) (alpha, beta, gamma, phi, l, b float64, ok bool) {
@@ -84,7 +92,9 @@ func (st *etsState) unpack(x []float64) (alpha, beta, gamma, phi, l, b float64, 
 	if st.spec.damped && (phi < etsPhiLower || phi > etsPhiUpper) {
 		return
 	}
-	if st.spec.season != 'N' {
+	if st.spec.season != 'N' && st.fixedSeason {
+		copy(st.w.season, st.w.init[:st.m])
+	} else if st.spec.season != 'N' {
 		s := st.w.season
 		var sum float64
 		for j := 0; j < st.m-1; j++ {
@@ -115,7 +125,10 @@ func (st *etsState) unpack(x []float64) (alpha, beta, gamma, phi, l, b float64, 
 // It leaves the final states in l, b and w.season.
 func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *float64) float64 {
 	spec, m, s, y := st.spec, st.m, st.w.season, st.y
-	var sumsq, sumlog float64
+	var sumsq float64
+	// sum log|f| as log of a running product, renormalised by its binary
+	// exponent: one math.Log per fit instead of one per period.
+	prod, exp2 := 1.0, 0
 	lv, bv := *l, *b
 	j := 0
 	ratio := 0.0
@@ -146,7 +159,11 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 				return math.Inf(1)
 			}
 			e = (yt - f) / f
-			sumlog += math.Log(math.Abs(f))
+			prod *= math.Abs(f)
+			if prod > 1e100 || prod < 1e-100 {
+				frac, e2 := math.Frexp(prod)
+				prod, exp2 = frac, exp2+e2
+			}
 		}
 		sumsq += e * e
 		p := yt
@@ -181,7 +198,7 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 	}
 	lik := float64(len(y)) * math.Log(sumsq)
 	if spec.err == 'M' {
-		lik += 2 * sumlog
+		lik += 2 * (math.Log(prod) + float64(exp2)*math.Ln2)
 	}
 	if math.IsNaN(lik) {
 		return math.Inf(1)
@@ -212,7 +229,12 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 	if scale < 1e-8 {
 		scale = 1
 	}
-	st := &etsState{spec: spec, m: m, scale: scale, y: y, w: w}
+	// With five or more seasons of data the decomposition's seasonal
+	// indices are already close to their maximum-likelihood values, and
+	// estimating m-1 more states makes the simplex search several times
+	// longer for a likelihood gain that does not change the forecasts.
+	fixed := spec.season != 'N' && len(y) >= 5*m
+	st := &etsState{spec: spec, m: m, scale: scale, y: y, w: w, fixedSeason: fixed}
 
 	// Starting parameters as in R's initparam.
 	alpha := etsLower + 0.2*(etsUpper-etsLower)/float64(m)
@@ -230,7 +252,7 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 	if spec.trend != 'N' {
 		x0 = append(x0, b0/scale)
 	}
-	if spec.season != 'N' {
+	if spec.season != 'N' && !fixed {
 		for j := 0; j < m-1; j++ {
 			v := w.init[j]
 			if spec.season == 'A' {
@@ -239,7 +261,7 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 			x0 = append(x0, v)
 		}
 	}
-	x, _ := nelderMead(st.objective, x0, 2000)
+	x, _ := nelderMead(st.objective, x0, 2000, likTolerance)
 	alpha, beta, gamma, phi, l, b, ok := st.unpack(x)
 	if !ok {
 		return nil
@@ -250,7 +272,7 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 		return nil
 	}
 	n := len(y)
-	np := len(x) + 1 // and sigma
+	np := spec.params(m) // the fixed seasonal states still count: they were estimated from the data
 	if n-np-1 <= 0 {
 		return nil
 	}
@@ -261,22 +283,6 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 	aic := -2*f.loglik + 2*float64(np)
 	f.aicc = aic + 2*float64(np*(np+1))/float64(n-np-1)
 	return f
-}
-
-// nelderMead minimises f from x0 with gonum's Nelder-Mead, stopping when the
-// best value has not improved by a relative 1e-8 for a number of iterations
-// that grows with the dimension, or after maxEvals evaluations.
-func nelderMead(f func([]float64) float64, x0 []float64, maxEvals int) ([]float64, float64) {
-	p := optimize.Problem{Func: f}
-	settings := &optimize.Settings{
-		FuncEvaluations: maxEvals,
-		Converger:       &optimize.FunctionConverge{Absolute: 1e-10, Relative: 1e-8, Iterations: 10 * len(x0)},
-	}
-	res, err := optimize.Minimize(p, x0, settings, &optimize.NelderMead{})
-	if err != nil && res == nil {
-		return x0, f(x0)
-	}
-	return res.X, res.F
 }
 
 // etsInitialStates sets the starting level, trend and seasonal states the

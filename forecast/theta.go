@@ -252,7 +252,7 @@ func fitTheta(y []float64, v ThetaVariant) *thetaFit {
 	if optimiseTheta {
 		x0 = append(x0, 2)
 	}
-	x, fx := nelderMead(obj, x0, 1000)
+	x, fx := nelderMead(obj, x0, 1000, likTolerance)
 	if math.IsInf(fx, 0) || math.IsNaN(fx) {
 		return nil
 	}
