@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/planner-engine/planner/series"
 )
 
 // Auto chooses a model for each series: intermittent and lumpy series
@@ -13,17 +15,43 @@ import (
 // error over rolling-origin windows of the horizon wins. The winner is
 // refitted on the whole series; its Describe says what won and why.
 type Auto struct {
-	// Candidates for series with regular demand; DefaultCandidates when nil.
+	// Candidates for series with regular demand; DefaultCandidates of the
+	// series when nil.
 	Candidates []Model
 	// Intermittent candidates for intermittent and lumpy series;
 	// DefaultIntermittent when nil.
 	Intermittent []Model
-	// Windows is the number of rolling origins; 0 means 2.
+	// Windows is the number of rolling origins; 0 means 4. Two windows of
+	// four weeks chose worse models on the Store Item Demand backtest (RMSSE
+	// 0.626 against 0.612 with four).
 	Windows int
+	// Combine, when 2 or more, adds the mean of that many best candidates as
+	// one more candidate, scored on the same windows. 0 means none: on the
+	// Store Item Demand backtest the extra candidate was chosen on noise and
+	// cost accuracy (0.623 against 0.612).
+	Combine int
 }
 
-// DefaultCandidates are the models Auto compares on regular series.
-func DefaultCandidates() []Model { return []Model{ETS{}, Theta{Variant: DOTM}, SeasonalNaive{}} }
+// DefaultCandidates are the models Auto compares on a regular series: ETS,
+// the dynamic optimised theta and the seasonal naive forecast. When the
+// series holds two years of daily or weekly data, ETS is fitted to the
+// series with its yearly season taken out (MultiSeasonal), on the last 53
+// weeks: on the Store Item Demand backtest this chose as well as offering
+// both ETS variants (RMSSE 0.616 against 0.617) for a third of the time.
+func DefaultCandidates(info *SeriesInfo, n int) []Model {
+	if hasTwoYears(info, n) {
+		return []Model{MultiSeasonal{Inner: ETS{}, InnerWindow: 53 * 7 / info.Freq.Days()}, Theta{Variant: DOTM}, SeasonalNaive{}}
+	}
+	return []Model{ETS{}, Theta{Variant: DOTM}, SeasonalNaive{}}
+}
+
+// hasTwoYears says whether n periods of daily or weekly data hold two years
+// and a horizon: enough to estimate a yearly season (monthly data has it as
+// its ordinary season).
+func hasTwoYears(info *SeriesInfo, n int) bool {
+	return (info.Freq == series.Daily || info.Freq == series.Weekly) &&
+		float64(n) >= 2*info.Freq.PeriodsPerYear()+float64(info.Horizon)
+}
 
 // DefaultIntermittent are the models Auto compares on intermittent series.
 func DefaultIntermittent() []Model {
@@ -38,7 +66,7 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	class, _, _ := Classify(y)
 	cands := a.Candidates
 	if cands == nil {
-		cands = DefaultCandidates()
+		cands = DefaultCandidates(info, len(y))
 	}
 	if class == Intermittent || class == Lumpy {
 		cands = a.Intermittent
@@ -48,48 +76,91 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	}
 	windows := a.Windows
 	if windows == 0 {
-		windows = 2
+		windows = 4
 	}
+	combineTop := a.Combine
 	type score struct {
-		model Model
+		name  string
+		fit   Fitted // on the whole series
 		mse   float64
-		ss    float64 // sum of squared errors
-		n     int
+		fcs   [][]float64 // forecasts of each window
 	}
+	var actuals [][]float64
 	var scores []score
-	for _, m := range cands {
-		sc := score{model: m}
-		cvErrors(m, y, info, windows, func(actual, forecast []float64) {
-			for t := range actual {
-				d := actual[t] - forecast[t]
-				sc.ss += d * d
-				sc.n++
-			}
-		})
-		sc.mse = math.Inf(1)
-		if sc.n > 0 {
-			sc.mse = sc.ss / float64(sc.n)
+	for k, m := range cands {
+		sc := score{name: m.Name(), mse: math.Inf(1)}
+		fit, err := m.Fit(y, info)
+		if err == nil {
+			sc.fit = fit
+			w := 0
+			cvErrors(m, fit, y, info, windows, func(actual, forecast []float64) {
+				sc.fcs = append(sc.fcs, append([]float64(nil), forecast...))
+				if k == 0 || w >= len(actuals) {
+					actuals = append(actuals, actual)
+				}
+				w++
+			})
 		}
 		scores = append(scores, sc)
 	}
+	mseOf := func(fcs [][]float64) float64 {
+		if len(fcs) == 0 || len(fcs) != len(actuals) {
+			return math.Inf(1)
+		}
+		var ss float64
+		n := 0
+		for w, fc := range fcs {
+			for t, v := range actuals[w] {
+				d := v - fc[t]
+				ss += d * d
+				n++
+			}
+		}
+		return ss / float64(n)
+	}
+	for i := range scores {
+		scores[i].mse = mseOf(scores[i].fcs)
+	}
 	// Stable order: by error, then by the candidates' order.
 	sort.SliceStable(scores, func(i, j int) bool { return scores[i].mse < scores[j].mse })
+	// The combination of the best few, scored on the same windows from the
+	// members' forecasts: no more fitting.
+	if combineTop > 1 && len(scores) >= combineTop && !math.IsInf(scores[combineTop-1].mse, 1) {
+		top := scores[:combineTop]
+		comb := score{name: "mean of best " + fmt.Sprint(combineTop)}
+		fits := make([]Fitted, combineTop)
+		for w := range top[0].fcs {
+			rows := make([][]float64, combineTop)
+			for i := range top {
+				rows[i] = top[i].fcs[w]
+			}
+			fc := make([]float64, len(rows[0]))
+			combine(rows, false, fc)
+			comb.fcs = append(comb.fcs, fc)
+		}
+		for i := range top {
+			fits[i] = top[i].fit
+		}
+		comb.fit = &combinationFit{members: fits}
+		comb.mse = mseOf(comb.fcs)
+		scores = append(scores, comb)
+		sort.SliceStable(scores, func(i, j int) bool { return scores[i].mse < scores[j].mse })
+	}
 	var why []string
 	for _, sc := range scores {
 		if math.IsInf(sc.mse, 1) {
-			why = append(why, sc.model.Name()+" n/a")
+			why = append(why, sc.name+" n/a")
 		} else {
-			why = append(why, fmt.Sprintf("%s %.4g", sc.model.Name(), math.Sqrt(sc.mse)))
+			why = append(why, fmt.Sprintf("%s %.4g", sc.name, math.Sqrt(sc.mse)))
 		}
 	}
 	reason := fmt.Sprintf("%s; RMSE over %d windows: %s", class, windows, strings.Join(why, ", "))
 	for _, sc := range scores {
-		fit, err := sc.model.Fit(y, info)
-		if err != nil {
+		if sc.fit == nil {
 			continue
 		}
-		out := &autoFit{Fitted: fit, reason: reason}
-		if sc.n > 0 {
+		out := &autoFit{Fitted: sc.fit, reason: reason}
+		if !math.IsInf(sc.mse, 1) {
 			out.cvSigma = math.Sqrt(sc.mse)
 		}
 		return out, nil

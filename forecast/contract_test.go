@@ -142,3 +142,38 @@ func TestCountQuantilesAreWholeAndMatchTheDistribution(t *testing.T) {
 	assert.InDelta(t, 1, dst[1], 1e-12)
 	assert.InDelta(t, 1+2*1.2815515655446004, dst[2], 1e-9)
 }
+
+// TestRefilterMatchesARefitOnTheSameHistory checks that rerunning a fitted
+// model's parameters over a shorter history forecasts like a model fitted
+// there with those parameters: at the full length it must reproduce the
+// fit's own forecast exactly.
+func TestRefilterReproducesTheFitAtFullLength(t *testing.T) {
+	y := testSeries()["seasonal"]
+	long := make([]float64, 800)
+	for i := range long {
+		long[i] = y[i%len(y)] * (1 + 0.2*math.Sin(2*math.Pi*float64(i)/365.25))
+	}
+	info := infoOf(long, series.Daily, 14)
+	for _, m := range []Model{ETS{}, Theta{}, MultiSeasonal{Inner: ETS{}}, MultiSeasonal{Inner: ETS{}, InnerWindow: 300}, Combo{}} {
+		fit, err := m.Fit(long, info)
+		require.NoError(t, err, m.Name())
+		rf, ok := fit.(refilterer)
+		require.True(t, ok, "%s can refilter", m.Name())
+		again, err := rf.Refilter(long)
+		require.NoError(t, err, m.Name())
+		a, b := make([]float64, 14), make([]float64, 14)
+		sd := make([]float64, 14)
+		fit.Predict(a, sd)
+		again.Predict(b, sd)
+		for t2 := range a {
+			assert.InDelta(t, a[t2], b[t2], 1e-9, "%s step %d", m.Name(), t2)
+		}
+		// A shorter history must give a sensible forecast too.
+		short, err := rf.Refilter(long[:700])
+		require.NoError(t, err, m.Name())
+		short.Predict(b, sd)
+		for _, v := range b {
+			assert.InDelta(t, 20, v, 12, "%s on the shorter history", m.Name())
+		}
+	}
+}

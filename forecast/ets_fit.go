@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -29,6 +30,8 @@ type etsFit struct {
 	spec                    etsSpec
 	m                       int
 	alpha, beta, gamma, phi float64
+	l0, b0                  float64   // initial level and trend
+	s0                      []float64 // initial seasonal states, one per phase
 	l, b                    float64   // final level and trend
 	s                       []float64 // final seasonal states, ring indexed by time mod m
 	n                       int       // observations fitted
@@ -266,6 +269,8 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 	if !ok {
 		return nil
 	}
+	l0, b0 = l, b
+	s0 := append([]float64(nil), w.season[:m]...)
 	var sse float64
 	lik := st.run(alpha, beta, gamma, phi, &l, &b, &sse)
 	if math.IsInf(lik, 0) || math.IsNaN(lik) {
@@ -276,8 +281,8 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 	if n-np-1 <= 0 {
 		return nil
 	}
-	f := &etsFit{spec: spec, m: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi, l: l, b: b, n: n,
-		s: append([]float64(nil), w.season[:m]...)}
+	f := &etsFit{spec: spec, m: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi, l0: l0, b0: b0, s0: s0,
+		l: l, b: b, n: n, s: append([]float64(nil), w.season[:m]...)}
 	f.sigma2 = sse / float64(n-np)
 	f.loglik = -0.5 * lik
 	aic := -2*f.loglik + 2*float64(np)
@@ -582,6 +587,21 @@ func (f *etsFit) seasonAhead(k int) float64 {
 
 // Describe implements Fitted.
 func (f *etsFit) Describe() string { return f.spec.String() }
+
+// Refilter runs the fitted parameters and initial states over y and
+// returns the model at its end, for rolling-origin evaluation.
+func (f *etsFit) Refilter(y []float64) (Fitted, error) {
+	w := &etsWork{season: append([]float64(nil), f.s0...)}
+	st := &etsState{spec: f.spec, m: f.m, y: y, w: w}
+	l, b := f.l0, f.b0
+	var sse float64
+	if lik := st.run(f.alpha, f.beta, f.gamma, f.phi, &l, &b, &sse); math.IsInf(lik, 0) || math.IsNaN(lik) {
+		return nil, fmt.Errorf("forecast: %s cannot be run over the shorter history", f.spec)
+	}
+	out := *f
+	out.l, out.b, out.n, out.s = l, b, len(y), w.season
+	return &out, nil
+}
 
 // AICc returns the corrected Akaike information criterion of the fit.
 func (f *etsFit) AICc() float64 { return f.aicc }

@@ -26,6 +26,9 @@ var models = map[string]func() Model{
 	"tsb":              func() Model { return TSB{} },
 	"adida":            func() Model { return ADIDA{} },
 	"imapa":            func() Model { return IMAPA{} },
+	"combo":            func() Model { return Combo{} },
+	"mseas_ets":        func() Model { return MultiSeasonal{Inner: ETS{}} },
+	"mseas_theta":      func() Model { return MultiSeasonal{Inner: Theta{}} },
 }
 
 // ModelNames lists the names ParseModels accepts, sorted.

@@ -157,9 +157,9 @@ func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []fl
 	}
 	mean := res.Mean[i*h : (i+1)*h]
 	info := infoOf(y, p.Freq, h)
-	name, note, hasDist := predict(model, y, info, mean, sd)
-	if !hasDist {
-		conformalSD(model, y, info, sd)
+	name, note, fit, hasDist := predict(model, y, info, mean, sd)
+	if !hasDist && fit != nil {
+		conformalSD(model, fit, y, info, sd)
 	}
 	res.Model[i], res.Note[i] = name, note
 	q := res.Q[i*h*nq : (i+1)*h*nq]
@@ -170,13 +170,14 @@ func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []fl
 }
 
 // predict fits model and writes its forecast, falling back to simpler
-// models when it fails or forecasts something that is not a number.
-func predict(model Model, y []float64, info *SeriesInfo, mean, sd []float64) (name, note string, hasDist bool) {
+// models when it fails or forecasts something that is not a number. It
+// returns the fit used (nil for the zero forecast).
+func predict(model Model, y []float64, info *SeriesInfo, mean, sd []float64) (name, note string, used Fitted, hasDist bool) {
 	if len(y) == 0 {
 		for t := range mean {
 			mean[t], sd[t] = 0, 0
 		}
-		return "Zero", "no history: forecast zero", true
+		return "Zero", "no history: forecast zero", nil, true
 	}
 	chain := []Model{model, SeasonalNaive{}, Naive{}}
 	for k, m := range chain {
@@ -187,7 +188,7 @@ func predict(model Model, y []float64, info *SeriesInfo, mean, sd []float64) (na
 				if k > 0 {
 					note = fmt.Sprintf("%s failed (%s); fell back to %s", model.Name(), reason(err, "non-finite forecast"), fit.Describe())
 				}
-				return fit.Describe(), note, hasDist
+				return fit.Describe(), note, fit, hasDist
 			}
 			err = errors.New("non-finite forecast")
 		}
@@ -199,7 +200,7 @@ func predict(model Model, y []float64, info *SeriesInfo, mean, sd []float64) (na
 	for t := range mean {
 		mean[t], sd[t] = 0, 0
 	}
-	return "Zero", "every model failed: " + note, true
+	return "Zero", "every model failed: " + note, nil, true
 }
 
 func reason(err error, fallback string) string {

@@ -296,6 +296,26 @@ func (f *thetaFit) Predict(mean, sd []float64) bool {
 	return true
 }
 
+// Refilter runs the fitted parameters (and seasonal indices) over y.
+func (f *thetaFit) Refilter(y []float64) (Fitted, error) {
+	season := *f.season
+	season.n = len(y)
+	adj := y
+	if season.index != nil {
+		adj = make([]float64, len(y))
+		for t, v := range y {
+			if season.mult {
+				adj[t] = v / season.index[t%season.m]
+			} else {
+				adj[t] = v - season.index[t%season.m]
+			}
+		}
+	}
+	out := thetaRun(adj, f.variant, f.l0, f.alpha, f.theta, nil)
+	out.sigma, out.mse, out.season = f.sigma, f.mse, &season
+	return &out, nil
+}
+
 // Describe implements Fitted.
 func (f *thetaFit) Describe() string {
 	return fmt.Sprintf("Theta(%s)", f.variant)

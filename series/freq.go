@@ -96,6 +96,18 @@ func (f Freq) SeasonLength() int {
 	return 7
 }
 
+// Days returns the length of a period in days (30 for a month, on average
+// 30.44).
+func (f Freq) Days() int {
+	switch f {
+	case Weekly:
+		return 7
+	case Monthly:
+		return 30
+	}
+	return 1
+}
+
 // PeriodsPerYear returns the average number of periods in a year.
 func (f Freq) PeriodsPerYear() float64 {
 	switch f {

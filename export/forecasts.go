@@ -1,0 +1,150 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/internal/fsutil"
+)
+
+// ForecastColumns returns the columns of a forecast file: sku, location,
+// date, model, mean, one column per quantile (p10, p50, p2_5, ...), and the
+// channel. The first five and the quantiles' places are a contract
+// (docs/cli.md); columns are only ever added after them.
+func ForecastColumns(quantiles []float64) []string {
+	cols := []string{"sku", "location", "date", "model", "mean"}
+	for _, q := range quantiles {
+		cols = append(cols, forecast.QuantileName(q))
+	}
+	return append(cols, "channel")
+}
+
+// WriteForecasts writes one row per series and forecast period, as CSV or
+// Parquet by the extension of path (.csv, .parquet), atomically.
+func WriteForecasts(path string, r *forecast.Result) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return fsutil.WriteFile(path, func(w io.Writer) error { return writeForecastsCSV(w, r) })
+	case ".parquet":
+		return fsutil.WriteFile(path, func(w io.Writer) error { return writeForecastsParquet(w, r) })
+	}
+	return fmt.Errorf("export: %s: write forecasts to a .csv or .parquet file", path)
+}
+
+// number formats a value with at most four decimals, the same way every
+// time, so that identical runs write identical files.
+func number(b []byte, v float64) []byte {
+	v = math.Round(v*1e4) / 1e4
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
+func writeForecastsCSV(w io.Writer, r *forecast.Result) error {
+	if _, err := io.WriteString(w, strings.Join(ForecastColumns(r.Quantiles), ",")+"\n"); err != nil {
+		return err
+	}
+	nq := len(r.Quantiles)
+	buf := make([]byte, 0, 1<<16)
+	for i, key := range r.Keys {
+		model := csvField(r.Model[i])
+		sku, loc, ch := csvField(key.SKU), csvField(key.Location), csvField(key.Channel)
+		for t := 0; t < r.Horizon; t++ {
+			buf = append(buf, sku...)
+			buf = append(buf, ',')
+			buf = append(buf, loc...)
+			buf = append(buf, ',')
+			buf = r.Freq.Add(r.Starts[i], t).AppendFormat(buf)
+			buf = append(buf, ',')
+			buf = append(buf, model...)
+			buf = append(buf, ',')
+			buf = number(buf, r.Mean[i*r.Horizon+t])
+			for k := 0; k < nq; k++ {
+				buf = append(buf, ',')
+				buf = number(buf, r.Quantile(i, t, k))
+			}
+			buf = append(buf, ',')
+			buf = append(buf, ch...)
+			buf = append(buf, '\n')
+		}
+		if len(buf) > 1<<15 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	_, err := w.Write(buf)
+	return err
+}
+
+// csvField quotes a value that holds a comma, quote or line break.
+func csvField(s string) string {
+	if !strings.ContainsAny(s, ",\"\n\r") {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+func writeForecastsParquet(w io.Writer, r *forecast.Result) error {
+	fields := []arrow.Field{
+		{Name: "sku", Type: arrow.BinaryTypes.String},
+		{Name: "location", Type: arrow.BinaryTypes.String},
+		{Name: "date", Type: arrow.FixedWidthTypes.Date32},
+		{Name: "model", Type: arrow.BinaryTypes.String},
+		{Name: "mean", Type: arrow.PrimitiveTypes.Float64},
+	}
+	for _, q := range r.Quantiles {
+		fields = append(fields, arrow.Field{Name: forecast.QuantileName(q), Type: arrow.PrimitiveTypes.Float64})
+	}
+	fields = append(fields, arrow.Field{Name: "channel", Type: arrow.BinaryTypes.String})
+	meta := arrow.NewMetadata([]string{"planner.schema"}, []string{"forecasts/1"})
+	schema := arrow.NewSchema(fields, &meta)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
+	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return err
+	}
+	nq := len(r.Quantiles)
+	const batch = 4096 // series per record batch
+	for lo := 0; lo < r.Len(); lo += batch {
+		hi := min(lo+batch, r.Len())
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		for i := lo; i < hi; i++ {
+			key := r.Keys[i]
+			for t := 0; t < r.Horizon; t++ {
+				b.Field(0).(*array.StringBuilder).Append(key.SKU)
+				b.Field(1).(*array.StringBuilder).Append(key.Location)
+				b.Field(2).(*array.Date32Builder).Append(arrow.Date32(r.Freq.Add(r.Starts[i], t)))
+				b.Field(3).(*array.StringBuilder).Append(r.Model[i])
+				b.Field(4).(*array.Float64Builder).Append(r.Mean[i*r.Horizon+t])
+				for k := 0; k < nq; k++ {
+					b.Field(5 + k).(*array.Float64Builder).Append(r.Quantile(i, t, k))
+				}
+				b.Field(5 + nq).(*array.StringBuilder).Append(key.Channel)
+			}
+		}
+		rec := b.NewRecordBatch()
+		err := fw.Write(rec)
+		rec.Release()
+		b.Release()
+		if err != nil {
+			fw.Close()
+			return err
+		}
+	}
+	return fw.Close()
+}
