@@ -80,10 +80,10 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	}
 	combineTop := a.Combine
 	type score struct {
-		name  string
-		fit   Fitted // on the whole series
-		mse   float64
-		fcs   [][]float64 // forecasts of each window
+		name string
+		fit  Fitted // on the whole series
+		mse  float64
+		fcs  [][]float64 // forecasts of each window
 	}
 	var actuals [][]float64
 	var scores []score

@@ -93,11 +93,11 @@ type BacktestResult struct {
 
 // sums accumulates one model's errors.
 type sums struct {
-	mae, rmse, mase, rmsse, smape, spl  []float64 // per series-window values, NaN skipped at the end
-	absErr, sumErr, sumActual           float64
-	in80, in95, points                  int
-	wrmsse                              []float64 // per window
-	weightedRMSSE, weights              float64   // within the current window
+	mae, rmse, mase, rmsse, smape, spl []float64 // per series-window values, NaN skipped at the end
+	absErr, sumErr, sumActual          float64
+	in80, in95, points                 int
+	wrmsse                             []float64 // per window
+	weightedRMSSE, weights             float64   // within the current window
 }
 
 // Backtest evaluates each model by rolling-origin evaluation on the panel.

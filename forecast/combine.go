@@ -121,7 +121,6 @@ func (f *combinationFit) Describe() string {
 	return how + "(" + strings.Join(names, " + ") + ")"
 }
 
-
 // Combo is the mean of ETS and the dynamic optimised theta, each on the
 // series with its yearly season taken out (MultiSeasonal) when the series
 // holds two years of daily or weekly data.
