@@ -154,7 +154,7 @@ func TestRefilterReproducesTheFitAtFullLength(t *testing.T) {
 		long[i] = y[i%len(y)] * (1 + 0.2*math.Sin(2*math.Pi*float64(i)/365.25))
 	}
 	info := infoOf(long, series.Daily, 14)
-	for _, m := range []Model{ETS{}, Theta{}, MultiSeasonal{Inner: ETS{}}, MultiSeasonal{Inner: ETS{}, InnerWindow: 300}, Combo{}} {
+	for _, m := range []Model{ETS{}, Theta{}, ARIMA{}, MultiSeasonal{Inner: ETS{}}, MultiSeasonal{Inner: ETS{}, InnerWindow: 300}, Combo{}} {
 		fit, err := m.Fit(long, info)
 		require.NoError(t, err, m.Name())
 		rf, ok := fit.(refilterer)
@@ -176,4 +176,64 @@ func TestRefilterReproducesTheFitAtFullLength(t *testing.T) {
 			assert.InDelta(t, 20, v, 12, "%s on the shorter history", m.Name())
 		}
 	}
+}
+
+func TestRootsOutsideTheUnitCircle(t *testing.T) {
+	// AR: 1 - 0.5z has its root at 2; 1 - 1.2z at 0.83.
+	assert.True(t, rootsOutside([]float64{0.5}, -1))
+	assert.False(t, rootsOutside([]float64{1.2}, -1))
+	// MA: 1 - 0.9z (theta = -0.9) is invertible; 1 + 1.1z is not.
+	assert.True(t, rootsOutside([]float64{-0.9}, +1))
+	assert.False(t, rootsOutside([]float64{1.1}, +1))
+	// 1 - 1.5z + 0.56z^2 = (1-0.7z)(1-0.8z): roots 1.43 and 1.25.
+	assert.True(t, rootsOutside([]float64{1.5, -0.56}, -1))
+	// (1-0.7z)(1-1.25z): a root at 0.8.
+	assert.False(t, rootsOutside([]float64{1.95, -0.875}, -1))
+}
+
+func TestARIMAEstimatesAKnownProcess(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	n := 3000
+	y := make([]float64, n)
+	var prev, prevE float64
+	for i := range y {
+		e := rng.NormFloat64()
+		// y_t = 5 + 0.6 (y_{t-1} - 5) + e_t + 0.3 e_{t-1}
+		y[i] = 5 + 0.6*(prev-5) + e + 0.3*prevE
+		prev, prevE = y[i], e
+	}
+	o := ARIMAOrder{P: 1, Q: 1, Constant: true}
+	fit, err := ARIMA{Order: &o}.Fit(y, infoOf(y, series.Daily, 5))
+	require.NoError(t, err)
+	f := fit.(*arimaFit)
+	assert.InDelta(t, 0.6, f.ar[0], 0.05)
+	assert.InDelta(t, 0.3, f.ma[0], 0.05)
+	assert.InDelta(t, 5, f.mu, 0.15)
+	assert.InDelta(t, 1, f.sigma2, 0.1)
+	// The h-step variance of an ARMA(1,1) approaches its unconditional
+	// variance (1 + 2*0.6*0.3 + 0.3^2) / (1 - 0.36) = 2.27.
+	mean, sd := make([]float64, 60), make([]float64, 60)
+	f.Predict(mean, sd)
+	assert.InDelta(t, math.Sqrt(2.27*f.sigma2), sd[59], 0.1)
+	assert.InDelta(t, f.mu, mean[59], 0.01)
+}
+
+func TestARIMAIntegratesTheDifferences(t *testing.T) {
+	// A random walk: ARIMA(0,1,0) forecasts the last value with variance h sigma^2.
+	rng := rand.New(rand.NewPCG(3, 4))
+	y := make([]float64, 500)
+	for i := 1; i < len(y); i++ {
+		y[i] = y[i-1] + rng.NormFloat64()
+	}
+	o := ARIMAOrder{D: 1}
+	fit, err := ARIMA{Order: &o}.Fit(y, infoOf(y, series.Daily, 4))
+	require.NoError(t, err)
+	mean, sd := make([]float64, 4), make([]float64, 4)
+	fit.Predict(mean, sd)
+	s := fit.(*arimaFit).sigma2
+	for h := range mean {
+		assert.InDelta(t, y[len(y)-1], mean[h], 1e-9)
+		assert.InDelta(t, math.Sqrt(float64(h+1)*s), sd[h], 1e-9)
+	}
+	assert.Equal(t, []float64{-1, 0, 0, 0, 0, 0, -1, 1}, diffPolynomial(1, 1, 7))
 }

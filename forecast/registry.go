@@ -15,6 +15,7 @@ var models = map[string]func() Model{
 	"window_average":   func() Model { return WindowAverage{} },
 	"historic_average": func() Model { return HistoricAverage{} },
 	"ets":              func() Model { return ETS{} },
+	"arima":            func() Model { return ARIMA{} },
 	"theta":            func() Model { return Theta{} },
 	"theta_stm":        func() Model { return Theta{Variant: STM} },
 	"theta_otm":        func() Model { return Theta{Variant: OTM} },
@@ -29,6 +30,7 @@ var models = map[string]func() Model{
 	"combo":            func() Model { return Combo{} },
 	"mseas_ets":        func() Model { return MultiSeasonal{Inner: ETS{}} },
 	"mseas_theta":      func() Model { return MultiSeasonal{Inner: Theta{}} },
+	"mseas_arima":      func() Model { return MultiSeasonal{Inner: ARIMA{}} },
 }
 
 // ModelNames lists the names ParseModels accepts, sorted.
