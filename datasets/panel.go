@@ -30,7 +30,23 @@ type PanelOptions struct {
 	// last date in the sales table. Series that stopped selling are padded
 	// with zeros to it.
 	End series.Date
+	// MaxPeriods keeps only each series' most recent periods; 0 keeps all.
+	// Models fit on a recent window anyway, and a shorter panel needs less
+	// memory.
+	MaxPeriods int
+	// Drivers reads the demand drivers (DriverNames) into the panel's Exog:
+	// their history from the sales rows, and for Horizon periods after the
+	// end, the planned prices and promotions.
+	Drivers bool
+	// Horizon is how many future periods of drivers to read.
+	Horizon int
 }
+
+// DriverNames are the drivers Panels reads: the logarithm of the price paid
+// over the series' reference price (the geometric mean of its regular
+// price), and the share of the period with a promotion, a feature and a
+// display.
+var DriverNames = []string{"log_price", "promo", "feature", "display"}
 
 // DefaultChunkSeries is how many series one Panel chunk holds by default:
 // enough that a retailer the size of the M5 competition (30,490 series)
@@ -80,8 +96,9 @@ var errStop = errors.New("stop")
 
 // panelSeries is what the summary query says of one series.
 type panelSeries struct {
-	key   series.Key
-	first int // first period
+	key                series.Key
+	first              int     // first period
+	ref, lastRegular   float64 // reference and last regular price; 0 when unknown
 }
 
 func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(*series.Panel, error) bool) error {
@@ -125,7 +142,9 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		firstCol = "min(date) FILTER (WHERE qty <> 0)"
 	}
 	keysQ := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE planner_panel_keys AS
-		SELECT sku, location, channel, (row_number() OVER (ORDER BY sku, location, channel) - 1)::BIGINT AS id, %s AS first
+		SELECT sku, location, channel, (row_number() OVER (ORDER BY sku, location, channel) - 1)::BIGINT AS id, %s AS first,
+		       exp(avg(ln(coalesce(base_price, price))) FILTER (WHERE coalesce(base_price, price) > 0)) AS ref,
+		       arg_max(coalesce(base_price, price), date) FILTER (WHERE coalesce(base_price, price) > 0) AS last_regular
 		FROM sales WHERE date <= DATE '%s' GROUP BY sku, location, channel`, firstCol, end)
 	if _, err := conn.ExecContext(ctx, keysQ); err != nil {
 		return fmt.Errorf("datasets: numbering series: %w", err)
@@ -138,29 +157,63 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	if len(all) == 0 {
 		return nil
 	}
-	dataQ := fmt.Sprintf(`SELECT k.id, (s.date - DATE '%s')::BIGINT AS d, s.qty
+	if opts.MaxPeriods > 0 {
+		for i := range all {
+			all[i].first = max(all[i].first, cal.last+1-opts.MaxPeriods)
+		}
+	}
+	drivers := ""
+	where := "AND s.qty <> 0"
+	if opts.Drivers {
+		// Zero-sale days carry drivers too (a promotion that sold nothing).
+		drivers = `, CASE WHEN s.price > 0 AND k.ref > 0 THEN ln(s.price / k.ref) END,
+			s.promo::DOUBLE, s.feature::DOUBLE, s.display::DOUBLE`
+		where = ""
+	}
+	dataQ := fmt.Sprintf(`SELECT k.id, (s.date - DATE '%s')::BIGINT AS d, s.qty%s
 		FROM sales s JOIN planner_panel_keys k USING (sku, location, channel)
-		WHERE s.date <= DATE '%s' AND s.qty <> 0`, origin, end)
+		WHERE s.date <= DATE '%s' %s`, origin, drivers, end, where)
 	sorted := len(all) > chunk
 	if sorted {
 		// One integer key sorts faster than two columns.
-		dataQ = fmt.Sprintf(`SELECT id, d, qty FROM (%s) ORDER BY id * %d + d`, dataQ, cal.days+1)
+		dataQ = fmt.Sprintf(`SELECT * FROM (%s) ORDER BY id * %d + d`, dataQ, cal.days+1)
 	}
 
-	b := &chunkBuilder{cal: cal, all: all, freq: freq}
+	b := &chunkBuilder{cal: cal, all: all, freq: freq, drivers: opts.Drivers, futureHorizon: opts.Horizon}
+	if opts.Drivers {
+		b.future, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, opts.Horizon)
+		if err != nil {
+			return err
+		}
+	}
 	b.start(0, min(chunk, len(all)))
 	err = scanArrow(ctx, conn, dataQ, func(rec arrow.RecordBatch) error {
 		ids := rec.Column(0).(*array.Int64).Int64Values()
 		days := rec.Column(1).(*array.Int64).Int64Values()
 		qs := rec.Column(2).(*array.Float64).Float64Values()
+		var dcols [4]*array.Float64
+		if opts.Drivers {
+			for k := range dcols {
+				dcols[k] = rec.Column(3 + k).(*array.Float64)
+			}
+		}
 		for i, id := range ids {
 			for int(id) >= b.hi {
+				b.finishDrivers()
 				if !yield(b.panel, nil) {
 					return errStop
 				}
 				b.start(b.hi, min(b.hi+chunk, len(all)))
 			}
-			b.add(int(id), int(days[i]), qs[i])
+			slot := b.add(int(id), int(days[i]), qs[i])
+			if opts.Drivers && slot >= 0 {
+				for k, col := range dcols {
+					if col.IsValid(i) {
+						b.dsum[slot*4+k] += col.Value(i)
+						b.dcount[slot*4+k]++
+					}
+				}
+			}
 		}
 		return nil
 	})
@@ -171,6 +224,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		return fmt.Errorf("datasets: reading series: %w", err)
 	}
 	for {
+		b.finishDrivers()
 		if !yield(b.panel, nil) || b.hi == len(all) {
 			return nil
 		}
@@ -209,7 +263,7 @@ func (c *periodCalendar) of(day int) int {
 }
 
 func readPanelSeries(ctx context.Context, conn *sql.Conn, cal *periodCalendar) ([]panelSeries, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT sku, location, channel, first FROM planner_panel_keys ORDER BY id")
+	rows, err := conn.QueryContext(ctx, "SELECT sku, location, channel, first, coalesce(ref, 0), coalesce(last_regular, 0) FROM planner_panel_keys ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +273,7 @@ func readPanelSeries(ctx context.Context, conn *sql.Conn, cal *periodCalendar) (
 		var ps panelSeries
 		var ch sql.NullString
 		var first dateScan
-		if err := rows.Scan(&ps.key.SKU, &ps.key.Location, &ch, &first); err != nil {
+		if err := rows.Scan(&ps.key.SKU, &ps.key.Location, &ch, &first, &ps.ref, &ps.lastRegular); err != nil {
 			return nil, err
 		}
 		ps.key.Channel = ch.String
@@ -240,6 +294,11 @@ type chunkBuilder struct {
 	freq   series.Freq
 	lo, hi int
 	panel  *series.Panel
+
+	drivers       bool
+	dsum, dcount  []float64 // per value cell, four drivers: sums and counts of the rows
+	future        []float64 // planned drivers of every series, Horizon x 4 each
+	futureHorizon int
 }
 
 func (b *chunkBuilder) start(lo, hi int) {
@@ -252,18 +311,46 @@ func (b *chunkBuilder) start(lo, hi int) {
 		p.Keys[i] = s.key
 		p.Starts[i] = b.freq.Add(b.cal.origin, s.first)
 		p.Offsets[i] = total
-		total += b.cal.last + 1 - s.first
+		total += max(0, b.cal.last+1-s.first)
 	}
 	p.Offsets[n] = total
 	p.Values = make([]float64, total)
 	b.panel = p
+	if b.drivers {
+		b.dsum = make([]float64, 4*total)
+		b.dcount = make([]float64, 4*total)
+	}
 }
 
-func (b *chunkBuilder) add(id, day int, q float64) {
+// add puts a value in place and returns its cell, or -1 when it falls
+// before the series' first kept period.
+func (b *chunkBuilder) add(id, day int, q float64) int {
 	i := id - b.lo
 	t := b.cal.of(day) - b.all[id].first
 	if t < 0 {
-		return // before the first sale, when leading zeros are trimmed
+		return -1 // before the first kept period
 	}
-	b.panel.Values[b.panel.Offsets[i]+t] += q
+	cell := b.panel.Offsets[i] + t
+	b.panel.Values[cell] += q
+	return cell
+}
+
+// finishDrivers averages each period's driver rows into the panel's Exog
+// (no row: the reference price and no promotion, all zeros) and copies the
+// planned future drivers.
+func (b *chunkBuilder) finishDrivers() {
+	if !b.drivers {
+		return
+	}
+	hist := make([]float64, len(b.dsum))
+	for c := range hist {
+		if b.dcount[c] > 0 {
+			hist[c] = b.dsum[c] / b.dcount[c]
+		}
+	}
+	h := b.futureHorizon
+	future := make([]float64, (b.hi-b.lo)*h*4)
+	copy(future, b.future[b.lo*h*4:b.hi*h*4])
+	b.panel.Exog = &series.Exog{Names: DriverNames, Hist: hist, Horizon: h, Future: future}
+	b.dsum, b.dcount = nil, nil
 }

@@ -3,6 +3,7 @@ package datasets
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -166,4 +167,68 @@ func TestChunkedAndWholeReadsAgree(t *testing.T) {
 			assert.InDelta(t, want, got, 1e-6)
 		}
 	}
+}
+
+func TestReadPanelWithDrivers(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"sales": writeFile(t, dir, "sales.csv", "date,sku,location,qty,price,base_price,promo,feature\n"+
+			"2024-01-01,A,S1,2,2.0,2.0,false,false\n"+
+			"2024-01-02,A,S1,5,1.5,2.0,true,true\n"+
+			"2024-01-03,A,S1,0,1.5,2.0,true,false\n"+
+			"2024-01-05,A,S1,3,2.0,2.0,false,false\n"+
+			"2024-01-01,B,S1,1,,,false,false\n"+
+			"2024-01-07,B,S1,1,,,false,false\n"),
+		"prices":     writeFile(t, dir, "prices.csv", "sku,location,start_date,end_date,price\nA,*,2024-01-01,2024-01-08,2.0\nA,*,2024-01-09,,2.5\n"),
+		"promotions": writeFile(t, dir, "promotions.csv", "sku,start_date,end_date,mechanic,discount\nA,2024-01-10,2024-01-10,display,0.2\n"),
+	}
+	_, err := s.Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+	p, err := s.ReadPanel(ctx, PanelOptions{Drivers: true, Horizon: 3})
+	require.NoError(t, err)
+	require.NoError(t, p.Check())
+	require.Equal(t, DriverNames, p.Exog.Names)
+	hist, future := p.Drivers(0)
+	require.Len(t, hist, 7*4)
+	ref := 2.0 // A's regular price is always 2
+	want := [][4]float64{
+		{0, 0, 0, 0},
+		{math.Log(1.5 / ref), 1, 1, 0},
+		{math.Log(1.5 / ref), 1, 0, 0}, // a promotion that sold nothing still counts
+		{0, 0, 0, 0},                   // no row on Jan 4: reference price, no promotion
+		{0, 0, 0, 0},
+		{0, 0, 0, 0},
+		{0, 0, 0, 0},
+	}
+	for t2, row := range want {
+		for k := range row {
+			assert.InDelta(t, row[k], hist[t2*4+k], 1e-12, "day %d driver %s", t2, DriverNames[k])
+		}
+	}
+	// Planned: Jan 8 at the old price 2.0, Jan 9 at 2.5, Jan 10 at 2.5 less 20% on display.
+	assert.InDelta(t, 0, future[0], 1e-12)
+	assert.InDelta(t, math.Log(2.5/ref), future[4], 1e-12)
+	assert.InDelta(t, math.Log(2.0/ref), future[8], 1e-12)
+	assert.Equal(t, []float64{1, 0, 1}, future[9:12])
+	// B has no prices at all: zeros throughout.
+	hist, future = p.Drivers(1)
+	for _, v := range append(hist, future...) {
+		assert.Equal(t, 0.0, v)
+	}
+
+	// Weekly: the week of Jan 1 averages its seven days.
+	w, err := s.ReadPanel(ctx, PanelOptions{Freq: series.Weekly, Drivers: true, Horizon: 1})
+	require.NoError(t, err)
+	hist, _ = w.Drivers(0)
+	assert.InDelta(t, 2*math.Log(1.5/ref)/4, hist[0], 1e-12, "the mean over the four days with rows")
+	assert.InDelta(t, 0.5, hist[1], 1e-12)
+
+	// MaxPeriods keeps the most recent periods, drivers included.
+	short, err := s.ReadPanel(ctx, PanelOptions{MaxPeriods: 3, Drivers: true})
+	require.NoError(t, err)
+	require.NoError(t, short.Check())
+	assert.Equal(t, []float64{3, 0, 0}, short.Series(0))
+	assert.Equal(t, "2024-01-05", short.Starts[0].String())
 }

@@ -606,7 +606,7 @@ func isConstant(y []float64) bool {
 
 // Refilter runs the estimated coefficients over y: the residuals of the
 // differenced y, and the last values forecasts start from.
-func (f *arimaFit) Refilter(y []float64) (Fitted, error) {
+func (f *arimaFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	o := f.order
 	w := difference(y, o.D, o.SD, f.m)
 	if len(w) <= len(f.ar)+1 {

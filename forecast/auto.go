@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -30,6 +31,14 @@ type Auto struct {
 	// Store Item Demand backtest the extra candidate was chosen on noise and
 	// cost accuracy (0.623 against 0.612).
 	Combine int
+	// Margin is how much lower (relatively) a candidate's out-of-sample
+	// error must be than the panel's preferred candidate's to be chosen
+	// instead; 0 means 0.1, negative means none. Prepare sets the
+	// preferred candidates.
+	Margin float64
+	// preferred names the candidate with the smallest scaled error over a
+	// sample of the panel, for regular and for intermittent series.
+	preferred map[bool]string
 }
 
 // DefaultCandidates are the models Auto compares on a regular series: ETS,
@@ -155,6 +164,21 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		}
 	}
 	reason := fmt.Sprintf("%s; RMSE over %d windows: %s", class, windows, strings.Join(why, ", "))
+	// Prefer the panel's usual winner unless another candidate is clearly
+	// better on this series.
+	margin := a.Margin
+	if margin == 0 {
+		margin = 0.1
+	}
+	if pref, ok := a.preferred[class == Intermittent || class == Lumpy]; ok && margin > 0 && scores[0].name != pref {
+		for i, sc := range scores {
+			if sc.name == pref && sc.fit != nil && sc.mse <= scores[0].mse*(1+margin) {
+				scores[0], scores[i] = scores[i], scores[0]
+				reason += fmt.Sprintf("; kept %s, the panel's usual choice, within %.0f%%", pref, 100*margin)
+				break
+			}
+		}
+	}
 	for _, sc := range scores {
 		if sc.fit == nil {
 			continue
@@ -166,6 +190,114 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("forecast: no candidate could be fitted (%s)", reason)
+}
+
+// Prepare finds, on up to autoSample series of the panel, the candidate
+// with the smallest out-of-sample error scaled by each series' naive error,
+// separately for regular and intermittent series; Fit then keeps to it
+// unless another candidate is better on a series by more than Margin. Per
+// series, a few windows of error choose on noise as often as on evidence.
+func (a Auto) Prepare(ctx context.Context, p *series.Panel, window, horizon int) (Model, error) {
+	const autoSample = 400
+	if a.Margin < 0 || p.Len() == 0 {
+		return a, nil
+	}
+	step := max(1, p.Len()/autoSample)
+	type tally map[string]float64
+	totals := map[bool]tally{false: {}, true: {}}
+	counts := map[bool]int{}
+	probe := a
+	probe.Margin = -1
+	probe.preferred = nil
+	for i := 0; i < p.Len(); i += step {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		y := p.Series(i)
+		if window > 0 && len(y) > window {
+			y = y[len(y)-window:]
+		}
+		if len(y) < 2 {
+			continue
+		}
+		info := infoOf(y, p.Freq, horizon)
+		scale := metricsScale(y)
+		if scale <= 0 {
+			continue
+		}
+		class, _, _ := Classify(y)
+		inter := class == Intermittent || class == Lumpy
+		for name, mse := range probe.candidateErrors(y, info, inter) {
+			totals[inter][name] += mse / scale
+		}
+		counts[inter]++
+	}
+	a.preferred = map[bool]string{}
+	for inter, t := range totals {
+		if counts[inter] < 10 {
+			continue
+		}
+		best, bestV := "", math.Inf(1)
+		for name, v := range t {
+			if v < bestV || (v == bestV && name < best) {
+				best, bestV = name, v
+			}
+		}
+		if best != "" {
+			a.preferred[inter] = best
+		}
+	}
+	return a, nil
+}
+
+// candidateErrors returns each candidate's out-of-sample mean squared
+// error on y.
+func (a Auto) candidateErrors(y []float64, info *SeriesInfo, intermittent bool) map[string]float64 {
+	cands := a.Candidates
+	if cands == nil {
+		cands = DefaultCandidates(info, len(y))
+	}
+	if intermittent {
+		cands = a.Intermittent
+		if cands == nil {
+			cands = DefaultIntermittent()
+		}
+	}
+	windows := a.Windows
+	if windows == 0 {
+		windows = 4
+	}
+	out := map[string]float64{}
+	for _, m := range cands {
+		fit, err := m.Fit(y, info)
+		if err != nil {
+			continue
+		}
+		var ss float64
+		n := 0
+		cvErrors(m, fit, y, info, windows, func(actual, forecast []float64) {
+			for t := range actual {
+				d := actual[t] - forecast[t]
+				ss += d * d
+				n++
+			}
+		})
+		if n > 0 {
+			out[m.Name()] = ss / float64(n)
+		}
+	}
+	return out
+}
+
+// metricsScale is the in-sample mean squared error of the naive forecast,
+// which puts series of different sizes on one scale.
+func metricsScale(y []float64) float64 {
+	var ss float64
+	for t := 1; t < len(y); t++ {
+		d := y[t] - y[t-1]
+		ss += d * d
+	}
+	return ss / float64(max(1, len(y)-1))
 }
 
 // autoFit is the chosen model, with the spread of its out-of-sample errors

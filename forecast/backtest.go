@@ -274,8 +274,12 @@ func maxEnd(p *series.Panel) series.Date {
 // truncate copies the history of every series up to and including the
 // origin period; index maps the copy's series to the panel's. Series with
 // no history by then, or fewer than h periods after it, are left out.
+//
+// The drivers of the h periods after the origin become the copy's future:
+// a backtest knows them, as a plan would.
 func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int) {
 	out := &series.Panel{Freq: p.Freq}
+	var hist, future []float64
 	var index []int
 	for i := 0; i < p.Len(); i++ {
 		n := p.Freq.Between(p.Starts[i], origin) + 1
@@ -285,6 +289,14 @@ func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int)
 		}
 		out.Append(p.Keys[i], p.Starts[i], y[:n])
 		index = append(index, i)
+		if x, _ := p.Drivers(i); x != nil {
+			k := len(p.Exog.Names)
+			hist = append(hist, x[:n*k]...)
+			future = append(future, x[n*k:(n+h)*k]...)
+		}
+	}
+	if p.Exog != nil {
+		out.Exog = &series.Exog{Names: p.Exog.Names, Hist: hist, Horizon: h, Future: future}
 	}
 	return out, index
 }

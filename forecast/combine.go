@@ -92,14 +92,14 @@ func combine(all [][]float64, median bool, dst []float64) {
 }
 
 // Refilter implements refilterer when every member can.
-func (f *combinationFit) Refilter(y []float64) (Fitted, error) {
+func (f *combinationFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	out := &combinationFit{median: f.median}
 	for _, m := range f.members {
 		rf, ok := m.(refilterer)
 		if !ok {
 			return nil, fmt.Errorf("forecast: a member cannot be rerun")
 		}
-		nf, err := rf.Refilter(y)
+		nf, err := rf.Refilter(y, info)
 		if err != nil {
 			return nil, err
 		}

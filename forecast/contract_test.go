@@ -159,7 +159,7 @@ func TestRefilterReproducesTheFitAtFullLength(t *testing.T) {
 		require.NoError(t, err, m.Name())
 		rf, ok := fit.(refilterer)
 		require.True(t, ok, "%s can refilter", m.Name())
-		again, err := rf.Refilter(long)
+		again, err := rf.Refilter(long, info)
 		require.NoError(t, err, m.Name())
 		a, b := make([]float64, 14), make([]float64, 14)
 		sd := make([]float64, 14)
@@ -169,7 +169,7 @@ func TestRefilterReproducesTheFitAtFullLength(t *testing.T) {
 			assert.InDelta(t, a[t2], b[t2], 1e-9, "%s step %d", m.Name(), t2)
 		}
 		// A shorter history must give a sensible forecast too.
-		short, err := rf.Refilter(long[:700])
+		short, err := rf.Refilter(long[:700], info)
 		require.NoError(t, err, m.Name())
 		short.Predict(b, sd)
 		for _, v := range b {

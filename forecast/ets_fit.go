@@ -590,7 +590,7 @@ func (f *etsFit) Describe() string { return f.spec.String() }
 
 // Refilter runs the fitted parameters and initial states over y and
 // returns the model at its end, for rolling-origin evaluation.
-func (f *etsFit) Refilter(y []float64) (Fitted, error) {
+func (f *etsFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	w := &etsWork{season: append([]float64(nil), f.s0...)}
 	st := &etsState{spec: f.spec, m: f.m, y: y, w: w}
 	l, b := f.l0, f.b0

@@ -39,6 +39,33 @@ type SeriesInfo struct {
 	Horizon int
 	// Count says the values are counts (whole numbers, none negative).
 	Count bool
+	// Drivers, when not nil, are the series' demand drivers.
+	Drivers *Drivers
+}
+
+// Drivers are the demand drivers of one series: len(Names) values per
+// period of history (X, aligned with y) and per forecast period (Future,
+// at least Horizon periods).
+type Drivers struct {
+	Names     []string
+	X, Future []float64
+}
+
+// window returns the info of the history y[:origin] with the next h
+// periods as its future: the drivers of those periods are known in
+// rolling-origin evaluation.
+func (info *SeriesInfo) window(origin, h int) *SeriesInfo {
+	if info.Drivers == nil {
+		return info
+	}
+	k := len(info.Drivers.Names)
+	out := *info
+	d := *info.Drivers
+	d.X = d.X[:origin*k]
+	end := min((origin+h)*k, len(info.Drivers.X))
+	d.Future = info.Drivers.X[origin*k : end]
+	out.Drivers = &d
+	return &out
 }
 
 // ErrTooShort is returned by Fit when a series is too short for a model.

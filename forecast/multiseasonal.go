@@ -92,7 +92,7 @@ func (m MultiSeasonal) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &multiSeasonalFit{inner: fit, innerModel: inner, info: info, season: sf, n: n, skip: skip}, nil
+	return &multiSeasonalFit{inner: fit, innerModel: inner, season: sf, n: n, skip: skip}, nil
 }
 
 // fourierSeason is the fitted long season: sum over k of a_k sin(2 pi k t/P)
@@ -171,7 +171,6 @@ func fourierFit(z []float64, period float64, maxK int) ([]float64, int, bool) {
 type multiSeasonalFit struct {
 	inner      Fitted
 	innerModel Model
-	info       *SeriesInfo
 	season     *fourierSeason
 	n          int
 	skip       int // leading periods the inner model was not fitted on
@@ -179,7 +178,7 @@ type multiSeasonalFit struct {
 
 // Refilter keeps the fitted season and reruns (or refits) the inner model
 // on the adjusted y.
-func (f *multiSeasonalFit) Refilter(y []float64) (Fitted, error) {
+func (f *multiSeasonalFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	adj := make([]float64, len(y))
 	for t, v := range y {
 		if f.season.mult {
@@ -196,16 +195,16 @@ func (f *multiSeasonalFit) Refilter(y []float64) (Fitted, error) {
 	var err error
 	rf, ok := f.inner.(refilterer)
 	switch {
-	case ok && len(adj)-skip >= minTrain(f.info):
-		inner, err = rf.Refilter(adj[skip:])
+	case ok && len(adj)-skip >= minTrain(info):
+		inner, err = rf.Refilter(adj[skip:], info)
 	default:
 		skip = 0
-		inner, err = f.innerModel.Fit(adj, f.info)
+		inner, err = f.innerModel.Fit(adj, info)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &multiSeasonalFit{inner: inner, innerModel: f.innerModel, info: f.info, season: f.season, n: len(y), skip: skip}, nil
+	return &multiSeasonalFit{inner: inner, innerModel: f.innerModel, season: f.season, n: len(y), skip: skip}, nil
 }
 
 // Predict implements Fitted.

@@ -28,6 +28,8 @@ var models = map[string]func() Model{
 	"adida":            func() Model { return ADIDA{} },
 	"imapa":            func() Model { return IMAPA{} },
 	"combo":            func() Model { return Combo{} },
+	"reg_auto":         func() Model { return Regression{Inner: Auto{}} },
+	"reg_ets":          func() Model { return Regression{Inner: ETS{}} },
 	"mseas_ets":        func() Model { return MultiSeasonal{Inner: ETS{}} },
 	"mseas_theta":      func() Model { return MultiSeasonal{Inner: Theta{}} },
 	"mseas_arima":      func() Model { return MultiSeasonal{Inner: ARIMA{}} },

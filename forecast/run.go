@@ -44,6 +44,12 @@ func DefaultWindow(f series.Freq) int {
 	return 1095
 }
 
+// preparer is a Model that learns something from the whole panel (such as
+// the pooled effects of demand drivers) before the series are forecast.
+type preparer interface {
+	Prepare(ctx context.Context, p *series.Panel, window, horizon int) (Model, error)
+}
+
 // Result holds the forecasts of a panel, in the panel's series order.
 type Result struct {
 	Freq      series.Freq
@@ -105,6 +111,12 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	if window == 0 {
 		window = DefaultWindow(p.Freq)
 	}
+	if pr, ok := model.(preparer); ok {
+		var err error
+		if model, err = pr.Prepare(ctx, p, window, opts.Horizon); err != nil {
+			return nil, err
+		}
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -152,11 +164,17 @@ func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []fl
 	h, nq := res.Horizon, len(probs)
 	y := p.Series(i)
 	res.Starts[i] = p.Freq.Add(p.Starts[i], len(y))
+	skip := 0
 	if window > 0 && len(y) > window {
-		y = y[len(y)-window:]
+		skip = len(y) - window
+		y = y[skip:]
 	}
 	mean := res.Mean[i*h : (i+1)*h]
 	info := infoOf(y, p.Freq, h)
+	if hist, future := p.Drivers(i); hist != nil {
+		k := len(p.Exog.Names)
+		info.Drivers = &Drivers{Names: p.Exog.Names, X: hist[skip*k:], Future: padRows(future, h, k)}
+	}
 	name, note, fit, hasDist := predict(model, y, info, mean, sd)
 	if !hasDist && fit != nil {
 		conformalSD(model, fit, y, info, sd)
@@ -217,4 +235,20 @@ func finite(xs []float64) bool {
 		}
 	}
 	return true
+}
+
+// padRows returns at least h rows of k values: rows past the end repeat the
+// last row (or are zeros when there is none).
+func padRows(rows []float64, h, k int) []float64 {
+	if len(rows) >= h*k {
+		return rows
+	}
+	out := make([]float64, h*k)
+	copy(out, rows)
+	if n := len(rows) / k; n > 0 {
+		for r := n; r < h; r++ {
+			copy(out[r*k:(r+1)*k], rows[(n-1)*k:n*k])
+		}
+	}
+	return out
 }

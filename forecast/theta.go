@@ -297,7 +297,7 @@ func (f *thetaFit) Predict(mean, sd []float64) bool {
 }
 
 // Refilter runs the fitted parameters (and seasonal indices) over y.
-func (f *thetaFit) Refilter(y []float64) (Fitted, error) {
+func (f *thetaFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	season := *f.season
 	season.n = len(y)
 	adj := y

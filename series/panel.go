@@ -24,6 +24,8 @@ type Panel struct {
 	Starts  []Date
 	Offsets []int // len(Keys)+1 once the panel holds a series
 	Values  []float64
+	// Exog, when not nil, holds the series' demand drivers.
+	Exog *Exog
 }
 
 // Len returns the number of series.
@@ -64,6 +66,9 @@ func (p *Panel) Check() error {
 	}
 	if len(p.Offsets) != n+1 || p.Offsets[0] != 0 || p.Offsets[n] != len(p.Values) {
 		return fmt.Errorf("series: panel offsets do not cover its %d values", len(p.Values))
+	}
+	if err := p.checkExog(); err != nil {
+		return err
 	}
 	for i := 0; i < n; i++ {
 		if p.Offsets[i+1] < p.Offsets[i] {

@@ -58,9 +58,26 @@ func (a *app) backtestCmd() *cobra.Command {
 			}
 			ctx := cmd.Context()
 			began := time.Now()
-			p, err := o.src.panel(ctx, a)
+			maxPeriods := 0
+			if o.window >= 0 {
+				w := o.window
+				if w == 0 {
+					w = forecast.DefaultWindow(freqOf(o.src.freq))
+				}
+				maxPeriods = w + o.windows*o.horizon
+			}
+			p, err := o.src.panel(ctx, a, o.horizon, maxPeriods)
 			if err != nil {
 				return err
+			}
+			if p.Exog != nil {
+				wrapped := make([]forecast.Model, len(models))
+				for i, m := range models {
+					wrapped[i] = o.src.withDrivers(p, m)
+				}
+				if p.Exog != nil {
+					models = wrapped
+				}
 			}
 			task := a.progress().Start("backtest", len(models)*o.windows)
 			res, err := forecast.Backtest(ctx, p, forecast.BacktestOptions{Horizon: o.horizon, Windows: o.windows, Models: models,

@@ -21,10 +21,11 @@ import (
 // a file (loaded into a private in-memory database, validated as planner
 // load validates) or the database.
 type seriesSource struct {
-	db    string
-	sales string
-	maps  []string
-	freq  string
+	db      string
+	sales   string
+	maps    []string
+	freq    string
+	drivers string
 }
 
 func (s *seriesSource) flags(cmd *cobra.Command) {
@@ -33,10 +34,40 @@ func (s *seriesSource) flags(cmd *cobra.Command) {
 	f.StringVar(&s.sales, "sales", "", "read the sales from this file instead of the database")
 	f.StringArrayVar(&s.maps, "map", nil, "rename the file's columns: canonical=source[,...]")
 	f.StringVar(&s.freq, "freq", "", "period of the series: D, W or M (default: the data's own)")
+	f.StringVar(&s.drivers, "drivers", "auto", "use prices and promotions as demand drivers: auto (when the sales have them), on or off")
 }
 
-// panel reads the sales as a Panel.
-func (s *seriesSource) panel(ctx context.Context, a *app) (*series.Panel, error) {
+// withDrivers wraps model in a Regression on the panel's drivers when the
+// panel has drivers that vary (or --drivers on), and drops them otherwise.
+func (s *seriesSource) withDrivers(p *series.Panel, model forecast.Model) forecast.Model {
+	if p.Exog == nil {
+		return model
+	}
+	use := s.drivers == "on"
+	if s.drivers == "auto" {
+		for _, v := range p.Exog.Hist {
+			if v != 0 {
+				use = true
+				break
+			}
+		}
+	}
+	if !use {
+		p.Exog = nil
+		return model
+	}
+	return forecast.Regression{Inner: model}
+}
+
+// panel reads the sales as a Panel of at most maxPeriods recent periods
+// per series (0: all), with the drivers of horizon future periods unless
+// --drivers off.
+func (s *seriesSource) panel(ctx context.Context, a *app, horizon, maxPeriods int) (*series.Panel, error) {
+	switch s.drivers {
+	case "auto", "on", "off":
+	default:
+		return nil, usagef("--drivers %q is not auto, on or off", s.drivers)
+	}
 	var store *datasets.Store
 	var err error
 	if s.sales != "" {
@@ -89,7 +120,8 @@ func (s *seriesSource) panel(ctx context.Context, a *app) (*series.Panel, error)
 		freq, _ = series.ParseFreq(sum.Frequency)
 	}
 	task := a.progress().Start("read series", 0)
-	p, err := store.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true})
+	p, err := store.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: maxPeriods,
+		Drivers: s.drivers != "off", Horizon: horizon})
 	if err != nil {
 		task.Fail()
 		return nil, err
@@ -158,10 +190,18 @@ func (a *app) runForecast(cmd *cobra.Command, o *forecastOptions) error {
 	}
 	ctx := cmd.Context()
 	began := time.Now()
-	p, err := o.src.panel(ctx, a)
+	maxPeriods := 0
+	if o.window >= 0 {
+		maxPeriods = o.window
+		if maxPeriods == 0 {
+			maxPeriods = forecast.DefaultWindow(freqOf(o.src.freq))
+		}
+	}
+	p, err := o.src.panel(ctx, a, o.horizon, maxPeriods)
 	if err != nil {
 		return err
 	}
+	model = o.src.withDrivers(p, model)
 	task := a.progress().Start("forecast", p.Len())
 	res, err := forecast.Run(ctx, p, forecast.Options{Horizon: o.horizon, Quantiles: probs, Model: model, Window: o.window,
 		Progress: func(done, _ int) { task.Set(done) }})
@@ -228,4 +268,14 @@ func forecastSummary(res *forecast.Result, out string, took time.Duration) forec
 		return s.Models[i].Model < s.Models[j].Model
 	})
 	return s
+}
+
+// freqOf reads a --freq value already checked, or daily when empty (the
+// reader then finds the data's own; a daily window is the longest).
+func freqOf(s string) series.Freq {
+	f, err := series.ParseFreq(s)
+	if err != nil {
+		return series.Daily
+	}
+	return f
 }

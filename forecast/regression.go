@@ -1,0 +1,444 @@
+package forecast
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// Regression forecasts with demand drivers (price, promotions): a Poisson
+// regression with a log link (fitted by iteratively reweighted least
+// squares; Nelder & Wedderburn, "Generalized linear models", JRSS A 1972)
+// on the drivers, a trend and the series' seasons estimates each driver's
+// multiplicative effect; the series divided by those effects is forecast
+// by the inner model, and the forecast is multiplied by the effects of the
+// drivers planned for each future period. This is regression with the
+// inner model's errors in two steps, so a planned promotion or price change
+// moves the forecast.
+//
+// Effects of short or quiet series are noisy, so each is shrunk towards the
+// panel's pooled effect by its precision (an empirical Bayes estimate with a
+// normal prior whose mean and spread come from the panel; Efron & Morris,
+// "Stein's estimation rule and its competitors", JASA 1973). Run estimates
+// the prior before forecasting (Prepare).
+type Regression struct {
+	// Inner forecasts the series with the drivers' effects removed; Auto{}
+	// when nil.
+	Inner Model
+	// Prior holds the pooled effects; nil fits each series on its own.
+	Prior *DriverPrior
+}
+
+// DriverPrior is the distribution of driver effects across a panel.
+type DriverPrior struct {
+	Names []string
+	Mean  []float64
+	Var   []float64 // between-series variance of the effects
+}
+
+// Name implements Model.
+func (r Regression) Name() string {
+	inner := r.Inner
+	if inner == nil {
+		inner = Auto{}
+	}
+	return "reg_" + inner.Name()
+}
+
+// Fit implements Model.
+func (r Regression) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
+	inner := r.Inner
+	if inner == nil {
+		inner = Auto{}
+	}
+	beta, active := r.effects(y, info)
+	if beta == nil {
+		fit, err := inner.Fit(y, info)
+		if err != nil {
+			return nil, err
+		}
+		return &regressionFit{inner: fit}, nil
+	}
+	k := len(info.Drivers.Names)
+	adj := make([]float64, len(y))
+	for t, v := range y {
+		adj[t] = v / math.Exp(dot(beta, info.Drivers.X[t*k:(t+1)*k]))
+	}
+	fit, err := inner.Fit(adj, info)
+	if err != nil {
+		return nil, err
+	}
+	return &regressionFit{inner: fit, beta: beta, active: active, names: info.Drivers.Names, future: info.Drivers.Future, k: k}, nil
+}
+
+// effects estimates the drivers' log effects (zero for drivers that do not
+// vary), shrunk towards the prior. It returns nil when there is nothing to
+// estimate.
+func (r Regression) effects(y []float64, info *SeriesInfo) ([]float64, []bool) {
+	d := info.Drivers
+	if d == nil || len(d.Names) == 0 {
+		return nil, nil
+	}
+	est, se, active := driverGLM(y, d, info)
+	if est == nil {
+		return nil, nil
+	}
+	if r.Prior != nil && sameNames(r.Prior.Names, d.Names) {
+		for j := range est {
+			if !active[j] {
+				continue
+			}
+			v, tau := se[j]*se[j], r.Prior.Var[j]
+			if tau > 0 && v > 0 && !math.IsInf(v, 0) {
+				est[j] = (est[j]/v + r.Prior.Mean[j]/tau) / (1/v + 1/tau)
+			}
+		}
+	}
+	return est, active
+}
+
+func sameNames(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+// driverGLM fits log E[y_t] = a + b t/n + seasonal Fourier terms + beta'x_t
+// by IRLS and returns beta with its quasi-Poisson standard errors, and which
+// drivers vary (the others get no effect).
+func driverGLM(y []float64, d *Drivers, info *SeriesInfo) (beta, se []float64, active []bool) {
+	n, k := len(y), len(d.Names)
+	if n < 12 {
+		return nil, nil, nil
+	}
+	active = make([]bool, k)
+	var nActive int
+	for j := 0; j < k; j++ {
+		first := d.X[j]
+		for t := 1; t < n; t++ {
+			if d.X[t*k+j] != first {
+				active[j] = true
+				nActive++
+				break
+			}
+		}
+	}
+	var total float64
+	for _, v := range y {
+		total += v
+	}
+	if nActive == 0 || total <= 0 {
+		return nil, nil, nil
+	}
+	// Seasonal Fourier pairs: the main season, and the year when there is
+	// room for it.
+	var periods []float64
+	var pairs []int
+	if info.Period > 1 && n >= 2*info.Period {
+		periods, pairs = append(periods, float64(info.Period)), append(pairs, min(3, info.Period/2))
+	}
+	if ppy := info.Freq.PeriodsPerYear(); info.Freq.Valid() && ppy > float64(info.Period)+1 && float64(n) >= 2*ppy {
+		periods, pairs = append(periods, ppy), append(pairs, 3)
+	}
+	cols := 2
+	for _, p := range pairs {
+		cols += 2 * p
+	}
+	drv := make([]int, 0, nActive)
+	for j := range active {
+		if active[j] {
+			drv = append(drv, j)
+		}
+	}
+	cols += len(drv)
+	if n <= cols+4 {
+		return nil, nil, nil
+	}
+	x := mat.NewDense(n, cols, nil)
+	for t := 0; t < n; t++ {
+		row := x.RawRowView(t)
+		row[0] = 1
+		row[1] = float64(t) / float64(n)
+		c := 2
+		for pi, p := range periods {
+			for h := 1; h <= pairs[pi]; h++ {
+				a := 2 * math.Pi * float64(h) * float64(t) / p
+				row[c], row[c+1] = math.Sin(a), math.Cos(a)
+				c += 2
+			}
+		}
+		for _, j := range drv {
+			row[c] = d.X[t*k+j]
+			c++
+		}
+	}
+	b := make([]float64, cols)
+	b[0] = math.Log(total/float64(n) + 1e-9)
+	mu := make([]float64, n)
+	z := make([]float64, n)
+	var xtwx *mat.SymDense
+	var xtwz mat.VecDense
+	xw := mat.NewDense(n, cols, nil)
+	for iter := 0; iter < 25; iter++ {
+		for t := 0; t < n; t++ {
+			eta := dot(b, x.RawRowView(t))
+			eta = math.Max(-30, math.Min(30, eta))
+			mu[t] = math.Exp(eta)
+			z[t] = eta + (y[t]-mu[t])/mu[t]
+			w := mu[t]
+			row, dst := x.RawRowView(t), xw.RawRowView(t)
+			for c := range row {
+				dst[c] = row[c] * w
+			}
+		}
+		var full mat.Dense
+		full.Mul(xw.T(), x)
+		xtwx = mat.NewSymDense(cols, nil)
+		for r := 0; r < cols; r++ {
+			for c := r; c < cols; c++ {
+				xtwx.SetSym(r, c, full.At(r, c))
+			}
+		}
+		xtwz.MulVec(xw.T(), mat.NewVecDense(n, z))
+		var chol mat.Cholesky
+		if !chol.Factorize(xtwx) {
+			return nil, nil, nil
+		}
+		var nb mat.VecDense
+		if err := chol.SolveVecTo(&nb, &xtwz); err != nil {
+			return nil, nil, nil
+		}
+		var change float64
+		for c := range b {
+			change = math.Max(change, math.Abs(nb.AtVec(c)-b[c]))
+			b[c] = nb.AtVec(c)
+		}
+		if change < 1e-8 {
+			break
+		}
+	}
+	// Quasi-Poisson dispersion: Pearson chi-square over the residual degrees of freedom.
+	var chi2 float64
+	for t := 0; t < n; t++ {
+		mu[t] = math.Exp(math.Max(-30, math.Min(30, dot(b, x.RawRowView(t)))))
+		chi2 += (y[t] - mu[t]) * (y[t] - mu[t]) / mu[t]
+	}
+	phi := math.Max(1, chi2/float64(n-cols))
+	var chol mat.Cholesky
+	if !chol.Factorize(xtwx) {
+		return nil, nil, nil
+	}
+	var cov mat.SymDense
+	if err := chol.InverseTo(&cov); err != nil {
+		return nil, nil, nil
+	}
+	beta = make([]float64, k)
+	se = make([]float64, k)
+	c0 := cols - len(drv)
+	for i, j := range drv {
+		beta[j] = b[c0+i]
+		se[j] = math.Sqrt(phi * cov.At(c0+i, c0+i))
+		if math.IsNaN(beta[j]) || math.IsInf(beta[j], 0) || math.Abs(beta[j]) > 20 {
+			return nil, nil, nil
+		}
+	}
+	return beta, se, active
+}
+
+// regressionFit is the inner model's fit on the adjusted series, with the
+// effects to put back.
+type regressionFit struct {
+	inner  Fitted
+	beta   []float64 // log effect per driver; nil without drivers
+	active []bool
+	names  []string
+	future []float64
+	k      int
+}
+
+// Predict implements Fitted.
+func (f *regressionFit) Predict(mean, sd []float64) bool {
+	has := f.inner.Predict(mean, sd)
+	if f.beta == nil {
+		return has
+	}
+	for h := range mean {
+		if (h+1)*f.k > len(f.future) {
+			break
+		}
+		e := math.Exp(dot(f.beta, f.future[h*f.k:(h+1)*f.k]))
+		mean[h] *= e
+		if has {
+			sd[h] *= e
+		}
+	}
+	return has
+}
+
+// Refilter implements refilterer: the same effects, the inner model rerun
+// (or refitted) on the shorter adjusted history, the future drivers of the
+// new info.
+func (f *regressionFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
+	rf, ok := f.inner.(refilterer)
+	if !ok {
+		return nil, fmt.Errorf("forecast: the inner model cannot be rerun")
+	}
+	out := *f
+	adj := y
+	if f.beta != nil && info.Drivers != nil {
+		adj = make([]float64, len(y))
+		for t, v := range y {
+			adj[t] = v / math.Exp(dot(f.beta, info.Drivers.X[t*f.k:(t+1)*f.k]))
+		}
+		out.future = info.Drivers.Future
+	}
+	inner, err := rf.Refilter(adj, info)
+	if err != nil {
+		return nil, err
+	}
+	out.inner = inner
+	return &out, nil
+}
+
+// Describe implements Fitted: the inner model, and the drivers' effects as
+// the percentage change in demand for a unit change of the driver (for
+// log_price, its elasticity).
+func (f *regressionFit) Describe() string {
+	if f.beta == nil {
+		return f.inner.Describe()
+	}
+	var parts []string
+	for j, b := range f.beta {
+		if !f.active[j] {
+			continue
+		}
+		if f.names[j] == "log_price" {
+			parts = append(parts, fmt.Sprintf("price %+.2f", b))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %+.0f%%", f.names[j], 100*(math.Exp(b)-1)))
+		}
+	}
+	return f.inner.Describe() + " with " + strings.Join(parts, ", ")
+}
+
+// Prepare estimates the pooled prior of the drivers' effects from up to
+// priorSample series of the panel (spread evenly), and returns the model
+// with it. Models without drivers in the panel are returned unchanged.
+func (r Regression) Prepare(ctx context.Context, p *series.Panel, window, horizon int) (Model, error) {
+	if pr, ok := r.Inner.(preparer); ok {
+		inner, err := pr.Prepare(ctx, p, window, horizon)
+		if err != nil {
+			return nil, err
+		}
+		r.Inner = inner
+	}
+	if p.Exog == nil || len(p.Exog.Names) == 0 || p.Len() == 0 {
+		return r, nil
+	}
+	const priorSample = 2000
+	k := len(p.Exog.Names)
+	step := max(1, p.Len()/priorSample)
+	var idx []int
+	for i := 0; i < p.Len(); i += step {
+		idx = append(idx, i)
+	}
+	type est struct{ b, v []float64 }
+	ests := make([]est, len(idx))
+	var wg sync.WaitGroup
+	var next int
+	var mu sync.Mutex
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				j := next
+				next++
+				mu.Unlock()
+				if j >= len(idx) {
+					return
+				}
+				i := idx[j]
+				y := p.Series(i)
+				hist, _ := p.Drivers(i)
+				skip := 0
+				if window > 0 && len(y) > window {
+					skip = len(y) - window
+				}
+				info := infoOf(y[skip:], p.Freq, 1)
+				info.Drivers = &Drivers{Names: p.Exog.Names, X: hist[skip*k:]}
+				b, se, active := driverGLM(y[skip:], info.Drivers, info)
+				if b == nil {
+					continue
+				}
+				v := make([]float64, k)
+				for c := range v {
+					v[c] = math.Inf(1)
+					if active[c] && se[c] > 0 {
+						v[c] = se[c] * se[c]
+					}
+				}
+				ests[j] = est{b: b, v: v}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	prior := &DriverPrior{Names: p.Exog.Names, Mean: make([]float64, k), Var: make([]float64, k)}
+	for c := 0; c < k; c++ {
+		// Precision-weighted mean, then the between-series variance by the
+		// method of moments (the spread of the estimates less their noise).
+		var sw, swb float64
+		var bs, vs []float64
+		for _, e := range ests {
+			if e.b == nil || math.IsInf(e.v[c], 1) {
+				continue
+			}
+			w := 1 / e.v[c]
+			sw += w
+			swb += w * e.b[c]
+			bs = append(bs, e.b[c])
+			vs = append(vs, e.v[c])
+		}
+		if len(bs) < 5 {
+			continue
+		}
+		mean := swb / sw
+		prior.Mean[c] = mean
+		sort.Float64s(vs)
+		medianNoise := vs[len(vs)/2]
+		var spread float64
+		for _, b := range bs {
+			spread += (b - mean) * (b - mean)
+		}
+		spread /= float64(len(bs) - 1)
+		prior.Var[c] = math.Max(spread-medianNoise, 1e-4)
+	}
+	r.Prior = prior
+	return r, nil
+}
