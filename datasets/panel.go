@@ -96,9 +96,9 @@ var errStop = errors.New("stop")
 
 // panelSeries is what the summary query says of one series.
 type panelSeries struct {
-	key                series.Key
-	first              int     // first period
-	ref, lastRegular   float64 // reference and last regular price; 0 when unknown
+	key              series.Key
+	first            int     // first period
+	ref, lastRegular float64 // reference and last regular price; 0 when unknown
 }
 
 func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(*series.Panel, error) bool) error {
