@@ -93,6 +93,7 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		fit  Fitted // on the whole series
 		mse  float64
 		fcs  [][]float64 // forecasts of each window
+		sds  [][]float64 // their predicted spreads; nil rows without a distribution
 	}
 	var actuals [][]float64
 	var scores []score
@@ -102,8 +103,13 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		if err == nil {
 			sc.fit = fit
 			w := 0
-			cvErrors(m, fit, y, info, windows, func(actual, forecast []float64) {
+			cvErrorsSD(m, fit, y, info, windows, func(actual, forecast, sd []float64, has bool) {
 				sc.fcs = append(sc.fcs, append([]float64(nil), forecast...))
+				var row []float64
+				if has {
+					row = append([]float64(nil), sd...)
+				}
+				sc.sds = append(sc.sds, row)
 				if k == 0 || w >= len(actuals) {
 					actuals = append(actuals, actual)
 				}
@@ -183,9 +189,23 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		if sc.fit == nil {
 			continue
 		}
-		out := &autoFit{Fitted: sc.fit, reason: reason}
+		out := &autoFit{Fitted: sc.fit, reason: reason, intermittent: class == Intermittent || class == Lumpy}
 		if !math.IsInf(sc.mse, 1) {
 			out.cvSigma = math.Sqrt(sc.mse)
+			if honestCV(len(y)) && len(sc.fcs) == len(actuals) {
+				// The chosen model's errors, in units of its own spread.
+				for w, fc := range sc.fcs {
+					for t, v := range actuals[w] {
+						s := out.cvSigma
+						if sc.sds != nil && w < len(sc.sds) && sc.sds[w] != nil {
+							s = sc.sds[w][t]
+						}
+						if s > 0 {
+							out.standardized = append(out.standardized, (v-fc[t])/s)
+						}
+					}
+				}
+			}
 		}
 		return out, nil
 	}
@@ -304,9 +324,16 @@ func metricsScale(y []float64) float64 {
 // for models that have no distribution of their own.
 type autoFit struct {
 	Fitted
-	reason  string
-	cvSigma float64 // 0 when no window could be fitted
+	reason       string
+	cvSigma      float64 // 0 when no window could be fitted
+	intermittent bool
+	// standardized holds the chosen model's honest out-of-sample errors
+	// divided by its predicted spread, for calibrating quantiles.
+	standardized []float64
 }
+
+// calibrationErrors implements calibrated.
+func (f *autoFit) calibrationErrors() ([]float64, bool) { return f.standardized, f.intermittent }
 
 // Predict implements Fitted.
 func (f *autoFit) Predict(mean, sd []float64) bool {

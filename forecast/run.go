@@ -127,6 +127,11 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 		Starts: make([]series.Date, n), Model: make([]string, n), Note: make([]string, n),
 		Mean: make([]float64, n*h), Q: make([]float64, n*h*nq),
 	}
+	// What calibration needs: each series' spread and count flag, and the
+	// standardized errors of the series that offer them.
+	sds := make([]float64, n*h)
+	counts := make([]bool, n)
+	calib := make([]calibrationData, n)
 	const batch = 32
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
@@ -136,14 +141,13 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sd := make([]float64, h)
 			for ctx.Err() == nil {
 				lo := int(next.Add(batch)) - batch
 				if lo >= n {
 					return
 				}
 				for i := lo; i < min(lo+batch, n); i++ {
-					forecastOne(p, i, model, window, probs, sd, res)
+					counts[i], calib[i] = forecastOne(p, i, model, window, probs, sds[i*h:(i+1)*h], res)
 				}
 				d := done.Add(int64(min(lo+batch, n) - lo))
 				if opts.Progress != nil {
@@ -156,11 +160,50 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	calibrate(res, probs, sds, counts, calib)
 	return res, nil
 }
 
-// forecastOne fits and predicts series i into res.
-func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []float64, res *Result) {
+// calibrationData is what one series offers for calibrating quantiles.
+type calibrationData struct {
+	errs         []float64
+	intermittent bool
+}
+
+// calibrate rewrites the quantiles of the series that offered honest
+// out-of-sample errors, with spreads scaled per probability from the
+// errors pooled over series of the same kind (regular or intermittent).
+func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibrationData) {
+	pooled := map[bool][]float64{}
+	for _, c := range calib {
+		pooled[c.intermittent] = append(pooled[c.intermittent], c.errs...)
+	}
+	factors := map[bool][]float64{false: scales(pooled[false], probs), true: scales(pooled[true], probs)}
+	h, nq := res.Horizon, len(probs)
+	one := make([]float64, 1)
+	for i, c := range calib {
+		f := factors[c.intermittent]
+		if c.errs == nil || f == nil {
+			continue
+		}
+		q := res.Q[i*h*nq : (i+1)*h*nq]
+		for t := 0; t < h; t++ {
+			for k, p := range probs {
+				quantilesOf(res.Mean[i*h+t], sds[i*h+t]*f[k], counts[i], []float64{p}, one)
+				q[t*nq+k] = one[0]
+			}
+			// Scaling each quantile on its own can cross neighbours.
+			for k := 1; k < nq; k++ {
+				q[t*nq+k] = math.Max(q[t*nq+k], q[t*nq+k-1])
+			}
+		}
+	}
+}
+
+// forecastOne fits and predicts series i into res, with the spread of each
+// step in sd. It returns whether the series counts, and what it offers for
+// calibration.
+func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []float64, res *Result) (bool, calibrationData) {
 	h, nq := res.Horizon, len(probs)
 	y := p.Series(i)
 	res.Starts[i] = p.Freq.Add(p.Starts[i], len(y))
@@ -185,6 +228,11 @@ func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []fl
 		quantilesOf(mean[t], sd[t], info.Count, probs, q[t*nq:(t+1)*nq])
 		mean[t] = math.Max(0, mean[t])
 	}
+	var cd calibrationData
+	if c, ok := fit.(calibrated); ok && note == "" {
+		cd.errs, cd.intermittent = c.calibrationErrors()
+	}
+	return info.Count, cd
 }
 
 // predict fits model and writes its forecast, falling back to simpler
