@@ -187,6 +187,7 @@ type arimaFit struct {
 	e       []float64 // the last residuals
 	diffPol []float64 // (1-B)^d (1-B^m)^D, lag 1 first
 	params  []float64 // p, q, P, Q coefficients and the constant, as estimated
+	resid   []float64 // in-sample one-step errors
 }
 
 // warmStart copies into x0 the coefficients of prev that the order o has
@@ -256,8 +257,15 @@ func fitARIMA(y []float64, o ARIMAOrder, m int, from ...*arimaFit) (*arimaFit, e
 	f.y = keep(y, len(f.diffPol))
 	f.w = keep(w, len(f.ar))
 	f.e = keep(resid, len(f.ma))
+	// The innovations of the differenced series are the one-step errors of
+	// y; the first len(y)-len(w) periods have none.
+	f.resid = make([]float64, len(y))
+	copy(f.resid[len(y)-len(resid):], resid)
 	return f, nil
 }
+
+// Residuals implements residualer.
+func (f *arimaFit) Residuals() []float64 { return f.resid }
 
 // cssState evaluates the conditional sum of squares of a parameter vector:
 // p AR, q MA, P seasonal AR, Q seasonal MA coefficients, then the mean.
@@ -619,5 +627,6 @@ func (f *arimaFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	out.y = keep(y, len(f.diffPol))
 	out.w = keep(w, len(f.ar))
 	out.e = keep(resid, len(f.ma))
+	out.resid = nil
 	return &out, nil
 }

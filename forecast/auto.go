@@ -351,3 +351,11 @@ func (f *autoFit) Predict(mean, sd []float64) bool {
 
 // Reason says which candidates were compared and how they scored.
 func (f *autoFit) Reason() string { return f.reason }
+
+// Residuals implements residualer when the chosen model does.
+func (f *autoFit) Residuals() []float64 {
+	if r, ok := f.Fitted.(residualer); ok {
+		return r.Residuals()
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/planner-engine/planner/forecast/hierarchy"
 	"github.com/planner-engine/planner/forecast/metrics"
 	"github.com/planner-engine/planner/series"
 )
@@ -24,6 +25,10 @@ type BacktestOptions struct {
 	Window   int
 	Workers  int
 	Progress func(done, total int)
+	// Hierarchy, when not nil, builds the hierarchy of each window's series;
+	// the bottom forecasts are then reconciled with Method before scoring.
+	Hierarchy func(keys []series.Key) (*hierarchy.Structure, error)
+	Method    hierarchy.Method
 }
 
 // BacktestQuantiles are the quantiles a backtest scores: the nine of the M5
@@ -154,10 +159,27 @@ func Backtest(ctx context.Context, p *series.Panel, opts BacktestOptions) (*Back
 		if train.Len() == 0 {
 			continue
 		}
-		for m, model := range models {
-			r, err := Run(ctx, train, Options{Horizon: h, Quantiles: probs, Model: model, Window: opts.Window, Workers: opts.Workers})
-			if err != nil {
+		var structure *hierarchy.Structure
+		if opts.Hierarchy != nil {
+			var err error
+			if structure, err = opts.Hierarchy(train.Keys); err != nil {
 				return nil, err
+			}
+		}
+		for m, model := range models {
+			runOpts := Options{Horizon: h, Quantiles: probs, Model: model, Window: opts.Window, Workers: opts.Workers}
+			var r *Result
+			if structure != nil {
+				rec, err := RunReconciled(ctx, train, structure, opts.Method, runOpts)
+				if err != nil {
+					return nil, err
+				}
+				r = rec.Bottom
+			} else {
+				var err error
+				if r, err = Run(ctx, train, runOpts); err != nil {
+					return nil, err
+				}
 			}
 			a := &acc[m]
 			a.weightedRMSSE, a.weights = 0, 0

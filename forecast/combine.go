@@ -137,3 +137,33 @@ func (Combo) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	}
 	return Combination{Members: members}.Fit(y, info)
 }
+
+// Residuals implements residualer: the mean of the members' residuals,
+// which are the combination's own one-step errors.
+func (f *combinationFit) Residuals() []float64 {
+	var out []float64
+	n := 0
+	for _, m := range f.members {
+		r, ok := m.(residualer)
+		if !ok {
+			return nil
+		}
+		res := r.Residuals()
+		if res == nil {
+			return nil
+		}
+		if out == nil {
+			out = make([]float64, len(res))
+		}
+		for t := range out {
+			if t < len(res) {
+				out[t] += res[t]
+			}
+		}
+		n++
+	}
+	for t := range out {
+		out[t] /= float64(n)
+	}
+	return out
+}

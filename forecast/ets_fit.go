@@ -35,6 +35,7 @@ type etsFit struct {
 	l, b                    float64   // final level and trend
 	s                       []float64 // final seasonal states, ring indexed by time mod m
 	n                       int       // observations fitted
+	resid                   []float64 // in-sample one-step errors, y - forecast
 	sigma2                  float64
 	loglik, aicc            float64
 }
@@ -58,6 +59,8 @@ type etsState struct {
 	// fixedSeason keeps the decomposition's seasonal states instead of
 	// estimating them (long series; see fitETS).
 	fixedSeason bool
+	// resid, when not nil, receives y - forecast for every period.
+	resid []float64
 }
 
 func (st *etsState) unpack(x []float64) (alpha, beta, gamma, phi, l, b float64, ok bool) {
@@ -169,6 +172,9 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 			}
 		}
 		sumsq += e * e
+		if st.resid != nil {
+			st.resid[t] = yt - f
+		}
 		p := yt
 		switch spec.season {
 		case 'A':
@@ -193,7 +199,6 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 		if j++; j == m {
 			j = 0
 		}
-		_ = t
 	}
 	*l, *b, *sse = lv, bv, sumsq
 	if sumsq <= 0 {
@@ -272,6 +277,7 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 	l0, b0 = l, b
 	s0 := append([]float64(nil), w.season[:m]...)
 	var sse float64
+	st.resid = make([]float64, len(y))
 	lik := st.run(alpha, beta, gamma, phi, &l, &b, &sse)
 	if math.IsInf(lik, 0) || math.IsNaN(lik) {
 		return nil
@@ -282,7 +288,7 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 		return nil
 	}
 	f := &etsFit{spec: spec, m: m, alpha: alpha, beta: beta, gamma: gamma, phi: phi, l0: l0, b0: b0, s0: s0,
-		l: l, b: b, n: n, s: append([]float64(nil), w.season[:m]...)}
+		l: l, b: b, n: n, s: append([]float64(nil), w.season[:m]...), resid: st.resid}
 	f.sigma2 = sse / float64(n-np)
 	f.loglik = -0.5 * lik
 	aic := -2*f.loglik + 2*float64(np)
@@ -599,9 +605,12 @@ func (f *etsFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 		return nil, fmt.Errorf("forecast: %s cannot be run over the shorter history", f.spec)
 	}
 	out := *f
-	out.l, out.b, out.n, out.s = l, b, len(y), w.season
+	out.l, out.b, out.n, out.s, out.resid = l, b, len(y), w.season, nil
 	return &out, nil
 }
+
+// Residuals implements residualer.
+func (f *etsFit) Residuals() []float64 { return f.resid }
 
 // AICc returns the corrected Akaike information criterion of the fit.
 func (f *etsFit) AICc() float64 { return f.aicc }

@@ -28,6 +28,13 @@ type Fitted interface {
 	Describe() string
 }
 
+// residualer is a Fitted that can give its in-sample one-step errors, in
+// the series' units, one per value of y (0 where undefined). Hierarchical
+// reconciliation estimates the error covariance between series from them.
+type residualer interface {
+	Residuals() []float64
+}
+
 // SeriesInfo is what a model may know of a series besides its values.
 type SeriesInfo struct {
 	Freq series.Freq

@@ -233,3 +233,24 @@ func (f *multiSeasonalFit) Describe() string {
 	}
 	return fmt.Sprintf("%s+Fourier(%.0f,%d %s)", f.inner.Describe(), f.season.period, f.season.k, kind)
 }
+
+// Residuals implements residualer: the inner model's, seasonal again.
+func (f *multiSeasonalFit) Residuals() []float64 {
+	r, ok := f.inner.(residualer)
+	if !ok {
+		return nil
+	}
+	inner := r.Residuals()
+	if inner == nil {
+		return nil
+	}
+	out := make([]float64, f.n)
+	for t := f.skip; t < f.n && t-f.skip < len(inner); t++ {
+		e := inner[t-f.skip]
+		if f.season.mult {
+			e *= f.season.factor(t)
+		}
+		out[t] = e
+	}
+	return out
+}

@@ -29,10 +29,20 @@ func (Naive) Fit(y []float64, _ *SeriesInfo) (Fitted, error) {
 	if len(y) > 1 {
 		sigma = math.Sqrt(ss / float64(len(y)-1))
 	}
-	return &naiveFit{last: y[len(y)-1], sigma: sigma}, nil
+	resid := make([]float64, len(y))
+	for t := 1; t < len(y); t++ {
+		resid[t] = y[t] - y[t-1]
+	}
+	return &naiveFit{last: y[len(y)-1], sigma: sigma, resid: resid}, nil
 }
 
-type naiveFit struct{ last, sigma float64 }
+type naiveFit struct {
+	last, sigma float64
+	resid       []float64
+}
+
+// Residuals implements residualer.
+func (f *naiveFit) Residuals() []float64 { return f.resid }
 
 func (f *naiveFit) Predict(mean, sd []float64) bool {
 	for h := range mean {
@@ -74,13 +84,21 @@ func (m SeasonalNaive) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	if n > 0 {
 		sigma = math.Sqrt(ss / float64(n))
 	}
-	return &snaiveFit{season: y[len(y)-p:], sigma: sigma}, nil
+	resid := make([]float64, len(y))
+	for t := p; t < len(y); t++ {
+		resid[t] = y[t] - y[t-p]
+	}
+	return &snaiveFit{season: y[len(y)-p:], sigma: sigma, resid: resid}, nil
 }
 
 type snaiveFit struct {
 	season []float64
 	sigma  float64
+	resid  []float64
 }
+
+// Residuals implements residualer.
+func (f *snaiveFit) Residuals() []float64 { return f.resid }
 
 func (f *snaiveFit) Predict(mean, sd []float64) bool {
 	p := len(f.season)

@@ -76,7 +76,7 @@ func (r Regression) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &regressionFit{inner: fit, beta: beta, active: active, names: info.Drivers.Names, future: info.Drivers.Future, k: k}, nil
+	return &regressionFit{inner: fit, beta: beta, active: active, names: info.Drivers.Names, future: info.Drivers.Future, k: k, x: info.Drivers.X}, nil
 }
 
 // effects estimates the drivers' log effects (zero for drivers that do not
@@ -276,6 +276,7 @@ type regressionFit struct {
 	names  []string
 	future []float64
 	k      int
+	x      []float64 // the history's drivers
 }
 
 // Predict implements Fitted.
@@ -441,4 +442,22 @@ func (r Regression) Prepare(ctx context.Context, p *series.Panel, window, horizo
 	}
 	r.Prior = prior
 	return r, nil
+}
+
+// Residuals implements residualer: the inner model's, times the drivers'
+// effects of each period.
+func (f *regressionFit) Residuals() []float64 {
+	r, ok := f.inner.(residualer)
+	if !ok {
+		return nil
+	}
+	inner := r.Residuals()
+	if inner == nil || f.beta == nil || f.x == nil {
+		return inner
+	}
+	out := make([]float64, len(inner))
+	for t, e := range inner {
+		out[t] = e * math.Exp(dot(f.beta, f.x[t*f.k:(t+1)*f.k]))
+	}
+	return out
 }

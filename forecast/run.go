@@ -29,6 +29,9 @@ type Options struct {
 	Workers int
 	// Progress, when not nil, is told how many series are done.
 	Progress func(done, total int)
+	// Residuals keeps each series' last Residuals in-sample one-step errors
+	// in Result.Residuals (for reconciliation); 0 keeps none.
+	Residuals int
 }
 
 // DefaultWindow returns how many recent periods models are fitted on by
@@ -67,6 +70,9 @@ type Result struct {
 	// Q holds Horizon x len(Quantiles) values per series: the quantile k
 	// of step t of series i is Q[(i*Horizon+t)*len(Quantiles)+k].
 	Q []float64
+	// Residuals holds Options.Residuals in-sample one-step errors per
+	// series, the last one last (zeros where a model has none).
+	Residuals [][]float64
 }
 
 // Len returns the number of series.
@@ -127,6 +133,9 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 		Starts: make([]series.Date, n), Model: make([]string, n), Note: make([]string, n),
 		Mean: make([]float64, n*h), Q: make([]float64, n*h*nq),
 	}
+	if opts.Residuals > 0 {
+		res.Residuals = make([][]float64, n)
+	}
 	// What calibration needs: each series' spread and count flag, and the
 	// standardized errors of the series that offer them.
 	sds := make([]float64, n*h)
@@ -147,7 +156,7 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 					return
 				}
 				for i := lo; i < min(lo+batch, n); i++ {
-					counts[i], calib[i] = forecastOne(p, i, model, window, probs, sds[i*h:(i+1)*h], res)
+					counts[i], calib[i] = forecastOne(p, i, model, window, opts.Residuals, probs, sds[i*h:(i+1)*h], res)
 				}
 				d := done.Add(int64(min(lo+batch, n) - lo))
 				if opts.Progress != nil {
@@ -203,7 +212,7 @@ func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibra
 // forecastOne fits and predicts series i into res, with the spread of each
 // step in sd. It returns whether the series counts, and what it offers for
 // calibration.
-func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []float64, res *Result) (bool, calibrationData) {
+func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, probs, sd []float64, res *Result) (bool, calibrationData) {
 	h, nq := res.Horizon, len(probs)
 	y := p.Series(i)
 	res.Starts[i] = p.Freq.Add(p.Starts[i], len(y))
@@ -232,7 +241,24 @@ func forecastOne(p *series.Panel, i int, model Model, window int, probs, sd []fl
 	if c, ok := fit.(calibrated); ok && note == "" {
 		cd.errs, cd.intermittent = c.calibrationErrors()
 	}
+	if res.Residuals != nil {
+		res.Residuals[i] = lastResiduals(fit, keepResid)
+	}
 	return info.Count, cd
+}
+
+// lastResiduals returns the last k in-sample errors of fit, zeros where it
+// has none.
+func lastResiduals(fit Fitted, k int) []float64 {
+	out := make([]float64, k)
+	r, ok := fit.(residualer)
+	if !ok {
+		return out
+	}
+	res := r.Residuals()
+	n := min(k, len(res))
+	copy(out[k-n:], res[len(res)-n:])
+	return out
 }
 
 // predict fits model and writes its forecast, falling back to simpler

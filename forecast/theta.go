@@ -177,6 +177,19 @@ type thetaFit struct {
 	n                  int
 	mse, sigma         float64
 	season             *seasonality
+	resid              []float64 // in-sample one-step errors of the adjusted series
+}
+
+// Residuals implements residualer, in the series' own units.
+func (f *thetaFit) Residuals() []float64 {
+	if f.resid == nil || f.season == nil || f.season.index == nil || !f.season.mult {
+		return f.resid
+	}
+	out := make([]float64, len(f.resid))
+	for t, e := range f.resid {
+		out[t] = e * f.season.index[t%f.season.m]
+	}
+	return out
 }
 
 // thetaRun filters y: each one-step forecast is the smoothed level plus
@@ -262,6 +275,7 @@ func fitTheta(y []float64, v ThetaVariant) *thetaFit {
 	}
 	resid := make([]float64, len(y))
 	f := thetaRun(y, v, x[0], x[1], theta, resid)
+	f.resid = resid
 	// The first few errors mostly reflect the starting level.
 	burn := resid
 	if len(burn) > 5 {

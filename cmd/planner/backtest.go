@@ -56,17 +56,15 @@ func (a *app) backtestCmd() *cobra.Command {
 			if len(models) == 0 {
 				return usagef("--models names no model")
 			}
+			method, reconcile, err := o.src.method()
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			began := time.Now()
-			maxPeriods := 0
-			if o.window >= 0 {
-				w := o.window
-				if w == 0 {
-					w = forecast.DefaultWindow(freqOf(o.src.freq))
-				}
-				maxPeriods = w + o.windows*o.horizon
-			}
-			p, err := o.src.panel(ctx, a, o.horizon, maxPeriods)
+			// The whole history: scaled errors divide by the in-sample error
+			// from the first sale, as in the M5 competition.
+			p, err := o.src.panel(ctx, a, o.horizon, 0)
 			if err != nil {
 				return err
 			}
@@ -80,8 +78,12 @@ func (a *app) backtestCmd() *cobra.Command {
 				}
 			}
 			task := a.progress().Start("backtest", len(models)*o.windows)
-			res, err := forecast.Backtest(ctx, p, forecast.BacktestOptions{Horizon: o.horizon, Windows: o.windows, Models: models,
-				Window: o.window, Progress: func(done, _ int) { task.Set(done) }})
+			bo := forecast.BacktestOptions{Horizon: o.horizon, Windows: o.windows, Models: models,
+				Window: o.window, Progress: func(done, _ int) { task.Set(done) }}
+			if reconcile {
+				bo.Hierarchy, bo.Method = o.src.structure, method
+			}
+			res, err := forecast.Backtest(ctx, p, bo)
 			if err != nil {
 				task.Fail()
 				return err

@@ -14,6 +14,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/forecast/hierarchy"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -21,11 +22,13 @@ import (
 // a file (loaded into a private in-memory database, validated as planner
 // load validates) or the database.
 type seriesSource struct {
-	db      string
-	sales   string
-	maps    []string
-	freq    string
-	drivers string
+	db        string
+	sales     string
+	maps      []string
+	freq      string
+	drivers   string
+	reconcile string
+	labels    *datasets.Labels // hierarchy labels of the masters, read with the panel
 }
 
 func (s *seriesSource) flags(cmd *cobra.Command) {
@@ -35,6 +38,29 @@ func (s *seriesSource) flags(cmd *cobra.Command) {
 	f.StringArrayVar(&s.maps, "map", nil, "rename the file's columns: canonical=source[,...]")
 	f.StringVar(&s.freq, "freq", "", "period of the series: D, W or M (default: the data's own)")
 	f.StringVar(&s.drivers, "drivers", "auto", "use prices and promotions as demand drivers: auto (when the sales have them), on or off")
+	f.StringVar(&s.reconcile, "reconcile", "none", "reconcile across the product and location hierarchies: none, bu, td or mint")
+}
+
+// method returns the reconciliation method, or false for none.
+func (s *seriesSource) method() (hierarchy.Method, bool, error) {
+	if s.reconcile == "none" || s.reconcile == "" {
+		return 0, false, nil
+	}
+	m, err := hierarchy.ParseMethod(s.reconcile)
+	if err != nil {
+		return 0, false, &usageError{err}
+	}
+	return m, true, nil
+}
+
+// structure builds the retail hierarchy over keys from the masters' labels.
+func (s *seriesSource) structure(keys []series.Key) (*hierarchy.Structure, error) {
+	l := s.labels
+	if l == nil {
+		l = &datasets.Labels{}
+	}
+	levels, tree := hierarchy.RetailLevels(keys, l.Category, l.Department, l.Region)
+	return hierarchy.NewStructure(keys, levels, tree)
 }
 
 // withDrivers wraps model in a Regression on the panel's drivers when the
@@ -119,6 +145,11 @@ func (s *seriesSource) panel(ctx context.Context, a *app, horizon, maxPeriods in
 		}
 		freq, _ = series.ParseFreq(sum.Frequency)
 	}
+	if s.reconcile != "none" && s.reconcile != "" {
+		if s.labels, err = store.HierarchyLabels(ctx); err != nil {
+			return nil, err
+		}
+	}
 	task := a.progress().Start("read series", 0)
 	p, err := store.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: maxPeriods,
 		Drivers: s.drivers != "off", Horizon: horizon})
@@ -134,13 +165,14 @@ func (s *seriesSource) panel(ctx context.Context, a *app, horizon, maxPeriods in
 }
 
 type forecastOptions struct {
-	src       seriesSource
-	horizon   int
-	quantiles string
-	models    string
-	window    int
-	out       string
-	json      bool
+	src           seriesSource
+	horizon       int
+	quantiles     string
+	models        string
+	window        int
+	out           string
+	outAggregates string
+	json          bool
 }
 
 func (a *app) forecastCmd() *cobra.Command {
@@ -166,6 +198,7 @@ func (a *app) forecastCmd() *cobra.Command {
 	f.StringVar(&o.models, "models", "auto", "auto, a model, or a comma-separated list to choose among")
 	f.IntVar(&o.window, "window", 0, "fit on at most this many recent periods (default 3 years; -1 all)")
 	f.StringVar(&o.out, "out", "", "file to write: .csv or .parquet (required)")
+	f.StringVar(&o.outAggregates, "out-aggregates", "", "with --reconcile, also write the aggregates' forecasts (same columns; sku names the node)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object summarising the run")
 	return cmd
 }
@@ -183,6 +216,13 @@ func (a *app) runForecast(cmd *cobra.Command, o *forecastOptions) error {
 	probs, err := forecast.ParseQuantiles(o.quantiles)
 	if err != nil {
 		return &usageError{err}
+	}
+	method, reconcile, err := o.src.method()
+	if err != nil {
+		return err
+	}
+	if o.outAggregates != "" && !reconcile {
+		return usagef("--out-aggregates needs --reconcile")
 	}
 	model, err := forecast.ParseModels(o.models)
 	if err != nil {
@@ -203,15 +243,36 @@ func (a *app) runForecast(cmd *cobra.Command, o *forecastOptions) error {
 	}
 	model = o.src.withDrivers(p, model)
 	task := a.progress().Start("forecast", p.Len())
-	res, err := forecast.Run(ctx, p, forecast.Options{Horizon: o.horizon, Quantiles: probs, Model: model, Window: o.window,
-		Progress: func(done, _ int) { task.Set(done) }})
-	if err != nil {
-		task.Fail()
-		return err
+	runOpts := forecast.Options{Horizon: o.horizon, Quantiles: probs, Model: model, Window: o.window,
+		Progress: func(done, _ int) { task.Set(done) }}
+	var res, aggRes *forecast.Result
+	if reconcile {
+		st, err := o.src.structure(p.Keys)
+		if err != nil {
+			task.Fail()
+			return err
+		}
+		rec, err := forecast.RunReconciled(ctx, p, st, method, runOpts)
+		if err != nil {
+			task.Fail()
+			return err
+		}
+		res, aggRes = rec.Bottom, rec.Aggregates
+	} else {
+		res, err = forecast.Run(ctx, p, runOpts)
+		if err != nil {
+			task.Fail()
+			return err
+		}
 	}
 	task.Done(fmt.Sprintf("%s series", commas(int64(res.Len()))))
 	if err := export.WriteForecasts(o.out, res); err != nil {
 		return err
+	}
+	if o.outAggregates != "" {
+		if err := export.WriteForecasts(o.outAggregates, aggRes); err != nil {
+			return err
+		}
 	}
 	summary := forecastSummary(res, o.out, time.Since(began))
 	if o.json {

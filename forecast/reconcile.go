@@ -1,0 +1,88 @@
+package forecast
+
+import (
+	"context"
+	"math"
+
+	"github.com/planner-engine/planner/forecast/hierarchy"
+	"github.com/planner-engine/planner/series"
+)
+
+// Reconciled holds coherent forecasts of a hierarchy: the bottom series (in
+// the panel's order) and the aggregates (in the structure's order).
+type Reconciled struct {
+	Bottom, Aggregates *Result
+	// Lambda is the shrinkage intensity MinT used (0 for other methods).
+	Lambda float64
+}
+
+// RunReconciled forecasts the panel's series and the aggregates of the
+// structure with the same options, then reconciles them with the method:
+// the mean forecasts become coherent, and each series' quantiles move with
+// its mean (scaled by the ratio of reconciled to base mean, or shifted when
+// the base mean is zero).
+func RunReconciled(ctx context.Context, p *series.Panel, s *hierarchy.Structure, m hierarchy.Method, opts Options) (*Reconciled, error) {
+	const maxResid = 364
+	agg := hierarchy.Aggregate(p, s)
+	keep := 0
+	if m == hierarchy.MinTShrink {
+		keep = maxResid
+		if p.Len() > 0 {
+			keep = min(keep, maxLen(p))
+		}
+	}
+	opts.Residuals = keep
+	bottom, err := Run(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	aggOpts := opts
+	aggOpts.Progress = nil
+	aggRes, err := Run(ctx, agg, aggOpts)
+	if err != nil {
+		return nil, err
+	}
+	h := opts.Horizon
+	base := &hierarchy.Base{H: h, Bottom: bottom.Mean, Agg: aggRes.Mean, BottomResid: bottom.Residuals, AggResid: aggRes.Residuals}
+	rb, ra, lambda, err := hierarchy.Reconcile(s, m, base)
+	if err != nil {
+		return nil, err
+	}
+	moveQuantiles(bottom, rb)
+	moveQuantiles(aggRes, ra)
+	return &Reconciled{Bottom: bottom, Aggregates: aggRes, Lambda: lambda}, nil
+}
+
+func maxLen(p *series.Panel) int {
+	n := 0
+	for i := 0; i < p.Len(); i++ {
+		n = max(n, len(p.Series(i)))
+	}
+	return n
+}
+
+// moveQuantiles sets the result's means to the reconciled ones and moves
+// each step's quantiles with its mean.
+func moveQuantiles(r *Result, reconciled []float64) {
+	nq := len(r.Quantiles)
+	for c, newMean := range reconciled {
+		newMean = math.Max(0, newMean)
+		old := r.Mean[c]
+		q := r.Q[c*nq : (c+1)*nq]
+		for k := range q {
+			if old > 0 {
+				q[k] *= newMean / old
+			} else {
+				q[k] = math.Max(0, q[k]+newMean-old)
+			}
+		}
+		r.Mean[c] = newMean
+	}
+	if len(reconciled) > 0 {
+		for i := range r.Model {
+			if r.Note[i] == "" {
+				r.Note[i] = "reconciled"
+			}
+		}
+	}
+}
