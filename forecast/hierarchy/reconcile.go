@@ -35,10 +35,10 @@ func (m Method) String() string { return [...]string{"bu", "td", "mint"}[m] }
 // Base holds base forecasts of every node, h values per series (row-major),
 // and, for MinT, the same T in-sample one-step errors of every series.
 type Base struct {
-	H            int
-	Bottom, Agg  []float64   // len(Parents)*H and len(Nodes)*H
-	BottomResid  [][]float64 // per bottom series, T values
-	AggResid     [][]float64 // per aggregate, T values
+	H           int
+	Bottom, Agg []float64   // len(Parents)*H and len(Nodes)*H
+	BottomResid [][]float64 // per bottom series, T values
+	AggResid    [][]float64 // per aggregate, T values
 }
 
 // Reconcile returns coherent bottom and aggregate forecasts.
