@@ -461,3 +461,32 @@ func (f *regressionFit) Residuals() []float64 {
 	}
 	return out
 }
+
+// WithDrivers decides whether to forecast with the panel's demand drivers:
+// mode "on" always does, "auto" when some driver varies, "off" never. It
+// returns model wrapped in a Regression when it does, and otherwise drops
+// the panel's drivers and returns model unchanged.
+func WithDrivers(model Model, p *series.Panel, mode string) (Model, error) {
+	switch mode {
+	case "auto", "on", "off", "":
+	default:
+		return nil, fmt.Errorf("forecast: drivers mode %q is not auto, on or off", mode)
+	}
+	if p.Exog == nil {
+		return model, nil
+	}
+	use := mode == "on"
+	if mode == "auto" || mode == "" {
+		for _, v := range p.Exog.Hist {
+			if v != 0 {
+				use = true
+				break
+			}
+		}
+	}
+	if !use {
+		p.Exog = nil
+		return model, nil
+	}
+	return Regression{Inner: model}, nil
+}

@@ -25,6 +25,8 @@ type Config struct {
 	Inputs Inputs `yaml:"inputs" json:"inputs"`
 	// Stages to run, in the fixed pipeline order; all of them when empty.
 	Stages []string `yaml:"stages,omitempty" json:"stages,omitempty"`
+	// Forecast configures the forecast stage.
+	Forecast ForecastConfig `yaml:"forecast,omitempty" json:"forecast"`
 
 	dir string // folder of the config file
 }
@@ -86,7 +88,9 @@ func (in *Inputs) LoadOptions() datasets.LoadOptions {
 }
 
 // DefaultConfig is the configuration of an empty planner.yaml.
-func DefaultConfig() *Config { return &Config{DB: datasets.DefaultDB, Out: "out", dir: "."} }
+func DefaultConfig() *Config {
+	return &Config{DB: datasets.DefaultDB, Out: "out", Forecast: DefaultForecastConfig(), dir: "."}
+}
 
 // LoadConfig reads a planner.yaml. Unknown keys are errors, so a misspelt
 // setting is not silently ignored.
@@ -139,6 +143,9 @@ func (c *Config) resolve() error {
 	}
 	if in.Sales == "" {
 		return errors.New("inputs.sales is missing: a run needs the sales history")
+	}
+	if err := c.Forecast.resolve(); err != nil {
+		return err
 	}
 	for _, s := range c.Stages {
 		if stageIndex(s) < 0 {

@@ -42,5 +42,6 @@ func ExampleExecute() {
 	// 20261123T020000Z ok
 	// load ok
 	// summary ok
+	// forecast ok
 	// latest -> runs/20261123T020000Z
 }

@@ -51,12 +51,23 @@ func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
 	for _, o := range m.Outputs {
 		files = append(files, o.File)
 	}
-	assert.Equal(t, []string{"problems.csv", "summary.json"}, files)
+	assert.Equal(t, []string{"forecasts.csv", "problems.csv", "summary.json"}, files)
+	raw, err := os.ReadFile(filepath.Join(cfg.Out, "runs", m.RunID, "forecasts.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	assert.Equal(t, "sku,location,date,model,mean,p10,p50,p90,channel", lines[0])
+	var series int64
+	for _, s := range m.Stages {
+		if s.Name == "forecast" {
+			series = s.Rows["series"]
+		}
+	}
+	assert.Equal(t, int64(len(lines)-1), series*28, "28 days for every series")
 
 	latest, err := os.Readlink(filepath.Join(cfg.Out, "latest"))
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join("runs", m.RunID), latest)
-	raw, err := os.ReadFile(filepath.Join(cfg.Out, "latest", "manifest.json"))
+	raw, err = os.ReadFile(filepath.Join(cfg.Out, "latest", "manifest.json"))
 	require.NoError(t, err)
 	var onDisk Manifest
 	require.NoError(t, json.Unmarshal(raw, &onDisk))

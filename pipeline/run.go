@@ -65,6 +65,23 @@ func (r *Run) WriteFile(name string, fn func(io.Writer) error) error {
 	return nil
 }
 
+// record adds a file already written into the run folder to the manifest,
+// with its checksum and size.
+func (r *Run) record(name string) error {
+	f, err := os.Open(filepath.Join(r.Dir, name))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err := io.Copy(h, f)
+	if err != nil {
+		return err
+	}
+	r.manifest.Outputs = append(r.manifest.Outputs, Output{File: filepath.ToSlash(name), SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: size})
+	return nil
+}
+
 type countingWriter struct {
 	w io.Writer
 	n int64

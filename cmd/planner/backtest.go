@@ -69,12 +69,12 @@ func (a *app) backtestCmd() *cobra.Command {
 				return err
 			}
 			if p.Exog != nil {
-				wrapped := make([]forecast.Model, len(models))
+				exog := p.Exog
 				for i, m := range models {
-					wrapped[i] = o.src.withDrivers(p, m)
-				}
-				if p.Exog != nil {
-					models = wrapped
+					p.Exog = exog
+					if models[i], err = forecast.WithDrivers(m, p, o.src.drivers); err != nil {
+						return &usageError{err}
+					}
 				}
 			}
 			task := a.progress().Start("backtest", len(models)*o.windows)

@@ -63,28 +63,6 @@ func (s *seriesSource) structure(keys []series.Key) (*hierarchy.Structure, error
 	return hierarchy.NewStructure(keys, levels, tree)
 }
 
-// withDrivers wraps model in a Regression on the panel's drivers when the
-// panel has drivers that vary (or --drivers on), and drops them otherwise.
-func (s *seriesSource) withDrivers(p *series.Panel, model forecast.Model) forecast.Model {
-	if p.Exog == nil {
-		return model
-	}
-	use := s.drivers == "on"
-	if s.drivers == "auto" {
-		for _, v := range p.Exog.Hist {
-			if v != 0 {
-				use = true
-				break
-			}
-		}
-	}
-	if !use {
-		p.Exog = nil
-		return model
-	}
-	return forecast.Regression{Inner: model}
-}
-
 // panel reads the sales as a Panel of at most maxPeriods recent periods
 // per series (0: all), with the drivers of horizon future periods unless
 // --drivers off.
@@ -241,7 +219,9 @@ func (a *app) runForecast(cmd *cobra.Command, o *forecastOptions) error {
 	if err != nil {
 		return err
 	}
-	model = o.src.withDrivers(p, model)
+	if model, err = forecast.WithDrivers(model, p, o.src.drivers); err != nil {
+		return &usageError{err}
+	}
 	task := a.progress().Start("forecast", p.Len())
 	runOpts := forecast.Options{Horizon: o.horizon, Quantiles: probs, Model: model, Window: o.window,
 		Progress: func(done, _ int) { task.Set(done) }}
