@@ -10,7 +10,7 @@ export GOFLAGS += -tags=duckdb_arrow
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PLANNER := bin/planner
 
-.PHONY: demo test build sample bench docs clean
+.PHONY: demo test build sample bench bench-peers studies docs clean
 
 demo: build sample
 	$(PLANNER) run --config planner.yaml
@@ -32,6 +32,14 @@ sample: build
 # lists the figures and the commands for each.
 bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./datasets/ ./datasets/synth/ ./series/
+
+# R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
+bench-peers:
+	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers
+
+# The studies in notebooks/ (they read ../shared/data; about an hour).
+studies:
+	go run ./notebooks/forecast-accuracy -data ../shared/data -out notebooks/forecast-accuracy
 
 docs: build
 	$(PLANNER) schema > docs/schema.md

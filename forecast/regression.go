@@ -490,3 +490,12 @@ func WithDrivers(model Model, p *series.Panel, mode string) (Model, error) {
 	}
 	return Regression{Inner: model}, nil
 }
+
+// calibrationErrors forwards the inner fit's standardized errors, which the
+// drivers' effects do not change.
+func (f *regressionFit) calibrationErrors() ([]float64, bool) {
+	if c, ok := f.inner.(calibrated); ok {
+		return c.calibrationErrors()
+	}
+	return nil, false
+}

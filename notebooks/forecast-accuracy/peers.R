@@ -1,0 +1,75 @@
+# R's forecast package on the same series and windows as the planner's
+# accuracy study (main.go), for a side-by-side comparison of accuracy and
+# speed. Run from the repository root with ../shared/data beside it:
+#
+#   Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers
+#
+# Writes <out>/sid_r.csv and <out>/dh_r.csv: one row per series, origin,
+# model and step with the mean forecast, the 80% and 95% intervals and the
+# seconds the fit took. Needs r-cran-forecast; the planner never needs R.
+suppressMessages(library(forecast))
+args <- commandArgs(trailingOnly = TRUE)
+data <- if (length(args) >= 1) args[1] else "../shared/data"
+out <- if (length(args) >= 2) args[2] else "notebooks/forecast-accuracy/peers"
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
+
+fits <- list(
+  ets = function(x) ets(x),
+  arima = function(x) auto.arima(x),
+  theta = function(x) NULL # thetaf fits and forecasts in one call
+)
+
+run <- function(name, keys, series, freq, h, windows, window, file) {
+  rows <- list()
+  for (k in seq_along(series)) {
+    y <- series[[k]]
+    n <- length(y)
+    for (w in windows:1) {
+      origin <- n - w * h
+      if (origin < 2 * h) next
+      train <- y[max(1, origin - window + 1):origin]
+      x <- ts(train, frequency = freq)
+      for (m in c("ets", "arima", "theta")) {
+        t0 <- proc.time()[["elapsed"]]
+        fc <- tryCatch({
+          if (m == "theta") thetaf(x, h = h, level = c(80, 95))
+          else forecast(fits[[m]](x), h = h, level = c(80, 95))
+        }, error = function(e) NULL)
+        secs <- proc.time()[["elapsed"]] - t0
+        if (is.null(fc)) next
+        rows[[length(rows) + 1]] <- data.frame(
+          dataset = name, sku = keys$sku[k], location = keys$location[k], origin = origin, model = m,
+          step = 1:h, mean = as.numeric(fc$mean), lo80 = as.numeric(fc$lower[, 1]), hi80 = as.numeric(fc$upper[, 1]),
+          lo95 = as.numeric(fc$lower[, 2]), hi95 = as.numeric(fc$upper[, 2]), seconds = secs)
+      }
+    }
+    cat(sprintf("%s: %d/%d series\n", name, k, length(series)))
+  }
+  write.csv(do.call(rbind, rows), file, row.names = FALSE)
+}
+
+# Store Item Demand: stores 1-10, items 1-5; daily, 13 windows of 28 days, fits on 1,095 days.
+d <- read.csv(gzfile(file.path(data, "store-item-demand", "train.csv.gz")))
+d <- d[d$store <= 10 & d$item <= 5, ]
+d <- d[order(as.character(d$item), as.character(d$store), d$date), ]
+keys <- unique(d[, c("item", "store")])
+keys <- keys[order(as.character(keys$item), as.character(keys$store)), ]
+series <- lapply(seq_len(nrow(keys)), function(i) d$sales[d$item == keys$item[i] & d$store == keys$store[i]])
+run("sid", data.frame(sku = keys$item, location = keys$store), series, 7, 28, 13, 1095, file.path(out, "sid_r.csv"))
+
+# dunnhumby: the series of the first five stores (ids sorted as text), weekly with missing weeks as zeros,
+# from the first week with sales; 4 windows of 13 weeks, all history.
+t <- read.csv(gzfile(file.path(data, "dunnhumby", "transaction.csv.gz")))
+t$week_end_date <- as.Date(t$week_end_date)
+weeks <- sort(unique(t$week_end_date))
+stores <- sort(unique(as.character(t$store_id)))[1:5]
+t <- t[as.character(t$store_id) %in% stores, ]
+keys <- unique(t[, c("upc_id", "store_id")])
+keys <- keys[order(as.character(keys$upc_id), as.character(keys$store_id)), ]
+series <- lapply(seq_len(nrow(keys)), function(i) {
+  s <- t[t$upc_id == keys$upc_id[i] & t$store_id == keys$store_id[i], ]
+  y <- rep(0, length(weeks))
+  y[match(s$week_end_date, weeks)] <- s$units
+  y[min(which(y != 0)):length(y)]
+})
+run("dh", data.frame(sku = keys$upc_id, location = keys$store_id), series, 52, 13, 4, 156, file.path(out, "dh_r.csv"))
