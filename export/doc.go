@@ -4,4 +4,6 @@
 // file.
 //
 //	forecast.Result --WriteForecasts--> forecasts.csv | forecasts.parquet
+//	forecast.Result --WriteModels-----> models.csv (which model, and why, per series)
+//	forecast.BacktestResult --WriteBacktest--> backtest.csv
 package export

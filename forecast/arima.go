@@ -534,7 +534,10 @@ const kpssCritical5 = 0.463
 
 // kpss is the KPSS statistic for level stationarity (Kwiatkowski, Phillips,
 // Schmidt & Shin, 1992) with the Newey-West long-run variance truncated at
-// 4 (n/100)^(1/4) lags, as R's urca::ur.kpss with lags = "short".
+// 3 sqrt(n)/13 lags, the bandwidth Hobijn, Franses & Ooms (2004) recommend
+// and R's forecast::ndiffs uses. (The usual "short" 4 (n/100)^(1/4) lags
+// agree on long series but, on a hundred values, keep trending series such as
+// R's WWWusage undifferenced.)
 func kpss(y []float64) float64 {
 	n := len(y)
 	mean, _ := meanSD(y)
@@ -545,7 +548,7 @@ func kpss(y []float64) float64 {
 		sumS2 += s * s
 		s0 += e * e
 	}
-	l := int(4 * math.Pow(float64(n)/100, 0.25))
+	l := int(3 * math.Sqrt(float64(n)) / 13)
 	lrv := s0 / float64(n)
 	for k := 1; k <= l; k++ {
 		var c float64

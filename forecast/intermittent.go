@@ -19,19 +19,29 @@ const (
 // Classify returns the demand class of y with its ADI and CV2. A series
 // with no demand is intermittent with an infinite ADI.
 func Classify(y []float64) (class string, adi, cv2 float64) {
-	var nz []float64
+	// Two passes over the nonzero values: their mean, then their sample
+	// variance; no copy, since every series is classified.
+	var sum float64
+	nz := 0
 	for _, v := range y {
 		if v != 0 {
-			nz = append(nz, v)
+			sum += v
+			nz++
 		}
 	}
-	if len(nz) == 0 {
+	if nz == 0 {
 		return Intermittent, math.Inf(1), 0
 	}
-	adi = float64(len(y)) / float64(len(nz))
-	mean, sd := meanSD(nz)
-	if mean != 0 {
-		cv2 = (sd / mean) * (sd / mean)
+	adi = float64(len(y)) / float64(nz)
+	mean := sum / float64(nz)
+	if nz > 1 && mean != 0 {
+		var ss float64
+		for _, v := range y {
+			if v != 0 {
+				ss += (v - mean) * (v - mean)
+			}
+		}
+		cv2 = ss / float64(nz-1) / (mean * mean)
 	}
 	switch {
 	case adi < 1.32 && cv2 < 0.49:

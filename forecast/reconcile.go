@@ -48,9 +48,39 @@ func RunReconciled(ctx context.Context, p *series.Panel, s *hierarchy.Structure,
 	if err != nil {
 		return nil, err
 	}
+	// MinT can reconcile a slow mover below zero. Demand cannot be
+	// negative: set such bottom forecasts to zero and sum the aggregates
+	// again from the bottom, which keeps them coherent (the simple
+	// alternative to the non-negative MinT of Wickramasuriya, Turlach &
+	// Hyndman, "Optimal non-negative forecast reconciliation", Statistics
+	// and Computing 2020).
+	if clipped := clipNegative(rb); clipped {
+		for j := range ra {
+			ra[j] = 0
+		}
+		for i, parents := range s.Parents {
+			for _, node := range parents {
+				for t := 0; t < h; t++ {
+					ra[node*h+t] += rb[i*h+t]
+				}
+			}
+		}
+	}
 	moveQuantiles(bottom, rb)
 	moveQuantiles(aggRes, ra)
+	bottom.Reconciled, aggRes.Reconciled = m.String(), m.String()
 	return &Reconciled{Bottom: bottom, Aggregates: aggRes, Lambda: lambda}, nil
+}
+
+// clipNegative sets negative values to zero and says whether there were any.
+func clipNegative(xs []float64) bool {
+	found := false
+	for i, v := range xs {
+		if v < 0 {
+			xs[i], found = 0, true
+		}
+	}
+	return found
 }
 
 func maxLen(p *series.Panel) int {
@@ -77,12 +107,5 @@ func moveQuantiles(r *Result, reconciled []float64) {
 			}
 		}
 		r.Mean[c] = newMean
-	}
-	if len(reconciled) > 0 {
-		for i := range r.Model {
-			if r.Note[i] == "" {
-				r.Note[i] = "reconciled"
-			}
-		}
 	}
 }

@@ -499,3 +499,11 @@ func (f *regressionFit) calibrationErrors() ([]float64, bool) {
 	}
 	return nil, false
 }
+
+// Reason forwards how the inner model was chosen, when it was.
+func (f *regressionFit) Reason() string {
+	if e, ok := f.inner.(explainer); ok {
+		return e.Reason()
+	}
+	return ""
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -65,6 +66,14 @@ type Result struct {
 	Model []string
 	// Note says why a series fell back to a simpler model, if it did.
 	Note []string
+	// Why says how the model of each series was chosen, for models that
+	// choose (auto: the candidates and their out-of-sample errors).
+	Why []string
+	// Class is the demand class of each series' fitted history (Classify).
+	Class []string
+	// Reconciled names the reconciliation method the means went through
+	// (bu, td, mint), empty when they were not reconciled.
+	Reconciled string
 	// Mean holds Horizon values per series.
 	Mean []float64
 	// Q holds Horizon x len(Quantiles) values per series: the quantile k
@@ -95,6 +104,9 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("forecast: the horizon must be at least 1 period (got %d)", opts.Horizon)
 	}
 	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	if err := checkFinite(p); err != nil {
 		return nil, err
 	}
 	probs := opts.Quantiles
@@ -131,6 +143,7 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	res := &Result{
 		Freq: p.Freq, Horizon: h, Quantiles: probs, Keys: p.Keys,
 		Starts: make([]series.Date, n), Model: make([]string, n), Note: make([]string, n),
+		Why: make([]string, n), Class: make([]string, n),
 		Mean: make([]float64, n*h), Q: make([]float64, n*h*nq),
 	}
 	if opts.Residuals > 0 {
@@ -171,6 +184,20 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	}
 	calibrate(res, probs, sds, counts, calib)
 	return res, nil
+}
+
+// checkFinite refuses a panel with a missing (NaN) or infinite value,
+// naming the first: a model would carry it into every forecast of the
+// series. Negative values (returns) are allowed; forecasts are cut at zero.
+func checkFinite(p *series.Panel) error {
+	for j, v := range p.Values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			i := sort.Search(p.Len(), func(i int) bool { return p.Offsets[i+1] > j })
+			return fmt.Errorf("forecast: series %v has no number (%v) on %v: fill or drop missing periods before forecasting",
+				p.Keys[i], v, p.Freq.Add(p.Starts[i], j-p.Offsets[i]))
+		}
+	}
+	return nil
 }
 
 // calibrationData is what one series offers for calibrating quantiles.
@@ -232,6 +259,10 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 		conformalSD(model, fit, y, info, sd)
 	}
 	res.Model[i], res.Note[i] = name, note
+	res.Class[i], _, _ = Classify(y)
+	if e, ok := fit.(explainer); ok && note == "" {
+		res.Why[i] = e.Reason()
+	}
 	q := res.Q[i*h*nq : (i+1)*h*nq]
 	for t := 0; t < h; t++ {
 		quantilesOf(mean[t], sd[t], info.Count, probs, q[t*nq:(t+1)*nq])
@@ -245,6 +276,11 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 		res.Residuals[i] = lastResiduals(fit, keepResid)
 	}
 	return info.Count, cd
+}
+
+// explainer is a Fitted that can say how it was chosen.
+type explainer interface {
+	Reason() string
 }
 
 // lastResiduals returns the last k in-sample errors of fit, zeros where it
@@ -272,34 +308,28 @@ func predict(model Model, y []float64, info *SeriesInfo, mean, sd []float64) (na
 		return "Zero", "no history: forecast zero", nil, true
 	}
 	chain := []Model{model, SeasonalNaive{}, Naive{}}
+	var why string // why the requested model failed
 	for k, m := range chain {
 		fit, err := m.Fit(y, info)
 		if err == nil {
 			hasDist = fit.Predict(mean, sd)
 			if finite(mean) && (!hasDist || finite(sd)) {
 				if k > 0 {
-					note = fmt.Sprintf("%s failed (%s); fell back to %s", model.Name(), reason(err, "non-finite forecast"), fit.Describe())
+					note = fmt.Sprintf("%s failed (%s); fell back to %s", model.Name(), why, fit.Describe())
 				}
 				return fit.Describe(), note, fit, hasDist
 			}
 			err = errors.New("non-finite forecast")
 		}
 		if k == 0 {
-			note = reason(err, "")
+			why = err.Error()
 		}
 	}
 	// Even the naive forecast failed (it cannot on finite data): zeros.
 	for t := range mean {
 		mean[t], sd[t] = 0, 0
 	}
-	return "Zero", "every model failed: " + note, nil, true
-}
-
-func reason(err error, fallback string) string {
-	if err == nil {
-		return fallback
-	}
-	return err.Error()
+	return "Zero", "every model failed: " + why, nil, true
 }
 
 func finite(xs []float64) bool {

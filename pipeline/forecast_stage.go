@@ -151,7 +151,13 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err := r.writeForecasts(name, res); err != nil {
 		return StageReport{}, err
 	}
-	rows := map[string]int64{"series": int64(res.Len()), name: int64(res.Len() * res.Horizon)}
+	if err := export.WriteModels(filepath.Join(r.Dir, "models.csv"), res); err != nil {
+		return StageReport{}, err
+	}
+	if err := r.record("models.csv"); err != nil {
+		return StageReport{}, err
+	}
+	rows := map[string]int64{"series": int64(res.Len()), name: int64(res.Len() * res.Horizon), "models.csv": int64(res.Len())}
 	if agg != nil {
 		aggName := "forecasts_aggregates." + fc.Format
 		if err := r.writeForecasts(aggName, agg); err != nil {
@@ -161,7 +167,7 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	}
 	fallbacks := 0
 	for _, n := range res.Note {
-		if n != "" && n != "reconciled" {
+		if n != "" {
 			fallbacks++
 		}
 	}

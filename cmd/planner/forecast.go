@@ -150,6 +150,7 @@ type forecastOptions struct {
 	window        int
 	out           string
 	outAggregates string
+	outModels     string
 	json          bool
 }
 
@@ -177,6 +178,7 @@ func (a *app) forecastCmd() *cobra.Command {
 	f.IntVar(&o.window, "window", 0, "fit on at most this many recent periods (default 3 years; -1 all)")
 	f.StringVar(&o.out, "out", "", "file to write: .csv or .parquet (required)")
 	f.StringVar(&o.outAggregates, "out-aggregates", "", "with --reconcile, also write the aggregates' forecasts (same columns; sku names the node)")
+	f.StringVar(&o.outModels, "out-models", "", "also write which model forecast each series and why (CSV: "+strings.Join(export.ModelColumns, ",")+")")
 	f.BoolVar(&o.json, "json", false, "print one JSON object summarising the run")
 	return cmd
 }
@@ -251,6 +253,11 @@ func (a *app) runForecast(cmd *cobra.Command, o *forecastOptions) error {
 	}
 	if o.outAggregates != "" {
 		if err := export.WriteForecasts(o.outAggregates, aggRes); err != nil {
+			return err
+		}
+	}
+	if o.outModels != "" {
+		if err := export.WriteModels(o.outModels, res); err != nil {
 			return err
 		}
 	}

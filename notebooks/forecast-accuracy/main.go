@@ -336,8 +336,8 @@ func maxEnd(p *series.Panel) series.Date {
 
 // peerRow is one R forecast.
 type peerRow struct {
-	sku, location, model  string
-	origin, step          int
+	sku, location, model                  string
+	origin, step                          int
 	mean, lo80, hi80, lo95, hi95, seconds float64
 }
 
