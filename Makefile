@@ -35,7 +35,8 @@ bench:
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
 bench-peers:
-	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers
+	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 50 sid & \
+	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 1000 dh; wait
 
 # The studies in notebooks/ (they read ../shared/data; about an hour).
 studies:

@@ -1,4 +1,4 @@
-package datasets
+package datasets_test
 
 import (
 	"context"
@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/synth"
+	"github.com/planner-engine/planner/internal/benchdata"
 	"github.com/planner-engine/planner/internal/benchutil"
 	"github.com/planner-engine/planner/series"
 )
@@ -26,7 +28,7 @@ func benchSalesCSV(b *testing.B, n int, wide bool) string {
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
-	s := openMemory(b)
+	s := benchMemory(b)
 	q := fmt.Sprintf(`COPY (SELECT DATE '2015-01-01' + (i %% 1000)::INTEGER AS date, 'SKU' || lpad(((i // 1000) %% %d)::VARCHAR, 6, '0') AS sku,
 		'S' || lpad((i // (1000 * %d))::VARCHAR, 3, '0') AS location, ((i * 7919) %% 13)::INTEGER AS qty%s
 		FROM range(%d) t(i)) TO '%s' (HEADER)`, max(1, n/10_000), max(1, n/10_000), extra, n, path+".tmp")
@@ -56,12 +58,12 @@ func BenchmarkLoadCSV(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
 					db := filepath.Join(b.TempDir(), "bench.duckdb")
-					s, err := Open(ctx, db, nil)
+					s, err := datasets.Open(ctx, db, nil)
 					if err != nil {
 						b.Fatal(err)
 					}
 					b.StartTimer()
-					rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}})
+					rep, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": path}})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -82,51 +84,19 @@ func BenchmarkLoadCSV(b *testing.B) {
 // (913,000 rows, gzip) with the column mapping a user would pass.
 func BenchmarkLoadStoreItemDemand(b *testing.B) {
 	path := benchutil.SharedData(b, "store-item-demand/train.csv.gz")
-	m, _ := ParseMapping("qty=sales,location=store,sku=item")
+	m, _ := datasets.ParseMapping("qty=sales,location=store,sku=item")
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
-		s, err := Open(ctx, filepath.Join(b.TempDir(), "sid.duckdb"), nil)
+		s, err := datasets.Open(ctx, filepath.Join(b.TempDir(), "sid.duckdb"), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m}); err != nil {
+		if _, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": path}, Map: m}); err != nil {
 			b.Fatal(err)
 		}
 		s.Close()
 	}
 	b.ReportMetric(913_000*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// benchStore generates a synthetic retailer once into the cache, loads its
-// sales into a database file there, and opens it.
-func benchStore(b *testing.B, name string, cfg synth.Config) *Store {
-	dir := filepath.Join(benchutil.CacheDir(b), name)
-	db := filepath.Join(dir, "bench.duckdb")
-	ctx := context.Background()
-	if _, err := os.Stat(db); err != nil {
-		b.Logf("generating %s (once; cached in %s)", name, dir)
-		res, err := synth.Generate(ctx, dir, cfg, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := Open(ctx, db+".tmp", nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": res.Files["sales"]}}); err != nil {
-			b.Fatal(err)
-		}
-		s.Close()
-		if err := os.Rename(db+".tmp", db); err != nil {
-			b.Fatal(err)
-		}
-	}
-	s, err := Open(ctx, db, &StoreOptions{ReadOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
 }
 
 // BenchmarkReadPanel streams the sales table as Panels: an M5-sized retailer
@@ -137,8 +107,8 @@ func BenchmarkReadPanel(b *testing.B) {
 		name string
 		cfg  synth.Config
 	}{
-		{"m5", synth.Config{Stores: 10, SKUs: 3049, Days: 1941, Horizon: 28, Channels: []string{"store"}, Format: "parquet", NoTruth: true}},
-		{"1M-series", synth.Config{Stores: 1000, SKUs: 1000, Days: 56, Horizon: 7, Channels: []string{"store"}, Format: "parquet", NoTruth: true}},
+		{"m5", benchdata.M5},
+		{"1M-series", benchdata.MillionSeries},
 	}
 	for _, size := range sizes {
 		for _, chunk := range []int{10_000, 0} {
@@ -147,7 +117,7 @@ func BenchmarkReadPanel(b *testing.B) {
 				label = "whole"
 			}
 			b.Run(size.name+"/"+label, func(b *testing.B) {
-				s := benchStore(b, size.name, size.cfg)
+				s := benchdata.Store(b, size.name, size.cfg)
 				ctx := context.Background()
 				benchutil.ResetPeakRSS()
 				b.ReportAllocs()
@@ -156,14 +126,14 @@ func BenchmarkReadPanel(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					n, values = 0, 0
 					if chunk == 0 {
-						p, err := s.ReadPanel(ctx, PanelOptions{Freq: series.Daily})
+						p, err := s.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily})
 						if err != nil {
 							b.Fatal(err)
 						}
 						n, values = p.Len(), len(p.Values)
 						continue
 					}
-					for p, err := range s.Panels(ctx, PanelOptions{Freq: series.Daily, ChunkSeries: chunk}) {
+					for p, err := range s.Panels(ctx, datasets.PanelOptions{Freq: series.Daily, ChunkSeries: chunk}) {
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -188,7 +158,7 @@ func BenchmarkDuckDBBaseline(b *testing.B) {
 	read := fmt.Sprintf(`read_csv('%s', header = true, auto_detect = false,
 		columns = {'date': 'DATE', 'sku': 'VARCHAR', 'location': 'VARCHAR', 'qty': 'DOUBLE'})`, path)
 	b.Run("scan", func(b *testing.B) {
-		s := openMemory(b)
+		s := benchMemory(b)
 		for i := 0; i < b.N; i++ {
 			var rows int64
 			var total float64
@@ -203,7 +173,7 @@ func BenchmarkDuckDBBaseline(b *testing.B) {
 		ctx := context.Background()
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			s, err := Open(ctx, filepath.Join(b.TempDir(), "base.duckdb"), nil)
+			s, err := datasets.Open(ctx, filepath.Join(b.TempDir(), "base.duckdb"), nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -215,4 +185,14 @@ func BenchmarkDuckDBBaseline(b *testing.B) {
 		}
 		b.ReportMetric(n*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
+}
+
+// benchMemory opens an in-memory database for the benchmark.
+func benchMemory(b *testing.B) *datasets.Store {
+	s, err := datasets.Open(context.Background(), "", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
 }

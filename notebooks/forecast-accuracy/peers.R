@@ -2,7 +2,11 @@
 # accuracy study (main.go), for a side-by-side comparison of accuracy and
 # speed. Run from the repository root with ../shared/data beside it:
 #
-#   Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers
+#   Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers [N] [sid,dh]
+#
+# N limits each dataset to its first N series (R takes about a minute per
+# daily series here); the last argument picks the datasets, so the two can
+# run as separate processes. The study compares on the series R fitted.
 #
 # Writes <out>/sid_r.csv and <out>/dh_r.csv: one row per series, origin,
 # model and step with the mean forecast, the 80% and 95% intervals and the
@@ -11,6 +15,8 @@ suppressMessages(library(forecast))
 args <- commandArgs(trailingOnly = TRUE)
 data <- if (length(args) >= 1) args[1] else "../shared/data"
 out <- if (length(args) >= 2) args[2] else "notebooks/forecast-accuracy/peers"
+limit <- if (length(args) >= 3) as.integer(args[3]) else .Machine$integer.max
+only <- if (length(args) >= 4) strsplit(args[4], ",")[[1]] else c("sid", "dh")
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 
 fits <- list(
@@ -21,6 +27,7 @@ fits <- list(
 
 run <- function(name, keys, series, freq, h, windows, window, file) {
   rows <- list()
+  series <- head(series, limit)
   for (k in seq_along(series)) {
     y <- series[[k]]
     n <- length(y)
@@ -48,6 +55,7 @@ run <- function(name, keys, series, freq, h, windows, window, file) {
   write.csv(do.call(rbind, rows), file, row.names = FALSE)
 }
 
+if ("sid" %in% only) {
 # Store Item Demand: stores 1-10, items 1-5; daily, 13 windows of 28 days, fits on 1,095 days.
 d <- read.csv(gzfile(file.path(data, "store-item-demand", "train.csv.gz")))
 d <- d[d$store <= 10 & d$item <= 5, ]
@@ -56,7 +64,9 @@ keys <- unique(d[, c("item", "store")])
 keys <- keys[order(as.character(keys$item), as.character(keys$store)), ]
 series <- lapply(seq_len(nrow(keys)), function(i) d$sales[d$item == keys$item[i] & d$store == keys$store[i]])
 run("sid", data.frame(sku = keys$item, location = keys$store), series, 7, 28, 13, 1095, file.path(out, "sid_r.csv"))
+}
 
+if ("dh" %in% only) {
 # dunnhumby: the series of the first five stores (ids sorted as text), weekly with missing weeks as zeros,
 # from the first week with sales; 4 windows of 13 weeks, all history.
 t <- read.csv(gzfile(file.path(data, "dunnhumby", "transaction.csv.gz")))
@@ -73,3 +83,4 @@ series <- lapply(seq_len(nrow(keys)), function(i) {
   y[min(which(y != 0)):length(y)]
 })
 run("dh", data.frame(sku = keys$upc_id, location = keys$store_id), series, 52, 13, 4, 156, file.path(out, "dh_r.csv"))
+}

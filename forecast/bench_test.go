@@ -1,0 +1,76 @@
+package forecast
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/internal/benchdata"
+	"github.com/planner-engine/planner/internal/benchutil"
+	"github.com/planner-engine/planner/series"
+)
+
+// BenchmarkRunPerSeries forecasts panels of 100, 10,000 and 1,000,000
+// short daily series (28 to 56 days, horizon 7) with every worker and the
+// auto model: the cost per series should stay flat as the panel grows.
+func BenchmarkRunPerSeries(b *testing.B) {
+	for _, m := range []Model{Auto{}} {
+		for _, n := range []int{100, 10_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/series=%d", m.Name(), n), func(b *testing.B) {
+				p := randomPanel(n, 56, 1)
+				opts := Options{Horizon: 7, Model: m}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, err := Run(context.Background(), p, opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/series")
+			})
+		}
+	}
+}
+
+// BenchmarkFit fits each model once to a three-year daily series with a
+// weekly season on one core: the figure to set beside R's seconds per fit.
+func BenchmarkFit(b *testing.B) {
+	y := make([]float64, 1095)
+	for t := range y {
+		y[t] = math.Round(20 * (1 + 0.3*math.Sin(2*math.Pi*float64(t)/7)) * (1 + 0.1*math.Sin(float64(t*t%97))))
+	}
+	info := &SeriesInfo{Freq: series.Daily, Period: 7, Horizon: 28, Count: true}
+	for _, m := range []Model{SeasonalNaive{}, ETS{}, ARIMA{}, Theta{}, Croston{}, MultiSeasonal{}, Auto{}} {
+		b.Run(m.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := m.Fit(y, info); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkForecastM5 is the nightly forecast of an M5-sized retailer:
+// read its 30,490 daily series of 1,941 days from a database file and
+// forecast 28 days with the default auto model, with the process's peak
+// memory. The database is generated once into the benchmark cache.
+func BenchmarkForecastM5(b *testing.B) {
+	s := benchdata.Store(b, "m5", benchdata.M5)
+	ctx := context.Background()
+	benchutil.ResetPeakRSS()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := s.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Run(ctx, p, Options{Horizon: 28}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(benchutil.PeakRSSMB(), "peak-RSS-MB")
+}
