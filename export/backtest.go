@@ -33,11 +33,9 @@ func WriteBacktest(path string, r *forecast.BacktestResult) error {
 				}
 			}
 			buf = append(buf, '\n')
-			if len(buf) > 1<<15 {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
+			var err error
+			if buf, err = flushFull(w, buf); err != nil {
+				return err
 			}
 		}
 		_, err := w.Write(buf)

@@ -80,15 +80,23 @@ func writeForecastsCSV(w io.Writer, r *forecast.Result) error {
 			buf = append(buf, ch...)
 			buf = append(buf, '\n')
 		}
-		if len(buf) > 1<<15 {
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
+		var err error
+		if buf, err = flushFull(w, buf); err != nil {
+			return err
 		}
 	}
 	_, err := w.Write(buf)
 	return err
+}
+
+// flushFull writes buf once it holds 32 KiB and returns it emptied, so a
+// writer builds rows in one reused buffer without holding a whole file.
+func flushFull(w io.Writer, buf []byte) ([]byte, error) {
+	if len(buf) < 1<<15 {
+		return buf, nil
+	}
+	_, err := w.Write(buf)
+	return buf[:0], err
 }
 
 // csvField quotes a value that holds a comma, quote or line break.

@@ -30,11 +30,9 @@ func WriteModels(path string, r *forecast.Result) error {
 				buf = append(buf, csvField(f)...)
 			}
 			buf = append(buf, '\n')
-			if len(buf) > 1<<15 {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
+			var err error
+			if buf, err = flushFull(w, buf); err != nil {
+				return err
 			}
 		}
 		_, err := w.Write(buf)
