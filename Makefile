@@ -32,6 +32,8 @@ sample: build
 # lists the figures and the commands for each.
 bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./datasets/ ./datasets/synth/ ./series/
+	go test -run '^$$' -bench 'Fit' -benchmem ./forecast/
+	go test -run '^$$' -bench 'RunPerSeries|ForecastM5' -benchtime 1x -timeout 2h ./forecast/
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
 bench-peers:
