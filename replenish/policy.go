@@ -17,7 +17,7 @@ type Policy interface {
 // for the item's target.
 type OrderUpTo struct{}
 
-func (OrderUpTo) Name() string                      { return "order-up-to" }
+func (OrderUpTo) Name() string                    { return "order-up-to" }
 func (OrderUpTo) Levels(it *Item) (Levels, error) { return it.orderUpTo() }
 
 // BaseStock orders up to a base-stock level every day: (R, S) with a
