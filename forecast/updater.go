@@ -1,0 +1,108 @@
+package forecast
+
+import (
+	"math"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// Updater forecasts one series again and again as its history grows, the
+// way a planning system runs between re-estimations (and the way a
+// simulation of daily planning replays it): the model is estimated on the
+// first history and again every Refit periods; in between, a model that
+// can runs its estimated parameters over the longer history, which costs
+// one pass of its filter instead of an estimation.
+type Updater struct {
+	// Model forecasts; Auto{} when nil.
+	Model Model
+	Freq  series.Freq
+	// Refit is how many periods pass between estimations; 28 when 0.
+	Refit int
+	// Window is the most recent periods an estimation uses, as in Options.
+	Window int
+
+	fit     Fitted
+	start   int // where the fitted history begins in y
+	fitEnd  int // the history's length at the last estimation
+	canStep bool
+	spread  float64 // out-of-sample error sd, for fits without a distribution
+}
+
+// Forecast writes the forecasts of the len(mean) periods after y: the
+// means, and in sd each period's standard deviation, from the model's
+// distribution or, for models without one, from its out-of-sample errors. y
+// must be the same series each call, longer or as long as the last.
+// Forecasts are never negative.
+func (u *Updater) Forecast(y []float64, mean, sd []float64) {
+	h := len(mean)
+	refit := u.Refit
+	if refit <= 0 {
+		refit = 28
+	}
+	if u.fit == nil || len(y) < u.fitEnd || len(y)-u.fitEnd >= refit || !u.canStep {
+		u.estimate(y, h, mean, sd)
+		return
+	}
+	info := infoOf(y[u.start:], u.Freq, h)
+	next, err := u.fit.(refilterer).Refilter(y[u.start:], info)
+	if err != nil {
+		u.estimate(y, h, mean, sd)
+		return
+	}
+	u.fit = next
+	u.write(mean, sd)
+}
+
+func (u *Updater) estimate(y []float64, h int, mean, sd []float64) {
+	model := u.Model
+	if model == nil {
+		model = Auto{}
+	}
+	window := u.Window
+	if window == 0 {
+		window = DefaultWindow(u.Freq)
+	}
+	u.start = 0
+	if window > 0 && len(y) > window {
+		u.start = len(y) - window
+	}
+	info := infoOf(y[u.start:], u.Freq, h)
+	_, _, fit, hasDist := predict(model, y[u.start:], info, mean, sd)
+	u.fit, u.fitEnd, u.spread = fit, len(y), 0
+	if fit == nil {
+		clear(mean)
+		clear(sd)
+		return
+	}
+	if !hasDist {
+		// As Run does: one spread from out-of-sample errors.
+		conformalSD(model, fit, y[u.start:], info, sd)
+		u.spread = sd[0]
+	}
+	// auto's choice stays between estimations: step the chosen model, and
+	// keep auto's out-of-sample spread for models without a distribution.
+	if a, ok := fit.(*autoFit); ok {
+		u.fit = a.Fitted
+		if a.cvSigma > 0 {
+			u.spread = a.cvSigma
+		}
+	}
+	_, u.canStep = u.fit.(refilterer)
+	u.write(mean, sd)
+}
+
+func (u *Updater) write(mean, sd []float64) {
+	if !u.fit.Predict(mean, sd) {
+		for t := range sd {
+			sd[t] = u.spread
+		}
+	}
+	for t := range mean {
+		if !(mean[t] > 0) {
+			mean[t] = 0
+		}
+		if !(sd[t] >= 0) || math.IsInf(sd[t], 0) {
+			sd[t] = u.spread
+		}
+	}
+}
