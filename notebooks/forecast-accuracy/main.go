@@ -43,11 +43,12 @@ func main() {
 	data := flag.String("data", "../shared/data", "the shared data folder")
 	out := flag.String("out", "notebooks/forecast-accuracy", "folder for the report and its plots")
 	quick := flag.Bool("quick", false, "fewer windows, for trying the program out")
+	waitPeers := flag.Duration("wait-peers", 0, "how long to wait for R's results (make bench-peers running beside the study)")
 	flag.Parse()
 	if _, err := os.Stat(filepath.Join(*data, "store-item-demand", "train.csv.gz")); err != nil {
 		log.Fatalf("the shared data is not at %s (this study reads it; pass -data)", *data)
 	}
-	s := &study{data: *data, out: *out, quick: *quick, ctx: context.Background()}
+	s := &study{data: *data, out: *out, quick: *quick, waitPeers: *waitPeers, ctx: context.Background()}
 	if err := s.run(); err != nil {
 		log.Fatal(err)
 	}
@@ -56,6 +57,7 @@ func main() {
 type study struct {
 	data, out string
 	quick     bool
+	waitPeers time.Duration
 	ctx       context.Context
 	report    strings.Builder
 }
@@ -373,6 +375,7 @@ func readPeers(path string) ([]peerRow, error) {
 func (s *study) peers(sid, dh *series.Panel) error {
 	s.printf("## Side by side with R's forecast package\n\n")
 	dir := filepath.Join(s.out, "peers")
+	s.awaitPeers(dir)
 	if _, err := os.Stat(filepath.Join(dir, "sid_r.csv")); errors.Is(err, os.ErrNotExist) {
 		s.printf("R's results are not present: run `make bench-peers` (it needs Debian's r-cran-forecast) and this study again.\n\n")
 		return nil
@@ -397,6 +400,26 @@ func (s *study) peers(sid, dh *series.Panel) error {
 		}
 	}
 	return nil
+}
+
+// awaitPeers waits, up to the -wait-peers duration, for both of R's result
+// files to be there and settled (unchanged for ten seconds, as R writes
+// them in one go at the end of its run).
+func (s *study) awaitPeers(dir string) {
+	deadline := time.Now().Add(s.waitPeers)
+	for time.Now().Before(deadline) {
+		ready := true
+		for _, f := range []string{"sid_r.csv", "dh_r.csv"} {
+			fi, err := os.Stat(filepath.Join(dir, f))
+			if err != nil || time.Since(fi.ModTime()) < 10*time.Second {
+				ready = false
+			}
+		}
+		if ready {
+			return
+		}
+		time.Sleep(15 * time.Second)
+	}
 }
 
 func atoi(s string) int { v, _ := strconv.Atoi(s); return v }
