@@ -1,0 +1,122 @@
+package replenish
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/planner-engine/planner/series"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// poissonPanel is n daily series of Poisson sales with means from 1 to 20.
+func poissonPanel(n, days int, seed uint64) (*series.Panel, []float64) {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	p := &series.Panel{Freq: series.Daily}
+	means := make([]float64, n)
+	for i := 0; i < n; i++ {
+		means[i] = 1 + 19*float64(i)/float64(max(1, n-1))
+		d := distuv.Poisson{Lambda: means[i], Src: rng}
+		y := make([]float64, days)
+		for t := range y {
+			y[t] = d.Rand()
+		}
+		p.Append(series.Key{SKU: string(rune('A' + i%26)), Location: "S"}, series.MustParseDate("2025-01-06"), y)
+	}
+	return p, means
+}
+
+// knownMean forecasts each series' true Poisson mean.
+type knownMean struct{ mean float64 }
+
+func (k knownMean) Forecast(y []float64, mean, sd []float64) {
+	for t := range mean {
+		mean[t], sd[t] = k.mean, math.Sqrt(k.mean)
+	}
+}
+
+func TestSimulatedFillRateMeetsTarget(t *testing.T) {
+	p, means := poissonPanel(20, 1200, 3)
+	next := 0
+	opts := SimOptions{Holdout: 1000, LeadTime: 7, Review: 7, Target: Target{0.95, FillRate}, Backorders: true,
+		Forecaster: func() Forecaster { next++; return knownMean{means[next-1]} }, Workers: 1}
+	res, err := Simulate(context.Background(), p, []PolicyFor{
+		func(float64) Policy { return OrderUpTo{} },
+		func(avg float64) Policy { return Cover{Days: 14, Average: avg} },
+	}, opts)
+	require.NoError(t, err)
+	rs, cover := res[0], res[1]
+	t.Logf("order-up-to %+v\ncover %+v", rs, cover)
+	assert.Equal(t, "order-up-to", rs.Policy)
+	assert.InDelta(t, 0.95, rs.FillRate, 0.01, "%+v", rs)
+	assert.Equal(t, 20, rs.Series)
+	assert.Greater(t, rs.Orders, 20*100)
+	// Fourteen days of cover is exactly the mean demand over lead time and
+	// review, no safety stock: it falls short of 95%.
+	assert.Less(t, cover.FillRate, rs.FillRate)
+	assert.Greater(t, cover.StockoutDays, rs.StockoutDays)
+	// The cycle service level of a fill-rate policy is below its fill rate.
+	assert.Less(t, rs.CycleServiceLevel, rs.FillRate)
+	assert.Greater(t, rs.AvgInventoryUnits, 0.0)
+	assert.Equal(t, rs.AvgInventoryUnits, rs.AvgInventoryValue, "units valued at 1 without costs")
+}
+
+func TestSimulationIsDeterministicWhateverTheWorkers(t *testing.T) {
+	p, _ := poissonPanel(12, 300, 5)
+	run := func(workers int) []SimResult {
+		opts := SimOptions{Holdout: 200, LeadTime: 4, LeadTimeSD: 1.5, Review: 3, Target: Target{0.9, CycleService}, Seed: 9, Workers: workers,
+			Forecaster: func() Forecaster { return trailing{} }}
+		res, err := Simulate(context.Background(), p, []PolicyFor{
+			func(float64) Policy { return OrderUpTo{} },
+			func(avg float64) Policy { return ERPMinMax{SafetyDays: 3, Average: avg} },
+		}, opts)
+		require.NoError(t, err)
+		return res
+	}
+	assert.Equal(t, run(1), run(4))
+}
+
+// trailing forecasts the mean of the last four weeks with a Poisson spread.
+type trailing struct{}
+
+func (trailing) Forecast(y []float64, mean, sd []float64) {
+	m := meanOf(y[max(0, len(y)-28):])
+	for t := range mean {
+		mean[t], sd[t] = m, math.Sqrt(m)
+	}
+}
+
+func TestShelfLifeExpiresStock(t *testing.T) {
+	p, _ := poissonPanel(4, 200, 7)
+	opts := SimOptions{Holdout: 150, LeadTime: 2, Review: 7, Target: Target{0.95, CycleService}, Forecaster: func() Forecaster { return trailing{} }}
+	cover := []PolicyFor{func(avg float64) Policy { return Cover{Days: 30, Average: avg} }}
+	res, err := Simulate(context.Background(), p, cover, opts)
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, res[0].ExpiredUnits)
+	opts.ShelfLife = 5
+	res, err = Simulate(context.Background(), p, cover, opts)
+	require.NoError(t, err)
+	assert.Greater(t, res[0].ExpiredUnits, 0.0, "30 days of cover with a 5-day shelf life")
+}
+
+func TestSimulateRefusesBadOptions(t *testing.T) {
+	p, _ := poissonPanel(2, 50, 1)
+	pol := []PolicyFor{func(float64) Policy { return OrderUpTo{} }}
+	good := SimOptions{Holdout: 20, LeadTime: 2, Review: 7, Target: Target{0.95, FillRate}}
+	for name, edit := range map[string]func(*SimOptions){
+		"holdout 0":        func(o *SimOptions) { o.Holdout = 0 },
+		"holdout too long": func(o *SimOptions) { o.Holdout = 50 },
+		"lead time 0":      func(o *SimOptions) { o.LeadTime = 0 },
+		"review 0":         func(o *SimOptions) { o.Review = 0 },
+		"target 95":        func(o *SimOptions) { o.Target.Level = 95 },
+		"costs":            func(o *SimOptions) { o.UnitCost = []float64{1} },
+	} {
+		o := good
+		edit(&o)
+		_, err := Simulate(context.Background(), p, pol, o)
+		assert.Error(t, err, name)
+	}
+}
