@@ -68,8 +68,8 @@ type SimResult struct {
 	// PeakInventoryUnits is the largest end-of-day stock of all series.
 	PeakInventoryUnits float64 `json:"peak_inventory_units"`
 	// StockoutDays counts series-days with demand left unmet.
-	StockoutDays int `json:"stockout_days"`
-	Orders       int `json:"orders"`
+	StockoutDays int     `json:"stockout_days"`
+	Orders       int     `json:"orders"`
 	ExpiredUnits float64 `json:"expired_units"`
 	Demand       float64 `json:"demand_units"`
 	Sold         float64 `json:"sold_units"`
@@ -80,7 +80,7 @@ type SimResult struct {
 // simTotals accumulates one policy over series, summed in series order.
 type simTotals struct {
 	demand, sold, invUnits, invValue, peak, expired float64
-	stockoutDays, orders, cycles, goodCycles   int
+	stockoutDays, orders, cycles, goodCycles        int
 }
 
 // PolicyFor returns the policy to run at one review of one series, given
