@@ -199,6 +199,7 @@ type simState struct {
 	lots     []lot     // on hand, oldest first
 	arrivals []float64 // arrivals[d] units received at the start of day d (index into y)
 	backlog  float64
+	onOrder  float64 // ordered, not yet received
 	rng      *rand.Rand
 	t        simTotals
 	cycleBad bool
@@ -245,6 +246,7 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 		for k := range states {
 			s := &states[k]
 			if q := s.arrivals[d]; q > 0 {
+				s.onOrder -= q
 				exp := noExpiry
 				if o.ShelfLife > 0 {
 					exp = d + o.ShelfLife
@@ -296,12 +298,8 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 				}
 			}
 			s.cycleBad = false
-			var onOrder float64
-			for _, q := range s.arrivals[d+1:] {
-				onOrder += q
-			}
 			it := Item{SKU: key.SKU, Location: key.Location, Target: o.Target, ShelfLife: o.ShelfLife,
-				Position: Position{OnHand: s.onHand(), OnOrder: onOrder, Backorders: s.backlog},
+				Position: Position{OnHand: s.onHand(), OnOrder: s.onOrder, Backorders: s.backlog},
 				Lane:     Lane{From: "source", LeadTime: o.LeadTime, LeadTimeSD: o.LeadTimeSD, Review: o.Review},
 				Mean:     mean, SD: sd}
 			pol := policies[k](recent)
@@ -335,6 +333,7 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 			// on hand from day d+l+1.
 			if at := d + l + 1; at < len(s.arrivals) {
 				s.arrivals[at] += line.Qty
+				s.onOrder += line.Qty
 			}
 		}
 	}
