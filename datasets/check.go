@@ -95,6 +95,12 @@ func (l *loader) columnChecks(st *stage) []rowCheck {
 				msg:  func(v string) string { return fmt.Sprintf("%q is not a valid %s", v, c.Name) },
 				hint: "use one of " + strings.Join(c.Enum, ", ")})
 		}
+		if c.Match != "" {
+			checks = append(checks, rowCheck{sev: Error, code: "invalid_value", column: c.Name,
+				cond: fmt.Sprintf("%s IS NOT NULL AND trim(%s) <> '' AND NOT regexp_full_match(%s, %s)", col, col, col, quoteString(c.Match)), value: col,
+				msg:  func(v string) string { return fmt.Sprintf("%q is not a valid %s", v, c.Name) },
+				hint: c.MatchHint})
+		}
 		if c.Type == Date {
 			checks = append(checks, rowCheck{sev: Error, code: "implausible_date", column: c.Name,
 				cond: fmt.Sprintf("(%s < DATE '1900-01-01' OR %s > DATE '2199-12-31')", col, col), value: asText,

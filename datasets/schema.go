@@ -38,6 +38,10 @@ const (
 	Fraction // 0 <= x < 1
 )
 
+// WeekdayList matches a list of weekday names, short or full, in any case,
+// separated by commas, semicolons or spaces.
+const WeekdayList = `(?i)\s*(mon(day)?|tue(sday)?|wed(nesday)?|thu(rsday)?|fri(day)?|sat(urday)?|sun(day)?)(\s*[,; ]\s*(mon(day)?|tue(sday)?|wed(nesday)?|thu(rsday)?|fri(day)?|sat(urday)?|sun(day)?))*\s*`
+
 // Column describes one canonical column.
 type Column struct {
 	Name     string
@@ -47,9 +51,12 @@ type Column struct {
 	Default  string // SQL literal used when the column is absent or empty; "" means NULL
 	Bound    Bound
 	Enum     []string // allowed values of a text column; empty means any
-	Ref      *Ref     // the values must exist in another table
-	WarnZero bool     // zero is legal but suspicious: warn about it
-	Doc      string
+	// Match, when set, is a regular expression (RE2) every non-empty value
+	// of a text column must match whole; MatchHint says what it wants.
+	Match, MatchHint string
+	Ref              *Ref // the values must exist in another table
+	WarnZero         bool // zero is legal but suspicious: warn about it
+	Doc              string
 }
 
 // Ref points a column at the key column of another table, optionally
@@ -228,7 +235,8 @@ var (
 			{Name: "order_multiple", Type: Float, Bound: Positive, Default: "1", Doc: "Orders are a whole multiple of this many units."},
 			{Name: "review_days", Type: Float, Bound: Positive, Default: "7", Doc: "Days between reviews (order opportunities)."},
 			{Name: "unit_cost", Type: Float, Bound: NonNegative, Doc: "Cost per unit on this lane; empty means the product's unit cost."},
-			{Name: "order_days", Type: Text, Doc: "Weekdays orders can be placed, such as Mon,Thu; empty means any day."},
+			{Name: "order_days", Type: Text, Match: WeekdayList, MatchHint: "list weekdays by name, such as Mon,Thu or Monday;Thursday",
+				Doc: "Weekdays orders can be placed, such as Mon,Thu; empty means any day."},
 		},
 	}
 	Capacity = &Table{
