@@ -64,6 +64,9 @@ func rule(c Column) string {
 	if len(c.Enum) > 0 {
 		parts = append(parts, "one of "+strings.Join(c.Enum, ", "))
 	}
+	if c.MatchHint != "" {
+		parts = append(parts, c.MatchHint)
+	}
 	if c.Ref != nil {
 		r := fmt.Sprintf("in %s.%s", c.Ref.Table, c.Ref.Column)
 		if c.Ref.LocationType != "" {
