@@ -5,11 +5,15 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/planner-engine/planner/series"
 )
 
 // Line is the decision for one item at one review: an order (Qty > 0) or
 // none, with the reason either way.
 type Line struct {
+	// ID is stable across reruns of the same day's plan (see PlanNetwork).
+	ID            string
 	SKU, From, To string
 	// Transfer is true for a transfer order from a DC, false for a
 	// purchase order.
@@ -24,6 +28,9 @@ type Line struct {
 	// Exception flags a line a planner should look at (an order far above
 	// demand, a constraint that cannot be met); empty when there is none.
 	Exception string
+	// OrderDate is the day the order is placed; ReceiptDate the day it is
+	// expected (order date + lead time), zero without an order.
+	OrderDate, ReceiptDate series.Date
 }
 
 // Type is "transfer" or "purchase".

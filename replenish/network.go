@@ -1,0 +1,136 @@
+package replenish
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// Network is one night's replenishment problem: every SKU at every
+// location that is replenished, with its stock, lane, target and forecast.
+// Locations served by a DC (stores, online fulfilment points) order from
+// it; DCs order from suppliers or factories.
+type Network struct {
+	// AsOf is the day the positions were taken; orders are placed on it.
+	AsOf  series.Date
+	Items []*Item
+}
+
+// PlanNetwork plans the whole network with the policy for the day after
+// the positions, echelon by echelon: first the locations that order from a
+// DC, then each DC, whose demand is the demand of the locations it serves
+// (their forecasts added day by day, variances too) plus any of its own,
+// and whose stock is first spoken for by the transfers just planned out of
+// it. An item that cannot be planned (no lane, negative stock, no lead
+// time) gets a line with no quantity and the problem as its exception, so
+// one bad row never stops the plan or goes unnoticed. Lines come back
+// sorted by type, source, SKU and destination.
+func PlanNetwork(n *Network, policy Policy) []Line {
+	weekday := n.AsOf.Weekday()
+	isDC := map[string]bool{}
+	for _, it := range n.Items {
+		if it.Lane.Transfer {
+			isDC[it.Lane.From] = true
+		}
+	}
+	var lines []Line
+	// Transfers planned out of each DC per SKU, and the served demand.
+	type key struct{ sku, loc string }
+	outflow := map[key]float64{}
+	served := map[key][]*Item{}
+	for _, it := range n.Items {
+		if isDC[it.Location] {
+			continue
+		}
+		line := planOne(it, policy, weekday, n.AsOf)
+		lines = append(lines, line)
+		if it.Lane.Transfer {
+			k := key{it.SKU, it.Lane.From}
+			outflow[k] += line.Qty
+			served[k] = append(served[k], it)
+		}
+	}
+	for _, it := range n.Items {
+		if !isDC[it.Location] {
+			continue
+		}
+		k := key{it.SKU, it.Location}
+		dc := *it
+		dc.Mean, dc.SD = addDemand(it, served[k])
+		dc.Position.Reserved += outflow[k]
+		lines = append(lines, planOne(&dc, policy, weekday, n.AsOf))
+	}
+	sort.SliceStable(lines, func(a, b int) bool {
+		la, lb := &lines[a], &lines[b]
+		if la.Transfer != lb.Transfer {
+			return la.Transfer // transfers first: what stores get tomorrow
+		}
+		if la.From != lb.From {
+			return la.From < lb.From
+		}
+		if la.SKU != lb.SKU {
+			return la.SKU < lb.SKU
+		}
+		return la.To < lb.To
+	})
+	return lines
+}
+
+// planOne plans an item, turning a refusal into an exception line.
+func planOne(it *Item, policy Policy, weekday time.Weekday, asOf series.Date) Line {
+	var line Line
+	var err error
+	if len(it.Mean) == 0 {
+		line = Line{SKU: it.SKU, From: it.Lane.From, To: it.Location, Transfer: it.Lane.Transfer, Policy: policy.Name(),
+			Reason: "no demand forecast here: nothing to order"}
+	} else {
+		line, err = Plan(it, policy, weekday)
+	}
+	if err != nil {
+		line = Line{SKU: it.SKU, From: it.Lane.From, To: it.Location, Transfer: it.Lane.Transfer, Policy: policy.Name(),
+			Reason: "not planned", Exception: err.Error()}
+	}
+	line.OrderDate = asOf
+	if line.Qty > 0 {
+		line.ReceiptDate = asOf.AddDays(int(math.Ceil(it.Lane.LeadTime)))
+	}
+	line.ID = orderID(asOf, line.Type(), line.SKU, line.From, line.To)
+	return line
+}
+
+// addDemand returns the DC's daily demand: its own forecast (if any) plus
+// those of the locations it serves, means and variances added.
+func addDemand(dc *Item, served []*Item) (mean, sd []float64) {
+	days := len(dc.Mean)
+	for _, s := range served {
+		days = max(days, len(s.Mean))
+	}
+	mean, variance := make([]float64, days), make([]float64, days)
+	for _, it := range append([]*Item{dc}, served...) {
+		for t := range it.Mean {
+			mean[t] += it.Mean[t]
+			variance[t] += it.SD[t] * it.SD[t]
+		}
+	}
+	sd = variance
+	for t := range sd {
+		sd[t] = math.Sqrt(variance[t])
+	}
+	return mean, sd
+}
+
+// orderID names an order line so that planning the same day again gives
+// the same id (ERPs use it to recognise a line they already have): PO- or
+// TO- and the first 12 hex digits of a SHA-256 of the day, SKU and lane.
+func orderID(asOf series.Date, typ, sku, from, to string) string {
+	h := sha256.Sum256([]byte(asOf.String() + "\x00" + typ + "\x00" + sku + "\x00" + from + "\x00" + to))
+	prefix := "PO-"
+	if typ == "transfer" {
+		prefix = "TO-"
+	}
+	return prefix + hex.EncodeToString(h[:6])
+}
