@@ -1,0 +1,292 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
+)
+
+type replenishOptions struct {
+	db         string
+	policy     string
+	target     float64
+	targetType string
+	out        string
+	json       bool
+}
+
+func (a *app) replenishCmd() *cobra.Command {
+	o := &replenishOptions{}
+	cmd := &cobra.Command{
+		Use:   "replenish",
+		Short: "Plan purchase and transfer orders from forecasts, stock positions and sourcing rules",
+		Long: "Replenish forecasts daily demand for every SKU at every location the sourcing rules replenish (all\n" +
+			"channels of a location share its stock), then plans, for the day after the latest stock positions,\n" +
+			"transfer orders from DCs to the locations they serve and purchase orders for the DCs, whose demand\n" +
+			"is their locations' demand. Order-up-to levels come from the forecast's own distribution over the\n" +
+			"lead time and review period, for a cycle service level or fill rate target; minimum orders,\n" +
+			"multiples, pack sizes, order days and shelf life shape each order, and every line says why.\n" +
+			"Locations that sell without a sourcing rule, negative stock and similar problems become exception\n" +
+			"lines. --out writes the orders (.csv, .parquet, .json or .jsonl; columns in docs/schema.md).",
+		Example: "  planner replenish --target 0.95 --target-type fill --out orders.csv",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			policy, err := replenishPolicy(o.policy)
+			if err != nil {
+				return err
+			}
+			tt, err := replenish.ParseTargetType(o.targetType)
+			if err != nil {
+				return &usageError{err}
+			}
+			if o.target <= 0 || o.target >= 1 {
+				return usagef("--target must be between 0 and 1 (got %v)", o.target)
+			}
+			began := time.Now()
+			net, err := a.buildNetwork(cmd.Context(), o.db, replenish.Target{Level: o.target, Type: tt})
+			if err != nil {
+				return err
+			}
+			lines := replenish.PlanNetwork(net, policy)
+			if o.out != "" {
+				if err := export.WriteOrders(o.out, lines); err != nil {
+					return err
+				}
+			}
+			sum := summarizeOrders(lines)
+			sum.AsOf, sum.Items, sum.Seconds, sum.Out = net.AsOf.String(), len(net.Items), time.Since(began).Seconds(), o.out
+			if o.json {
+				if err := printJSON(a.stdout, sum); err != nil {
+					return err
+				}
+				if len(sum.Exceptions) > 0 {
+					return &exitError{code: exitExceptions}
+				}
+				return nil
+			}
+			fmt.Fprintf(a.stdout, "Planned %s items for %s in %.1fs: %s purchase and %s transfer orders, %s units, value %.2f\n",
+				commas(int64(sum.Items)), sum.AsOf, sum.Seconds, commas(int64(sum.PurchaseOrders)), commas(int64(sum.TransferOrders)),
+				commas(int64(sum.Units)), sum.Value)
+			if len(sum.Exceptions) > 0 {
+				fmt.Fprintf(a.stdout, "%s to review:\n", plural(len(sum.Exceptions), "exception"))
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				for i, e := range sum.Exceptions {
+					if i == 20 {
+						fmt.Fprintf(tw, "  ... and %d more (see --json)\n", len(sum.Exceptions)-20)
+						break
+					}
+					fmt.Fprintf(tw, "  %s\t%s <- %s\t%s\n", e.SKU, e.To, e.From, e.Message)
+				}
+				tw.Flush()
+				return &exitError{code: exitExceptions}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.db, "db", datasets.DefaultDB, "database with sales, inventory, sourcing, products and locations")
+	f.StringVar(&o.policy, "policy", "order-up-to", "order-up-to, base-stock, reorder-point or min-max")
+	f.Float64Var(&o.target, "target", 0.95, "service target, between 0 and 1")
+	f.StringVar(&o.targetType, "target-type", "fill", "fill (fill rate) or csl (cycle service level)")
+	f.StringVar(&o.out, "out", "", "write the orders: .csv, .parquet, .json or .jsonl")
+	f.BoolVar(&o.json, "json", false, "print one JSON object")
+	return cmd
+}
+
+func replenishPolicy(name string) (replenish.Policy, error) {
+	switch name {
+	case "order-up-to", "auto":
+		return replenish.OrderUpTo{}, nil
+	case "base-stock":
+		return replenish.BaseStock{}, nil
+	case "reorder-point":
+		return replenish.ReorderPoint{}, nil
+	case "min-max":
+		return replenish.MinMax{}, nil
+	}
+	return nil, usagef("--policy %q is not order-up-to, base-stock, reorder-point or min-max", name)
+}
+
+// buildNetwork reads the supply data and forecasts every location's daily
+// demand (channels added), then puts together one item per sourcing rule,
+// and an exception item for every location that sells without one.
+func (a *app) buildNetwork(ctx context.Context, db string, target replenish.Target) (*replenish.Network, error) {
+	if _, err := os.Stat(db); err != nil {
+		return nil, fmt.Errorf("no database at %s: load data first with planner load", db)
+	}
+	store, err := datasets.Open(ctx, db, &datasets.StoreOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	sup, err := store.Supply(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(sup.Lanes) == 0 {
+		return nil, fmt.Errorf("no sourcing rules in %s: load a sourcing file (--sourcing) to say where each SKU is replenished from", db)
+	}
+	if sup.AsOf == 0 {
+		return nil, fmt.Errorf("no stock positions in %s: load an inventory file (--inventory)", db)
+	}
+	// The forecast must cover the longest lead time (with its spread) and
+	// review period, and the longest shelf life.
+	horizon := 28
+	for _, l := range sup.Lanes {
+		horizon = max(horizon, int(math.Ceil(l.LeadTime+4*l.LeadTimeSD))+l.Review+1)
+	}
+	for _, p := range sup.Products {
+		horizon = max(horizon, p.ShelfLife+28)
+	}
+	task := a.progress().Start("read series", 0)
+	p, err := store.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily, TrimLeadingZeros: true, Drivers: true, Horizon: horizon})
+	if err != nil {
+		task.Fail()
+		return nil, err
+	}
+	task.Done(fmt.Sprintf("%s series", commas(int64(p.Len()))))
+	model, err := forecast.WithDrivers(forecast.Auto{}, p, "auto")
+	if err != nil {
+		return nil, err
+	}
+	ftask := a.progress().Start("forecast", p.Len())
+	res, err := forecast.Run(ctx, p, forecast.Options{Horizon: horizon, Quantiles: []float64{0.1, 0.9}, Model: model,
+		Progress: func(done, _ int) { ftask.Set(done) }})
+	if err != nil {
+		ftask.Fail()
+		return nil, err
+	}
+	ftask.Done("")
+	return assembleNetwork(sup, res, target), nil
+}
+
+// assembleNetwork joins supply data and forecasts into items. Forecasts
+// start the day after each series' last sale; the plan starts the day
+// after the stock positions, so each forecast is shifted to that day.
+func assembleNetwork(sup *datasets.Supply, res *forecast.Result, target replenish.Target) *replenish.Network {
+	type key struct{ sku, loc string }
+	start := sup.AsOf + 1
+	h := res.Horizon
+	mean, variance := map[key][]float64{}, map[key][]float64{}
+	for i, k := range res.Keys {
+		kk := key{k.SKU, k.Location}
+		if mean[kk] == nil {
+			mean[kk], variance[kk] = make([]float64, h), make([]float64, h)
+		}
+		offset := int(start - res.Starts[i])
+		for t := range h {
+			src := min(max(t+offset, 0), h-1)
+			mean[kk][t] += res.Mean[i*h+src]
+			sd := replenish.SDFromQuantiles(0.1, 0.9, res.Quantile(i, src, 0), res.Quantile(i, src, 1))
+			variance[kk][t] += sd * sd
+		}
+	}
+	positions := map[key]datasets.StockPosition{}
+	for _, p := range sup.Positions {
+		positions[key{p.SKU, p.Location}] = p
+	}
+	net := &replenish.Network{AsOf: sup.AsOf}
+	laned := map[key]bool{}
+	item := func(kk key) *replenish.Item {
+		pos := positions[kk]
+		prod := sup.Products[kk.sku]
+		it := &replenish.Item{SKU: kk.sku, Location: kk.loc, Target: target, ShelfLife: prod.ShelfLife,
+			Position: replenish.Position{OnHand: pos.OnHand, OnOrder: pos.OnOrder, InTransit: pos.InTransit, Backorders: pos.Backorders, Reserved: pos.Reserved}}
+		if m := mean[kk]; m != nil {
+			it.Mean = m
+			it.SD = make([]float64, len(m))
+			for t, v := range variance[kk] {
+				it.SD[t] = math.Sqrt(v)
+			}
+		}
+		return it
+	}
+	for _, l := range sup.Lanes {
+		kk := key{l.SKU, l.To}
+		if laned[kk] {
+			continue // a second source for the same SKU and location: the first (sorted) is used
+		}
+		laned[kk] = true
+		it := item(kk)
+		prod := sup.Products[l.SKU]
+		multiple := l.Multiple
+		if multiple <= 1 && prod.PackSize > 1 {
+			multiple = prod.PackSize
+		}
+		cost := prod.UnitCost
+		if l.HasUnitCost {
+			cost = l.UnitCost
+		}
+		it.Lane = replenish.Lane{From: l.From, Transfer: sup.Locations[l.From].Type == "dc", LeadTime: l.LeadTime, LeadTimeSD: l.LeadTimeSD,
+			Review: l.Review, MOQ: l.MOQ, Multiple: multiple, OrderDays: l.OrderDays, UnitCost: cost}
+		net.Items = append(net.Items, it)
+	}
+	// Locations that sell but have no sourcing rule: say so.
+	var orphans []key
+	for kk := range mean {
+		if !laned[kk] {
+			orphans = append(orphans, kk)
+		}
+	}
+	sort.Slice(orphans, func(a, b int) bool {
+		if orphans[a].sku != orphans[b].sku {
+			return orphans[a].sku < orphans[b].sku
+		}
+		return orphans[a].loc < orphans[b].loc
+	})
+	for _, kk := range orphans {
+		net.Items = append(net.Items, item(kk))
+	}
+	return net
+}
+
+type orderException struct {
+	SKU     string `json:"sku"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Message string `json:"message"`
+}
+
+type ordersSummary struct {
+	AsOf           string           `json:"order_date"`
+	Items          int              `json:"items"`
+	PurchaseOrders int              `json:"purchase_orders"`
+	TransferOrders int              `json:"transfer_orders"`
+	Units          float64          `json:"units"`
+	Value          float64          `json:"value"`
+	Exceptions     []orderException `json:"exceptions"`
+	Seconds        float64          `json:"seconds"`
+	Out            string           `json:"out,omitempty"`
+}
+
+func summarizeOrders(lines []replenish.Line) ordersSummary {
+	s := ordersSummary{Exceptions: []orderException{}}
+	for _, l := range lines {
+		if l.Qty > 0 {
+			if l.Transfer {
+				s.TransferOrders++
+			} else {
+				s.PurchaseOrders++
+			}
+			s.Units += l.Qty
+			s.Value += l.Qty * l.UnitCost
+		}
+		if l.Exception != "" {
+			s.Exceptions = append(s.Exceptions, orderException{SKU: l.SKU, From: l.From, To: l.To, Message: l.Exception})
+		}
+	}
+	s.Value = math.Round(s.Value*100) / 100
+	return s
+}
