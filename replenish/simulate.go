@@ -74,7 +74,10 @@ type SimResult struct {
 	Demand       float64 `json:"demand_units"`
 	Sold         float64 `json:"sold_units"`
 	Series       int     `json:"series"`
-	Days         int     `json:"days"`
+	// Skipped counts series left out for want of 28 days of history
+	// before the holdout.
+	Skipped int `json:"skipped_series"`
+	Days    int `json:"days"`
 }
 
 // simTotals accumulates one policy over series, summed in series order.
@@ -103,7 +106,18 @@ func Simulate(ctx context.Context, p *series.Panel, policies []PolicyFor, opts S
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	n := p.Len()
+	// Series too young to have history before the holdout are left out
+	// and counted.
+	var eligible []int
+	for i := 0; i < p.Len(); i++ {
+		if len(p.Series(i)) >= opts.Holdout+minHistory {
+			eligible = append(eligible, i)
+		}
+	}
+	if len(eligible) == 0 {
+		return nil, fmt.Errorf("replenish: no series has %d days of history before a %d-day holdout", minHistory, opts.Holdout)
+	}
+	n := len(eligible)
 	totals := make([][]simTotals, n)
 	errs := make([]error, n)
 	var next, done atomic.Int64
@@ -117,7 +131,7 @@ func Simulate(ctx context.Context, p *series.Panel, policies []PolicyFor, opts S
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				totals[i], errs[i] = simulateSeries(p, i, policies, &opts)
+				totals[i], errs[i] = simulateSeries(p, eligible[i], policies, &opts)
 				if d := done.Add(1); opts.Progress != nil {
 					opts.Progress(int(d), n)
 				}
@@ -147,7 +161,7 @@ func Simulate(ctx context.Context, p *series.Panel, policies []PolicyFor, opts S
 			t.cycles += s.cycles
 			t.goodCycles += s.goodCycles
 		}
-		r := SimResult{Policy: policies[k](0).Name(), Series: n, Days: opts.Holdout,
+		r := SimResult{Policy: policies[k](0).Name(), Series: n, Skipped: p.Len() - n, Days: opts.Holdout,
 			AvgInventoryUnits: t.invUnits / float64(opts.Holdout), AvgInventoryValue: t.invValue / float64(opts.Holdout),
 			PeakInventoryUnits: t.peak, StockoutDays: t.stockoutDays, Orders: t.orders, ExpiredUnits: t.expired,
 			Demand: t.demand, Sold: t.sold, FillRate: 1, CycleServiceLevel: 1}
@@ -179,14 +193,12 @@ func (o *SimOptions) check(p *series.Panel) error {
 	case o.UnitCost != nil && len(o.UnitCost) != p.Len():
 		return fmt.Errorf("replenish: %d unit costs for %d series", len(o.UnitCost), p.Len())
 	}
-	for i := 0; i < p.Len(); i++ {
-		if len(p.Series(i)) <= o.Holdout {
-			k := p.Keys[i]
-			return fmt.Errorf("replenish: series %s at %s has %d days; a %d-day holdout leaves it no history", k.SKU, k.Location, len(p.Series(i)), o.Holdout)
-		}
-	}
 	return nil
 }
+
+// minHistory is the fewest days of history before the holdout a series
+// needs to be simulated: four weeks, for a first forecast.
+const minHistory = 28
 
 // lot is stock received together, expiring together.
 type lot struct {

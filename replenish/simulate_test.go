@@ -102,13 +102,23 @@ func TestShelfLifeExpiresStock(t *testing.T) {
 	assert.Greater(t, res[0].ExpiredUnits, 0.0, "30 days of cover with a 5-day shelf life")
 }
 
+func TestSimulateLeavesOutSeriesWithoutHistory(t *testing.T) {
+	p, _ := poissonPanel(3, 200, 1)
+	p.Append(series.Key{SKU: "new", Location: "S"}, series.MustParseDate("2025-06-01"), make([]float64, 40))
+	res, err := Simulate(context.Background(), p, []PolicyFor{func(float64) Policy { return OrderUpTo{} }},
+		SimOptions{Holdout: 30, LeadTime: 2, Review: 7, Target: Target{0.95, FillRate}, Forecaster: func() Forecaster { return trailing{} }})
+	require.NoError(t, err)
+	assert.Equal(t, 3, res[0].Series)
+	assert.Equal(t, 1, res[0].Skipped)
+}
+
 func TestSimulateRefusesBadOptions(t *testing.T) {
 	p, _ := poissonPanel(2, 50, 1)
 	pol := []PolicyFor{func(float64) Policy { return OrderUpTo{} }}
 	good := SimOptions{Holdout: 20, LeadTime: 2, Review: 7, Target: Target{0.95, FillRate}}
 	for name, edit := range map[string]func(*SimOptions){
 		"holdout 0":        func(o *SimOptions) { o.Holdout = 0 },
-		"holdout too long": func(o *SimOptions) { o.Holdout = 50 },
+		"holdout too long": func(o *SimOptions) { o.Holdout = 30 }, // leaves 20 days of history
 		"lead time 0":      func(o *SimOptions) { o.LeadTime = 0 },
 		"review 0":         func(o *SimOptions) { o.Review = 0 },
 		"target 95":        func(o *SimOptions) { o.Target.Level = 95 },

@@ -107,6 +107,9 @@ func (a *app) simulateCmd() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
+			if n := c.Policy.Skipped; n > 0 {
+				fmt.Fprintf(a.stdout, "%s left out: fewer than 28 days of sales before the holdout\n", plural(n, "series"))
+			}
 			if c.Cover.AvgInventoryUnits > 0 {
 				fmt.Fprintf(a.stdout, "Stock against the cover rule at the same fill rate: %+.1f%%\n",
 					100*(c.Policy.AvgInventoryUnits/c.Cover.AvgInventoryUnits-1))

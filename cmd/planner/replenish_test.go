@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReplenishPlansTheSyntheticRetailer(t *testing.T) {
+	dir := synthSample(t)
+	db := filepath.Join(t.TempDir(), "p.duckdb")
+	code, _, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
+	require.Equal(t, 0, code, errOut)
+
+	orders := filepath.Join(t.TempDir(), "orders.csv")
+	code, out, errOut := planner(t, "replenish", "--db", db, "--target", "0.95", "--out", orders, "--json")
+	require.Contains(t, []int{0, 3}, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	for _, k := range []string{"order_date", "items", "purchase_orders", "transfer_orders", "units", "value", "exceptions"} {
+		assert.Contains(t, sum, k)
+	}
+	assert.Greater(t, sum["transfer_orders"].(float64), 0.0)
+	raw, err := os.ReadFile(orders)
+	require.NoError(t, err)
+	rows := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	assert.Equal(t, sum["purchase_orders"].(float64)+sum["transfer_orders"].(float64), float64(len(rows)-1))
+	assert.True(t, strings.HasPrefix(rows[0], "order_id,type,sku,from,to,quantity,order_date,receipt_date,unit_cost,policy,reason"))
+
+	// The same plan again: the same file, order ids included.
+	again := filepath.Join(t.TempDir(), "orders.csv")
+	code, _, errOut = planner(t, "replenish", "--db", db, "--target", "0.95", "--out", again)
+	require.Contains(t, []int{0, 3}, code, errOut)
+	raw2, err := os.ReadFile(again)
+	require.NoError(t, err)
+	assert.Equal(t, string(raw), string(raw2))
+
+	code, _, errOut = planner(t, "replenish", "--db", db, "--target", "95")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--target must be between 0 and 1")
+	code, _, errOut = planner(t, "replenish", "--db", filepath.Join(t.TempDir(), "none.duckdb"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "load data first")
+}
+
+func TestSimulateReportsEveryPolicy(t *testing.T) {
+	dir := synthSample(t)
+	code, out, errOut := planner(t, "simulate", "--sales", filepath.Join(dir, "sales.csv"), "--holdout-days", "30",
+		"--lead-time", "3", "--review", "7", "--target", "0.9", "--target-type", "fill", "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	pols := sum["policies"].(map[string]any)
+	for _, name := range []string{"auto", "cover", "minmax"} {
+		require.Contains(t, pols, name)
+		p := pols[name].(map[string]any)
+		for _, k := range []string{"fill_rate", "cycle_service_level", "avg_inventory_units", "avg_inventory_value", "stockout_days", "orders", "expired_units"} {
+			assert.Contains(t, p, k, name)
+		}
+	}
+	assert.Equal(t, pols["auto"].(map[string]any)["fill_rate"], sum["fill_rate"])
+
+	code, _, errOut = planner(t, "simulate", "--sales", filepath.Join(dir, "sales.csv"), "--holdout-days", "30", "--lead-time", "0")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "lead time must be more than 0")
+}
