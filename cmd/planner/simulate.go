@@ -108,7 +108,7 @@ func (a *app) simulateCmd() *cobra.Command {
 				return err
 			}
 			if n := c.Policy.Skipped; n > 0 {
-				fmt.Fprintf(a.stdout, "%s left out: fewer than 28 days of sales before the holdout\n", plural(n, "series"))
+				fmt.Fprintf(a.stdout, "%d series left out: fewer than 28 days of sales before the holdout\n", n)
 			}
 			if c.Cover.AvgInventoryUnits > 0 {
 				fmt.Fprintf(a.stdout, "Stock against the cover rule at the same fill rate: %+.1f%%\n",
