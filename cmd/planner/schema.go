@@ -6,18 +6,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/export"
 )
 
 func (a *app) schemaCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "schema",
-		Short: "Print the canonical input schema (docs/schema.md is its Markdown)",
+		Short: "Print the canonical input schema and the output files (docs/schema.md is its Markdown)",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			switch format {
 			case "markdown", "md":
-				_, err := fmt.Fprint(a.stdout, datasets.SchemaMarkdown())
+				_, err := fmt.Fprint(a.stdout, datasets.SchemaMarkdown()+export.OutputsMarkdown())
 				return err
 			case "json":
 				raw, err := datasets.SchemaJSON()

@@ -1,0 +1,59 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+)
+
+// OutputColumn documents one column of an output file.
+type OutputColumn struct {
+	Name, Type, Doc string
+}
+
+// OutputFile documents one output file: its schema name (written into
+// Parquet metadata) and columns, in order.
+type OutputFile struct {
+	Name, Schema, Doc string
+	Columns           []OutputColumn
+}
+
+// Outputs documents the files the planner writes for ERPs and scripts.
+var Outputs = []OutputFile{
+	{Name: "orders", Schema: OrdersSchema,
+		Doc: "Replenishment orders (`planner replenish --out`): one row per order line with a quantity. " +
+			"CSV, Parquet, JSON (one array) or JSON Lines by the file's extension.",
+		Columns: []OutputColumn{
+			{"order_id", "text", "PO- (purchase) or TO- (transfer) and 12 hex digits; the same for the same day, SKU and lane on every rerun."},
+			{"type", "text", "purchase (from a supplier or factory) or transfer (from a DC)."},
+			{"sku", "text", "SKU ordered."},
+			{"from", "text", "Location that ships: supplier, factory or DC."},
+			{"to", "text", "Location that receives."},
+			{"quantity", "number", "Units to order, after minimum order, multiples, capacity and shelf life."},
+			{"order_date", "date", "Day the order is placed: the day of the stock positions."},
+			{"receipt_date", "date", "Day the order is expected: order date + lead time (rounded up)."},
+			{"unit_cost", "number", "Cost per unit on the lane (the product's unit cost when the lane has none)."},
+			{"policy", "text", "Policy that decided the order: order-up-to, base-stock, reorder-point, min-max."},
+			{"reason", "text", "Why, in words: the position against the level, then each constraint that changed the quantity."},
+			{"exception", "text", "What a planner should check (such as an MOQ above 90 days of demand); empty when nothing."},
+			{"inventory_position", "number", "On hand + on order + in transit - backorders - reserved, before the order."},
+			{"reorder_point", "number", "Position below which the policy orders."},
+			{"order_up_to", "number", "Level the order raises the position to (for batch policies: reorder point + batch)."},
+			{"safety_stock", "number", "Reorder point minus the mean demand over the protection interval."},
+			{"protection_demand", "number", "Mean demand over the lead time and review period."},
+		}},
+}
+
+// OutputsMarkdown documents the output files as Markdown, after the inputs
+// in docs/schema.md.
+func OutputsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("\n# Output files\n\nFiles the planner writes for ERPs and scripts. Columns are only ever added at the end; ")
+	b.WriteString("a Parquet file names its layout and version in the key `planner.schema` of its metadata.\n")
+	for _, f := range Outputs {
+		fmt.Fprintf(&b, "\n## %s\n\n%s Schema `%s`.\n\n| Column | Type | Meaning |\n|---|---|---|\n", f.Name, f.Doc, f.Schema)
+		for _, c := range f.Columns {
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Name, c.Type, c.Doc)
+		}
+	}
+	return b.String()
+}
