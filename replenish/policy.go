@@ -168,3 +168,17 @@ func meanOf(xs []float64) float64 {
 	}
 	return s / float64(len(xs))
 }
+
+// WithTarget runs a policy with its own service target, whatever the
+// item's: for comparing targets in one simulation.
+type WithTarget struct {
+	Policy Policy
+	Target Target
+}
+
+func (p WithTarget) Name() string { return fmt.Sprintf("%s %s", p.Policy.Name(), p.Target) }
+func (p WithTarget) Levels(it *Item) (Levels, error) {
+	own := *it
+	own.Target = p.Target
+	return p.Policy.Levels(&own)
+}

@@ -1,0 +1,176 @@
+// Command replenishment measures replenishment policies on the shared
+// data and writes README.md, with the inventory / service trade-off chart,
+// into its folder:
+//
+//	go run -tags duckdb_arrow ./notebooks/replenishment -data ../shared/data
+//
+// Store Item Demand: the last 180 days of the 500 series replayed day by
+// day, lead time 7 days, weekly review, lost sales. The forecast-driven
+// order-up-to policy runs at several fill-rate targets, and the
+// weeks-of-cover rule and the ERP min / max at many settings, all in one
+// replay that shares the forecasts.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"log"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
+)
+
+func main() {
+	data := flag.String("data", "../shared/data", "the shared data folder")
+	out := flag.String("out", "notebooks/replenishment", "folder for the report and its chart")
+	flag.Parse()
+	if err := run(context.Background(), *data, *out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+var targets = []float64{0.85, 0.90, 0.95, 0.97, 0.99}
+
+func run(ctx context.Context, data, out string) error {
+	began := time.Now()
+	store, err := datasets.Open(ctx, "", nil)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	m, _ := datasets.ParseMapping("qty=sales,location=store,sku=item")
+	if _, err := store.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": filepath.Join(data, "store-item-demand", "train.csv.gz")}, Map: m}); err != nil {
+		return err
+	}
+	p, err := store.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily, TrimLeadingZeros: true})
+	if err != nil {
+		return err
+	}
+	var pols []replenish.PolicyFor
+	for _, t := range targets {
+		pols = append(pols, func(float64) replenish.Policy {
+			return replenish.WithTarget{Policy: replenish.OrderUpTo{}, Target: replenish.Target{Level: t, Type: replenish.FillRate}}
+		})
+	}
+	var cover, safety []float64
+	for d := 8.0; d <= 30; d += 0.5 {
+		cover = append(cover, d)
+		pols = append(pols, func(avg float64) replenish.Policy { return replenish.Cover{Days: d, Average: avg} })
+	}
+	for s := 0.0; s <= 20; s += 0.5 {
+		safety = append(safety, s)
+		pols = append(pols, func(avg float64) replenish.Policy { return replenish.ERPMinMax{SafetyDays: s, Average: avg} })
+	}
+	res, err := replenish.Simulate(ctx, p, pols, replenish.SimOptions{Holdout: 180, LeadTime: 7, Review: 7,
+		Target:     replenish.Target{Level: 0.95, Type: replenish.FillRate},
+		Forecaster: func() replenish.Forecaster { return &forecast.Updater{Freq: series.Daily, Refit: 91} }})
+	if err != nil {
+		return err
+	}
+	ours := res[:len(targets)]
+	covers := res[len(targets) : len(targets)+len(cover)]
+	minmax := res[len(targets)+len(cover):]
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Replenishment\n\nMeasured by `go run -tags duckdb_arrow ./notebooks/replenishment -data ../shared/data` on %s; 2 cores.\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "Store Item Demand, %d series: the last 180 days replayed day by day. Lead time 7 days (an order placed after a day's sales is on the shelf 8 days later), a review every 7 days, unmet sales lost. ", p.Len())
+	b.WriteString("At each review the forecast-driven order-up-to policy forecasts from the sales up to that day (`auto`, estimated every 91 days and run forward in between) and orders up to the level its fill-rate target needs over the 14 days of lead time and review; ")
+	b.WriteString("the weeks-of-cover rule orders up to so many days of the last 28 days' average sales; the ERP min / max (Odoo's minimum / maximum quantity) orders up to the maximum when the position falls below the minimum, the minimum being 7 days plus some safety days of that average and the maximum 7 days more. ")
+	b.WriteString("Stock is end-of-day units on hand, averaged over the days and summed over the series.\n\n")
+	b.WriteString("![Inventory against fill rate](tradeoff.png)\n\n")
+	b.WriteString("| Target fill rate | Achieved | Cycle service | Average stock | Cover rule at the same fill rate | Stock saved | ERP min / max at the same fill rate | Stock saved |\n|---|---|---|---|---|---|---|---|\n")
+	for k, r := range ours {
+		c, cd := atFill(covers, cover, r.FillRate)
+		mm, sd := atFill(minmax, safety, r.FillRate)
+		fmt.Fprintf(&b, "| %.0f%% | %.1f%% | %.1f%% | %.0f | %.0f (%g days) | %s | %.0f (%g safety days) | %s |\n", 100*targets[k], 100*r.FillRate, 100*r.CycleServiceLevel,
+			r.AvgInventoryUnits, c, cd, saved(r.AvgInventoryUnits, c), mm, sd, saved(r.AvgInventoryUnits, mm))
+	}
+	d := ours[2]
+	demand := d.Demand / float64(d.Days) / float64(d.Series)
+	cycle := demand * 6 / 2
+	fmt.Fprintf(&b, "\nThe baselines' stock at the same fill rate is interpolated between their two nearest settings (every half day). ")
+	fmt.Fprintf(&b, "Mean demand is %.1f units per series and day, so with a weekly review about %.0f units per series are cycle stock, the same for every policy (end of day, (R-1)·D/2); ", demand, cycle)
+	fmt.Fprintf(&b, "at the 95%% target the policy holds %.0f units per series above it, the cover rule at the same fill rate %.0f: ", d.AvgInventoryUnits/float64(d.Series)-cycle, func() float64 { c, _ := atFill(covers, cover, d.FillRate); return c/float64(d.Series) - cycle }())
+	b.WriteString("the forecasts cut the stock held against uncertainty most, and the total by less, because the weekly order dominates the average.\n")
+	fmt.Fprintf(&b, "\nThe study took %s.\n", time.Since(began).Round(time.Second))
+	if err := tradeoffChart(filepath.Join(out, "tradeoff.png"), ours, covers, minmax); err != nil {
+		return err
+	}
+	return fsutil.WriteFile(filepath.Join(out, "README.md"), func(w io.Writer) error {
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
+}
+
+// atFill interpolates a baseline's stock (and setting) at a fill rate from
+// its results ordered by rising stock.
+func atFill(res []replenish.SimResult, setting []float64, fill float64) (float64, float64) {
+	for k := 1; k < len(res); k++ {
+		a, c := res[k-1], res[k]
+		if c.FillRate >= fill && a.FillRate < fill {
+			w := (fill - a.FillRate) / (c.FillRate - a.FillRate)
+			return a.AvgInventoryUnits + w*(c.AvgInventoryUnits-a.AvgInventoryUnits), setting[k-1] + w*(setting[k]-setting[k-1])
+		}
+	}
+	last := res[len(res)-1]
+	return last.AvgInventoryUnits, setting[len(setting)-1]
+}
+
+func saved(ours, base float64) string {
+	if base <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*(1-ours/base))
+}
+
+func tradeoffChart(path string, ours, covers, minmax []replenish.SimResult) error {
+	pl := plot.New()
+	pl.Title.Text = "Store Item Demand: stock needed for a fill rate (lead time 7 days, weekly review)"
+	pl.X.Label.Text = "fill rate (%)"
+	pl.Y.Label.Text = "average stock on hand (units, all series)"
+	line := func(rs []replenish.SimResult, c color.Color, name string, dots bool) error {
+		pts := make(plotter.XYs, 0, len(rs))
+		for _, r := range rs {
+			if r.FillRate < 0.8 {
+				continue
+			}
+			pts = append(pts, plotter.XY{X: 100 * r.FillRate, Y: r.AvgInventoryUnits})
+		}
+		l, s, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return err
+		}
+		l.Color, s.Color = c, c
+		l.Width = vg.Points(2)
+		if !dots {
+			s.Radius = 0
+		}
+		pl.Add(l, s)
+		pl.Legend.Add(name, l)
+		return nil
+	}
+	if err := line(ours, color.RGBA{R: 8, G: 48, B: 107, A: 255}, "order-up-to from forecasts (targets 85-99%)", true); err != nil {
+		return err
+	}
+	if err := line(covers, color.RGBA{R: 203, G: 24, B: 29, A: 255}, "weeks of cover (8-30 days)", false); err != nil {
+		return err
+	}
+	if err := line(minmax, color.RGBA{R: 84, G: 39, B: 143, A: 255}, "ERP min / max (0-20 safety days)", false); err != nil {
+		return err
+	}
+	pl.Legend.Top, pl.Legend.Left = true, true
+	return pl.Save(9*vg.Inch, 5*vg.Inch, path)
+}
