@@ -34,6 +34,7 @@ bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./datasets/ ./datasets/synth/ ./series/
 	go test -run '^$$' -bench 'Fit' -benchmem ./forecast/
 	go test -run '^$$' -bench 'RunPerSeries|ForecastM5' -benchtime 1x -timeout 2h ./forecast/
+	go test -run '^$$' -bench . -benchmem -benchtime 3x ./replenish/
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
 bench-peers:
@@ -43,6 +44,7 @@ bench-peers:
 # The studies in notebooks/ (they read ../shared/data; about an hour).
 studies:
 	go run ./notebooks/forecast-accuracy -data ../shared/data -out notebooks/forecast-accuracy
+	go run ./notebooks/replenishment -data ../shared/data -out notebooks/replenishment
 
 docs: build
 	$(PLANNER) schema > docs/schema.md
