@@ -24,7 +24,7 @@ import (
 // documents them; columns are only ever added at the end).
 var OrderColumns = []string{"order_id", "type", "sku", "from", "to", "quantity", "order_date", "receipt_date",
 	"unit_cost", "policy", "reason", "exception", "inventory_position", "reorder_point", "order_up_to",
-	"safety_stock", "protection_demand"}
+	"safety_stock", "protection_demand", "class", "target"}
 
 // OrdersSchema names the orders file's layout and version, written into
 // Parquet metadata.
@@ -49,16 +49,27 @@ type orderRow struct {
 	UpTo        float64 `json:"order_up_to"`
 	Safety      float64 `json:"safety_stock"`
 	Demand      float64 `json:"protection_demand"`
+	Class       string  `json:"class"`
+	Target      string  `json:"target"`
 }
 
 func rowOf(l *replenish.Line) orderRow {
 	r := orderRow{ID: l.ID, Type: l.Type(), SKU: l.SKU, From: l.From, To: l.To, Qty: l.Qty, OrderDate: l.OrderDate.String(),
 		UnitCost: round4(l.UnitCost), Policy: l.Policy, Reason: l.Reason, Exception: l.Exception, Inventory: round4(l.Levels.Inventory),
-		Reorder: round4(l.Levels.ReorderPoint), UpTo: round4(l.Levels.OrderUpTo), Safety: round4(l.Levels.SafetyStock), Demand: round4(l.Levels.Demand)}
+		Reorder: round4(l.Levels.ReorderPoint), UpTo: round4(l.Levels.OrderUpTo), Safety: round4(l.Levels.SafetyStock), Demand: round4(l.Levels.Demand),
+		Class: l.Class, Target: targetText(l.Target)}
 	if l.ReceiptDate != 0 {
 		r.ReceiptDate = l.ReceiptDate.String()
 	}
 	return r
+}
+
+// targetText writes a target as "0.95 fill" or "0.9 csl".
+func targetText(t replenish.Target) string {
+	if t.Level == 0 {
+		return ""
+	}
+	return string(number(nil, t.Level)) + " " + t.Type.String()
 }
 
 // round4 rounds as number does, so JSON and Parquet hold what CSV shows.
@@ -130,6 +141,10 @@ func writeOrdersCSV(w io.Writer, rows []orderRow) error {
 			buf = append(buf, ',')
 			buf = number(buf, v)
 		}
+		buf = append(buf, ',')
+		buf = append(buf, r.Class...)
+		buf = append(buf, ',')
+		buf = append(buf, r.Target...)
 		buf = append(buf, '\n')
 		var err error
 		if buf, err = flushFull(w, buf); err != nil {
@@ -142,7 +157,7 @@ func writeOrdersCSV(w io.Writer, rows []orderRow) error {
 
 func writeOrdersParquet(w io.Writer, rows []orderRow) error {
 	str, f64, date := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64, arrow.FixedWidthTypes.Date32
-	types := []arrow.DataType{str, str, str, str, str, f64, date, date, f64, str, str, str, f64, f64, f64, f64, f64}
+	types := []arrow.DataType{str, str, str, str, str, f64, date, date, f64, str, str, str, f64, f64, f64, f64, f64, str, str}
 	fields := make([]arrow.Field, len(OrderColumns))
 	for i, c := range OrderColumns {
 		fields[i] = arrow.Field{Name: c, Type: types[i], Nullable: types[i] == date}
@@ -176,6 +191,8 @@ func writeOrdersParquet(w io.Writer, rows []orderRow) error {
 		for k, v := range []float64{r.Inventory, r.Reorder, r.UpTo, r.Safety, r.Demand} {
 			b.Field(12 + k).(*array.Float64Builder).Append(v)
 		}
+		b.Field(17).(*array.StringBuilder).Append(r.Class)
+		b.Field(18).(*array.StringBuilder).Append(r.Target)
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()

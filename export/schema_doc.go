@@ -40,6 +40,8 @@ var Outputs = []OutputFile{
 			{"order_up_to", "number", "Level the order raises the position to (for batch policies: reorder point + batch)."},
 			{"safety_stock", "number", "Reorder point minus the mean demand over the protection interval."},
 			{"protection_demand", "number", "Mean demand over the lead time and review period."},
+			{"class", "text", "ABC / XYZ class of the SKU at the location: A, B, C by forecast sales value (80%, 15%, 5%), X, Y, Z by forecast variability."},
+			{"target", "text", "Service target the order was planned for, such as 0.95 fill or 0.9 csl."},
 		}},
 }
 

@@ -91,6 +91,8 @@ type Item struct {
 	// ShelfLife is the days a unit can be sold after receipt; 0 means it
 	// does not perish.
 	ShelfLife int
+	// Class is the item's ABC / XYZ class, such as AX (see Classify).
+	Class string
 	// Mean and SD are the forecast of daily demand from tomorrow on: the
 	// mean and standard deviation of each day (SD from the forecast's
 	// quantiles, see SDFromQuantiles). They must cover at least the lead

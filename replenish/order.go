@@ -28,6 +28,10 @@ type Line struct {
 	// Exception flags a line a planner should look at (an order far above
 	// demand, a constraint that cannot be met); empty when there is none.
 	Exception string
+	// Class is the item's ABC / XYZ class and Target the service target
+	// the order was planned for.
+	Class  string
+	Target Target
 	// OrderDate is the day the order is placed; ReceiptDate the day it is
 	// expected (order date + lead time), zero without an order.
 	OrderDate, ReceiptDate series.Date
@@ -50,7 +54,8 @@ const moqWarnDays = 90
 // order days, minimum order, multiples, storage capacity and shelf life.
 // Each constraint that changes the quantity says so in the reason.
 func Plan(it *Item, p Policy, weekday time.Weekday) (Line, error) {
-	line := Line{SKU: it.SKU, From: it.Lane.From, To: it.Location, Transfer: it.Lane.Transfer, UnitCost: it.Lane.UnitCost, Policy: p.Name()}
+	line := Line{SKU: it.SKU, From: it.Lane.From, To: it.Location, Transfer: it.Lane.Transfer, UnitCost: it.Lane.UnitCost, Policy: p.Name(),
+		Class: it.Class, Target: it.Target}
 	if err := it.Check(); err != nil {
 		return line, err
 	}

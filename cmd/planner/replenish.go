@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -23,6 +27,8 @@ type replenishOptions struct {
 	policy     string
 	target     float64
 	targetType string
+	classes    string
+	targets    string
 	out        string
 	json       bool
 }
@@ -54,11 +60,24 @@ func (a *app) replenishCmd() *cobra.Command {
 			if o.target <= 0 || o.target >= 1 {
 				return usagef("--target must be between 0 and 1 (got %v)", o.target)
 			}
+			var classes replenish.ClassTargets
+			if o.classes != "" {
+				if classes, err = replenish.ParseClassTargets(o.classes); err != nil {
+					return &usageError{err}
+				}
+			}
+			var overrides map[[2]string]float64
+			if o.targets != "" {
+				if overrides, err = readTargets(o.targets); err != nil {
+					return err
+				}
+			}
 			began := time.Now()
 			net, err := a.buildNetwork(cmd.Context(), o.db, replenish.Target{Level: o.target, Type: tt})
 			if err != nil {
 				return err
 			}
+			setTargets(net, tt, classes, overrides)
 			lines := replenish.PlanNetwork(net, policy)
 			if o.out != "" {
 				if err := export.WriteOrders(o.out, lines); err != nil {
@@ -100,6 +119,8 @@ func (a *app) replenishCmd() *cobra.Command {
 	f.StringVar(&o.policy, "policy", "order-up-to", "order-up-to, base-stock, reorder-point or min-max")
 	f.Float64Var(&o.target, "target", 0.95, "service target, between 0 and 1")
 	f.StringVar(&o.targetType, "target-type", "fill", "fill (fill rate) or csl (cycle service level)")
+	f.StringVar(&o.classes, "class-targets", "", "targets per ABC / XYZ class, such as A=0.98,B=0.95,C=0.9,CZ=0.85 (unmatched classes use --target)")
+	f.StringVar(&o.targets, "targets", "", "CSV of per-SKU targets: sku,target or sku,location,target (overrides classes)")
 	f.StringVar(&o.out, "out", "", "write the orders: .csv, .parquet, .json or .jsonl")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
@@ -250,6 +271,70 @@ func assembleNetwork(sup *datasets.Supply, res *forecast.Result, target replenis
 		net.Items = append(net.Items, item(kk))
 	}
 	return net
+}
+
+// setTargets classifies the items (ABC by forecast value, XYZ by forecast
+// variability) and sets each one's target: a per-SKU override (for the
+// location, then for every location), else its class's, else --target.
+func setTargets(net *replenish.Network, tt replenish.TargetType, classes replenish.ClassTargets, overrides map[[2]string]float64) {
+	replenish.Classify(net.Items)
+	for _, it := range net.Items {
+		if v, ok := overrides[[2]string{it.SKU, it.Location}]; ok {
+			it.Target = replenish.Target{Level: v, Type: tt}
+		} else if v, ok := overrides[[2]string{it.SKU, ""}]; ok {
+			it.Target = replenish.Target{Level: v, Type: tt}
+		} else if v, ok := classes.Level(it.Class); ok {
+			it.Target = replenish.Target{Level: v, Type: tt}
+		}
+	}
+}
+
+// readTargets reads per-SKU service targets: sku,target or
+// sku,location,target, with a header row.
+func readTargets(path string) (map[[2]string]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--targets: %w", err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(strings.ToLower(h))] = i
+	}
+	si, ok1 := col["sku"]
+	ti, ok2 := col["target"]
+	li, hasLoc := col["location"]
+	if !ok1 || !ok2 {
+		return nil, &usageError{fmt.Errorf("%s: the header must name sku and target (and optionally location); it is %s", path, strings.Join(header, ","))}
+	}
+	out := map[[2]string]float64{}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, &usageError{fmt.Errorf("%s line %d: %w", path, line, err)}
+		}
+		if len(rec) <= max(si, ti) || (hasLoc && len(rec) <= li) {
+			return nil, &usageError{fmt.Errorf("%s line %d: %d fields, the header has %d", path, line, len(rec), len(header))}
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rec[ti]), 64)
+		if err != nil || !(v > 0 && v < 1) {
+			return nil, &usageError{fmt.Errorf("%s line %d, column target: %q is not a level between 0 and 1", path, line, rec[ti])}
+		}
+		k := [2]string{strings.TrimSpace(rec[si]), ""}
+		if hasLoc {
+			k[1] = strings.TrimSpace(rec[li])
+		}
+		out[k] = v
+	}
 }
 
 type orderException struct {

@@ -40,6 +40,33 @@ func TestReplenishPlansTheSyntheticRetailer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(raw), string(raw2))
 
+	// Targets by class, and one SKU's own target everywhere.
+	targets := filepath.Join(t.TempDir(), "targets.csv")
+	require.NoError(t, os.WriteFile(targets, []byte("sku,target\nSKU00001,0.8\n"), 0o644))
+	classed := filepath.Join(t.TempDir(), "orders.csv")
+	code, _, errOut = planner(t, "replenish", "--db", db, "--class-targets", "A=0.99,B=0.97,C=0.9", "--targets", targets, "--out", classed)
+	require.Contains(t, []int{0, 3}, code, errOut)
+	raw, err = os.ReadFile(classed)
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for _, row := range strings.Split(strings.TrimSpace(string(raw)), "\n")[1:] {
+		f := strings.Split(row, ",")
+		class, target := f[len(f)-2], f[len(f)-1]
+		if f[2] == "SKU00001" {
+			assert.Equal(t, "0.8 fill", target)
+			continue
+		}
+		want := map[byte]string{'A': "0.99 fill", 'B': "0.97 fill", 'C': "0.9 fill"}[class[0]]
+		assert.Equal(t, want, target, row)
+		seen[class[:1]] = true
+	}
+	assert.True(t, seen["A"], "some orders are for A items")
+
+	require.NoError(t, os.WriteFile(targets, []byte("sku,target\nSKU00001,95\n"), 0o644))
+	code, _, errOut = planner(t, "replenish", "--db", db, "--targets", targets)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "targets.csv line 2, column target: \"95\" is not a level between 0 and 1")
+
 	code, _, errOut = planner(t, "replenish", "--db", db, "--target", "95")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--target must be between 0 and 1")
