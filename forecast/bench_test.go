@@ -12,12 +12,14 @@ import (
 	"github.com/planner-engine/planner/series"
 )
 
-// BenchmarkRunPerSeries forecasts panels of 100, 10,000 and 1,000,000
-// short daily series (28 to 56 days, horizon 7) with every worker and the
-// auto model: the cost per series should stay flat as the panel grows.
+// BenchmarkRunPerSeries forecasts panels of 100 to 1,000,000 short daily
+// series (28 to 56 days, horizon 7) with every worker, with the auto model
+// and with the seasonal naive (whose cost is the machinery's: panel,
+// workers, quantiles): the cost per series should stay flat as the panel
+// grows.
 func BenchmarkRunPerSeries(b *testing.B) {
-	for _, m := range []Model{Auto{}} {
-		for _, n := range []int{100, 10_000, 1_000_000} {
+	for _, m := range []Model{Auto{}, SeasonalNaive{}} {
+		for _, n := range []int{100, 10_000, 100_000, 1_000_000} {
 			b.Run(fmt.Sprintf("%s/series=%d", m.Name(), n), func(b *testing.B) {
 				p := randomPanel(n, 56, 1)
 				opts := Options{Horizon: 7, Model: m}
