@@ -14,7 +14,7 @@ PLANNER := bin/planner
 
 demo: build sample
 	$(PLANNER) run --config planner.yaml
-	@echo "Outputs: out/latest/ (manifest.json, summary.json, problems.csv)"
+	@echo "Outputs: out/latest/ (manifest.json, summary.json, problems.csv, forecasts.csv, models.csv, orders.csv)"
 
 test:
 	go vet ./...

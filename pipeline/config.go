@@ -27,6 +27,8 @@ type Config struct {
 	Stages []string `yaml:"stages,omitempty" json:"stages,omitempty"`
 	// Forecast configures the forecast stage.
 	Forecast ForecastConfig `yaml:"forecast,omitempty" json:"forecast"`
+	// Replenish configures the replenish stage.
+	Replenish ReplenishConfig `yaml:"replenish,omitempty" json:"replenish"`
 
 	dir string // folder of the config file
 }
@@ -145,6 +147,9 @@ func (c *Config) resolve() error {
 		return errors.New("inputs.sales is missing: a run needs the sales history")
 	}
 	if err := c.Forecast.resolve(); err != nil {
+		return err
+	}
+	if err := c.Replenish.resolve(); err != nil {
 		return err
 	}
 	for _, s := range c.Stages {

@@ -43,5 +43,6 @@ func ExampleExecute() {
 	// load ok
 	// summary ok
 	// forecast ok
+	// replenish ok
 	// latest -> runs/20261123T020000Z
 }

@@ -147,6 +147,7 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	task.Done("")
+	r.forecasts = res
 	name := "forecasts." + fc.Format
 	if err := r.writeForecasts(name, res); err != nil {
 		return StageReport{}, err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/progress"
 )
@@ -40,7 +41,8 @@ type Run struct {
 	Log      *slog.Logger
 	Progress *progress.Reporter
 
-	manifest *Manifest
+	manifest  *Manifest
+	forecasts *forecast.Result // the forecast stage's, for the plans after it
 }
 
 // WriteFile writes an output of the run atomically and records it, with

@@ -111,7 +111,7 @@ func Plan(it *Item, p Policy, weekday time.Weekday) (Line, error) {
 	if days := it.ShelfLife; days > 0 && qty > 0 {
 		// Units received after the lead time expire ShelfLife days later:
 		// order no more than the mean demand until then can sell.
-		sellable := sumTo(it.Mean, int(math.Ceil(it.Lane.LeadTime))+days) - ip
+		sellable := demandOver(it.Mean, int(math.Ceil(it.Lane.LeadTime))+days) - ip
 		if limit := roundDown(sellable, it.Lane.Multiple); qty > limit {
 			qty = math.Max(0, limit)
 			why = append(why, fmt.Sprintf("cut to what sells within the %d-day shelf life", days))
@@ -122,7 +122,7 @@ func Plan(it *Item, p Policy, weekday time.Weekday) (Line, error) {
 		}
 	}
 	if qty > 0 && line.Exception == "" {
-		if d := sumTo(it.Mean, moqWarnDays); it.Lane.MOQ > d {
+		if d := demandOver(it.Mean, moqWarnDays); it.Lane.MOQ > d {
 			line.Exception = fmt.Sprintf("minimum order %s is more than %d days of demand (%s)", num(it.Lane.MOQ), moqWarnDays, num(d))
 		}
 	}
@@ -149,6 +149,17 @@ func sumTo(xs []float64, n int) float64 {
 		s += x
 	}
 	return s
+}
+
+// demandOver returns the mean demand of the first days of a forecast;
+// days past its end are taken at the mean of its last week.
+func demandOver(mean []float64, days int) float64 {
+	d := sumTo(mean, days)
+	if extra := days - len(mean); extra > 0 && len(mean) > 0 {
+		week := mean[max(0, len(mean)-7):]
+		d += float64(extra) * sumTo(week, len(week)) / float64(len(week))
+	}
+	return d
 }
 
 // num prints a quantity the way a planner writes it: whole units without

@@ -153,7 +153,11 @@ func TestPlanConstraints(t *testing.T) {
 	it = base()
 	it.Lane.MOQ = 5000 // 500 days of demand
 	line, _ = Plan(it, OrderUpTo{}, time.Tuesday)
-	assert.Contains(t, line.Exception, "more than 90 days of demand")
+	assert.Contains(t, line.Exception, "more than 90 days of demand (900)")
+	// A forecast shorter than 90 days is extended at its last week's rate.
+	it.Mean, it.SD, it.Lane.MOQ = it.Mean[:28], it.SD[:28], 800
+	line, _ = Plan(it, OrderUpTo{}, time.Tuesday)
+	assert.Empty(t, line.Exception)
 
 	it = base()
 	it.Lane.Multiple = 24

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +17,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
 )
@@ -77,7 +77,7 @@ func (a *app) replenishCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			setTargets(net, tt, classes, overrides)
+			pipeline.SetTargets(net, tt, classes, overrides)
 			lines := replenish.PlanNetwork(net, policy)
 			if o.out != "" {
 				if err := export.WriteOrders(o.out, lines); err != nil {
@@ -127,17 +127,11 @@ func (a *app) replenishCmd() *cobra.Command {
 }
 
 func replenishPolicy(name string) (replenish.Policy, error) {
-	switch name {
-	case "order-up-to", "auto":
-		return replenish.OrderUpTo{}, nil
-	case "base-stock":
-		return replenish.BaseStock{}, nil
-	case "reorder-point":
-		return replenish.ReorderPoint{}, nil
-	case "min-max":
-		return replenish.MinMax{}, nil
+	p, err := pipeline.PolicyNamed(name)
+	if err != nil {
+		return nil, usagef("--policy %v", err)
 	}
-	return nil, usagef("--policy %q is not order-up-to, base-stock, reorder-point or min-max", name)
+	return p, nil
 }
 
 // buildNetwork reads the supply data and forecasts every location's daily
@@ -190,103 +184,7 @@ func (a *app) buildNetwork(ctx context.Context, db string, target replenish.Targ
 		return nil, err
 	}
 	ftask.Done("")
-	return assembleNetwork(sup, res, target), nil
-}
-
-// assembleNetwork joins supply data and forecasts into items. Forecasts
-// start the day after each series' last sale; the plan starts the day
-// after the stock positions, so each forecast is shifted to that day.
-func assembleNetwork(sup *datasets.Supply, res *forecast.Result, target replenish.Target) *replenish.Network {
-	type key struct{ sku, loc string }
-	start := sup.AsOf + 1
-	h := res.Horizon
-	mean, variance := map[key][]float64{}, map[key][]float64{}
-	for i, k := range res.Keys {
-		kk := key{k.SKU, k.Location}
-		if mean[kk] == nil {
-			mean[kk], variance[kk] = make([]float64, h), make([]float64, h)
-		}
-		offset := int(start - res.Starts[i])
-		for t := range h {
-			src := min(max(t+offset, 0), h-1)
-			mean[kk][t] += res.Mean[i*h+src]
-			sd := replenish.SDFromQuantiles(0.1, 0.9, res.Quantile(i, src, 0), res.Quantile(i, src, 1))
-			variance[kk][t] += sd * sd
-		}
-	}
-	positions := map[key]datasets.StockPosition{}
-	for _, p := range sup.Positions {
-		positions[key{p.SKU, p.Location}] = p
-	}
-	net := &replenish.Network{AsOf: sup.AsOf}
-	laned := map[key]bool{}
-	item := func(kk key) *replenish.Item {
-		pos := positions[kk]
-		prod := sup.Products[kk.sku]
-		it := &replenish.Item{SKU: kk.sku, Location: kk.loc, Target: target, ShelfLife: prod.ShelfLife,
-			Position: replenish.Position{OnHand: pos.OnHand, OnOrder: pos.OnOrder, InTransit: pos.InTransit, Backorders: pos.Backorders, Reserved: pos.Reserved}}
-		if m := mean[kk]; m != nil {
-			it.Mean = m
-			it.SD = make([]float64, len(m))
-			for t, v := range variance[kk] {
-				it.SD[t] = math.Sqrt(v)
-			}
-		}
-		return it
-	}
-	for _, l := range sup.Lanes {
-		kk := key{l.SKU, l.To}
-		if laned[kk] {
-			continue // a second source for the same SKU and location: the first (sorted) is used
-		}
-		laned[kk] = true
-		it := item(kk)
-		prod := sup.Products[l.SKU]
-		multiple := l.Multiple
-		if multiple <= 1 && prod.PackSize > 1 {
-			multiple = prod.PackSize
-		}
-		cost := prod.UnitCost
-		if l.HasUnitCost {
-			cost = l.UnitCost
-		}
-		it.Lane = replenish.Lane{From: l.From, Transfer: sup.Locations[l.From].Type == "dc", LeadTime: l.LeadTime, LeadTimeSD: l.LeadTimeSD,
-			Review: l.Review, MOQ: l.MOQ, Multiple: multiple, OrderDays: l.OrderDays, UnitCost: cost}
-		net.Items = append(net.Items, it)
-	}
-	// Locations that sell but have no sourcing rule: say so.
-	var orphans []key
-	for kk := range mean {
-		if !laned[kk] {
-			orphans = append(orphans, kk)
-		}
-	}
-	sort.Slice(orphans, func(a, b int) bool {
-		if orphans[a].sku != orphans[b].sku {
-			return orphans[a].sku < orphans[b].sku
-		}
-		return orphans[a].loc < orphans[b].loc
-	})
-	for _, kk := range orphans {
-		net.Items = append(net.Items, item(kk))
-	}
-	return net
-}
-
-// setTargets classifies the items (ABC by forecast value, XYZ by forecast
-// variability) and sets each one's target: a per-SKU override (for the
-// location, then for every location), else its class's, else --target.
-func setTargets(net *replenish.Network, tt replenish.TargetType, classes replenish.ClassTargets, overrides map[[2]string]float64) {
-	replenish.Classify(net.Items)
-	for _, it := range net.Items {
-		if v, ok := overrides[[2]string{it.SKU, it.Location}]; ok {
-			it.Target = replenish.Target{Level: v, Type: tt}
-		} else if v, ok := overrides[[2]string{it.SKU, ""}]; ok {
-			it.Target = replenish.Target{Level: v, Type: tt}
-		} else if v, ok := classes.Level(it.Class); ok {
-			it.Target = replenish.Target{Level: v, Type: tt}
-		}
-	}
+	return pipeline.NetworkFrom(sup, res, target), nil
 }
 
 // readTargets reads per-SKU service targets: sku,target or
