@@ -15,23 +15,35 @@ import (
 
 // NetworkFrom joins supply data and forecasts into items. Forecasts
 // start the day after each series' last sale; the plan starts the day
-// after the stock positions, so each forecast is shifted to that day (its
-// last day repeated when the plan needs more days than it has). Daily
-// standard deviations come from the widest interval of quantiles the
-// forecast carries (the lowest and the highest).
+// after the stock positions, so each forecast is shifted to that day.
+// Where a lane needs more days than the forecast has (lead time, review
+// and shelf life), its last week repeats, weekdays kept. Daily standard
+// deviations come from the widest interval of quantiles the forecast
+// carries (the lowest and the highest).
 func NetworkFrom(sup *datasets.Supply, res *forecast.Result, target replenish.Target) *replenish.Network {
 	type key struct{ sku, loc string }
 	start := sup.AsOf + 1
 	h := res.Horizon
+	days := h
+	for _, l := range sup.Lanes {
+		days = max(days, int(math.Ceil(l.LeadTime+4*l.LeadTimeSD))+l.Review+1, int(math.Ceil(l.LeadTime))+sup.Products[l.SKU].ShelfLife)
+	}
+	source := func(t int) int {
+		if t < h {
+			return max(t, 0)
+		}
+		week := min(7, h)
+		return h - week + (t-h)%week
+	}
 	mean, variance := map[key][]float64{}, map[key][]float64{}
 	for i, k := range res.Keys {
 		kk := key{k.SKU, k.Location}
 		if mean[kk] == nil {
-			mean[kk], variance[kk] = make([]float64, h), make([]float64, h)
+			mean[kk], variance[kk] = make([]float64, days), make([]float64, days)
 		}
 		offset := int(start - res.Starts[i])
-		for t := range h {
-			src := min(max(t+offset, 0), h-1)
+		for t := range days {
+			src := source(t + offset)
 			mean[kk][t] += res.Mean[i*h+src]
 			sd := replenish.SDFromQuantiles(res.Quantiles[0], res.Quantiles[len(res.Quantiles)-1], res.Quantile(i, src, 0), res.Quantile(i, src, len(res.Quantiles)-1))
 			variance[kk][t] += sd * sd
