@@ -18,6 +18,7 @@ import (
 	"image/color"
 	"io"
 	"log"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -95,7 +96,7 @@ func run(ctx context.Context, data, out string) error {
 	for k, r := range ours {
 		c, cd := atFill(covers, cover, r.FillRate)
 		mm, sd := atFill(minmax, safety, r.FillRate)
-		fmt.Fprintf(&b, "| %.0f%% | %.1f%% | %.1f%% | %.0f | %.0f (%g days) | %s | %.0f (%g safety days) | %s |\n", 100*targets[k], 100*r.FillRate, 100*r.CycleServiceLevel,
+		fmt.Fprintf(&b, "| %.0f%% | %.1f%% | %.1f%% | %.0f | %.0f (%.1f days) | %s | %.0f (%.1f safety days) | %s |\n", 100*targets[k], 100*r.FillRate, 100*r.CycleServiceLevel,
 			r.AvgInventoryUnits, c, cd, saved(r.AvgInventoryUnits, c), mm, sd, saved(r.AvgInventoryUnits, mm))
 	}
 	d := ours[2]
@@ -141,10 +142,16 @@ func tradeoffChart(path string, ours, covers, minmax []replenish.SimResult) erro
 	pl.Title.Text = "Store Item Demand: stock needed for a fill rate (lead time 7 days, weekly review)"
 	pl.X.Label.Text = "fill rate (%)"
 	pl.Y.Label.Text = "average stock on hand (units, all series)"
+	// The range where the policies compete: the baselines' tails (far more
+	// stock for the last points of fill rate) would flatten the rest.
+	most := 0.0
+	for _, r := range ours {
+		most = math.Max(most, r.AvgInventoryUnits)
+	}
 	line := func(rs []replenish.SimResult, c color.Color, name string, dots bool) error {
 		pts := make(plotter.XYs, 0, len(rs))
 		for _, r := range rs {
-			if r.FillRate < 0.8 {
+			if r.FillRate < 0.85 || r.AvgInventoryUnits > 2.5*most {
 				continue
 			}
 			pts = append(pts, plotter.XY{X: 100 * r.FillRate, Y: r.AvgInventoryUnits})
