@@ -123,7 +123,7 @@ func (f *combinationFit) Describe() string {
 
 // Combo is the mean of ETS and the dynamic optimised theta, each on the
 // series with its yearly season taken out (MultiSeasonal) when the series
-// holds two years of daily or weekly data.
+// holds two years of daily or three of weekly data.
 type Combo struct{}
 
 // Name implements Model.
@@ -132,7 +132,7 @@ func (Combo) Name() string { return "combo" }
 // Fit implements Model.
 func (Combo) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	members := []Model{ETS{}, Theta{Variant: DOTM}}
-	if hasTwoYears(info, len(y)) {
+	if hasYears(info, len(y)) {
 		members = []Model{MultiSeasonal{Inner: ETS{}}, MultiSeasonal{Inner: Theta{Variant: DOTM}}}
 	}
 	return Combination{Members: members}.Fit(y, info)
