@@ -209,7 +209,7 @@ type lot struct {
 // simState is one policy's stock of one series.
 type simState struct {
 	lots     []lot     // on hand, oldest first
-	arrivals []float64 // arrivals[d] units received at the start of day d (index into y)
+	arrivals []float64 // arrivals[d-start] units received at the start of day d of y
 	backlog  float64
 	onOrder  float64 // ordered, not yet received
 	rng      *rand.Rand
@@ -249,7 +249,7 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 	}
 	states := make([]simState, len(policies))
 	for k := range states {
-		states[k].arrivals = make([]float64, n+h+1)
+		states[k].arrivals = make([]float64, o.Holdout)
 		states[k].rng = rand.New(rand.NewPCG(o.Seed, uint64(i)*1_000_003+uint64(k)))
 	}
 	noExpiry := math.MaxInt
@@ -257,7 +257,7 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 		// Start of day: receive, then throw away what expired.
 		for k := range states {
 			s := &states[k]
-			if q := s.arrivals[d]; q > 0 {
+			if q := s.arrivals[d-start]; q > 0 {
 				s.onOrder -= q
 				exp := noExpiry
 				if o.ShelfLife > 0 {
@@ -343,7 +343,9 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 			}
 			// Ordered after today's sales, received at the end of day d+l:
 			// on hand from day d+l+1.
-			if at := d + l + 1; at < len(s.arrivals) {
+			// Orders arriving after the holdout are placed (and counted)
+			// but never received.
+			if at := d + l + 1 - start; at < len(s.arrivals) {
 				s.arrivals[at] += line.Qty
 				s.onOrder += line.Qty
 			}
