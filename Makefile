@@ -41,7 +41,7 @@ bench-peers:
 	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 50 sid & \
 	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 1000 dh; wait
 
-# The studies in notebooks/ (they read ../shared/data; about an hour).
+# The studies in notebooks/ (they read ../shared/data; about twenty minutes).
 studies:
 	go run ./notebooks/forecast-accuracy -data ../shared/data -out notebooks/forecast-accuracy
 	go run ./notebooks/replenishment -data ../shared/data -out notebooks/replenishment
