@@ -17,14 +17,20 @@ type Policy interface {
 // for the item's target.
 type OrderUpTo struct{}
 
-func (OrderUpTo) Name() string                    { return "order-up-to" }
+// Name implements Policy.
+func (OrderUpTo) Name() string { return "order-up-to" }
+
+// Levels implements Policy.
 func (OrderUpTo) Levels(it *Item) (Levels, error) { return it.orderUpTo() }
 
 // BaseStock orders up to a base-stock level every day: (R, S) with a
 // review period of one day, whatever the lane says.
 type BaseStock struct{}
 
+// Name implements Policy.
 func (BaseStock) Name() string { return "base-stock" }
+
+// Levels implements Policy.
 func (BaseStock) Levels(it *Item) (Levels, error) {
 	daily := *it
 	daily.Lane.Review = 1
@@ -38,7 +44,10 @@ func (BaseStock) Levels(it *Item) (Levels, error) {
 // the lane's MOQ.
 type ReorderPoint struct{ Q float64 }
 
+// Name implements Policy.
 func (ReorderPoint) Name() string { return "reorder-point" }
+
+// Levels implements Policy.
 func (p ReorderPoint) Levels(it *Item) (Levels, error) {
 	lv, q, err := reorderPoint(it, p.Q)
 	lv.OrderUpTo, lv.Batch = lv.ReorderPoint+q, q
@@ -49,7 +58,10 @@ func (p ReorderPoint) Levels(it *Item) (Levels, error) {
 // S = s + Q, with s and Q as in ReorderPoint.
 type MinMax struct{ Q float64 }
 
+// Name implements Policy.
 func (MinMax) Name() string { return "min-max" }
+
+// Levels implements Policy.
 func (p MinMax) Levels(it *Item) (Levels, error) {
 	lv, q, err := reorderPoint(it, p.Q)
 	lv.OrderUpTo = lv.ReorderPoint + q
@@ -120,7 +132,10 @@ type ERPMinMax struct {
 	Average    float64
 }
 
+// Name implements Policy.
 func (ERPMinMax) Name() string { return "erp-min-max" }
+
+// Levels implements Policy.
 func (p ERPMinMax) Levels(it *Item) (Levels, error) {
 	lo, hi := p.Min, p.Max
 	if lo == 0 && hi == 0 {
@@ -148,7 +163,10 @@ type Cover struct {
 	Average float64
 }
 
+// Name implements Policy.
 func (Cover) Name() string { return "cover" }
+
+// Levels implements Policy.
 func (p Cover) Levels(it *Item) (Levels, error) {
 	avg := p.Average
 	if avg <= 0 {
@@ -176,7 +194,10 @@ type WithTarget struct {
 	Target Target
 }
 
+// Name implements Policy.
 func (p WithTarget) Name() string { return fmt.Sprintf("%s %s", p.Policy.Name(), p.Target) }
+
+// Levels implements Policy.
 func (p WithTarget) Levels(it *Item) (Levels, error) {
 	own := *it
 	own.Target = p.Target
