@@ -99,6 +99,17 @@ func flushFull(w io.Writer, buf []byte) ([]byte, error) {
 	return buf[:0], err
 }
 
+// newParquetWriter starts a Snappy-compressed Parquet file of the fields,
+// naming its layout and version (such as orders/1) under planner.schema in
+// the file's metadata.
+func newParquetWriter(w io.Writer, fields []arrow.Field, layout string) (*arrow.Schema, *pqarrow.FileWriter, error) {
+	meta := arrow.NewMetadata([]string{"planner.schema"}, []string{layout})
+	schema := arrow.NewSchema(fields, &meta)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
+	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	return schema, fw, err
+}
+
 // csvField quotes a value that holds a comma, quote or line break.
 func csvField(s string) string {
 	if !strings.ContainsAny(s, ",\"\n\r") {
@@ -119,10 +130,7 @@ func writeForecastsParquet(w io.Writer, r *forecast.Result) error {
 		fields = append(fields, arrow.Field{Name: forecast.QuantileName(q), Type: arrow.PrimitiveTypes.Float64})
 	}
 	fields = append(fields, arrow.Field{Name: "channel", Type: arrow.BinaryTypes.String})
-	meta := arrow.NewMetadata([]string{"planner.schema"}, []string{"forecasts/1"})
-	schema := arrow.NewSchema(fields, &meta)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
-	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	schema, fw, err := newParquetWriter(w, fields, "forecasts/1")
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/replenish"
@@ -162,10 +159,7 @@ func writeOrdersParquet(w io.Writer, rows []orderRow) error {
 	for i, c := range OrderColumns {
 		fields[i] = arrow.Field{Name: c, Type: types[i], Nullable: types[i] == date}
 	}
-	meta := arrow.NewMetadata([]string{"planner.schema"}, []string{OrdersSchema})
-	schema := arrow.NewSchema(fields, &meta)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
-	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	schema, fw, err := newParquetWriter(w, fields, OrdersSchema)
 	if err != nil {
 		return err
 	}

@@ -88,15 +88,22 @@ func (u *Updater) estimate(y []float64, h int, mean, sd []float64) {
 		}
 	}
 	_, u.canStep = u.fit.(refilterer)
-	u.write(mean, sd)
+	// predict has written this estimation's forecast already.
+	u.clamp(mean, sd)
 }
 
+// write forecasts with the current (stepped) fit.
 func (u *Updater) write(mean, sd []float64) {
 	if !u.fit.Predict(mean, sd) {
 		for t := range sd {
 			sd[t] = u.spread
 		}
 	}
+	u.clamp(mean, sd)
+}
+
+// clamp keeps forecasts at zero or more and spreads finite.
+func (u *Updater) clamp(mean, sd []float64) {
 	for t := range mean {
 		if !(mean[t] > 0) {
 			mean[t] = 0

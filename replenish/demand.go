@@ -128,21 +128,32 @@ func (d *Demand) Shortage(s float64) float64 {
 // LevelForShortage returns the smallest stock level whose expected
 // shortage is at most the given units.
 func (d *Demand) LevelForShortage(units float64) float64 {
-	if units >= d.Mean {
+	return d.levelFor(d.Shortage, units)
+}
+
+// levelFor returns the smallest level whose shortage(level) is at most
+// units, for a shortage that falls as the level grows and is measured on
+// this distribution's scale: whole units for counts, a bisection to a
+// millionth otherwise. Policies pass shortages of their own (per cycle,
+// per batch).
+func (d *Demand) levelFor(shortage func(float64) float64, units float64) float64 {
+	if shortage(0) <= units {
 		return 0
 	}
-	if d.cdf != nil {
-		for k, t := range d.tail {
-			if t <= units+1e-12 {
-				return float64(k)
+	lo, hi := 0.0, math.Max(1, d.Quantile(0.999999))
+	for shortage(hi) > units {
+		hi *= 2
+	}
+	count := d.cdf != nil
+	for hi-lo > 0.5 || (!count && hi-lo > 1e-6*(1+hi)) {
+		mid := (lo + hi) / 2
+		if count {
+			mid = math.Floor(mid)
+			if mid == lo {
+				break
 			}
 		}
-		return float64(len(d.tail) - 1)
-	}
-	lo, hi := 0.0, d.Mean+20*d.sd()+1
-	for i := 0; i < 100 && hi-lo > 1e-6*(1+hi); i++ {
-		mid := (lo + hi) / 2
-		if d.Shortage(mid) > units {
+		if shortage(mid) > units {
 			lo = mid
 		} else {
 			hi = mid

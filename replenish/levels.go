@@ -66,7 +66,7 @@ func (it *Item) orderUpTo() (Levels, error) {
 		}
 		// The shortage difference falls as S grows (demand over L+R is the larger).
 		short := func(s float64) float64 { return lr.Shortage(s) - l.Shortage(s) }
-		s = searchLevel(short, (1-it.Target.Level)*it.reviewDemand(), lr)
+		s = lr.levelFor(short, (1-it.Target.Level)*it.reviewDemand())
 	default:
 		s = lr.Quantile(it.Target.Level)
 	}

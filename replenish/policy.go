@@ -84,39 +84,11 @@ func reorderPoint(it *Item, q float64) (Levels, float64, error) {
 	var s float64
 	if it.Target.Type == FillRate {
 		shifted := func(s float64) float64 { return x.Shortage(s) - x.Shortage(s+q) }
-		s = searchLevel(shifted, (1-it.Target.Level)*q, x)
+		s = x.levelFor(shifted, (1-it.Target.Level)*q)
 	} else {
 		s = x.Quantile(it.Target.Level)
 	}
 	return Levels{ReorderPoint: s, SafetyStock: s - x.Mean, Demand: x.Mean}, q, nil
-}
-
-// searchLevel returns the smallest level whose shortage(level) is at most
-// units, for a shortage that falls as the level grows.
-func searchLevel(shortage func(float64) float64, units float64, x *Demand) float64 {
-	if shortage(0) <= units {
-		return 0
-	}
-	lo, hi := 0.0, math.Max(1, x.Quantile(0.999999))
-	for shortage(hi) > units {
-		hi *= 2
-	}
-	count := x.cdf != nil
-	for hi-lo > 0.5 || (!count && hi-lo > 1e-6*(1+hi)) {
-		mid := (lo + hi) / 2
-		if count {
-			mid = math.Floor(mid)
-			if mid == lo {
-				break
-			}
-		}
-		if shortage(mid) > units {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return hi
 }
 
 // ERPMinMax is the reorder rule ERPs define (Odoo's minimum / maximum

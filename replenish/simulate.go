@@ -209,6 +209,7 @@ type lot struct {
 // simState is one policy's stock of one series.
 type simState struct {
 	lots     []lot     // on hand, oldest first
+	stock    float64   // their sum
 	arrivals []float64 // arrivals[d-start] units received at the start of day d of y
 	backlog  float64
 	onOrder  float64 // ordered, not yet received
@@ -217,12 +218,14 @@ type simState struct {
 	cycleBad bool
 }
 
-func (s *simState) onHand() float64 {
-	var q float64
-	for _, l := range s.lots {
-		q += l.qty
-	}
-	return q
+// onHand is the units in stock: the lots' sum, kept by receive, take and
+// expire rather than summed at each of the day's several reads.
+func (s *simState) onHand() float64 { return s.stock }
+
+// receive adds a lot.
+func (s *simState) receive(qty float64, expiry int) {
+	s.lots = append(s.lots, lot{qty, expiry})
+	s.stock += qty
 }
 
 func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions) ([]simTotals, error) {
@@ -263,13 +266,14 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 				if o.ShelfLife > 0 {
 					exp = d + o.ShelfLife
 				}
-				s.lots = append(s.lots, lot{q, exp})
+				s.receive(q, exp)
 				// Backorders take stock first; they were not met on
 				// their day, so they do not count as sold from stock.
 				s.backlog -= s.take(math.Min(s.backlog, s.onHand()))
 			}
 			for len(s.lots) > 0 && s.lots[0].expiry <= d {
 				s.t.expired += s.lots[0].qty
+				s.stock -= s.lots[0].qty
 				s.lots = s.lots[1:]
 			}
 		}
@@ -322,10 +326,11 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 					return nil, fmt.Errorf("%s at %s: %w", key.SKU, key.Location, err)
 				}
 				if q := math.Ceil(lv.OrderUpTo); q > 0 {
-					s.lots = append(s.lots, lot{q, noExpiry})
+					exp := noExpiry
 					if o.ShelfLife > 0 {
-						s.lots[len(s.lots)-1].expiry = d + 1 + o.ShelfLife
+						exp = d + 1 + o.ShelfLife
 					}
+					s.receive(q, exp)
 					it.Position.OnHand = s.onHand()
 				}
 			}
@@ -365,6 +370,7 @@ func (s *simState) take(qty float64) float64 {
 		use := math.Min(left, s.lots[0].qty)
 		s.lots[0].qty -= use
 		left -= use
+		s.stock -= use
 		if s.lots[0].qty <= 0 {
 			s.lots = s.lots[1:]
 		}

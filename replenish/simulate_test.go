@@ -130,3 +130,41 @@ func TestSimulateRefusesBadOptions(t *testing.T) {
 		assert.Error(t, err, name)
 	}
 }
+
+func TestCompareTunesTheBaselinesToTheSameFillRate(t *testing.T) {
+	p, means := poissonPanel(10, 400, 11)
+	k := 0
+	opts := SimOptions{Holdout: 300, LeadTime: 5, Review: 7, Target: Target{0.95, FillRate}, Workers: 1,
+		Forecaster: func() Forecaster { k++; return knownMean{means[k-1]} }}
+	c, err := Compare(context.Background(), p, func(float64) Policy { return OrderUpTo{} }, opts)
+	require.NoError(t, err)
+	require.True(t, c.CoverReached && c.MinMaxReached)
+	assert.GreaterOrEqual(t, c.Cover.FillRate, c.Policy.FillRate)
+	assert.GreaterOrEqual(t, c.MinMax.FillRate, c.Policy.FillRate)
+	// A quarter day less of each baseline falls short: the setting is the
+	// cheapest that serves as well.
+	opts.Forecaster = nil
+	less, err := Simulate(context.Background(), p, []PolicyFor{
+		func(avg float64) Policy { return Cover{Days: c.CoverDays - dayStep, Average: average(avg)} },
+		func(avg float64) Policy {
+			return ERPMinMax{SafetyDays: c.MinMaxSafetyDays - dayStep, Average: average(avg)}
+		},
+	}, opts)
+	require.NoError(t, err)
+	assert.Less(t, less[0].FillRate, c.Policy.FillRate)
+	if c.MinMaxSafetyDays > 0 {
+		assert.Less(t, less[1].FillRate, c.Policy.FillRate)
+	}
+	assert.Contains(t, c.Cover.Policy, "cover (")
+}
+
+func TestCheapestReportsTheBestWhenNoneReaches(t *testing.T) {
+	res := []SimResult{{FillRate: 0.8}, {FillRate: 0.9}, {FillRate: 0.85}}
+	r, k, ok := cheapest(res, 0.95)
+	assert.False(t, ok)
+	assert.Equal(t, 1, k)
+	assert.Equal(t, 0.9, r.FillRate)
+	_, k, ok = cheapest(res, 0.82)
+	assert.True(t, ok)
+	assert.Equal(t, 1, k)
+}
