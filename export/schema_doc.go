@@ -28,7 +28,7 @@ var Outputs = []OutputFile{
 			{"sku", "text", "SKU ordered."},
 			{"from", "text", "Location that ships: supplier, factory or DC."},
 			{"to", "text", "Location that receives."},
-			{"quantity", "number", "Units to order, after minimum order, multiples, capacity and shelf life."},
+			{"quantity", "number", "Units to order, after order days, minimum order, multiples and shelf life."},
 			{"order_date", "date", "Day the order is placed: the day of the stock positions."},
 			{"receipt_date", "date", "Day the order is expected: order date + lead time (rounded up)."},
 			{"unit_cost", "number", "Cost per unit on the lane (the product's unit cost when the lane has none)."},
