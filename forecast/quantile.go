@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/planner-engine/planner/dist"
+
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -57,7 +59,7 @@ func quantilesOf(mean, sd float64, count bool, probs, dst []float64) {
 		sd = 0
 	}
 	if count {
-		countQuantiles(mean, sd*sd, probs, dst)
+		dist.CountQuantiles(mean, sd*sd, probs, dst)
 		return
 	}
 	for k, p := range probs {
@@ -66,49 +68,3 @@ func quantilesOf(mean, sd float64, count bool, probs, dst []float64) {
 }
 
 func normalQuantile(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
-
-// countQuantiles inverts the cumulative distribution of a Poisson or
-// negative-binomial count by walking its probabilities from zero; for large
-// means the normal approximation takes over.
-func countQuantiles(mean, variance float64, probs, dst []float64) {
-	if mean == 0 {
-		for k := range dst[:len(probs)] {
-			dst[k] = 0
-		}
-		return
-	}
-	variance = math.Max(variance, mean)
-	// log P(0) and the ratio P(k+1)/P(k) = (k + r) / (k + 1) * q.
-	var logP0 float64
-	var r, q float64
-	poisson := variance <= mean*(1+1e-9)
-	if poisson {
-		logP0 = -mean
-	} else {
-		r = mean * mean / (variance - mean)
-		q = mean / (r + mean) // 1 - p
-		logP0 = r * math.Log1p(-q)
-	}
-	if logP0 < -700 || mean > 1e6 {
-		sd := math.Sqrt(variance)
-		for k, p := range probs {
-			dst[k] = math.Max(0, math.Round(mean+sd*normalQuantile(p)))
-		}
-		return
-	}
-	pk := math.Exp(logP0)
-	cdf := pk
-	k := 0.0
-	for i, p := range probs {
-		for cdf < p && k < mean+50*math.Sqrt(variance)+50 {
-			if poisson {
-				pk *= mean / (k + 1)
-			} else {
-				pk *= (k + r) / (k + 1) * q
-			}
-			k++
-			cdf += pk
-		}
-		dst[i] = k
-	}
-}

@@ -4,7 +4,7 @@
 //
 // Demand over a protection interval (lead time plus review period) is a
 // distribution built from the forecast's own daily means and quantiles,
-// count-aware for slow movers (Demand); policies (order-up-to, reorder
+// count-aware for slow movers (dist.Demand); policies (order-up-to, reorder
 // point, min / max, base stock) read service targets from it as cycle
 // service level or fill rate; order constraints (minimum order, multiples,
 // capacity, shelf life) shape the quantity last.

@@ -3,6 +3,8 @@ package replenish
 import (
 	"math"
 
+	"github.com/planner-engine/planner/dist"
+
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -12,7 +14,7 @@ func normalZ(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
 // item's forecast, with the lead time's variability: the daily means and
 // variances add up (days independent), and a lead time of L ± σ_L days
 // adds D²·σ_L² (LeadTimeDemandSD) with D the mean daily demand.
-func (it *Item) interval(days int, uncertainLead bool) (*Demand, error) {
+func (it *Item) interval(days int, uncertainLead bool) (*dist.Demand, error) {
 	days = min(days, len(it.Mean))
 	var mean, variance float64
 	for t := 0; t < days; t++ {
@@ -23,7 +25,7 @@ func (it *Item) interval(days int, uncertainLead bool) (*Demand, error) {
 		d := mean / float64(days)
 		variance += d * d * it.Lane.LeadTimeSD * it.Lane.LeadTimeSD
 	}
-	return NewDemand(mean, variance)
+	return dist.NewDemand(mean, variance)
 }
 
 // Levels are what a policy decided for an item at one review.
@@ -66,7 +68,7 @@ func (it *Item) orderUpTo() (Levels, error) {
 		}
 		// The shortage difference falls as S grows (demand over L+R is the larger).
 		short := func(s float64) float64 { return lr.Shortage(s) - l.Shortage(s) }
-		s = lr.levelFor(short, (1-it.Target.Level)*it.reviewDemand())
+		s = lr.LevelFor(short, (1-it.Target.Level)*it.reviewDemand())
 	default:
 		s = lr.Quantile(it.Target.Level)
 	}
@@ -82,4 +84,14 @@ func (it *Item) reviewDemand() float64 {
 		d += it.Mean[t]
 	}
 	return d
+}
+
+// LeadTimeDemandSD is the standard deviation of demand over a random lead
+// time when only moments are known: sqrt(L·σ_D² + D²·σ_L²), with L and σ_L
+// the lead time's mean and standard deviation in periods and D and σ_D the
+// mean and standard deviation of demand per period (independent periods,
+// lead time independent of demand; Silver, Pyke & Thomas, "Inventory and
+// Production Management in Supply Chains", 4th ed., section 6.10).
+func LeadTimeDemandSD(leadTime, leadTimeSD, demand, demandSD float64) float64 {
+	return math.Sqrt(leadTime*demandSD*demandSD + demand*demand*leadTimeSD*leadTimeSD)
 }

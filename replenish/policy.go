@@ -84,7 +84,7 @@ func reorderPoint(it *Item, q float64) (Levels, float64, error) {
 	var s float64
 	if it.Target.Type == FillRate {
 		shifted := func(s float64) float64 { return x.Shortage(s) - x.Shortage(s+q) }
-		s = x.levelFor(shifted, (1-it.Target.Level)*q)
+		s = x.LevelFor(shifted, (1-it.Target.Level)*q)
 	} else {
 		s = x.Quantile(it.Target.Level)
 	}

@@ -1,43 +1,13 @@
-package replenish
+package dist
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/stat/distuv"
 )
-
-func TestLeadTimeDemandSD(t *testing.T) {
-	// Four days of lead time ± 1 day, demand 10 ± 3 a day:
-	// sqrt(4·9 + 100·1) = sqrt(136).
-	assert.InDelta(t, math.Sqrt(136), LeadTimeDemandSD(4, 1, 10, 3), 1e-12)
-	// A fixed lead time leaves the daily variation summed over L days.
-	assert.InDelta(t, 2*3, LeadTimeDemandSD(4, 0, 10, 3), 1e-12)
-	// Steady demand leaves only the lead time's variation, in units.
-	assert.InDelta(t, 10*1.5, LeadTimeDemandSD(4, 1.5, 10, 0), 1e-12)
-	// The formula is the variance of a random sum: check it against a
-	// simulation of Poisson-distributed days and a discrete lead time.
-	const n = 200_000
-	lt := []float64{2, 4, 6} // equally likely: mean 4, sd sqrt(8/3)
-	pois := distuv.Poisson{Lambda: 10, Src: rand.NewPCG(1, 2)}
-	var s, ss float64
-	for i := 0; i < n; i++ {
-		days := int(lt[i%3])
-		x := 0.0
-		for d := 0; d < days; d++ {
-			x += pois.Rand()
-		}
-		s += x
-		ss += x * x
-	}
-	mean := s / n
-	sd := math.Sqrt(ss/n - mean*mean)
-	assert.InDelta(t, 40, mean, 0.2)
-	assert.InDelta(t, LeadTimeDemandSD(4, math.Sqrt(8.0/3), 10, math.Sqrt(10)), sd, 0.1)
-}
 
 func TestPoissonDemandMatchesGonum(t *testing.T) {
 	for _, m := range []float64{0.3, 2, 17, 140} {
@@ -108,4 +78,43 @@ func TestBadDemand(t *testing.T) {
 		_, err := NewDemand(mv[0], mv[1])
 		assert.Error(t, err, "%v", mv)
 	}
+}
+
+// Means of hundreds or thousands of units (a fortnight of a fast mover)
+// put P(X = 0) below float64's range; the distribution must still be the
+// right one there.
+func TestLargeCountsDoNotUnderflow(t *testing.T) {
+	for _, m := range []float64{500, 900, 1000, 3000, 4900} {
+		d, err := NewDemand(m, m)
+		require.NoError(t, err)
+		ref := distuv.Poisson{Lambda: m}
+		for _, p := range []float64{0.05, 0.5, 0.95} {
+			k := d.Quantile(p)
+			assert.GreaterOrEqual(t, ref.CDF(k), p-1e-9, "mean %v p %v", m, p)
+			assert.Less(t, ref.CDF(k-1), p, "mean %v p %v: %v is not the smallest", m, p, k)
+		}
+		// Poisson loss at the mean is close to the normal's σ·φ(0).
+		assert.InDelta(t, math.Sqrt(m)*0.398942, d.Shortage(m), 0.02*math.Sqrt(m), "mean %v", m)
+	}
+	// A negative binomial with mean 1000 and variance 1600 has the normal
+	// approximation's quantiles within a unit or two at the centre.
+	d, err := NewDemand(1000, 1600)
+	require.NoError(t, err)
+	assert.InDelta(t, 1000, d.Quantile(0.5), 2)
+	assert.InDelta(t, 1000+40*1.645, d.Quantile(0.95), 4)
+}
+
+func TestCountQuantilesAgreeWithDemand(t *testing.T) {
+	probs := []float64{0.025, 0.1, 0.5, 0.9, 0.975}
+	dst := make([]float64, len(probs))
+	for _, mv := range [][2]float64{{0.2, 0.2}, {3, 7}, {61, 61}, {61, 150}, {915, 1500}, {2500, 2500}, {8000, 9000}} {
+		d, err := NewDemand(mv[0], mv[1])
+		require.NoError(t, err)
+		CountQuantiles(mv[0], mv[1], probs, dst)
+		for k, p := range probs {
+			assert.InDelta(t, d.Quantile(p), dst[k], 1, "mean %v variance %v p %v", mv[0], mv[1], p)
+		}
+	}
+	CountQuantiles(0, 0, probs, dst)
+	assert.Equal(t, []float64{0, 0, 0, 0, 0}, dst)
 }

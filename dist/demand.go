@@ -1,4 +1,4 @@
-package replenish
+package dist
 
 import (
 	"fmt"
@@ -30,10 +30,10 @@ const countLimit = 5000
 // least as variable as Poisson).
 func NewDemand(mean, variance float64) (*Demand, error) {
 	if math.IsNaN(mean) || math.IsInf(mean, 0) || mean < 0 {
-		return nil, fmt.Errorf("replenish: demand mean %v is not a finite number >= 0", mean)
+		return nil, fmt.Errorf("dist: demand mean %v is not a finite number >= 0", mean)
 	}
 	if math.IsNaN(variance) || math.IsInf(variance, 0) || variance < 0 {
-		return nil, fmt.Errorf("replenish: demand variance %v is not a finite number >= 0", variance)
+		return nil, fmt.Errorf("dist: demand variance %v is not a finite number >= 0", variance)
 	}
 	d := &Demand{Mean: mean, Variance: math.Max(variance, mean)}
 	if mean > countLimit {
@@ -51,28 +51,13 @@ func (d *Demand) tabulate() {
 		d.cdf, d.tail = []float64{1}, []float64{0}
 		return
 	}
-	// P(k+1)/P(k) is m/(k+1) for a Poisson and (k+r)/(k+1)*q for a negative
-	// binomial with r = m²/(v-m) and q = m/(r+m).
-	poisson := v <= m*(1+1e-9)
-	var p0, r, q float64
-	if poisson {
-		p0 = math.Exp(-m)
-	} else {
-		r = m * m / (v - m)
-		q = m / (r + m)
-		p0 = math.Exp(r * math.Log1p(-q))
-	}
+	c := newCount(m, v)
 	limit := int(m+12*math.Sqrt(v)) + 20
-	d.cdf = make([]float64, 0, limit+1)
-	pk, cdf := p0, p0
+	d.cdf = make([]float64, c.k, limit+1) // zero below the walk's start
+	cdf := c.pk
 	d.cdf = append(d.cdf, cdf)
-	for k := 0; k < limit && 1-cdf > 1e-12; k++ {
-		if poisson {
-			pk *= m / float64(k+1)
-		} else {
-			pk *= (float64(k) + r) / float64(k+1) * q
-		}
-		cdf += pk
+	for k := c.k; k < limit && 1-cdf > 1e-12; k++ {
+		cdf += c.next()
 		d.cdf = append(d.cdf, math.Min(cdf, 1))
 	}
 	// E[(X-k)+] = m - k + sum_{j<k} (k-j) P(j), and going from k to k+1
@@ -84,13 +69,96 @@ func (d *Demand) tabulate() {
 	}
 }
 
-func (d *Demand) sd() float64 { return math.Sqrt(d.Variance) }
+// count walks the probabilities of a Poisson (variance = mean) or negative
+// binomial count upwards, one unit at a time, from the first unit whose
+// probability is not negligible.
+type count struct {
+	poisson bool
+	m, r, q float64 // mean; the negative binomial's size and 1 - p
+	k       int     // the current unit
+	pk      float64 // P(X = k)
+}
+
+// newCount starts the walk. Starting at zero would underflow: P(X = 0) is
+// exp(-m) for a Poisson, zero in float64 once m passes about 745, and a
+// walk that starts at zero probability never leaves it. So the walk starts
+// 12 standard deviations below the mean, where the mass left behind is far
+// below 1e-12, with P(X = k) from the log-gamma function.
+func newCount(m, v float64) count {
+	c := count{m: m, poisson: v <= m*(1+1e-9)}
+	if !c.poisson {
+		// r = m²/(v-m) and q = m/(r+m): P(k+1)/P(k) = (k+r)/(k+1)·q.
+		c.r = m * m / (v - m)
+		c.q = m / (c.r + m)
+	}
+	c.k = max(0, int(m-12*math.Sqrt(v)))
+	c.pk = math.Exp(c.logProb(float64(c.k)))
+	return c
+}
+
+// logProb is log P(X = k).
+func (c *count) logProb(k float64) float64 {
+	lk, _ := math.Lgamma(k + 1)
+	if c.poisson {
+		return k*math.Log(c.m) - c.m - lk
+	}
+	lkr, _ := math.Lgamma(k + c.r)
+	lr, _ := math.Lgamma(c.r)
+	return lkr - lr - lk + c.r*math.Log1p(-c.q) + k*math.Log(c.q)
+}
+
+// next moves the walk one unit up and returns the new P(X = k).
+func (c *count) next() float64 {
+	k := float64(c.k)
+	if c.poisson {
+		c.pk *= c.m / (k + 1)
+	} else {
+		c.pk *= (k + c.r) / (k + 1) * c.q
+	}
+	c.k++
+	return c.pk
+}
+
+// CountQuantiles writes to dst, for each probability in probs (sorted
+// ascending), the smallest whole number of units whose cumulative
+// probability reaches it, under the count with this mean and variance
+// (Poisson when the variance is no larger than the mean, negative binomial
+// otherwise). It allocates nothing: forecasts call it for every step of
+// every series.
+func CountQuantiles(mean, variance float64, probs, dst []float64) {
+	if !(mean > 0) {
+		for k := range dst[:len(probs)] {
+			dst[k] = 0
+		}
+		return
+	}
+	variance = math.Max(variance, mean)
+	if mean > countLimit {
+		sd := math.Sqrt(variance)
+		for k, p := range probs {
+			dst[k] = math.Max(0, math.Round(mean+sd*distuv.UnitNormal.Quantile(p)))
+		}
+		return
+	}
+	c := newCount(mean, variance)
+	cdf := c.pk
+	stop := mean + 50*math.Sqrt(variance) + 50
+	for i, p := range probs {
+		for cdf < p && float64(c.k) < stop {
+			cdf += c.next()
+		}
+		dst[i] = float64(c.k)
+	}
+}
+
+// SD is the standard deviation.
+func (d *Demand) SD() float64 { return math.Sqrt(d.Variance) }
 
 // Quantile returns the smallest stock level that meets all demand with
 // probability p: a whole number of units for counts.
 func (d *Demand) Quantile(p float64) float64 {
 	if d.cdf == nil {
-		return math.Max(0, d.Mean+d.sd()*distuv.UnitNormal.Quantile(p))
+		return math.Max(0, d.Mean+d.SD()*distuv.UnitNormal.Quantile(p))
 	}
 	for k, c := range d.cdf {
 		if c >= p-1e-12 {
@@ -108,7 +176,7 @@ func (d *Demand) Shortage(s float64) float64 {
 	}
 	if d.cdf == nil {
 		// Standard normal loss: σ (φ(z) - z (1 - Φ(z))).
-		sd := d.sd()
+		sd := d.SD()
 		if sd == 0 {
 			return math.Max(0, d.Mean-s)
 		}
@@ -128,15 +196,15 @@ func (d *Demand) Shortage(s float64) float64 {
 // LevelForShortage returns the smallest stock level whose expected
 // shortage is at most the given units.
 func (d *Demand) LevelForShortage(units float64) float64 {
-	return d.levelFor(d.Shortage, units)
+	return d.LevelFor(d.Shortage, units)
 }
 
-// levelFor returns the smallest level whose shortage(level) is at most
+// LevelFor returns the smallest level whose shortage(level) is at most
 // units, for a shortage that falls as the level grows and is measured on
 // this distribution's scale: whole units for counts, a bisection to a
 // millionth otherwise. Policies pass shortages of their own (per cycle,
 // per batch).
-func (d *Demand) levelFor(shortage func(float64) float64, units float64) float64 {
+func (d *Demand) LevelFor(shortage func(float64) float64, units float64) float64 {
 	if shortage(0) <= units {
 		return 0
 	}
@@ -160,14 +228,4 @@ func (d *Demand) levelFor(shortage func(float64) float64, units float64) float64
 		}
 	}
 	return hi
-}
-
-// LeadTimeDemandSD is the standard deviation of demand over a random lead
-// time when only moments are known: sqrt(L·σ_D² + D²·σ_L²), with L and σ_L
-// the lead time's mean and standard deviation in periods and D and σ_D the
-// mean and standard deviation of demand per period (independent periods,
-// lead time independent of demand; Silver, Pyke & Thomas, "Inventory and
-// Production Management in Supply Chains", 4th ed., section 6.10).
-func LeadTimeDemandSD(leadTime, leadTimeSD, demand, demandSD float64) float64 {
-	return math.Sqrt(leadTime*demandSD*demandSD + demand*demand*leadTimeSD*leadTimeSD)
 }
