@@ -1,0 +1,259 @@
+package allocation
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/planner-engine/planner/dist"
+)
+
+// Store is one store's side of one product's allocation.
+type Store struct {
+	Location string
+	// Mean and Variance describe the store's demand over the horizon
+	// (until the next delivery).
+	Mean, Variance float64
+	// OnHand is the stock the store holds (and has on the way) already.
+	OnHand float64
+	// Min is the presentation stock the store should show at least; Max
+	// the most it can hold (0: no limit).
+	Min, Max float64
+	// Pack is the unit stock ships to the store in; 0 means 1.
+	Pack float64
+	// Priority orders stores for PriorityOrder and breaks ties elsewhere:
+	// lower first.
+	Priority int
+	// Value is what a unit sold here is worth (a margin, say); 0 means 1.
+	// Marginal maximises the value of expected sales.
+	Value float64
+}
+
+// Problem is one product's stock at one distribution centre and the stores
+// it serves.
+type Problem struct {
+	SKU, DC string
+	// Available is the DC's stock of the product.
+	Available float64
+	// Reserve is kept back at the DC (for online and instant-delivery
+	// orders served from it).
+	Reserve float64
+	// Service is the probability of meeting the horizon's demand a store's
+	// target stock is set for: its need is the demand quantile at Service
+	// (at least Min, at most Max) less what it holds. 0 means 0.95.
+	Service float64
+	Stores  []Store
+}
+
+// Allocation is a method's answer to one Problem, store by store in the
+// problem's order.
+type Allocation struct {
+	SKU, DC, Method string
+	Qty             []float64
+	// Need is what each store lacks to reach its target stock, in packs.
+	Need []float64
+	// ExpectedDemand and ExpectedSales are each store's mean demand over
+	// the horizon and the units it is expected to sell with its stock
+	// after the allocation.
+	ExpectedDemand, ExpectedSales []float64
+	Reason                        []string
+	// Allocated and Unallocated split the DC's stock less the reserve.
+	Allocated, Unallocated float64
+	// Exception flags a problem the planner should look at ("" if none).
+	Exception string
+}
+
+// TotalExpectedSales sums the stores' expected sales.
+func (a *Allocation) TotalExpectedSales() float64 {
+	s := 0.0
+	for _, v := range a.ExpectedSales {
+		s += v
+	}
+	return s
+}
+
+// Method is one way of splitting the stock.
+type Method interface {
+	Name() string
+	Allocate(p *Problem) (*Allocation, error)
+}
+
+var (
+	_ Method = Marginal{}
+	_ Method = FairShare{}
+	_ Method = EqualCover{}
+	_ Method = PriorityOrder{}
+)
+
+// MethodNamed returns the method a command line names.
+func MethodNamed(name string) (Method, error) {
+	for _, m := range Methods() {
+		if m.Name() == name {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("allocation: unknown method %q (marginal, fair-share, equal-cover or priority)", name)
+}
+
+// Methods returns every method, the default first.
+func Methods() []Method { return []Method{Marginal{}, FairShare{}, EqualCover{}, PriorityOrder{}} }
+
+// ErrBadProblem wraps every input error Check reports.
+var ErrBadProblem = errors.New("allocation: bad input")
+
+// Check reports the first thing wrong with the problem, naming the product
+// and store.
+func (p *Problem) Check() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s at %s: %s", ErrBadProblem, p.SKU, p.DC, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case !finite(p.Available) || p.Available < 0:
+		return bad("DC stock %v is not a number >= 0", p.Available)
+	case !finite(p.Reserve) || p.Reserve < 0:
+		return bad("reserve %v is not a number >= 0", p.Reserve)
+	case p.Service < 0 || p.Service >= 1:
+		return bad("service level %v is not between 0 and 1", p.Service)
+	}
+	seen := make(map[string]bool, len(p.Stores))
+	for i := range p.Stores {
+		s := &p.Stores[i]
+		switch {
+		case seen[s.Location]:
+			return bad("store %s is listed twice", s.Location)
+		case !finite(s.Mean) || s.Mean < 0 || !finite(s.Variance) || s.Variance < 0:
+			return bad("store %s: demand mean %v and variance %v must be numbers >= 0", s.Location, s.Mean, s.Variance)
+		case !finite(s.OnHand) || s.OnHand < 0:
+			return bad("store %s: stock on hand %v is not a number >= 0", s.Location, s.OnHand)
+		case !finite(s.Min) || s.Min < 0 || !finite(s.Max) || s.Max < 0:
+			return bad("store %s: min %v and max %v must be numbers >= 0", s.Location, s.Min, s.Max)
+		case s.Max > 0 && s.Min > s.Max:
+			return bad("store %s: min stock %v is above max stock %v", s.Location, s.Min, s.Max)
+		case !finite(s.Pack) || s.Pack < 0:
+			return bad("store %s: pack size %v is not a number > 0", s.Location, s.Pack)
+		case !finite(s.Value) || s.Value < 0:
+			return bad("store %s: unit value %v is not a number >= 0", s.Location, s.Value)
+		}
+		seen[s.Location] = true
+	}
+	return nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// store is a Store with what every method works from.
+type store struct {
+	*Store
+	pack, value float64
+	target      float64   // stock level the store aims at
+	need        float64   // packs short of target, in units
+	minGap      float64   // packs short of Min, in units
+	walk        dist.Walk // at OnHand
+}
+
+// prepare sets every store's target and need. The need rounds up to whole
+// packs but never past Max.
+func prepare(p *Problem) (stores []store, supply float64, err error) {
+	if err := p.Check(); err != nil {
+		return nil, 0, err
+	}
+	service := p.Service
+	if service == 0 {
+		service = 0.95
+	}
+	stores = make([]store, len(p.Stores))
+	for i := range p.Stores {
+		s := &stores[i]
+		s.Store = &p.Stores[i]
+		s.pack, s.value = orOne(s.Pack), orOne(s.Value)
+		q := dist.NewWalk(s.Mean, s.Variance)
+		for q.CDF() < service {
+			q.Step()
+		}
+		s.walk = dist.NewWalk(s.Mean, s.Variance)
+		s.walk.StepTo(int(math.Ceil(s.OnHand)))
+		s.target = math.Max(float64(q.Level()), s.Min)
+		if s.Max > 0 {
+			s.target = math.Min(s.target, s.Max)
+		}
+		s.need = roomFor(s.target-s.OnHand, s)
+		s.minGap = math.Min(s.need, roomFor(s.Min-s.OnHand, s))
+	}
+	return stores, math.Max(0, p.Available-p.Reserve), nil
+}
+
+// roomFor rounds units up to whole packs, then back down while that would
+// pass the store's Max.
+func roomFor(units float64, s *store) float64 {
+	if units <= 0 {
+		return 0
+	}
+	q := math.Ceil(units/s.pack-1e-9) * s.pack
+	if s.Max > 0 {
+		for q > 0 && s.OnHand+q > s.Max+1e-9 {
+			q -= s.pack
+		}
+	}
+	return math.Max(0, q)
+}
+
+func orOne(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	return v
+}
+
+// finish fills in what every method reports once the quantities are set.
+func finish(p *Problem, name string, stores []store, qty []float64, supply float64) *Allocation {
+	a := &Allocation{SKU: p.SKU, DC: p.DC, Method: name, Qty: qty,
+		Need: make([]float64, len(stores)), ExpectedDemand: make([]float64, len(stores)),
+		ExpectedSales: make([]float64, len(stores)), Reason: make([]string, len(stores))}
+	anyDemand := false
+	for i := range stores {
+		s := &stores[i]
+		a.Need[i] = s.need
+		a.ExpectedDemand[i] = s.Mean
+		w := s.walk
+		w.StepTo(int(math.Ceil(s.OnHand + qty[i])))
+		a.ExpectedSales[i] = w.Sales()
+		a.Allocated += qty[i]
+		anyDemand = anyDemand || s.Mean > 0
+	}
+	a.Unallocated = supply - a.Allocated
+	for i := range stores {
+		a.Reason[i] = reason(&stores[i], qty[i], a.ExpectedSales[i])
+	}
+	var need float64
+	for i := range stores {
+		need += stores[i].need
+	}
+	switch {
+	case !anyDemand && len(stores) > 0:
+		a.Exception = "no store expects demand for this product over the horizon"
+	case need > supply+1e-9:
+		a.Exception = fmt.Sprintf("DC stock short: %s units for a need of %s", num(supply), num(need))
+	}
+	return a
+}
+
+func reason(s *store, qty, sales float64) string {
+	fill := 1.0
+	if s.Mean > 0 {
+		fill = sales / s.Mean
+	}
+	switch {
+	case s.need == 0 && s.OnHand >= s.target:
+		return fmt.Sprintf("holds %s, at or above its target %s", num(s.OnHand), num(s.target))
+	case s.need == 0:
+		return fmt.Sprintf("no room: max stock %s", num(s.Max))
+	case qty >= s.need:
+		return fmt.Sprintf("need %s to reach target %s (holds %s); filled; expected fill %.0f%%", num(s.need), num(s.target), num(s.OnHand), 100*fill)
+	default:
+		return fmt.Sprintf("need %s to reach target %s (holds %s); got %s, DC stock short; expected fill %.0f%%", num(s.need), num(s.target), num(s.OnHand), num(qty), 100*fill)
+	}
+}
+
+// num formats units without trailing zeros.
+func num(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
