@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
 
 	"github.com/planner-engine/planner/dist"
 )
@@ -43,61 +41,12 @@ func randomProblem(rng *rand.Rand, stores int, onePack bool, share float64) *Pro
 	return p
 }
 
-// gained is the value of the expected sales an allocation adds.
-func gained(t *testing.T, p *Problem, qty []float64) float64 {
-	total := 0.0
-	for i, s := range p.Stores {
-		w := dist.NewWalk(s.Mean, s.Variance)
-		w.StepTo(int(math.Ceil(s.OnHand)))
-		total += orOne(s.Value) * w.StepTo(int(math.Ceil(s.OnHand+qty[i]-1e-9)))
-	}
-	return total
-}
+func gained(t *testing.T, p *Problem, qty []float64) float64 { return Gain(p, qty) }
 
-// lpOptimum solves the linear relaxation of the allocation with gonum's
-// simplex: one variable in [0, 1] per pack a store could receive, worth
-// the expected sales it adds; the packs up to the presentation minimum
-// fixed at 1; the packs' units within the stock.
 func lpOptimum(t *testing.T, p *Problem) float64 {
-	stores, supply, err := prepare(p)
+	v, err := LPBound(p)
 	require.NoError(t, err)
-	var gains, sizes []float64
-	fixed := 0.0
-	for i := range stores {
-		s := &stores[i]
-		w := s.walk
-		for k := 1; float64(k)*s.pack <= s.need+1e-9; k++ {
-			g := s.value * w.StepTo(int(math.Ceil(s.OnHand+float64(k)*s.pack-1e-9)))
-			if float64(k)*s.pack <= s.minGap+1e-9 {
-				fixed += g
-				supply -= s.pack
-				continue
-			}
-			gains = append(gains, g)
-			sizes = append(sizes, s.pack)
-		}
-	}
-	require.GreaterOrEqual(t, supply, -1e-9, "minimums must fit in the test's instances")
-	n := len(gains)
-	if n == 0 {
-		return fixed
-	}
-	// Variables: y (n), slacks u with y + u = 1 (n), slack v on the stock.
-	A := mat.NewDense(n+1, 2*n+1, nil)
-	b := make([]float64, n+1)
-	c := make([]float64, 2*n+1)
-	for j := 0; j < n; j++ {
-		A.Set(j, j, 1)
-		A.Set(j, n+j, 1)
-		b[j] = 1
-		A.Set(n, j, sizes[j])
-		c[j] = -gains[j]
-	}
-	A.Set(n, 2*n, 1)
-	b[n] = supply
-	opt, _, err := lp.Simplex(c, A, b, 1e-10, nil)
-	require.NoError(t, err)
-	return fixed - opt
+	return v
 }
 
 func TestMarginalMatchesTheLPOptimumWithOnePackSize(t *testing.T) {

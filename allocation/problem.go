@@ -50,7 +50,10 @@ type Problem struct {
 // problem's order.
 type Allocation struct {
 	SKU, DC, Method string
-	Qty             []float64
+	// Stores and OnHand repeat each store's location and stock.
+	Stores []string
+	OnHand []float64
+	Qty    []float64
 	// Need is what each store lacks to reach its target stock, in packs.
 	Need []float64
 	// ExpectedDemand and ExpectedSales are each store's mean demand over
@@ -214,6 +217,8 @@ func finish(p *Problem, name string, stores []store, qty []float64, supply float
 	for i := range stores {
 		s := &stores[i]
 		a.Need[i] = s.need
+		a.Stores = append(a.Stores, s.Location)
+		a.OnHand = append(a.OnHand, s.OnHand)
 		a.ExpectedDemand[i] = s.Mean
 		w := s.walk
 		w.StepTo(int(math.Ceil(s.OnHand + qty[i])))

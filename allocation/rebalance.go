@@ -55,7 +55,9 @@ type Transfer struct {
 	// ToOnHand, ToDemand and ToSales are the receiver's stock before, its
 	// mean demand and its expected sales after the transfer.
 	ToOnHand, ToDemand, ToSales float64
-	Reason                      string
+	// ToNeed is what the receiver lacked of its target stock.
+	ToNeed float64
+	Reason string
 }
 
 // Rebalance proposes transfers of one product among the sites of one
@@ -141,7 +143,7 @@ func Rebalance(sku string, sites []Site, o RebalanceOptions) ([]Transfer, error)
 			break
 		}
 		best.SKU, best.From, best.To = sku, sites[from].Location, sites[to].Location
-		best.ToOnHand, best.ToDemand = stock[to], sites[to].Mean
+		best.ToOnHand, best.ToDemand, best.ToNeed = stock[to], sites[to].Mean, target[to]-stock[to]
 		w := dist.NewWalk(sites[to].Mean, sites[to].Variance)
 		w.StepTo(int(stock[to] + best.Qty))
 		best.ToSales = w.Sales()

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/replenish"
@@ -45,7 +46,7 @@ func NetworkFrom(sup *datasets.Supply, res *forecast.Result, target replenish.Ta
 		for t := range days {
 			src := source(t + offset)
 			mean[kk][t] += res.Mean[i*h+src]
-			sd := replenish.SDFromQuantiles(res.Quantiles[0], res.Quantiles[len(res.Quantiles)-1], res.Quantile(i, src, 0), res.Quantile(i, src, len(res.Quantiles)-1))
+			sd := dist.SDFromQuantiles(res.Quantiles[0], res.Quantiles[len(res.Quantiles)-1], res.Quantile(i, src, 0), res.Quantile(i, src, len(res.Quantiles)-1))
 			variance[kk][t] += sd * sd
 		}
 	}

@@ -95,7 +95,7 @@ type Item struct {
 	Class string
 	// Mean and SD are the forecast of daily demand from tomorrow on: the
 	// mean and standard deviation of each day (SD from the forecast's
-	// quantiles, see SDFromQuantiles). They must cover at least the lead
+	// quantiles, see dist.SDFromQuantiles). They must cover at least the lead
 	// time and the review period.
 	Mean, SD []float64
 }
@@ -133,16 +133,4 @@ func (it *Item) Check() error {
 // arrives (lead time + review period), rounded up.
 func (it *Item) protection() int {
 	return int(math.Ceil(it.Lane.LeadTime)) + it.Lane.Review
-}
-
-// SDFromQuantiles returns the standard deviation of a forecast day from
-// two of its quantiles, the probabilities lo < hi and their values: the
-// spread between them over the same spread of a normal. The central 80%
-// (p10 to p90) is what the forecasts carry by default.
-func SDFromQuantiles(lo, hi, qlo, qhi float64) float64 {
-	z := normalZ(hi) - normalZ(lo)
-	if z <= 0 || qhi < qlo {
-		return 0
-	}
-	return (qhi - qlo) / z
 }

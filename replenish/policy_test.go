@@ -222,8 +222,3 @@ func TestPlanRefusesBadItems(t *testing.T) {
 		assert.ErrorContains(t, err, "A at S1", name)
 	}
 }
-
-func TestSDFromQuantiles(t *testing.T) {
-	assert.InDelta(t, 5, SDFromQuantiles(0.1, 0.9, 20-5*1.2815516, 20+5*1.2815516), 1e-6)
-	assert.Equal(t, 0.0, SDFromQuantiles(0.1, 0.9, 3, 3))
-}

@@ -165,6 +165,17 @@ func (a *app) buildNetwork(ctx context.Context, db string, target replenish.Targ
 	for _, p := range sup.Products {
 		horizon = max(horizon, p.ShelfLife+28)
 	}
+	res, err := a.forecastDaily(ctx, store, horizon)
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.NetworkFrom(sup, res, target), nil
+}
+
+// forecastDaily forecasts the database's daily demand (drivers included)
+// for the horizon with auto, the 10% and 90% quantiles giving the spread:
+// the forecasts the planning commands plan from when given no file.
+func (a *app) forecastDaily(ctx context.Context, store *datasets.Store, horizon int) (*forecast.Result, error) {
 	task := a.progress().Start("read series", 0)
 	p, err := store.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily, TrimLeadingZeros: true, Drivers: true, Horizon: horizon})
 	if err != nil {
@@ -184,7 +195,7 @@ func (a *app) buildNetwork(ctx context.Context, db string, target replenish.Targ
 		return nil, err
 	}
 	ftask.Done("")
-	return pipeline.NetworkFrom(sup, res, target), nil
+	return res, nil
 }
 
 // readTargets reads per-SKU service targets: sku,target or

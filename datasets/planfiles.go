@@ -1,0 +1,260 @@
+package datasets
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// CSVTable is a small CSV file read whole, for the inputs of planning
+// commands (DC stock, store stock, locations): a header naming columns in
+// any order, then rows. Its accessors name the file, line and column of
+// any value they refuse.
+type CSVTable struct {
+	Path   string
+	header map[string]int
+	rows   [][]string
+	lines  []int
+}
+
+// ReadCSVTable reads a CSV file (gzip-compressed or not) whose header names
+// at least the required columns, in any case.
+func ReadCSVTable(path string, required ...string) (*CSVTable, error) {
+	f, err := openText(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = false
+	head, err := r.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty file; the header must name %s", path, strings.Join(required, ", "))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	t := &CSVTable{Path: path, header: map[string]int{}}
+	for i, h := range head {
+		t.header[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, c := range required {
+		if _, ok := t.header[c]; !ok {
+			return nil, fmt.Errorf("%s: no %s column; the header must name %s (it is %s)", path, c, strings.Join(required, ", "), strings.Join(head, ","))
+		}
+	}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return t, nil
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s line %d: %w", path, pe.Line, pe.Err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != len(head) {
+			return nil, fmt.Errorf("%s line %d: %d fields, the header has %d", path, line, len(rec), len(head))
+		}
+		t.rows = append(t.rows, rec)
+		t.lines = append(t.lines, line)
+	}
+}
+
+// Len is the number of rows.
+func (t *CSVTable) Len() int { return len(t.rows) }
+
+// Has says whether the header names the column.
+func (t *CSVTable) Has(col string) bool { _, ok := t.header[col]; return ok }
+
+// Line is the file's line number of row i.
+func (t *CSVTable) Line(i int) int { return t.lines[i] }
+
+// String returns row i's value of the column, trimmed; "" when the file
+// has no such column.
+func (t *CSVTable) String(i int, col string) string {
+	c, ok := t.header[col]
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(t.rows[i][c])
+}
+
+// Key returns row i's value of a column that must not be empty.
+func (t *CSVTable) Key(i int, col string) (string, error) {
+	v := t.String(i, col)
+	if v == "" {
+		return "", t.Errorf(i, col, "is empty")
+	}
+	return v, nil
+}
+
+// Number returns row i's value of the column as a finite number of at
+// least min; def when the column is absent or the cell empty.
+func (t *CSVTable) Number(i int, col string, def, min float64) (float64, error) {
+	s := t.String(i, col)
+	if s == "" {
+		return def, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, t.Errorf(i, col, "%q is not a number", s)
+	}
+	if v < min {
+		return 0, t.Errorf(i, col, "%s is below %v", s, min)
+	}
+	return v, nil
+}
+
+// Errorf formats an error naming the file, row i's line and the column.
+func (t *CSVTable) Errorf(i int, col, format string, args ...any) error {
+	return fmt.Errorf("%s line %d, column %s: %s", t.Path, t.lines[i], col, fmt.Sprintf(format, args...))
+}
+
+// DCStock is one row of a DC stock file: the units of a SKU a
+// distribution centre can allocate, and how many it keeps back.
+type DCStock struct {
+	SKU, DC      string
+	Qty, Reserve float64
+}
+
+// ReadDCStock reads sku,dc,qty (optional reserve) rows. Negative or
+// missing quantities and a SKU listed twice for one DC are errors.
+func ReadDCStock(path string) ([]DCStock, error) {
+	t, err := ReadCSVTable(path, "sku", "dc", "qty")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DCStock, 0, t.Len())
+	seen := map[[2]string]int{}
+	for i := 0; i < t.Len(); i++ {
+		var r DCStock
+		if r.SKU, err = t.Key(i, "sku"); err != nil {
+			return nil, err
+		}
+		if r.DC, err = t.Key(i, "dc"); err != nil {
+			return nil, err
+		}
+		if t.String(i, "qty") == "" {
+			return nil, t.Errorf(i, "qty", "is empty")
+		}
+		if r.Qty, err = t.Number(i, "qty", 0, 0); err != nil {
+			return nil, err
+		}
+		if r.Reserve, err = t.Number(i, "reserve", 0, 0); err != nil {
+			return nil, err
+		}
+		k := [2]string{r.SKU, r.DC}
+		if prev, ok := seen[k]; ok {
+			return nil, t.Errorf(i, "sku", "%s at %s is listed twice (line %d too)", r.SKU, r.DC, prev)
+		}
+		seen[k] = t.Line(i)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// StoreStock is one row of a store stock file.
+type StoreStock struct {
+	SKU, Location string
+	Qty           float64
+}
+
+// ReadStoreStock reads sku,location,qty rows: the stock stores hold.
+func ReadStoreStock(path string) ([]StoreStock, error) {
+	t, err := ReadCSVTable(path, "sku", "location", "qty")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StoreStock, 0, t.Len())
+	for i := 0; i < t.Len(); i++ {
+		var r StoreStock
+		if r.SKU, err = t.Key(i, "sku"); err != nil {
+			return nil, err
+		}
+		if r.Location, err = t.Key(i, "location"); err != nil {
+			return nil, err
+		}
+		if r.Qty, err = t.Number(i, "qty", 0, 0); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// StoreRules are one store's allocation settings: the DC serving it, its
+// region for rebalancing, presentation minimum, capacity, pack size,
+// priority and replenishment lead time.
+type StoreRules struct {
+	Location, DC, Region string
+	Min, Max, Pack       float64
+	Priority             int
+	LeadTime             float64
+}
+
+// ReadStoreRules reads location,dc rows with optional min_stock,
+// max_stock, pack_size (default 1; 0 is an error), priority (default 0,
+// lower first), region (default: the DC) and lead_time_days (default 1).
+func ReadStoreRules(path string) ([]StoreRules, error) {
+	t, err := ReadCSVTable(path, "location", "dc")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StoreRules, 0, t.Len())
+	seen := map[string]int{}
+	for i := 0; i < t.Len(); i++ {
+		var r StoreRules
+		if r.Location, err = t.Key(i, "location"); err != nil {
+			return nil, err
+		}
+		if r.DC, err = t.Key(i, "dc"); err != nil {
+			return nil, err
+		}
+		if prev, ok := seen[r.Location]; ok {
+			return nil, t.Errorf(i, "location", "%s is listed twice (line %d too)", r.Location, prev)
+		}
+		seen[r.Location] = t.Line(i)
+		if r.Region = t.String(i, "region"); r.Region == "" {
+			r.Region = r.DC
+		}
+		if r.Min, err = t.Number(i, "min_stock", 0, 0); err != nil {
+			return nil, err
+		}
+		if r.Max, err = t.Number(i, "max_stock", 0, 0); err != nil {
+			return nil, err
+		}
+		if r.Max > 0 && r.Min > r.Max {
+			return nil, t.Errorf(i, "min_stock", "%v is above max_stock %v", r.Min, r.Max)
+		}
+		if r.Pack, err = t.Number(i, "pack_size", 1, 0); err != nil {
+			return nil, err
+		}
+		if r.Pack == 0 {
+			return nil, t.Errorf(i, "pack_size", "is 0; a pack holds at least one unit (leave it empty for single units)")
+		}
+		p, err := t.Number(i, "priority", 0, math.Inf(-1))
+		if err != nil {
+			return nil, err
+		}
+		if p != math.Trunc(p) {
+			return nil, t.Errorf(i, "priority", "%v is not a whole number", p)
+		}
+		r.Priority = int(p)
+		if r.LeadTime, err = t.Number(i, "lead_time_days", 1, 0); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
