@@ -1,14 +1,18 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/dist"
+	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -27,6 +31,9 @@ type AllocationInput struct {
 	// ReserveShare keeps this share of every DC's stock back (for online
 	// orders) on top of the stock file's reserve column.
 	ReserveShare float64
+	// ProductPack is each SKU's pack size where the products say so; it
+	// takes the place of the stores' own.
+	ProductPack map[string]float64
 }
 
 // HorizonDemand is the mean and variance of one location's demand for one
@@ -130,8 +137,12 @@ func AllocationProblems(in *AllocationInput) ([]allocation.Problem, []string, er
 			Service: in.Service}
 		for _, r := range served[s.DC] {
 			d := demand[[2]string{s.SKU, r.Location}]
+			pack := r.Pack
+			if pp := in.ProductPack[s.SKU]; pp > 0 {
+				pack = pp
+			}
 			p.Stores = append(p.Stores, allocation.Store{Location: r.Location, Mean: d.Mean, Variance: d.Variance,
-				OnHand: stock[[2]string{s.SKU, r.Location}], Min: r.Min, Max: r.Max, Pack: r.Pack, Priority: r.Priority})
+				OnHand: stock[[2]string{s.SKU, r.Location}], Min: r.Min, Max: r.Max, Pack: pack, Priority: r.Priority})
 		}
 		if len(p.Stores) == 0 {
 			exceptions = append(exceptions, fmt.Sprintf("%s at %s: the DC serves no store in the locations file", s.SKU, s.DC))
@@ -192,4 +203,180 @@ func RebalanceRegions(in *AllocationInput) (skus []string, regions [][]allocatio
 		}
 	}
 	return skus, regions
+}
+
+// AllocationFromSupply takes allocation's inputs from the database: DC
+// stock from the inventory of locations of type dc (on hand less reserved
+// and backordered), store stock from every other location's inventory
+// position, stores from the locations table (the DC serving each, its
+// region) and pack sizes from the products. A location's capacity holds
+// all its products, so it sets no product's maximum.
+func AllocationFromSupply(sup *datasets.Supply, res *forecast.Result, horizonDays int, service float64) *AllocationInput {
+	in := &AllocationInput{Forecasts: res, HorizonDays: horizonDays, Service: service, ProductPack: map[string]float64{}}
+	for sku, p := range sup.Products {
+		if p.PackSize > 0 {
+			in.ProductPack[sku] = p.PackSize
+		}
+	}
+	for _, p := range sup.Positions {
+		if sup.Locations[p.Location].Type == "dc" {
+			in.DCStock = append(in.DCStock, datasets.DCStock{SKU: p.SKU, DC: p.Location, Qty: math.Max(0, p.OnHand-p.Reserved-p.Backorders)})
+			continue
+		}
+		in.StoreStock = append(in.StoreStock, datasets.StoreStock{SKU: p.SKU, Location: p.Location,
+			Qty: math.Max(0, p.OnHand+p.OnOrder+p.InTransit-p.Backorders-p.Reserved)})
+	}
+	names := make([]string, 0, len(sup.Locations))
+	for name := range sup.Locations {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		info := sup.Locations[name]
+		if info.Type == "dc" || info.DC == "" {
+			continue
+		}
+		region := info.Region
+		if region == "" {
+			region = info.DC
+		}
+		in.Stores = append(in.Stores, datasets.StoreRules{Location: name, DC: info.DC, Region: region, Pack: 1, LeadTime: 1})
+	}
+	return in
+}
+
+// NetOfTransfers moves the units of planned transfer orders from their DC's
+// stock to their store's: allocation then splits only what replenishment
+// left at the DC.
+func (in *AllocationInput) NetOfTransfers(lines []replenish.Line) {
+	moved := map[[2]string]float64{}
+	for _, l := range lines {
+		if l.Transfer && l.Qty > 0 {
+			moved[[2]string{l.SKU, l.From}] += l.Qty
+			in.StoreStock = append(in.StoreStock, datasets.StoreStock{SKU: l.SKU, Location: l.To, Qty: l.Qty})
+		}
+	}
+	for i := range in.DCStock {
+		s := &in.DCStock[i]
+		s.Qty = math.Max(0, s.Qty-moved[[2]string{s.SKU, s.DC}])
+	}
+}
+
+// AllocateConfig is the allocate section of planner.yaml. Zero values mean
+// the defaults in DefaultAllocateConfig.
+type AllocateConfig struct {
+	Method       string  `yaml:"method,omitempty" json:"method,omitempty"`
+	HorizonDays  int     `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
+	Service      float64 `yaml:"service,omitempty" json:"service,omitempty"`
+	ReserveShare float64 `yaml:"reserve_share,omitempty" json:"reserve_share,omitempty"`
+	// Format of the allocation file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultAllocateConfig returns the allocate settings of an empty section.
+func DefaultAllocateConfig() AllocateConfig {
+	return AllocateConfig{Method: "marginal", HorizonDays: 7, Service: 0.95, Format: "csv"}
+}
+
+func (c *AllocateConfig) resolve() error {
+	d := DefaultAllocateConfig()
+	if c.Method == "" {
+		c.Method = d.Method
+	}
+	if c.HorizonDays == 0 {
+		c.HorizonDays = d.HorizonDays
+	}
+	if c.Service == 0 {
+		c.Service = d.Service
+	}
+	if c.Format == "" {
+		c.Format = d.Format
+	}
+	if _, err := allocation.MethodNamed(c.Method); err != nil {
+		return fmt.Errorf("allocate.method: %w", err)
+	}
+	switch {
+	case c.HorizonDays < 1:
+		return fmt.Errorf("allocate.horizon_days must be at least 1 (got %d)", c.HorizonDays)
+	case !(c.Service > 0 && c.Service < 1):
+		return fmt.Errorf("allocate.service must be between 0 and 1 (got %v)", c.Service)
+	case c.ReserveShare < 0 || c.ReserveShare >= 1:
+		return fmt.Errorf("allocate.reserve_share must be at least 0 and below 1 (got %v)", c.ReserveShare)
+	}
+	switch c.Format {
+	case "csv", "parquet", "json", "jsonl":
+	default:
+		return fmt.Errorf("allocate.format %q is not csv, parquet, json or jsonl", c.Format)
+	}
+	return nil
+}
+
+// AllocateStage splits the stock left at each DC after the replenish
+// stage's transfer orders among the stores it serves, up to their need
+// over the horizon, and writes allocation.csv (or .parquet, .json,
+// .jsonl). It runs when planner.yaml has an allocate section; exceptions
+// (DC stock short of the stores' need, no demand) count as the run's.
+type AllocateStage struct{}
+
+// Name implements Stage.
+func (AllocateStage) Name() string { return "allocate" }
+
+// Run implements Stage.
+func (AllocateStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	ac := r.Config.Allocate
+	if ac == nil {
+		return StageReport{Summary: "skipped: no allocate section in the configuration"}, nil
+	}
+	if r.forecasts == nil {
+		return StageReport{}, fmt.Errorf("allocate plans from the forecast stage's forecasts: run it too")
+	}
+	sup, err := r.Store.Supply(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	in := AllocationFromSupply(sup, r.forecasts, ac.HorizonDays, ac.Service)
+	if len(in.DCStock) == 0 || len(in.Stores) == 0 {
+		return StageReport{Summary: "skipped: no DC stock or no stores with a DC loaded"}, nil
+	}
+	in.ReserveShare = ac.ReserveShare
+	in.NetOfTransfers(r.orders)
+	problems, exceptions, err := AllocationProblems(in)
+	if err != nil {
+		return StageReport{}, err
+	}
+	m, _ := allocation.MethodNamed(ac.Method)
+	allocs, err := allocation.AllocateAll(ctx, problems, m, 0)
+	if err != nil {
+		return StageReport{}, err
+	}
+	name := "allocation." + ac.Format
+	if err := export.WriteAllocation(filepath.Join(r.Dir, name), PlanStart(r.forecasts).String(), allocs, nil); err != nil {
+		return StageReport{}, err
+	}
+	if err := r.record(name); err != nil {
+		return StageReport{}, err
+	}
+	var units float64
+	var lines int64
+	for i := range allocs {
+		a := &allocs[i]
+		units += a.Allocated
+		for j := range a.Qty {
+			if a.Qty[j] > 0 || a.Need[j] > 0 {
+				lines++
+			}
+		}
+		if a.Exception != "" {
+			exceptions = append(exceptions, fmt.Sprintf("%s at %s: %s", a.SKU, a.DC, a.Exception))
+		}
+	}
+	rep := StageReport{Rows: map[string]int64{"problems": int64(len(problems)), name: lines}, Exceptions: len(exceptions)}
+	for i, e := range exceptions {
+		if i == 20 {
+			break
+		}
+		rep.Notes = append(rep.Notes, "allocate: "+e)
+	}
+	rep.Summary = fmt.Sprintf("%.0f units of %d SKU-DCs allocated (%s); %d exceptions", units, len(problems), m.Name(), len(exceptions))
+	return rep, nil
 }

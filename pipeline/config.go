@@ -29,6 +29,9 @@ type Config struct {
 	Forecast ForecastConfig `yaml:"forecast,omitempty" json:"forecast"`
 	// Replenish configures the replenish stage.
 	Replenish ReplenishConfig `yaml:"replenish,omitempty" json:"replenish"`
+	// Allocate configures the allocate stage, which runs only when the
+	// section is there.
+	Allocate *AllocateConfig `yaml:"allocate,omitempty" json:"allocate,omitempty"`
 
 	dir string // folder of the config file
 }
@@ -151,6 +154,11 @@ func (c *Config) resolve() error {
 	}
 	if err := c.Replenish.resolve(); err != nil {
 		return err
+	}
+	if c.Allocate != nil {
+		if err := c.Allocate.resolve(); err != nil {
+			return err
+		}
 	}
 	for _, s := range c.Stages {
 		if stageIndex(s) < 0 {

@@ -223,6 +223,7 @@ func (ReplenishStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	net := NetworkFrom(sup, r.forecasts, replenish.Target{Level: rc.Target, Type: tt})
 	SetTargets(net, tt, classes, nil)
 	lines := replenish.PlanNetwork(net, policy)
+	r.orders = lines
 	name := "orders." + rc.Format
 	if err := export.WriteOrders(filepath.Join(r.Dir, name), lines); err != nil {
 		return StageReport{}, err

@@ -2,10 +2,13 @@ package pipeline
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -184,4 +187,54 @@ func TestLoadConfigErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(dir, "data", "s.csv"), cfg.Inputs.Sales)
 	assert.Equal(t, datasets.Mapping{"qty": "units"}, cfg.Inputs.LoadOptions().Map)
+}
+
+func TestRunAllocatesWhatReplenishmentLeavesAtTheDC(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Allocate = &AllocateConfig{}
+	require.NoError(t, cfg.Allocate.resolve())
+	m, err := Execute(context.Background(), cfg, Options{Version: "test", Now: clock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	var stage *StageRecord
+	for i := range m.Stages {
+		if m.Stages[i].Name == "allocate" {
+			stage = &m.Stages[i]
+		}
+	}
+	require.NotNil(t, stage)
+	assert.Equal(t, "ok", stage.Status)
+	dir := filepath.Join(cfg.Out, "runs", m.RunID)
+	read := func(name string) [][]string {
+		f, err := os.Open(filepath.Join(dir, name))
+		require.NoError(t, err)
+		defer f.Close()
+		rows, err := csv.NewReader(f).ReadAll()
+		require.NoError(t, err)
+		return rows
+	}
+	// Per SKU and DC: transfer orders plus allocation never exceed the
+	// DC's stock.
+	store, err := datasets.Open(context.Background(), cfg.DB, &datasets.StoreOptions{ReadOnly: true})
+	require.NoError(t, err)
+	sup, err := store.Supply(context.Background())
+	require.NoError(t, err)
+	store.Close()
+	shipped := map[[2]string]float64{}
+	for _, r := range read("orders.csv")[1:] {
+		if r[1] == "transfer" {
+			q, _ := strconv.ParseFloat(r[5], 64)
+			shipped[[2]string{r[2], r[3]}] += q
+		}
+	}
+	alloc := read("allocation.csv")
+	require.Greater(t, len(alloc), 1)
+	for _, r := range alloc[1:] {
+		q, _ := strconv.ParseFloat(r[5], 64)
+		shipped[[2]string{r[2], r[3]}] += q
+	}
+	for _, p := range sup.Positions {
+		if sup.Locations[p.Location].Type == "dc" {
+			assert.LessOrEqual(t, shipped[[2]string{p.SKU, p.Location}], math.Max(0, p.OnHand-p.Reserved-p.Backorders)+1e-9, "%s at %s", p.SKU, p.Location)
+		}
+	}
 }

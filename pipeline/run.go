@@ -18,6 +18,7 @@ import (
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/replenish"
 )
 
 // Options are what a run needs from its caller. The zero value is usable.
@@ -43,6 +44,7 @@ type Run struct {
 
 	manifest  *Manifest
 	forecasts *forecast.Result // the forecast stage's, for the plans after it
+	orders    []replenish.Line // the replenish stage's, for allocation to net out
 }
 
 // WriteFile writes an output of the run atomically and records it, with

@@ -3,10 +3,13 @@ package replenish
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"time"
 
+	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -42,6 +45,7 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 	type key struct{ sku, loc string }
 	outflow := map[key]float64{}
 	served := map[key][]*Item{}
+	transfers := map[key][]int{} // lines of the transfers out of a DC
 	for _, it := range n.Items {
 		if isDC[it.Location] {
 			continue
@@ -50,8 +54,18 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 		lines = append(lines, line)
 		if it.Lane.Transfer {
 			k := key{it.SKU, it.Lane.From}
-			outflow[k] += line.Qty
 			served[k] = append(served[k], it)
+			transfers[k] = append(transfers[k], len(lines)-1)
+		}
+	}
+	for _, it := range n.Items {
+		if !isDC[it.Location] {
+			continue
+		}
+		k := key{it.SKU, it.Location}
+		rationTransfers(it, served[k], lines, transfers[k])
+		for _, j := range transfers[k] {
+			outflow[k] += lines[j].Qty
 		}
 	}
 	for _, it := range n.Items {
@@ -79,6 +93,78 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 	})
 	return lines
 }
+
+// rationTransfers cuts the transfers out of a DC to the stock it can ship
+// today (on hand less backorders and reserved; what is in transit is not
+// there yet) when its locations ordered more. The units go where they add
+// the most expected sales over each location's protection interval
+// (allocation.Marginal's rule: the next case to the location whose demand
+// is likeliest to need it), never more than a location ordered, and every
+// cut line says so as an exception.
+func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int) {
+	ordered := 0.0
+	for _, j := range idx {
+		ordered += lines[j].Qty
+	}
+	avail := math.Max(0, dc.Position.OnHand-dc.Position.Backorders-dc.Position.Reserved)
+	if ordered <= avail+1e-9 {
+		return
+	}
+	type claim struct {
+		line  int
+		walk  dist.Walk
+		pack  float64
+		given float64
+	}
+	claims := make([]claim, 0, len(idx))
+	for k, j := range idx {
+		it := stores[k]
+		if lines[j].Qty <= 0 {
+			continue
+		}
+		c := claim{line: j, pack: math.Max(1, it.Lane.Multiple)}
+		mean, variance := 0.0, 0.0
+		if d, err := it.interval(it.protection(), true); err == nil {
+			mean, variance = d.Mean, d.Variance
+		}
+		c.walk = dist.NewWalk(mean, variance)
+		c.walk.StepTo(int(math.Ceil(math.Max(0, lines[j].Levels.Inventory))))
+		claims = append(claims, c)
+	}
+	left := avail
+	for {
+		best, bestGain := -1, -1.0
+		for k := range claims {
+			c := &claims[k]
+			if c.given+c.pack > lines[c.line].Qty+1e-9 || c.pack > left+1e-9 {
+				continue
+			}
+			ahead := c.walk
+			if g := ahead.StepTo(ahead.Level()+int(c.pack)) / c.pack; g > bestGain {
+				best, bestGain = k, g
+			}
+		}
+		if best < 0 {
+			break
+		}
+		c := &claims[best]
+		c.walk.StepTo(c.walk.Level() + int(c.pack))
+		c.given += c.pack
+		left -= c.pack
+	}
+	for _, c := range claims {
+		l := &lines[c.line]
+		if c.given >= l.Qty {
+			continue
+		}
+		l.Reason += fmt.Sprintf("; cut from %s to %s: %s can ship %s of the %s units its locations ordered", fmtUnits(l.Qty), fmtUnits(c.given),
+			l.From, fmtUnits(avail), fmtUnits(ordered))
+		l.Exception = fmt.Sprintf("DC stock short: %s holds %s of the %s units ordered from it", l.From, fmtUnits(avail), fmtUnits(ordered))
+		l.Qty = c.given
+	}
+}
+
+func fmtUnits(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
 
 // planOne plans an item, turning a refusal into an exception line.
 func planOne(it *Item, policy Policy, weekday time.Weekday, asOf series.Date) Line {

@@ -60,3 +60,25 @@ func TestPlanNetworkTwoEchelons(t *testing.T) {
 	n.AsOf++
 	assert.NotEqual(t, lines[0].ID, PlanNetwork(n, OrderUpTo{})[0].ID)
 }
+
+func TestTransfersAreCutToTheDCsStock(t *testing.T) {
+	n := testNetwork()
+	n.Items[0].Position = Position{OnHand: 40, InTransit: 500}
+	lines := PlanNetwork(n, OrderUpTo{})
+	s1, s2, dc := lines[0], lines[1], lines[3]
+	// The stores order far more than 40; what is in transit to the DC
+	// cannot ship today.
+	assert.InDelta(t, 40, s1.Qty+s2.Qty, 1e-9)
+	assert.Contains(t, s1.Exception, "DC stock short: DC1 holds 40")
+	assert.Contains(t, s1.Reason, "cut from")
+	// S1 sells 10 a day and holds nothing: it gets the larger part.
+	assert.Greater(t, s1.Qty, s2.Qty)
+	// The DC's purchase order sees the cut transfers.
+	assert.InDelta(t, 540-40, dc.Levels.Inventory, 1e-9)
+	// With enough stock, nothing is cut.
+	n = testNetwork()
+	n.Items[0].Position = Position{OnHand: 1000}
+	for _, l := range PlanNetwork(n, OrderUpTo{}) {
+		assert.NotContains(t, l.Reason, "cut from")
+	}
+}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"os"
-	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -55,7 +53,7 @@ func (a *app) readStockInputs(ctx context.Context, in *stockInputs, dcStock bool
 		if in.stock != "" || in.locations != "" || in.storeStock != "" {
 			return nil, usagef("--stock, --store-stock and --locations go with --forecasts; without it everything comes from --db")
 		}
-		return a.stockInputsFromDB(ctx, in, out)
+		return a.stockInputsFromDB(ctx, in, dcStock)
 	}
 	if in.locations == "" || (dcStock && in.stock == "") {
 		need := "--locations"
@@ -86,11 +84,9 @@ func (a *app) readStockInputs(ctx context.Context, in *stockInputs, dcStock bool
 	return out, nil
 }
 
-// stockInputsFromDB takes DC stock from the inventory of locations of type
-// dc, store stock from every other location's inventory position, store
-// rules from the locations table (capacity as max stock, the product's
-// pack size), and forecasts the horizon.
-func (a *app) stockInputsFromDB(ctx context.Context, in *stockInputs, out *pipeline.AllocationInput) (*pipeline.AllocationInput, error) {
+// stockInputsFromDB reads the inputs as pipeline.AllocationFromSupply
+// does, forecasting the horizon.
+func (a *app) stockInputsFromDB(ctx context.Context, in *stockInputs, needDCStock bool) (*pipeline.AllocationInput, error) {
 	if _, err := os.Stat(in.db); err != nil {
 		return nil, fmt.Errorf("no database at %s: load data first with planner load, or give --forecasts, --stock and --locations", in.db)
 	}
@@ -106,33 +102,17 @@ func (a *app) stockInputsFromDB(ctx context.Context, in *stockInputs, out *pipel
 	if sup.AsOf == 0 {
 		return nil, fmt.Errorf("no stock positions in %s: load an inventory file (--inventory)", in.db)
 	}
-	for _, p := range sup.Positions {
-		info := sup.Locations[p.Location]
-		if info.Type == "dc" {
-			out.DCStock = append(out.DCStock, datasets.DCStock{SKU: p.SKU, DC: p.Location, Qty: math.Max(0, p.OnHand-p.Reserved-p.Backorders)})
-			continue
-		}
-		out.StoreStock = append(out.StoreStock, datasets.StoreStock{SKU: p.SKU, Location: p.Location,
-			Qty: math.Max(0, p.OnHand+p.OnOrder+p.InTransit-p.Backorders-p.Reserved)})
-	}
-	for _, name := range slices.Sorted(maps.Keys(sup.Locations)) {
-		info := sup.Locations[name]
-		if info.Type == "dc" || info.DC == "" {
-			continue
-		}
-		region := info.Region
-		if region == "" {
-			region = info.DC
-		}
-		out.Stores = append(out.Stores, datasets.StoreRules{Location: name, DC: info.DC, Region: region, Max: info.Capacity, Pack: 1, LeadTime: 1})
-	}
-	if len(out.Stores) == 0 {
+	from := pipeline.AllocationFromSupply(sup, nil, in.horizonDays, in.service)
+	if len(from.Stores) == 0 {
 		return nil, fmt.Errorf("no location in %s names the DC that serves it: load a locations file with a dc column", in.db)
 	}
-	if out.Forecasts, err = a.forecastDaily(ctx, store, max(in.horizonDays, 28)); err != nil {
+	if len(from.DCStock) == 0 && needDCStock {
+		return nil, fmt.Errorf("no stock at locations of type dc in %s: nothing to allocate", in.db)
+	}
+	if from.Forecasts, err = a.forecastDaily(ctx, store, max(in.horizonDays, 28)); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return from, nil
 }
 
 type allocateSummary struct {
