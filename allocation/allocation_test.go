@@ -155,7 +155,7 @@ func TestEveryMethodKeepsTheRules(t *testing.T) {
 				if s.Max > 0 {
 					assert.LessOrEqual(t, s.OnHand+q, s.Max+1e-9, m.Name())
 				}
-				assert.NotEmpty(t, a.Reason[i])
+				assert.NotEmpty(t, a.Reason(i))
 				total += q
 			}
 			assert.LessOrEqual(t, total, p.Available-p.Reserve+1e-9, m.Name())
@@ -235,5 +235,26 @@ func TestBadProblems(t *testing.T) {
 		_, err := Marginal{}.Allocate(p)
 		assert.ErrorIs(t, err, ErrBadProblem, name)
 		assert.ErrorContains(t, err, "A at D", name)
+	}
+}
+
+// The one-pass selection for one pack size hands out exactly the packs the
+// pack-by-pack greedy does, ties included.
+func TestSelectionMatchesTheGreedy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for k := 0; k < 200; k++ {
+		p := randomProblem(rng, 1+rng.IntN(30), true, 0.1+rng.Float64())
+		if k%4 == 0 {
+			// Identical stores: every gain ties.
+			for i := range p.Stores {
+				p.Stores[i] = p.Stores[0]
+				p.Stores[i].Location = fmt.Sprint("T", i)
+			}
+		}
+		fast, err := Marginal{}.Allocate(p)
+		require.NoError(t, err)
+		slow, err := Marginal{heapOnly: true}.Allocate(p)
+		require.NoError(t, err)
+		require.Equal(t, slow.Qty, fast.Qty, "instance %d", k)
 	}
 }

@@ -1,7 +1,6 @@
 package allocation
 
 import (
-	"container/heap"
 	"math"
 	"slices"
 
@@ -11,55 +10,187 @@ import (
 // Marginal gives each next pack to the store where it adds the most
 // expected sales (times the store's Value) per unit, first up to every
 // store's presentation minimum, then up to its need.
-type Marginal struct{}
+type Marginal struct {
+	heapOnly bool // tests: hand out every pack through the heap
+}
 
 // Name is "marginal".
 func (Marginal) Name() string { return "marginal" }
 
 // Allocate splits the problem's stock.
 func (m Marginal) Allocate(p *Problem) (*Allocation, error) {
-	stores, supply, err := prepare(p)
+	sc, stores, supply, err := prepareScratch(p)
 	if err != nil {
 		return nil, err
 	}
+	defer scratchPool.Put(sc)
 	qty := make([]float64, len(stores))
 	left := supply
-	walks := make([]levelWalk, len(stores))
-	for i := range stores {
-		walks[i] = levelWalk{s: &stores[i]}
-		walks[i].w = stores[i].walk
-	}
-	for _, limit := range []func(*store) float64{
+	var walks []levelWalk
+	var items []gainItem
+	for phase, limit := range []func(*store) float64{
 		func(s *store) float64 { return s.minGap },
 		func(s *store) float64 { return s.need },
 	} {
-		h := gainHeap{stores: stores}
+		if phase == 0 && !anyMinimum(stores) {
+			continue
+		}
+		if phase == 1 && !m.heapOnly && onePackSize(stores) {
+			left = selectPacks(sc, stores, qty, left)
+			break
+		}
+		if walks == nil {
+			walks = make([]levelWalk, len(stores))
+			items = make([]gainItem, 0, len(stores))
+			for i := range stores {
+				walks[i] = levelWalk{s: &stores[i], w: stores[i].walk}
+			}
+		}
+		h := gainHeap{stores: stores, items: items[:0]}
 		for i := range stores {
 			if qty[i]+stores[i].pack <= limit(&stores[i])+1e-9 {
 				h.items = append(h.items, gainItem{i, walks[i].nextGain(qty[i])})
 			}
 		}
-		heap.Init(&h)
-		for h.Len() > 0 {
+		h.init()
+		for len(h.items) > 0 && left > 0 {
 			top := &h.items[0]
 			i := top.store
 			s := &stores[i]
 			if s.pack > left+1e-9 {
-				heap.Pop(&h)
+				h.pop()
 				continue
 			}
 			qty[i] += s.pack
 			left -= s.pack
 			walks[i].moveTo(qty[i])
 			if qty[i]+s.pack > limit(s)+1e-9 {
-				heap.Pop(&h)
+				h.pop()
 				continue
 			}
 			top.gain = walks[i].nextGain(qty[i])
-			heap.Fix(&h, 0)
+			h.down(0)
 		}
 	}
 	return finish(p, m.Name(), stores, qty, supply), nil
+}
+
+// anyMinimum says whether a store lacks presentation stock.
+func anyMinimum(stores []store) bool {
+	for i := range stores {
+		if stores[i].minGap > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// onePackSize says whether every store takes the same pack.
+func onePackSize(stores []store) bool {
+	for i := range stores {
+		if stores[i].pack != stores[0].pack {
+			return false
+		}
+	}
+	return true
+}
+
+// packGain is one pack a store could receive: its gain per unit and its
+// place in the store's sequence.
+type packGain struct {
+	gain     float64
+	priority int32
+	store    int32
+	k        int32
+}
+
+// better orders packs as the greedy hands them out: higher gain, then
+// higher priority, then the store listed first, then its earlier pack.
+func (a *packGain) better(b *packGain) bool {
+	if a.gain != b.gain {
+		return a.gain > b.gain
+	}
+	if a.priority != b.priority {
+		return a.priority < b.priority
+	}
+	if a.store != b.store {
+		return a.store < b.store
+	}
+	return a.k < b.k
+}
+
+// selectPacks gives out the stock in one pass when every store takes the
+// same pack: it lists every pack any store still needs with its gain, and
+// picks the best floor(left / pack) of them (Hoare's selection, linear on
+// average), which are the packs the greedy would hand out one by one. A
+// store's gains fall pack by pack, and ties are ordered as the greedy
+// orders them (priority, store, then the earlier pack), so the chosen
+// packs are each store's first ones. It returns the stock left.
+func selectPacks(sc *scratch, stores []store, qty []float64, left float64) float64 {
+	if len(stores) == 0 {
+		return left
+	}
+	pack := stores[0].pack
+	count := 0
+	for i := range stores {
+		count += int(math.Max(0, math.Floor((stores[i].need-qty[i])/pack+1e-9)))
+	}
+	if cap(sc.cands) < count {
+		sc.cands = make([]packGain, 0, count)
+	}
+	cands := sc.cands[:0]
+	for i := range stores {
+		s := &stores[i]
+		w := s.walk
+		w.StepTo(int(math.Ceil(s.OnHand + qty[i] - 1e-9)))
+		for k := int32(0); qty[i]+float64(k+1)*pack <= s.need+1e-9; k++ {
+			g := s.value * w.StepTo(int(math.Ceil(s.OnHand+qty[i]+float64(k+1)*pack-1e-9))) / pack
+			cands = append(cands, packGain{g, int32(s.Priority), int32(i), k})
+		}
+	}
+	m := int(math.Floor(left/pack + 1e-9))
+	if m < len(cands) {
+		nthBest(cands, m)
+		cands = cands[:m]
+	}
+	for _, c := range cands {
+		qty[c.store] += pack
+		left -= pack
+	}
+	return left
+}
+
+// nthBest reorders xs so that its first n elements are the n best by
+// packGain.better, a strict total order (Hoare's selection with a middle
+// pivot).
+func nthBest(xs []packGain, n int) {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		pivot := xs[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i].better(&pivot) {
+				i++
+			}
+			for pivot.better(&xs[j]) {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		// xs[lo..j] are at least as good as the pivot, xs[i..hi] at most.
+		switch {
+		case n-1 <= j:
+			hi = j
+		case n-1 >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }
 
 // levelWalk follows one store's expected sales as packs arrive.
@@ -87,15 +218,16 @@ type gainItem struct {
 
 // gainHeap orders stores by the gain of their next pack, highest first;
 // ties go to the higher priority, then to the store listed first, so the
-// allocation does not depend on anything but the input.
+// allocation does not depend on anything but the input. It is written out
+// rather than behind container/heap: the greedy spends its time here, a
+// pop or a sift for every pack of every store.
 type gainHeap struct {
 	items  []gainItem
 	stores []store
 }
 
-func (h *gainHeap) Len() int { return len(h.items) }
-func (h *gainHeap) Less(a, b int) bool {
-	x, y := h.items[a], h.items[b]
+func (h *gainHeap) before(a, b int) bool {
+	x, y := &h.items[a], &h.items[b]
 	if x.gain != y.gain {
 		return x.gain > y.gain
 	}
@@ -104,12 +236,39 @@ func (h *gainHeap) Less(a, b int) bool {
 	}
 	return x.store < y.store
 }
-func (h *gainHeap) Swap(a, b int) { h.items[a], h.items[b] = h.items[b], h.items[a] }
-func (h *gainHeap) Push(x any)    { h.items = append(h.items, x.(gainItem)) }
-func (h *gainHeap) Pop() any {
-	x := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return x
+
+func (h *gainHeap) init() {
+	for i := len(h.items)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+// down moves item i down to its place.
+func (h *gainHeap) down(i int) {
+	n := len(h.items)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		c := l
+		if r := l + 1; r < n && h.before(r, l) {
+			c = r
+		}
+		if !h.before(c, i) {
+			return
+		}
+		h.items[i], h.items[c] = h.items[c], h.items[i]
+		i = c
+	}
+}
+
+// pop removes the first item.
+func (h *gainHeap) pop() {
+	last := len(h.items) - 1
+	h.items[0] = h.items[last]
+	h.items = h.items[:last]
+	h.down(0)
 }
 
 // FairShare splits the stock in proportion to the stores' forecasts, no

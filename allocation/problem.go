@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/planner-engine/planner/dist"
 )
@@ -54,17 +55,38 @@ type Allocation struct {
 	Stores []string
 	OnHand []float64
 	Qty    []float64
-	// Need is what each store lacks to reach its target stock, in packs.
-	Need []float64
+	// Need is what each store lacks to reach its Target stock, in packs.
+	Need, Target []float64
 	// ExpectedDemand and ExpectedSales are each store's mean demand over
 	// the horizon and the units it is expected to sell with its stock
 	// after the allocation.
 	ExpectedDemand, ExpectedSales []float64
-	Reason                        []string
 	// Allocated and Unallocated split the DC's stock less the reserve.
 	Allocated, Unallocated float64
 	// Exception flags a problem the planner should look at ("" if none).
 	Exception string
+
+	max []float64 // each store's Max, for Reason
+}
+
+// Reason says in words why store i gets what it gets. It is written when
+// asked for: a plan of millions of store-SKUs need not format them all.
+func (a *Allocation) Reason(i int) string {
+	fill := 1.0
+	if a.ExpectedDemand[i] > 0 {
+		fill = a.ExpectedSales[i] / a.ExpectedDemand[i]
+	}
+	need, target, onHand, qty := a.Need[i], a.Target[i], a.OnHand[i], a.Qty[i]
+	switch {
+	case need == 0 && onHand >= target:
+		return fmt.Sprintf("holds %s, at or above its target %s", num(onHand), num(target))
+	case need == 0:
+		return fmt.Sprintf("no room: max stock %s", num(a.max[i]))
+	case qty >= need:
+		return fmt.Sprintf("need %s to reach target %s (holds %s); filled; expected fill %.0f%%", num(need), num(target), num(onHand), 100*fill)
+	default:
+		return fmt.Sprintf("need %s to reach target %s (holds %s); got %s, DC stock short; expected fill %.0f%%", num(need), num(target), num(onHand), num(qty), 100*fill)
+	}
 }
 
 // TotalExpectedSales sums the stores' expected sales.
@@ -166,16 +188,59 @@ func prepare(p *Problem) (stores []store, supply float64, err error) {
 		service = 0.95
 	}
 	stores = make([]store, len(p.Stores))
+	return fillStores(p, stores, service)
+}
+
+// scratch is one problem's working memory, pooled: a plan of 50,000 SKUs
+// over 1,000 stores would otherwise allocate gigabytes the collector must
+// chase.
+type scratch struct {
+	stores []store
+	cands  []packGain
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// prepareScratch is prepare into pooled memory; release it with
+// scratchPool.Put once the stores are no longer read.
+func prepareScratch(p *Problem) (*scratch, []store, float64, error) {
+	if err := p.Check(); err != nil {
+		return nil, nil, 0, err
+	}
+	service := p.Service
+	if service == 0 {
+		service = 0.95
+	}
+	sc := scratchPool.Get().(*scratch)
+	if cap(sc.stores) < len(p.Stores) {
+		sc.stores = make([]store, len(p.Stores))
+	}
+	stores, supply, err := fillStores(p, sc.stores[:len(p.Stores)], service)
+	return sc, stores, supply, err
+}
+
+// fillStores sets every store's target and need.
+func fillStores(p *Problem, stores []store, service float64) ([]store, float64, error) {
 	for i := range p.Stores {
 		s := &stores[i]
-		s.Store = &p.Stores[i]
+		*s = store{Store: &p.Stores[i]}
 		s.pack, s.value = orOne(s.Pack), orOne(s.Value)
+		// One walk: to the stock on hand (kept) and on to the service
+		// quantile, or the other way round.
 		q := dist.NewWalk(s.Mean, s.Variance)
-		for q.CDF() < service {
+		onHand := int(math.Ceil(s.OnHand))
+		for q.CDF() < service && q.Level() < onHand {
 			q.Step()
 		}
-		s.walk = dist.NewWalk(s.Mean, s.Variance)
-		s.walk.StepTo(int(math.Ceil(s.OnHand)))
+		if q.Level() == onHand {
+			s.walk = q
+			for q.CDF() < service {
+				q.Step()
+			}
+		} else {
+			s.walk = q
+			s.walk.StepTo(onHand)
+		}
 		s.target = math.Max(float64(q.Level()), s.Min)
 		if s.Max > 0 {
 			s.target = math.Min(s.target, s.Max)
@@ -210,54 +275,34 @@ func orOne(v float64) float64 {
 
 // finish fills in what every method reports once the quantities are set.
 func finish(p *Problem, name string, stores []store, qty []float64, supply float64) *Allocation {
-	a := &Allocation{SKU: p.SKU, DC: p.DC, Method: name, Qty: qty,
-		Need: make([]float64, len(stores)), ExpectedDemand: make([]float64, len(stores)),
-		ExpectedSales: make([]float64, len(stores)), Reason: make([]string, len(stores))}
+	n := len(stores)
+	// One backing array for the per-store numbers: allocation runs over
+	// millions of store-SKUs.
+	cols := make([]float64, 6*n)
+	a := &Allocation{SKU: p.SKU, DC: p.DC, Method: name, Qty: qty, Stores: make([]string, n),
+		OnHand: cols[:n:n], Need: cols[n : 2*n : 2*n], Target: cols[2*n : 3*n : 3*n],
+		ExpectedDemand: cols[3*n : 4*n : 4*n], ExpectedSales: cols[4*n : 5*n : 5*n], max: cols[5*n:]}
 	anyDemand := false
+	need := 0.0
 	for i := range stores {
 		s := &stores[i]
-		a.Need[i] = s.need
-		a.Stores = append(a.Stores, s.Location)
-		a.OnHand = append(a.OnHand, s.OnHand)
-		a.ExpectedDemand[i] = s.Mean
+		a.Stores[i] = s.Location
+		a.OnHand[i], a.Need[i], a.Target[i], a.ExpectedDemand[i], a.max[i] = s.OnHand, s.need, s.target, s.Mean, s.Max
 		w := s.walk
-		w.StepTo(int(math.Ceil(s.OnHand + qty[i])))
+		w.StepTo(int(math.Ceil(s.OnHand + qty[i] - 1e-9)))
 		a.ExpectedSales[i] = w.Sales()
 		a.Allocated += qty[i]
 		anyDemand = anyDemand || s.Mean > 0
+		need += s.need
 	}
 	a.Unallocated = supply - a.Allocated
-	for i := range stores {
-		a.Reason[i] = reason(&stores[i], qty[i], a.ExpectedSales[i])
-	}
-	var need float64
-	for i := range stores {
-		need += stores[i].need
-	}
 	switch {
-	case !anyDemand && len(stores) > 0:
+	case !anyDemand && n > 0:
 		a.Exception = "no store expects demand for this product over the horizon"
 	case need > supply+1e-9:
 		a.Exception = fmt.Sprintf("DC stock short: %s units for a need of %s", num(supply), num(need))
 	}
 	return a
-}
-
-func reason(s *store, qty, sales float64) string {
-	fill := 1.0
-	if s.Mean > 0 {
-		fill = sales / s.Mean
-	}
-	switch {
-	case s.need == 0 && s.OnHand >= s.target:
-		return fmt.Sprintf("holds %s, at or above its target %s", num(s.OnHand), num(s.target))
-	case s.need == 0:
-		return fmt.Sprintf("no room: max stock %s", num(s.Max))
-	case qty >= s.need:
-		return fmt.Sprintf("need %s to reach target %s (holds %s); filled; expected fill %.0f%%", num(s.need), num(s.target), num(s.OnHand), 100*fill)
-	default:
-		return fmt.Sprintf("need %s to reach target %s (holds %s); got %s, DC stock short; expected fill %.0f%%", num(s.need), num(s.target), num(s.OnHand), num(qty), 100*fill)
-	}
 }
 
 // num formats units without trailing zeros.

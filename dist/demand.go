@@ -92,7 +92,14 @@ func newCount(m, v float64) count {
 		c.q = m / (c.r + m)
 	}
 	c.k = max(0, int(m-12*math.Sqrt(v)))
-	c.pk = math.Exp(c.logProb(float64(c.k)))
+	switch {
+	case c.k > 0:
+		c.pk = math.Exp(c.logProb(float64(c.k)))
+	case c.poisson:
+		c.pk = math.Exp(-m)
+	default:
+		c.pk = math.Exp(c.r * math.Log1p(-c.q))
+	}
 	return c
 }
 

@@ -77,7 +77,7 @@ func (w *Walk) Step() float64 {
 		w.level++
 		// Far in the tail the normal loss is rounding noise; it must
 		// never rise.
-		w.short = math.Min(before, w.normalShortage(float64(w.level)))
+		w.short = min(before, w.normalShortage(float64(w.level)))
 	case !w.started:
 		// Below the count's mass every unit sells for sure.
 		w.level++
@@ -86,10 +86,12 @@ func (w *Walk) Step() float64 {
 			w.started, w.cdf = true, w.c.pk
 		}
 	default:
-		w.short = math.Max(0, w.short-(1-w.cdf))
+		// The builtin min and max inline; math's do not, and this is
+		// the hottest line of allocation.
+		w.short = max(0, w.short-(1-w.cdf))
 		w.level++
 		if w.cdf < 1 {
-			w.cdf = math.Min(1, w.cdf+w.c.next())
+			w.cdf = min(1, w.cdf+w.c.next())
 		}
 	}
 	return before - w.short

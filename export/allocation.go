@@ -53,7 +53,7 @@ func WriteAllocation(path, planDate string, allocs []allocation.Allocation, tran
 			}
 			rows = append(rows, []any{lineID("AL", planDate, a.SKU, a.DC, a.Stores[j]), "allocation", a.SKU, a.DC, a.Stores[j],
 				a.Qty[j], a.Need[j], a.OnHand[j], round4(a.ExpectedDemand[j]), round4(a.ExpectedSales[j]),
-				round4(fill(a.ExpectedSales[j], a.ExpectedDemand[j])), a.Method, a.Reason[j], a.Exception, planDate})
+				round4(fill(a.ExpectedSales[j], a.ExpectedDemand[j])), a.Method, a.Reason(j), a.Exception, planDate})
 		}
 	}
 	for _, t := range transfers {

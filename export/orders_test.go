@@ -27,7 +27,7 @@ func sampleOrders() []replenish.Line {
 	}
 	target := replenish.Target{Level: 0.95, Type: replenish.CycleService}
 	n := &replenish.Network{AsOf: series.MustParseDate("2026-03-02"), Items: []*replenish.Item{
-		{SKU: "A", Location: "DC1", Target: target, Lane: replenish.Lane{From: "SUP, Inc.", LeadTime: 5, Review: 7, Multiple: 12, UnitCost: 1.25}},
+		{SKU: "A", Location: "DC1", Target: target, Position: replenish.Position{OnHand: 60}, Lane: replenish.Lane{From: "SUP, Inc.", LeadTime: 5, Review: 7, Multiple: 12, UnitCost: 1.25}},
 		{SKU: "A", Location: "S1", Target: target, Lane: replenish.Lane{From: "DC1", Transfer: true, LeadTime: 1, Review: 7}, Mean: flat(4), SD: flat(2)},
 		{SKU: "A", Location: "S2", Target: target, Position: replenish.Position{OnHand: 500}, Lane: replenish.Lane{From: "DC1", Transfer: true, LeadTime: 1, Review: 7}, Mean: flat(4), SD: flat(2)},
 	}}
