@@ -44,6 +44,11 @@ func lineID(prefix, date, sku, from, to string) string {
 // gets some) and then the rebalancing transfers, for the plan date (ISO),
 // as CSV, Parquet, JSON or JSON Lines by the extension of path.
 func WriteAllocation(path, planDate string, allocs []allocation.Allocation, transfers []allocation.Transfer) error {
+	return writeTable(path, &allocationFile, allocationRows(planDate, allocs, transfers))
+}
+
+// allocationRows are the allocation file's rows, values in column order.
+func allocationRows(planDate string, allocs []allocation.Allocation, transfers []allocation.Transfer) [][]any {
 	var rows [][]any
 	for i := range allocs {
 		a := &allocs[i]
@@ -61,7 +66,7 @@ func WriteAllocation(path, planDate string, allocs []allocation.Allocation, tran
 			t.Qty, t.ToNeed, t.ToOnHand, round4(t.ToDemand), round4(t.ToSales), round4(fill(t.ToSales, t.ToDemand)),
 			"rebalance", t.Reason, "", planDate})
 	}
-	return writeTable(path, &allocationFile, rows)
+	return rows
 }
 
 func fill(sales, demand float64) float64 {
