@@ -1,0 +1,437 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/planner-engine/planner/allocation"
+	"github.com/planner-engine/planner/dist"
+	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
+)
+
+// Workbook is what the merchandisers' workbook shows of one run: a summary
+// with the key figures and exceptions, one sheet per plan with an approve
+// column, and the forecasts by SKU.
+type Workbook struct {
+	RunID, PlanDate string
+	// Figures are the summary's key figures, in order.
+	Figures    []Figure
+	Exceptions []string
+	Orders     []replenish.Line
+	Allocation []allocation.Allocation
+	Transfers  []allocation.Transfer
+	Forecasts  *forecast.Result
+}
+
+// Figure is one key figure of the summary.
+type Figure struct {
+	Name  string
+	Value float64
+}
+
+// Sheet names, and the column merchandisers fill in. ImportApprovals reads
+// the plan sheets back by these names.
+const (
+	SummarySheet    = "Summary"
+	OrdersSheet     = "Orders"
+	AllocationSheet = "Allocation"
+	ForecastSheet   = "Forecasts"
+	ApproveColumn   = "approve"
+)
+
+// WorkbookSheets lists the sheets of a workbook, in order.
+var WorkbookSheets = []string{SummarySheet, OrdersSheet, AllocationSheet, ForecastSheet}
+
+// workbookStyles are the cell styles every sheet shares.
+type workbookStyles struct {
+	header, title, text, units, decimals, date, exception, approve int
+}
+
+// WriteWorkbook writes the workbook (.xlsx) atomically, every sheet through
+// excelize's streaming writer so that a plan of 100,000 lines stays fast
+// and small in memory: frozen header rows, filters, number and date
+// formats, widths that fit, exception lines in red, a yes / no list in the
+// approve column, and a chart of the forecast demand by day.
+func WriteWorkbook(path string, wb *Workbook) error {
+	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		return fmt.Errorf("export: %s: write the workbook to a .xlsx file", path)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newWorkbookStyles(f)
+	if err != nil {
+		return err
+	}
+	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
+		return err
+	}
+	for _, s := range WorkbookSheets[1:] {
+		if _, err := f.NewSheet(s); err != nil {
+			return err
+		}
+	}
+	var orders [][]any
+	for i := range wb.Orders {
+		if wb.Orders[i].Qty > 0 || wb.Orders[i].Exception != "" {
+			r := rowOf(&wb.Orders[i])
+			orders = append(orders, r.values())
+		}
+	}
+	if err := planSheet(f, OrdersSheet, &Outputs[0], orders, st); err != nil {
+		return err
+	}
+	if err := planSheet(f, AllocationSheet, &allocationFile, allocationRows(wb.PlanDate, wb.Allocation, wb.Transfers), st); err != nil {
+		return err
+	}
+	daily, err := forecastSheet(f, wb.Forecasts, st)
+	if err != nil {
+		return err
+	}
+	if err := summarySheet(f, wb, daily, st); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	return fsutil.WriteFile(path, func(w io.Writer) error { _, err := f.WriteTo(w); return err })
+}
+
+func newWorkbookStyles(f *excelize.File) (*workbookStyles, error) {
+	var st workbookStyles
+	var err error
+	mk := func(dst *int, s *excelize.Style) {
+		if err == nil {
+			*dst, err = f.NewStyle(s)
+		}
+	}
+	dateFmt := "yyyy-mm-dd"
+	unitsFmt, decFmt := "#,##0", "#,##0.00"
+	mk(&st.header, &excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"305496"}}, Alignment: &excelize.Alignment{Vertical: "center"}})
+	mk(&st.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	mk(&st.text, &excelize.Style{})
+	mk(&st.units, &excelize.Style{CustomNumFmt: &unitsFmt})
+	mk(&st.decimals, &excelize.Style{CustomNumFmt: &decFmt})
+	mk(&st.date, &excelize.Style{CustomNumFmt: &dateFmt})
+	mk(&st.exception, &excelize.Style{Font: &excelize.Font{Color: "9C0006"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
+	mk(&st.approve, &excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}},
+		Border: []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}}})
+	return &st, err
+}
+
+// planSheet writes one plan's rows under the documented columns, then the
+// approve column.
+func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st *workbookStyles) error {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	ncol := len(doc.Columns) + 1
+	exceptionCol := -1
+	widths := make([]float64, ncol)
+	header := make([]any, ncol)
+	for i, c := range doc.Columns {
+		header[i] = excelize.Cell{StyleID: st.header, Value: c.Name}
+		widths[i] = float64(len(c.Name)) + 2
+		if c.Name == "exception" {
+			exceptionCol = i
+		}
+	}
+	header[ncol-1] = excelize.Cell{StyleID: st.header, Value: ApproveColumn}
+	widths[ncol-1] = 10
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	// Widths from the first rows' contents: enough to read, capped so a
+	// long reason does not push everything off screen.
+	for _, r := range rows[:min(len(rows), 200)] {
+		for i, v := range r {
+			n := 10.0
+			if s, ok := v.(string); ok {
+				n = float64(len(s)) + 2
+			}
+			widths[i] = math.Min(60, math.Max(widths[i], n))
+		}
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	cells := make([]any, ncol)
+	for k, r := range rows {
+		flagged := exceptionCol >= 0 && r[exceptionCol] != ""
+		for i, v := range r {
+			style := st.text
+			switch x := v.(type) {
+			case float64:
+				style = st.decimals
+				if x == math.Trunc(x) {
+					style = st.units
+				}
+			case string:
+				if doc.Columns[i].Type == "date" && x != "" {
+					if d, err := series.ParseDate(x); err == nil {
+						v = d.Time()
+						style = st.date
+					}
+				}
+			}
+			if flagged && i == exceptionCol {
+				style = st.exception
+			}
+			cells[i] = excelize.Cell{StyleID: style, Value: v}
+		}
+		cells[ncol-1] = excelize.Cell{StyleID: st.approve, Value: ""}
+		cell, _ := excelize.CoordinatesToCellName(1, k+2)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	if len(rows) > 0 {
+		last, _ := excelize.CoordinatesToCellName(ncol, len(rows)+1)
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: sheet + "Plan", StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(true)}); err != nil {
+			return err
+		}
+	}
+	if len(rows) > 0 {
+		// The yes / no list goes into the sheet the stream writes: set
+		// before Flush, it is written with it.
+		approve, _ := excelize.ColumnNumberToName(ncol)
+		dv := excelize.NewDataValidation(true)
+		dv.SetSqref(fmt.Sprintf("%s2:%s%d", approve, approve, len(rows)+1))
+		if err := dv.SetDropList([]string{"yes", "no"}); err != nil {
+			return err
+		}
+		if err := f.AddDataValidation(sheet, dv); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// dayTotal is the forecast of all series on one day.
+type dayTotal struct {
+	date           series.Date
+	mean, variance float64
+}
+
+// forecastSheet writes the forecasts by SKU: each SKU's daily demand over
+// all its locations and channels (means added; the 10% and 90% levels
+// from the added variances, a normal approximation), and returns the
+// totals by day for the summary's chart.
+func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) ([]dayTotal, error) {
+	sw, err := f.NewStreamWriter(ForecastSheet)
+	if err != nil {
+		return nil, err
+	}
+	header := []any{}
+	for _, h := range []string{"sku", "date", "mean", "p10", "p90", "locations"} {
+		header = append(header, excelize.Cell{StyleID: st.header, Value: h})
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	for i, w := range []float64{16, 12, 12, 12, 12, 11} {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return nil, err
+	}
+	if res == nil || len(res.Keys) == 0 {
+		return nil, sw.Flush()
+	}
+	type cell struct{ mean, variance float64 }
+	bySKU := map[string]map[series.Date]*cell{}
+	locations := map[string]map[string]bool{}
+	byDay := map[series.Date]*dayTotal{}
+	nq := len(res.Quantiles)
+	for i, k := range res.Keys {
+		if bySKU[k.SKU] == nil {
+			bySKU[k.SKU] = map[series.Date]*cell{}
+			locations[k.SKU] = map[string]bool{}
+		}
+		locations[k.SKU][k.Location] = true
+		for t := 0; t < res.Horizon; t++ {
+			d := res.Freq.Add(res.Starts[i], t)
+			m := res.Mean[i*res.Horizon+t]
+			v := m
+			if nq >= 2 {
+				sd := dist.SDFromQuantiles(res.Quantiles[0], res.Quantiles[nq-1], res.Quantile(i, t, 0), res.Quantile(i, t, nq-1))
+				v = sd * sd
+			}
+			c := bySKU[k.SKU][d]
+			if c == nil {
+				c = &cell{}
+				bySKU[k.SKU][d] = c
+			}
+			c.mean += m
+			c.variance += v
+			tot := byDay[d]
+			if tot == nil {
+				tot = &dayTotal{date: d}
+				byDay[d] = tot
+			}
+			tot.mean += m
+			tot.variance += v
+		}
+	}
+	skus := make([]string, 0, len(bySKU))
+	for s := range bySKU {
+		skus = append(skus, s)
+	}
+	sort.Strings(skus)
+	row := 2
+	z := 1.2815515655446004 // the standard normal's 90% quantile
+	for _, s := range skus {
+		days := make([]series.Date, 0, len(bySKU[s]))
+		for d := range bySKU[s] {
+			days = append(days, d)
+		}
+		sort.Slice(days, func(a, b int) bool { return days[a] < days[b] })
+		for _, d := range days {
+			c := bySKU[s][d]
+			sd := math.Sqrt(c.variance)
+			cellName, _ := excelize.CoordinatesToCellName(1, row)
+			if err := sw.SetRow(cellName, []any{s, excelize.Cell{StyleID: st.date, Value: d.Time()},
+				excelize.Cell{StyleID: st.decimals, Value: round4(c.mean)},
+				excelize.Cell{StyleID: st.decimals, Value: round4(math.Max(0, c.mean-z*sd))},
+				excelize.Cell{StyleID: st.decimals, Value: round4(c.mean + z*sd)}, len(locations[s])}); err != nil {
+				return nil, err
+			}
+			row++
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	daily := make([]dayTotal, 0, len(byDay))
+	for _, t := range byDay {
+		daily = append(daily, *t)
+	}
+	sort.Slice(daily, func(a, b int) bool { return daily[a].date < daily[b].date })
+	return daily, nil
+}
+
+// summarySheet writes the run's key figures and exceptions, and the total
+// forecast by day with its chart.
+func summarySheet(f *excelize.File, wb *Workbook, daily []dayTotal, st *workbookStyles) error {
+	s := SummarySheet
+	set := func(cell string, v any, style int) error {
+		if err := f.SetCellValue(s, cell, v); err != nil {
+			return err
+		}
+		return f.SetCellStyle(s, cell, cell, style)
+	}
+	if err := set("A1", "Planning run "+wb.RunID, st.title); err != nil {
+		return err
+	}
+	if err := set("A2", "Plan date", st.text); err != nil {
+		return err
+	}
+	if d, err := series.ParseDate(wb.PlanDate); err == nil {
+		if err := set("B2", d.Time(), st.date); err != nil {
+			return err
+		}
+	}
+	if err := set("A4", "Key figure", st.header); err != nil {
+		return err
+	}
+	if err := set("B4", "Value", st.header); err != nil {
+		return err
+	}
+	row := 5
+	for _, fig := range wb.Figures {
+		style := st.decimals
+		if fig.Value == math.Trunc(fig.Value) {
+			style = st.units
+		}
+		if err := set(fmt.Sprintf("A%d", row), fig.Name, st.text); err != nil {
+			return err
+		}
+		if err := set(fmt.Sprintf("B%d", row), fig.Value, style); err != nil {
+			return err
+		}
+		row++
+	}
+	row++
+	if err := set(fmt.Sprintf("A%d", row), fmt.Sprintf("Exceptions to review (%d)", len(wb.Exceptions)), st.header); err != nil {
+		return err
+	}
+	if err := set(fmt.Sprintf("B%d", row), "", st.header); err != nil {
+		return err
+	}
+	for i, e := range wb.Exceptions {
+		if i == 500 {
+			if err := set(fmt.Sprintf("A%d", row+1), fmt.Sprintf("... and %d more: see the Orders and Allocation sheets", len(wb.Exceptions)-500), st.text); err != nil {
+				return err
+			}
+			break
+		}
+		row++
+		if err := set(fmt.Sprintf("A%d", row), e, st.exception); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth(s, "A", "A", 60); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(s, "B", "B", 14); err != nil {
+		return err
+	}
+	if len(daily) == 0 {
+		return nil
+	}
+	// The total forecast by day, and its chart beside the figures.
+	for i, h := range []string{"Date", "Forecast", "p10", "p90"} {
+		cell, _ := excelize.CoordinatesToCellName(4+i, 4)
+		if err := set(cell, h, st.header); err != nil {
+			return err
+		}
+	}
+	z := 1.2815515655446004
+	for k, d := range daily {
+		r := 5 + k
+		sd := math.Sqrt(d.variance)
+		for i, v := range []any{d.date.Time(), round4(d.mean), round4(math.Max(0, d.mean-z*sd)), round4(d.mean + z*sd)} {
+			cell, _ := excelize.CoordinatesToCellName(4+i, r)
+			style := st.decimals
+			if i == 0 {
+				style = st.date
+			}
+			if err := set(cell, v, style); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SetColWidth(s, "D", "G", 12); err != nil {
+		return err
+	}
+	last := 4 + len(daily)
+	var chartSeries []excelize.ChartSeries
+	for i := range 3 {
+		col := string(rune('E' + i))
+		chartSeries = append(chartSeries, excelize.ChartSeries{
+			Name:       fmt.Sprintf("%s!$%s$4", s, col),
+			Categories: fmt.Sprintf("%s!$D$5:$D$%d", s, last),
+			Values:     fmt.Sprintf("%s!$%s$5:$%s$%d", s, col, col, last),
+		})
+	}
+	return f.AddChart(s, "I4", &excelize.Chart{Type: excelize.Line, Series: chartSeries,
+		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Forecast demand, all SKUs and locations"}}},
+		Legend: excelize.ChartLegend{Position: "bottom"}, Dimension: excelize.ChartDimension{Width: 640, Height: 320}})
+}
