@@ -1,10 +1,13 @@
 package export
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -21,8 +24,14 @@ import (
 // Workbook is what the merchandisers' workbook shows of one run: a summary
 // with the key figures and exceptions, one sheet per plan with an approve
 // column, and the forecasts by SKU.
+//
+// It names no run: the same inputs give the same workbook, byte for byte,
+// as they give the same plan files.
 type Workbook struct {
-	RunID, PlanDate string
+	// Title heads the summary, such as the retailer's name; "Plan" when
+	// empty.
+	Title    string
+	PlanDate string
 	// Figures are the summary's key figures, in order.
 	Figures    []Figure
 	Exceptions []string
@@ -100,7 +109,65 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		return err
 	}
 	f.SetActiveSheet(0)
-	return fsutil.WriteFile(path, func(w io.Writer) error { _, err := f.WriteTo(w); return err })
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
+	}
+	return fsutil.WriteFile(path, func(w io.Writer) error { return canonicalZip(w, buf.Bytes()) })
+}
+
+// defaultTypeRE matches one <Default .../> entry of [Content_Types].xml.
+var defaultTypeRE = regexp.MustCompile(`<Default [^>]*>(</Default>)?`)
+
+// canonicalZip copies an .xlsx package with its entries and the <Default>
+// entries of its [Content_Types].xml in sorted order. excelize writes both
+// from Go maps, so their order changes from run to run, and the same plan
+// must give the same bytes.
+func canonicalZip(w io.Writer, pkg []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		return err
+	}
+	// Entries in a fixed order too (excelize writes them from a map):
+	// [Content_Types].xml first, as packages usually have it, then by name.
+	files := append([]*zip.File(nil), zr.File...)
+	sort.Slice(files, func(a, b int) bool {
+		ca, cb := files[a].Name == "[Content_Types].xml", files[b].Name == "[Content_Types].xml"
+		if ca != cb {
+			return ca
+		}
+		return files[a].Name < files[b].Name
+	})
+	zw := zip.NewWriter(w)
+	for _, file := range files {
+		if file.Name != "[Content_Types].xml" {
+			if err := zw.Copy(file); err != nil {
+				return err
+			}
+			continue
+		}
+		rc, err := file.Open()
+		if err != nil {
+			return err
+		}
+		xml, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		defaults := defaultTypeRE.FindAll(xml, -1)
+		sort.Slice(defaults, func(a, b int) bool { return bytes.Compare(defaults[a], defaults[b]) < 0 })
+		k := 0
+		xml = defaultTypeRE.ReplaceAllFunc(xml, func([]byte) []byte { k++; return defaults[k-1] })
+		out, err := zw.CreateHeader(&zip.FileHeader{Name: file.Name, Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(xml); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }
 
 func newWorkbookStyles(f *excelize.File) (*workbookStyles, error) {
@@ -337,7 +404,14 @@ func summarySheet(f *excelize.File, wb *Workbook, daily []dayTotal, st *workbook
 		}
 		return f.SetCellStyle(s, cell, cell, style)
 	}
-	if err := set("A1", "Planning run "+wb.RunID, st.title); err != nil {
+	title := wb.Title
+	if title == "" {
+		title = "Plan"
+	}
+	if wb.PlanDate != "" {
+		title += " for " + wb.PlanDate
+	}
+	if err := set("A1", title, st.title); err != nil {
 		return err
 	}
 	if err := set("A2", "Plan date", st.text); err != nil {

@@ -349,6 +349,7 @@ func (AllocateStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err != nil {
 		return StageReport{}, err
 	}
+	r.allocs, r.allocExceptions = allocs, exceptions
 	name := "allocation." + ac.Format
 	if err := export.WriteAllocation(filepath.Join(r.Dir, name), PlanStart(r.forecasts).String(), allocs, nil); err != nil {
 		return StageReport{}, err

@@ -47,5 +47,6 @@ func ExampleExecute() {
 	// forecast ok
 	// replenish ok
 	// allocate ok
+	// export ok
 	// latest -> runs/20261123T020000Z
 }

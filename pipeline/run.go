@@ -14,6 +14,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
@@ -45,6 +46,10 @@ type Run struct {
 	manifest  *Manifest
 	forecasts *forecast.Result // the forecast stage's, for the plans after it
 	orders    []replenish.Line // the replenish stage's, for allocation to net out
+	allocs    []allocation.Allocation
+	// allocExceptions are the allocate stage's exceptions beyond its
+	// allocations' own (stores no DC serves, DCs without stock rows).
+	allocExceptions []string
 }
 
 // WriteFile writes an output of the run atomically and records it, with

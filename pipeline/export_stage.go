@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/planner-engine/planner/export"
+)
+
+// WorkbookName is the merchandisers' workbook in a run's folder.
+const WorkbookName = "plan.xlsx"
+
+// ExportStage writes the merchandisers' workbook: the run's key figures
+// and exceptions, the orders and allocation with an approve column each,
+// and the forecasts by SKU (export.WriteWorkbook). planner import-approvals
+// reads the decisions back.
+type ExportStage struct{}
+
+// Name implements Stage.
+func (ExportStage) Name() string { return "export" }
+
+// Run implements Stage.
+func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	if r.forecasts == nil && r.orders == nil && r.allocs == nil {
+		return StageReport{Summary: "skipped: no plan in this run to export"}, nil
+	}
+	wb := &export.Workbook{Orders: r.orders, Allocation: r.allocs, Forecasts: r.forecasts}
+	if r.forecasts != nil {
+		wb.PlanDate = PlanStart(r.forecasts).String()
+		wb.Figures = append(wb.Figures, export.Figure{Name: "Series forecast", Value: float64(len(r.forecasts.Keys))})
+	}
+	var purchases, transfers, units, value float64
+	for _, l := range r.orders {
+		if l.Exception != "" {
+			wb.Exceptions = append(wb.Exceptions, fmt.Sprintf("%s %s -> %s: %s", l.SKU, l.From, l.To, l.Exception))
+		}
+		if l.Qty <= 0 {
+			continue
+		}
+		if l.Transfer {
+			transfers++
+		} else {
+			purchases++
+		}
+		units += l.Qty
+		value += l.Qty * l.UnitCost
+	}
+	if r.orders != nil {
+		wb.Figures = append(wb.Figures, export.Figure{Name: "Purchase orders", Value: purchases},
+			export.Figure{Name: "Transfer orders", Value: transfers}, export.Figure{Name: "Units ordered", Value: units},
+			export.Figure{Name: "Value ordered", Value: float64(int64(value*100+0.5)) / 100})
+	}
+	if r.allocs != nil {
+		var allocated, expected float64
+		for i := range r.allocs {
+			a := &r.allocs[i]
+			allocated += a.Allocated
+			expected += a.TotalExpectedSales()
+			if a.Exception != "" {
+				wb.Exceptions = append(wb.Exceptions, fmt.Sprintf("%s at %s: %s", a.SKU, a.DC, a.Exception))
+			}
+		}
+		wb.Exceptions = append(wb.Exceptions, r.allocExceptions...)
+		wb.Figures = append(wb.Figures, export.Figure{Name: "Units allocated to stores", Value: allocated},
+			export.Figure{Name: "Stores' expected sales over the allocation horizon", Value: float64(int64(expected + 0.5))})
+	}
+	wb.Figures = append(wb.Figures, export.Figure{Name: "Exceptions to review", Value: float64(len(wb.Exceptions))})
+	if err := export.WriteWorkbook(filepath.Join(r.Dir, WorkbookName), wb); err != nil {
+		return StageReport{}, err
+	}
+	if err := r.record(WorkbookName); err != nil {
+		return StageReport{}, err
+	}
+	return StageReport{Summary: fmt.Sprintf("%s: %d order lines, %d allocation problems, %d exceptions", WorkbookName, len(r.orders), len(r.allocs), len(wb.Exceptions)),
+		Rows: map[string]int64{WorkbookName: int64(len(wb.Exceptions))}}, nil
+}
