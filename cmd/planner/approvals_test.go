@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+// runSample runs the nightly job on a small synthetic retailer and returns
+// the run's folder.
+func runSample(t *testing.T) string {
+	dir := synthSample(t)
+	code, _, errOut := planner(t, "run", "--config", filepath.Join(dir, "planner.yaml"))
+	require.Contains(t, []int{0, 3}, code, errOut)
+	run, err := filepath.EvalSymlinks(filepath.Join(dir, "out", "latest"))
+	require.NoError(t, err)
+	return run
+}
+
+// decide writes yes / no into the approve column of the first rows of a
+// copy of the run's workbook and returns the copy.
+func decide(t *testing.T, run string, edit func(f *excelize.File)) string {
+	f, err := excelize.OpenFile(filepath.Join(run, "plan.xlsx"))
+	require.NoError(t, err)
+	defer f.Close()
+	edit(f)
+	book := filepath.Join(t.TempDir(), "reviewed.xlsx")
+	require.NoError(t, f.SaveAs(book))
+	return book
+}
+
+func approveCell(t *testing.T, f *excelize.File, sheet string, row int) string {
+	rows, err := f.GetRows(sheet)
+	require.NoError(t, err)
+	col, _ := excelize.ColumnNumberToName(len(rows[0]))
+	return col + strconv.Itoa(row)
+}
+
+func TestImportApprovals(t *testing.T) {
+	run := runSample(t)
+	book := decide(t, run, func(f *excelize.File) {
+		require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", 2), "yes"))
+		require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", 3), "No"))
+	})
+	code, out, errOut := planner(t, "import-approvals", book, "--run", run, "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	assert.Equal(t, 1.0, sum["approved"])
+	assert.Equal(t, 1.0, sum["rejected"])
+	assert.Equal(t, sum["lines"].(float64)-2, sum["pending"])
+	raw, err := os.ReadFile(filepath.Join(run, "approvals.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	assert.Equal(t, "plan,line_id,sku,from,to,decision", lines[0])
+	assert.Contains(t, lines[1], ",yes")
+	assert.Contains(t, lines[2], ",no")
+}
+
+func TestImportApprovalsRefusesEditedWorkbooks(t *testing.T) {
+	run := runSample(t)
+	for name, c := range map[string]struct {
+		edit func(f *excelize.File)
+		want string
+	}{
+		"edited id": {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "A2", "TO-000000000000")) }, `sheet Orders row 2: line "TO-000000000000" is not in the run's orders plan`},
+		"edited sku": {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "C2", "OTHER")) }, "sheet Orders row 2, column sku"},
+		"unknown sheet": {func(f *excelize.File) { _, err := f.NewSheet("My notes"); require.NoError(t, err) }, `unknown sheet "My notes"`},
+		"bad decision": {func(f *excelize.File) {
+			require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", 2), "maybe"))
+		}, `row 2, column approve: "maybe" is neither yes nor no`},
+		"edited header": {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "F1", "qty")) }, "the header was edited: column 6"},
+	} {
+		book := decide(t, run, c.edit)
+		code, _, errOut := planner(t, "import-approvals", book, "--run", run)
+		assert.Equal(t, 2, code, name)
+		assert.Contains(t, errOut, c.want, name)
+		assert.NoFileExists(t, filepath.Join(run, "approvals.csv"), name)
+	}
+}

@@ -1,0 +1,83 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/export"
+)
+
+// ApprovalsName is the decisions file in a run's folder.
+const ApprovalsName = "approvals.csv"
+
+// ApprovalsSummary counts the decisions imported.
+type ApprovalsSummary struct {
+	Lines    int    `json:"lines"`
+	Approved int    `json:"approved"`
+	Rejected int    `json:"rejected"`
+	Pending  int    `json:"pending"`
+	Out      string `json:"out"`
+}
+
+// ImportApprovals reads the merchandisers' decisions from a workbook and
+// writes them to the run's approvals.csv, after checking every line
+// against the run's plan files: a line id that is not in them, or whose
+// SKU, sender or receiver was edited, stops the import with the sheet and
+// row named, and nothing is written.
+func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
+	approvals, err := export.ReadApprovals(book)
+	if err != nil {
+		return nil, err
+	}
+	plans := map[string]map[string][3]string{}
+	for _, p := range []struct{ plan, file, id string }{{"orders", "orders.csv", "order_id"}, {"allocation", "allocation.csv", "line_id"}} {
+		path := filepath.Join(runDir, p.file)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		t, err := datasets.ReadCSVTable(path, p.id, "sku", "from", "to")
+		if err != nil {
+			return nil, err
+		}
+		lines := map[string][3]string{}
+		for i := 0; i < t.Len(); i++ {
+			lines[t.String(i, p.id)] = [3]string{t.String(i, "sku"), t.String(i, "from"), t.String(i, "to")}
+		}
+		plans[p.plan] = lines
+	}
+	sum := &ApprovalsSummary{Out: filepath.Join(runDir, ApprovalsName)}
+	for _, a := range approvals {
+		where := fmt.Sprintf("%s, sheet %s row %d", book, a.Sheet, a.Row)
+		lines, ok := plans[a.Plan]
+		if !ok {
+			return nil, fmt.Errorf("%s: the run in %s has no %s file to approve lines of", where, runDir, a.Plan)
+		}
+		want, ok := lines[a.LineID]
+		if !ok {
+			return nil, fmt.Errorf("%s: line %q is not in the run's %s plan (was the id edited, or is the workbook from another run?)", where, a.LineID, a.Plan)
+		}
+		for k, name := range []string{"sku", "from", "to"} {
+			got := [3]string{a.SKU, a.From, a.To}[k]
+			if got != want[k] {
+				return nil, fmt.Errorf("%s, column %s: %q, but line %s has %q in the plan; edit quantities in the ERP, not the keys here", where, name, got, a.LineID, want[k])
+			}
+		}
+		sum.Lines++
+		switch a.Decision {
+		case "yes":
+			sum.Approved++
+		case "no":
+			sum.Rejected++
+		default:
+			sum.Pending++
+		}
+	}
+	if err := export.WriteApprovals(sum.Out, approvals); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
