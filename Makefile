@@ -10,7 +10,7 @@ export GOFLAGS += -tags=duckdb_arrow
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PLANNER := bin/planner
 
-.PHONY: demo test build sample bench bench-peers studies docs clean
+.PHONY: demo test build sample bench bench-peers studies docs check-xlsx clean
 
 # Exit code 3 means the run finished with exceptions for a planner to
 # review (DC stock short, minimum orders far above demand): the demo's
@@ -50,6 +50,26 @@ studies:
 	go run ./notebooks/forecast-accuracy -data ../shared/data -out notebooks/forecast-accuracy
 	go run ./notebooks/replenishment -data ../shared/data -out notebooks/replenishment
 	go run ./notebooks/allocation -data ../shared/data -out notebooks/allocation
+
+# Opens the demo's workbook in LibreOffice (Debian's libreoffice-calc; not
+# in CI): converts it to PDF and every sheet to CSV, and checks that the
+# plan sheets hold the plan files' lines, in order.
+XLSX_CHECK := out/xlsx-check
+check-xlsx: demo
+	@command -v libreoffice >/dev/null || { echo "check-xlsx needs LibreOffice: apt-get install libreoffice-calc"; exit 1; }
+	rm -rf $(XLSX_CHECK) && mkdir -p $(XLSX_CHECK)
+	libreoffice --headless --convert-to pdf --outdir $(XLSX_CHECK) out/latest/plan.xlsx >/dev/null
+	libreoffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+		--outdir $(XLSX_CHECK) out/latest/plan.xlsx >/dev/null
+	test -s $(XLSX_CHECK)/plan.pdf
+	cut -d, -f1 out/latest/orders.csv > $(XLSX_CHECK)/orders.ids
+	cut -d, -f1 $(XLSX_CHECK)/plan-Orders.csv > $(XLSX_CHECK)/sheet-orders.ids
+	cmp $(XLSX_CHECK)/orders.ids $(XLSX_CHECK)/sheet-orders.ids
+	cut -d, -f1 out/latest/allocation.csv > $(XLSX_CHECK)/allocation.ids
+	cut -d, -f1 $(XLSX_CHECK)/plan-Allocation.csv > $(XLSX_CHECK)/sheet-allocation.ids
+	cmp $(XLSX_CHECK)/allocation.ids $(XLSX_CHECK)/sheet-allocation.ids
+	grep -q '^Exceptions to review' $(XLSX_CHECK)/plan-Summary.csv
+	@echo "LibreOffice read out/latest/plan.xlsx: PDF and one CSV per sheet in $(XLSX_CHECK)/, plan lines as in the plan files"
 
 docs: build
 	$(PLANNER) schema > docs/schema.md

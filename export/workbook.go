@@ -90,7 +90,9 @@ func WriteWorkbook(path string, wb *Workbook) error {
 	}
 	var orders [][]any
 	for i := range wb.Orders {
-		if wb.Orders[i].Qty > 0 || wb.Orders[i].Exception != "" {
+		// The lines orders.csv has (a line without a quantity is not an
+		// order; its exception is on the summary).
+		if wb.Orders[i].Qty > 0 {
 			r := rowOf(&wb.Orders[i])
 			orders = append(orders, r.values())
 		}

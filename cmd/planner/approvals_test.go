@@ -70,8 +70,8 @@ func TestImportApprovalsRefusesEditedWorkbooks(t *testing.T) {
 		edit func(f *excelize.File)
 		want string
 	}{
-		"edited id": {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "A2", "TO-000000000000")) }, `sheet Orders row 2: line "TO-000000000000" is not in the run's orders plan`},
-		"edited sku": {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "C2", "OTHER")) }, "sheet Orders row 2, column sku"},
+		"edited id":     {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "A2", "TO-000000000000")) }, `sheet Orders row 2: line "TO-000000000000" is not in the run's orders plan`},
+		"edited sku":    {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "C2", "OTHER")) }, "sheet Orders row 2, column sku"},
 		"unknown sheet": {func(f *excelize.File) { _, err := f.NewSheet("My notes"); require.NoError(t, err) }, `unknown sheet "My notes"`},
 		"bad decision": {func(f *excelize.File) {
 			require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", 2), "maybe"))
