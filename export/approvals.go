@@ -111,7 +111,7 @@ const ApprovalsSchema = "approvals/1"
 
 var approvalsFile = OutputFile{Name: "approvals", Schema: ApprovalsSchema,
 	Doc: "Merchandisers' decisions read back from the workbook (`planner import-approvals`), one row per plan line " +
-		"in the run's folder; `planner push --approved-only` sends the lines whose decision is yes.",
+		"in the run's folder (`approvals.csv`): the lines whose decision is yes are the ones to send to the ERP.",
 	Columns: []OutputColumn{
 		{"plan", "text", "orders or allocation: the plan file the line is in."},
 		{"line_id", "text", "The line's order_id or line_id in that file."},

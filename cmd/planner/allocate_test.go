@@ -63,8 +63,12 @@ func TestAllocateFromFiles(t *testing.T) {
 	f.Close()
 	require.NoError(t, err)
 	var cols []string
-	for _, c := range export.Outputs[len(export.Outputs)-1].Columns {
-		cols = append(cols, c.Name)
+	for _, o := range export.Outputs {
+		if o.Name == "allocation" {
+			for _, c := range o.Columns {
+				cols = append(cols, c.Name)
+			}
+		}
 	}
 	assert.Equal(t, cols, rows[0])
 	total := 0.0
