@@ -39,6 +39,7 @@ bench:
 	go test -run '^$$' -bench 'RunPerSeries|ForecastM5' -benchtime 1x -timeout 2h ./forecast/
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./replenish/
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./allocation/
+	go test -run '^$$' -bench WritePlan -benchmem -benchtime 3x ./export/
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
 bench-peers:
