@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/planner-engine/planner/export"
+)
+
+// tokenEnv names the environment variable push reads the ERP's bearer
+// token from: never a flag, so it stays out of shell history and process
+// lists.
+const tokenEnv = "PLANNER_ERP_TOKEN"
+
+func (a *app) pushCmd() *cobra.Command {
+	var o export.PushOptions
+	var run, plans string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "push",
+		Short: "Send a run's plan lines to an ERP's HTTP API",
+		Long: "Push POSTs a run's plan lines to --target in batches of --batch lines: each request is\n" +
+			"{\"plan\": \"replenishment\", \"lines\": [...]} with every column of the plan file and the line's stable\n" +
+			"line_id, an Idempotency-Key header that a retry of the same batch reuses, and the bearer token from\n" +
+			"$" + tokenEnv + " (never logged or written). 5xx answers and timeouts are retried with exponential\n" +
+			"backoff and jitter; a 4xx answer is not retried: the batch's lines go to push-rejects.csv in the run's\n" +
+			"folder with the server's answer (as do lines a 2xx answer lists under \"rejected\"). Finished batches are\n" +
+			"recorded in the run's folder, so a push that stopped resumes where it stopped and never sends a line\n" +
+			"twice. --approved-only sends only the lines approvals.csv (planner import-approvals) says yes to.\n" +
+			"Rejected lines make the exit code 3.",
+		Example: "  PLANNER_ERP_TOKEN=... planner push --run out/latest --target https://erp.example.com/api/plans --approved-only --json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.Target == "" {
+				return usagef("--target is required: the ERP endpoint to POST plan lines to")
+			}
+			if o.Batch < 1 {
+				return usagef("--batch must be at least 1 (got %d)", o.Batch)
+			}
+			if _, err := os.Stat(filepath.Join(run, "manifest.json")); err != nil {
+				return usagef("%s is not a run folder (no manifest.json)", run)
+			}
+			if plans != "" {
+				for _, p := range strings.Split(plans, ",") {
+					o.Plans = append(o.Plans, strings.TrimSpace(p))
+				}
+			}
+			o.Token = os.Getenv(tokenEnv)
+			task := a.progress().Start("push", 0)
+			o.Progress = func(done, total int) { task.Set(done) }
+			res, err := export.Push(cmd.Context(), run, o)
+			if err != nil {
+				task.Fail()
+				if res != nil && asJSON {
+					printJSON(a.stdout, res)
+				}
+				return err
+			}
+			task.Done(fmt.Sprintf("%d lines", res.Lines))
+			if asJSON {
+				if err := printJSON(a.stdout, res); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(a.stdout, "%d lines: %d sent, %d accepted, %d rejected, %d retried requests, %d already sent before\n",
+					res.Lines, res.Sent, res.Accepted, res.Rejected, res.Retried, res.Skipped)
+				if res.Rejects != "" {
+					fmt.Fprintf(a.stdout, "Rejected lines and the ERP's answers: %s\n", res.Rejects)
+				}
+			}
+			if res.Rejected > 0 {
+				return &exitError{code: exitExceptions, err: errors.New(plural(res.Rejected, "line") + " rejected by the ERP")}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&run, "run", filepath.Join("out", "latest"), "the run folder whose plans to send")
+	f.StringVar(&o.Target, "target", "", "the ERP endpoint (http:// or https://) every batch is POSTed to")
+	f.StringVar(&plans, "plans", "", "plans to send: replenishment,allocation (default: every plan the run has)")
+	f.IntVar(&o.Batch, "batch", 500, "lines per request")
+	f.BoolVar(&o.ApprovedOnly, "approved-only", false, "send only the lines approved in the workbook (approvals.csv)")
+	f.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time one request may take")
+	f.IntVar(&o.Attempts, "attempts", 6, "tries per batch on 5xx answers and timeouts")
+	f.BoolVar(&asJSON, "json", false, "print one JSON object: lines, sent, accepted, retried, rejected, skipped, rejects_file, state_file")
+	return cmd
+}

@@ -1,0 +1,236 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// erp is an ERP's order API on loopback that misbehaves on purpose: some
+// batches first get a 503, some are processed but answered too late for
+// the client (the answer is lost), lines for SKU000013 are refused one by
+// one, and a batch holding SKU000042 is refused whole with a 422. It keeps
+// idempotency keys as real APIs do: a key it has answered gets the same
+// answer again and creates nothing.
+type erp struct {
+	t        *testing.T
+	token    string
+	mu       sync.Mutex
+	answers  map[string][]byte // by idempotency key
+	attempts map[string]int
+	created  map[string]int // line_id -> times created
+	requests int
+	down     bool // every request gets a 503
+	slow     time.Duration
+}
+
+func newERP(t *testing.T) *erp {
+	return &erp{t: t, token: "s3cret-token", answers: map[string][]byte{}, attempts: map[string]int{}, created: map[string]int{}, slow: 300 * time.Millisecond}
+}
+
+func (e *erp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	e.requests++
+	if r.Header.Get("Authorization") != "Bearer "+e.token {
+		e.mu.Unlock()
+		http.Error(w, "no token", http.StatusUnauthorized)
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if e.down || key == "" {
+		e.mu.Unlock()
+		http.Error(w, "down", http.StatusServiceUnavailable)
+		return
+	}
+	if answer, ok := e.answers[key]; ok {
+		e.mu.Unlock()
+		w.Write(answer)
+		return
+	}
+	e.attempts[key]++
+	first := e.attempts[key] == 1
+	var req struct {
+		Plan  string                   `json:"plan"`
+		Lines []map[string]interface{} `json:"lines"`
+	}
+	body, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(body, &req); err != nil {
+		e.mu.Unlock()
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	kind := key[0] % 4 // a property of the batch, the same on every attempt
+	if first && kind == 0 {
+		e.mu.Unlock()
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	for _, l := range req.Lines {
+		if l["sku"] == "SKU000042" {
+			e.mu.Unlock()
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			io.WriteString(w, `{"error":"SKU000042 is blocked"}`)
+			return
+		}
+	}
+	var rejected []map[string]string
+	for _, l := range req.Lines {
+		id := l["line_id"].(string)
+		if l["sku"] == "SKU000013" {
+			rejected = append(rejected, map[string]string{"line_id": id, "error": "unknown supplier"})
+			continue
+		}
+		e.created[id]++
+	}
+	answer, _ := json.Marshal(map[string]any{"rejected": rejected})
+	e.answers[key] = answer
+	e.mu.Unlock()
+	if first && kind == 1 {
+		// Processed, but the answer comes after the client gave up.
+		time.Sleep(e.slow)
+	}
+	w.Write(answer)
+}
+
+func (e *erp) duplicates() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, c := range e.created {
+		if c > 1 {
+			n += c - 1
+		}
+	}
+	return n
+}
+
+func pushRun(t *testing.T, lines int) string {
+	dir := t.TempDir()
+	require.NoError(t, WriteOrders(filepath.Join(dir, "orders.csv"), planLines(lines)))
+	return dir
+}
+
+func TestPushLosesNothingAndSendsNothingTwice(t *testing.T) {
+	dir := pushRun(t, 2000)
+	e := newERP(t)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	o := PushOptions{Target: srv.URL + "/orders", Token: e.token, Batch: 100, Timeout: 100 * time.Millisecond, Backoff: time.Millisecond}
+	res, err := Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	t.Logf("lines %d, sent %d, accepted %d, retried %d, rejected %d, duplicates %d, requests %d",
+		res.Lines, res.Sent, res.Accepted, res.Retried, res.Rejected, e.duplicates(), e.requests)
+	assert.Equal(t, 2000, res.Lines)
+	assert.Equal(t, 2000, res.Sent)
+	assert.Equal(t, 0, e.duplicates(), "no line created twice")
+	assert.Equal(t, res.Lines, res.Accepted+res.Rejected, "every line accepted or rejected")
+	assert.Equal(t, res.Accepted, len(e.created))
+	assert.Greater(t, res.Retried, 0)
+	// SKU000013's 10 lines refused one by one; SKU000042's batch whole.
+	assert.Equal(t, 10+100, res.Rejected)
+	raw, err := os.ReadFile(filepath.Join(dir, "push-rejects.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), "unknown supplier")
+	assert.Contains(t, string(raw), "SKU000042 is blocked")
+	assert.Equal(t, 1+110, strings.Count(string(raw), "\n"))
+
+	// The token is in no file of the run.
+	entries, _ := os.ReadDir(dir)
+	for _, en := range entries {
+		b, _ := os.ReadFile(filepath.Join(dir, en.Name()))
+		assert.NotContains(t, string(b), e.token, en.Name())
+	}
+
+	// Pushing the same run again sends nothing: every batch is done.
+	before := e.requests
+	again, err := Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	assert.Equal(t, before, e.requests)
+	assert.Equal(t, 2000, again.Skipped)
+	assert.Equal(t, res.Accepted, again.Accepted)
+}
+
+func TestPushResumesWhereItStopped(t *testing.T) {
+	dir := pushRun(t, 1000)
+	e := newERP(t)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	o := PushOptions{Target: srv.URL, Token: e.token, Batch: 100, Timeout: time.Second, Backoff: time.Millisecond, Attempts: 3,
+		Progress: func(done, total int) {
+			if done == 400 {
+				e.mu.Lock()
+				e.down = true // the ERP goes down after four batches
+				e.mu.Unlock()
+			}
+		}}
+	res, err := Push(context.Background(), dir, o)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "resumes from this batch")
+	assert.Equal(t, 400, res.Sent)
+
+	e.mu.Lock()
+	e.down = false
+	e.mu.Unlock()
+	o.Progress = nil
+	res, err = Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	assert.Equal(t, 400, res.Skipped)
+	assert.Equal(t, 600, res.Sent)
+	assert.Equal(t, 0, e.duplicates())
+	assert.Equal(t, 1000, res.Accepted+res.Rejected)
+	assert.Equal(t, 1000-10-100, len(e.created))
+}
+
+func TestPushRefusesWhatItCannotSend(t *testing.T) {
+	dir := pushRun(t, 10)
+	// Nothing answers on this port.
+	l := httptest.NewServer(http.NotFoundHandler())
+	url := l.URL
+	l.Close()
+	res, err := Push(context.Background(), dir, PushOptions{Target: url, Attempts: 2, Backoff: time.Millisecond, Timeout: 200 * time.Millisecond})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no answer from "+url)
+	assert.Zero(t, res.Sent)
+
+	_, err = Push(context.Background(), dir, PushOptions{Target: "ftp://erp"})
+	assert.ErrorContains(t, err, "not an http")
+	_, err = Push(context.Background(), dir, PushOptions{Target: url, Plans: []string{"allocation"}})
+	assert.ErrorContains(t, err, "has no allocation plan")
+	_, err = Push(context.Background(), dir, PushOptions{Target: url, ApprovedOnly: true})
+	assert.ErrorContains(t, err, "planner import-approvals")
+	// A wrong token is a 4xx: refused, not retried.
+	e := newERP(t)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	res, err = Push(context.Background(), dir, PushOptions{Target: srv.URL, Token: "wrong", Backoff: time.Millisecond})
+	require.NoError(t, err)
+	assert.Equal(t, 10, res.Rejected)
+	assert.Equal(t, 0, res.Retried)
+	assert.Equal(t, 1, e.requests)
+}
+
+func TestPushSendsOnlyApprovedLines(t *testing.T) {
+	dir := pushRun(t, 30)
+	lines := planLines(30)
+	require.NoError(t, WriteApprovals(filepath.Join(dir, "approvals.csv"), []Approval{
+		{Plan: "orders", LineID: lines[3].ID, Decision: "yes"}, {Plan: "orders", LineID: lines[4].ID, Decision: "no"},
+		{Plan: "orders", LineID: lines[5].ID, Decision: "yes"}}))
+	e := newERP(t)
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	res, err := Push(context.Background(), dir, PushOptions{Target: srv.URL, Token: e.token, ApprovedOnly: true, Backoff: time.Millisecond})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Lines)
+	assert.Equal(t, map[string]int{lines[3].ID: 1, lines[5].ID: 1}, e.created)
+}
