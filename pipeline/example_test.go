@@ -48,5 +48,6 @@ func ExampleExecute() {
 	// replenish ok
 	// allocate ok
 	// export ok
+	// report ok
 	// latest -> runs/20261123T020000Z
 }

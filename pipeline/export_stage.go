@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 
 	"github.com/planner-engine/planner/export"
@@ -28,12 +29,30 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	wb := &export.Workbook{Orders: r.orders, Allocation: r.allocs, Forecasts: r.forecasts}
 	if r.forecasts != nil {
 		wb.PlanDate = PlanStart(r.forecasts).String()
-		wb.Figures = append(wb.Figures, export.Figure{Name: "Series forecast", Value: float64(len(r.forecasts.Keys))})
+	}
+	wb.Figures, wb.Exceptions = r.keyFigures()
+	if err := export.WriteWorkbook(filepath.Join(r.Dir, WorkbookName), wb); err != nil {
+		return StageReport{}, err
+	}
+	if err := r.record(WorkbookName); err != nil {
+		return StageReport{}, err
+	}
+	return StageReport{Summary: fmt.Sprintf("%s: %d order lines, %d allocation problems, %d exceptions", WorkbookName, len(r.orders), len(r.allocs), len(wb.Exceptions)),
+		Rows: map[string]int64{WorkbookName: int64(len(wb.Exceptions))}}, nil
+}
+
+// keyFigures are the run's key figures and exceptions, as the workbook and
+// the report show them.
+func (r *Run) keyFigures() ([]export.Figure, []string) {
+	var figures []export.Figure
+	var exceptions []string
+	if r.forecasts != nil {
+		figures = append(figures, export.Figure{Name: "Series forecast", Value: float64(len(r.forecasts.Keys))})
 	}
 	var purchases, transfers, units, value float64
 	for _, l := range r.orders {
 		if l.Exception != "" {
-			wb.Exceptions = append(wb.Exceptions, fmt.Sprintf("%s %s -> %s: %s", l.SKU, l.From, l.To, l.Exception))
+			exceptions = append(exceptions, fmt.Sprintf("%s %s -> %s: %s", l.SKU, l.From, l.To, l.Exception))
 		}
 		if l.Qty <= 0 {
 			continue
@@ -47,9 +66,9 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		value += l.Qty * l.UnitCost
 	}
 	if r.orders != nil {
-		wb.Figures = append(wb.Figures, export.Figure{Name: "Purchase orders", Value: purchases},
+		figures = append(figures, export.Figure{Name: "Purchase orders", Value: purchases},
 			export.Figure{Name: "Transfer orders", Value: transfers}, export.Figure{Name: "Units ordered", Value: units},
-			export.Figure{Name: "Value ordered", Value: float64(int64(value*100+0.5)) / 100})
+			export.Figure{Name: "Value ordered", Value: math.Round(value*100) / 100})
 	}
 	if r.allocs != nil {
 		var allocated, expected float64
@@ -58,20 +77,13 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 			allocated += a.Allocated
 			expected += a.TotalExpectedSales()
 			if a.Exception != "" {
-				wb.Exceptions = append(wb.Exceptions, fmt.Sprintf("%s at %s: %s", a.SKU, a.DC, a.Exception))
+				exceptions = append(exceptions, fmt.Sprintf("%s at %s: %s", a.SKU, a.DC, a.Exception))
 			}
 		}
-		wb.Exceptions = append(wb.Exceptions, r.allocExceptions...)
-		wb.Figures = append(wb.Figures, export.Figure{Name: "Units allocated to stores", Value: allocated},
-			export.Figure{Name: "Stores' expected sales over the allocation horizon", Value: float64(int64(expected + 0.5))})
+		exceptions = append(exceptions, r.allocExceptions...)
+		figures = append(figures, export.Figure{Name: "Units allocated to stores", Value: allocated},
+			export.Figure{Name: "Stores' expected sales over the allocation horizon", Value: math.Round(expected)})
 	}
-	wb.Figures = append(wb.Figures, export.Figure{Name: "Exceptions to review", Value: float64(len(wb.Exceptions))})
-	if err := export.WriteWorkbook(filepath.Join(r.Dir, WorkbookName), wb); err != nil {
-		return StageReport{}, err
-	}
-	if err := r.record(WorkbookName); err != nil {
-		return StageReport{}, err
-	}
-	return StageReport{Summary: fmt.Sprintf("%s: %d order lines, %d allocation problems, %d exceptions", WorkbookName, len(r.orders), len(r.allocs), len(wb.Exceptions)),
-		Rows: map[string]int64{WorkbookName: int64(len(wb.Exceptions))}}, nil
+	figures = append(figures, export.Figure{Name: "Exceptions to review", Value: float64(len(exceptions))})
+	return figures, exceptions
 }

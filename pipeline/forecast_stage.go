@@ -147,7 +147,7 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	task.Done("")
-	r.forecasts = res
+	r.forecasts, r.history = res, p
 	name := "forecasts." + fc.Format
 	if err := r.writeForecasts(name, res); err != nil {
 		return StageReport{}, err

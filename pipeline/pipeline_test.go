@@ -58,7 +58,7 @@ func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
 	for _, o := range m.Outputs {
 		files = append(files, o.File)
 	}
-	assert.Equal(t, []string{"forecasts.csv", "models.csv", "orders.csv", "plan.xlsx", "problems.csv", "summary.json"}, files)
+	assert.Equal(t, []string{"forecasts.csv", "models.csv", "orders.csv", "plan.xlsx", "problems.csv", "report.html", "summary.json"}, files)
 	raw, err := os.ReadFile(filepath.Join(cfg.Out, "runs", m.RunID, "forecasts.csv"))
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")

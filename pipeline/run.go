@@ -20,6 +20,7 @@ import (
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/progress"
 	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
 )
 
 // Options are what a run needs from its caller. The zero value is usable.
@@ -45,6 +46,7 @@ type Run struct {
 
 	manifest  *Manifest
 	forecasts *forecast.Result // the forecast stage's, for the plans after it
+	history   *series.Panel    // the sales it forecast from
 	orders    []replenish.Line // the replenish stage's, for allocation to net out
 	allocs    []allocation.Allocation
 	// allocExceptions are the allocate stage's exceptions beyond its

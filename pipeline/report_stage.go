@@ -1,0 +1,202 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/planner-engine/planner/dist"
+	"github.com/planner-engine/planner/report"
+	"github.com/planner-engine/planner/series"
+)
+
+// ReportName is the run's HTML report in its folder.
+const ReportName = "report.html"
+
+// reportTopSKUs and reportExceptionSKUs bound the report's charts: the
+// best sellers, then SKUs with an exception.
+const (
+	reportTopSKUs       = 6
+	reportExceptionSKUs = 6
+)
+
+// ReportStage writes report.html, one self-contained page for planners:
+// the run's key figures and exceptions, and fan charts of the forecast of
+// the top SKUs and of SKUs with an exception, with the network's stock
+// projected over the horizon.
+type ReportStage struct{}
+
+// Name implements Stage.
+func (ReportStage) Name() string { return "report" }
+
+// Run implements Stage.
+func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	if r.forecasts == nil {
+		return StageReport{Summary: "skipped: no forecasts in this run to report"}, nil
+	}
+	figures, exceptions := r.keyFigures()
+	d := &report.Data{Title: "Plan for " + PlanStart(r.forecasts).String(), Exceptions: exceptions}
+	for _, f := range figures {
+		d.Figures = append(d.Figures, report.Figure{Name: f.Name, Value: f.Value})
+	}
+	charts, err := r.skuCharts(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	d.Charts = charts
+	if err := report.Write(filepath.Join(r.Dir, ReportName), d); err != nil {
+		return StageReport{}, err
+	}
+	if err := r.record(ReportName); err != nil {
+		return StageReport{}, err
+	}
+	return StageReport{Summary: fmt.Sprintf("%s: %d charts, %d exceptions", ReportName, len(charts), len(exceptions)),
+		Rows: map[string]int64{ReportName: int64(len(charts))}}, nil
+}
+
+// skuCharts adds every SKU's forecast over its locations and channels and
+// picks the SKUs to chart: the largest forecast demand first, then those
+// with an exception in the plans.
+func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
+	res := r.forecasts
+	start := PlanStart(res)
+	h := res.Horizon
+	type total struct{ mean, variance []float64 }
+	bySKU := map[string]*total{}
+	nq := len(res.Quantiles)
+	for i, k := range res.Keys {
+		t := bySKU[k.SKU]
+		if t == nil {
+			t = &total{make([]float64, h), make([]float64, h)}
+			bySKU[k.SKU] = t
+		}
+		off := res.Freq.Between(start, res.Starts[i])
+		for s := 0; s < h && off+s < h; s++ {
+			m := res.Mean[i*h+s]
+			v := m
+			if nq >= 2 {
+				sd := dist.SDFromQuantiles(res.Quantiles[0], res.Quantiles[nq-1], res.Quantile(i, s, 0), res.Quantile(i, s, nq-1))
+				v = sd * sd
+			}
+			t.mean[off+s] += m
+			t.variance[off+s] += v
+		}
+	}
+	skus := make([]string, 0, len(bySKU))
+	for s := range bySKU {
+		skus = append(skus, s)
+	}
+	sum := func(xs []float64) float64 {
+		t := 0.0
+		for _, x := range xs {
+			t += x
+		}
+		return t
+	}
+	sort.Slice(skus, func(a, b int) bool {
+		ta, tb := sum(bySKU[skus[a]].mean), sum(bySKU[skus[b]].mean)
+		if ta != tb {
+			return ta > tb
+		}
+		return skus[a] < skus[b]
+	})
+	why := map[string]string{}
+	var chosen []string
+	for _, s := range skus[:min(reportTopSKUs, len(skus))] {
+		chosen = append(chosen, s)
+		why[s] = fmt.Sprintf("Among the %d largest forecasts: %.0f units over the next %d %s.", reportTopSKUs, sum(bySKU[s].mean), h, periodWord(res.Freq))
+	}
+	extra := 0
+	flag := func(sku, text string) {
+		if _, ok := why[sku]; ok || extra >= reportExceptionSKUs || bySKU[sku] == nil {
+			return
+		}
+		why[sku] = "Exception: " + text
+		chosen = append(chosen, sku)
+		extra++
+	}
+	for _, l := range r.orders {
+		if l.Exception != "" {
+			flag(l.SKU, fmt.Sprintf("%s -> %s: %s", l.From, l.To, l.Exception))
+		}
+	}
+	for i := range r.allocs {
+		if a := &r.allocs[i]; a.Exception != "" {
+			flag(a.SKU, fmt.Sprintf("at %s: %s", a.DC, a.Exception))
+		}
+	}
+	// The network's stock of each SKU: every location's inventory position
+	// today, with today's purchase orders added on their receipt day.
+	position := map[string]float64{}
+	hasStock := false
+	if sup, err := r.Store.Supply(ctx); err != nil {
+		return nil, err
+	} else if sup.AsOf != 0 {
+		hasStock = true
+		for _, p := range sup.Positions {
+			position[p.SKU] += p.OnHand + p.OnOrder + p.InTransit - p.Backorders - p.Reserved
+		}
+	}
+	receipts := map[string]map[int]float64{}
+	for _, l := range r.orders {
+		if l.Transfer || l.Qty <= 0 {
+			continue
+		}
+		if receipts[l.SKU] == nil {
+			receipts[l.SKU] = map[int]float64{}
+		}
+		receipts[l.SKU][max(0, res.Freq.Between(start, l.ReceiptDate))] += l.Qty
+	}
+	var charts []report.SKUChart
+	const z = 1.2815515655446004 // the standard normal's 90% quantile
+	for _, s := range chosen {
+		t := bySKU[s]
+		c := report.SKUChart{SKU: s, Why: why[s], Start: start, Freq: res.Freq,
+			Mean: t.mean, Lo: make([]float64, h), Hi: make([]float64, h)}
+		for k := range t.mean {
+			sd := math.Sqrt(t.variance[k])
+			c.Lo[k], c.Hi[k] = math.Max(0, t.mean[k]-z*sd), t.mean[k]+z*sd
+		}
+		c.HistoryStart, c.History = r.recentSales(s, start, map[series.Freq]int{series.Daily: 56, series.Weekly: 26, series.Monthly: 12}[res.Freq])
+		if hasStock {
+			c.Stock = make([]float64, h)
+			level := position[s]
+			for k := range c.Stock {
+				level += receipts[s][k] - t.mean[k]
+				c.Stock[k] = level
+			}
+		}
+		charts = append(charts, c)
+	}
+	return charts, nil
+}
+
+// recentSales adds a SKU's sales over its locations and channels for the
+// periods before start, at most n of them.
+func (r *Run) recentSales(sku string, start series.Date, n int) (series.Date, []float64) {
+	p := r.history
+	if p == nil {
+		return start, nil
+	}
+	from := p.Freq.Add(start, -n)
+	out := make([]float64, n)
+	for i, k := range p.Keys {
+		if k.SKU != sku {
+			continue
+		}
+		y := p.Series(i)
+		for t, v := range y {
+			if at := p.Freq.Between(from, p.Freq.Add(p.Starts[i], t)); at >= 0 && at < n {
+				out[at] += v
+			}
+		}
+	}
+	return from, out
+}
+
+func periodWord(f series.Freq) string {
+	return strings.ToLower(map[series.Freq]string{series.Daily: "days", series.Weekly: "weeks", series.Monthly: "months"}[f])
+}

@@ -1,0 +1,253 @@
+package report
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/series"
+)
+
+// Data is what the report shows.
+type Data struct {
+	// Title heads the page, such as "Plan for 2025-01-01".
+	Title      string
+	Figures    []Figure
+	Exceptions []string
+	Charts     []SKUChart
+}
+
+// Figure is one key figure.
+type Figure struct {
+	Name  string
+	Value float64
+}
+
+// SKUChart is one SKU's demand, all locations and channels added: the
+// recent history, the forecast with its 80% band, and optionally the
+// network's stock projected over the forecast days.
+type SKUChart struct {
+	SKU string
+	// Why the SKU is shown: "top seller" or an exception.
+	Why          string
+	HistoryStart series.Date
+	History      []float64
+	Start        series.Date
+	Mean, Lo, Hi []float64
+	// Stock, when set, is the projected stock at the end of each forecast
+	// day (one value per Mean).
+	Stock []float64
+	Freq  series.Freq
+}
+
+// Write renders the report to path (an .html file), atomically.
+func Write(path string, d *Data) error {
+	type chart struct {
+		SKU, Why   string
+		PNG, Stock template.URL
+	}
+	uri := func(png []byte) template.URL {
+		return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	}
+	var charts []chart
+	for i := range d.Charts {
+		c := &d.Charts[i]
+		png, err := fanChart(c)
+		if err != nil {
+			return fmt.Errorf("report: chart of %s: %w", c.SKU, err)
+		}
+		ch := chart{SKU: c.SKU, Why: c.Why, PNG: uri(png)}
+		if len(c.Stock) > 0 {
+			if png, err = stockChart(c); err != nil {
+				return fmt.Errorf("report: stock chart of %s: %w", c.SKU, err)
+			}
+			ch.Stock = uri(png)
+		}
+		charts = append(charts, ch)
+	}
+	view := struct {
+		*Data
+		Rendered []chart
+	}{d, charts}
+	return fsutil.WriteFile(path, func(w io.Writer) error { return page.Execute(w, view) })
+}
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"num": func(v float64) string {
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return commas(int64(v))
+		}
+		return fmt.Sprintf("%.2f", v)
+	},
+}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;color:#222;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px solid #eee;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.exc li{color:#9c0006}.chart{margin:1rem 0}.chart img{max-width:100%}.why{color:#555;font-size:.9rem}
+</style></head><body>
+<h1>{{.Title}}</h1>
+<h2>Key figures</h2>
+<table>{{range .Figures}}<tr><td>{{.Name}}</td><td class="n">{{num .Value}}</td></tr>{{end}}</table>
+<h2>Exceptions to review ({{len .Exceptions}})</h2>
+{{if .Exceptions}}<ul class="exc">{{range .Exceptions}}<li>{{.}}</li>{{end}}</ul>{{else}}<p>None.</p>{{end}}
+<h2>Forecasts and projected stock</h2>
+<p>Each chart adds a SKU's locations and channels: recent sales (grey), the forecast (dark blue) with its 80% band; below it, where the run has stock positions, the network's stock projected day by day from today's inventory positions, today's purchase orders on their receipt days and the forecast (green), against zero.</p>
+{{range .Rendered}}<div class="chart"><h3>{{.SKU}}</h3><p class="why">{{.Why}}</p><img alt="forecast of {{.SKU}}" src="{{.PNG}}">{{if .Stock}}<br><img alt="projected stock of {{.SKU}}" src="{{.Stock}}">{{end}}</div>{{end}}
+<p class="why">The run's manifest.json has its inputs, settings, stage timings and outputs.</p>
+</body></html>
+`))
+
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var b []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	if neg {
+		return "-" + string(b)
+	}
+	return string(b)
+}
+
+// fanChart draws one SKU's history, forecast band, mean and projected
+// stock, with days on the x axis counted from the forecast's first day.
+func fanChart(c *SKUChart) ([]byte, error) {
+	p := plot.New()
+	p.X.Label.Text = fmt.Sprintf("%s from %s", periodName(c.Freq), c.Start)
+	p.Y.Label.Text = "units"
+	step := func(d series.Date) float64 { return float64(c.Freq.Between(c.Start, d)) }
+	off := step(c.HistoryStart)
+	if len(c.Mean) > 0 {
+		pts := make(plotter.XYs, 0, 2*len(c.Mean))
+		for t := range c.Mean {
+			pts = append(pts, plotter.XY{X: float64(t), Y: c.Lo[t]})
+		}
+		for t := len(c.Mean) - 1; t >= 0; t-- {
+			pts = append(pts, plotter.XY{X: float64(t), Y: c.Hi[t]})
+		}
+		band, err := plotter.NewPolygon(pts)
+		if err != nil {
+			return nil, err
+		}
+		band.Color = color.RGBA{R: 158, G: 202, B: 225, A: 255}
+		band.LineStyle.Width = 0
+		p.Add(band)
+		p.Legend.Add("80% band", band)
+	}
+	if len(c.History) > 0 {
+		h := make(plotter.XYs, len(c.History))
+		for t, v := range c.History {
+			h[t] = plotter.XY{X: off + float64(t), Y: v}
+		}
+		l, err := plotter.NewLine(h)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = color.Gray{Y: 110}
+		p.Add(l)
+		p.Legend.Add("sales", l)
+	}
+	if len(c.Mean) > 0 {
+		m := make(plotter.XYs, len(c.Mean))
+		for t, v := range c.Mean {
+			m[t] = plotter.XY{X: float64(t), Y: v}
+		}
+		l, err := plotter.NewLine(m)
+		if err != nil {
+			return nil, err
+		}
+		l.Color = color.RGBA{R: 8, G: 48, B: 107, A: 255}
+		l.Width = vg.Points(2)
+		p.Add(l)
+		p.Legend.Add("forecast", l)
+	}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.X.Tick.Marker = wholeTicks{}
+	return render(p, 3*vg.Inch)
+}
+
+// stockChart draws the projected stock under the fan chart, on the same
+// days.
+func stockChart(c *SKUChart) ([]byte, error) {
+	p := plot.New()
+	p.X.Label.Text = fmt.Sprintf("%s from %s", periodName(c.Freq), c.Start)
+	p.Y.Label.Text = "units in stock"
+	pts := make(plotter.XYs, len(c.Stock))
+	for t, v := range c.Stock {
+		pts[t] = plotter.XY{X: float64(t), Y: v}
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.Color = color.RGBA{R: 35, G: 139, B: 69, A: 255}
+	l.Width = vg.Points(1.5)
+	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: float64(len(c.Stock) - 1), Y: 0}})
+	if err != nil {
+		return nil, err
+	}
+	zero.Color = color.RGBA{R: 203, G: 24, B: 29, A: 255}
+	zero.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+	p.Add(l, zero)
+	p.Legend.Add("projected stock", l)
+	p.Legend.Add("stock-out", zero)
+	p.Legend.Top = true
+	p.X.Tick.Marker = wholeTicks{}
+	return render(p, 2*vg.Inch)
+}
+
+func render(p *plot.Plot, height vg.Length) ([]byte, error) {
+	w, err := p.WriterTo(8*vg.Inch, height, "png")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// wholeTicks labels an axis of periods with whole numbers.
+type wholeTicks struct{}
+
+func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(math.Round(ticks[i].Value), 'f', 0, 64)
+		}
+	}
+	return ticks
+}
+
+func periodName(f series.Freq) string {
+	switch f {
+	case series.Weekly:
+		return "weeks"
+	case series.Monthly:
+		return "months"
+	}
+	return "days"
+}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"bytes"
+	"encoding/base64"
+	"html"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
+)
+
+func TestReportIsOneSelfContainedPage(t *testing.T) {
+	start := series.MustParseDate("2025-01-01")
+	d := &Data{Title: "Plan for 2025-01-01",
+		Figures:    []Figure{{"Purchase orders", 8}, {"Value ordered", 9415.21}, {"Units", 1234567}},
+		Exceptions: []string{"SKU1 DC01 -> S002: DC stock short <check>"},
+		Charts: []SKUChart{
+			{SKU: "SKU1", Why: "top seller", Freq: series.Daily, HistoryStart: start - 3, History: []float64{5, 6, 7},
+				Start: start, Mean: []float64{6, 6, 7}, Lo: []float64{4, 4, 5}, Hi: []float64{8, 8, 9}, Stock: []float64{20, 14, 7}},
+			{SKU: "SKU2", Why: "exception", Freq: series.Weekly, Start: start, Mean: []float64{1, 1}, Lo: []float64{0, 0}, Hi: []float64{2, 2}},
+		}}
+	path := filepath.Join(t.TempDir(), "report.html")
+	require.NoError(t, Write(path, d))
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	page := string(raw)
+	assert.Contains(t, page, "<title>Plan for 2025-01-01</title>")
+	assert.Contains(t, page, "<td>Value ordered</td><td class=\"n\">9415.21</td>")
+	assert.Contains(t, page, "1,234,567")
+	// Text is escaped, not markup.
+	assert.Contains(t, page, "DC stock short &lt;check&gt;")
+	// Nothing to fetch: no external links or scripts.
+	assert.NotRegexp(t, `(src|href)="https?:`, page)
+	assert.NotContains(t, page, "<script")
+	// Three charts (two fans, one stock projection), each a real PNG.
+	imgs := regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`).FindAllStringSubmatch(page, -1)
+	require.Len(t, imgs, 3)
+	for _, m := range imgs {
+		b, err := base64.StdEncoding.DecodeString(html.UnescapeString(m[1]))
+		require.NoError(t, err)
+		img, err := png.Decode(bytes.NewReader(b))
+		require.NoError(t, err)
+		assert.Greater(t, img.Bounds().Dx(), 500)
+	}
+	assert.Equal(t, 2, strings.Count(page, `class="chart"`))
+
+	// The same data, the same bytes.
+	again := filepath.Join(t.TempDir(), "report.html")
+	require.NoError(t, Write(again, d))
+	raw2, _ := os.ReadFile(again)
+	assert.True(t, bytes.Equal(raw, raw2))
+}
