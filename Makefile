@@ -74,6 +74,7 @@ check-xlsx: demo
 
 docs: build
 	$(PLANNER) schema > docs/schema.md
+	$(PLANNER) schema --json-schemas docs/schemas
 
 clean:
 	rm -rf bin out sample planner.duckdb planner.duckdb.wal

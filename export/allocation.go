@@ -30,6 +30,7 @@ var allocationFile = OutputFile{Name: "allocation", Schema: AllocationSchema,
 		{"reason", "text", "Why, in words."},
 		{"exception", "text", "What a planner should check for this SKU at this DC (DC stock short, no demand anywhere); empty when nothing."},
 		{"plan_date", "date", "Day the plan is for: the first forecast day."},
+		schemaColumn,
 	}}
 
 func init() { Outputs = append(Outputs, allocationFile) }
@@ -58,13 +59,13 @@ func allocationRows(planDate string, allocs []allocation.Allocation, transfers [
 			}
 			rows = append(rows, []any{lineID("AL", planDate, a.SKU, a.DC, a.Stores[j]), "allocation", a.SKU, a.DC, a.Stores[j],
 				a.Qty[j], a.Need[j], a.OnHand[j], round4(a.ExpectedDemand[j]), round4(a.ExpectedSales[j]),
-				round4(fill(a.ExpectedSales[j], a.ExpectedDemand[j])), a.Method, a.Reason(j), a.Exception, planDate})
+				round4(fill(a.ExpectedSales[j], a.ExpectedDemand[j])), a.Method, a.Reason(j), a.Exception, planDate, AllocationSchema})
 		}
 	}
 	for _, t := range transfers {
 		rows = append(rows, []any{lineID("RB", planDate, t.SKU, t.From, t.To), "rebalance", t.SKU, t.From, t.To,
 			t.Qty, t.ToNeed, t.ToOnHand, round4(t.ToDemand), round4(t.ToSales), round4(fill(t.ToSales, t.ToDemand)),
-			"rebalance", t.Reason, "", planDate})
+			"rebalance", t.Reason, "", planDate, AllocationSchema})
 	}
 	return rows
 }

@@ -119,6 +119,7 @@ var approvalsFile = OutputFile{Name: "approvals", Schema: ApprovalsSchema,
 		{"from", "text", "Sender of the line."},
 		{"to", "text", "Receiver of the line."},
 		{"decision", "text", "yes, no, or pending when the approve cell was left empty."},
+		schemaColumn,
 	}}
 
 func init() { Outputs = append(Outputs, approvalsFile) }
@@ -132,7 +133,7 @@ func WriteApprovals(path string, approvals []Approval) error {
 		if d == "" {
 			d = "pending"
 		}
-		rows[i] = []any{a.Plan, a.LineID, a.SKU, a.From, a.To, d}
+		rows[i] = []any{a.Plan, a.LineID, a.SKU, a.From, a.To, d, ApprovalsSchema}
 	}
 	return writeTable(path, &approvalsFile, rows)
 }

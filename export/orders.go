@@ -10,7 +10,7 @@ import (
 // documents them; columns are only ever added at the end).
 var OrderColumns = []string{"order_id", "type", "sku", "from", "to", "quantity", "order_date", "receipt_date",
 	"unit_cost", "policy", "reason", "exception", "inventory_position", "reorder_point", "order_up_to",
-	"safety_stock", "protection_demand", "class", "target"}
+	"safety_stock", "protection_demand", "class", "target", "schema"}
 
 // OrdersSchema names the orders file's layout and version, written into
 // Parquet metadata.
@@ -79,5 +79,5 @@ func WriteOrders(path string, lines []replenish.Line) error {
 // the workbook take them.
 func (r *orderRow) values() []any {
 	return []any{r.ID, r.Type, r.SKU, r.From, r.To, r.Qty, r.OrderDate, r.ReceiptDate, r.UnitCost, r.Policy, r.Reason,
-		r.Exception, r.Inventory, r.Reorder, r.UpTo, r.Safety, r.Demand, r.Class, r.Target}
+		r.Exception, r.Inventory, r.Reorder, r.UpTo, r.Safety, r.Demand, r.Class, r.Target, OrdersSchema}
 }

@@ -42,8 +42,14 @@ var Outputs = []OutputFile{
 			{"protection_demand", "number", "Mean demand over the lead time and review period."},
 			{"class", "text", "ABC / XYZ class of the SKU at the location: A, B, C by forecast sales value (80%, 15%, 5%), X, Y, Z by forecast variability."},
 			{"target", "text", "Service target the order was planned for, such as 0.95 fill or 0.9 csl."},
+			schemaColumn,
 		}},
 }
+
+// schemaColumn closes every plan file: the layout and version on every
+// row, so that a CSV or JSON Lines file (which have no metadata) says what
+// it is too.
+var schemaColumn = OutputColumn{"schema", "text", "The file's layout and version, such as orders/1, on every row (Parquet files also carry it in their metadata)."}
 
 // OutputsMarkdown documents the output files as Markdown, after the inputs
 // in docs/schema.md.
@@ -52,7 +58,7 @@ func OutputsMarkdown() string {
 	b.WriteString("\n# Output files\n\nFiles the planner writes for ERPs and scripts. Columns are only ever added at the end; ")
 	b.WriteString("a Parquet file names its layout and version in the key `planner.schema` of its metadata.\n")
 	for _, f := range Outputs {
-		fmt.Fprintf(&b, "\n## %s\n\n%s Schema `%s`.\n\n| Column | Type | Meaning |\n|---|---|---|\n", f.Name, f.Doc, f.Schema)
+		fmt.Fprintf(&b, "\n## %s\n\n%s Schema `%s`; JSON Schema [schemas/%s.schema.json](schemas/%s.schema.json).\n\n| Column | Type | Meaning |\n|---|---|---|\n", f.Name, f.Doc, f.Schema, f.Name, f.Name)
 		for _, c := range f.Columns {
 			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Name, c.Type, c.Doc)
 		}

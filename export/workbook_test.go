@@ -77,11 +77,11 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	tables, err := f.GetTables(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, tables, 1)
-	assert.Equal(t, "A1:T3", tables[0].Range)
+	assert.Equal(t, "A1:U3", tables[0].Range)
 	dvs, err := f.GetDataValidations(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, dvs, 1)
-	assert.Equal(t, "T2:T3", dvs[0].Sqref)
+	assert.Equal(t, "U2:U3", dvs[0].Sqref)
 	assert.Contains(t, dvs[0].Formula1, "yes,no")
 
 	// Allocation: one row per store, the exception highlighted.
@@ -137,4 +137,26 @@ func TestWorkbookIsDeterministic(t *testing.T) {
 		}
 		require.True(t, bytes.Equal(first, raw), "write %d differs from the first", i)
 	}
+}
+
+// An output folder that cannot be written to is an error naming it, for
+// every format, and leaves nothing behind.
+func TestUnwritableFolder(t *testing.T) {
+	dir := t.TempDir()
+	notADir := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(notADir, []byte("x"), 0o644))
+	wb := sampleWorkbook(t)
+	for _, name := range []string{"plan.xlsx", "orders.csv", "orders.parquet", "orders.jsonl"} {
+		path := filepath.Join(notADir, name)
+		var err error
+		if name == "plan.xlsx" {
+			err = WriteWorkbook(path, wb)
+		} else {
+			err = WriteOrders(path, wb.Orders)
+		}
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), notADir, name)
+	}
+	entries, _ := os.ReadDir(dir)
+	assert.Len(t, entries, 1, "no temporary file left")
 }

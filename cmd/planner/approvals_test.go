@@ -59,9 +59,9 @@ func TestImportApprovals(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(run, "approvals.csv"))
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
-	assert.Equal(t, "plan,line_id,sku,from,to,decision", lines[0])
-	assert.Contains(t, lines[1], ",yes")
-	assert.Contains(t, lines[2], ",no")
+	assert.Equal(t, "plan,line_id,sku,from,to,decision,schema", lines[0])
+	assert.Contains(t, lines[1], ",yes,approvals/1")
+	assert.Contains(t, lines[2], ",no,approvals/1")
 }
 
 func TestImportApprovalsRefusesEditedWorkbooks(t *testing.T) {

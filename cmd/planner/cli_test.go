@@ -197,6 +197,19 @@ func TestSchemaAndVersion(t *testing.T) {
 	var tables []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &tables))
 	assert.Len(t, tables, 10)
+	// docs/schemas holds what --json-schemas writes.
+	dir := t.TempDir()
+	code, _, errOut := planner(t, "schema", "--json-schemas", dir)
+	require.Equal(t, 0, code, errOut)
+	written, _ := os.ReadDir(dir)
+	committed, _ := os.ReadDir("../../docs/schemas")
+	require.Equal(t, len(written), len(committed))
+	for _, e := range written {
+		a, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		b, err := os.ReadFile(filepath.Join("../../docs/schemas", e.Name()))
+		require.NoError(t, err, "docs/schemas/%s: run make docs", e.Name())
+		assert.Equal(t, string(a), string(b), "docs/schemas/%s is planner schema --json-schemas's output", e.Name())
+	}
 	code, out, _ = planner(t, "version")
 	require.Equal(t, 0, code)
 	assert.Equal(t, "planner dev\n", out)
