@@ -258,3 +258,45 @@ func ReadStoreRules(path string) ([]StoreRules, error) {
 	}
 	return out, nil
 }
+
+// LikeItem says a new SKU sells like an existing one, scaled.
+type LikeItem struct {
+	SKU, Like string
+	Scale     float64
+}
+
+// ReadLikeItems reads sku,like_sku rows with an optional scale (default
+// 1): a new product without history takes its like item's demand at every
+// store, times the scale.
+func ReadLikeItems(path string) ([]LikeItem, error) {
+	t, err := ReadCSVTable(path, "sku", "like_sku")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LikeItem, 0, t.Len())
+	seen := map[string]int{}
+	for i := 0; i < t.Len(); i++ {
+		var r LikeItem
+		if r.SKU, err = t.Key(i, "sku"); err != nil {
+			return nil, err
+		}
+		if r.Like, err = t.Key(i, "like_sku"); err != nil {
+			return nil, err
+		}
+		if r.Like == r.SKU {
+			return nil, t.Errorf(i, "like_sku", "%s is the SKU itself", r.Like)
+		}
+		if prev, ok := seen[r.SKU]; ok {
+			return nil, t.Errorf(i, "sku", "%s is listed twice (line %d too)", r.SKU, prev)
+		}
+		seen[r.SKU] = t.Line(i)
+		if r.Scale, err = t.Number(i, "scale", 1, 0); err != nil {
+			return nil, err
+		}
+		if r.Scale == 0 {
+			return nil, t.Errorf(i, "scale", "is 0; a new product expected to sell nothing needs no allocation")
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

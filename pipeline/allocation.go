@@ -34,6 +34,9 @@ type AllocationInput struct {
 	// ProductPack is each SKU's pack size where the products say so; it
 	// takes the place of the stores' own.
 	ProductPack map[string]float64
+	// Likes give new products without forecasts the demand of a like item
+	// at every store, scaled: the like item's store shares carry over.
+	Likes []datasets.LikeItem
 }
 
 // HorizonDemand is the mean and variance of one location's demand for one
@@ -92,6 +95,14 @@ func AllocationProblems(in *AllocationInput) ([]allocation.Problem, []string, er
 		return nil, nil, fmt.Errorf("the reserve share must be at least 0 and below 1 (got %v)", in.ReserveShare)
 	}
 	demand := DemandOver(in.Forecasts, in.HorizonDays)
+	forecastSKU := map[string]bool{}
+	for k := range demand {
+		forecastSKU[k[0]] = true
+	}
+	likeOf := map[string]datasets.LikeItem{}
+	for _, l := range in.Likes {
+		likeOf[l.SKU] = l
+	}
 	stock := map[[2]string]float64{}
 	for _, s := range in.StoreStock {
 		stock[[2]string{s.SKU, s.Location}] += s.Qty
@@ -135,8 +146,20 @@ func AllocationProblems(in *AllocationInput) ([]allocation.Problem, []string, er
 	for _, s := range in.DCStock {
 		p := allocation.Problem{SKU: s.SKU, DC: s.DC, Available: s.Qty, Reserve: math.Min(s.Qty, s.Reserve+in.ReserveShare*s.Qty),
 			Service: in.Service}
+		like, isNew := likeOf[s.SKU]
+		isNew = isNew && !forecastSKU[s.SKU]
+		if isNew && !forecastSKU[like.Like] {
+			exceptions = append(exceptions, fmt.Sprintf("%s at %s: its like item %s has no forecast either", s.SKU, s.DC, like.Like))
+		}
 		for _, r := range served[s.DC] {
 			d := demand[[2]string{s.SKU, r.Location}]
+			if isNew {
+				// A new product sells where its like item sells: the
+				// like item's demand, scaled; the variance scales with
+				// the mean so that a count stays a count.
+				ld := demand[[2]string{like.Like, r.Location}]
+				d = HorizonDemand{Mean: ld.Mean * like.Scale, Variance: ld.Variance * like.Scale}
+			}
 			pack := r.Pack
 			if pp := in.ProductPack[s.SKU]; pp > 0 {
 				pack = pp

@@ -132,7 +132,7 @@ type allocateSummary struct {
 
 func (a *app) allocateCmd() *cobra.Command {
 	in := &stockInputs{}
-	var method, out string
+	var method, out, like string
 	var reserve float64
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -162,6 +162,11 @@ func (a *app) allocateCmd() *cobra.Command {
 				return err
 			}
 			input.ReserveShare = reserve
+			if like != "" {
+				if input.Likes, err = datasets.ReadLikeItems(like); err != nil {
+					return err
+				}
+			}
 			problems, exceptions, err := pipeline.AllocationProblems(input)
 			if err != nil {
 				return &usageError{err}
@@ -229,6 +234,7 @@ func (a *app) allocateCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&method, "method", "marginal", "marginal, fair-share, equal-cover or priority")
 	f.Float64Var(&reserve, "reserve-share", 0, "share of each DC's stock kept back for online orders")
+	f.StringVar(&like, "like", "", "new products without history: sku,like_sku (optional scale); each sells like its like item, scaled")
 	f.StringVar(&out, "out", "", "write the allocation: .csv, .parquet, .json or .jsonl")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd

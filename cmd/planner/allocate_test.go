@@ -155,3 +155,39 @@ func TestRebalanceFromFiles(t *testing.T) {
 	rows := strings.Split(strings.TrimSpace(string(raw)), "\n")
 	assert.Contains(t, rows[1], ",rebalance,A,S3,S1,")
 }
+
+// A new product with no forecast of its own is allocated from its like
+// item's store profile.
+func TestAllocateANewProductLikeAnother(t *testing.T) {
+	dir := allocationFiles(t, "sku,dc,qty\nNEW,DC1,30\n", "location,dc\nS1,DC1\nS2,DC1\nS3,DC1\n")
+	like := filepath.Join(dir, "like.csv")
+	require.NoError(t, os.WriteFile(like, []byte("sku,like_sku,scale\nNEW,A,0.5\n"), 0o644))
+	out := filepath.Join(dir, "allocation.csv")
+	code, _, errOut := planner(t, "allocate", "--forecasts", filepath.Join(dir, "forecasts.csv"), "--stock", filepath.Join(dir, "dc_stock.csv"),
+		"--locations", filepath.Join(dir, "locations.csv"), "--like", like, "--out", out)
+	require.Equal(t, 3, code, errOut) // 30 units for a need of more
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	got := map[string]float64{}
+	demand := map[string]float64{}
+	for _, r := range rows[1:] {
+		q, _ := strconv.ParseFloat(r[5], 64)
+		d, _ := strconv.ParseFloat(r[8], 64)
+		got[r[4]], demand[r[4]] = q, d
+	}
+	// A sells 10, 4 and 1 a day at S1, S2, S3: half of that over a week.
+	assert.InDelta(t, 35, demand["S1"], 1e-9)
+	assert.InDelta(t, 14, demand["S2"], 1e-9)
+	assert.Greater(t, got["S1"], got["S2"])
+	assert.Equal(t, 30.0, got["S1"]+got["S2"]+got["S3"])
+
+	// A like item that is missing is an error naming the file and line.
+	require.NoError(t, os.WriteFile(like, []byte("sku,like_sku\nNEW,NEW\n"), 0o644))
+	code, _, errOut = planner(t, "allocate", "--forecasts", filepath.Join(dir, "forecasts.csv"), "--stock", filepath.Join(dir, "dc_stock.csv"),
+		"--locations", filepath.Join(dir, "locations.csv"), "--like", like)
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errOut, "like.csv line 2, column like_sku")
+}
