@@ -251,10 +251,35 @@ func TestSelectionMatchesTheGreedy(t *testing.T) {
 				p.Stores[i].Location = fmt.Sprint("T", i)
 			}
 		}
+		if k%3 == 1 {
+			// Stock in part units (weights, lengths).
+			for i := range p.Stores {
+				p.Stores[i].OnHand += 0.5
+			}
+		}
 		fast, err := Marginal{}.Allocate(p)
 		require.NoError(t, err)
 		slow, err := Marginal{heapOnly: true}.Allocate(p)
 		require.NoError(t, err)
 		require.Equal(t, slow.Qty, fast.Qty, "instance %d", k)
+		for i := range slow.ExpectedSales {
+			require.InDelta(t, slow.ExpectedSales[i], fast.ExpectedSales[i], 1e-9*(1+p.Stores[i].Mean), "instance %d", k)
+		}
+	}
+}
+
+// The expected sales the selection adds up pack by pack are the ones a
+// walk to each store's final stock finds.
+func TestSelectionsExpectedSalesMatchTheWalk(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 34))
+	for k := 0; k < 50; k++ {
+		p := randomProblem(rng, 2+rng.IntN(20), true, 0.2+rng.Float64())
+		a, err := Marginal{}.Allocate(p)
+		require.NoError(t, err)
+		for i, s := range p.Stores {
+			w := dist.NewWalk(s.Mean, s.Variance)
+			w.StepTo(int(math.Ceil(s.OnHand + a.Qty[i] - 1e-9)))
+			assert.InDelta(t, w.Sales(), a.ExpectedSales[i], 1e-9*(1+s.Mean), "instance %d store %d", k, i)
+		}
 	}
 }

@@ -28,6 +28,7 @@ func (m Marginal) Allocate(p *Problem) (*Allocation, error) {
 	left := supply
 	var walks []levelWalk
 	var items []gainItem
+	var sales []float64 // each store's expected sales, when the selection knows them
 	for phase, limit := range []func(*store) float64{
 		func(s *store) float64 { return s.minGap },
 		func(s *store) float64 { return s.need },
@@ -37,6 +38,7 @@ func (m Marginal) Allocate(p *Problem) (*Allocation, error) {
 		}
 		if phase == 1 && !m.heapOnly && onePackSize(stores) {
 			left = selectPacks(sc, stores, qty, left)
+			sales = sc.sales[:len(stores)]
 			break
 		}
 		if walks == nil {
@@ -72,7 +74,7 @@ func (m Marginal) Allocate(p *Problem) (*Allocation, error) {
 			h.down(0)
 		}
 	}
-	return finish(p, m.Name(), stores, qty, supply), nil
+	return finish(p, m.Name(), stores, qty, supply, sales), nil
 }
 
 // anyMinimum says whether a store lacks presentation stock.
@@ -133,16 +135,39 @@ func selectPacks(sc *scratch, stores []store, qty []float64, left float64) float
 	pack := stores[0].pack
 	count := 0
 	for i := range stores {
-		count += int(math.Max(0, math.Floor((stores[i].need-qty[i])/pack+1e-9)))
+		count += int(max(0, math.Floor((stores[i].need-qty[i])/pack+1e-9)))
 	}
 	if cap(sc.cands) < count {
 		sc.cands = make([]packGain, 0, count)
 	}
 	cands := sc.cands[:0]
+	if cap(sc.sales) < len(stores) {
+		sc.sales = make([]float64, len(stores))
+	}
+	sales := sc.sales[:len(stores)]
 	for i := range stores {
 		s := &stores[i]
+		if done := int(qty[i]); float64(done) == qty[i] && s.unitLen >= int(s.need) {
+			// The units' gains were recorded on the way to the target:
+			// add them up pack by pack.
+			units := sc.units[s.unitOff : s.unitOff+s.unitLen]
+			sales[i] = s.walk.Sales()
+			for _, g := range units[:done] {
+				sales[i] += g
+			}
+			p := int(pack)
+			for k, j := int32(0), done; float64(j+p) <= s.need+1e-9; k, j = k+1, j+p {
+				g := 0.0
+				for _, u := range units[j : j+p] {
+					g += u
+				}
+				cands = append(cands, packGain{s.value * g / pack, int32(s.Priority), int32(i), k})
+			}
+			continue
+		}
 		w := s.walk
 		w.StepTo(int(math.Ceil(s.OnHand + qty[i] - 1e-9)))
+		sales[i] = w.Sales()
 		for k := int32(0); qty[i]+float64(k+1)*pack <= s.need+1e-9; k++ {
 			g := s.value * w.StepTo(int(math.Ceil(s.OnHand+qty[i]+float64(k+1)*pack-1e-9))) / pack
 			cands = append(cands, packGain{g, int32(s.Priority), int32(i), k})
@@ -150,14 +175,58 @@ func selectPacks(sc *scratch, stores []store, qty []float64, left float64) float
 	}
 	m := int(math.Floor(left/pack + 1e-9))
 	if m < len(cands) {
-		nthBest(cands, m)
-		cands = cands[:m]
+		cands = bestPacks(sc, cands, m)
 	}
 	for _, c := range cands {
 		qty[c.store] += pack
 		left -= pack
+		// Each pack's gain is per unit and valued: back to units sold.
+		sales[c.store] += c.gain * pack / stores[c.store].value
 	}
 	return left
+}
+
+// bestPacks returns the m best packs (m < len(cands)), reusing cands'
+// memory. The gains are first counted into buckets by value (one pass),
+// which finds the bucket the m-th best falls in: every pack in a better
+// bucket is in, and only that bucket's packs need selecting one against
+// another (Hoare's selection, on the greedy's full order).
+func bestPacks(sc *scratch, cands []packGain, m int) []packGain {
+	const buckets = 1024
+	top := 0.0
+	for i := range cands {
+		top = max(top, cands[i].gain)
+	}
+	if !(top > 0) {
+		nthBest(cands, m)
+		return cands[:m]
+	}
+	scale := (buckets - 1) / top
+	bucket := func(g float64) int { return buckets - 1 - int(g*scale) } // 0 holds the best
+	var counts [buckets]int
+	for i := range cands {
+		counts[bucket(cands[i].gain)]++
+	}
+	in, b := 0, 0
+	for ; b < buckets && in+counts[b] < m; b++ {
+		in += counts[b]
+	}
+	// The packs of better buckets move to the front (each is written at
+	// or before where it was read); those of bucket b wait aside.
+	edge := sc.ties[:0]
+	n := 0
+	for _, c := range cands {
+		switch k := bucket(c.gain); {
+		case k < b:
+			cands[n] = c
+			n++
+		case k == b:
+			edge = append(edge, c)
+		}
+	}
+	nthBest(edge, m-in)
+	sc.ties = edge[:0]
+	return append(cands[:n], edge[:m-in]...)
 }
 
 // nthBest reorders xs so that its first n elements are the n best by
@@ -335,7 +404,7 @@ func (f FairShare) Allocate(p *Problem) (*Allocation, error) {
 		}
 	}
 	roundToPacks(stores, qty, want, left)
-	return finish(p, f.Name(), stores, qty, supply), nil
+	return finish(p, f.Name(), stores, qty, supply, nil), nil
 }
 
 // EqualCover brings every store to the same share of its target stock, as
@@ -356,7 +425,7 @@ func (e EqualCover) Allocate(p *Problem) (*Allocation, error) {
 		total := 0.0
 		for i := range stores {
 			s := &stores[i]
-			x := math.Min(math.Max(theta*s.target-s.OnHand-qty[i], 0), s.need-qty[i])
+			x := min(max(theta*s.target-s.OnHand-qty[i], 0), s.need-qty[i])
 			if dst != nil {
 				dst[i] = x
 			}
@@ -379,7 +448,7 @@ func (e EqualCover) Allocate(p *Problem) (*Allocation, error) {
 	want := make([]float64, len(stores))
 	fill(lo, want)
 	roundToPacks(stores, qty, want, left)
-	return finish(p, e.Name(), stores, qty, supply), nil
+	return finish(p, e.Name(), stores, qty, supply, nil), nil
 }
 
 // PriorityOrder fills stores' needs whole in priority order (lower
@@ -398,13 +467,13 @@ func (o PriorityOrder) Allocate(p *Problem) (*Allocation, error) {
 	qty, left := grantMinimums(stores, supply)
 	for _, i := range byPriority(stores) {
 		s := &stores[i]
-		packs := math.Floor(math.Min(s.need-qty[i], left)/s.pack + 1e-9)
+		packs := math.Floor(min(s.need-qty[i], left)/s.pack + 1e-9)
 		if packs > 0 {
 			qty[i] += packs * s.pack
 			left -= packs * s.pack
 		}
 	}
-	return finish(p, o.Name(), stores, qty, supply), nil
+	return finish(p, o.Name(), stores, qty, supply, nil), nil
 }
 
 // byPriority lists store indexes by priority, then as listed.
@@ -424,7 +493,7 @@ func grantMinimums(stores []store, supply float64) (qty []float64, left float64)
 	left = supply
 	for _, i := range byPriority(stores) {
 		s := &stores[i]
-		packs := math.Floor(math.Min(s.minGap, left)/s.pack + 1e-9)
+		packs := math.Floor(min(s.minGap, left)/s.pack + 1e-9)
 		qty[i] = packs * s.pack
 		left -= qty[i]
 	}
@@ -440,7 +509,7 @@ func roundToPacks(stores []store, qty, want []float64, left float64) {
 	for i := range stores {
 		s := &stores[i]
 		packs := math.Floor(want[i]/s.pack + 1e-9)
-		packs = math.Min(packs, math.Floor(left/s.pack+1e-9))
+		packs = min(packs, math.Floor(left/s.pack+1e-9))
 		qty[i] += packs * s.pack
 		left -= packs * s.pack
 		rem[i] = want[i]/s.pack - math.Floor(want[i]/s.pack+1e-9)

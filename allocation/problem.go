@@ -129,7 +129,11 @@ var ErrBadProblem = errors.New("allocation: bad input")
 
 // Check reports the first thing wrong with the problem, naming the product
 // and store.
-func (p *Problem) Check() error {
+func (p *Problem) Check() error { return p.check(make(map[string]bool, len(p.Stores))) }
+
+// check is Check with a map to find repeated stores in, empty on entry:
+// pooled, it saves allocating and growing one per SKU.
+func (p *Problem) check(seen map[string]bool) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s at %s: %s", ErrBadProblem, p.SKU, p.DC, fmt.Sprintf(format, args...))
 	}
@@ -141,7 +145,6 @@ func (p *Problem) Check() error {
 	case p.Service < 0 || p.Service >= 1:
 		return bad("service level %v is not between 0 and 1", p.Service)
 	}
-	seen := make(map[string]bool, len(p.Stores))
 	for i := range p.Stores {
 		s := &p.Stores[i]
 		switch {
@@ -175,6 +178,10 @@ type store struct {
 	need        float64   // packs short of target, in units
 	minGap      float64   // packs short of Min, in units
 	walk        dist.Walk // at OnHand
+	// unitOff and unitLen place, in the scratch's units, the expected
+	// sales each unit above OnHand adds, as far as the need goes, when
+	// they were recorded on the way to the target (0 units otherwise).
+	unitOff, unitLen int
 }
 
 // prepare sets every store's target and need. The need rounds up to whole
@@ -188,7 +195,7 @@ func prepare(p *Problem) (stores []store, supply float64, err error) {
 		service = 0.95
 	}
 	stores = make([]store, len(p.Stores))
-	return fillStores(p, stores, service)
+	return fillStores(p, stores, service, nil)
 }
 
 // scratch is one problem's working memory, pooled: a plan of 50,000 SKUs
@@ -197,6 +204,10 @@ func prepare(p *Problem) (stores []store, supply float64, err error) {
 type scratch struct {
 	stores []store
 	cands  []packGain
+	ties   []packGain
+	sales  []float64
+	units  []float64
+	seen   map[string]bool
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -204,23 +215,31 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // prepareScratch is prepare into pooled memory; release it with
 // scratchPool.Put once the stores are no longer read.
 func prepareScratch(p *Problem) (*scratch, []store, float64, error) {
-	if err := p.Check(); err != nil {
+	sc := scratchPool.Get().(*scratch)
+	if sc.seen == nil {
+		sc.seen = make(map[string]bool, len(p.Stores))
+	}
+	clear(sc.seen)
+	if err := p.check(sc.seen); err != nil {
+		scratchPool.Put(sc)
 		return nil, nil, 0, err
 	}
 	service := p.Service
 	if service == 0 {
 		service = 0.95
 	}
-	sc := scratchPool.Get().(*scratch)
 	if cap(sc.stores) < len(p.Stores) {
 		sc.stores = make([]store, len(p.Stores))
 	}
-	stores, supply, err := fillStores(p, sc.stores[:len(p.Stores)], service)
+	sc.units = sc.units[:0]
+	stores, supply, err := fillStores(p, sc.stores[:len(p.Stores)], service, &sc.units)
 	return sc, stores, supply, err
 }
 
-// fillStores sets every store's target and need.
-func fillStores(p *Problem, stores []store, service float64) ([]store, float64, error) {
+// fillStores sets every store's target and need. With units, it also
+// records there the expected sales of each unit a store may receive, for
+// the one-pass selection to add up instead of walking again.
+func fillStores(p *Problem, stores []store, service float64, units *[]float64) ([]store, float64, error) {
 	for i := range p.Stores {
 		s := &stores[i]
 		*s = store{Store: &p.Stores[i]}
@@ -232,23 +251,39 @@ func fillStores(p *Problem, stores []store, service float64) ([]store, float64, 
 		for q.CDF() < service && q.Level() < onHand {
 			q.Step()
 		}
+		recording := false
 		if q.Level() == onHand {
 			s.walk = q
+			recording = units != nil && s.pack == math.Trunc(s.pack)
+			if recording {
+				s.unitOff = len(*units)
+			}
 			for q.CDF() < service {
-				q.Step()
+				g := q.Step()
+				if recording {
+					*units = append(*units, g)
+				}
 			}
 		} else {
 			s.walk = q
 			s.walk.StepTo(onHand)
 		}
-		s.target = math.Max(float64(q.Level()), s.Min)
+		s.target = max(float64(q.Level()), s.Min)
 		if s.Max > 0 {
-			s.target = math.Min(s.target, s.Max)
+			s.target = min(s.target, s.Max)
 		}
 		s.need = roomFor(s.target-s.OnHand, s)
-		s.minGap = math.Min(s.need, roomFor(s.Min-s.OnHand, s))
+		s.minGap = min(s.need, roomFor(s.Min-s.OnHand, s))
+		if recording {
+			// On past the quantile where packs or a minimum take the
+			// need further.
+			for len(*units)-s.unitOff < int(s.need) {
+				*units = append(*units, q.Step())
+			}
+			s.unitLen = len(*units) - s.unitOff
+		}
 	}
-	return stores, math.Max(0, p.Available-p.Reserve), nil
+	return stores, max(0, p.Available-p.Reserve), nil
 }
 
 // roomFor rounds units up to whole packs, then back down while that would
@@ -263,7 +298,7 @@ func roomFor(units float64, s *store) float64 {
 			q -= s.pack
 		}
 	}
-	return math.Max(0, q)
+	return max(0, q)
 }
 
 func orOne(v float64) float64 {
@@ -274,7 +309,10 @@ func orOne(v float64) float64 {
 }
 
 // finish fills in what every method reports once the quantities are set.
-func finish(p *Problem, name string, stores []store, qty []float64, supply float64) *Allocation {
+// sales, when not nil, holds each store's expected sales with its
+// allocation already (the selection adds them up as it goes); otherwise
+// they are walked to.
+func finish(p *Problem, name string, stores []store, qty []float64, supply float64, sales []float64) *Allocation {
 	n := len(stores)
 	// One backing array for the per-store numbers: allocation runs over
 	// millions of store-SKUs.
@@ -288,9 +326,13 @@ func finish(p *Problem, name string, stores []store, qty []float64, supply float
 		s := &stores[i]
 		a.Stores[i] = s.Location
 		a.OnHand[i], a.Need[i], a.Target[i], a.ExpectedDemand[i], a.max[i] = s.OnHand, s.need, s.target, s.Mean, s.Max
-		w := s.walk
-		w.StepTo(int(math.Ceil(s.OnHand + qty[i] - 1e-9)))
-		a.ExpectedSales[i] = w.Sales()
+		if sales != nil {
+			a.ExpectedSales[i] = sales[i]
+		} else {
+			w := s.walk
+			w.StepTo(int(math.Ceil(s.OnHand + qty[i] - 1e-9)))
+			a.ExpectedSales[i] = w.Sales()
+		}
 		a.Allocated += qty[i]
 		anyDemand = anyDemand || s.Mean > 0
 		need += s.need

@@ -26,7 +26,7 @@ type Walk struct {
 // variance, shaped as NewDemand shapes it. The mean and variance must be
 // finite and non-negative (NewDemand checks them).
 func NewWalk(mean, variance float64) Walk {
-	variance = math.Max(variance, mean)
+	variance = max(variance, mean)
 	w := Walk{mean: mean, sd: math.Sqrt(variance), short: mean}
 	switch {
 	case mean == 0:
