@@ -29,6 +29,7 @@ type replenishOptions struct {
 	targetType string
 	classes    string
 	targets    string
+	forecasts  string
 	out        string
 	json       bool
 }
@@ -73,7 +74,7 @@ func (a *app) replenishCmd() *cobra.Command {
 				}
 			}
 			began := time.Now()
-			net, err := a.buildNetwork(cmd.Context(), o.db, replenish.Target{Level: o.target, Type: tt})
+			net, err := a.buildNetwork(cmd.Context(), o.db, o.forecasts, replenish.Target{Level: o.target, Type: tt})
 			if err != nil {
 				return err
 			}
@@ -121,6 +122,7 @@ func (a *app) replenishCmd() *cobra.Command {
 	f.StringVar(&o.targetType, "target-type", "fill", "fill (fill rate) or csl (cycle service level)")
 	f.StringVar(&o.classes, "class-targets", "", "targets per ABC / XYZ class, such as A=0.98,B=0.95,C=0.9,CZ=0.85 (unmatched classes use --target)")
 	f.StringVar(&o.targets, "targets", "", "CSV of per-SKU targets: sku,target or sku,location,target (overrides classes)")
+	f.StringVar(&o.forecasts, "forecasts", "", "plan from this forecast file (planner forecast's columns, daily) instead of forecasting the database")
 	f.StringVar(&o.out, "out", "", "write the orders: .csv, .parquet, .json or .jsonl")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
@@ -137,7 +139,7 @@ func replenishPolicy(name string) (replenish.Policy, error) {
 // buildNetwork reads the supply data and forecasts every location's daily
 // demand (channels added), then puts together one item per sourcing rule,
 // and an exception item for every location that sells without one.
-func (a *app) buildNetwork(ctx context.Context, db string, target replenish.Target) (*replenish.Network, error) {
+func (a *app) buildNetwork(ctx context.Context, db, forecastFile string, target replenish.Target) (*replenish.Network, error) {
 	if _, err := os.Stat(db); err != nil {
 		return nil, fmt.Errorf("no database at %s: load data first with planner load", db)
 	}
@@ -164,6 +166,19 @@ func (a *app) buildNetwork(ctx context.Context, db string, target replenish.Targ
 	}
 	for _, p := range sup.Products {
 		horizon = max(horizon, p.ShelfLife+28)
+	}
+	if forecastFile != "" {
+		// Forecasts made elsewhere (or by planner forecast earlier):
+		// daily, and extended at their last week's rate where a lane
+		// needs more days than they cover.
+		res, err := export.ReadForecasts(forecastFile)
+		if err != nil {
+			return nil, err
+		}
+		if res.Freq != series.Daily {
+			return nil, fmt.Errorf("%s: replenishment plans from daily forecasts; these are %s", forecastFile, res.Freq)
+		}
+		return pipeline.NetworkFrom(sup, res, target), nil
 	}
 	res, err := a.forecastDaily(ctx, store, horizon)
 	if err != nil {

@@ -96,3 +96,29 @@ func TestSimulateReportsEveryPolicy(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "lead time must be more than 0")
 }
+
+func TestReplenishFromAForecastFile(t *testing.T) {
+	dir := synthSample(t)
+	db := filepath.Join(t.TempDir(), "p.duckdb")
+	code, _, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
+	require.Equal(t, 0, code, errOut)
+	fc := filepath.Join(t.TempDir(), "forecasts.csv")
+	code, _, errOut = planner(t, "forecast", "--db", db, "--freq", "D", "--horizon", "28", "--out", fc)
+	require.Equal(t, 0, code, errOut)
+	orders := filepath.Join(t.TempDir(), "orders.csv")
+	code, out, errOut := planner(t, "replenish", "--db", db, "--forecasts", fc, "--out", orders, "--json")
+	require.Contains(t, []int{0, 3}, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	assert.Greater(t, sum["transfer_orders"].(float64), 0.0)
+	raw, err := os.ReadFile(orders)
+	require.NoError(t, err)
+	assert.Greater(t, strings.Count(string(raw), "\n"), 1)
+
+	// Weekly forecasts are refused, naming the file.
+	weekly := filepath.Join(t.TempDir(), "weekly.csv")
+	require.NoError(t, os.WriteFile(weekly, []byte("sku,location,date,mean\nSKU00001,S001,2025-01-06,5\nSKU00001,S001,2025-01-13,5\n"), 0o644))
+	code, _, errOut = planner(t, "replenish", "--db", db, "--forecasts", weekly)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "weekly.csv: replenishment plans from daily forecasts")
+}
