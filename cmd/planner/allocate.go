@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -87,21 +86,11 @@ func (a *app) readStockInputs(ctx context.Context, in *stockInputs, dcStock bool
 // stockInputsFromDB reads the inputs as pipeline.AllocationFromSupply
 // does, forecasting the horizon.
 func (a *app) stockInputsFromDB(ctx context.Context, in *stockInputs, needDCStock bool) (*pipeline.AllocationInput, error) {
-	if _, err := os.Stat(in.db); err != nil {
-		return nil, fmt.Errorf("no database at %s: load data first with planner load, or give --forecasts, --stock and --locations", in.db)
-	}
-	store, err := datasets.Open(ctx, in.db, &datasets.StoreOptions{ReadOnly: true})
+	store, sup, err := openSupply(ctx, in.db, ", or give --forecasts, --stock and --locations")
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	sup, err := store.Supply(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if sup.AsOf == 0 {
-		return nil, fmt.Errorf("no stock positions in %s: load an inventory file (--inventory)", in.db)
-	}
 	from := pipeline.AllocationFromSupply(sup, nil, in.horizonDays, in.service)
 	if len(from.Stores) == 0 {
 		return nil, fmt.Errorf("no location in %s names the DC that serves it: load a locations file with a dc column", in.db)

@@ -140,23 +140,13 @@ func replenishPolicy(name string) (replenish.Policy, error) {
 // demand (channels added), then puts together one item per sourcing rule,
 // and an exception item for every location that sells without one.
 func (a *app) buildNetwork(ctx context.Context, db, forecastFile string, target replenish.Target) (*replenish.Network, error) {
-	if _, err := os.Stat(db); err != nil {
-		return nil, fmt.Errorf("no database at %s: load data first with planner load", db)
-	}
-	store, err := datasets.Open(ctx, db, &datasets.StoreOptions{ReadOnly: true})
+	store, sup, err := openSupply(ctx, db, "")
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	sup, err := store.Supply(ctx)
-	if err != nil {
-		return nil, err
-	}
 	if len(sup.Lanes) == 0 {
 		return nil, fmt.Errorf("no sourcing rules in %s: load a sourcing file (--sourcing) to say where each SKU is replenished from", db)
-	}
-	if sup.AsOf == 0 {
-		return nil, fmt.Errorf("no stock positions in %s: load an inventory file (--inventory)", db)
 	}
 	// The forecast must cover the longest lead time (with its spread) and
 	// review period, and the longest shelf life.
@@ -185,6 +175,29 @@ func (a *app) buildNetwork(ctx context.Context, db, forecastFile string, target 
 		return nil, err
 	}
 	return pipeline.NetworkFrom(sup, res, target), nil
+}
+
+// openSupply opens the database read-only and reads its stock positions,
+// sourcing rules and masters; a database without stock positions is an
+// error saying what to load. hint adds another way out to the message of
+// a missing database.
+func openSupply(ctx context.Context, db, hint string) (*datasets.Store, *datasets.Supply, error) {
+	if _, err := os.Stat(db); err != nil {
+		return nil, nil, fmt.Errorf("no database at %s: load data first with planner load%s", db, hint)
+	}
+	store, err := datasets.Open(ctx, db, &datasets.StoreOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	sup, err := store.Supply(ctx)
+	if err == nil && sup.AsOf == 0 {
+		err = fmt.Errorf("no stock positions in %s: load an inventory file (--inventory)", db)
+	}
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, sup, nil
 }
 
 // forecastDaily forecasts the database's daily demand (drivers included)
