@@ -28,11 +28,15 @@ type PushPlan struct {
 	doc                  *OutputFile
 }
 
-// PushPlans are the plans push knows, in the order it sends them.
+// PushPlans are the plans push knows, in the order it sends them. The
+// pricing and production plans have their names and files reserved; a run
+// holds them once those plans are made.
 func PushPlans() []PushPlan {
 	return []PushPlan{
 		{Name: "replenishment", File: "orders.csv", IDColumn: "order_id", doc: &Outputs[0]},
 		{Name: "allocation", File: "allocation.csv", IDColumn: "line_id", doc: &allocationFile},
+		{Name: "pricing", File: "prices.csv", IDColumn: "line_id"},
+		{Name: "production", File: "production_orders.csv", IDColumn: "order_id"},
 	}
 }
 
@@ -84,6 +88,8 @@ type PushResult struct {
 	Skipped  int    `json:"skipped"`
 	Rejects  string `json:"rejects_file,omitempty"`
 	State    string `json:"state_file"`
+	// MissingPlans are plans asked for that the run does not hold.
+	MissingPlans []string `json:"missing_plans"`
 }
 
 // pushLine is one plan line as the request carries it.
@@ -136,7 +142,7 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 	if client == nil {
 		client = &http.Client{Timeout: o.Timeout}
 	}
-	plans, err := selectPlans(runDir, o.Plans)
+	plans, missing, err := selectPlans(runDir, o.Plans)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +153,7 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 		}
 	}
 	h := sha256.Sum256([]byte(o.Target))
-	res := &PushResult{State: filepath.Join(runDir, "push-"+hex.EncodeToString(h[:4])+".state.jsonl")}
+	res := &PushResult{State: filepath.Join(runDir, "push-"+hex.EncodeToString(h[:4])+".state.jsonl"), MissingPlans: missing}
 	done, err := readPushState(res.State)
 	if err != nil {
 		return nil, err
@@ -356,37 +362,40 @@ func batchKey(target, plan string, batch []pushLine) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-func selectPlans(runDir string, names []string) ([]PushPlan, error) {
+// selectPlans returns the plans to send: those named (all the run holds
+// when none are), and the named ones the run does not hold. An unknown
+// name is an error; a run holding no plan at all is one too.
+func selectPlans(runDir string, names []string) (plans []PushPlan, missing []string, err error) {
 	known := PushPlans()
 	if len(names) == 0 {
-		var out []PushPlan
 		for _, p := range known {
-			if _, err := os.Stat(filepath.Join(runDir, p.File)); err == nil {
-				out = append(out, p)
-			}
+			names = append(names, p.Name)
 		}
-		if len(out) == 0 {
-			return nil, fmt.Errorf("push: %s holds no plan file (orders.csv, allocation.csv)", runDir)
-		}
-		return out, nil
 	}
-	var out []PushPlan
 	for _, n := range names {
 		found := false
 		for _, p := range known {
-			if p.Name == n {
-				if _, err := os.Stat(filepath.Join(runDir, p.File)); err != nil {
-					return nil, fmt.Errorf("push: the run in %s has no %s plan (%s)", runDir, n, p.File)
-				}
-				out = append(out, p)
-				found = true
+			if p.Name != n {
+				continue
 			}
+			found = true
+			if _, err := os.Stat(filepath.Join(runDir, p.File)); err != nil {
+				missing = append(missing, n)
+				continue
+			}
+			plans = append(plans, p)
 		}
 		if !found {
-			return nil, fmt.Errorf("push: unknown plan %q (replenishment, allocation; pricing and production once they are planned)", n)
+			return nil, nil, fmt.Errorf("push: unknown plan %q (replenishment, allocation, pricing or production)", n)
 		}
 	}
-	return out, nil
+	if len(plans) == 0 {
+		return nil, nil, fmt.Errorf("push: %s holds none of the plans asked for (%s)", runDir, strings.Join(names, ", "))
+	}
+	if missing == nil {
+		missing = []string{}
+	}
+	return plans, missing, nil
 }
 
 // readApproved reads the ids approvals.csv says yes to.
@@ -425,8 +434,10 @@ func readPlanLines(runDir string, p PushPlan, approved map[string]bool) ([]pushL
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	types := map[string]string{}
-	for _, c := range p.doc.Columns {
-		types[c.Name] = c.Type
+	if p.doc != nil {
+		for _, c := range p.doc.Columns {
+			types[c.Name] = c.Type
+		}
 	}
 	idCol := -1
 	for i, h := range head {

@@ -133,6 +133,8 @@ func TestPushLosesNothingAndSendsNothingTwice(t *testing.T) {
 		res.Lines, res.Sent, res.Accepted, res.Retried, res.Rejected, e.duplicates(), e.requests)
 	assert.Equal(t, 2000, res.Lines)
 	assert.Equal(t, 2000, res.Sent)
+	// The run has orders only: the other plans are reported missing.
+	assert.Equal(t, []string{"allocation", "pricing", "production"}, res.MissingPlans)
 	assert.Equal(t, 0, e.duplicates(), "no line created twice")
 	assert.Equal(t, res.Lines, res.Accepted+res.Rejected, "every line accepted or rejected")
 	assert.Equal(t, res.Accepted, len(e.created))
@@ -206,7 +208,9 @@ func TestPushRefusesWhatItCannotSend(t *testing.T) {
 	_, err = Push(context.Background(), dir, PushOptions{Target: "ftp://erp"})
 	assert.ErrorContains(t, err, "not an http")
 	_, err = Push(context.Background(), dir, PushOptions{Target: url, Plans: []string{"allocation"}})
-	assert.ErrorContains(t, err, "has no allocation plan")
+	assert.ErrorContains(t, err, "holds none of the plans asked for (allocation)")
+	_, err = Push(context.Background(), dir, PushOptions{Target: url, Plans: []string{"invoices"}})
+	assert.ErrorContains(t, err, `unknown plan "invoices"`)
 	_, err = Push(context.Background(), dir, PushOptions{Target: url, ApprovedOnly: true})
 	assert.ErrorContains(t, err, "planner import-approvals")
 	// A wrong token is a 4xx: refused, not retried.

@@ -83,7 +83,7 @@ func (a *app) pushCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&run, "run", filepath.Join("out", "latest"), "the run folder whose plans to send")
 	f.StringVar(&o.Target, "target", "", "the ERP endpoint (http:// or https://) every batch is POSTed to")
-	f.StringVar(&plans, "plans", "", "plans to send: replenishment,allocation (default: every plan the run has)")
+	f.StringVar(&plans, "plans", "", "plans to send: replenishment,allocation,pricing,production (default all; those the run lacks are listed as missing)")
 	f.IntVar(&o.Batch, "batch", 500, "lines per request")
 	f.BoolVar(&o.ApprovedOnly, "approved-only", false, "send only the lines approved in the workbook (approvals.csv)")
 	f.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time one request may take")

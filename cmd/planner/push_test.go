@@ -38,7 +38,8 @@ func TestPushSendsTheRunsPlans(t *testing.T) {
 	}))
 	defer srv.Close()
 	t.Setenv("PLANNER_ERP_TOKEN", "tok-123")
-	code, out, errOut := planner(t, "push", "--run", run, "--target", srv.URL, "--batch", "50", "--json")
+	code, out, errOut := planner(t, "push", "--run", run, "--target", srv.URL, "--batch", "50",
+		"--plans", "replenishment,allocation,pricing,production", "--json")
 	require.Equal(t, 0, code, errOut)
 	var sum map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &sum))
@@ -48,6 +49,7 @@ func TestPushSendsTheRunsPlans(t *testing.T) {
 	assert.Equal(t, sum["lines"], sum["accepted"])
 	assert.Equal(t, float64(len(lines)), sum["lines"])
 	assert.True(t, plans["replenishment"])
+	assert.Equal(t, []any{"allocation", "pricing", "production"}, sum["missing_plans"], "the sample run has no allocate section")
 	for id, n := range lines {
 		assert.Equal(t, 1, n, id)
 	}
