@@ -1,0 +1,202 @@
+package production
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Product is one product a factory makes, over the plan's periods.
+type Product struct {
+	SKU string
+	// Demand is the net demand due in each period: what must be finished
+	// by then.
+	Demand []float64
+	Costs
+	// CapacityPerUnit is the capacity one unit uses (hours, or 1 when
+	// capacity is in units); 0 means 1.
+	CapacityPerUnit float64
+	// MinBatch and Multiple shape every lot: at least MinBatch, a whole
+	// number of Multiple (0: no rule).
+	MinBatch, Multiple float64
+}
+
+// Factory is one factory's capacity per period and the products it makes.
+type Factory struct {
+	Name     string
+	Capacity []float64
+	Products []Product
+}
+
+// Shortfall is demand a factory cannot finish in time: Qty units of SKU
+// due in Period that no earlier period had the capacity for.
+type Shortfall struct {
+	SKU    string
+	Period int
+	Qty    float64
+}
+
+// FactoryPlan is a factory's production: the lots of each product by
+// period (in the factory's product order), the capacity they use, their
+// cost, and the demand left short.
+type FactoryPlan struct {
+	Lots       [][]float64
+	Load       []float64
+	Cost       PlanCost
+	Shortfalls []Shortfall
+}
+
+// ErrBadFactory wraps every input error PlanFactory reports.
+var ErrBadFactory = errors.New("production: bad input")
+
+// PlanFactory plans a factory's products with the lot sizer, then brings
+// every period within capacity: from the last period back, the excess
+// moves to the latest earlier period with room, taking first the units
+// that cost least to make early (holding for the extra periods, plus a
+// setup where the product had no lot; per unit of capacity), in the
+// spirit of Dixon & Silver's capacitated heuristic (1981) applied as a
+// repair of the uncapacitated plan. What no earlier period can take is a
+// shortfall, named by product and period. Lots keep their minimum batch
+// and multiple where they were first sized; the units moved for capacity
+// are whole multiples where the product has one.
+func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
+	n := len(f.Capacity)
+	for t, c := range f.Capacity {
+		if math.IsNaN(c) || c < 0 {
+			return nil, fmt.Errorf("%w: factory %s: capacity %v in period %d is not a number >= 0", ErrBadFactory, f.Name, c, t+1)
+		}
+	}
+	plan := &FactoryPlan{Lots: make([][]float64, len(f.Products)), Load: make([]float64, n)}
+	cpu := make([]float64, len(f.Products))
+	for i := range f.Products {
+		p := &f.Products[i]
+		if len(p.Demand) != n {
+			return nil, fmt.Errorf("%w: factory %s: %s has %d periods of demand for %d periods of capacity", ErrBadFactory, f.Name, p.SKU, len(p.Demand), n)
+		}
+		for t, d := range p.Demand {
+			if math.IsNaN(d) || d < 0 {
+				return nil, fmt.Errorf("%w: factory %s: %s's demand %v in period %d is not a number >= 0", ErrBadFactory, f.Name, p.SKU, d, t+1)
+			}
+		}
+		if p.Setup < 0 || p.Holding < 0 || p.CapacityPerUnit < 0 || p.MinBatch < 0 || p.Multiple < 0 {
+			return nil, fmt.Errorf("%w: factory %s: %s has a negative cost, capacity use or batch rule", ErrBadFactory, f.Name, p.SKU)
+		}
+		cpu[i] = p.CapacityPerUnit
+		if cpu[i] == 0 {
+			cpu[i] = 1
+		}
+		plan.Lots[i] = batchRules(m.Lots(p.Demand, p.Costs), p)
+		for t, q := range plan.Lots[i] {
+			plan.Load[t] += q * cpu[i]
+		}
+	}
+	for t := n - 1; t >= 0; t-- {
+		for plan.Load[t] > f.Capacity[t]+1e-9 {
+			if !moveEarlier(f, plan, cpu, t) {
+				shortOf(f, plan, cpu, t)
+				break
+			}
+		}
+	}
+	for i := range f.Products {
+		c := CostOf(plan.Lots[i], f.Products[i].Demand, f.Products[i].Costs)
+		plan.Cost.Setups += c.Setups
+		plan.Cost.Setup += c.Setup
+		plan.Cost.Holding += c.Holding
+	}
+	plan.Cost.All = plan.Cost.Setup + plan.Cost.Holding
+	sort.SliceStable(plan.Shortfalls, func(a, b int) bool { return plan.Shortfalls[a].Period < plan.Shortfalls[b].Period })
+	return plan, nil
+}
+
+// batchRules keeps the lot sizer's lot periods and sets each lot to what
+// its periods need beyond the stock carried in, raised to the minimum
+// batch and a whole number of multiples; the extra is stock for later.
+func batchRules(lots []float64, p *Product) []float64 {
+	if p.MinBatch == 0 && p.Multiple <= 1 {
+		return lots
+	}
+	out := make([]float64, len(lots))
+	stock := 0.0
+	for t := 0; t < len(lots); t++ {
+		if lots[t] > 0 {
+			next := t + 1
+			for next < len(lots) && lots[next] == 0 {
+				next++
+			}
+			if need := sumRange(p.Demand, t, next) - stock; need > 0 {
+				q := math.Max(need, p.MinBatch)
+				if p.Multiple > 1 {
+					q = math.Ceil(q/p.Multiple-1e-9) * p.Multiple
+				}
+				out[t] = q
+			}
+		}
+		stock += out[t] - p.Demand[t]
+	}
+	return out
+}
+
+// moveEarlier moves part of period t's excess to an earlier period with
+// room: the cheapest move per unit of capacity over products and periods.
+// It reports false when no earlier period has room.
+func moveEarlier(f *Factory, plan *FactoryPlan, cpu []float64, t int) bool {
+	excess := plan.Load[t] - f.Capacity[t]
+	bestI, bestS := -1, -1
+	bestCost, bestQty := math.Inf(1), 0.0
+	for s := t - 1; s >= 0; s-- {
+		room := f.Capacity[s] - plan.Load[s]
+		if room <= 1e-9 {
+			continue
+		}
+		for i := range f.Products {
+			p := &f.Products[i]
+			q := math.Min(plan.Lots[i][t], math.Min(excess, room)/cpu[i])
+			if p.Multiple > 1 {
+				q = math.Floor(q/p.Multiple+1e-9) * p.Multiple
+			}
+			if q <= 1e-9 {
+				continue
+			}
+			cost := p.Holding * float64(t-s) * q
+			if plan.Lots[i][s] == 0 {
+				cost += p.Setup
+			}
+			if per := cost / (q * cpu[i]); per < bestCost {
+				bestI, bestS, bestCost, bestQty = i, s, per, q
+			}
+		}
+	}
+	if bestI < 0 {
+		return false
+	}
+	plan.Lots[bestI][t] -= bestQty
+	plan.Lots[bestI][bestS] += bestQty
+	plan.Load[t] -= bestQty * cpu[bestI]
+	plan.Load[bestS] += bestQty * cpu[bestI]
+	return true
+}
+
+// shortOf cuts period t's lots to its capacity, the products whose units
+// use the most capacity first, and records what is cut as shortfalls.
+func shortOf(f *Factory, plan *FactoryPlan, cpu []float64, t int) {
+	order := make([]int, len(f.Products))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cpu[order[a]] > cpu[order[b]] })
+	for _, i := range order {
+		excess := plan.Load[t] - f.Capacity[t]
+		if excess <= 1e-9 {
+			return
+		}
+		cut := math.Min(plan.Lots[i][t], excess/cpu[i])
+		if cut <= 0 {
+			continue
+		}
+		plan.Lots[i][t] -= cut
+		plan.Load[t] -= cut * cpu[i]
+		plan.Shortfalls = append(plan.Shortfalls, Shortfall{SKU: f.Products[i].SKU, Period: t, Qty: cut})
+	}
+}
