@@ -99,6 +99,7 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 			}
 		}
 	}
+	mergeLots(f, plan, cpu)
 	for i := range f.Products {
 		c := CostOf(plan.Lots[i], f.Products[i].Demand, f.Products[i].Costs)
 		plan.Cost.Setups += c.Setups
@@ -176,6 +177,42 @@ func moveEarlier(f *Factory, plan *FactoryPlan, cpu []float64, t int) bool {
 	plan.Load[t] -= bestQty * cpu[bestI]
 	plan.Load[bestS] += bestQty * cpu[bestI]
 	return true
+}
+
+// mergeLots improves a feasible plan: a lot whose setup costs more than
+// holding its units since the product's previous lot is made with that
+// lot instead, where the earlier period has the room, best saving first,
+// until no merge saves anything. Demand stays met: units only move
+// earlier.
+func mergeLots(f *Factory, plan *FactoryPlan, cpu []float64) {
+	n := len(f.Capacity)
+	for {
+		bestI, bestS, bestT, bestSave := -1, -1, -1, 1e-9
+		for i := range f.Products {
+			p := &f.Products[i]
+			prev := -1
+			for t := 0; t < n; t++ {
+				q := plan.Lots[i][t]
+				if q <= 0 {
+					continue
+				}
+				if prev >= 0 && plan.Load[prev]+q*cpu[i] <= f.Capacity[prev]+1e-9 {
+					if save := p.Setup - p.Holding*float64(t-prev)*q; save > bestSave {
+						bestI, bestS, bestT, bestSave = i, prev, t, save
+					}
+				}
+				prev = t
+			}
+		}
+		if bestI < 0 {
+			return
+		}
+		q := plan.Lots[bestI][bestT]
+		plan.Lots[bestI][bestT] = 0
+		plan.Lots[bestI][bestS] += q
+		plan.Load[bestT] -= q * cpu[bestI]
+		plan.Load[bestS] += q * cpu[bestI]
+	}
 }
 
 // shortOf cuts period t's lots to its capacity, the products whose units

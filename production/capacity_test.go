@@ -111,3 +111,25 @@ func TestBadFactories(t *testing.T) {
 		assert.ErrorIs(t, err, ErrBadFactory, name)
 	}
 }
+
+// Against the facility-location LP relaxation, a real lower bound where
+// capacity binds, on factories small enough for the dense simplex.
+func TestCapacitatedPlanAgainstTheLPBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	worst, sum := 0.0, 0.0
+	const instances = 12
+	for k := 0; k < instances; k++ {
+		f := randomFactory(rng, 3+rng.IntN(3), 8, 1.4+0.6*rng.Float64())
+		plan, err := PlanFactory(f, WagnerWhitin{})
+		require.NoError(t, err)
+		require.Empty(t, plan.Shortfalls)
+		bound, err := LPBound(f)
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, plan.Cost.All, bound-1e-6, "instance %d", k)
+		require.GreaterOrEqual(t, bound, lowerBound(f)-1e-6, "the LP bound is at least the uncapacitated optimum")
+		gap := plan.Cost.All/bound - 1
+		worst = math.Max(worst, gap)
+		sum += gap
+	}
+	t.Logf("gap to the LP bound: mean %.2f%%, worst %.2f%%", 100*sum/instances, 100*worst)
+}
