@@ -237,3 +237,38 @@ func shortOf(f *Factory, plan *FactoryPlan, cpu []float64, t int) {
 		plan.Shortfalls = append(plan.Shortfalls, Shortfall{SKU: f.Products[i].SKU, Period: t, Qty: cut})
 	}
 }
+
+// PlanFactoryBest plans the factory from every lot sizer's starting plan
+// and keeps the cheapest plan with the least shortfall: the repair lands
+// in different places from different starts, and which start is best
+// depends on how tight capacity is. It returns the plan and the method
+// it started from.
+func PlanFactoryBest(f *Factory) (*FactoryPlan, string, error) {
+	var best *FactoryPlan
+	name := ""
+	for _, m := range []LotSizer{WagnerWhitin{}, SilverMeal{}, FixedPeriod{}, FixedPeriod{Periods: 2}, FixedPeriod{Periods: 3}, FixedPeriod{Periods: 4}, LotForLot{}} {
+		plan, err := PlanFactory(f, m)
+		if err != nil {
+			return nil, "", err
+		}
+		if best == nil || better(plan, best) {
+			best, name = plan, m.Name()
+		}
+	}
+	return best, name, nil
+}
+
+// better prefers less demand short, then less cost.
+func better(a, b *FactoryPlan) bool {
+	sa, sb := 0.0, 0.0
+	for _, s := range a.Shortfalls {
+		sa += s.Qty
+	}
+	for _, s := range b.Shortfalls {
+		sb += s.Qty
+	}
+	if math.Abs(sa-sb) > 1e-9 {
+		return sa < sb
+	}
+	return a.Cost.All < b.Cost.All-1e-9
+}

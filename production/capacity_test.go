@@ -120,7 +120,7 @@ func TestCapacitatedPlanAgainstTheLPBound(t *testing.T) {
 	const instances = 12
 	for k := 0; k < instances; k++ {
 		f := randomFactory(rng, 3+rng.IntN(3), 8, 1.4+0.6*rng.Float64())
-		plan, err := PlanFactory(f, WagnerWhitin{})
+		plan, _, err := PlanFactoryBest(f)
 		require.NoError(t, err)
 		require.Empty(t, plan.Shortfalls)
 		bound, err := LPBound(f)
