@@ -300,3 +300,123 @@ func ReadLikeItems(path string) ([]LikeItem, error) {
 	}
 	return out, nil
 }
+
+// ProductionDemand is one row of a production demand file: what a factory
+// must finish of a SKU by a period.
+type ProductionDemand struct {
+	Factory, SKU, Period string
+	Qty                  float64
+}
+
+// ReadProductionDemand reads factory,sku,period,qty rows; the period is
+// an integer or a date, the same kind in every row.
+func ReadProductionDemand(path string) ([]ProductionDemand, error) {
+	t, err := ReadCSVTable(path, "factory", "sku", "period", "qty")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProductionDemand, 0, t.Len())
+	for i := 0; i < t.Len(); i++ {
+		var r ProductionDemand
+		if r.Factory, err = t.Key(i, "factory"); err != nil {
+			return nil, err
+		}
+		if r.SKU, err = t.Key(i, "sku"); err != nil {
+			return nil, err
+		}
+		if r.Period, err = t.Key(i, "period"); err != nil {
+			return nil, err
+		}
+		if r.Qty, err = t.Number(i, "qty", 0, 0); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// FactoryCapacity is one row of a capacity file.
+type FactoryCapacity struct {
+	Factory, Period string
+	Capacity        float64
+}
+
+// ReadFactoryCapacity reads factory,period,capacity rows. A capacity of
+// zero (a closed week) is allowed; a negative one is an error.
+func ReadFactoryCapacity(path string) ([]FactoryCapacity, error) {
+	t, err := ReadCSVTable(path, "factory", "period", "capacity")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FactoryCapacity, 0, t.Len())
+	seen := map[[2]string]int{}
+	for i := 0; i < t.Len(); i++ {
+		var r FactoryCapacity
+		if r.Factory, err = t.Key(i, "factory"); err != nil {
+			return nil, err
+		}
+		if r.Period, err = t.Key(i, "period"); err != nil {
+			return nil, err
+		}
+		if t.String(i, "capacity") == "" {
+			return nil, t.Errorf(i, "capacity", "is empty")
+		}
+		if r.Capacity, err = t.Number(i, "capacity", 0, 0); err != nil {
+			return nil, err
+		}
+		k := [2]string{r.Factory, r.Period}
+		if prev, ok := seen[k]; ok {
+			return nil, t.Errorf(i, "period", "%s of %s is listed twice (line %d too)", r.Period, r.Factory, prev)
+		}
+		seen[k] = t.Line(i)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ProductionCost is one row of a production costs file.
+type ProductionCost struct {
+	SKU                               string
+	Setup, Holding, CapacityPerUnit   float64
+	MinBatch, BatchMultiple, LeadTime float64
+}
+
+// ReadProductionCosts reads sku,setup_cost,holding_cost rows with optional
+// capacity_per_unit (default 1, more than 0), min_batch, batch_multiple
+// and lead_time (periods, a whole number).
+func ReadProductionCosts(path string) ([]ProductionCost, error) {
+	t, err := ReadCSVTable(path, "sku", "setup_cost", "holding_cost")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProductionCost, 0, t.Len())
+	seen := map[string]int{}
+	for i := 0; i < t.Len(); i++ {
+		var r ProductionCost
+		if r.SKU, err = t.Key(i, "sku"); err != nil {
+			return nil, err
+		}
+		if prev, ok := seen[r.SKU]; ok {
+			return nil, t.Errorf(i, "sku", "%s is listed twice (line %d too)", r.SKU, prev)
+		}
+		seen[r.SKU] = t.Line(i)
+		for _, f := range []struct {
+			col string
+			dst *float64
+			def float64
+		}{{"setup_cost", &r.Setup, 0}, {"holding_cost", &r.Holding, 0}, {"capacity_per_unit", &r.CapacityPerUnit, 1},
+			{"min_batch", &r.MinBatch, 0}, {"batch_multiple", &r.BatchMultiple, 0}, {"lead_time", &r.LeadTime, 0}} {
+			if *f.dst, err = t.Number(i, f.col, f.def, 0); err != nil {
+				return nil, err
+			}
+		}
+		if r.CapacityPerUnit == 0 {
+			return nil, t.Errorf(i, "capacity_per_unit", "is 0; a unit uses some capacity (leave it empty for 1)")
+		}
+		if r.LeadTime != math.Trunc(r.LeadTime) {
+			return nil, t.Errorf(i, "lead_time", "%v is not a whole number of periods", r.LeadTime)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

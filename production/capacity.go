@@ -20,6 +20,9 @@ type Product struct {
 	// MinBatch and Multiple shape every lot: at least MinBatch, a whole
 	// number of Multiple (0: no rule).
 	MinBatch, Multiple float64
+	// LeadTime is the periods from a lot's start to its completion; a lot
+	// due sooner than that cannot start in time and is late.
+	LeadTime int
 }
 
 // Factory is one factory's capacity per period and the products it makes.
@@ -45,6 +48,9 @@ type FactoryPlan struct {
 	Load       []float64
 	Cost       PlanCost
 	Shortfalls []Shortfall
+	// Late are lots due before their lead time has passed: they cannot
+	// start in time, and their demand will be late.
+	Late []Shortfall
 }
 
 // ErrBadFactory wraps every input error PlanFactory reports.
@@ -79,7 +85,7 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 				return nil, fmt.Errorf("%w: factory %s: %s's demand %v in period %d is not a number >= 0", ErrBadFactory, f.Name, p.SKU, d, t+1)
 			}
 		}
-		if p.Setup < 0 || p.Holding < 0 || p.CapacityPerUnit < 0 || p.MinBatch < 0 || p.Multiple < 0 {
+		if p.Setup < 0 || p.Holding < 0 || p.CapacityPerUnit < 0 || p.MinBatch < 0 || p.Multiple < 0 || p.LeadTime < 0 {
 			return nil, fmt.Errorf("%w: factory %s: %s has a negative cost, capacity use or batch rule", ErrBadFactory, f.Name, p.SKU)
 		}
 		cpu[i] = p.CapacityPerUnit
@@ -107,6 +113,13 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 		plan.Cost.Holding += c.Holding
 	}
 	plan.Cost.All = plan.Cost.Setup + plan.Cost.Holding
+	for i, p := range f.Products {
+		for t := 0; t < min(p.LeadTime, n); t++ {
+			if plan.Lots[i][t] > 0 {
+				plan.Late = append(plan.Late, Shortfall{SKU: p.SKU, Period: t, Qty: plan.Lots[i][t]})
+			}
+		}
+	}
 	sort.SliceStable(plan.Shortfalls, func(a, b int) bool { return plan.Shortfalls[a].Period < plan.Shortfalls[b].Period })
 	return plan, nil
 }

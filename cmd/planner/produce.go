@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/pipeline"
+	"github.com/planner-engine/planner/production"
+)
+
+type produceSummary struct {
+	Method         string  `json:"method"`
+	Factories      int     `json:"factories"`
+	Products       int     `json:"products"`
+	Periods        int     `json:"periods"`
+	TotalCost      float64 `json:"total_cost"`
+	SetupCost      float64 `json:"setup_cost"`
+	HoldingCost    float64 `json:"holding_cost"`
+	Setups         int     `json:"setups"`
+	ShortfallUnits float64 `json:"shortfall_units"`
+	LateUnits      float64 `json:"late_units"`
+	// LotForLotCost and LotForLotSetup price making each period's demand
+	// in that period, the baseline.
+	LotForLotCost  float64  `json:"lot_for_lot_cost"`
+	LotForLotSetup int      `json:"lot_for_lot_setups"`
+	Exceptions     []string `json:"exceptions"`
+	Seconds        float64  `json:"seconds"`
+	Out            string   `json:"out,omitempty"`
+}
+
+func (a *app) produceCmd() *cobra.Command {
+	var demandFile, capacityFile, costsFile, method, out, outLoad string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "produce",
+		Short: "Plan production orders per factory and period, within capacity",
+		Long: "Produce plans each factory's lots from the demand due per SKU and period (demand.csv: factory,sku,period,qty;\n" +
+			"periods are integers or dates), the capacity per factory and period (capacity.csv: factory,period,capacity)\n" +
+			"and each SKU's costs (costs.csv: sku,setup_cost,holding_cost, optional capacity_per_unit, min_batch,\n" +
+			"batch_multiple, lead_time in periods). --method sizes the lots: ww (Wagner-Whitin, least setup plus holding\n" +
+			"cost), silver-meal, fpq (fixed period quantity), lfl (lot-for-lot), or auto (default: every one as a start,\n" +
+			"the cheapest plan kept). Periods over capacity move their excess to the cheapest earlier period with room;\n" +
+			"what no period can take is a shortfall. --out writes the production orders, --out-load the capacity load\n" +
+			"per factory and period (columns in docs/schema.md). Shortfalls, late lots and other exceptions make the exit\n" +
+			"code 3.",
+		Example: "  planner produce --demand demand.csv --capacity capacity.csv --costs costs.csv --out production.csv --json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if demandFile == "" || capacityFile == "" || costsFile == "" {
+				return usagef("give --demand, --capacity and --costs")
+			}
+			var sizer production.LotSizer
+			if method != "auto" {
+				var err error
+				if sizer, err = production.LotSizerNamed(method); err != nil {
+					return usagef("--method: %v (or auto)", err)
+				}
+			}
+			began := time.Now()
+			var in pipeline.ProductionInput
+			var err error
+			if in.Demand, err = datasets.ReadProductionDemand(demandFile); err != nil {
+				return err
+			}
+			if in.Capacity, err = datasets.ReadFactoryCapacity(capacityFile); err != nil {
+				return err
+			}
+			if in.Costs, err = datasets.ReadProductionCosts(costsFile); err != nil {
+				return err
+			}
+			prob, err := pipeline.ProductionProblems(&in)
+			if err != nil {
+				return &usageError{err}
+			}
+			sum := produceSummary{Method: method, Factories: len(prob.Factories), Periods: len(prob.Periods), Exceptions: prob.Exceptions, Out: out}
+			if sum.Exceptions == nil {
+				sum.Exceptions = []string{}
+			}
+			plans := make([]*production.FactoryPlan, len(prob.Factories))
+			for k := range prob.Factories {
+				f := &prob.Factories[k]
+				sum.Products += len(f.Products)
+				var plan *production.FactoryPlan
+				if sizer == nil {
+					plan, _, err = production.PlanFactoryBest(f)
+				} else {
+					plan, err = production.PlanFactory(f, sizer)
+				}
+				if err != nil {
+					return &usageError{err}
+				}
+				plans[k] = plan
+				sum.TotalCost += plan.Cost.All
+				sum.SetupCost += plan.Cost.Setup
+				sum.HoldingCost += plan.Cost.Holding
+				sum.Setups += plan.Cost.Setups
+				for _, s := range plan.Shortfalls {
+					sum.ShortfallUnits += s.Qty
+					sum.Exceptions = append(sum.Exceptions, fmt.Sprintf("%s at %s: %g units due in %s cannot be made in time: no capacity left", s.SKU, f.Name, round2(s.Qty), prob.Periods[s.Period]))
+				}
+				for _, s := range plan.Late {
+					sum.LateUnits += s.Qty
+					sum.Exceptions = append(sum.Exceptions, fmt.Sprintf("%s at %s: %g units due in %s are late: the lead time does not fit", s.SKU, f.Name, round2(s.Qty), prob.Periods[s.Period]))
+				}
+				// The baseline: each period's demand made in that period.
+				for _, p := range f.Products {
+					lfl := production.CostOf(p.Demand, p.Demand, p.Costs)
+					sum.LotForLotCost += lfl.All
+					sum.LotForLotSetup += lfl.Setups
+				}
+			}
+			if out != "" {
+				if err := export.WriteProduction(out, prob.Periods, prob.Factories, plans, method); err != nil {
+					return err
+				}
+			}
+			if outLoad != "" {
+				if err := export.WriteCapacityLoad(outLoad, prob.Periods, prob.Factories, plans); err != nil {
+					return err
+				}
+			}
+			for _, v := range []*float64{&sum.TotalCost, &sum.SetupCost, &sum.HoldingCost, &sum.ShortfallUnits, &sum.LateUnits, &sum.LotForLotCost} {
+				*v = math.Round(*v*100) / 100
+			}
+			sum.Seconds = round2(time.Since(began).Seconds())
+			if asJSON {
+				if err := printJSON(a.stdout, sum); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(a.stdout, "Planned %d products in %d factories over %d periods (%s): cost %.2f (setups %.2f, holding %.2f), %d setups; lot-for-lot would cost %.2f with %d setups\n",
+					sum.Products, sum.Factories, sum.Periods, method, sum.TotalCost, sum.SetupCost, sum.HoldingCost, sum.Setups, sum.LotForLotCost, sum.LotForLotSetup)
+				printExceptions(a, sum.Exceptions)
+			}
+			if len(sum.Exceptions) > 0 {
+				return &exitError{code: exitExceptions, err: errors.New(plural(len(sum.Exceptions), "exception") + " to review")}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&demandFile, "demand", "", "demand due: factory,sku,period,qty")
+	f.StringVar(&capacityFile, "capacity", "", "capacity: factory,period,capacity")
+	f.StringVar(&costsFile, "costs", "", "costs: sku,setup_cost,holding_cost (optional capacity_per_unit, min_batch, batch_multiple, lead_time)")
+	f.StringVar(&method, "method", "auto", "auto, ww, silver-meal, lfl or fpq")
+	f.StringVar(&out, "out", "", "write the production orders: .csv, .parquet, .json or .jsonl")
+	f.StringVar(&outLoad, "out-load", "", "write the capacity load per factory and period")
+	f.BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
