@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/production"
 )
 
 // Every line of a written JSON Lines file has what its JSON Schema
@@ -21,6 +23,15 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 	require.NoError(t, WriteOrders(files["orders"], wb.Orders))
 	require.NoError(t, WriteAllocation(files["allocation"], wb.PlanDate, wb.Allocation, nil))
 	require.NoError(t, WriteApprovals(files["approvals"], []Approval{{Plan: "orders", LineID: "TO-1", SKU: "A", From: "DC1", To: "S1", Decision: "yes"}}))
+	factories := []production.Factory{{Name: "F1", Capacity: []float64{50, 50, 50}, Products: []production.Product{
+		{SKU: "A", Demand: []float64{10, 20, 30}, Costs: production.Costs{Setup: 40, Holding: 1}, LeadTime: 1}}}}
+	plan, err := production.PlanFactory(&factories[0], production.WagnerWhitin{})
+	require.NoError(t, err)
+	periods := []string{"2026-03-02", "2026-03-09", "2026-03-16"}
+	files["production"] = filepath.Join(dir, "production.jsonl")
+	files["capacity_load"] = filepath.Join(dir, "load.jsonl")
+	require.NoError(t, WriteProduction(files["production"], periods, factories, []*production.FactoryPlan{plan}, "ww"))
+	require.NoError(t, WriteCapacityLoad(files["capacity_load"], periods, factories, []*production.FactoryPlan{plan}))
 	for i := range Outputs {
 		o := &Outputs[i]
 		raw, err := o.JSONSchema()
