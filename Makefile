@@ -40,6 +40,7 @@ bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./replenish/
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./allocation/
 	go test -run '^$$' -bench WritePlan -benchmem -benchtime 3x ./export/
+	go test -run '^$$' -bench PlanFactories -benchmem -benchtime 3x ./production/
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
 bench-peers:

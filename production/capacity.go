@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // Product is one product a factory makes, over the plan's periods.
@@ -257,15 +259,31 @@ func shortOf(f *Factory, plan *FactoryPlan, cpu []float64, t int) {
 // depends on how tight capacity is. It returns the plan and the method
 // it started from.
 func PlanFactoryBest(f *Factory) (*FactoryPlan, string, error) {
+	starts := []LotSizer{WagnerWhitin{}, SilverMeal{}, FixedPeriod{}, FixedPeriod{Periods: 2}, FixedPeriod{Periods: 3}, FixedPeriod{Periods: 4}, LotForLot{}}
+	plans := make([]*FactoryPlan, len(starts))
+	errs := make([]error, len(starts))
+	// The starts are independent: plan them side by side, then pick in
+	// their order, so the choice does not depend on the schedule.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k, m := range starts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			plans[k], errs[k] = PlanFactory(f, m)
+		}()
+	}
+	wg.Wait()
 	var best *FactoryPlan
 	name := ""
-	for _, m := range []LotSizer{WagnerWhitin{}, SilverMeal{}, FixedPeriod{}, FixedPeriod{Periods: 2}, FixedPeriod{Periods: 3}, FixedPeriod{Periods: 4}, LotForLot{}} {
-		plan, err := PlanFactory(f, m)
-		if err != nil {
-			return nil, "", err
+	for k, plan := range plans {
+		if errs[k] != nil {
+			return nil, "", errs[k]
 		}
 		if best == nil || better(plan, best) {
-			best, name = plan, m.Name()
+			best, name = plan, starts[k].Name()
 		}
 	}
 	return best, name, nil
