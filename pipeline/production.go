@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
 )
@@ -147,4 +149,173 @@ func orderPeriods(labels map[string]bool) ([]string, error) {
 		return nil, fmt.Errorf("periods must all be integers or all dates (YYYY-MM-DD); the files mix them")
 	}
 	return ps, nil
+}
+
+// ProductionSettings say how production demand is drawn from forecasts
+// and how lots are priced when no costs file is given.
+type ProductionSettings struct {
+	// Weeks is the plan's length in weeks from the first forecast day.
+	Weeks int
+	// Quantile is the forecast level planned for (0.9: the 90% quantile);
+	// 0 plans for the mean.
+	Quantile float64
+	// SetupCost is the cost of one production run of a product.
+	SetupCost float64
+	// HoldingRate is the yearly cost of holding a unit, as a share of its
+	// unit cost (0.25: a quarter of its cost a year).
+	HoldingRate float64
+}
+
+// ProductionFromSupply builds every factory's problem from the database:
+// each SKU a factory supplies (a sourcing rule from a location of type
+// factory to a DC) is made for the demand of the locations those DCs
+// serve (and of the DCs themselves), week by week, at the chosen forecast
+// level, plus consumer pre-orders due that week, less the network's stock
+// and open orders of the SKU (used up by the first weeks). Capacity comes
+// from the capacity table, prorated to the weeks by days; costs from the
+// products' unit costs and the settings.
+func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre []datasets.Preorder,
+	res *forecast.Result, s ProductionSettings) (*ProductionProblem, error) {
+	if s.Weeks < 1 {
+		return nil, fmt.Errorf("the plan needs at least one week (got %d)", s.Weeks)
+	}
+	start := PlanStart(res)
+	out := &ProductionProblem{}
+	for w := 0; w < s.Weeks; w++ {
+		out.Periods = append(out.Periods, (start + series.Date(7*w)).String())
+	}
+	week := func(d series.Date) int {
+		if d < start {
+			return 0 // overdue: as soon as possible
+		}
+		return int(d-start) / 7
+	}
+	// Which factory makes which SKU, for which DCs, with which lead time.
+	type made struct {
+		factory string
+		dcs     map[string]bool
+		lead    float64
+	}
+	bySKU := map[string]*made{}
+	for _, l := range sup.Lanes {
+		if sup.Locations[l.From].Type != "factory" {
+			continue
+		}
+		m := bySKU[l.SKU]
+		if m == nil {
+			m = &made{factory: l.From, dcs: map[string]bool{}}
+			bySKU[l.SKU] = m
+		} else if m.factory != l.From {
+			out.Exceptions = append(out.Exceptions, fmt.Sprintf("%s is made by both %s and %s: planned at %s", l.SKU, m.factory, l.From, m.factory))
+			continue
+		}
+		m.dcs[l.To] = true
+		m.lead = math.Max(m.lead, l.LeadTime)
+	}
+	if len(bySKU) == 0 {
+		return nil, fmt.Errorf("no sourcing rule comes from a location of type factory: nothing to produce")
+	}
+	served := func(sku, loc string) bool {
+		m := bySKU[sku]
+		return m != nil && (m.dcs[loc] || m.dcs[sup.Locations[loc].DC])
+	}
+	demand := map[string][]float64{}
+	add := func(sku string, w int, q float64) {
+		if w >= s.Weeks {
+			return
+		}
+		if demand[sku] == nil {
+			demand[sku] = make([]float64, s.Weeks)
+		}
+		demand[sku][w] += q
+	}
+	qk := -1
+	if s.Quantile > 0 {
+		best := math.Inf(1)
+		for k, q := range res.Quantiles {
+			if d := math.Abs(q - s.Quantile); d < best {
+				qk, best = k, d
+			}
+		}
+	}
+	for i, k := range res.Keys {
+		if !served(k.SKU, k.Location) {
+			continue
+		}
+		for t := 0; t < res.Horizon; t++ {
+			v := res.Mean[i*res.Horizon+t]
+			if qk >= 0 {
+				v = res.Quantile(i, t, qk)
+			}
+			add(k.SKU, week(res.Freq.Add(res.Starts[i], t)), v)
+		}
+	}
+	for _, p := range pre {
+		if served(p.SKU, p.Location) {
+			add(p.SKU, week(p.Due), p.Qty)
+		}
+	}
+	stock := map[string]float64{}
+	for _, p := range sup.Positions {
+		if served(p.SKU, p.Location) {
+			stock[p.SKU] += p.OnHand + p.OnOrder + p.InTransit - p.Backorders - p.Reserved
+		}
+	}
+	capacity := map[string][]float64{}
+	for _, c := range caps {
+		if capacity[c.Factory] == nil {
+			capacity[c.Factory] = make([]float64, s.Weeks)
+		}
+		days := float64(c.End - c.Start + 1)
+		for w := 0; w < s.Weeks; w++ {
+			ws, we := start+series.Date(7*w), start+series.Date(7*w+6)
+			if overlap := float64(min(we, c.End)-max(ws, c.Start)) + 1; overlap > 0 && days > 0 {
+				capacity[c.Factory][w] += c.Capacity * overlap / days
+			}
+		}
+	}
+	factories := map[string]*production.Factory{}
+	var names []string
+	skus := make([]string, 0, len(bySKU))
+	for sku := range bySKU {
+		skus = append(skus, sku)
+	}
+	sort.Strings(skus)
+	for _, sku := range skus {
+		m := bySKU[sku]
+		d := demand[sku]
+		if d == nil {
+			d = make([]float64, s.Weeks)
+		}
+		// The network's stock covers the first weeks.
+		left := math.Max(0, stock[sku])
+		for w := range d {
+			use := math.Min(left, d[w])
+			d[w] -= use
+			left -= use
+		}
+		f := factories[m.factory]
+		if f == nil {
+			f = &production.Factory{Name: m.factory, Capacity: capacity[m.factory]}
+			if f.Capacity == nil {
+				f.Capacity = make([]float64, s.Weeks)
+				out.Exceptions = append(out.Exceptions, fmt.Sprintf("factory %s has no capacity rows for the plan's weeks", m.factory))
+			}
+			factories[m.factory] = f
+			names = append(names, m.factory)
+		}
+		pt := sup.Products[sku]
+		holding := math.Max(1e-6, pt.UnitCost*s.HoldingRate/52)
+		lead := int(math.Ceil(m.lead / 7))
+		if lead >= s.Weeks {
+			out.Exceptions = append(out.Exceptions, fmt.Sprintf("%s at %s: lead time %.0f days is as long as the plan", sku, m.factory, m.lead))
+		}
+		f.Products = append(f.Products, production.Product{SKU: sku, Demand: d, Costs: production.Costs{Setup: s.SetupCost, Holding: holding},
+			Multiple: pt.PackSize, LeadTime: lead})
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out.Factories = append(out.Factories, *factories[n])
+	}
+	return out, nil
 }

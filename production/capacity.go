@@ -128,11 +128,10 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 
 // batchRules keeps the lot sizer's lot periods and sets each lot to what
 // its periods need beyond the stock carried in, raised to the minimum
-// batch and a whole number of multiples; the extra is stock for later.
+// batch and a whole number of multiples (whole units at least); the extra
+// is stock for later.
 func batchRules(lots []float64, p *Product) []float64 {
-	if p.MinBatch == 0 && p.Multiple <= 1 {
-		return lots
-	}
+	multiple := math.Max(1, p.Multiple) // whole units at least
 	out := make([]float64, len(lots))
 	stock := 0.0
 	for t := 0; t < len(lots); t++ {
@@ -143,10 +142,7 @@ func batchRules(lots []float64, p *Product) []float64 {
 			}
 			if need := sumRange(p.Demand, t, next) - stock; need > 0 {
 				q := math.Max(need, p.MinBatch)
-				if p.Multiple > 1 {
-					q = math.Ceil(q/p.Multiple-1e-9) * p.Multiple
-				}
-				out[t] = q
+				out[t] = math.Ceil(q/multiple-1e-9) * multiple
 			}
 		}
 		stock += out[t] - p.Demand[t]

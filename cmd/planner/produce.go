@@ -35,7 +35,8 @@ type produceSummary struct {
 }
 
 func (a *app) produceCmd() *cobra.Command {
-	var demandFile, capacityFile, costsFile, method, out, outLoad string
+	var demandFile, capacityFile, costsFile, method, out, outLoad, db string
+	var settings pipeline.ProductionSettings
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "produce",
@@ -52,9 +53,6 @@ func (a *app) produceCmd() *cobra.Command {
 		Example: "  planner produce --demand demand.csv --capacity capacity.csv --costs costs.csv --out production.csv --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if demandFile == "" || capacityFile == "" || costsFile == "" {
-				return usagef("give --demand, --capacity and --costs")
-			}
 			var sizer production.LotSizer
 			if method != "auto" {
 				var err error
@@ -63,20 +61,46 @@ func (a *app) produceCmd() *cobra.Command {
 				}
 			}
 			began := time.Now()
-			var in pipeline.ProductionInput
+			var prob *pipeline.ProductionProblem
 			var err error
-			if in.Demand, err = datasets.ReadProductionDemand(demandFile); err != nil {
-				return err
-			}
-			if in.Capacity, err = datasets.ReadFactoryCapacity(capacityFile); err != nil {
-				return err
-			}
-			if in.Costs, err = datasets.ReadProductionCosts(costsFile); err != nil {
-				return err
-			}
-			prob, err := pipeline.ProductionProblems(&in)
-			if err != nil {
-				return &usageError{err}
+			switch {
+			case demandFile != "" || capacityFile != "" || costsFile != "":
+				if demandFile == "" || capacityFile == "" || costsFile == "" {
+					return usagef("give --demand, --capacity and --costs together (or none, to plan from --db)")
+				}
+				var in pipeline.ProductionInput
+				if in.Demand, err = datasets.ReadProductionDemand(demandFile); err != nil {
+					return err
+				}
+				if in.Capacity, err = datasets.ReadFactoryCapacity(capacityFile); err != nil {
+					return err
+				}
+				if in.Costs, err = datasets.ReadProductionCosts(costsFile); err != nil {
+					return err
+				}
+				if prob, err = pipeline.ProductionProblems(&in); err != nil {
+					return &usageError{err}
+				}
+			default:
+				if settings.Quantile < 0 || settings.Quantile >= 1 || settings.SetupCost < 0 || settings.HoldingRate < 0 {
+					return usagef("--quantile must be in [0, 1) and --setup-cost, --holding-rate at least 0")
+				}
+				store, sup, err := openSupply(cmd.Context(), db, ", or give --demand, --capacity and --costs")
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				caps, pre, err := store.Production(cmd.Context())
+				if err != nil {
+					return err
+				}
+				res, err := a.forecastDaily(cmd.Context(), store, 7*settings.Weeks)
+				if err != nil {
+					return err
+				}
+				if prob, err = pipeline.ProductionFromSupply(sup, caps, pre, res, settings); err != nil {
+					return &usageError{err}
+				}
 			}
 			sum := produceSummary{Method: method, Factories: len(prob.Factories), Periods: len(prob.Periods), Exceptions: prob.Exceptions, Out: out}
 			if sum.Exceptions == nil {
@@ -145,6 +169,11 @@ func (a *app) produceCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&db, "db", datasets.DefaultDB, "database to plan from when no --demand file is given")
+	f.IntVar(&settings.Weeks, "weeks", 13, "with --db: weeks to plan")
+	f.Float64Var(&settings.Quantile, "quantile", 0, "with --db: plan for this forecast quantile (0.9: the 90% level); 0 plans for the mean")
+	f.Float64Var(&settings.SetupCost, "setup-cost", 100, "with --db: cost of one production run")
+	f.Float64Var(&settings.HoldingRate, "holding-rate", 0.25, "with --db: yearly holding cost as a share of unit cost")
 	f.StringVar(&demandFile, "demand", "", "demand due: factory,sku,period,qty")
 	f.StringVar(&capacityFile, "capacity", "", "capacity: factory,period,capacity")
 	f.StringVar(&costsFile, "costs", "", "costs: sku,setup_cost,holding_cost (optional capacity_per_unit, min_batch, batch_multiple, lead_time)")

@@ -99,3 +99,30 @@ func TestProduceFlagsWhatItCannotMake(t *testing.T) {
 		assert.Contains(t, errOut, c.want, name)
 	}
 }
+
+// From the database: the synthetic retailer's factories, 13 weeks.
+func TestProduceFromTheDatabase(t *testing.T) {
+	dir := synthSample(t)
+	db := filepath.Join(t.TempDir(), "p.duckdb")
+	code, _, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
+	require.Equal(t, 0, code, errOut)
+	out := filepath.Join(t.TempDir(), "production.csv")
+	code, stdout, errOut := planner(t, "produce", "--db", db, "--weeks", "13", "--out", out, "--json")
+	require.Contains(t, []int{0, 3}, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &sum))
+	assert.Equal(t, 13.0, sum["periods"])
+	assert.Positive(t, sum["factories"])
+	assert.Less(t, sum["setups"].(float64), sum["lot_for_lot_setups"].(float64))
+	f, err := os.Open(out)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	require.Greater(t, len(rows), 1)
+	for _, r := range rows[1:] {
+		var q float64
+		require.NoError(t, json.Unmarshal([]byte(r[3]), &q))
+		assert.Equal(t, q, float64(int(q)), "whole units: %v", r)
+	}
+}
