@@ -52,6 +52,7 @@ studies:
 	go run ./notebooks/forecast-accuracy -data ../shared/data -out notebooks/forecast-accuracy
 	go run ./notebooks/replenishment -data ../shared/data -out notebooks/replenishment
 	go run ./notebooks/allocation -data ../shared/data -out notebooks/allocation
+	go run ./notebooks/production -out notebooks/production
 
 # Opens the demo's workbook in LibreOffice (Debian's libreoffice-calc; not
 # in CI): converts it to PDF and every sheet to CSV, and checks that the
