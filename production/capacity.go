@@ -107,7 +107,13 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 			}
 		}
 	}
-	mergeLots(f, plan, cpu)
+	for round := 0; round < 20; round++ {
+		merged := mergeLots(f, plan, cpu)
+		shifted := shiftLater(f, plan, cpu)
+		if !merged && !shifted {
+			break
+		}
+	}
 	for i := range f.Products {
 		c := CostOf(plan.Lots[i], f.Products[i].Demand, f.Products[i].Costs)
 		plan.Cost.Setups += c.Setups
@@ -195,7 +201,7 @@ func moveEarlier(f *Factory, plan *FactoryPlan, cpu []float64, t int) bool {
 // lot instead, where the earlier period has the room, best saving first,
 // until no merge saves anything. Demand stays met: units only move
 // earlier.
-func mergeLots(f *Factory, plan *FactoryPlan, cpu []float64) {
+func mergeLots(f *Factory, plan *FactoryPlan, cpu []float64) (changed bool) {
 	n := len(f.Capacity)
 	for {
 		bestI, bestS, bestT, bestSave := -1, -1, -1, 1e-9
@@ -216,14 +222,81 @@ func mergeLots(f *Factory, plan *FactoryPlan, cpu []float64) {
 			}
 		}
 		if bestI < 0 {
-			return
+			return changed
 		}
+		changed = true
 		q := plan.Lots[bestI][bestT]
 		plan.Lots[bestI][bestT] = 0
 		plan.Lots[bestI][bestS] += q
 		plan.Load[bestT] -= q * cpu[bestI]
 		plan.Load[bestS] += q * cpu[bestI]
 	}
+}
+
+// shiftLater moves units made early (often by the capacity repair) to a
+// later lot of the same product where capacity has room again, saving
+// their holding; a lot emptied this way saves its setup too. Units move
+// only as far as the stock they leave behind still meets every period's
+// demand in between. Best saving first, until none saves anything.
+func shiftLater(f *Factory, plan *FactoryPlan, cpu []float64) (changed bool) {
+	n := len(f.Capacity)
+	for iter := 0; iter < 10*n*max(1, len(f.Products)); iter++ {
+		bestI, bestS, bestT := -1, -1, -1
+		bestQty, bestSave := 0.0, 1e-9
+		for i := range f.Products {
+			p := &f.Products[i]
+			lots := plan.Lots[i]
+			// spare[k]: stock at the end of period k, what can leave
+			// the periods up to k without a shortage.
+			spare := make([]float64, n)
+			stock := 0.0
+			for k := 0; k < n; k++ {
+				stock += lots[k] - p.Demand[k]
+				spare[k] = stock
+			}
+			for s := 0; s < n; s++ {
+				if lots[s] <= 0 {
+					continue
+				}
+				movable := lots[s]
+				for t := s + 1; t < n; t++ {
+					movable = math.Min(movable, spare[t-1])
+					if movable <= 1e-9 {
+						break
+					}
+					if lots[t] <= 0 {
+						continue
+					}
+					q := math.Min(movable, (f.Capacity[t]-plan.Load[t])/cpu[i])
+					if p.Multiple > 1 && q < lots[s]-1e-9 {
+						q = math.Floor(q/p.Multiple+1e-9) * p.Multiple
+					}
+					if q <= 1e-9 {
+						continue
+					}
+					save := p.Holding * float64(t-s) * q
+					if q >= lots[s]-1e-9 {
+						save += p.Setup
+					}
+					if save > bestSave {
+						bestI, bestS, bestT, bestQty, bestSave = i, s, t, q, save
+					}
+				}
+			}
+		}
+		if bestI < 0 {
+			return changed
+		}
+		changed = true
+		plan.Lots[bestI][bestS] -= bestQty
+		if plan.Lots[bestI][bestS] < 1e-9 {
+			plan.Lots[bestI][bestS] = 0
+		}
+		plan.Lots[bestI][bestT] += bestQty
+		plan.Load[bestS] -= bestQty * cpu[bestI]
+		plan.Load[bestT] += bestQty * cpu[bestI]
+	}
+	return changed
 }
 
 // shortOf cuts period t's lots to its capacity, the products whose units
