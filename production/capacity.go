@@ -32,6 +32,10 @@ type Factory struct {
 	Name     string
 	Capacity []float64
 	Products []Product
+	// Frozen is how many first periods are frozen: what they make was
+	// released already (and counts as stock on order), so no new lot is
+	// planned in them; their capacity is spoken for.
+	Frozen int
 }
 
 // Shortfall is demand a factory cannot finish in time: Qty units of SKU
@@ -74,6 +78,40 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 		if math.IsNaN(c) || c < 0 {
 			return nil, fmt.Errorf("%w: factory %s: capacity %v in period %d is not a number >= 0", ErrBadFactory, f.Name, c, t+1)
 		}
+	}
+	if f.Frozen < 0 {
+		return nil, fmt.Errorf("%w: factory %s: %d frozen periods", ErrBadFactory, f.Name, f.Frozen)
+	}
+	if f.Frozen > 0 {
+		// Nothing new is made in the frozen periods: their demand, net of
+		// stock already, is short; the rest is planned from the first
+		// open period.
+		frozen := min(f.Frozen, n)
+		g := *f
+		g.Frozen = 0
+		g.Capacity = append([]float64(nil), f.Capacity...)
+		g.Products = append([]Product(nil), f.Products...)
+		var short []Shortfall
+		for t := 0; t < frozen; t++ {
+			g.Capacity[t] = 0
+		}
+		for i := range g.Products {
+			p := &g.Products[i]
+			p.Demand = append([]float64(nil), p.Demand...)
+			for t := 0; t < frozen; t++ {
+				if p.Demand[t] > 0 {
+					short = append(short, Shortfall{SKU: p.SKU, Period: t, Qty: p.Demand[t]})
+					p.Demand[t] = 0
+				}
+			}
+		}
+		plan, err := PlanFactory(&g, m)
+		if err != nil {
+			return nil, err
+		}
+		plan.Shortfalls = append(short, plan.Shortfalls...)
+		sort.SliceStable(plan.Shortfalls, func(a, b int) bool { return plan.Shortfalls[a].Period < plan.Shortfalls[b].Period })
+		return plan, nil
 	}
 	plan := &FactoryPlan{Lots: make([][]float64, len(f.Products)), Load: make([]float64, n)}
 	cpu := make([]float64, len(f.Products))

@@ -133,3 +133,21 @@ func TestCapacitatedPlanAgainstTheLPBound(t *testing.T) {
 	}
 	t.Logf("gap to the LP bound: mean %.2f%%, worst %.2f%%", 100*sum/instances, 100*worst)
 }
+
+func TestFrozenPeriodsGetNoNewLots(t *testing.T) {
+	f := &Factory{Name: "F1", Capacity: []float64{100, 100, 100, 100}, Frozen: 2, Products: []Product{
+		{SKU: "A", Demand: []float64{10, 10, 10, 10}, Costs: Costs{Setup: 50, Holding: 1}},
+	}}
+	plan, err := PlanFactory(f, WagnerWhitin{})
+	require.NoError(t, err)
+	assert.Zero(t, plan.Lots[0][0])
+	assert.Zero(t, plan.Lots[0][1])
+	// What was due in the frozen periods and not released is short.
+	short := 0.0
+	for _, s := range plan.Shortfalls {
+		assert.Less(t, s.Period, 2)
+		short += s.Qty
+	}
+	assert.Equal(t, 20.0, short)
+	assert.Equal(t, 20.0, plan.Lots[0][2]+plan.Lots[0][3])
+}

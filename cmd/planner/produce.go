@@ -37,6 +37,7 @@ type produceSummary struct {
 func (a *app) produceCmd() *cobra.Command {
 	var demandFile, capacityFile, costsFile, method, out, outLoad, db string
 	var settings pipeline.ProductionSettings
+	var frozen int
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "produce",
@@ -101,6 +102,12 @@ func (a *app) produceCmd() *cobra.Command {
 				if prob, err = pipeline.ProductionFromSupply(sup, caps, pre, res, settings); err != nil {
 					return &usageError{err}
 				}
+			}
+			if frozen < 0 {
+				return usagef("--frozen must be 0 or more periods (got %d)", frozen)
+			}
+			for k := range prob.Factories {
+				prob.Factories[k].Frozen = frozen
 			}
 			sum := produceSummary{Method: method, Factories: len(prob.Factories), Periods: len(prob.Periods), Exceptions: prob.Exceptions, Out: out}
 			if sum.Exceptions == nil {
@@ -178,6 +185,7 @@ func (a *app) produceCmd() *cobra.Command {
 	f.StringVar(&capacityFile, "capacity", "", "capacity: factory,period,capacity")
 	f.StringVar(&costsFile, "costs", "", "costs: sku,setup_cost,holding_cost (optional capacity_per_unit, min_batch, batch_multiple, lead_time)")
 	f.StringVar(&method, "method", "auto", "auto, ww, silver-meal, lfl or fpq")
+	f.IntVar(&frozen, "frozen", 0, "first periods whose production is released already: no new lots there")
 	f.StringVar(&out, "out", "", "write the production orders: .csv, .parquet, .json or .jsonl")
 	f.StringVar(&outLoad, "out-load", "", "write the capacity load per factory and period")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
