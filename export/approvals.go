@@ -27,7 +27,7 @@ type Approval struct {
 var planSheets = []struct {
 	sheet string
 	doc   *OutputFile
-}{{OrdersSheet, &Outputs[0]}, {AllocationSheet, &allocationFile}}
+}{{OrdersSheet, &Outputs[0]}, {AllocationSheet, &allocationFile}, {ProductionSheet, &productionFile}}
 
 // ReadApprovals reads the approve column of the workbook's plan sheets.
 // It refuses a workbook whose sheets are not the ones WriteWorkbook wrote,
@@ -83,6 +83,9 @@ func ReadApprovals(path string) ([]Approval, error) {
 				return ""
 			}
 			a := Approval{Sheet: ps.sheet, Row: r, Plan: ps.doc.Name, SKU: get("sku"), From: get("from"), To: get("to")}
+			if ps.sheet == ProductionSheet {
+				a.From = get("factory") // a production order is made at a factory, sent nowhere
+			}
 			a.LineID = get(ps.doc.Columns[0].Name)
 			if a.LineID == "" && a.SKU == "" {
 				continue // a blank row
@@ -113,7 +116,7 @@ var approvalsFile = OutputFile{Name: "approvals", Schema: ApprovalsSchema,
 	Doc: "Merchandisers' decisions read back from the workbook (`planner import-approvals`), one row per plan line " +
 		"in the run's folder (`approvals.csv`): the lines whose decision is yes are the ones to send to the ERP.",
 	Columns: []OutputColumn{
-		{"plan", "text", "orders or allocation: the plan file the line is in."},
+		{"plan", "text", "orders, allocation or production: the plan file the line is in."},
 		{"line_id", "text", "The line's order_id or line_id in that file."},
 		{"sku", "text", "SKU of the line."},
 		{"from", "text", "Sender of the line."},

@@ -46,6 +46,11 @@ func init() { Outputs = append(Outputs, productionFile, capacityLoadFile) }
 
 // WriteProduction writes every factory's lots as production orders.
 func WriteProduction(path string, periods []string, factories []production.Factory, plans []*production.FactoryPlan, method string) error {
+	return writeTable(path, &productionFile, productionRows(periods, factories, plans, method))
+}
+
+// productionRows are the production file's rows, values in column order.
+func productionRows(periods []string, factories []production.Factory, plans []*production.FactoryPlan, method string) [][]any {
 	var rows [][]any
 	for k := range factories {
 		f, plan := &factories[k], plans[k]
@@ -68,7 +73,7 @@ func WriteProduction(path string, periods []string, factories []production.Facto
 			}
 		}
 	}
-	return writeTable(path, &productionFile, rows)
+	return rows
 }
 
 // WriteCapacityLoad writes each factory's load against its capacity by

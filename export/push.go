@@ -36,7 +36,7 @@ func PushPlans() []PushPlan {
 		{Name: "replenishment", File: "orders.csv", IDColumn: "order_id", doc: &Outputs[0]},
 		{Name: "allocation", File: "allocation.csv", IDColumn: "line_id", doc: &allocationFile},
 		{Name: "pricing", File: "prices.csv", IDColumn: "line_id"},
-		{Name: "production", File: "production_orders.csv", IDColumn: "order_id"},
+		{Name: "production", File: "production.csv", IDColumn: "order_id", doc: &productionFile},
 	}
 }
 

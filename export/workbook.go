@@ -17,6 +17,7 @@ import (
 	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
 )
@@ -38,7 +39,19 @@ type Workbook struct {
 	Orders     []replenish.Line
 	Allocation []allocation.Allocation
 	Transfers  []allocation.Transfer
+	// Production is the factories' plan, when the run made one.
+	Production *ProductionPlan
 	Forecasts  *forecast.Result
+}
+
+// ProductionPlan is the factories' production for the workbook: the
+// plan's periods, the factories and each one's plan, and the lot sizer
+// it started from.
+type ProductionPlan struct {
+	Periods   []string
+	Factories []production.Factory
+	Plans     []*production.FactoryPlan
+	Method    string
 }
 
 // Figure is one key figure of the summary.
@@ -53,12 +66,13 @@ const (
 	SummarySheet    = "Summary"
 	OrdersSheet     = "Orders"
 	AllocationSheet = "Allocation"
+	ProductionSheet = "Production"
 	ForecastSheet   = "Forecasts"
 	ApproveColumn   = "approve"
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
-var WorkbookSheets = []string{SummarySheet, OrdersSheet, AllocationSheet, ForecastSheet}
+var WorkbookSheets = []string{SummarySheet, OrdersSheet, AllocationSheet, ProductionSheet, ForecastSheet}
 
 // workbookStyles are the cell styles every sheet shares.
 type workbookStyles struct {
@@ -101,6 +115,13 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		return err
 	}
 	if err := planSheet(f, AllocationSheet, &allocationFile, allocationRows(wb.PlanDate, wb.Allocation, wb.Transfers), st); err != nil {
+		return err
+	}
+	var prodRows [][]any
+	if pp := wb.Production; pp != nil {
+		prodRows = productionRows(pp.Periods, pp.Factories, pp.Plans, pp.Method)
+	}
+	if err := planSheet(f, ProductionSheet, &productionFile, prodRows, st); err != nil {
 		return err
 	}
 	daily, err := forecastSheet(f, wb.Forecasts, st)

@@ -34,18 +34,27 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 		return nil, err
 	}
 	plans := map[string]map[string][3]string{}
-	for _, p := range []struct{ plan, file, id string }{{"orders", "orders.csv", "order_id"}, {"allocation", "allocation.csv", "line_id"}} {
+	for _, p := range []struct{ plan, file, id string }{{"orders", "orders.csv", "order_id"}, {"allocation", "allocation.csv", "line_id"},
+		{"production", "production.csv", "order_id"}} {
 		path := filepath.Join(runDir, p.file)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		t, err := datasets.ReadCSVTable(path, p.id, "sku", "from", "to")
+		from, to := "from", "to"
+		if p.plan == "production" {
+			from, to = "factory", "" // made at a factory, sent nowhere
+		}
+		required := []string{p.id, "sku", from}
+		if to != "" {
+			required = append(required, to)
+		}
+		t, err := datasets.ReadCSVTable(path, required...)
 		if err != nil {
 			return nil, err
 		}
 		lines := map[string][3]string{}
 		for i := 0; i < t.Len(); i++ {
-			lines[t.String(i, p.id)] = [3]string{t.String(i, "sku"), t.String(i, "from"), t.String(i, "to")}
+			lines[t.String(i, p.id)] = [3]string{t.String(i, "sku"), t.String(i, from), t.String(i, to)}
 		}
 		plans[p.plan] = lines
 	}
