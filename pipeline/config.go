@@ -32,6 +32,9 @@ type Config struct {
 	// Allocate configures the allocate stage, which runs only when the
 	// section is there.
 	Allocate *AllocateConfig `yaml:"allocate,omitempty" json:"allocate,omitempty"`
+	// Produce configures the produce stage, which runs only when the
+	// section is there.
+	Produce *ProduceConfig `yaml:"produce,omitempty" json:"produce,omitempty"`
 
 	dir string // folder of the config file
 }
@@ -157,6 +160,11 @@ func (c *Config) resolve() error {
 	}
 	if c.Allocate != nil {
 		if err := c.Allocate.resolve(); err != nil {
+			return err
+		}
+	}
+	if c.Produce != nil {
+		if err := c.Produce.resolve(); err != nil {
 			return err
 		}
 	}

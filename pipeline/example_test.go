@@ -47,6 +47,7 @@ func ExampleExecute() {
 	// forecast ok
 	// replenish ok
 	// allocate ok
+	// produce ok
 	// export ok
 	// report ok
 	// latest -> runs/20261123T020000Z

@@ -23,10 +23,10 @@ func (ExportStage) Name() string { return "export" }
 
 // Run implements Stage.
 func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
-	if r.forecasts == nil && r.orders == nil && r.allocs == nil {
+	if r.forecasts == nil && r.orders == nil && r.allocs == nil && r.production == nil {
 		return StageReport{Summary: "skipped: no plan in this run to export"}, nil
 	}
-	wb := &export.Workbook{Orders: r.orders, Allocation: r.allocs, Forecasts: r.forecasts}
+	wb := &export.Workbook{Orders: r.orders, Allocation: r.allocs, Production: r.production, Forecasts: r.forecasts}
 	if r.forecasts != nil {
 		wb.PlanDate = PlanStart(r.forecasts).String()
 	}
@@ -83,6 +83,19 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 		exceptions = append(exceptions, r.allocExceptions...)
 		figures = append(figures, export.Figure{Name: "Units allocated to stores", Value: allocated},
 			export.Figure{Name: "Stores' expected sales over the allocation horizon", Value: math.Round(expected)})
+	}
+	if r.production != nil {
+		orders, units := 0.0, 0.0
+		for _, p := range r.production.Plans {
+			orders += float64(p.Cost.Setups)
+			for _, lots := range p.Lots {
+				for _, q := range lots {
+					units += q
+				}
+			}
+		}
+		exceptions = append(exceptions, r.productionExceptions...)
+		figures = append(figures, export.Figure{Name: "Production orders", Value: orders}, export.Figure{Name: "Units to produce", Value: math.Round(units)})
 	}
 	figures = append(figures, export.Figure{Name: "Exceptions to review", Value: float64(len(exceptions))})
 	return figures, exceptions

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/synth"
@@ -237,4 +238,31 @@ func TestRunAllocatesWhatReplenishmentLeavesAtTheDC(t *testing.T) {
 			assert.LessOrEqual(t, shipped[[2]string{p.SKU, p.Location}], math.Max(0, p.OnHand-p.Reserved-p.Backorders)+1e-9, "%s at %s", p.SKU, p.Location)
 		}
 	}
+}
+
+func TestRunPlansProductionIntoTheWorkbook(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Produce = &ProduceConfig{Weeks: 4}
+	require.NoError(t, cfg.Produce.resolve())
+	m, err := Execute(context.Background(), cfg, Options{Version: "test", Now: clock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	var files []string
+	for _, o := range m.Outputs {
+		files = append(files, o.File)
+	}
+	assert.Contains(t, files, "production.csv")
+	assert.Contains(t, files, "capacity_load.csv")
+	dir := filepath.Join(cfg.Out, "runs", m.RunID)
+	raw, err := os.ReadFile(filepath.Join(dir, "production.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	require.Greater(t, len(lines), 1)
+	// The workbook's Production sheet holds the same orders.
+	f, err := excelize.OpenFile(filepath.Join(dir, "plan.xlsx"))
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows("Production")
+	require.NoError(t, err)
+	assert.Equal(t, len(lines), len(rows))
+	assert.Equal(t, strings.Split(lines[1], ",")[0], rows[1][0])
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/progress"
@@ -52,6 +53,9 @@ type Run struct {
 	// allocExceptions are the allocate stage's exceptions beyond its
 	// allocations' own (stores no DC serves, DCs without stock rows).
 	allocExceptions []string
+	// production is the produce stage's plan, for the workbook and report.
+	production           *export.ProductionPlan
+	productionExceptions []string
 }
 
 // WriteFile writes an output of the run atomically and records it, with
