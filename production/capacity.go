@@ -208,6 +208,11 @@ func moveEarlier(f *Factory, plan *FactoryPlan, cpu []float64, t int) bool {
 		}
 		for i := range f.Products {
 			p := &f.Products[i]
+			if s < p.LeadTime {
+				// A lot finished before the lead time has passed would
+				// have had to start in the past.
+				continue
+			}
 			q := math.Min(plan.Lots[i][t], math.Min(excess, room)/cpu[i])
 			if p.Multiple > 1 {
 				q = math.Floor(q/p.Multiple+1e-9) * p.Multiple
@@ -251,7 +256,7 @@ func mergeLots(f *Factory, plan *FactoryPlan, cpu []float64) (changed bool) {
 				if q <= 0 {
 					continue
 				}
-				if prev >= 0 && plan.Load[prev]+q*cpu[i] <= f.Capacity[prev]+1e-9 {
+				if prev >= p.LeadTime && prev >= 0 && plan.Load[prev]+q*cpu[i] <= f.Capacity[prev]+1e-9 {
 					if save := p.Setup - p.Holding*float64(t-prev)*q; save > bestSave {
 						bestI, bestS, bestT, bestSave = i, prev, t, save
 					}

@@ -151,3 +151,21 @@ func TestFrozenPeriodsGetNoNewLots(t *testing.T) {
 	assert.Equal(t, 20.0, short)
 	assert.Equal(t, 20.0, plan.Lots[0][2]+plan.Lots[0][3])
 }
+
+// Capacity relief never moves a lot to before its lead time has passed:
+// such a lot would have had to start in the past.
+func TestNoLotMovesIntoTheLeadTime(t *testing.T) {
+	f := &Factory{Name: "F1", Capacity: []float64{100, 100, 30, 100}, Products: []Product{
+		{SKU: "A", Demand: []float64{0, 0, 60, 0}, Costs: Costs{Setup: 10, Holding: 1}, LeadTime: 2},
+	}}
+	plan, err := PlanFactory(f, LotForLot{})
+	require.NoError(t, err)
+	assert.Empty(t, plan.Late)
+	assert.Zero(t, plan.Lots[0][0]+plan.Lots[0][1])
+	// Period 3 holds 30 of the 60: the rest cannot be made in time.
+	short := 0.0
+	for _, s := range plan.Shortfalls {
+		short += s.Qty
+	}
+	assert.Equal(t, 30.0, short)
+}
