@@ -151,7 +151,7 @@ func run(ctx context.Context, out string) error {
 	}
 	b.WriteString("\n" + strings.Join(charts, "\n") + "\n")
 	b.WriteString("Mean stock is the factory's products' units on hand at the end of each week from production, averaged over the weeks. The plan holds more stock than lot-for-lot and makes a fraction of the setups: a run costs more than holding a week of most products here. It stays within capacity every week (the charts), where lot-for-lot would need more than the factory has in the weeks counted in the table. ")
-	b.WriteString("Late units are due in the first week, before a lane's lead time can pass: no plan can make them in time, and both plans flag them.\n\n")
+	b.WriteString("Late units would be lots due before their lane's lead time has passed; capacity relief never moves a lot there.\n\n")
 	if len(prob.Exceptions) > 0 {
 		b.WriteString("Exceptions: " + strings.Join(prob.Exceptions, "; ") + ".\n\n")
 	}
