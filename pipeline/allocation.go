@@ -326,12 +326,7 @@ func (c *AllocateConfig) resolve() error {
 	case c.ReserveShare < 0 || c.ReserveShare >= 1:
 		return fmt.Errorf("allocate.reserve_share must be at least 0 and below 1 (got %v)", c.ReserveShare)
 	}
-	switch c.Format {
-	case "csv", "parquet", "json", "jsonl":
-	default:
-		return fmt.Errorf("allocate.format %q is not csv, parquet, json or jsonl", c.Format)
-	}
-	return nil
+	return checkPlanFormat("allocate", c.Format)
 }
 
 // AllocateStage splits the stock left at each DC after the replenish

@@ -169,12 +169,16 @@ func (c *ReplenishConfig) resolve() error {
 	if _, err := replenish.ParseClassTargets(c.ClassTargets); err != nil {
 		return fmt.Errorf("replenish.class_targets: %w", err)
 	}
-	switch c.Format {
+	return checkPlanFormat("replenish", c.Format)
+}
+
+// checkPlanFormat accepts the formats plan files are written in.
+func checkPlanFormat(section, format string) error {
+	switch format {
 	case "csv", "parquet", "json", "jsonl":
-	default:
-		return fmt.Errorf("replenish.format %q is not csv, parquet, json or jsonl", c.Format)
+		return nil
 	}
-	return nil
+	return fmt.Errorf("%s.format %q is not csv, parquet, json or jsonl", section, format)
 }
 
 // PolicyNamed returns the replenishment policy of a name: order-up-to (or

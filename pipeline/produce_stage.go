@@ -62,12 +62,7 @@ func (c *ProduceConfig) resolve() error {
 	case c.SetupCost < 0 || c.HoldingRate < 0 || c.Frozen < 0:
 		return fmt.Errorf("produce.setup_cost, holding_rate and frozen must be 0 or more")
 	}
-	switch c.Format {
-	case "csv", "parquet", "json", "jsonl":
-	default:
-		return fmt.Errorf("produce.format %q is not csv, parquet, json or jsonl", c.Format)
-	}
-	return nil
+	return checkPlanFormat("produce", c.Format)
 }
 
 // ProduceStage plans the factories' production from the forecast stage's

@@ -32,6 +32,17 @@ func synthSample(t *testing.T) string {
 	return dir
 }
 
+// loadedSample writes a small synthetic retailer and loads it into a
+// database, returning the sample's folder and the database.
+func loadedSample(t *testing.T) (dir, db string) {
+	t.Helper()
+	dir = synthSample(t)
+	db = filepath.Join(t.TempDir(), "p.duckdb")
+	code, _, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
+	require.Equal(t, 0, code, errOut)
+	return dir, db
+}
+
 func TestLoadInspectAndValidate(t *testing.T) {
 	dir := synthSample(t)
 	db := filepath.Join(t.TempDir(), "p.duckdb")

@@ -102,10 +102,7 @@ func TestProduceFlagsWhatItCannotMake(t *testing.T) {
 
 // From the database: the synthetic retailer's factories, 13 weeks.
 func TestProduceFromTheDatabase(t *testing.T) {
-	dir := synthSample(t)
-	db := filepath.Join(t.TempDir(), "p.duckdb")
-	code, _, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
-	require.Equal(t, 0, code, errOut)
+	_, db := loadedSample(t)
 	out := filepath.Join(t.TempDir(), "production.csv")
 	code, stdout, errOut := planner(t, "produce", "--db", db, "--weeks", "13", "--out", out, "--json")
 	require.Contains(t, []int{0, 3}, code, errOut)

@@ -12,10 +12,7 @@ import (
 )
 
 func TestReplenishPlansTheSyntheticRetailer(t *testing.T) {
-	dir := synthSample(t)
-	db := filepath.Join(t.TempDir(), "p.duckdb")
-	code, _, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
-	require.Equal(t, 0, code, errOut)
+	_, db := loadedSample(t)
 
 	orders := filepath.Join(t.TempDir(), "orders.csv")
 	code, out, errOut := planner(t, "replenish", "--db", db, "--target", "0.95", "--out", orders, "--json")
@@ -98,12 +95,9 @@ func TestSimulateReportsEveryPolicy(t *testing.T) {
 }
 
 func TestReplenishFromAForecastFile(t *testing.T) {
-	dir := synthSample(t)
-	db := filepath.Join(t.TempDir(), "p.duckdb")
-	code, _, errOut := planner(t, "load", "--db", db, "--config", filepath.Join(dir, "planner.yaml"))
-	require.Equal(t, 0, code, errOut)
+	_, db := loadedSample(t)
 	fc := filepath.Join(t.TempDir(), "forecasts.csv")
-	code, _, errOut = planner(t, "forecast", "--db", db, "--freq", "D", "--horizon", "28", "--out", fc)
+	code, _, errOut := planner(t, "forecast", "--db", db, "--freq", "D", "--horizon", "28", "--out", fc)
 	require.Equal(t, 0, code, errOut)
 	orders := filepath.Join(t.TempDir(), "orders.csv")
 	code, out, errOut := planner(t, "replenish", "--db", db, "--forecasts", fc, "--out", orders, "--json")
