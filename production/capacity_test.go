@@ -169,3 +169,46 @@ func TestNoLotMovesIntoTheLeadTime(t *testing.T) {
 	}
 	assert.Equal(t, 30.0, short)
 }
+
+// On factories small enough to try every setup pattern (each priced by
+// the LP of its quantities), the heuristic against the true optimum, and
+// the LP bound against it too: how much of the gap to the bound is the
+// bound's own.
+func TestCapacitatedPlanAgainstTheExactOptimum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	if testing.Short() {
+		t.Skip("tries every setup pattern: seconds per instance")
+	}
+	var worstHeur, worstBound float64
+	const instances = 3
+	for k := 0; k < instances; k++ {
+		f := randomFactory(rng, 2, 5, 1.3+0.5*rng.Float64())
+		plan, _, err := PlanFactoryBest(f)
+		require.NoError(t, err)
+		require.Empty(t, plan.Shortfalls)
+		n, products := len(f.Capacity), len(f.Products)
+		best := math.Inf(1)
+		for mask := 0; mask < 1<<(n*products); mask++ {
+			setups := make([][]bool, products)
+			for i := range setups {
+				setups[i] = make([]bool, n)
+				for s := 0; s < n; s++ {
+					setups[i][s] = mask&(1<<(i*n+s)) != 0
+				}
+			}
+			cost, err := facilityLP(f, setups)
+			if err != nil {
+				continue // infeasible pattern
+			}
+			best = math.Min(best, cost)
+		}
+		require.False(t, math.IsInf(best, 1))
+		bound, err := LPBound(f)
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, plan.Cost.All, best-1e-6, "instance %d: below the optimum", k)
+		require.LessOrEqual(t, bound, best+1e-6, "instance %d: the bound above the optimum", k)
+		worstHeur = math.Max(worstHeur, plan.Cost.All/best-1)
+		worstBound = math.Max(worstBound, 1-bound/best)
+	}
+	t.Logf("worst gap of the plan to the optimum %.2f%%; worst gap of the LP bound below it %.2f%%", 100*worstHeur, 100*worstBound)
+}

@@ -13,7 +13,12 @@ import (
 // production within capacity. Its optimum bounds the cost of any plan
 // that meets all demand in time. Dense gonum simplex: a check for small
 // factories, not a planner.
-func LPBound(f *Factory) (float64, error) {
+func LPBound(f *Factory) (float64, error) { return facilityLP(f, nil) }
+
+// facilityLP is LPBound, or with setups given (setups[i][s]: product i may
+// be made in period s, and pays its setup if so) the least holding cost
+// plus those setups: the exact cost of a setup pattern.
+func facilityLP(f *Factory, setups [][]bool) (float64, error) {
 	n := len(f.Capacity)
 	type xv struct{ i, s, t int }
 	var xs []xv
@@ -74,15 +79,27 @@ func LPBound(f *Factory) (float64, error) {
 		}
 		A.Set(capRow+x.s, k, cpu*p.Demand[x.t])
 	}
+	fixed := 0.0
 	for i, p := range f.Products {
 		for s := 0; s < n; s++ {
 			c[yIndex(i, s)] = p.Setup
 			A.Set(row, yIndex(i, s), 1)
 			A.Set(row, len(xs)+ny+len(xs)+n+i*n+s, 1)
 			b[row] = 1
+			if setups != nil {
+				// The pattern opens y up to 1 where it sets up, at no
+				// cost here (its setups are added below), and shuts it
+				// elsewhere.
+				c[yIndex(i, s)] = 0
+				if !setups[i][s] {
+					b[row] = 0
+				} else {
+					fixed += p.Setup
+				}
+			}
 			row++
 		}
 	}
 	opt, _, err := lp.Simplex(c, A, b, 1e-9, nil)
-	return opt, err
+	return opt + fixed, err
 }
