@@ -152,6 +152,8 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 			break
 		}
 	}
+	// Last, lots made together further back than the previous lot.
+	consolidate(f, plan, cpu)
 	for i := range f.Products {
 		c := CostOf(plan.Lots[i], f.Products[i].Demand, f.Products[i].Costs)
 		plan.Cost.Setups += c.Setups
@@ -273,6 +275,62 @@ func mergeLots(f *Factory, plan *FactoryPlan, cpu []float64) (changed bool) {
 		plan.Lots[bestI][bestS] += q
 		plan.Load[bestT] -= q * cpu[bestI]
 		plan.Load[bestS] += q * cpu[bestI]
+	}
+}
+
+// consolidate improves a feasible plan by consolidating a product's lots:
+// the next m lots from some period s on are made together in s (which may
+// have had no lot of the product), where s has the capacity, when the
+// setups saved are worth more than holding the later lots' units since s.
+// Best saving first, until no consolidation saves anything. Units only
+// move earlier, so demand stays met.
+func consolidate(f *Factory, plan *FactoryPlan, cpu []float64) (changed bool) {
+	n := len(f.Capacity)
+	for {
+		bestI, bestS, bestM, bestSave := -1, -1, 0, 1e-9
+		for i := range f.Products {
+			p := &f.Products[i]
+			lots := plan.Lots[i]
+			for s := p.LeadTime; s < n; s++ {
+				room := f.Capacity[s] - plan.Load[s]
+				had := 0 // setups at s already
+				if lots[s] > 0 {
+					had = 1
+				}
+				moved, hold, setups := 0.0, 0.0, had
+				m := 0
+				for t := s + 1; t < n; t++ {
+					if lots[t] <= 0 {
+						continue
+					}
+					moved += lots[t] * cpu[i]
+					if moved > room+1e-9 {
+						break
+					}
+					hold += p.Holding * float64(t-s) * lots[t]
+					setups++
+					m++
+					if save := p.Setup*float64(setups-1) - hold; save > bestSave {
+						bestI, bestS, bestM, bestSave = i, s, m, save
+					}
+				}
+			}
+		}
+		if bestI < 0 {
+			return changed
+		}
+		changed = true
+		lots := plan.Lots[bestI]
+		for t, m := bestS+1, 0; t < n && m < bestM; t++ {
+			if lots[t] <= 0 {
+				continue
+			}
+			lots[bestS] += lots[t]
+			plan.Load[bestS] += lots[t] * cpu[bestI]
+			plan.Load[t] -= lots[t] * cpu[bestI]
+			lots[t] = 0
+			m++
+		}
 	}
 }
 

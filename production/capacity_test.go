@@ -180,7 +180,7 @@ func TestCapacitatedPlanAgainstTheExactOptimum(t *testing.T) {
 		t.Skip("tries every setup pattern: seconds per instance")
 	}
 	var worstHeur, worstBound float64
-	const instances = 3
+	const instances = 6
 	for k := 0; k < instances; k++ {
 		f := randomFactory(rng, 2, 5, 1.3+0.5*rng.Float64())
 		plan, _, err := PlanFactoryBest(f)
