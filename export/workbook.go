@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/planner-engine/planner/allocation"
-	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/production"
@@ -312,6 +312,10 @@ func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st
 
 func boolPtr(b bool) *bool { return &b }
 
+// z90 is the standard normal's 90% quantile: sums of forecasts get their
+// 10% and 90% levels from a normal approximation.
+var z90 = distuv.UnitNormal.Quantile(0.9)
+
 // dayTotal is the forecast of all series on one day.
 type dayTotal struct {
 	date           series.Date
@@ -349,7 +353,6 @@ func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) (
 	bySKU := map[string]map[series.Date]*cell{}
 	locations := map[string]map[string]bool{}
 	byDay := map[series.Date]*dayTotal{}
-	nq := len(res.Quantiles)
 	for i, k := range res.Keys {
 		if bySKU[k.SKU] == nil {
 			bySKU[k.SKU] = map[series.Date]*cell{}
@@ -358,12 +361,7 @@ func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) (
 		locations[k.SKU][k.Location] = true
 		for t := 0; t < res.Horizon; t++ {
 			d := res.Freq.Add(res.Starts[i], t)
-			m := res.Mean[i*res.Horizon+t]
-			v := m
-			if nq >= 2 {
-				sd := dist.SDFromQuantiles(res.Quantiles[0], res.Quantiles[nq-1], res.Quantile(i, t, 0), res.Quantile(i, t, nq-1))
-				v = sd * sd
-			}
+			m, v := res.Mean[i*res.Horizon+t], res.Variance(i, t)
 			c := bySKU[k.SKU][d]
 			if c == nil {
 				c = &cell{}
@@ -386,7 +384,6 @@ func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) (
 	}
 	sort.Strings(skus)
 	row := 2
-	z := 1.2815515655446004 // the standard normal's 90% quantile
 	for _, s := range skus {
 		days := make([]series.Date, 0, len(bySKU[s]))
 		for d := range bySKU[s] {
@@ -399,8 +396,8 @@ func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) (
 			cellName, _ := excelize.CoordinatesToCellName(1, row)
 			if err := sw.SetRow(cellName, []any{s, excelize.Cell{StyleID: st.date, Value: d.Time()},
 				excelize.Cell{StyleID: st.decimals, Value: round4(c.mean)},
-				excelize.Cell{StyleID: st.decimals, Value: round4(math.Max(0, c.mean-z*sd))},
-				excelize.Cell{StyleID: st.decimals, Value: round4(c.mean + z*sd)}, len(locations[s])}); err != nil {
+				excelize.Cell{StyleID: st.decimals, Value: round4(math.Max(0, c.mean-z90*sd))},
+				excelize.Cell{StyleID: st.decimals, Value: round4(c.mean + z90*sd)}, len(locations[s])}); err != nil {
 				return nil, err
 			}
 			row++
@@ -500,11 +497,10 @@ func summarySheet(f *excelize.File, wb *Workbook, daily []dayTotal, st *workbook
 			return err
 		}
 	}
-	z := 1.2815515655446004
 	for k, d := range daily {
 		r := 5 + k
 		sd := math.Sqrt(d.variance)
-		for i, v := range []any{d.date.Time(), round4(d.mean), round4(math.Max(0, d.mean-z*sd)), round4(d.mean + z*sd)} {
+		for i, v := range []any{d.date.Time(), round4(d.mean), round4(math.Max(0, d.mean-z90*sd)), round4(d.mean + z90*sd)} {
 			cell, _ := excelize.CoordinatesToCellName(4+i, r)
 			style := st.decimals
 			if i == 0 {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -93,6 +94,20 @@ func (r *Result) Series(i int) []float64 { return r.Mean[i*r.Horizon : (i+1)*r.H
 // Quantile returns quantile k of step t of series i.
 func (r *Result) Quantile(i, t, k int) float64 {
 	return r.Q[(i*r.Horizon+t)*len(r.Quantiles)+k]
+}
+
+// Variance is the variance of step t of series i that its quantiles
+// imply: the spread of the outermost two over a normal's
+// (dist.SDFromQuantiles), squared; the mean (a Poisson variance) when the
+// result has fewer than two quantiles. Planning reads demand's spread from
+// it.
+func (r *Result) Variance(i, t int) float64 {
+	nq := len(r.Quantiles)
+	if nq < 2 {
+		return math.Max(0, r.Mean[i*r.Horizon+t])
+	}
+	sd := dist.SDFromQuantiles(r.Quantiles[0], r.Quantiles[nq-1], r.Quantile(i, t, 0), r.Quantile(i, t, nq-1))
+	return sd * sd
 }
 
 // Run forecasts every series of the panel. Series are handed to workers in

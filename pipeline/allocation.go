@@ -9,7 +9,6 @@ import (
 
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/replenish"
@@ -50,19 +49,12 @@ type HorizonDemand struct{ Mean, Variance float64 }
 // sell from one stock.
 func DemandOver(res *forecast.Result, days int) map[[2]string]HorizonDemand {
 	out := map[[2]string]HorizonDemand{}
-	nq := len(res.Quantiles)
 	for i, k := range res.Keys {
 		end := res.Starts[i] + series.Date(days)
 		var d HorizonDemand
 		for t := 0; t < res.Horizon && res.Freq.Add(res.Starts[i], t) < end; t++ {
-			m := res.Mean[i*res.Horizon+t]
-			d.Mean += m
-			if nq >= 2 {
-				sd := dist.SDFromQuantiles(res.Quantiles[0], res.Quantiles[nq-1], res.Quantile(i, t, 0), res.Quantile(i, t, nq-1))
-				d.Variance += sd * sd
-			} else {
-				d.Variance += m
-			}
+			d.Mean += res.Mean[i*res.Horizon+t]
+			d.Variance += res.Variance(i, t)
 		}
 		key := [2]string{k.SKU, k.Location}
 		sum := out[key]

@@ -8,7 +8,6 @@ import (
 	"sort"
 
 	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/replenish"
@@ -46,8 +45,7 @@ func NetworkFrom(sup *datasets.Supply, res *forecast.Result, target replenish.Ta
 		for t := range days {
 			src := source(t + offset)
 			mean[kk][t] += res.Mean[i*h+src]
-			sd := dist.SDFromQuantiles(res.Quantiles[0], res.Quantiles[len(res.Quantiles)-1], res.Quantile(i, src, 0), res.Quantile(i, src, len(res.Quantiles)-1))
-			variance[kk][t] += sd * sd
+			variance[kk][t] += res.Variance(i, src)
 		}
 	}
 	positions := map[key]datasets.StockPosition{}

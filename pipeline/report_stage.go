@@ -8,7 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/planner-engine/planner/dist"
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/series"
 )
@@ -66,7 +67,6 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 	h := res.Horizon
 	type total struct{ mean, variance []float64 }
 	bySKU := map[string]*total{}
-	nq := len(res.Quantiles)
 	for i, k := range res.Keys {
 		t := bySKU[k.SKU]
 		if t == nil {
@@ -75,14 +75,8 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 		}
 		off := res.Freq.Between(start, res.Starts[i])
 		for s := 0; s < h && off+s < h; s++ {
-			m := res.Mean[i*h+s]
-			v := m
-			if nq >= 2 {
-				sd := dist.SDFromQuantiles(res.Quantiles[0], res.Quantiles[nq-1], res.Quantile(i, s, 0), res.Quantile(i, s, nq-1))
-				v = sd * sd
-			}
-			t.mean[off+s] += m
-			t.variance[off+s] += v
+			t.mean[off+s] += res.Mean[i*h+s]
+			t.variance[off+s] += res.Variance(i, s)
 		}
 	}
 	skus := make([]string, 0, len(bySKU))
@@ -151,7 +145,7 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 		receipts[l.SKU][max(0, res.Freq.Between(start, l.ReceiptDate))] += l.Qty
 	}
 	var charts []report.SKUChart
-	const z = 1.2815515655446004 // the standard normal's 90% quantile
+	z := distuv.UnitNormal.Quantile(0.9) // sums of forecasts: a normal's 10% and 90% levels
 	for _, s := range chosen {
 		t := bySKU[s]
 		c := report.SKUChart{SKU: s, Why: why[s], Start: start, Freq: res.Freq,
