@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/planner-engine/planner/dist"
+	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -98,9 +98,9 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 // today (on hand less backorders and reserved; what is in transit is not
 // there yet) when its locations ordered more. The units go where they add
 // the most expected sales over each location's protection interval
-// (allocation.Marginal's rule: the next case to the location whose demand
-// is likeliest to need it), never more than a location ordered, and every
-// cut line says so as an exception.
+// (allocation.Marginal: the next case to the location whose demand is
+// likeliest to need it), never more than a location ordered, and every cut
+// line says so as an exception.
 func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int) {
 	ordered := 0.0
 	for _, j := range idx {
@@ -110,57 +110,44 @@ func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int) {
 	if ordered <= avail+1e-9 {
 		return
 	}
-	type claim struct {
-		line  int
-		walk  dist.Walk
-		pack  float64
-		given float64
-	}
-	claims := make([]claim, 0, len(idx))
+	// Allocation's marginal rule, each line's order as both the store's
+	// minimum and maximum: the units go out in the order of the expected
+	// sales they add, never past what a line ordered.
+	p := &allocation.Problem{SKU: dc.SKU, DC: dc.Location, Available: avail}
+	var cut []int // lines with an order, in the problem's store order
 	for k, j := range idx {
 		it := stores[k]
 		if lines[j].Qty <= 0 {
 			continue
 		}
-		c := claim{line: j, pack: math.Max(1, it.Lane.Multiple)}
-		mean, variance := 0.0, 0.0
+		var mean, variance float64
 		if d, err := it.interval(it.protection(), true); err == nil {
 			mean, variance = d.Mean, d.Variance
 		}
-		c.walk = dist.NewWalk(mean, variance)
-		c.walk.StepTo(int(math.Ceil(math.Max(0, lines[j].Levels.Inventory))))
-		claims = append(claims, c)
+		onHand := math.Max(0, lines[j].Levels.Inventory)
+		p.Stores = append(p.Stores, allocation.Store{Location: it.Location, Mean: mean, Variance: variance, OnHand: onHand,
+			Min: onHand + lines[j].Qty, Max: onHand + lines[j].Qty, Pack: math.Max(1, it.Lane.Multiple)})
+		cut = append(cut, j)
 	}
-	left := avail
-	for {
-		best, bestGain := -1, -1.0
-		for k := range claims {
-			c := &claims[k]
-			if c.given+c.pack > lines[c.line].Qty+1e-9 || c.pack > left+1e-9 {
-				continue
-			}
-			ahead := c.walk
-			if g := ahead.StepTo(ahead.Level()+int(c.pack)) / c.pack; g > bestGain {
-				best, bestGain = k, g
-			}
+	a, err := allocation.Marginal{}.Allocate(p)
+	if err != nil {
+		// The items were checked when they were planned: say so on the
+		// lines rather than lose the cut.
+		for _, j := range cut {
+			lines[j].Exception = fmt.Sprintf("DC stock short (%s holds %s of %s units) and not rationed: %v", lines[j].From, fmtUnits(avail), fmtUnits(ordered), err)
 		}
-		if best < 0 {
-			break
-		}
-		c := &claims[best]
-		c.walk.StepTo(c.walk.Level() + int(c.pack))
-		c.given += c.pack
-		left -= c.pack
+		return
 	}
-	for _, c := range claims {
-		l := &lines[c.line]
-		if c.given >= l.Qty {
+	for k, j := range cut {
+		l := &lines[j]
+		given := a.Qty[k]
+		if given >= l.Qty {
 			continue
 		}
-		l.Reason += fmt.Sprintf("; cut from %s to %s: %s can ship %s of the %s units its locations ordered", fmtUnits(l.Qty), fmtUnits(c.given),
+		l.Reason += fmt.Sprintf("; cut from %s to %s: %s can ship %s of the %s units its locations ordered", fmtUnits(l.Qty), fmtUnits(given),
 			l.From, fmtUnits(avail), fmtUnits(ordered))
 		l.Exception = fmt.Sprintf("DC stock short: %s holds %s of the %s units ordered from it", l.From, fmtUnits(avail), fmtUnits(ordered))
-		l.Qty = c.given
+		l.Qty = given
 	}
 }
 
