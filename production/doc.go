@@ -9,4 +9,13 @@
 // Silver-Meal (extend a lot while the cost per period it covers falls;
 // Silver & Meal, 1973) and Wagner-Whitin (the exact optimum of setup plus
 // holding cost by dynamic programming; Wagner & Whitin, 1958).
+//
+// A factory's products share its capacity per period: PlanFactory sizes
+// each product's lots, moves what overflows a period to the earlier period
+// with room where it costs least, then merges, shifts and consolidates
+// lots while that saves cost, and names every unit that cannot be made in
+// time (Shortfall, and lots due before their lead time has passed).
+// PlanFactoryBest tries every lot sizer as a start. LPBound, the
+// facility-location linear relaxation, is the bound plans are measured
+// against.
 package production

@@ -7,5 +7,7 @@
 // count-aware for slow movers (dist.Demand); policies (order-up-to, reorder
 // point, min / max, base stock) read service targets from it as cycle
 // service level or fill rate; order constraints (minimum order, multiples,
-// capacity, shelf life) shape the quantity last.
+// capacity, shelf life) shape the quantity last. Where a DC holds less
+// than its locations' transfers ask for, the transfers are rationed by
+// expected sales (allocation.Marginal) and flagged.
 package replenish
