@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -294,12 +293,12 @@ func sendBatch(ctx context.Context, client *http.Client, o *PushOptions, rng *ra
 			if ctx.Err() != nil {
 				return st, nil, ctx.Err()
 			}
-			var ne net.Error
-			if errors.As(err, &ne) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection") {
-				lastErr = fmt.Errorf("no answer from %s: %v", o.Target, redact(err, o.Token))
-				continue
-			}
-			return st, nil, redact(err, o.Token)
+			// The request was built from a valid URL, so a transport
+			// error is the network's or the server's: a timeout, a
+			// refused or dropped connection. The same batch goes again
+			// under the same key.
+			lastErr = fmt.Errorf("no answer from %s: %v", o.Target, redact(err, o.Token))
+			continue
 		}
 		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
