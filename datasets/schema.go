@@ -142,6 +142,10 @@ var (
 			{Name: "shelf_life_days", Type: Int, Bound: NonNegative, Doc: "Days a unit can be sold after receipt; empty or 0 means not perishable."},
 			{Name: "launch_date", Type: Date, Doc: "First day the product can sell."},
 			{Name: "end_date", Type: Date, Doc: "Last day the product sells (end of life); empty means no end planned."},
+			{Name: "price_family", Type: Text, Doc: "Products priced together: the same price for the same size, and a larger size never dearer per unit of content."},
+			{Name: "size", Type: Float, Bound: Positive, Doc: "Content of one unit (ml, g, count) that per-unit price rules compare within a price family."},
+			{Name: "min_price", Type: Float, Bound: Positive, Doc: "Lowest price allowed (a reference or competitor bound); empty means none."},
+			{Name: "max_price", Type: Float, Bound: Positive, Doc: "Highest price allowed (a reference or competitor bound); empty means none."},
 		},
 	}
 	Locations = &Table{
