@@ -11,7 +11,7 @@ import (
 // required and more may follow, as columns are only ever added.
 func (f *OutputFile) JSONSchema() ([]byte, error) {
 	type prop struct {
-		Type        string `json:"type"`
+		Type        any    `json:"type"`
 		Format      string `json:"format,omitempty"`
 		Const       string `json:"const,omitempty"`
 		Description string `json:"description"`
@@ -21,8 +21,10 @@ func (f *OutputFile) JSONSchema() ([]byte, error) {
 	for _, c := range f.Columns {
 		p := prop{Type: "string", Description: c.Doc}
 		switch c.Type {
-		case "number":
-			p.Type = "number"
+		case "number", "integer":
+			p.Type = c.Type
+		case NullableNumber:
+			p.Type = []string{"number", "null"}
 		case "date":
 			// Empty when the line has no such date (a receipt date of an
 			// order not placed).

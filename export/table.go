@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -20,6 +21,11 @@ import (
 // JSON (one array of objects) or JSON Lines by the extension of path,
 // atomically. One writer for every plan file keeps them alike: the same
 // number formatting, quoting, column order and schema metadata.
+// NullableNumber is the type of a column whose cells are numbers or empty
+// (null in JSON and Parquet), such as a margin without a cost; rows hold
+// nil for the empty cells.
+const NullableNumber = "number or null"
+
 func writeTable(path string, f *OutputFile, rows [][]any) error {
 	var write func(io.Writer) error
 	switch strings.ToLower(filepath.Ext(path)) {
@@ -54,6 +60,8 @@ func tableCSV(w io.Writer, f *OutputFile, rows [][]any) error {
 			switch x := v.(type) {
 			case float64:
 				buf = number(buf, x)
+			case int:
+				buf = strconv.AppendInt(buf, int64(x), 10)
 			case string:
 				buf = append(buf, csvField(x)...)
 			}
@@ -93,9 +101,13 @@ func tableJSON(w io.Writer, f *OutputFile, rows [][]any, array bool) error {
 			switch x := v.(type) {
 			case float64:
 				buf = number(buf, x)
+			case int:
+				buf = strconv.AppendInt(buf, int64(x), 10)
 			case string:
 				s, _ := json.Marshal(x)
 				buf = append(buf, s...)
+			case nil:
+				buf = append(buf, "null"...)
 			}
 		}
 		buf = append(buf, '}')
@@ -123,6 +135,10 @@ func tableParquet(w io.Writer, f *OutputFile, rows [][]any) error {
 		switch c.Type {
 		case "number":
 			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Float64}
+		case NullableNumber:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
+		case "integer":
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Int64}
 		case "date":
 			fields[i] = arrow.Field{Name: c.Name, Type: arrow.FixedWidthTypes.Date32, Nullable: true}
 		default:
@@ -137,7 +153,13 @@ func tableParquet(w io.Writer, f *OutputFile, rows [][]any) error {
 	defer b.Release()
 	for _, r := range rows {
 		for i, v := range r {
+			if v == nil {
+				b.Field(i).AppendNull()
+				continue
+			}
 			switch fb := b.Field(i).(type) {
+			case *array.Int64Builder:
+				fb.Append(int64(v.(int)))
 			case *array.Float64Builder:
 				fb.Append(v.(float64))
 			case *array.Date32Builder:

@@ -80,6 +80,10 @@ type EstimateOptions struct {
 	PromoPriorSD float64
 	// Workers is how many products are fitted at once; 0 means GOMAXPROCS.
 	Workers int
+	// WithoutDrivers leaves price and promotions out of the model (only the
+	// locations, trend, season, weekdays and events remain): the baseline
+	// that shows what the drivers add.
+	WithoutDrivers bool
 }
 
 func (o EstimateOptions) withDefaults() EstimateOptions {
@@ -266,6 +270,11 @@ func (ws *workspace) fit(cal Calendar, p *Product, o EstimateOptions) Fit {
 			if sd < minPriceSD {
 				ws.prec[j] = absent
 			}
+		}
+	}
+	if o.WithoutDrivers {
+		for _, j := range []int{colLogPrice, colDiscount, colPromo, colPostPromo, colFeature, colDisplay} {
+			ws.prec[j] = absent
 		}
 	}
 	// A season needs a year to be told from the trend; its second harmonic
@@ -485,13 +494,25 @@ func (ws *workspace) loglik(p *Product, f *Fit, sold []float64) float64 {
 // the trend held at the last observed period. It returns 0 for a location
 // that never sold.
 func (f *Fit) Baseline(l, t int, price float64) float64 {
-	if f.beta == nil || l < 0 || l >= len(f.alpha) || math.IsInf(f.alpha[l], -1) || price <= 0 {
+	return f.Predict(Observation{Location: l, Period: t, Paid: price, Regular: price})
+}
+
+// Predict returns the expected units of an observation (its units are
+// ignored) at period ob.Period with its prices and mechanics; the trend is
+// held at the last period of the history after it. The observation's
+// previous-period promotion is not known here, so post-promotion dips are
+// left out.
+func (f *Fit) Predict(ob Observation) float64 {
+	l := ob.Location
+	if f.beta == nil || l < 0 || l >= len(f.alpha) || math.IsInf(f.alpha[l], -1) || !(ob.Paid > 0) {
 		return 0
 	}
 	var row [nCols]float64
-	f.seasonRow(row[:], t, f.cal.Freq.PeriodsPerYear())
-	row[colTrend] = (float64(min(t, f.last)) - f.mid) / f.cal.Freq.PeriodsPerYear()
-	row[colLogPrice] = math.Log(price / f.ref)
+	f.seasonRow(row[:], ob.Period, f.cal.Freq.PeriodsPerYear())
+	row[colTrend] = (float64(min(ob.Period, f.last)) - f.mid) / f.cal.Freq.PeriodsPerYear()
+	row[colLogPrice] = math.Log(ob.Paid / f.ref)
+	row[colDiscount] = math.Min(0, math.Log(ob.Paid/ob.Regular))
+	row[colPromo], row[colFeature], row[colDisplay], row[colEvent] = ob.Promo, ob.Feature, ob.Display, ob.Event
 	var e float64
 	for j, v := range row {
 		e += v * f.beta[j]
@@ -525,3 +546,6 @@ func growFloats(s []float64, n int) []float64 {
 	}
 	return s[:n]
 }
+
+// PeriodDays returns the length of the fit's periods in days.
+func (f *Fit) PeriodDays() int { return f.cal.Freq.Days() }

@@ -36,7 +36,7 @@ type PoolOptions struct {
 	MinGroupSize int
 	// MinSpread is the least between-product standard deviation the pool
 	// assumes, so a handful of similar products does not erase every
-	// product's own signal; 0 means 0.1.
+	// product's own signal; 0 means 0.2.
 	MinSpread float64
 }
 
@@ -51,7 +51,7 @@ func (o PoolOptions) withDefaults() PoolOptions {
 		o.MinGroupSize = 3
 	}
 	if o.MinSpread <= 0 {
-		o.MinSpread = 0.1
+		o.MinSpread = 0.2
 	}
 	return o
 }

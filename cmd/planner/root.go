@@ -121,7 +121,7 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")
 	pf.StringVar(&a.logLevel, "log-level", "", "log level: debug, info, warn or error (default info; warn on a terminal, where progress is shown instead)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "no progress output")
-	root.AddCommand(a.loadCmd(false), a.loadCmd(true), a.inspectCmd(), a.forecastCmd(), a.backtestCmd(), a.simulateCmd(), a.replenishCmd(), a.allocateCmd(), a.rebalanceCmd(), a.importApprovalsCmd(), a.pushCmd(), a.produceCmd(), a.datasetsCmd(), a.runCmd(), a.schemaCmd(), a.versionCmd())
+	root.AddCommand(a.loadCmd(false), a.loadCmd(true), a.inspectCmd(), a.forecastCmd(), a.backtestCmd(), a.simulateCmd(), a.replenishCmd(), a.allocateCmd(), a.rebalanceCmd(), a.importApprovalsCmd(), a.pushCmd(), a.produceCmd(), a.priceCmd(), a.datasetsCmd(), a.runCmd(), a.schemaCmd(), a.versionCmd())
 	return root
 }
 
