@@ -279,7 +279,7 @@ func markdownLine(p *pricing.Product, f *pricing.Fit, e pricing.Elasticity, m da
 		return pricing.Line{}, false
 	}
 	item := pricing.MarkdownItem{SKU: p.SKU, Location: "*", Regular: regular, Current: regular, Stock: units, Salvage: salvage,
-		Demand: demand, Elasticity: e.Elasticity}
+		Demand: demand, Elasticity: e.Elasticity, Dispersion: f.Dispersion}
 	plan0, err := pricing.PlanMarkdown(item, &s.Markdown)
 	if err != nil {
 		return pricing.Line{}, false

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/planner-engine/planner/dist"
 )
 
 // MarkdownItem is a stock to clear by an exit date.
@@ -20,6 +22,12 @@ type MarkdownItem struct {
 	// regular price; its length is the number of periods left.
 	Demand     []float64
 	Elasticity float64
+	// Dispersion is the variance-to-mean ratio of a period's demand: 1 for
+	// Poisson, more for lumpier demand. The plan then counts on the
+	// expected sales E[min(demand, stock)] rather than on selling every
+	// unit demanded, so it does not bet on selling out exactly. 0 plans on
+	// the mean demand alone.
+	Dispersion float64
 }
 
 // MarkdownRules are the discounts a markdown may use. The zero value means
@@ -30,7 +38,7 @@ type MarkdownRules struct {
 	Discounts []float64
 	Ladder    Ladder
 	// Grid is how many stock levels the dynamic programme keeps; 0 means
-	// 400.
+	// 200.
 	Grid int
 }
 
@@ -76,20 +84,22 @@ func (r *MarkdownRules) levels(it *MarkdownItem) []float64 {
 
 // PlanMarkdown schedules the prices that maximise expected revenue plus the
 // salvage value of what is left at the exit, with prices that never rise.
-// It solves the deterministic (fluid) version of the problem by dynamic
-// programming over the period, the price step and the stock left (on a
-// grid, values interpolated between levels). Rerun every period from the
-// stock actually left, it re-plans as sales come in: the certainty-
-// equivalent policy that Gallego & van Ryzin ("Optimal dynamic pricing of
+// It solves a stochastic dynamic programme over the period, the price step
+// and the stock left (on a grid, values interpolated between levels), with
+// each period's demand at each price drawn from a count distribution of
+// the item's dispersion (Dispersion 0: the deterministic, fluid version).
+// The schedule returned follows the expected sales; rerun every period
+// from the stock actually left, the plan re-plans as sales come in (the
+// markdown problem of Gallego & van Ryzin, "Optimal dynamic pricing of
 // inventories with stochastic demand over finite horizons", Management
-// Science 1994) show loses little to the full stochastic optimum.
+// Science 1994, on a discrete price ladder).
 func PlanMarkdown(it MarkdownItem, rules *MarkdownRules) (MarkdownPlan, error) {
 	r := DefaultMarkdownRules()
 	if rules != nil {
 		r = *rules
 	}
 	if r.Grid <= 0 {
-		r.Grid = 400
+		r.Grid = 200
 	}
 	switch {
 	case !(it.Regular > 0) || !(it.Current > 0):
@@ -132,18 +142,63 @@ func PlanMarkdown(it MarkdownItem, rules *MarkdownRules) (MarkdownPlan, error) {
 		w := x - float64(g)
 		return v[g]*(1-w) + v[g+1]*w
 	}
+	// Demand of each period and price step as equally likely points (its
+	// quantiles at the middles of Q equal slices): the programme then
+	// maximises the expected value, and prices only falling has the cost it
+	// has under uncertainty (a good week cannot be answered by a rise).
+	// Without a dispersion the one point is the mean.
+	Q := 1
+	if it.Dispersion > 0 {
+		Q = 16
+	}
+	probs := make([]float64, Q)
+	for q := range probs {
+		probs[q] = (float64(q) + 0.5) / float64(Q)
+	}
+	points := make([][][]float64, T)
+	for t := range points {
+		points[t] = make([][]float64, L)
+		for m := range points[t] {
+			pts := make([]float64, Q)
+			if mean := demand(t, m); Q == 1 {
+				pts[0] = mean
+			} else {
+				dist.CountQuantiles(mean, it.Dispersion*mean, probs, pts)
+			}
+			points[t][m] = pts
+		}
+	}
+	// expectedSales is E[min(demand, s)] in period t at price step m.
+	expectedSales := func(t, m int, s float64) float64 {
+		var v float64
+		for _, d := range points[t][m] {
+			v += min(d, s)
+		}
+		return v / float64(Q)
+	}
+	w := make([]float64, L)
 	for t := T - 1; t >= 0; t-- {
 		choice[t] = make([][]int32, L)
-		for l := 0; l < L; l++ {
+		for l := range choice[t] {
 			choice[t][l] = make([]int32, G+1)
-			for g := 0; g <= G; g++ {
-				s := float64(g) * step
-				top, arg := math.Inf(-1), l
-				for m := l; m < L; m++ { // never back up
-					sold := math.Min(demand(t, m), s)
-					if v := lv[m]*sold + interp(next[m], s-sold); v > top+1e-12 {
-						top, arg = v, m
-					}
+		}
+		for g := 0; g <= G; g++ {
+			s := float64(g) * step
+			// The value of each price step does not depend on the step in
+			// force, only which steps are allowed: best of the steps at or
+			// below it, from the cheapest up.
+			for m := 0; m < L; m++ {
+				var v float64
+				for _, d := range points[t][m] {
+					sold := min(d, s)
+					v += lv[m]*sold + interp(next[m], s-sold)
+				}
+				w[m] = v / float64(Q)
+			}
+			top, arg := math.Inf(-1), L-1
+			for l := L - 1; l >= 0; l-- {
+				if w[l] > top+1e-12 {
+					top, arg = w[l], l
 				}
 				cur[l][g], choice[t][l][g] = top, int32(arg)
 			}
@@ -156,7 +211,7 @@ func PlanMarkdown(it MarkdownItem, rules *MarkdownRules) (MarkdownPlan, error) {
 	for t := 0; t < T; t++ {
 		g := int(math.Round(s / step))
 		l = int(choice[t][l][min(g, G)])
-		sold := math.Min(demand(t, l), s)
+		sold := expectedSales(t, l, s)
 		s -= sold
 		plan.Prices[t], plan.Units[t], plan.StockEnd[t] = lv[l], sold, s
 		plan.Revenue += lv[l] * sold
@@ -166,8 +221,8 @@ func PlanMarkdown(it MarkdownItem, rules *MarkdownRules) (MarkdownPlan, error) {
 	return plan, nil
 }
 
-// FixedPrice returns the expected outcome of holding one price until the
-// exit (the baseline a markdown plan must beat).
+// FixedPrice returns the outcome of holding one price until the exit (the
+// baseline a markdown plan must beat), on the mean demand.
 func FixedPrice(it MarkdownItem, price float64) MarkdownPlan {
 	T := len(it.Demand)
 	plan := MarkdownPlan{Prices: make([]float64, T), Units: make([]float64, T), StockEnd: make([]float64, T)}

@@ -68,6 +68,7 @@ func evaluate(it MarkdownItem, prices []float64) float64 {
 // best single fixed discount earns on the same demand draws.
 func TestMarkdownBeatsBestFixedDiscount(t *testing.T) {
 	it := endOfSeason()
+	it.Dispersion = 1 + 80.0/4 // gamma-Poisson with shape 4 around a mean near 80
 	rules := DefaultMarkdownRules()
 	const runs = 300
 	simulate := func(policy func(week int, stock, current float64) float64, seed uint64) float64 {

@@ -88,7 +88,7 @@ func (a *app) priceCmd() *cobra.Command {
 	f.StringVar(&o.products, "products", "", "with --sales: product master (unit_cost, department, end_date, price_family, size, min_price, max_price)")
 	f.StringVar(&o.inventory, "inventory", "", "with --sales: stock positions, for markdowns")
 	f.StringVar(&o.events, "events", "", "with --sales: calendar events, a control of the demand model")
-	f.StringVar(&o.freq, "freq", "W", "period of the demand model: D or W")
+	f.StringVar(&o.freq, "freq", "", "period of the demand model: D or W (default: the sales' own; monthly sales are modelled by week)")
 	f.StringVar(&o.elasticities, "elasticities", "", "write the elasticities: sku,elasticity,std_error,n_obs,method,flag,...")
 	f.StringVar(&o.out, "out", "", "write the price recommendations (.csv, .parquet, .json or .jsonl)")
 	f.StringVar(&o.markdowns, "markdowns", "", "write the markdown schedules, week by week")
@@ -142,9 +142,12 @@ func (a *app) price(ctx context.Context, o *priceOptions) error {
 	if err := o.check(); err != nil {
 		return err
 	}
-	freq, err := series.ParseFreq(o.freq)
-	if err != nil || (freq != series.Daily && freq != series.Weekly) {
-		return usagef("--freq %q is not D or W", o.freq)
+	var freq series.Freq
+	if o.freq != "" {
+		var err error
+		if freq, err = series.ParseFreq(o.freq); err != nil || (freq != series.Daily && freq != series.Weekly) {
+			return usagef("--freq %q is not D or W", o.freq)
+		}
 	}
 	began := time.Now()
 	store, err := o.open(ctx, a)
@@ -152,6 +155,16 @@ func (a *app) price(ctx context.Context, o *priceOptions) error {
 		return err
 	}
 	defer store.Close()
+	if freq == 0 {
+		sum, err := store.Inspect(ctx)
+		if err != nil {
+			return err
+		}
+		freq = series.Weekly
+		if sum.Frequency == series.Daily.String() {
+			freq = series.Daily
+		}
+	}
 	task := a.progress().Start("price: read history", 0)
 	var in pipeline.PricingInput
 	if in.History, err = store.PriceHistory(ctx, freq); err != nil {
