@@ -27,7 +27,7 @@ type Approval struct {
 var planSheets = []struct {
 	sheet string
 	doc   *OutputFile
-}{{OrdersSheet, &Outputs[0]}, {AllocationSheet, &allocationFile}, {ProductionSheet, &productionFile}}
+}{{OrdersSheet, &Outputs[0]}, {AllocationSheet, &allocationFile}, {ProductionSheet, &productionFile}, {PricesSheet, &pricesFile}}
 
 // ReadApprovals reads the approve column of the workbook's plan sheets.
 // It refuses a workbook whose sheets are not the ones WriteWorkbook wrote,
@@ -83,8 +83,11 @@ func ReadApprovals(path string) ([]Approval, error) {
 				return ""
 			}
 			a := Approval{Sheet: ps.sheet, Row: r, Plan: ps.doc.Name, SKU: get("sku"), From: get("from"), To: get("to")}
-			if ps.sheet == ProductionSheet {
+			switch ps.sheet {
+			case ProductionSheet:
 				a.From = get("factory") // a production order is made at a factory, sent nowhere
+			case PricesSheet:
+				a.To = get("location") // a price applies at a location (or * for all)
 			}
 			a.LineID = get(ps.doc.Columns[0].Name)
 			if a.LineID == "" && a.SKU == "" {

@@ -5,13 +5,45 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
+	"github.com/planner-engine/planner/series"
 )
+
+// samplePrices is an everyday price with a cost, one without, and a
+// markdown, with the elasticities behind them.
+func samplePrices(t *testing.T) ([]pricing.Line, []pricing.Elasticity, []pricing.Fit) {
+	t.Helper()
+	est := []pricing.Elasticity{
+		{SKU: "A", Group: "Snacks", Elasticity: -2.1, StdError: 0.2, Own: -2.3, OwnStdError: 0.3, NObs: 104, Method: pricing.MethodShrunk},
+		{SKU: "B", Group: "Snacks", Elasticity: -1.8, StdError: 0.4, Own: math.NaN(), OwnStdError: math.NaN(), NObs: 52,
+			Method: pricing.MethodGroup, Flag: pricing.FlagNoPriceVariation},
+	}
+	fits := []pricing.Fit{{SKU: "A", PromoElasticity: -2.5, FeatureLift: 1.3, DisplayLift: 1.1, PriceSD: 0.12},
+		{SKU: "B", PromoElasticity: math.NaN(), FeatureLift: 1, DisplayLift: 1}}
+	items := []pricing.Item{
+		{SKU: "A", Location: "*", Price: 2.99, Units: 120, Cost: 1.2, Elasticity: est[0], Size: math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()},
+		{SKU: "B", Location: "S1", Price: 4.49, Units: 30, Cost: math.NaN(), Elasticity: est[1], Size: math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()},
+	}
+	day := series.MustParseDate("2026-03-02")
+	var lines []pricing.Line
+	for i, rec := range pricing.Recommend(items, nil) {
+		lines = append(lines, pricing.Line{Recommendation: rec, Kind: pricing.KindEveryday, Effective: day, UnitCost: items[i].Cost, Days: 28, Reason: "test"})
+	}
+	md := pricing.MarkdownItem{SKU: "C", Location: "*", Regular: 19.99, Current: 19.99, Stock: 300, Salvage: 2, Demand: []float64{40, 35, 30, 20}, Elasticity: -2.5}
+	plan, err := pricing.PlanMarkdown(md, nil)
+	require.NoError(t, err)
+	lines = append(lines, pricing.Line{Recommendation: pricing.Recommendation{SKU: "C", Location: "*", Current: 19.99, New: plan.Prices[0],
+		Elasticity: -2.5, StdError: 0.3, MarginCurrent: math.NaN(), MarginNew: math.NaN(), Bound: pricing.BoundOptimum},
+		Kind: pricing.KindMarkdown, Effective: day, UnitCost: 8, Days: 28, Markdown: &plan, Stock: 300, Reason: "ends"})
+	return lines, est, fits
+}
 
 // Every line of a written JSON Lines file has what its JSON Schema
 // requires, with the types it states, and the schema's version.
@@ -32,12 +64,22 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 	files["capacity_load"] = filepath.Join(dir, "load.jsonl")
 	require.NoError(t, WriteProduction(files["production"], periods, factories, []*production.FactoryPlan{plan}, "ww"))
 	require.NoError(t, WriteCapacityLoad(files["capacity_load"], periods, factories, []*production.FactoryPlan{plan}))
+	lines, est, fits := samplePrices(t)
+	files["prices"] = filepath.Join(dir, "prices.jsonl")
+	files["elasticities"] = filepath.Join(dir, "elasticities.jsonl")
+	files["markdowns"] = filepath.Join(dir, "markdowns.jsonl")
+	require.NoError(t, WritePrices(files["prices"], lines))
+	require.NoError(t, WriteElasticities(files["elasticities"], est, fits))
+	require.NoError(t, WriteMarkdowns(files["markdowns"], lines))
 	for i := range Outputs {
 		o := &Outputs[i]
 		raw, err := o.JSONSchema()
 		require.NoError(t, err)
 		var schema struct {
-			Properties map[string]struct{ Type, Const string }
+			Properties map[string]struct {
+				Type  any
+				Const string
+			}
 			Required   []string
 		}
 		require.NoError(t, json.Unmarshal(raw, &schema))
@@ -51,11 +93,19 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 			for _, k := range schema.Required {
 				v, ok := line[k]
 				require.True(t, ok, "%s: line %d has no %s", o.Name, n+1, k)
-				switch schema.Properties[k].Type {
+				switch typ := schema.Properties[k].Type; typ {
 				case "number":
 					assert.IsType(t, 0.0, v, "%s.%s", o.Name, k)
+				case "integer":
+					require.IsType(t, 0.0, v, "%s.%s", o.Name, k)
+					assert.Equal(t, math.Trunc(v.(float64)), v, "%s.%s is whole", o.Name, k)
 				case "string":
 					assert.IsType(t, "", v, "%s.%s", o.Name, k)
+				default:
+					assert.Equal(t, []any{"number", "null"}, typ, "%s.%s", o.Name, k)
+					if v != nil {
+						assert.IsType(t, 0.0, v, "%s.%s", o.Name, k)
+					}
 				}
 				if c := schema.Properties[k].Const; c != "" {
 					assert.Equal(t, c, v)

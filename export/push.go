@@ -27,14 +27,13 @@ type PushPlan struct {
 	doc                  *OutputFile
 }
 
-// PushPlans are the plans push knows, in the order it sends them. The
-// pricing and production plans have their names and files reserved; a run
-// holds them once those plans are made.
+// PushPlans are the plans push knows, in the order it sends them; a run
+// holds the ones its configuration makes.
 func PushPlans() []PushPlan {
 	return []PushPlan{
 		{Name: "replenishment", File: "orders.csv", IDColumn: "order_id", doc: &Outputs[0]},
 		{Name: "allocation", File: "allocation.csv", IDColumn: "line_id", doc: &allocationFile},
-		{Name: "pricing", File: "prices.csv", IDColumn: "line_id"},
+		{Name: "pricing", File: "prices.csv", IDColumn: "line_id", doc: &pricesFile},
 		{Name: "production", File: "production.csv", IDColumn: "order_id", doc: &productionFile},
 	}
 }
@@ -472,7 +471,11 @@ func readPlanLines(runDir string, p PushPlan, approved map[string]bool) ([]pushL
 			k, _ := json.Marshal(h)
 			b.Write(k)
 			b.WriteByte(':')
-			if types[h] == "number" && rec[i] != "" {
+			if types[h] == NullableNumber && rec[i] == "" {
+				b.WriteString("null")
+				continue
+			}
+			if (types[h] == "number" || types[h] == "integer" || types[h] == NullableNumber) && rec[i] != "" {
 				if _, err := strconv.ParseFloat(rec[i], 64); err != nil {
 					return nil, fmt.Errorf("%s line %d, column %s: %q is not a number", path, line, h, rec[i])
 				}

@@ -17,6 +17,7 @@ import (
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
@@ -41,7 +42,10 @@ type Workbook struct {
 	Transfers  []allocation.Transfer
 	// Production is the factories' plan, when the run made one.
 	Production *ProductionPlan
-	Forecasts  *forecast.Result
+	// Prices are the price recommendations and markdowns, when the run
+	// made them.
+	Prices    []pricing.Line
+	Forecasts *forecast.Result
 }
 
 // ProductionPlan is the factories' production for the workbook: the
@@ -67,12 +71,13 @@ const (
 	OrdersSheet     = "Orders"
 	AllocationSheet = "Allocation"
 	ProductionSheet = "Production"
+	PricesSheet     = "Prices"
 	ForecastSheet   = "Forecasts"
 	ApproveColumn   = "approve"
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
-var WorkbookSheets = []string{SummarySheet, OrdersSheet, AllocationSheet, ProductionSheet, ForecastSheet}
+var WorkbookSheets = []string{SummarySheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, ForecastSheet}
 
 // workbookStyles are the cell styles every sheet shares.
 type workbookStyles struct {
@@ -122,6 +127,9 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		prodRows = productionRows(pp.Periods, pp.Factories, pp.Plans, pp.Method)
 	}
 	if err := planSheet(f, ProductionSheet, &productionFile, prodRows, st); err != nil {
+		return err
+	}
+	if err := planSheet(f, PricesSheet, &pricesFile, priceRows(wb.Prices), st); err != nil {
 		return err
 	}
 	daily, err := forecastSheet(f, wb.Forecasts, st)
@@ -264,6 +272,8 @@ func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st
 		for i, v := range r {
 			style := st.text
 			switch x := v.(type) {
+			case int:
+				style = st.units
 			case float64:
 				style = st.decimals
 				if x == math.Trunc(x) {

@@ -29,10 +29,11 @@ func sampleWorkbook(t *testing.T) *Workbook {
 		Starts: []series.Date{start, start, start},
 		Mean:   []float64{4, 5, 6, 1, 1, 1, 2, 2, 2},
 		Q:      []float64{2, 6, 3, 7, 4, 8, 0, 2, 0, 2, 0, 2, 1, 3, 1, 3, 1, 3}}
+	prices, _, _ := samplePrices(t)
 	return &Workbook{PlanDate: "2026-03-03",
 		Figures:    []Figure{{"Series forecast", 3}, {"Purchase orders", 1}, {"Order value", 150.5}},
 		Exceptions: []string{"A at DC1: DC stock short"}, Orders: sampleOrders(),
-		Allocation: []allocation.Allocation{*a}, Forecasts: res}
+		Allocation: []allocation.Allocation{*a}, Prices: prices, Forecasts: res}
 }
 
 func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
@@ -94,6 +95,16 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	exStyle, _ := f.GetCellStyle(AllocationSheet, "N2")
 	es, _ := f.GetStyle(exStyle)
 	assert.Equal(t, []string{"FFC7CE"}, es.Fill.Color)
+
+	// Prices: one row per price line; no cost is an empty cell.
+	rows, err = f.GetRows(PricesSheet)
+	require.NoError(t, err)
+	require.Len(t, rows, 4)
+	assert.Equal(t, "line_id", rows[0][0])
+	assert.Equal(t, ApproveColumn, rows[0][len(rows[0])-1])
+	assert.Equal(t, []string{"B", "S1", "everyday"}, rows[2][1:4])
+	assert.Equal(t, "", rows[2][8], "no unit cost")
+	assert.Equal(t, "markdown", rows[3][3])
 
 	// Forecasts by SKU: A's two locations added day by day.
 	rows, err = f.GetRows(ForecastSheet)

@@ -35,6 +35,9 @@ type Config struct {
 	// Produce configures the produce stage, which runs only when the
 	// section is there.
 	Produce *ProduceConfig `yaml:"produce,omitempty" json:"produce,omitempty"`
+	// Price configures the price stage, which runs only when the section
+	// is there.
+	Price *PriceConfig `yaml:"price,omitempty" json:"price,omitempty"`
 
 	dir string // folder of the config file
 }
@@ -165,6 +168,11 @@ func (c *Config) resolve() error {
 	}
 	if c.Produce != nil {
 		if err := c.Produce.resolve(); err != nil {
+			return err
+		}
+	}
+	if c.Price != nil {
+		if err := c.Price.resolve(); err != nil {
 			return err
 		}
 	}

@@ -23,10 +23,13 @@ func (ExportStage) Name() string { return "export" }
 
 // Run implements Stage.
 func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
-	if r.forecasts == nil && r.orders == nil && r.allocs == nil && r.production == nil {
+	if r.forecasts == nil && r.orders == nil && r.allocs == nil && r.production == nil && r.prices == nil {
 		return StageReport{Summary: "skipped: no plan in this run to export"}, nil
 	}
 	wb := &export.Workbook{Orders: r.orders, Allocation: r.allocs, Production: r.production, Forecasts: r.forecasts}
+	if r.prices != nil {
+		wb.Prices = r.prices.Lines
+	}
 	if r.forecasts != nil {
 		wb.PlanDate = PlanStart(r.forecasts).String()
 	}
@@ -96,6 +99,10 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 		}
 		exceptions = append(exceptions, r.productionExceptions...)
 		figures = append(figures, export.Figure{Name: "Production orders", Value: orders}, export.Figure{Name: "Units to produce", Value: math.Round(units)})
+	}
+	if r.prices != nil {
+		figures = append(figures, priceFigures(r.prices)...)
+		exceptions = append(exceptions, r.prices.Exceptions...)
 	}
 	figures = append(figures, export.Figure{Name: "Exceptions to review", Value: float64(len(exceptions))})
 	return figures, exceptions

@@ -336,6 +336,12 @@ func everydayReason(l *pricing.Line) string {
 		b.WriteString("price unchanged")
 	case pricing.BoundNoChange:
 		fmt.Fprintf(&b, "the current price is best (elasticity %.2f ± %.2f)", r.Elasticity, r.StdError)
+	case pricing.BoundMaxChange, pricing.BoundMinMargin, pricing.BoundMinPrice, pricing.BoundMaxPrice, pricing.BoundFamily:
+		if r.New == r.Current {
+			fmt.Fprintf(&b, "price kept: the next ladder price towards the best one is beyond %s (elasticity %.2f ± %.2f)", r.Bound, r.Elasticity, r.StdError)
+			break
+		}
+		fallthrough
 	default:
 		what, before, after := "profit", r.MarginCurrent, r.MarginNew
 		if math.IsNaN(before) {

@@ -53,6 +53,8 @@ type Run struct {
 	// allocExceptions are the allocate stage's exceptions beyond its
 	// allocations' own (stores no DC serves, DCs without stock rows).
 	allocExceptions []string
+	// prices is the price stage's result, for the workbook.
+	prices *PricingResult
 	// production is the produce stage's plan, for the workbook and report.
 	production           *export.ProductionPlan
 	productionExceptions []string

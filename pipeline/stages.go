@@ -29,7 +29,7 @@ type StageReport struct {
 
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
-	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, ExportStage{}, ReportStage{}}
+	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{}, ExportStage{}, ReportStage{}}
 }
 
 // StageNames lists the stage names in pipeline order.

@@ -1,0 +1,207 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/pricing"
+	"github.com/planner-engine/planner/series"
+)
+
+// PriceConfig is the price section of planner.yaml. Zero values mean the
+// defaults in DefaultPriceConfig.
+type PriceConfig struct {
+	// Freq is the period of the demand model: D or W (default: the
+	// sales' own).
+	Freq string `yaml:"freq,omitempty" json:"freq,omitempty"`
+	// Objective is profit or revenue.
+	Objective string `yaml:"objective,omitempty" json:"objective,omitempty"`
+	// MaxChange is the largest price move per run, as a share of the
+	// current price.
+	MaxChange float64 `yaml:"max_change,omitempty" json:"max_change,omitempty"`
+	// MinMargin is the least (price - cost) / price of a new price.
+	MinMargin float64 `yaml:"min_margin,omitempty" json:"min_margin,omitempty"`
+	// Endings are the price ladder's endings, such as "0.49,0.99", or any.
+	Endings string `yaml:"endings,omitempty" json:"endings,omitempty"`
+	// ExitWeeks, OverstockWeeks and SalvageRate choose and value markdowns
+	// (see PricingSettings).
+	ExitWeeks      int     `yaml:"exit_weeks,omitempty" json:"exit_weeks,omitempty"`
+	OverstockWeeks float64 `yaml:"overstock_weeks,omitempty" json:"overstock_weeks,omitempty"`
+	SalvageRate    float64 `yaml:"salvage_rate,omitempty" json:"salvage_rate,omitempty"`
+	// Format of the prices file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultPriceConfig returns the price settings of an empty section.
+func DefaultPriceConfig() PriceConfig {
+	return PriceConfig{Objective: pricing.Profit, MaxChange: 0.10, Endings: "0.49,0.99", ExitWeeks: 13, OverstockWeeks: 26, Format: "csv"}
+}
+
+func (c *PriceConfig) resolve() error {
+	d := DefaultPriceConfig()
+	if c.Objective == "" {
+		c.Objective = d.Objective
+	}
+	if c.MaxChange == 0 {
+		c.MaxChange = d.MaxChange
+	}
+	if c.Endings == "" {
+		c.Endings = d.Endings
+	}
+	if c.ExitWeeks == 0 {
+		c.ExitWeeks = d.ExitWeeks
+	}
+	if c.OverstockWeeks == 0 {
+		c.OverstockWeeks = d.OverstockWeeks
+	}
+	if c.Format == "" {
+		c.Format = d.Format
+	}
+	if c.Freq != "" {
+		f, err := series.ParseFreq(c.Freq)
+		if err != nil || (f != series.Daily && f != series.Weekly) {
+			return fmt.Errorf("price.freq %q is not D or W", c.Freq)
+		}
+	}
+	if _, err := pricing.ParseLadder(c.Endings); err != nil {
+		return fmt.Errorf("price.endings: %w", err)
+	}
+	switch {
+	case c.Objective != pricing.Profit && c.Objective != pricing.Revenue:
+		return fmt.Errorf("price.objective %q is not profit or revenue", c.Objective)
+	case c.MaxChange <= 0 || c.MaxChange >= 1:
+		return fmt.Errorf("price.max_change must be in (0, 1) (got %v)", c.MaxChange)
+	case c.MinMargin < 0 || c.MinMargin >= 1:
+		return fmt.Errorf("price.min_margin must be in [0, 1) (got %v)", c.MinMargin)
+	case c.ExitWeeks < 0 || c.SalvageRate < 0:
+		return fmt.Errorf("price.exit_weeks and salvage_rate must be 0 or more")
+	}
+	return checkPlanFormat("price", c.Format)
+}
+
+// Settings turns the section into the pricing settings.
+func (c *PriceConfig) Settings() PricingSettings {
+	ladder, _ := pricing.ParseLadder(c.Endings)
+	if ladder.Endings == nil {
+		ladder.Endings = []float64{}
+	}
+	md := pricing.DefaultMarkdownRules()
+	md.Ladder = ladder
+	return PricingSettings{
+		Rules:     pricing.Rules{Objective: c.Objective, MaxChange: c.MaxChange, MinMargin: c.MinMargin, Ladder: ladder},
+		Markdown:  md,
+		ExitWeeks: c.ExitWeeks, OverstockWeeks: c.OverstockWeeks, SalvageRate: c.SalvageRate,
+	}
+}
+
+// PriceStage estimates elasticities and recommends prices and markdowns
+// from the database, as planner price --db does, and writes prices,
+// elasticities.csv and markdowns.csv. It runs when planner.yaml has a
+// price section.
+type PriceStage struct{}
+
+// Name implements Stage.
+func (PriceStage) Name() string { return "price" }
+
+// Run implements Stage.
+func (PriceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	pc := r.Config.Price
+	if pc == nil {
+		return StageReport{Summary: "skipped: no price section in the configuration"}, nil
+	}
+	freq := series.Freq(0)
+	if pc.Freq != "" {
+		freq, _ = series.ParseFreq(pc.Freq)
+	} else {
+		sum, err := r.Store.Inspect(ctx)
+		if err != nil {
+			return StageReport{}, err
+		}
+		freq = series.Weekly
+		if sum.Frequency == series.Daily.String() {
+			freq = series.Daily
+		}
+	}
+	var in PricingInput
+	var err error
+	if in.History, err = r.Store.PriceHistory(ctx, freq); err != nil {
+		return StageReport{}, err
+	}
+	if in.Products, err = r.Store.PricingProducts(ctx); err != nil {
+		return StageReport{}, err
+	}
+	sup, err := r.Store.Supply(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	in.Stock = map[string]float64{}
+	for _, p := range sup.Positions {
+		in.Stock[p.SKU] += p.OnHand + p.InTransit + p.OnOrder - p.Backorders - p.Reserved
+	}
+	settings := pc.Settings()
+	res, err := Price(ctx, &in, &settings)
+	if err != nil {
+		return StageReport{Summary: "skipped: " + err.Error()}, nil
+	}
+	r.prices = res
+	name := "prices." + pc.Format
+	writes := []struct {
+		name  string
+		write func(string) error
+	}{
+		{name, func(p string) error { return export.WritePrices(p, res.Lines) }},
+		{"elasticities.csv", func(p string) error { return export.WriteElasticities(p, res.Elasticities, res.Fits) }},
+		{"markdowns.csv", func(p string) error { return export.WriteMarkdowns(p, res.Lines) }},
+	}
+	for _, w := range writes {
+		if err := w.write(filepath.Join(r.Dir, w.name)); err != nil {
+			return StageReport{}, err
+		}
+		if err := r.record(w.name); err != nil {
+			return StageReport{}, err
+		}
+	}
+	up, down, markdowns := priceMoves(res.Lines)
+	rep := StageReport{Exceptions: len(res.Exceptions), Notes: res.Notes,
+		Rows: map[string]int64{name: int64(len(res.Lines)), "elasticities.csv": int64(len(res.Elasticities))}}
+	for _, e := range res.Exceptions {
+		rep.Notes = append(rep.Notes, "price: "+e)
+	}
+	rep.Summary = fmt.Sprintf("%d products: %d prices up, %d down, %d markdowns", len(res.Elasticities), up, down, markdowns)
+	return rep, nil
+}
+
+// priceMoves counts everyday prices up and down, and markdowns.
+func priceMoves(lines []pricing.Line) (up, down, markdowns int) {
+	for i := range lines {
+		l := &lines[i]
+		switch {
+		case l.Kind == pricing.KindMarkdown:
+			markdowns++
+		case l.New > l.Current+1e-9:
+			up++
+		case l.New < l.Current-1e-9:
+			down++
+		}
+	}
+	return up, down, markdowns
+}
+
+// priceFigures are the key figures of the price stage.
+func priceFigures(res *PricingResult) []export.Figure {
+	up, down, markdowns := priceMoves(res.Lines)
+	var before, after float64
+	for i := range res.Lines {
+		l := &res.Lines[i]
+		if l.Kind == pricing.KindEveryday && !math.IsNaN(l.MarginCurrent) {
+			before += l.MarginCurrent
+			after += l.MarginNew
+		}
+	}
+	return []export.Figure{{Name: "Price increases", Value: float64(up)}, {Name: "Price decreases", Value: float64(down)},
+		{Name: "Markdowns", Value: float64(markdowns)},
+		{Name: "Expected margin change of new prices (28 days)", Value: math.Round((after-before)*100) / 100}}
+}
