@@ -41,6 +41,7 @@ bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./allocation/
 	go test -run '^$$' -bench WritePlan -benchmem -benchtime 3x ./export/
 	go test -run '^$$' -bench PlanFactories -benchmem -benchtime 3x ./production/
+	go test -run '^$$' -bench EstimateAndPrice -benchmem -benchtime 3x ./pricing/
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
 bench-peers:
@@ -53,6 +54,7 @@ studies:
 	go run ./notebooks/replenishment -data ../shared/data -out notebooks/replenishment
 	go run ./notebooks/allocation -data ../shared/data -out notebooks/allocation
 	go run ./notebooks/production -out notebooks/production
+	go run ./notebooks/pricing -data ../shared/data -out notebooks/pricing
 
 # Opens the demo's workbook in LibreOffice (Debian's libreoffice-calc; not
 # in CI): converts it to PDF and every sheet to CSV, and checks that the

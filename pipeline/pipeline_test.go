@@ -266,3 +266,46 @@ func TestRunPlansProductionIntoTheWorkbook(t *testing.T) {
 	assert.Equal(t, len(lines), len(rows))
 	assert.Equal(t, strings.Split(lines[1], ",")[0], rows[1][0])
 }
+
+func TestRunPricesIntoTheWorkbook(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Price = &PriceConfig{MaxChange: 0.2}
+	require.NoError(t, cfg.Price.resolve())
+	cfg.Stages = []string{"load", "price", "export"}
+	m, err := Execute(context.Background(), cfg, Options{Version: "test", Now: clock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	var files []string
+	for _, o := range m.Outputs {
+		files = append(files, o.File)
+	}
+	assert.Subset(t, files, []string{"prices.csv", "elasticities.csv", "markdowns.csv", "plan.xlsx"})
+	dir := filepath.Join(cfg.Out, "runs", m.RunID)
+	f, err := os.Open(filepath.Join(dir, "prices.csv"))
+	require.NoError(t, err)
+	lines, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	require.Greater(t, len(lines), 1)
+	moved := 0
+	for _, l := range lines[1:] {
+		cur, _ := strconv.ParseFloat(l[5], 64)
+		now, _ := strconv.ParseFloat(l[6], 64)
+		assert.LessOrEqual(t, math.Abs(now-cur), 0.2*cur+1e-9)
+		if now != cur {
+			moved++
+		}
+	}
+	assert.Positive(t, moved, "some prices move")
+	wb, err := excelize.OpenFile(filepath.Join(dir, "plan.xlsx"))
+	require.NoError(t, err)
+	defer wb.Close()
+	rows, err := wb.GetRows("Prices")
+	require.NoError(t, err)
+	assert.Equal(t, len(lines), len(rows))
+	assert.Equal(t, lines[1][0], rows[1][0])
+	// A bad section is refused before anything runs.
+	bad := &PriceConfig{Objective: "volume"}
+	assert.ErrorContains(t, bad.resolve(), "price.objective")
+	bad = &PriceConfig{Endings: "0.99,7"}
+	assert.ErrorContains(t, bad.resolve(), "price.endings")
+}
