@@ -17,7 +17,7 @@ PLANNER := bin/planner
 # outputs are complete then too.
 demo: build sample
 	$(PLANNER) run --config planner.yaml || test $$? -eq 3
-	@echo "Outputs: out/latest/ (manifest.json, summary.json, problems.csv, forecasts.csv, models.csv, orders.csv, allocation.csv, production.csv, capacity_load.csv, plan.xlsx, report.html)"
+	@echo "Outputs: out/latest/ (manifest.json, summary.json, problems.csv, forecasts.csv, models.csv, orders.csv, allocation.csv, production.csv, capacity_load.csv, prices.csv, elasticities.csv, markdowns.csv, plan.xlsx, report.html)"
 
 test:
 	go vet ./...

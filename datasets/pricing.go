@@ -6,14 +6,23 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
 	"github.com/planner-engine/planner/series"
 )
 
-// PriceObservation is one SKU's sales at one location over one period, with
+// PriceSeries is one SKU's sales at one location, period by period, with
 // the prices and promotion mechanics in force: what price-response models
 // are fitted on. Channels are summed (one shelf price serves them all).
-type PriceObservation struct {
+type PriceSeries struct {
 	SKU, Location string
+	// Obs holds the periods with a priced sales row, in order.
+	Obs []PriceObservation
+}
+
+// PriceObservation is one period of a PriceSeries.
+type PriceObservation struct {
 	Period        int     // periods since PriceHistory.Start
 	Units         float64 // units sold
 	Paid, Regular float64 // average price paid and regular price over the period's rows
@@ -23,27 +32,43 @@ type PriceObservation struct {
 	Promo, Feature, Display, Event float64
 }
 
-// PriceHistory is the sales history as price observations, ordered by SKU,
-// location and period.
+// PriceHistory is the sales history as price series, ordered by SKU and
+// location.
 type PriceHistory struct {
-	Freq  series.Freq
-	Start series.Date // first day of period 0
-	End   series.Date // last day with sales
-	Obs   []PriceObservation
+	Freq   series.Freq
+	Start  series.Date // first day of period 0
+	End    series.Date // last day with sales
+	Series []PriceSeries
 	// Rows is how many sales rows there are; Unpriced how many have no
 	// price paid, ZeroPrice how many a price of 0. Neither kind is used.
 	Rows, Unpriced, ZeroPrice int64
 }
 
-// PriceHistory reads the sales as price observations per period of freq
-// (daily or weekly, weeks starting on Monday).
+// Observations returns the number of observations in all series.
+func (h *PriceHistory) Observations() int {
+	n := 0
+	for i := range h.Series {
+		n += len(h.Series[i].Obs)
+	}
+	return n
+}
+
+// PriceHistory reads the sales as price series per period of freq (daily
+// or weekly, weeks starting on Monday). The rows come through Arrow with
+// the series numbered, so a retailer of tens of millions of rows is read
+// without a string per row.
 func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*PriceHistory, error) {
 	if freq != series.Daily && freq != series.Weekly {
 		return nil, fmt.Errorf("datasets: price history is daily or weekly, not %s", freq)
 	}
 	h := &PriceHistory{Freq: freq}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
 	var lo, hi sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT min(date), max(date), count(*), count(*) FILTER (WHERE price IS NULL),
+	err = conn.QueryRowContext(ctx, `SELECT min(date), max(date), count(*), count(*) FILTER (WHERE price IS NULL),
 		count(*) FILTER (WHERE price = 0) FROM sales`).Scan(&lo, &hi, &h.Rows, &h.Unpriced, &h.ZeroPrice)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: reading the sales' dates: %w", err)
@@ -52,29 +77,65 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*PriceHisto
 		return h, nil
 	}
 	h.Start, h.End = freq.PeriodStart(series.DateOf(lo.Time)), series.DateOf(hi.Time)
+	keysQ := `CREATE OR REPLACE TEMP TABLE planner_price_keys AS
+		SELECT sku, location, (row_number() OVER (ORDER BY sku, location) - 1)::BIGINT AS id
+		FROM (SELECT DISTINCT sku, location FROM sales WHERE price > 0)`
+	if _, err := conn.ExecContext(ctx, keysQ); err != nil {
+		return nil, fmt.Errorf("datasets: numbering price series: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS planner_price_keys")
+	err = func() error {
+		rows, err := conn.QueryContext(ctx, `SELECT sku, location FROM planner_price_keys ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var ps PriceSeries
+			if err := rows.Scan(&ps.SKU, &ps.Location); err != nil {
+				return err
+			}
+			h.Series = append(h.Series, ps)
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("datasets: reading price series: %w", err)
+	}
 	period := fmt.Sprintf("(s.date - DATE '%s')", h.Start)
 	if freq == series.Weekly {
 		period += " // 7"
 	}
-	q := fmt.Sprintf(`WITH ev AS (SELECT DISTINCT date, region FROM events)
-		SELECT s.sku, s.location, %s AS period, sum(s.qty), avg(s.price), avg(coalesce(s.base_price, s.price)),
-			avg(CASE WHEN s.promo THEN 1 ELSE 0 END), avg(CASE WHEN s.feature THEN 1 ELSE 0 END),
-			avg(CASE WHEN s.display THEN 1 ELSE 0 END),
-			avg(CASE WHEN EXISTS (SELECT 1 FROM ev WHERE ev.date = s.date AND (ev.region = '*' OR ev.region = l.region)) THEN 1 ELSE 0 END)
-		FROM sales s LEFT JOIN locations l ON l.location = s.location
-		WHERE s.price > 0
-		GROUP BY ALL ORDER BY 1, 2, 3`, period)
-	err = s.eachRow(ctx, q, func(rows *sql.Rows) error {
-		var o PriceObservation
-		var p int64
-		if err := rows.Scan(&o.SKU, &o.Location, &p, &o.Units, &o.Paid, &o.Regular, &o.Promo, &o.Feature, &o.Display, &o.Event); err != nil {
-			return err
+	// Event days per region ('*' for everywhere), joined rather than
+	// looked up row by row.
+	q := fmt.Sprintf(`WITH ev AS (SELECT DISTINCT date, region FROM events),
+		days AS (SELECT s.*, k.id, l.region AS loc_region FROM sales s JOIN planner_price_keys k USING (sku, location)
+			LEFT JOIN locations l ON l.location = s.location WHERE s.price > 0)
+		SELECT id, (%s)::BIGINT AS period, sum(qty)::DOUBLE, avg(price)::DOUBLE, avg(coalesce(base_price, price))::DOUBLE,
+			avg(CASE WHEN promo THEN 1 ELSE 0 END)::DOUBLE, avg(CASE WHEN feature THEN 1 ELSE 0 END)::DOUBLE,
+			avg(CASE WHEN display THEN 1 ELSE 0 END)::DOUBLE,
+			avg(CASE WHEN e1.date IS NOT NULL OR e2.date IS NOT NULL THEN 1 ELSE 0 END)::DOUBLE
+		FROM days s
+			LEFT JOIN ev e1 ON e1.date = s.date AND e1.region = '*'
+			LEFT JOIN ev e2 ON e2.date = s.date AND e2.region = s.loc_region AND e2.region <> '*'
+		GROUP BY ALL ORDER BY 1, 2`, period)
+	err = scanArrow(ctx, conn, q, func(rec arrow.RecordBatch) error {
+		ids := rec.Column(0).(*array.Int64).Int64Values()
+		periods := rec.Column(1).(*array.Int64).Int64Values()
+		var cols [7][]float64
+		for k := range cols {
+			cols[k] = rec.Column(2 + k).(*array.Float64).Float64Values()
 		}
-		o.Period = int(p)
-		// A regular price below the price paid is a data slip (a base price
-		// not updated after an increase); the paid price is then the regular.
-		o.Regular = math.Max(o.Regular, o.Paid)
-		h.Obs = append(h.Obs, o)
+		for i, id := range ids {
+			o := PriceObservation{Period: int(periods[i]), Units: cols[0][i], Paid: cols[1][i], Regular: cols[2][i],
+				Promo: cols[3][i], Feature: cols[4][i], Display: cols[5][i], Event: cols[6][i]}
+			// A regular price below the price paid is a data slip (a base
+			// price not updated after an increase); the paid price is then
+			// the regular.
+			o.Regular = math.Max(o.Regular, o.Paid)
+			ps := &h.Series[id]
+			ps.Obs = append(ps.Obs, o)
+		}
 		return nil
 	})
 	if err != nil {

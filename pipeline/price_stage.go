@@ -142,6 +142,7 @@ func (PriceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		in.Stock[p.SKU] += p.OnHand + p.InTransit + p.OnOrder - p.Backorders - p.Reserved
 	}
 	settings := pc.Settings()
+	settings.ReleaseHistory = true
 	res, err := Price(ctx, &in, &settings)
 	if err != nil {
 		return StageReport{Summary: "skipped: " + err.Error()}, nil

@@ -32,6 +32,10 @@ type PricingSettings struct {
 	// share of its unit cost (0: worthless). What a continuing product has
 	// left after an overstock markdown keeps its unit cost.
 	SalvageRate float64
+	// ReleaseHistory lets Price empty the history's series as it copies
+	// them, halving the memory a large retailer needs; the caller must not
+	// use the history afterwards.
+	ReleaseHistory bool
 }
 
 func (s PricingSettings) withDefaults() PricingSettings {
@@ -94,7 +98,7 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 	}
 	s = s.withDefaults()
 	h := in.History
-	if h == nil || len(h.Obs) == 0 {
+	if h == nil || len(h.Series) == 0 {
 		if h != nil && h.Rows > 0 && h.Unpriced+h.ZeroPrice == h.Rows {
 			return nil, fmt.Errorf("pricing: none of the %d sales rows has a price paid above 0; price needs the price column", h.Rows)
 		}
@@ -107,7 +111,7 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 	if h.ZeroPrice > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d sales rows with a price of 0 (units given away) were left out of the estimates", h.ZeroPrice))
 	}
-	products := groupHistory(h, in.Products)
+	products := groupHistory(h, in.Products, s.ReleaseHistory)
 	cal := pricing.Calendar{Freq: h.Freq, Start: h.Start}
 	fits, err := pricing.Estimate(ctx, cal, products, &s.Estimate)
 	if err != nil {
@@ -168,30 +172,36 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 	return res, nil
 }
 
-// groupHistory turns the observations (ordered by SKU, location, period)
-// into products, grouped for pooling by department (else category).
-func groupHistory(h *datasets.PriceHistory, master map[string]datasets.PricingProduct) []pricing.Product {
+// groupHistory turns the price series (ordered by SKU and location) into
+// products, grouped for pooling by department (else category). With
+// release, each series' observations are dropped once copied, so the
+// history and the products are not held in full at once.
+func groupHistory(h *datasets.PriceHistory, master map[string]datasets.PricingProduct, release bool) []pricing.Product {
 	var out []pricing.Product
-	var locIndex map[string]int
-	for _, o := range h.Obs {
-		if len(out) == 0 || out[len(out)-1].SKU != o.SKU {
-			m := master[o.SKU]
+	for i := range h.Series {
+		ps := &h.Series[i]
+		if len(out) == 0 || out[len(out)-1].SKU != ps.SKU {
+			m := master[ps.SKU]
 			group := m.Department
 			if group == "" {
 				group = m.Category
 			}
-			out = append(out, pricing.Product{SKU: o.SKU, Group: group})
-			locIndex = map[string]int{}
+			n := 0
+			for j := i; j < len(h.Series) && h.Series[j].SKU == ps.SKU; j++ {
+				n += len(h.Series[j].Obs)
+			}
+			out = append(out, pricing.Product{SKU: ps.SKU, Group: group, Obs: make([]pricing.Observation, 0, n)})
 		}
 		p := &out[len(out)-1]
-		l, ok := locIndex[o.Location]
-		if !ok {
-			l = len(p.Locations)
-			locIndex[o.Location] = l
-			p.Locations = append(p.Locations, o.Location)
+		l := len(p.Locations)
+		p.Locations = append(p.Locations, ps.Location)
+		for _, o := range ps.Obs {
+			p.Obs = append(p.Obs, pricing.Observation{Location: l, Period: o.Period, Units: o.Units, Paid: o.Paid, Regular: o.Regular,
+				Promo: o.Promo, Feature: o.Feature, Display: o.Display, Event: o.Event})
 		}
-		p.Obs = append(p.Obs, pricing.Observation{Location: l, Period: o.Period, Units: o.Units, Paid: o.Paid, Regular: o.Regular,
-			Promo: o.Promo, Feature: o.Feature, Display: o.Display, Event: o.Event})
+		if release {
+			ps.Obs = nil
+		}
 	}
 	return out
 }

@@ -184,7 +184,8 @@ func (a *app) price(ctx context.Context, o *priceOptions) error {
 	for _, p := range sup.Positions {
 		in.Stock[p.SKU] += p.OnHand + p.InTransit + p.OnOrder - p.Backorders - p.Reserved
 	}
-	task.Done(fmt.Sprintf("%s location-periods", commas(int64(len(in.History.Obs)))))
+	task.Done(fmt.Sprintf("%s location-periods", commas(int64(in.History.Observations()))))
+	o.settings.ReleaseHistory = true
 	task = a.progress().Start("price: estimate and recommend", 0)
 	res, err := pipeline.Price(ctx, &in, &o.settings)
 	if err != nil {

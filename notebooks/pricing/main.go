@@ -157,7 +157,7 @@ func (s *study) synthetic() error {
 		}
 		if freq == series.Daily {
 			s.printf("### Elasticity estimates\n\nEstimating and pricing took %s (daily model, %d location-days).\n\n",
-				time.Since(t0).Round(time.Millisecond), len(in.History.Obs))
+				time.Since(t0).Round(time.Millisecond), in.History.Observations())
 			s.printf("| Model | Estimate | Median abs. error | Mean abs. error | Within 2 s.e. | Products |\n|---|---|---|---|---|---|\n")
 		}
 		var own, used, inside []float64
@@ -176,8 +176,8 @@ func (s *study) synthetic() error {
 		s.printf("| %s | own (before pooling) | %.3f | %.3f | | %d |\n", freq, median(own), mean(own), len(own))
 		s.printf("| %s | used (pooled, flagged replaced) | **%.3f** | %.3f | %.0f%% | %d |\n", freq, median(used), mean(used), 100*mean(inside), len(used))
 		if freq == series.Daily {
-			in.Stock = nil
-			defer s.oracle(&in, truth)
+			daily := in // the oracle section prices with the daily model
+			defer s.oracle(&daily, truth)
 		}
 	}
 	s.printf("\nThe target is a median absolute error of at most 0.2. Pooling shrinks each product towards its department's " +
@@ -198,7 +198,7 @@ func mean(v []float64) float64 {
 // under the same rules, both valued on the true demand curves.
 func (s *study) oracle(in *pipeline.PricingInput, truth map[string]float64) {
 	s.printf("### Profit against an oracle\n\nEvery product's everyday price, recommended from the estimates, is valued on the product's true demand curve " +
-		"(expected units at the current price times (price / current)^true elasticity, over 28 days) and compared with the price an oracle " +
+		"(expected units at the current price times (price / current)^true elasticity, over 28 days; daily model) and compared with the price an oracle " +
 		"picks with the true elasticity under the same rules (the .49/.99 ladder, the largest move per run). Profit is (price - unit cost) x units.\n\n")
 	s.printf("| Largest move | Profit at current prices | Recommended | Oracle | Recommended / oracle | Share of the oracle's gain | Same price as the oracle |\n|---|---|---|---|---|---|---|\n")
 	for _, move := range []float64{0.10, 0.25, 0.50} {
@@ -359,21 +359,33 @@ func (s *study) dunnhumby() error {
 		return err
 	}
 	last := 0
-	for _, o := range h.Obs {
-		last = max(last, o.Period)
+	for _, ps := range h.Series {
+		for _, o := range ps.Obs {
+			last = max(last, o.Period)
+		}
 	}
 	cut := last - 26 // periods after cut are held out
 	train := &datasets.PriceHistory{Freq: h.Freq, Start: h.Start, End: h.Freq.Add(h.Start, cut+1) - 1, Rows: h.Rows}
-	var test []datasets.PriceObservation
-	for _, o := range h.Obs {
-		if o.Period <= cut {
-			train.Obs = append(train.Obs, o)
-		} else {
-			test = append(test, o)
+	type heldOut struct {
+		sku, location string
+		obs           datasets.PriceObservation
+	}
+	var test []heldOut
+	for _, ps := range h.Series {
+		tr := datasets.PriceSeries{SKU: ps.SKU, Location: ps.Location}
+		for _, o := range ps.Obs {
+			if o.Period <= cut {
+				tr.Obs = append(tr.Obs, o)
+			} else {
+				test = append(test, heldOut{ps.SKU, ps.Location, o})
+			}
+		}
+		if len(tr.Obs) > 0 {
+			train.Series = append(train.Series, tr)
 		}
 	}
 	s.printf("## dunnhumby\n\n%d store-product-weeks of 28 products in 77 stores (price paid, base price, feature, display, "+
-		"temporary price reduction). Weekly model, one effect per store, pooled by sub-category.\n\n", len(h.Obs))
+		"temporary price reduction). Weekly model, one effect per store, pooled by sub-category.\n\n", h.Observations())
 
 	// Out of sample: fit on all but the last 26 weeks, predict them with
 	// their actual prices and promotions, with and without the drivers.
@@ -395,23 +407,24 @@ func (s *study) dunnhumby() error {
 			bySKU[p.SKU] = i
 		}
 		pred := make([]float64, len(test))
-		for k, o := range test {
-			i, ok := bySKU[o.SKU]
+		for k, held := range test {
+			i, ok := bySKU[held.sku]
 			if !ok {
 				continue
 			}
-			l := indexOf(products[i].Locations, o.Location)
+			o := held.obs
+			l := indexOf(products[i].Locations, held.location)
 			pred[k] = fits[i].Predict(pricing.Observation{Location: l, Period: o.Period, Paid: o.Paid, Regular: o.Regular,
 				Promo: o.Promo, Feature: o.Feature, Display: o.Display, Event: o.Event})
 		}
 		preds[without] = pred
 	}
 	perProduct := map[string][2]float64{}
-	for k, o := range test {
-		e := perProduct[o.SKU]
-		e[0] += math.Abs(o.Units - preds[false][k])
-		e[1] += math.Abs(o.Units - preds[true][k])
-		perProduct[o.SKU] = e
+	for k, held := range test {
+		e := perProduct[held.sku]
+		e[0] += math.Abs(held.obs.Units - preds[false][k])
+		e[1] += math.Abs(held.obs.Units - preds[true][k])
+		perProduct[held.sku] = e
 	}
 	better := 0
 	for _, e := range perProduct {
@@ -421,11 +434,11 @@ func (s *study) dunnhumby() error {
 	}
 	for _, without := range []bool{false, true} {
 		var abs, sq, sum, bias float64
-		for k, o := range test {
-			d := preds[without][k] - o.Units
+		for k, held := range test {
+			d := preds[without][k] - held.obs.Units
 			abs += math.Abs(d)
 			sq += d * d
-			sum += o.Units
+			sum += held.obs.Units
 			bias += d
 		}
 		n := float64(len(test))
@@ -457,24 +470,20 @@ func indexOf(s []string, v string) int {
 	return -1
 }
 
-// productsOf groups observations into products as the pipeline does.
+// productsOf groups the series into products as the pipeline does.
 func productsOf(h *datasets.PriceHistory, master map[string]datasets.PricingProduct) []pricing.Product {
 	var out []pricing.Product
-	var loc map[string]int
-	for _, o := range h.Obs {
-		if len(out) == 0 || out[len(out)-1].SKU != o.SKU {
-			out = append(out, pricing.Product{SKU: o.SKU, Group: master[o.SKU].Department})
-			loc = map[string]int{}
+	for _, ps := range h.Series {
+		if len(out) == 0 || out[len(out)-1].SKU != ps.SKU {
+			out = append(out, pricing.Product{SKU: ps.SKU, Group: master[ps.SKU].Department})
 		}
 		p := &out[len(out)-1]
-		l, ok := loc[o.Location]
-		if !ok {
-			l = len(p.Locations)
-			loc[o.Location] = l
-			p.Locations = append(p.Locations, o.Location)
+		l := len(p.Locations)
+		p.Locations = append(p.Locations, ps.Location)
+		for _, o := range ps.Obs {
+			p.Obs = append(p.Obs, pricing.Observation{Location: l, Period: o.Period, Units: o.Units, Paid: o.Paid, Regular: o.Regular,
+				Promo: o.Promo, Feature: o.Feature, Display: o.Display, Event: o.Event})
 		}
-		p.Obs = append(p.Obs, pricing.Observation{Location: l, Period: o.Period, Units: o.Units, Paid: o.Paid, Regular: o.Regular,
-			Promo: o.Promo, Feature: o.Feature, Display: o.Display, Event: o.Event})
 	}
 	return out
 }
