@@ -266,7 +266,7 @@ func (s *study) markdowns() error {
 	s.printf("A seasonal line at 29.99 with 8 weeks left and demand fading (120 units in the first week down to 35 in the last at the regular price), " +
 		"3.00 salvage per unit left. Each case is replayed 500 times against negative-binomial demand (gamma-Poisson, shape 4) around the true " +
 		"curve. The markdown plan is rerun every week from the stock actually left (what `planner price` does night after night); each fixed " +
-		"discount holds one price all season. Same demand draws for every policy. The plan counts on the expected sales E[min(demand, stock)] of demand as dispersed as the draws (variance-to-mean ratio 1 + mean / 4, what a fit of the season's sales would measure).\n\n")
+		"discount holds one price all season. Same demand draws for every policy. The plan's dynamic programme draws demand as dispersed as the replay's (variance-to-mean ratio 1 + mean / 4, what a fit of the season's sales would measure).\n\n")
 	s.printf("| Elasticity | Stock | Markdown plan (revenue + salvage) | Best fixed discount | Its revenue + salvage | Plan / best fixed |\n|---|---|---|---|---|---|\n")
 	rules := pricing.DefaultMarkdownRules()
 	for _, e := range []float64{-1.5, -2.2, -3.0} {
