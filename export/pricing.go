@@ -44,7 +44,7 @@ var pricesFile = OutputFile{Name: "prices", Schema: PricesSchema,
 		{"location", "text", "Location, or * for every location."},
 		{"kind", "text", "everyday or markdown."},
 		{"effective_date", "date", "First day the new price applies (the day after the history)."},
-		{"current_price", "number", "Regular price today."},
+		{"current_price", "number", "Price today: the regular price (for a markdown, the shelf price, lower once an earlier markdown was taken)."},
 		{"new_price", "number", "Recommended price."},
 		{"change_pct", "number", "(new_price - current_price) / current_price x 100."},
 		{"unit_cost", NullableNumber, "Unit cost; empty when unknown."},
@@ -135,10 +135,18 @@ func WriteMarkdowns(path string, lines []pricing.Line) error {
 		id := PriceLineID(l)
 		for w, p := range l.Markdown.Prices {
 			rows = append(rows, []any{id, l.SKU, l.Location, w + 1, (l.Effective + 7*series.Date(w)).String(), p,
-				round2(100 * (1 - p/l.Current)), round4(l.Markdown.Units[w]), round4(l.Markdown.StockEnd[w]), MarkdownsSchema})
+				round2(100 * (1 - p/regularOf(l))), round4(l.Markdown.Units[w]), round4(l.Markdown.StockEnd[w]), MarkdownsSchema})
 		}
 	}
 	return writeTable(path, &markdownsFile, rows)
+}
+
+// regularOf is the price a markdown's discounts are off.
+func regularOf(l *pricing.Line) float64 {
+	if l.Regular > 0 {
+		return l.Regular
+	}
+	return l.Current
 }
 
 // num writes NaN as an empty cell.

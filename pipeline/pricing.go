@@ -243,10 +243,14 @@ func markdownLine(p *pricing.Product, f *pricing.Fit, e pricing.Elasticity, m da
 	if !ok || units <= 0 || !(e.Elasticity < 0) {
 		return pricing.Line{}, false
 	}
-	var regular float64
+	// Prices never go back up: a markdown taken in an earlier run (a shelf
+	// price below the regular one) is where this run starts from.
+	var regular, current float64
 	for l := range p.Locations {
 		regular = math.Max(regular, f.RegularPrice(l))
+		current = math.Max(current, f.ShelfPrice(l))
 	}
+	current = math.Min(current, regular)
 	weekly := func(weeks int) []float64 {
 		out := make([]float64, weeks)
 		per := 7 / f.PeriodDays()
@@ -288,14 +292,14 @@ func markdownLine(p *pricing.Product, f *pricing.Fit, e pricing.Elasticity, m da
 	default:
 		return pricing.Line{}, false
 	}
-	item := pricing.MarkdownItem{SKU: p.SKU, Location: "*", Regular: regular, Current: regular, Stock: units, Salvage: salvage,
+	item := pricing.MarkdownItem{SKU: p.SKU, Location: "*", Regular: regular, Current: current, Stock: units, Salvage: salvage,
 		Demand: demand, Elasticity: e.Elasticity, Dispersion: f.Dispersion}
 	plan0, err := pricing.PlanMarkdown(item, &s.Markdown)
 	if err != nil {
 		return pricing.Line{}, false
 	}
-	hold := pricing.FixedPrice(item, regular)
-	rec := pricing.Recommendation{SKU: p.SKU, Location: "*", Current: regular, New: plan0.Prices[0],
+	hold := pricing.FixedPrice(item, current)
+	rec := pricing.Recommendation{SKU: p.SKU, Location: "*", Current: current, New: plan0.Prices[0],
 		UnitsCurrent: sum(hold.Units), UnitsNew: sum(plan0.Units), RevenueCurrent: hold.Revenue, RevenueNew: plan0.Revenue,
 		MarginCurrent: math.NaN(), MarginNew: math.NaN(),
 		Elasticity: e.Elasticity, StdError: e.StdError, Confidence: e.Confidence(), Method: e.Method, Bound: pricing.BoundOptimum}
@@ -307,14 +311,14 @@ func markdownLine(p *pricing.Product, f *pricing.Fit, e pricing.Elasticity, m da
 		rec.Notes = append(rec.Notes, "elasticity: "+strings.ReplaceAll(e.Flag, ";", ", ")+" ("+e.Method+" estimate used)")
 	}
 	line := pricing.Line{Recommendation: rec, Kind: pricing.KindMarkdown, Effective: plan, UnitCost: m.UnitCost, Days: 7 * len(demand),
-		Markdown: &plan0, Stock: units}
+		Markdown: &plan0, Stock: units, Regular: regular}
 	steps := 0
 	for t := 1; t < len(plan0.Prices); t++ {
 		if plan0.Prices[t] < plan0.Prices[t-1] {
 			steps++
 		}
 	}
-	line.Reason = fmt.Sprintf("%s: %d markdown steps over %d weeks, %.0f left (revenue plus salvage %.2f vs %.2f at the regular price)",
+	line.Reason = fmt.Sprintf("%s: %d markdown steps over %d weeks, %.0f left (revenue plus salvage %.2f vs %.2f at today's price)",
 		why, steps, len(demand), plan0.Leftover, plan0.Objective, hold.Objective)
 	line.Reason += notes(rec.Notes)
 	return line, true

@@ -127,6 +127,7 @@ type Fit struct {
 	mid       float64   // middle period (trend origin)
 	last      int       // last period observed; the trend is held there
 	lastPrice []float64 // latest regular price per location
+	lastShelf []float64 // latest price paid outside promotions per location
 }
 
 // Estimate fits every product's demand model, in parallel, in the order of
@@ -200,6 +201,7 @@ func (ws *workspace) fit(cal Calendar, p *Product, o EstimateOptions) Fit {
 	var logSum float64
 	first, last := p.Obs[0].Period, p.Obs[0].Period
 	f.lastPrice = make([]float64, nLoc)
+	f.lastShelf = make([]float64, nLoc)
 	lastSeen := make([]int, nLoc)
 	for i := range lastSeen {
 		lastSeen[i] = -1
@@ -210,6 +212,12 @@ func (ws *workspace) fit(cal Calendar, p *Product, o EstimateOptions) Fit {
 		first, last = min(first, ob.Period), max(last, ob.Period)
 		if ob.Period >= lastSeen[ob.Location] {
 			lastSeen[ob.Location], f.lastPrice[ob.Location] = ob.Period, ob.Regular
+			f.lastShelf[ob.Location] = ob.Regular
+			if ob.Promo == 0 && ob.Feature == 0 && ob.Display == 0 {
+				// A markdown taken earlier shows as a lower price paid
+				// without a promotion.
+				f.lastShelf[ob.Location] = ob.Paid
+			}
 		}
 	}
 	f.ref = math.Exp(logSum / float64(len(p.Obs)))
@@ -526,6 +534,15 @@ func (f *Fit) RegularPrice(l int) float64 {
 		return 0
 	}
 	return f.lastPrice[l]
+}
+
+// ShelfPrice returns the price charged at location l in the latest period
+// without a promotion: below the regular price once a markdown is taken.
+func (f *Fit) ShelfPrice(l int) float64 {
+	if l < 0 || l >= len(f.lastShelf) {
+		return 0
+	}
+	return f.lastShelf[l]
 }
 
 // LastPeriod returns the last period of the history.

@@ -12,6 +12,7 @@ type Line struct {
 	Days      int         // days the expected figures cover
 	Reason    string
 	Markdown  *MarkdownPlan // the weekly schedule of a markdown line
+	Regular   float64       // the regular price a markdown's discounts are off
 	Stock     float64       // units to clear (markdowns)
 }
 
