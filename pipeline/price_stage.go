@@ -115,35 +115,14 @@ func (PriceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	freq := series.Freq(0)
 	if pc.Freq != "" {
 		freq, _ = series.ParseFreq(pc.Freq)
-	} else {
-		sum, err := r.Store.Inspect(ctx)
-		if err != nil {
-			return StageReport{}, err
-		}
-		freq = series.Weekly
-		if sum.Frequency == series.Daily.String() {
-			freq = series.Daily
-		}
 	}
-	var in PricingInput
-	var err error
-	if in.History, err = r.Store.PriceHistory(ctx, freq); err != nil {
-		return StageReport{}, err
-	}
-	if in.Products, err = r.Store.PricingProducts(ctx); err != nil {
-		return StageReport{}, err
-	}
-	sup, err := r.Store.Supply(ctx)
+	in, err := ReadPricingInput(ctx, r.Store, freq)
 	if err != nil {
 		return StageReport{}, err
 	}
-	in.Stock = map[string]float64{}
-	for _, p := range sup.Positions {
-		in.Stock[p.SKU] += p.OnHand + p.InTransit + p.OnOrder - p.Backorders - p.Reserved
-	}
 	settings := pc.Settings()
 	settings.ReleaseHistory = true
-	res, err := Price(ctx, &in, &settings)
+	res, err := Price(ctx, in, &settings)
 	if err != nil {
 		return StageReport{Summary: "skipped: " + err.Error()}, nil
 	}

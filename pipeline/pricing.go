@@ -87,6 +87,39 @@ type PricingResult struct {
 	Notes      []string
 }
 
+// ReadPricingInput reads what Price needs from the database: the price
+// history per period of freq (0: daily when the sales are daily, weekly
+// otherwise), the product master, and the units each SKU has in stock or
+// on the way across the network, less what is owed or promised.
+func ReadPricingInput(ctx context.Context, store *datasets.Store, freq series.Freq) (*PricingInput, error) {
+	if freq == 0 {
+		sum, err := store.Inspect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		freq = series.Weekly
+		if sum.Frequency == series.Daily.String() {
+			freq = series.Daily
+		}
+	}
+	in := &PricingInput{Stock: map[string]float64{}}
+	var err error
+	if in.History, err = store.PriceHistory(ctx, freq); err != nil {
+		return nil, err
+	}
+	if in.Products, err = store.PricingProducts(ctx); err != nil {
+		return nil, err
+	}
+	sup, err := store.Supply(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range sup.Positions {
+		in.Stock[p.SKU] += p.OnHand + p.InTransit + p.OnOrder - p.Backorders - p.Reserved
+	}
+	return in, nil
+}
+
 // Price estimates every product's price response and recommends its
 // prices: a markdown for products ending soon or overstocked, an everyday
 // price for the others. Products are priced chain-wide (location *) when
@@ -111,7 +144,7 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 	if h.ZeroPrice > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d sales rows with a price of 0 (units given away) were left out of the estimates", h.ZeroPrice))
 	}
-	products := groupHistory(h, in.Products, s.ReleaseHistory)
+	products := GroupHistory(h, in.Products, s.ReleaseHistory)
 	cal := pricing.Calendar{Freq: h.Freq, Start: h.Start}
 	fits, err := pricing.Estimate(ctx, cal, products, &s.Estimate)
 	if err != nil {
@@ -172,11 +205,11 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 	return res, nil
 }
 
-// groupHistory turns the price series (ordered by SKU and location) into
+// GroupHistory turns the price series (ordered by SKU and location) into
 // products, grouped for pooling by department (else category). With
 // release, each series' observations are dropped once copied, so the
 // history and the products are not held in full at once.
-func groupHistory(h *datasets.PriceHistory, master map[string]datasets.PricingProduct, release bool) []pricing.Product {
+func GroupHistory(h *datasets.PriceHistory, master map[string]datasets.PricingProduct, release bool) []pricing.Product {
 	var out []pricing.Product
 	for i := range h.Series {
 		ps := &h.Series[i]

@@ -155,39 +155,16 @@ func (a *app) price(ctx context.Context, o *priceOptions) error {
 		return err
 	}
 	defer store.Close()
-	if freq == 0 {
-		sum, err := store.Inspect(ctx)
-		if err != nil {
-			return err
-		}
-		freq = series.Weekly
-		if sum.Frequency == series.Daily.String() {
-			freq = series.Daily
-		}
-	}
 	task := a.progress().Start("price: read history", 0)
-	var in pipeline.PricingInput
-	if in.History, err = store.PriceHistory(ctx, freq); err != nil {
-		task.Fail()
-		return err
-	}
-	if in.Products, err = store.PricingProducts(ctx); err != nil {
-		task.Fail()
-		return err
-	}
-	sup, err := store.Supply(ctx)
+	in, err := pipeline.ReadPricingInput(ctx, store, freq)
 	if err != nil {
 		task.Fail()
 		return err
 	}
-	in.Stock = map[string]float64{}
-	for _, p := range sup.Positions {
-		in.Stock[p.SKU] += p.OnHand + p.InTransit + p.OnOrder - p.Backorders - p.Reserved
-	}
 	task.Done(fmt.Sprintf("%s location-periods", commas(int64(in.History.Observations()))))
 	o.settings.ReleaseHistory = true
 	task = a.progress().Start("price: estimate and recommend", 0)
-	res, err := pipeline.Price(ctx, &in, &o.settings)
+	res, err := pipeline.Price(ctx, in, &o.settings)
 	if err != nil {
 		task.Fail()
 		return &usageError{err}

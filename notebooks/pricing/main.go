@@ -396,7 +396,7 @@ func (s *study) dunnhumby() error {
 	s.printf("### Out of sample: the last 26 weeks\n\n")
 	s.printf("| Model | WAPE | RMSE | MAE | Bias | Products better |\n|---|---|---|---|---|---|\n")
 	preds := map[bool][]float64{}
-	products := productsOf(train, master)
+	products := pipeline.GroupHistory(train, master, false)
 	for _, without := range []bool{false, true} {
 		fits, err := pricing.Estimate(s.ctx, pricing.Calendar{Freq: h.Freq, Start: h.Start}, products, &pricing.EstimateOptions{WithoutDrivers: without})
 		if err != nil {
@@ -470,24 +470,6 @@ func indexOf(s []string, v string) int {
 	return -1
 }
 
-// productsOf groups the series into products as the pipeline does.
-func productsOf(h *datasets.PriceHistory, master map[string]datasets.PricingProduct) []pricing.Product {
-	var out []pricing.Product
-	for _, ps := range h.Series {
-		if len(out) == 0 || out[len(out)-1].SKU != ps.SKU {
-			out = append(out, pricing.Product{SKU: ps.SKU, Group: master[ps.SKU].Department})
-		}
-		p := &out[len(out)-1]
-		l := len(p.Locations)
-		p.Locations = append(p.Locations, ps.Location)
-		for _, o := range ps.Obs {
-			p.Obs = append(p.Obs, pricing.Observation{Location: l, Period: o.Period, Units: o.Units, Paid: o.Paid, Regular: o.Regular,
-				Promo: o.Promo, Feature: o.Feature, Display: o.Display, Event: o.Event})
-		}
-	}
-	return out
-}
-
 func eachName(store *datasets.Store, names map[string]string) error {
 	rows, err := store.DB().Query(`SELECT sku, coalesce(name, '') FROM products`)
 	if err != nil {
@@ -510,7 +492,7 @@ func eachName(store *datasets.Store, names map[string]string) error {
 // week, (price / median regular price)^elasticity, scaled to the mean of
 // the regular weeks.
 func (s *study) curves(h *datasets.PriceHistory, master map[string]datasets.PricingProduct, full *pipeline.PricingResult, names map[string]string) error {
-	products := productsOf(h, master)
+	products := pipeline.GroupHistory(h, master, false)
 	order := make([]int, len(products))
 	for i := range order {
 		order[i] = i
