@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sort"
+	"strconv"
 
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pricing"
+	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -168,6 +171,58 @@ func priceMoves(lines []pricing.Line) (up, down, markdowns int) {
 		}
 	}
 	return up, down, markdowns
+}
+
+// reportPriceRows is how many price lines each report table lists.
+const reportPriceRows = 15
+
+// priceTables are the report's price sections: the everyday price moves
+// with the largest expected margin change (revenue without a cost), and
+// the markdowns, largest stock first.
+func priceTables(res *PricingResult) []report.Table {
+	gain := func(l *pricing.Line) float64 {
+		if math.IsNaN(l.MarginCurrent) {
+			return l.RevenueNew - l.RevenueCurrent
+		}
+		return l.MarginNew - l.MarginCurrent
+	}
+	var moves, markdowns []*pricing.Line
+	for i := range res.Lines {
+		l := &res.Lines[i]
+		switch {
+		case l.Kind == pricing.KindMarkdown:
+			markdowns = append(markdowns, l)
+		case l.New != l.Current:
+			moves = append(moves, l)
+		}
+	}
+	sort.SliceStable(moves, func(a, b int) bool { return gain(moves[a]) > gain(moves[b]) })
+	sort.SliceStable(markdowns, func(a, b int) bool { return markdowns[a].Stock > markdowns[b].Stock })
+	f2 := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	var out []report.Table
+	if len(moves) > 0 {
+		t := report.Table{Title: fmt.Sprintf("Price moves (%d)", len(moves)),
+			Note:    "Largest expected gain first (margin, or revenue where there is no cost), over each line's horizon; all lines are in prices.csv and the workbook's Prices sheet.",
+			Header:  []string{"SKU", "Location", "Price", "New price", "Elasticity", "Expected gain", "Held by"},
+			Numeric: []bool{false, false, true, true, true, true, false}}
+		for _, l := range moves[:min(len(moves), reportPriceRows)] {
+			t.Rows = append(t.Rows, []string{l.SKU, l.Location, f2(l.Current), f2(l.New),
+				fmt.Sprintf("%.2f ± %.2f", l.Elasticity, l.StdError), f2(gain(l)), l.Bound})
+		}
+		out = append(out, t)
+	}
+	if len(markdowns) > 0 {
+		t := report.Table{Title: fmt.Sprintf("Markdowns (%d)", len(markdowns)),
+			Note:    "Products ending soon or overstocked; the week-by-week prices are in markdowns.csv.",
+			Header:  []string{"SKU", "Stock", "Price", "First price", "Weeks", "Expected units left"},
+			Numeric: []bool{false, true, true, true, true, true}}
+		for _, l := range markdowns[:min(len(markdowns), reportPriceRows)] {
+			t.Rows = append(t.Rows, []string{l.SKU, f2(l.Stock), f2(l.Current), f2(l.New),
+				strconv.Itoa(len(l.Markdown.Prices)), f2(l.Markdown.Leftover)})
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // priceFigures are the key figures of the price stage.

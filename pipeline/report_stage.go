@@ -43,6 +43,9 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	for _, f := range figures {
 		d.Figures = append(d.Figures, report.Figure{Name: f.Name, Value: f.Value})
 	}
+	if r.prices != nil {
+		d.Tables = append(d.Tables, priceTables(r.prices)...)
+	}
 	charts, err := r.skuCharts(ctx)
 	if err != nil {
 		return StageReport{}, err

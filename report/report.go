@@ -24,7 +24,18 @@ type Data struct {
 	Title      string
 	Figures    []Figure
 	Exceptions []string
-	Charts     []SKUChart
+	// Tables follow the exceptions, such as the day's largest price moves.
+	Tables []Table
+	Charts []SKUChart
+}
+
+// Table is a titled table of text cells; cells of Numeric columns are
+// right-aligned.
+type Table struct {
+	Title, Note string
+	Header      []string
+	Numeric     []bool // per column
+	Rows        [][]string
 }
 
 // Figure is one key figure.
@@ -103,7 +114,9 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 <table>{{range .Figures}}<tr><td>{{.Name}}</td><td class="n">{{num .Value}}</td></tr>{{end}}</table>
 <h2>Exceptions to review ({{len .Exceptions}})</h2>
 {{if .Exceptions}}<ul class="exc">{{range .Exceptions}}<li>{{.}}</li>{{end}}</ul>{{else}}<p>None.</p>{{end}}
-<h2>Forecasts and projected stock</h2>
+{{range .Tables}}{{$t := .}}<h2>{{.Title}}</h2>{{if .Note}}<p class="why">{{.Note}}</p>{{end}}
+<table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if index $t.Numeric $i}} class="n"{{end}}>{{$c}}</td>{{end}}</tr>{{end}}</table>
+{{end}}<h2>Forecasts and projected stock</h2>
 <p>Each chart adds a SKU's locations and channels: recent sales (grey), the forecast (dark blue) with its 80% band; below it, where the run has stock positions, the network's stock projected day by day from today's inventory positions, today's purchase orders on their receipt days and the forecast (green), against zero.</p>
 {{range .Rendered}}<div class="chart"><h3>{{.SKU}}</h3><p class="why">{{.Why}}</p><img alt="forecast of {{.SKU}}" src="{{.PNG}}">{{if .Stock}}<br><img alt="projected stock of {{.SKU}}" src="{{.Stock}}">{{end}}</div>{{end}}
 <p class="why">The run's manifest.json has its inputs, settings, stage timings and outputs.</p>

@@ -58,3 +58,16 @@ func TestReportIsOneSelfContainedPage(t *testing.T) {
 	raw2, _ := os.ReadFile(again)
 	assert.True(t, bytes.Equal(raw, raw2))
 }
+
+func TestReportTables(t *testing.T) {
+	d := &Data{Title: "Plan", Tables: []Table{{Title: "Price moves (1)", Note: "largest first",
+		Header: []string{"SKU", "New price"}, Numeric: []bool{false, true}, Rows: [][]string{{"A<1>", "3.99"}}}}}
+	path := filepath.Join(t.TempDir(), "report.html")
+	require.NoError(t, Write(path, d))
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	page := string(raw)
+	assert.Contains(t, page, "<h2>Price moves (1)</h2>")
+	assert.Contains(t, page, "<tr><th>SKU</th><th>New price</th></tr>")
+	assert.Contains(t, page, `<tr><td>A&lt;1&gt;</td><td class="n">3.99</td></tr>`)
+}
