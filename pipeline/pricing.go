@@ -190,10 +190,18 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 	if noCost > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d products have no unit cost: no margin rule, revenue maximised for them", noCost))
 	}
+	stuck := 0
 	for k, rec := range pricing.Recommend(items, &s.Rules) {
 		line := pricing.Line{Recommendation: rec, Kind: pricing.KindEveryday, Effective: res.PlanDate, UnitCost: items[k].Cost, Days: horizon * h.Freq.Days()}
 		line.Reason = everydayReason(&line)
 		res.Lines = append(res.Lines, line)
+		if rec.Bound == pricing.BoundMaxChange && rec.New == rec.Current {
+			stuck++
+		}
+	}
+	if stuck > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d prices could not move: the next ladder price towards their best is more than the maximum change away "+
+			"(a finer ladder of endings, or a larger maximum change, lets them)", stuck))
 	}
 	sort.SliceStable(res.Lines, func(a, b int) bool {
 		x, y := &res.Lines[a], &res.Lines[b]

@@ -75,26 +75,10 @@ func (s *seriesSource) panel(ctx context.Context, a *app, horizon, maxPeriods in
 	var store *datasets.Store
 	var err error
 	if s.sales != "" {
-		m := datasets.Mapping{}
-		for _, raw := range s.maps {
-			parsed, err := datasets.ParseMapping(raw)
-			if err != nil {
-				return nil, &usageError{err}
-			}
-			m = m.Merge(parsed)
-		}
-		store, err = datasets.Open(ctx, "", nil)
-		if err != nil {
+		if store, err = a.loadPrivate(ctx, map[string]string{"sales": s.sales}, s.maps); err != nil {
 			return nil, err
 		}
 		defer store.Close()
-		rep, err := store.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": s.sales}, Map: m, Logger: a.logger()})
-		if err != nil {
-			if rep != nil {
-				printProblems(a.stderr, rep.Problems)
-			}
-			return nil, err
-		}
 	} else {
 		if len(s.maps) > 0 {
 			return nil, usagef("--map applies to --sales files")

@@ -226,8 +226,20 @@ func (o *priceOptions) open(ctx context.Context, a *app) (*datasets.Store, error
 		}
 		return datasets.Open(ctx, o.db, &datasets.StoreOptions{ReadOnly: true})
 	}
+	files := map[string]string{"sales": o.sales}
+	for name, path := range map[string]string{"products": o.products, "inventory": o.inventory, "events": o.events} {
+		if path != "" {
+			files[name] = path
+		}
+	}
+	return a.loadPrivate(ctx, files, o.maps)
+}
+
+// loadPrivate loads files into a private in-memory database, validated as
+// planner load validates; the problems are printed when the load fails.
+func (a *app) loadPrivate(ctx context.Context, files map[string]string, maps []string) (*datasets.Store, error) {
 	m := datasets.Mapping{}
-	for _, raw := range o.maps {
+	for _, raw := range maps {
 		parsed, err := datasets.ParseMapping(raw)
 		if err != nil {
 			return nil, &usageError{err}
@@ -237,12 +249,6 @@ func (o *priceOptions) open(ctx context.Context, a *app) (*datasets.Store, error
 	store, err := datasets.Open(ctx, "", nil)
 	if err != nil {
 		return nil, err
-	}
-	files := map[string]string{"sales": o.sales}
-	for name, path := range map[string]string{"products": o.products, "inventory": o.inventory, "events": o.events} {
-		if path != "" {
-			files[name] = path
-		}
 	}
 	rep, err := store.Load(ctx, datasets.LoadOptions{Files: files, Map: m, Logger: a.logger()})
 	if err != nil {
