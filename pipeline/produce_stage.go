@@ -21,6 +21,9 @@ type ProduceConfig struct {
 	HoldingRate float64 `yaml:"holding_rate,omitempty" json:"holding_rate,omitempty"`
 	// Method is auto, ww, silver-meal, lfl or fpq.
 	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	// Service sets the safety stock left out of the netting (see
+	// ProductionSettings); 0 means 0.95, negative nets all stock.
+	Service float64 `yaml:"service,omitempty" json:"service,omitempty"`
 	// Frozen is how many first weeks are released already.
 	Frozen int `yaml:"frozen,omitempty" json:"frozen,omitempty"`
 	// Format of the production orders file: csv, parquet, json or jsonl.
@@ -59,6 +62,8 @@ func (c *ProduceConfig) resolve() error {
 		return fmt.Errorf("produce.weeks must be at least 1 (got %d)", c.Weeks)
 	case c.Quantile < 0 || c.Quantile >= 1:
 		return fmt.Errorf("produce.quantile must be in [0, 1) (got %v)", c.Quantile)
+	case c.Service >= 1:
+		return fmt.Errorf("produce.service must be below 1 (got %v)", c.Service)
 	case c.SetupCost < 0 || c.HoldingRate < 0 || c.Frozen < 0:
 		return fmt.Errorf("produce.setup_cost, holding_rate and frozen must be 0 or more")
 	}
@@ -98,7 +103,7 @@ func (ProduceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("produce: the forecasts cover %d weeks, fewer than produce.weeks %d: planning %d", covered, pc.Weeks, max(1, covered)))
 		weeks = max(1, covered)
 	}
-	prob, err := ProductionFromSupply(sup, caps, pre, r.forecasts, ProductionSettings{Weeks: weeks, Quantile: pc.Quantile, SetupCost: pc.SetupCost, HoldingRate: pc.HoldingRate})
+	prob, err := ProductionFromSupply(sup, caps, pre, r.forecasts, ProductionSettings{Weeks: weeks, Quantile: pc.Quantile, SetupCost: pc.SetupCost, HoldingRate: pc.HoldingRate, Service: pc.Service})
 	if err != nil {
 		return StageReport{Summary: "skipped: " + err.Error()}, nil
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/production"
@@ -164,6 +166,39 @@ type ProductionSettings struct {
 	// HoldingRate is the yearly cost of holding a unit, as a share of its
 	// unit cost (0.25: a quarter of its cost a year).
 	HoldingRate float64
+	// Service is the probability the stock kept back at each location
+	// covers its demand over its replenishment lead time and review:
+	// only the network's stock above that safety stock nets the demand.
+	// 0 means 0.95; a negative value nets the whole stock.
+	Service float64
+}
+
+// safetyStock returns, by SKU, the safety stock of the locations the
+// factories serve: at each, z(service) times the forecast's standard
+// deviation over its lane's lead time plus review (14 days without one).
+func safetyStock(sup *datasets.Supply, res *forecast.Result, served func(sku, loc string) bool, service float64) map[string]float64 {
+	days := map[[2]string]int{}
+	for _, l := range sup.Lanes {
+		days[[2]string{l.SKU, l.To}] = int(math.Ceil(l.LeadTime)) + max(1, l.Review)
+	}
+	z := distuv.UnitNormal.Quantile(service)
+	out := map[string]float64{}
+	for i, k := range res.Keys {
+		if !served(k.SKU, k.Location) {
+			continue
+		}
+		p, ok := days[[2]string{k.SKU, k.Location}]
+		if !ok {
+			p = 14
+		}
+		periods := min(res.Horizon, max(1, p/res.Freq.Days()))
+		var v float64
+		for t := 0; t < periods; t++ {
+			v += res.Variance(i, t)
+		}
+		out[k.SKU] += z * math.Sqrt(v)
+	}
+	return out
 }
 
 // ProductionFromSupply builds every factory's problem from the database:
@@ -171,7 +206,10 @@ type ProductionSettings struct {
 // factory to a DC) is made for the demand of the locations those DCs
 // serve (and of the DCs themselves), week by week, at the chosen forecast
 // level, plus consumer pre-orders due that week, less the network's stock
-// and open orders of the SKU (used up by the first weeks). Capacity comes
+// and open orders of the SKU above its safety stock (used up by the first
+// weeks). A location's safety stock is the Service quantile of its demand
+// over its lane's lead time and review (14 days without a lane) less the
+// mean, from the forecast's spread. Capacity comes
 // from the capacity table, prorated to the weeks by days; costs from the
 // products' unit costs and the settings.
 func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre []datasets.Preorder,
@@ -259,6 +297,14 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 	for _, p := range sup.Positions {
 		if served(p.SKU, p.Location) {
 			stock[p.SKU] += p.OnHand + p.OnOrder + p.InTransit - p.Backorders - p.Reserved
+		}
+	}
+	if service := s.Service; service >= 0 {
+		if service == 0 {
+			service = 0.95
+		}
+		for sku, ss := range safetyStock(sup, res, served, service) {
+			stock[sku] -= ss
 		}
 	}
 	capacity := map[string][]float64{}

@@ -73,6 +73,12 @@ var ErrBadFactory = errors.New("production: bad input")
 // and multiple where they were first sized; the units moved for capacity
 // are whole multiples where the product has one.
 func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
+	return planFactory(f, func(_ int, p *Product) []float64 { return m.Lots(p.Demand, p.Costs) })
+}
+
+// planFactory is PlanFactory from the starting lots start gives each
+// product (by index).
+func planFactory(f *Factory, start func(i int, p *Product) []float64) (*FactoryPlan, error) {
 	n := len(f.Capacity)
 	for t, c := range f.Capacity {
 		if math.IsNaN(c) || c < 0 {
@@ -105,7 +111,7 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 				}
 			}
 		}
-		plan, err := PlanFactory(&g, m)
+		plan, err := planFactory(&g, start)
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +138,7 @@ func PlanFactory(f *Factory, m LotSizer) (*FactoryPlan, error) {
 		if cpu[i] == 0 {
 			cpu[i] = 1
 		}
-		plan.Lots[i] = batchRules(m.Lots(p.Demand, p.Costs), p)
+		plan.Lots[i] = batchRules(start(i, p), p)
 		for t, q := range plan.Lots[i] {
 			plan.Load[t] += q * cpu[i]
 		}
@@ -426,8 +432,9 @@ func shortOf(f *Factory, plan *FactoryPlan, cpu []float64, t int) {
 // PlanFactoryBest plans the factory from every lot sizer's starting plan
 // and keeps the cheapest plan with the least shortfall: the repair lands
 // in different places from different starts, and which start is best
-// depends on how tight capacity is. It returns the plan and the method
-// it started from.
+// depends on how tight capacity is. Where capacity binds, the plans of
+// Lagrangian compete too. It returns the plan and the method it started
+// from ("lagrangian" for those).
 func PlanFactoryBest(f *Factory) (*FactoryPlan, string, error) {
 	starts := []LotSizer{WagnerWhitin{}, SilverMeal{}, FixedPeriod{}, FixedPeriod{Periods: 2}, FixedPeriod{Periods: 3}, FixedPeriod{Periods: 4}, LotForLot{}}
 	plans := make([]*FactoryPlan, len(starts))
@@ -456,7 +463,46 @@ func PlanFactoryBest(f *Factory) (*FactoryPlan, string, error) {
 			best, name = plan, starts[k].Name()
 		}
 	}
+	if !fitsUncapacitated(f) {
+		// Capacity binds: prices on capacity steer the products' lots
+		// apart (Lagrangian), and its plans compete with the starts'.
+		_, plan, err := Lagrangian(f, &LagrangeOptions{UpperBound: best.Cost.All})
+		if err != nil {
+			return nil, "", err
+		}
+		if better(plan, best) {
+			best, name = plan, "lagrangian"
+		}
+	}
 	return best, name, nil
+}
+
+// fitsUncapacitated reports whether every product's Wagner-Whitin lots fit
+// the capacity of every period together: that plan is then optimal.
+func fitsUncapacitated(f *Factory) bool {
+	if f.Frozen > 0 {
+		return false
+	}
+	load := make([]float64, len(f.Capacity))
+	for i := range f.Products {
+		p := &f.Products[i]
+		if p.LeadTime > 0 || p.MinBatch > 0 || p.Multiple > 1 {
+			return false
+		}
+		cpu := p.CapacityPerUnit
+		if cpu == 0 {
+			cpu = 1
+		}
+		for t, q := range (WagnerWhitin{}).Lots(p.Demand, p.Costs) {
+			load[t] += q * cpu
+		}
+	}
+	for t, l := range load {
+		if l > f.Capacity[t]+1e-9 {
+			return false
+		}
+	}
+	return true
 }
 
 // better prefers less demand short, then less cost.

@@ -212,3 +212,110 @@ func TestCapacitatedPlanAgainstTheExactOptimum(t *testing.T) {
 	}
 	t.Logf("worst gap of the plan to the optimum %.2f%%; worst gap of the LP bound below it %.2f%%", 100*worstHeur, 100*worstBound)
 }
+
+// The Lagrangian bound is the facility-location LP's value, found without
+// an LP solver: equal to it (within the subgradient's convergence) and
+// never above it.
+func TestLagrangianBoundMatchesTheLP(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for k := 0; k < 4; k++ {
+		f := randomFactory(rng, 3+rng.IntN(2), 6, 1.1+0.3*rng.Float64())
+		lp, err := LPBound(f)
+		require.NoError(t, err)
+		lagr, plan, err := Lagrangian(f, &LagrangeOptions{Iterations: 1000})
+		require.NoError(t, err)
+		assert.LessOrEqual(t, lagr, lp+1e-6*lp, "instance %d", k)
+		assert.InEpsilon(t, lp, lagr, 0.005, "instance %d", k)
+		assert.GreaterOrEqual(t, plan.Cost.All, lagr-1e-6, "instance %d", k)
+	}
+}
+
+// The must-show: on generated factories of C2M size (10 to 40 products
+// over 13 weeks, capacity 2% to 40% above the mean load, and 300 products
+// over 52 weeks), the plan costs at most 3% more than the Lagrangian lower
+// bound (or the uncapacitated optimum, when higher).
+func TestCapacitatedPlanWithinThreePercentOfTheBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	families := []struct {
+		products, periods, count int
+		slack, spread            float64
+	}{
+		{10, 13, 12, 1.2, 0.2}, {30, 13, 12, 1.02, 0.2}, {300, 52, 2, 1.05, 0.2},
+	}
+	if testing.Short() {
+		families = families[:2]
+	}
+	for _, fam := range families {
+		worst, sum := 0.0, 0.0
+		for k := 0; k < fam.count; k++ {
+			f := randomFactory(rng, fam.products+rng.IntN(fam.products/4+1), fam.periods, fam.slack+fam.spread*rng.Float64())
+			plan, _, err := PlanFactoryBest(f)
+			require.NoError(t, err)
+			require.Empty(t, plan.Shortfalls)
+			bound, _, err := Lagrangian(f, &LagrangeOptions{Iterations: 1000, UpperBound: plan.Cost.All})
+			require.NoError(t, err)
+			bound = math.Max(bound, lowerBound(f))
+			require.GreaterOrEqual(t, plan.Cost.All, bound-1e-6)
+			gap := plan.Cost.All/bound - 1
+			worst, sum = math.Max(worst, gap), sum+gap
+		}
+		t.Logf("%d products x %d periods, capacity %.2f-%.2f x mean load: gap to the bound mean %.2f%%, worst %.2f%%",
+			fam.products, fam.periods, fam.slack, fam.slack+fam.spread, 100*sum/float64(fam.count), 100*worst)
+		assert.LessOrEqual(t, worst, 0.03)
+	}
+}
+
+// Whatever start wins, every unit due is made or reported short: the
+// Lagrangian plans leave out of their prices the demand no plan can make
+// in time, but not out of the plan.
+func TestEveryUnitIsMadeOrReported(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for k := 0; k < 20; k++ {
+		f := randomFactory(rng, 4+rng.IntN(6), 10, 1.0+0.3*rng.Float64())
+		f.Capacity[0] = f.Capacity[1] // no room for everything at the start
+		for i := range f.Products {
+			f.Products[i].LeadTime = rng.IntN(3)
+		}
+		f.Frozen = rng.IntN(2)
+		best, _, err := PlanFactoryBest(f)
+		require.NoError(t, err)
+		_, priced, err := Lagrangian(f, nil)
+		require.NoError(t, err)
+		for _, plan := range []*FactoryPlan{best, priced} {
+			checkMadeOrShort(t, f, plan, k)
+		}
+	}
+}
+
+// checkMadeOrShort: by every period, what was made (late lots included)
+// or reported short covers what was due.
+func checkMadeOrShort(t *testing.T, f *Factory, plan *FactoryPlan, k int) {
+	t.Helper()
+	for i, p := range f.Products {
+		made, due := 0.0, 0.0
+		for s := range p.Demand {
+			made += plan.Lots[i][s]
+			due += p.Demand[s]
+			for _, sh := range plan.Shortfalls {
+				if sh.SKU == p.SKU && sh.Period == s {
+					made += sh.Qty
+				}
+			}
+			require.GreaterOrEqual(t, made, due-1e-6, "instance %d %s: by period %d", k, p.SKU, s)
+		}
+	}
+}
+
+// A product with a lead time whose first weeks' demand no plan can make
+// in time: the priced plan makes it as a late lot, not silently later.
+func TestLagrangianPlanReportsWhatItCannotMakeInTime(t *testing.T) {
+	f := &Factory{Name: "F", Capacity: []float64{100, 100, 40, 40, 40, 40}, Products: []Product{
+		{SKU: "A", Demand: []float64{0, 0, 30, 30, 30, 30}, Costs: Costs{Setup: 50, Holding: 1}},
+		{SKU: "B", Demand: []float64{5, 5, 10, 10, 10, 10}, Costs: Costs{Setup: 50, Holding: 1}, LeadTime: 2},
+	}}
+	_, plan, err := Lagrangian(f, nil)
+	require.NoError(t, err)
+	checkMadeOrShort(t, f, plan, 0)
+	require.NotEmpty(t, plan.Late)
+	assert.Equal(t, "B", plan.Late[0].SKU)
+}

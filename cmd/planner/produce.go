@@ -83,8 +83,8 @@ func (a *app) produceCmd() *cobra.Command {
 					return &usageError{err}
 				}
 			default:
-				if settings.Quantile < 0 || settings.Quantile >= 1 || settings.SetupCost < 0 || settings.HoldingRate < 0 {
-					return usagef("--quantile must be in [0, 1) and --setup-cost, --holding-rate at least 0")
+				if settings.Quantile < 0 || settings.Quantile >= 1 || settings.SetupCost < 0 || settings.HoldingRate < 0 || settings.Service >= 1 {
+					return usagef("--quantile must be in [0, 1), --service below 1 and --setup-cost, --holding-rate at least 0")
 				}
 				store, sup, err := openSupply(cmd.Context(), db, ", or give --demand, --capacity and --costs")
 				if err != nil {
@@ -181,6 +181,7 @@ func (a *app) produceCmd() *cobra.Command {
 	f.Float64Var(&settings.Quantile, "quantile", 0, "with --db: plan for this forecast quantile (0.9: the 90% level); 0 plans for the mean")
 	f.Float64Var(&settings.SetupCost, "setup-cost", 100, "with --db: cost of one production run")
 	f.Float64Var(&settings.HoldingRate, "holding-rate", 0.25, "with --db: yearly holding cost as a share of unit cost")
+	f.Float64Var(&settings.Service, "service", 0.95, "with --db: only stock above the safety stock for this service level nets the demand (negative: all stock)")
 	f.StringVar(&demandFile, "demand", "", "demand due: factory,sku,period,qty")
 	f.StringVar(&capacityFile, "capacity", "", "capacity: factory,period,capacity")
 	f.StringVar(&costsFile, "costs", "", "costs: sku,setup_cost,holding_cost (optional capacity_per_unit, min_batch, batch_multiple, lead_time)")
