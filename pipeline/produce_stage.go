@@ -108,23 +108,20 @@ func (ProduceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{Summary: "skipped: " + err.Error()}, nil
 	}
 	exceptions := append([]string(nil), prob.Exceptions...)
-	plans := make([]*production.FactoryPlan, len(prob.Factories))
 	var sizer production.LotSizer
 	if pc.Method != "auto" {
 		sizer, _ = production.LotSizerNamed(pc.Method)
 	}
+	for k := range prob.Factories {
+		prob.Factories[k].Frozen = pc.Frozen
+	}
+	plans, err := production.PlanFactories(prob.Factories, sizer)
+	if err != nil {
+		return StageReport{}, err
+	}
 	lots := 0
 	for k := range prob.Factories {
 		f := &prob.Factories[k]
-		f.Frozen = pc.Frozen
-		if sizer == nil {
-			plans[k], _, err = production.PlanFactoryBest(f)
-		} else {
-			plans[k], err = production.PlanFactory(f, sizer)
-		}
-		if err != nil {
-			return StageReport{}, err
-		}
 		lots += plans[k].Cost.Setups
 		for _, s := range plans[k].Shortfalls {
 			exceptions = append(exceptions, fmt.Sprintf("%s at %s: %g units due in the week of %s cannot be made in time", s.SKU, f.Name, s.Qty, prob.Periods[s.Period]))

@@ -519,3 +519,34 @@ func better(a, b *FactoryPlan) bool {
 	}
 	return a.Cost.All < b.Cost.All-1e-9
 }
+
+// PlanFactories plans every factory, side by side (factories share
+// nothing): with the lot sizer, or with PlanFactoryBest when it is nil.
+// Plans are in the order of factories; the first factory's error in that
+// order is returned.
+func PlanFactories(factories []Factory, sizer LotSizer) ([]*FactoryPlan, error) {
+	plans := make([]*FactoryPlan, len(factories))
+	errs := make([]error, len(factories))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range factories {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if sizer == nil {
+				plans[k], _, errs[k] = PlanFactoryBest(&factories[k])
+			} else {
+				plans[k], errs[k] = PlanFactory(&factories[k], sizer)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return plans, nil
+}

@@ -113,20 +113,13 @@ func (a *app) produceCmd() *cobra.Command {
 			if sum.Exceptions == nil {
 				sum.Exceptions = []string{}
 			}
-			plans := make([]*production.FactoryPlan, len(prob.Factories))
+			plans, err := production.PlanFactories(prob.Factories, sizer)
+			if err != nil {
+				return &usageError{err}
+			}
 			for k := range prob.Factories {
-				f := &prob.Factories[k]
+				f, plan := &prob.Factories[k], plans[k]
 				sum.Products += len(f.Products)
-				var plan *production.FactoryPlan
-				if sizer == nil {
-					plan, _, err = production.PlanFactoryBest(f)
-				} else {
-					plan, err = production.PlanFactory(f, sizer)
-				}
-				if err != nil {
-					return &usageError{err}
-				}
-				plans[k] = plan
 				sum.TotalCost += plan.Cost.All
 				sum.SetupCost += plan.Cost.Setup
 				sum.HoldingCost += plan.Cost.Holding
