@@ -73,6 +73,9 @@ check-xlsx: demo
 	cut -d, -f1 out/latest/allocation.csv > $(XLSX_CHECK)/allocation.ids
 	cut -d, -f1 $(XLSX_CHECK)/plan-Allocation.csv > $(XLSX_CHECK)/sheet-allocation.ids
 	cmp $(XLSX_CHECK)/allocation.ids $(XLSX_CHECK)/sheet-allocation.ids
+	cut -d, -f1 out/latest/prices.csv > $(XLSX_CHECK)/prices.ids
+	cut -d, -f1 $(XLSX_CHECK)/plan-Prices.csv > $(XLSX_CHECK)/sheet-prices.ids
+	cmp $(XLSX_CHECK)/prices.ids $(XLSX_CHECK)/sheet-prices.ids
 	grep -q '^Exceptions to review' $(XLSX_CHECK)/plan-Summary.csv
 	@echo "LibreOffice read out/latest/plan.xlsx: PDF and one CSV per sheet in $(XLSX_CHECK)/, plan lines as in the plan files"
 
