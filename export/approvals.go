@@ -77,7 +77,7 @@ func ReadApprovals(path string) ([]Approval, error) {
 				continue
 			}
 			get := func(name string) string {
-				if i := col(name); i < len(cells) {
+				if i := col(name); i >= 0 && i < len(cells) {
 					return strings.TrimSpace(cells[i])
 				}
 				return ""

@@ -3,9 +3,9 @@ package export
 import (
 	"bufio"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
-	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,7 +80,7 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 				Type  any
 				Const string
 			}
-			Required   []string
+			Required []string
 		}
 		require.NoError(t, json.Unmarshal(raw, &schema))
 		f, err := os.Open(files[o.Name])

@@ -14,6 +14,7 @@ import (
 
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -170,4 +171,55 @@ func TestUnwritableFolder(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 1, "no temporary file left")
+}
+
+// A decision on a price line reads back as a pricing approval, with the
+// line's id, SKU and location; one on a production order with its
+// factory (neither sheet has from and to columns).
+func TestApprovalsReadThePricesAndProductionSheets(t *testing.T) {
+	wb := sampleWorkbook(t)
+	factories := []production.Factory{{Name: "F1", Capacity: []float64{50, 50}, Products: []production.Product{
+		{SKU: "A", Demand: []float64{10, 20}, Costs: production.Costs{Setup: 40, Holding: 1}}}}}
+	plan, err := production.PlanFactory(&factories[0], production.WagnerWhitin{})
+	require.NoError(t, err)
+	wb.Production = &ProductionPlan{Periods: []string{"2026-03-02", "2026-03-09"}, Factories: factories,
+		Plans: []*production.FactoryPlan{plan}, Method: "ww"}
+	path := filepath.Join(t.TempDir(), "plan.xlsx")
+	require.NoError(t, WriteWorkbook(path, wb))
+	f, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	rows, err := f.GetRows(PricesSheet)
+	require.NoError(t, err)
+	col, _ := excelize.ColumnNumberToName(len(rows[0]))
+	require.NoError(t, f.SetCellValue(PricesSheet, col+"3", "yes"))
+	prodRows, err := f.GetRows(ProductionSheet)
+	require.NoError(t, err)
+	prodCol, _ := excelize.ColumnNumberToName(len(prodRows[0]))
+	require.NoError(t, f.SetCellValue(ProductionSheet, prodCol+"2", "no"))
+	edited := filepath.Join(t.TempDir(), "reviewed.xlsx")
+	require.NoError(t, f.SaveAs(edited))
+	f.Close()
+	approvals, err := ReadApprovals(edited)
+	require.NoError(t, err)
+	var got *Approval
+	for i := range approvals {
+		if approvals[i].Sheet == PricesSheet && approvals[i].Decision == "yes" {
+			got = &approvals[i]
+		}
+	}
+	require.NotNil(t, got)
+	assert.Equal(t, "prices", got.Plan)
+	assert.Equal(t, rows[2][0], got.LineID)
+	assert.Equal(t, "B", got.SKU)
+	assert.Equal(t, "S1", got.To)
+	var made *Approval
+	for i := range approvals {
+		if approvals[i].Sheet == ProductionSheet && approvals[i].Decision == "no" {
+			made = &approvals[i]
+		}
+	}
+	require.NotNil(t, made)
+	assert.Equal(t, "production", made.Plan)
+	assert.Equal(t, "F1", made.From)
+	assert.Equal(t, prodRows[1][0], made.LineID)
 }

@@ -35,18 +35,23 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 	}
 	plans := map[string]map[string][3]string{}
 	for _, p := range []struct{ plan, file, id string }{{"orders", "orders.csv", "order_id"}, {"allocation", "allocation.csv", "line_id"},
-		{"production", "production.csv", "order_id"}} {
+		{"production", "production.csv", "order_id"}, {"prices", "prices.csv", "line_id"}} {
 		path := filepath.Join(runDir, p.file)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		from, to := "from", "to"
-		if p.plan == "production" {
+		switch p.plan {
+		case "production":
 			from, to = "factory", "" // made at a factory, sent nowhere
+		case "prices":
+			from, to = "", "location" // a price applies at a location
 		}
-		required := []string{p.id, "sku", from}
-		if to != "" {
-			required = append(required, to)
+		required := []string{p.id, "sku"}
+		for _, c := range []string{from, to} {
+			if c != "" {
+				required = append(required, c)
+			}
 		}
 		t, err := datasets.ReadCSVTable(path, required...)
 		if err != nil {

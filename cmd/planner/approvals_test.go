@@ -85,3 +85,34 @@ func TestImportApprovalsRefusesEditedWorkbooks(t *testing.T) {
 		assert.NoFileExists(t, filepath.Join(run, "approvals.csv"), name)
 	}
 }
+
+// With prices in the run, decisions on the Prices sheet read back too (it
+// has a location where other sheets have from and to).
+func TestImportApprovalsOfPrices(t *testing.T) {
+	dir := synthSample(t)
+	cfg := filepath.Join(dir, "planner.yaml")
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("price:\n  max_change: 0.3\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	code, _, errOut := planner(t, "run", "--config", cfg)
+	require.Contains(t, []int{0, 3}, code, errOut)
+	run, err := filepath.EvalSymlinks(filepath.Join(dir, "out", "latest"))
+	require.NoError(t, err)
+	book := decide(t, run, func(f *excelize.File) {
+		require.NoError(t, f.SetCellValue("Prices", approveCell(t, f, "Prices", 2), "yes"))
+		require.NoError(t, f.SetCellValue("Prices", approveCell(t, f, "Prices", 3), "no"))
+	})
+	code, out, errOut := planner(t, "import-approvals", book, "--run", run, "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	assert.Equal(t, 1.0, sum["approved"])
+	assert.Equal(t, 1.0, sum["rejected"])
+	raw, err := os.ReadFile(filepath.Join(run, "approvals.csv"))
+	require.NoError(t, err)
+	text := string(raw)
+	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,yes,approvals/1`, text)
+	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,no,approvals/1`, text)
+}
