@@ -50,10 +50,10 @@ func (c Calendar) date(t int) series.Date { return c.Freq.Add(c.Start, t) }
 // the elasticity; colDiscount carries how much more (or less) shoppers
 // respond to a temporary discount than to a regular price change.
 const (
-	colLogPrice = iota // log(paid / reference price)
-	colDiscount        // log(paid / regular): zero at the regular price
-	colPromo           // share of the period on promotion
-	colPostPromo       // share of the previous period on promotion (pantry loading)
+	colLogPrice  = iota // log(paid / reference price)
+	colDiscount         // log(paid / regular): zero at the regular price
+	colPromo            // share of the period on promotion
+	colPostPromo        // share of the previous period on promotion (pantry loading)
 	colFeature
 	colDisplay
 	colEvent

@@ -66,9 +66,9 @@ const (
 
 // Recommendation is one item's price with its expected effect.
 type Recommendation struct {
-	SKU, Location            string
-	Current, New             float64
-	UnitsCurrent, UnitsNew   float64
+	SKU, Location              string
+	Current, New               float64
+	UnitsCurrent, UnitsNew     float64
 	RevenueCurrent, RevenueNew float64
 	// MarginCurrent and MarginNew are gross margins in money (NaN without
 	// a cost).

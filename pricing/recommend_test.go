@@ -144,10 +144,10 @@ func TestPoolShrinksAndReplaces(t *testing.T) {
 		{SKU: "a", Elasticity: -2.0, StdError: 0.1, NObs: 100},
 		{SKU: "b", Elasticity: -1.6, StdError: 0.2, NObs: 100},
 		{SKU: "c", Elasticity: -2.4, StdError: 0.3, NObs: 100},
-		{SKU: "d", Elasticity: 0.4, StdError: 0.3, NObs: 100},  // wrong sign
-		{SKU: "e", Elasticity: -5, StdError: 2.5, NObs: 100},   // imprecise
-		{SKU: "f", Elasticity: nan, StdError: nan, NObs: 100},  // flat price
-		{SKU: "g", Elasticity: -1.9, StdError: 0.2, NObs: 4},   // too few
+		{SKU: "d", Elasticity: 0.4, StdError: 0.3, NObs: 100}, // wrong sign
+		{SKU: "e", Elasticity: -5, StdError: 2.5, NObs: 100},  // imprecise
+		{SKU: "f", Elasticity: nan, StdError: nan, NObs: 100}, // flat price
+		{SKU: "g", Elasticity: -1.9, StdError: 0.2, NObs: 4},  // too few
 	}
 	for i := range products {
 		products[i].Group = "dept"

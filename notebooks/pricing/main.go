@@ -216,7 +216,7 @@ func (s *study) oracle(in *pipeline.PricingInput, truth map[string]float64) {
 			}
 			items = append(items, pricing.Item{SKU: l.SKU, Location: l.Location, Price: l.Current, Units: l.UnitsCurrent, Cost: l.UnitCost,
 				Elasticity: pricing.Elasticity{Elasticity: truth[l.SKU], StdError: 0},
-				Size: math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()})
+				Size:       math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()})
 			ours = append(ours, l.New)
 		}
 		oracle := pricing.Recommend(items, &settings.Rules)
