@@ -27,6 +27,12 @@ type StockPosition struct {
 	OnHand, OnOrder, InTransit, Backorders, Reserved float64
 }
 
+// Inventory returns the inventory position: on hand + on order + in
+// transit - backorders - reserved (units promised to online orders).
+func (p StockPosition) Inventory() float64 {
+	return p.OnHand + p.OnOrder + p.InTransit - p.Backorders - p.Reserved
+}
+
 // SourcingRule is one row of the sourcing table.
 type SourcingRule struct {
 	SKU, From, To        string

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pricing"
@@ -14,8 +15,8 @@ import (
 	"github.com/planner-engine/planner/series"
 )
 
-// PriceConfig is the price section of planner.yaml. Zero values mean the
-// defaults in DefaultPriceConfig.
+// PriceConfig is the price section of planner.yaml, and the settings of
+// planner price. Zero values mean the defaults in DefaultPriceConfig.
 type PriceConfig struct {
 	// Freq is the period of the demand model: D or W (default: the
 	// sales' own).
@@ -29,8 +30,12 @@ type PriceConfig struct {
 	MinMargin float64 `yaml:"min_margin,omitempty" json:"min_margin,omitempty"`
 	// Endings are the price ladder's endings, such as "0.49,0.99", or any.
 	Endings string `yaml:"endings,omitempty" json:"endings,omitempty"`
-	// ExitWeeks, OverstockWeeks and SalvageRate choose and value markdowns
-	// (see PricingSettings).
+	// MarkdownSteps are the discounts a markdown may use, such as
+	// "0.1,0.2,0.3".
+	MarkdownSteps string `yaml:"markdown_steps,omitempty" json:"markdown_steps,omitempty"`
+	// HorizonDays, ExitWeeks, OverstockWeeks and SalvageRate: see
+	// PricingSettings.
+	HorizonDays    int     `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
 	ExitWeeks      int     `yaml:"exit_weeks,omitempty" json:"exit_weeks,omitempty"`
 	OverstockWeeks float64 `yaml:"overstock_weeks,omitempty" json:"overstock_weeks,omitempty"`
 	SalvageRate    float64 `yaml:"salvage_rate,omitempty" json:"salvage_rate,omitempty"`
@@ -40,19 +45,23 @@ type PriceConfig struct {
 
 // DefaultPriceConfig returns the price settings of an empty section.
 func DefaultPriceConfig() PriceConfig {
-	return PriceConfig{Objective: pricing.Profit, MaxChange: 0.10, Endings: "0.49,0.99", ExitWeeks: 13, OverstockWeeks: 26, Format: "csv"}
+	return PriceConfig{Objective: pricing.Profit, MaxChange: 0.10, Endings: "0.49,0.99", MarkdownSteps: "0.1,0.2,0.3,0.4,0.5,0.6,0.7",
+		HorizonDays: 28, ExitWeeks: 13, OverstockWeeks: 26, Format: "csv"}
 }
 
 func (c *PriceConfig) resolve() error {
 	d := DefaultPriceConfig()
-	if c.Objective == "" {
-		c.Objective = d.Objective
+	for _, f := range []struct{ v, def *string }{{&c.Objective, &d.Objective}, {&c.Endings, &d.Endings},
+		{&c.MarkdownSteps, &d.MarkdownSteps}, {&c.Format, &d.Format}} {
+		if *f.v == "" {
+			*f.v = *f.def
+		}
 	}
 	if c.MaxChange == 0 {
 		c.MaxChange = d.MaxChange
 	}
-	if c.Endings == "" {
-		c.Endings = d.Endings
+	if c.HorizonDays == 0 {
+		c.HorizonDays = d.HorizonDays
 	}
 	if c.ExitWeeks == 0 {
 		c.ExitWeeks = d.ExitWeeks
@@ -60,44 +69,61 @@ func (c *PriceConfig) resolve() error {
 	if c.OverstockWeeks == 0 {
 		c.OverstockWeeks = d.OverstockWeeks
 	}
-	if c.Format == "" {
-		c.Format = d.Format
-	}
-	if c.Freq != "" {
-		f, err := series.ParseFreq(c.Freq)
-		if err != nil || (f != series.Daily && f != series.Weekly) {
-			return fmt.Errorf("price.freq %q is not D or W", c.Freq)
-		}
-	}
-	if _, err := pricing.ParseLadder(c.Endings); err != nil {
-		return fmt.Errorf("price.endings: %w", err)
-	}
-	switch {
-	case c.Objective != pricing.Profit && c.Objective != pricing.Revenue:
-		return fmt.Errorf("price.objective %q is not profit or revenue", c.Objective)
-	case c.MaxChange <= 0 || c.MaxChange >= 1:
-		return fmt.Errorf("price.max_change must be in (0, 1) (got %v)", c.MaxChange)
-	case c.MinMargin < 0 || c.MinMargin >= 1:
-		return fmt.Errorf("price.min_margin must be in [0, 1) (got %v)", c.MinMargin)
-	case c.ExitWeeks < 0 || c.SalvageRate < 0:
-		return fmt.Errorf("price.exit_weeks and salvage_rate must be 0 or more")
+	if _, err := c.Settings(func(key string) string { return "price." + key }); err != nil {
+		return err
 	}
 	return checkPlanFormat("price", c.Format)
 }
 
-// Settings turns the section into the pricing settings.
-func (c *PriceConfig) Settings() PricingSettings {
-	ladder, _ := pricing.ParseLadder(c.Endings)
-	if ladder.Endings == nil {
-		ladder.Endings = []float64{}
+// Settings checks the settings and turns them into pricing settings;
+// errors name a setting by name(key), key being the planner.yaml key
+// (max_change), so a command can name its flag instead.
+func (c *PriceConfig) Settings(name func(key string) string) (PricingSettings, error) {
+	if c.Freq != "" {
+		if f, err := series.ParseFreq(c.Freq); err != nil || (f != series.Daily && f != series.Weekly) {
+			return PricingSettings{}, fmt.Errorf("%s %q is not D or W", name("freq"), c.Freq)
+		}
 	}
-	md := pricing.DefaultMarkdownRules()
-	md.Ladder = ladder
+	ladder, err := pricing.ParseLadder(c.Endings)
+	if err != nil {
+		return PricingSettings{}, fmt.Errorf("%s: %w", name("endings"), err)
+	}
+	md := pricing.MarkdownRules{Ladder: ladder}
+	for _, f := range strings.Split(c.MarkdownSteps, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || v <= 0 || v >= 1 {
+			return PricingSettings{}, fmt.Errorf("%s: %q is not a discount in (0, 1) such as 0.3", name("markdown_steps"), f)
+		}
+		md.Discounts = append(md.Discounts, v)
+	}
+	switch {
+	case c.Objective != pricing.Profit && c.Objective != pricing.Revenue:
+		return PricingSettings{}, fmt.Errorf("%s %q is not profit or revenue", name("objective"), c.Objective)
+	case c.MaxChange <= 0 || c.MaxChange >= 1:
+		return PricingSettings{}, fmt.Errorf("%s must be in (0, 1) (got %v)", name("max_change"), c.MaxChange)
+	case c.MinMargin < 0 || c.MinMargin >= 1:
+		return PricingSettings{}, fmt.Errorf("%s must be in [0, 1) (got %v)", name("min_margin"), c.MinMargin)
+	case c.HorizonDays < 1:
+		return PricingSettings{}, fmt.Errorf("%s must be at least 1 (got %d)", name("horizon_days"), c.HorizonDays)
+	case c.ExitWeeks < 0:
+		return PricingSettings{}, fmt.Errorf("%s must be 0 or more (got %d)", name("exit_weeks"), c.ExitWeeks)
+	case c.SalvageRate < 0:
+		return PricingSettings{}, fmt.Errorf("%s must be 0 or more (got %v)", name("salvage_rate"), c.SalvageRate)
+	}
 	return PricingSettings{
-		Rules:     pricing.Rules{Objective: c.Objective, MaxChange: c.MaxChange, MinMargin: c.MinMargin, Ladder: ladder},
-		Markdown:  md,
-		ExitWeeks: c.ExitWeeks, OverstockWeeks: c.OverstockWeeks, SalvageRate: c.SalvageRate,
+		Rules:       pricing.Rules{Objective: c.Objective, MaxChange: c.MaxChange, MinMargin: c.MinMargin, Ladder: ladder},
+		Markdown:    md,
+		HorizonDays: c.HorizonDays, ExitWeeks: c.ExitWeeks, OverstockWeeks: c.OverstockWeeks, SalvageRate: c.SalvageRate,
+	}, nil
+}
+
+// Period returns the demand model's period: Freq, or 0 for the sales' own.
+func (c *PriceConfig) Period() series.Freq {
+	if c.Freq == "" {
+		return 0
 	}
+	f, _ := series.ParseFreq(c.Freq)
+	return f
 }
 
 // PriceStage estimates elasticities and recommends prices and markdowns
@@ -115,15 +141,14 @@ func (PriceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if pc == nil {
 		return StageReport{Summary: "skipped: no price section in the configuration"}, nil
 	}
-	freq := series.Freq(0)
-	if pc.Freq != "" {
-		freq, _ = series.ParseFreq(pc.Freq)
-	}
-	in, err := ReadPricingInput(ctx, r.Store, freq)
+	in, err := ReadPricingInput(ctx, r.Store, pc.Period())
 	if err != nil {
 		return StageReport{}, err
 	}
-	settings := pc.Settings()
+	settings, err := pc.Settings(func(key string) string { return "price." + key })
+	if err != nil {
+		return StageReport{}, err
+	}
 	settings.ReleaseHistory = true
 	res, err := Price(ctx, in, &settings)
 	if err != nil {

@@ -16,6 +16,8 @@ import (
 type PricingSettings struct {
 	Estimate pricing.EstimateOptions
 	Pool     pricing.PoolOptions
+	// Rules without an objective mean pricing.DefaultRules; Markdown
+	// without discounts, pricing.DefaultMarkdownRules on the rules' ladder.
 	Rules    pricing.Rules
 	Markdown pricing.MarkdownRules
 	// HorizonDays is the span the expected units, revenue and margin of a
@@ -49,15 +51,7 @@ func (s PricingSettings) withDefaults() PricingSettings {
 		s.OverstockWeeks = 26
 	}
 	if s.Rules.Objective == "" {
-		d := pricing.DefaultRules()
-		d.MinMargin = s.Rules.MinMargin
-		if s.Rules.MaxChange > 0 {
-			d.MaxChange = s.Rules.MaxChange
-		}
-		if s.Rules.Ladder.Endings != nil {
-			d.Ladder = s.Rules.Ladder
-		}
-		s.Rules = d
+		s.Rules = pricing.DefaultRules()
 	}
 	if s.Markdown.Discounts == nil {
 		d := pricing.DefaultMarkdownRules()
@@ -115,7 +109,7 @@ func ReadPricingInput(ctx context.Context, store *datasets.Store, freq series.Fr
 		return nil, err
 	}
 	for _, p := range sup.Positions {
-		in.Stock[p.SKU] += p.OnHand + p.InTransit + p.OnOrder - p.Backorders - p.Reserved
+		in.Stock[p.SKU] += p.Inventory()
 	}
 	return in, nil
 }

@@ -89,3 +89,28 @@ func TestPriceSaysWhatItLeftOut(t *testing.T) {
 	_, err = Price(context.Background(), &PricingInput{History: &datasets.PriceHistory{Rows: 5, Unpriced: 5}}, nil)
 	assert.ErrorContains(t, err, "price column")
 }
+
+// The price section and planner price share one check: errors name the
+// setting the way the caller spells it.
+func TestPriceConfigSettings(t *testing.T) {
+	c := DefaultPriceConfig()
+	s, err := c.Settings(func(k string) string { return k })
+	require.NoError(t, err)
+	assert.Equal(t, pricing.DefaultRules(), s.Rules)
+	assert.Equal(t, pricing.DefaultMarkdownRules().Discounts, s.Markdown.Discounts)
+	c.Endings = "any"
+	s, err = c.Settings(func(k string) string { return k })
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0.01, 0.02}, s.Rules.Ladder.Prices(0.01, 0.02), "any: every cent")
+	for key, edit := range map[string]func(*PriceConfig){
+		"--max-change":     func(c *PriceConfig) { c.MaxChange = 1.5 },
+		"--markdown-steps": func(c *PriceConfig) { c.MarkdownSteps = "0.2,x" },
+		"--freq":           func(c *PriceConfig) { c.Freq = "M" },
+		"--horizon-days":   func(c *PriceConfig) { c.HorizonDays = -1 },
+	} {
+		c := DefaultPriceConfig()
+		edit(&c)
+		_, err := c.Settings(func(k string) string { return "--" + strings.ReplaceAll(k, "_", "-") })
+		assert.ErrorContains(t, err, key)
+	}
+}

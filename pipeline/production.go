@@ -296,7 +296,7 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 	stock := map[string]float64{}
 	for _, p := range sup.Positions {
 		if served(p.SKU, p.Location) {
-			stock[p.SKU] += p.OnHand + p.OnOrder + p.InTransit - p.Backorders - p.Reserved
+			stock[p.SKU] += p.Inventory()
 		}
 	}
 	if service := s.Service; service >= 0 {

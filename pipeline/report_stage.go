@@ -134,7 +134,7 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 	} else if sup.AsOf != 0 {
 		hasStock = true
 		for _, p := range sup.Positions {
-			position[p.SKU] += p.OnHand + p.OnOrder + p.InTransit - p.Backorders - p.Reserved
+			position[p.SKU] += p.Inventory()
 		}
 	}
 	receipts := map[string]map[int]float64{}

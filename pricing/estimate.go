@@ -178,7 +178,11 @@ type workspace struct {
 	step   *mat.VecDense
 	chol   mat.Cholesky
 	prec   [nCols]float64
-	locSum [][nCols]float64
+	trial  [nCols]float64
+	locSum [][nCols]float64 // per location: sum of mu x
+	locMu  []float64        // per location: sum of mu
+	locTop []float64        // per location: the largest linear predictor
+	locExp []float64        // per location: sum of exp(eta - top)
 }
 
 // Prior precisions (1 / variance) of the coefficients: near zero for the
@@ -369,15 +373,19 @@ func (ws *workspace) newton(p *Product, f *Fit, sold []float64) error {
 		ws.locSum = make([][nCols]float64, nLoc)
 	}
 	ws.locSum = ws.locSum[:nLoc]
+	ws.locMu = growFloats(ws.locMu, nLoc)
+	ws.locTop = growFloats(ws.locTop, nLoc)
+	ws.locExp = growFloats(ws.locExp, nLoc)
 	ll := ws.loglik(p, f, sold)
-	trial := make([]float64, nCols)
+	trial := ws.trial[:]
 	for iter := 0; iter < 60; iter++ {
 		// Gradient and profiled information at beta (mu is current).
 		g := ws.grad.RawVector().Data
 		h := ws.hess.RawSymmetric().Data // upper triangle, row-major
 		clear(g)
 		clear(h)
-		mtot := make([]float64, nLoc)
+		mtot := ws.locMu
+		clear(mtot)
 		for l := range ws.locSum {
 			clear(ws.locSum[l][:])
 		}
@@ -457,8 +465,7 @@ func (ws *workspace) newton(p *Product, f *Fit, sold []float64) error {
 // means at f.beta, and returns the penalised log-likelihood (without the
 // constant log y! terms).
 func (ws *workspace) loglik(p *Product, f *Fit, sold []float64) float64 {
-	nLoc := len(p.Locations)
-	top := make([]float64, nLoc)
+	top := ws.locTop
 	for l := range top {
 		top[l] = math.Inf(-1)
 	}
@@ -472,7 +479,8 @@ func (ws *workspace) loglik(p *Product, f *Fit, sold []float64) float64 {
 		l := p.Obs[ws.keep[r]].Location
 		top[l] = math.Max(top[l], e)
 	}
-	sum := make([]float64, nLoc)
+	sum := ws.locExp
+	clear(sum)
 	for r, i := range ws.keep {
 		l := p.Obs[i].Location
 		sum[l] += math.Exp(ws.eta[r] - top[l])

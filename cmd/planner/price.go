@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pricing"
-	"github.com/planner-engine/planner/series"
 )
 
 // priceSummary is what planner price --json prints.
@@ -52,10 +50,8 @@ type priceSummary struct {
 type priceOptions struct {
 	db, sales, products, inventory, events string
 	maps                                   []string
-	freq                                   string
 	elasticities, out, markdowns           string
-	objective, endings, steps              string
-	settings                               pipeline.PricingSettings
+	cfg                                    pipeline.PriceConfig // the price section's settings, from flags
 	json                                   bool
 }
 
@@ -88,66 +84,40 @@ func (a *app) priceCmd() *cobra.Command {
 	f.StringVar(&o.products, "products", "", "with --sales: product master (unit_cost, department, end_date, price_family, size, min_price, max_price)")
 	f.StringVar(&o.inventory, "inventory", "", "with --sales: stock positions, for markdowns")
 	f.StringVar(&o.events, "events", "", "with --sales: calendar events, a control of the demand model")
-	f.StringVar(&o.freq, "freq", "", "period of the demand model: D or W (default: the sales' own; monthly sales are modelled by week)")
+	d := pipeline.DefaultPriceConfig()
+	f.StringVar(&o.cfg.Freq, "freq", "", "period of the demand model: D or W (default: the sales' own; monthly sales are modelled by week)")
 	f.StringVar(&o.elasticities, "elasticities", "", "write the elasticities: sku,elasticity,std_error,n_obs,method,flag,...")
 	f.StringVar(&o.out, "out", "", "write the price recommendations (.csv, .parquet, .json or .jsonl)")
 	f.StringVar(&o.markdowns, "markdowns", "", "write the markdown schedules, week by week")
-	f.StringVar(&o.objective, "objective", pricing.Profit, "maximise profit or revenue")
-	f.Float64Var(&o.settings.Rules.MinMargin, "min-margin", 0, "least (price - cost) / price of a new price")
-	f.Float64Var(&o.settings.Rules.MaxChange, "max-change", 0.10, "largest price move per run, as a share of the current price")
-	f.StringVar(&o.endings, "endings", "0.49,0.99", "price ladder: allowed price endings, or any (every cent)")
-	f.StringVar(&o.steps, "markdown-steps", "0.1,0.2,0.3,0.4,0.5,0.6,0.7", "discounts a markdown may use")
-	f.IntVar(&o.settings.HorizonDays, "horizon-days", 28, "days the expected units, revenue and margin cover")
-	f.IntVar(&o.settings.ExitWeeks, "exit-weeks", 13, "products ending within this many weeks get a markdown")
-	f.Float64Var(&o.settings.OverstockWeeks, "overstock-weeks", 26, "products holding more weeks of demand than this get a markdown over that many weeks (negative: never)")
-	f.Float64Var(&o.settings.SalvageRate, "salvage-rate", 0, "value of a unit left when a product ends, as a share of its unit cost")
+	f.StringVar(&o.cfg.Objective, "objective", d.Objective, "maximise profit or revenue")
+	f.Float64Var(&o.cfg.MinMargin, "min-margin", d.MinMargin, "least (price - cost) / price of a new price")
+	f.Float64Var(&o.cfg.MaxChange, "max-change", d.MaxChange, "largest price move per run, as a share of the current price")
+	f.StringVar(&o.cfg.Endings, "endings", d.Endings, "price ladder: allowed price endings, or any (every cent)")
+	f.StringVar(&o.cfg.MarkdownSteps, "markdown-steps", d.MarkdownSteps, "discounts a markdown may use")
+	f.IntVar(&o.cfg.HorizonDays, "horizon-days", d.HorizonDays, "days the expected units, revenue and margin cover")
+	f.IntVar(&o.cfg.ExitWeeks, "exit-weeks", d.ExitWeeks, "products ending within this many weeks get a markdown")
+	f.Float64Var(&o.cfg.OverstockWeeks, "overstock-weeks", d.OverstockWeeks, "products holding more weeks of demand than this get a markdown over that many weeks (negative: never)")
+	f.Float64Var(&o.cfg.SalvageRate, "salvage-rate", d.SalvageRate, "value of a unit left when a product ends, as a share of its unit cost")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }
 
-func (o *priceOptions) check() error {
-	if o.objective != pricing.Profit && o.objective != pricing.Revenue {
-		return usagef("--objective %q is not profit or revenue", o.objective)
-	}
-	ladder, err := pricing.ParseLadder(o.endings)
-	if err != nil {
-		return usagef("--endings: %v", err)
-	}
-	if ladder.Endings == nil {
-		ladder.Endings = []float64{}
-	}
-	o.settings.Rules.Ladder, o.settings.Rules.Objective = ladder, o.objective
-	if r := o.settings.Rules; r.MinMargin < 0 || r.MinMargin >= 1 || r.MaxChange <= 0 || r.MaxChange >= 1 {
-		return usagef("--min-margin must be in [0, 1) and --max-change in (0, 1)")
-	}
-	if o.settings.SalvageRate < 0 {
-		return usagef("--salvage-rate must be 0 or more")
-	}
-	md := pricing.MarkdownRules{Ladder: ladder}
-	for _, s := range strings.Split(o.steps, ",") {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil || v <= 0 || v >= 1 {
-			return usagef("--markdown-steps: %q is not a discount in (0, 1) such as 0.3", s)
-		}
-		md.Discounts = append(md.Discounts, v)
-	}
-	o.settings.Markdown = md
+// settings checks the flags and turns them into pricing settings.
+func (o *priceOptions) settings() (pipeline.PricingSettings, error) {
 	if o.sales == "" && (o.products != "" || o.inventory != "" || o.events != "" || len(o.maps) > 0) {
-		return usagef("--products, --inventory, --events and --map go with --sales (the database has its own)")
+		return pipeline.PricingSettings{}, usagef("--products, --inventory, --events and --map go with --sales (the database has its own)")
 	}
-	return nil
+	s, err := o.cfg.Settings(func(key string) string { return "--" + strings.ReplaceAll(key, "_", "-") })
+	if err != nil {
+		return s, &usageError{err}
+	}
+	return s, nil
 }
 
 func (a *app) price(ctx context.Context, o *priceOptions) error {
-	if err := o.check(); err != nil {
+	settings, err := o.settings()
+	if err != nil {
 		return err
-	}
-	var freq series.Freq
-	if o.freq != "" {
-		var err error
-		if freq, err = series.ParseFreq(o.freq); err != nil || (freq != series.Daily && freq != series.Weekly) {
-			return usagef("--freq %q is not D or W", o.freq)
-		}
 	}
 	began := time.Now()
 	store, err := o.open(ctx, a)
@@ -156,15 +126,15 @@ func (a *app) price(ctx context.Context, o *priceOptions) error {
 	}
 	defer store.Close()
 	task := a.progress().Start("price: read history", 0)
-	in, err := pipeline.ReadPricingInput(ctx, store, freq)
+	in, err := pipeline.ReadPricingInput(ctx, store, o.cfg.Period())
 	if err != nil {
 		task.Fail()
 		return err
 	}
 	task.Done(fmt.Sprintf("%s location-periods", commas(int64(in.History.Observations()))))
-	o.settings.ReleaseHistory = true
+	settings.ReleaseHistory = true
 	task = a.progress().Start("price: estimate and recommend", 0)
-	res, err := pipeline.Price(ctx, in, &o.settings)
+	res, err := pipeline.Price(ctx, in, &settings)
 	if err != nil {
 		task.Fail()
 		return &usageError{err}
