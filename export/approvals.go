@@ -23,11 +23,28 @@ type Approval struct {
 	Decision string
 }
 
-// planSheets maps the workbook's plan sheets to their plan files.
-var planSheets = []struct {
-	sheet string
-	doc   *OutputFile
-}{{OrdersSheet, &Outputs[0]}, {AllocationSheet, &allocationFile}, {ProductionSheet, &productionFile}, {PricesSheet, &pricesFile}}
+// PlanSheet is a plan sheet of the workbook and the plan file behind it:
+// its id column and the columns that say where a line goes (From: where
+// it ships or is made; To: where it arrives or applies; "" when the plan
+// has no such column). Approvals carry those values and are checked
+// against the file by them.
+type PlanSheet struct {
+	Sheet, File, ID, From, To string
+	doc                       *OutputFile
+}
+
+// Plan returns the plan's name, as approvals name it.
+func (p PlanSheet) Plan() string { return p.doc.Name }
+
+// PlanSheets are the workbook's plan sheets, in order.
+func PlanSheets() []PlanSheet { return planSheets }
+
+var planSheets = []PlanSheet{
+	{Sheet: OrdersSheet, File: "orders.csv", ID: "order_id", From: "from", To: "to", doc: &Outputs[0]},
+	{Sheet: AllocationSheet, File: "allocation.csv", ID: "line_id", From: "from", To: "to", doc: &allocationFile},
+	{Sheet: ProductionSheet, File: "production.csv", ID: "order_id", From: "factory", doc: &productionFile}, // made at a factory, sent nowhere
+	{Sheet: PricesSheet, File: "prices.csv", ID: "line_id", To: "location", doc: &pricesFile},                 // applies at a location
+}
 
 // ReadApprovals reads the approve column of the workbook's plan sheets.
 // It refuses a workbook whose sheets are not the ones WriteWorkbook wrote,
@@ -52,16 +69,16 @@ func ReadApprovals(path string) ([]Approval, error) {
 			want = append(want, c.Name)
 		}
 		want = append(want, ApproveColumn)
-		rows, err := f.Rows(ps.sheet)
+		rows, err := f.Rows(ps.Sheet)
 		if err != nil {
-			return nil, fmt.Errorf("%s: no %s sheet: %w", path, ps.sheet, err)
+			return nil, fmt.Errorf("%s: no %s sheet: %w", path, ps.Sheet, err)
 		}
 		col := func(name string) int { return slices.Index(want, name) }
 		for r := 1; rows.Next(); r++ {
 			cells, err := rows.Columns()
 			if err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("%s, sheet %s row %d: %w", path, ps.sheet, r, err)
+				return nil, fmt.Errorf("%s, sheet %s row %d: %w", path, ps.Sheet, r, err)
 			}
 			if r == 1 {
 				for i, w := range want {
@@ -71,25 +88,18 @@ func ReadApprovals(path string) ([]Approval, error) {
 							got = cells[i]
 						}
 						rows.Close()
-						return nil, fmt.Errorf("%s, sheet %s: the header was edited: column %d is %q, the plan has %q there", path, ps.sheet, i+1, got, w)
+						return nil, fmt.Errorf("%s, sheet %s: the header was edited: column %d is %q, the plan has %q there", path, ps.Sheet, i+1, got, w)
 					}
 				}
 				continue
 			}
 			get := func(name string) string {
-				if i := col(name); i >= 0 && i < len(cells) {
+				if i := col(name); name != "" && i >= 0 && i < len(cells) {
 					return strings.TrimSpace(cells[i])
 				}
 				return ""
 			}
-			a := Approval{Sheet: ps.sheet, Row: r, Plan: ps.doc.Name, SKU: get("sku"), From: get("from"), To: get("to")}
-			switch ps.sheet {
-			case ProductionSheet:
-				a.From = get("factory") // a production order is made at a factory, sent nowhere
-			case PricesSheet:
-				a.To = get("location") // a price applies at a location (or * for all)
-			}
-			a.LineID = get(ps.doc.Columns[0].Name)
+			a := Approval{Sheet: ps.Sheet, Row: r, Plan: ps.Plan(), LineID: get(ps.ID), SKU: get("sku"), From: get(ps.From), To: get(ps.To)}
 			if a.LineID == "" && a.SKU == "" {
 				continue // a blank row
 			}
@@ -101,7 +111,7 @@ func ReadApprovals(path string) ([]Approval, error) {
 			case "":
 			default:
 				rows.Close()
-				return nil, fmt.Errorf("%s, sheet %s row %d, column %s: %q is neither yes nor no", path, ps.sheet, r, ApproveColumn, get(ApproveColumn))
+				return nil, fmt.Errorf("%s, sheet %s row %d, column %s: %q is neither yes nor no", path, ps.Sheet, r, ApproveColumn, get(ApproveColumn))
 			}
 			out = append(out, a)
 		}

@@ -34,21 +34,13 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 		return nil, err
 	}
 	plans := map[string]map[string][3]string{}
-	for _, p := range []struct{ plan, file, id string }{{"orders", "orders.csv", "order_id"}, {"allocation", "allocation.csv", "line_id"},
-		{"production", "production.csv", "order_id"}, {"prices", "prices.csv", "line_id"}} {
-		path := filepath.Join(runDir, p.file)
+	for _, p := range export.PlanSheets() {
+		path := filepath.Join(runDir, p.File)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		from, to := "from", "to"
-		switch p.plan {
-		case "production":
-			from, to = "factory", "" // made at a factory, sent nowhere
-		case "prices":
-			from, to = "", "location" // a price applies at a location
-		}
-		required := []string{p.id, "sku"}
-		for _, c := range []string{from, to} {
+		required := []string{p.ID, "sku"}
+		for _, c := range []string{p.From, p.To} {
 			if c != "" {
 				required = append(required, c)
 			}
@@ -59,9 +51,10 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 		}
 		lines := map[string][3]string{}
 		for i := 0; i < t.Len(); i++ {
-			lines[t.String(i, p.id)] = [3]string{t.String(i, "sku"), t.String(i, from), t.String(i, to)}
+			// String of a column the plan does not have ("") is "".
+			lines[t.String(i, p.ID)] = [3]string{t.String(i, "sku"), t.String(i, p.From), t.String(i, p.To)}
 		}
-		plans[p.plan] = lines
+		plans[p.Plan()] = lines
 	}
 	sum := &ApprovalsSummary{Out: filepath.Join(runDir, ApprovalsName)}
 	for _, a := range approvals {
