@@ -43,7 +43,7 @@ var planSheets = []PlanSheet{
 	{Sheet: OrdersSheet, File: "orders.csv", ID: "order_id", From: "from", To: "to", doc: &Outputs[0]},
 	{Sheet: AllocationSheet, File: "allocation.csv", ID: "line_id", From: "from", To: "to", doc: &allocationFile},
 	{Sheet: ProductionSheet, File: "production.csv", ID: "order_id", From: "factory", doc: &productionFile}, // made at a factory, sent nowhere
-	{Sheet: PricesSheet, File: "prices.csv", ID: "line_id", To: "location", doc: &pricesFile},                 // applies at a location
+	{Sheet: PricesSheet, File: "prices.csv", ID: "line_id", To: "location", doc: &pricesFile},               // applies at a location
 }
 
 // ReadApprovals reads the approve column of the workbook's plan sheets.
