@@ -13,11 +13,19 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// runSample runs the nightly job on a small synthetic retailer and returns
-// the run's folder.
-func runSample(t *testing.T) string {
+// runSample runs the nightly job on a small synthetic retailer, with the
+// sections given added to its planner.yaml, and returns the run's folder.
+func runSample(t *testing.T, sections ...string) string {
 	dir := synthSample(t)
-	code, _, errOut := planner(t, "run", "--config", filepath.Join(dir, "planner.yaml"))
+	cfg := filepath.Join(dir, "planner.yaml")
+	if len(sections) > 0 {
+		f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+		require.NoError(t, err)
+		_, err = f.WriteString(strings.Join(sections, ""))
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
+	code, _, errOut := planner(t, "run", "--config", cfg)
 	require.Contains(t, []int{0, 3}, code, errOut)
 	run, err := filepath.EvalSymlinks(filepath.Join(dir, "out", "latest"))
 	require.NoError(t, err)
@@ -43,22 +51,30 @@ func approveCell(t *testing.T, f *excelize.File, sheet string, row int) string {
 	return col + strconv.Itoa(row)
 }
 
+// importApprovals imports the decisions of book into run and returns the
+// command's JSON summary and the approvals.csv it wrote.
+func importApprovals(t *testing.T, book, run string) (map[string]any, string) {
+	t.Helper()
+	code, out, errOut := planner(t, "import-approvals", book, "--run", run, "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	raw, err := os.ReadFile(filepath.Join(run, "approvals.csv"))
+	require.NoError(t, err)
+	return sum, string(raw)
+}
+
 func TestImportApprovals(t *testing.T) {
 	run := runSample(t)
 	book := decide(t, run, func(f *excelize.File) {
 		require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", 2), "yes"))
 		require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", 3), "No"))
 	})
-	code, out, errOut := planner(t, "import-approvals", book, "--run", run, "--json")
-	require.Equal(t, 0, code, errOut)
-	var sum map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	sum, written := importApprovals(t, book, run)
 	assert.Equal(t, 1.0, sum["approved"])
 	assert.Equal(t, 1.0, sum["rejected"])
 	assert.Equal(t, sum["lines"].(float64)-2, sum["pending"])
-	raw, err := os.ReadFile(filepath.Join(run, "approvals.csv"))
-	require.NoError(t, err)
-	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	lines := strings.Split(strings.TrimSpace(written), "\n")
 	assert.Equal(t, "plan,line_id,sku,from,to,decision,schema", lines[0])
 	assert.Contains(t, lines[1], ",yes,approvals/1")
 	assert.Contains(t, lines[2], ",no,approvals/1")
@@ -89,30 +105,14 @@ func TestImportApprovalsRefusesEditedWorkbooks(t *testing.T) {
 // With prices in the run, decisions on the Prices sheet read back too (it
 // has a location where other sheets have from and to).
 func TestImportApprovalsOfPrices(t *testing.T) {
-	dir := synthSample(t)
-	cfg := filepath.Join(dir, "planner.yaml")
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	require.NoError(t, err)
-	_, err = f.WriteString("price:\n  max_change: 0.3\n")
-	require.NoError(t, err)
-	require.NoError(t, f.Close())
-	code, _, errOut := planner(t, "run", "--config", cfg)
-	require.Contains(t, []int{0, 3}, code, errOut)
-	run, err := filepath.EvalSymlinks(filepath.Join(dir, "out", "latest"))
-	require.NoError(t, err)
+	run := runSample(t, "price:\n  max_change: 0.3\n")
 	book := decide(t, run, func(f *excelize.File) {
 		require.NoError(t, f.SetCellValue("Prices", approveCell(t, f, "Prices", 2), "yes"))
 		require.NoError(t, f.SetCellValue("Prices", approveCell(t, f, "Prices", 3), "no"))
 	})
-	code, out, errOut := planner(t, "import-approvals", book, "--run", run, "--json")
-	require.Equal(t, 0, code, errOut)
-	var sum map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	sum, written := importApprovals(t, book, run)
 	assert.Equal(t, 1.0, sum["approved"])
 	assert.Equal(t, 1.0, sum["rejected"])
-	raw, err := os.ReadFile(filepath.Join(run, "approvals.csv"))
-	require.NoError(t, err)
-	text := string(raw)
-	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,yes,approvals/1`, text)
-	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,no,approvals/1`, text)
+	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,yes,approvals/1`, written)
+	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,no,approvals/1`, written)
 }
