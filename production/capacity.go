@@ -466,11 +466,11 @@ func PlanFactoryBest(f *Factory) (*FactoryPlan, string, error) {
 	if !fitsUncapacitated(f) {
 		// Capacity binds: prices on capacity steer the products' lots
 		// apart (Lagrangian), and its plans compete with the starts'.
-		_, plan, err := Lagrangian(f, &LagrangeOptions{UpperBound: best.Cost.All})
+		_, plan, err := Lagrangian(f, &LagrangeOptions{Start: best})
 		if err != nil {
 			return nil, "", err
 		}
-		if better(plan, best) {
+		if plan != best {
 			best, name = plan, "lagrangian"
 		}
 	}

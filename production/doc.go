@@ -15,7 +15,11 @@
 // with room where it costs least, then merges, shifts and consolidates
 // lots while that saves cost, and names every unit that cannot be made in
 // time (Shortfall, and lots due before their lead time has passed).
-// PlanFactoryBest tries every lot sizer as a start. LPBound, the
-// facility-location linear relaxation, is the bound plans are measured
-// against.
+// PlanFactoryBest tries every lot sizer as a start and, where capacity
+// binds, the plans of Lagrangian: capacity priced per period, each product
+// then an uncapacitated Wagner-Whitin problem, the prices moved by the
+// subgradient method. Its best prices give the lower bound plans are
+// measured against, as tight as the facility-location linear relaxation
+// (LPBound, which checks it on small factories with gonum's simplex).
+// PlanFactories plans many factories side by side.
 package production

@@ -14,6 +14,10 @@ type LagrangeOptions struct {
 	// UpperBound is the cost of a known plan, which steers the step size;
 	// 0 or less means the best plan the method finds itself.
 	UpperBound float64
+	// Start is a plan of the factory made already (PlanFactoryBest's best
+	// start): the plan returned is never worse, and the cost of a
+	// Wagner-Whitin start is saved. nil plans one.
+	Start *FactoryPlan
 }
 
 // Lagrangian relaxes the factory's capacity with a price per unit of
@@ -43,9 +47,12 @@ func Lagrangian(f *Factory, opts *LagrangeOptions) (bound float64, best *Factory
 		o.RepairEvery = 10
 	}
 	n := len(f.Capacity)
-	// Validate through the ordinary planner first (it reports bad input).
-	if best, err = PlanFactory(f, WagnerWhitin{}); err != nil {
-		return 0, nil, err
+	best = o.Start
+	if best == nil {
+		// The ordinary planner also checks the input.
+		if best, err = PlanFactory(f, WagnerWhitin{}); err != nil {
+			return 0, nil, err
+		}
 	}
 	ub := best.Cost.All
 	if o.UpperBound > 0 {
@@ -176,14 +183,5 @@ func (w *wwScratch) solve(demand []float64, c Costs, first int, lots []float64) 
 			}
 		}
 	}
-	for t := n; t > 0; {
-		j := from[t]
-		if j < 0 {
-			t--
-			continue
-		}
-		lots[j] = sumRange(demand, j, t)
-		t = j
-	}
-	return best[n], lots
+	return best[n], lotsFrom(from, demand, lots)
 }

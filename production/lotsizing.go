@@ -209,8 +209,14 @@ func (WagnerWhitin) Lots(demand []float64, c Costs) []float64 {
 			}
 		}
 	}
-	lots := make([]float64, n)
-	for t := n; t > 0; {
+	return lotsFrom(from, demand, make([]float64, n))
+}
+
+// lotsFrom follows a Wagner-Whitin table back from the last period:
+// from[t] is the period of the last lot of the best plan of periods
+// 0..t-1 (-1: none needed), which makes everything due from there to t-1.
+func lotsFrom(from []int, demand, lots []float64) []float64 {
+	for t := len(demand); t > 0; {
 		j := from[t]
 		if j < 0 {
 			t--
