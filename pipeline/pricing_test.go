@@ -114,3 +114,22 @@ func TestPriceConfigSettings(t *testing.T) {
 		assert.ErrorContains(t, err, key)
 	}
 }
+
+// The report lists price moves by expected gain and markdowns by stock.
+func TestPriceTables(t *testing.T) {
+	line := func(sku string, cur, now, before, after float64) pricing.Line {
+		return pricing.Line{Kind: pricing.KindEveryday, Recommendation: pricing.Recommendation{SKU: sku, Location: "*", Current: cur, New: now,
+			MarginCurrent: before, MarginNew: after, Bound: pricing.BoundOptimum}}
+	}
+	md := pricing.Line{Kind: pricing.KindMarkdown, Stock: 40, Markdown: &pricing.MarkdownPlan{Prices: []float64{9.99, 7.99}},
+		Recommendation: pricing.Recommendation{SKU: "M", Location: "*", Current: 9.99, New: 9.99}}
+	res := &PricingResult{Lines: []pricing.Line{line("small", 2.99, 3.49, 10, 12), line("same", 1.99, 1.99, 5, 5),
+		line("big", 4.99, 4.49, 10, 30), md}}
+	tables := priceTables(res)
+	require.Len(t, tables, 2)
+	assert.Equal(t, "Price moves (2)", tables[0].Title)
+	assert.Equal(t, "big", tables[0].Rows[0][0], "largest gain first")
+	assert.Equal(t, "20.00", tables[0].Rows[0][5])
+	assert.Equal(t, "small", tables[0].Rows[1][0])
+	assert.Equal(t, []string{"M", "40.00", "9.99", "9.99", "2", "0.00"}, tables[1].Rows[0])
+}

@@ -319,3 +319,24 @@ func TestLagrangianPlanReportsWhatItCannotMakeInTime(t *testing.T) {
 	require.NotEmpty(t, plan.Late)
 	assert.Equal(t, "B", plan.Late[0].SKU)
 }
+
+// Factories planned side by side get the plans each gets alone, in
+// order, and a bad factory's error names it.
+func TestPlanFactoriesSideBySide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 62))
+	factories := make([]Factory, 5)
+	for k := range factories {
+		factories[k] = *randomFactory(rng, 4+k, 10, 1.1+0.1*float64(k))
+		factories[k].Name = fmt.Sprint("F", k)
+	}
+	plans, err := PlanFactories(factories, nil)
+	require.NoError(t, err)
+	for k := range factories {
+		alone, _, err := PlanFactoryBest(&factories[k])
+		require.NoError(t, err)
+		assert.Equal(t, alone.Lots, plans[k].Lots, factories[k].Name)
+	}
+	factories[3].Capacity[2] = -1
+	_, err = PlanFactories(factories, LotForLot{})
+	assert.ErrorContains(t, err, "factory F3")
+}
