@@ -158,6 +158,48 @@ func CountQuantiles(mean, variance float64, probs, dst []float64) {
 	}
 }
 
+// CountMidQuantiles writes to dst, for each probability in probs (sorted
+// ascending), the mid-distribution quantile of the count with this mean
+// and variance: the quantile once each whole number's probability is
+// spread evenly over the unit around it (Parzen, 2004, "Quantile
+// probability and statistical data modeling"). Unlike CountQuantiles the
+// result may be fractional, and an interval between two of them holds
+// its nominal share of outcomes on average over many forecasts instead of
+// at least that share every time: for small counts the whole-number
+// interval from the 10% to the 90% quantile of a Poisson with mean 2 holds
+// 95% of outcomes. It allocates nothing.
+func CountMidQuantiles(mean, variance float64, probs, dst []float64) {
+	if !(mean > 0) {
+		for k := range dst[:len(probs)] {
+			dst[k] = 0
+		}
+		return
+	}
+	variance = math.Max(variance, mean)
+	if mean > countLimit {
+		sd := math.Sqrt(variance)
+		for k, p := range probs {
+			dst[k] = math.Max(0, mean+sd*distuv.UnitNormal.Quantile(p))
+		}
+		return
+	}
+	c := newCount(mean, variance)
+	cdf := c.pk
+	stop := mean + 50*math.Sqrt(variance) + 50
+	for i, p := range probs {
+		for cdf < p && float64(c.k) < stop {
+			cdf += c.next()
+		}
+		// The quantile falls in the unit [k-1/2, k+1/2), whose share of
+		// probability is P(k): F(k) - P(k) of it lies below.
+		q := float64(c.k)
+		if c.pk > 0 {
+			q += (p-(cdf-c.pk))/c.pk - 0.5
+		}
+		dst[i] = math.Max(0, math.Min(q, float64(c.k)+0.5))
+	}
+}
+
 // SD is the standard deviation.
 func (d *Demand) SD() float64 { return math.Sqrt(d.Variance) }
 

@@ -2,6 +2,7 @@ package dist
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,4 +123,46 @@ func TestCountQuantilesAgreeWithDemand(t *testing.T) {
 func TestSDFromQuantiles(t *testing.T) {
 	assert.InDelta(t, 5, SDFromQuantiles(0.1, 0.9, 20-5*1.2815516, 20+5*1.2815516), 1e-6)
 	assert.Equal(t, 0.0, SDFromQuantiles(0.1, 0.9, 3, 3))
+}
+
+func TestCountMidQuantilesHoldTheirShareOnAverage(t *testing.T) {
+	probs := []float64{0.1, 0.9}
+	dst := make([]float64, 2)
+	// Poisson(2): the 90% quantile is in the unit around 4, where
+	// P(X<=3)=0.857 and P(X=4)=0.090.
+	CountMidQuantiles(2, 2, probs, dst)
+	f3, p4 := 19.0/3*math.Exp(-2), 2.0/3*math.Exp(-2)
+	assert.InDelta(t, 3.5+(0.9-f3)/p4, dst[1], 1e-12)
+
+	// Over many small counts, whole-number intervals from the 10% to the
+	// 90% quantile hold well over 80% of outcomes; mid-quantiles hold
+	// about 80%. (Below a mean of about 2 no interval of whole numbers can:
+	// leaving out zero would leave out a third of outcomes or more.)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var inMid, inWhole, n float64
+	whole := make([]float64, 2)
+	for range 20000 {
+		mean := math.Exp(math.Log(3) + math.Log(10)*rng.Float64()) // 3 to 30
+		variance := mean * (1 + rng.Float64())
+		CountMidQuantiles(mean, variance, probs, dst)
+		CountQuantiles(mean, variance, probs, whole)
+		d, err := NewDemand(mean, variance)
+		require.NoError(t, err)
+		y := d.Quantile(rng.Float64()) // a draw from the count
+		if y >= dst[0] && y <= dst[1] {
+			inMid++
+		}
+		if y >= whole[0] && y <= whole[1] {
+			inWhole++
+		}
+		n++
+	}
+	assert.InDelta(t, 0.80, inMid/n, 0.015)
+	assert.Greater(t, inWhole/n, 0.84)
+
+	// Large counts: the normal quantile, not rounded.
+	CountMidQuantiles(8000, 9000, []float64{0.9}, dst)
+	assert.InDelta(t, 8000+math.Sqrt(9000)*1.2815515655446004, dst[0], 1e-9)
+	CountMidQuantiles(0, 0, probs, dst)
+	assert.Equal(t, []float64{0, 0}, dst)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
 )
 
 // ARIMA is a seasonal ARIMA(p,d,q)(P,D,Q)m model. With no Order it chooses
@@ -372,9 +371,13 @@ func (c *cssState) sse(x []float64) float64 {
 }
 
 // rootsOutside says whether 1 - sum c_i z^i (sign -1: an AR polynomial)
-// or 1 + sum c_i z^i (sign +1: MA) has every root outside the unit circle.
-// The reciprocals of the roots are the eigenvalues of the companion matrix
-// whose first row is -sign*c.
+// or 1 + sum c_i z^i (sign +1: MA) has every root outside the circle of
+// radius 1.001. It is the Schur-Cohn test in its step-down form (the
+// Durbin-Levinson recursion run backwards): the polynomial's roots all lie
+// outside the unit circle exactly when every partial autocorrelation it
+// implies is less than 1 in size. Scaling c_i by 1.001^i moves the circle.
+// O(p^2) for p coefficients: a seasonal polynomial of degree 104 needs
+// no eigenvalues.
 func rootsOutside(c []float64, sign float64) bool {
 	k := len(c)
 	for k > 0 && c[k-1] == 0 {
@@ -383,20 +386,22 @@ func rootsOutside(c []float64, sign float64) bool {
 	if k == 0 {
 		return true
 	}
-	comp := mat.NewDense(k, k, nil)
+	phi := make([]float64, 2*k)
+	a, prev := phi[:k], phi[k:]
+	scale := 1.0
 	for i := 0; i < k; i++ {
-		comp.Set(0, i, -sign*c[i])
-		if i > 0 {
-			comp.Set(i, i-1, 1)
-		}
+		scale *= 1.001
+		a[i] = -sign * c[i] * scale
 	}
-	var eig mat.Eigen
-	if !eig.Factorize(comp, mat.EigenNone) {
-		return false
-	}
-	for _, v := range eig.Values(nil) {
-		if math.Hypot(real(v), imag(v)) >= 1/1.001 {
+	for n := k; n >= 1; n-- {
+		kappa := a[n-1]
+		if !(math.Abs(kappa) < 1) {
 			return false
+		}
+		den := 1 - kappa*kappa
+		copy(prev[:n-1], a[:n-1])
+		for j := 0; j < n-1; j++ {
+			a[j] = (prev[j] + kappa*prev[n-2-j]) / den
 		}
 	}
 	return true

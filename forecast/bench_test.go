@@ -56,6 +56,37 @@ func BenchmarkFit(b *testing.B) {
 	}
 }
 
+// BenchmarkFitWeekly fits each model once to three years of weekly sales
+// of a product in a store (a yearly season too long for ETS, a drifting
+// level, promotion spikes): the figure to set beside R's seconds per fit
+// on dunnhumby's weekly series.
+func BenchmarkFitWeekly(b *testing.B) {
+	y := make([]float64, 156)
+	level := 12.0
+	for t := range y {
+		level *= 1 + 0.03*math.Sin(float64(t*t%89))
+		v := level * (1 + 0.2*math.Sin(2*math.Pi*float64(t)/52)) * (1 + 0.35*math.Sin(float64(t*t%61)))
+		if t%11 == 3 {
+			v *= 1.8
+		}
+		y[t] = math.Max(1, math.Round(v))
+	}
+	info := &SeriesInfo{Freq: series.Weekly, Period: 52, Horizon: 13, Count: true}
+	mean, sd := make([]float64, 13), make([]float64, 13)
+	for _, m := range []Model{ETS{}, ARIMA{}, Theta{}} {
+		b.Run(m.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				fit, err := m.Fit(y, info)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fit.Predict(mean, sd)
+			}
+		})
+	}
+}
+
 // BenchmarkForecastM5 is the nightly forecast of an M5-sized retailer:
 // read its 30,490 daily series of 1,941 days from a database file and
 // forecast 28 days with the default auto model, with the process's peak

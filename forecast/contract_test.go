@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/planner-engine/planner/series"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // testSeries are shapes every model must survive.
@@ -125,16 +127,23 @@ func TestRunRejectsBadOptions(t *testing.T) {
 	assert.Equal(t, "p10", QuantileName(0.1))
 }
 
-func TestCountQuantilesAreWholeAndMatchTheDistribution(t *testing.T) {
+func TestCountQuantilesAreMidQuantilesOfTheDistribution(t *testing.T) {
 	probs := []float64{0.1, 0.5, 0.9}
 	dst := make([]float64, 3)
 	// Poisson(2): P(X<=0)=0.135, P(X<=1)=0.406, P(X<=2)=0.677, P(X<=3)=0.857, P(X<=4)=0.947.
+	// The 10% quantile lies in the unit around 0 (0.1/0.135 of the way
+	// from -1/2), the median around 2, the 90% around 4.
 	quantilesOf(2, math.Sqrt(2), true, probs, dst)
-	assert.Equal(t, []float64{0, 2, 4}, dst)
-	// A slow mover: mean 0.3, overdispersed: the median is 0, never negative.
+	p0, p2, p4 := math.Exp(-2), 2*math.Exp(-2), 2.0/3*math.Exp(-2)
+	f1, f3 := 3*math.Exp(-2), 19.0/3*math.Exp(-2)
+	assert.InDelta(t, -0.5+0.1/p0, dst[0], 1e-9)
+	assert.InDelta(t, 1.5+(0.5-f1)/p2, dst[1], 1e-9)
+	assert.InDelta(t, 3.5+(0.9-f3)/p4, dst[2], 1e-9)
+	// A slow mover: mean 0.3, overdispersed: the median is in the unit
+	// around 0, never negative.
 	quantilesOf(0.3, 1, true, probs, dst)
 	assert.Equal(t, 0.0, dst[0])
-	assert.Equal(t, 0.0, dst[1])
+	assert.Less(t, dst[1], 0.5)
 	assert.Greater(t, dst[2], 0.0)
 	// Continuous: normal, cut at zero.
 	quantilesOf(1, 2, false, probs, dst)
@@ -189,6 +198,49 @@ func TestRootsOutsideTheUnitCircle(t *testing.T) {
 	assert.True(t, rootsOutside([]float64{1.5, -0.56}, -1))
 	// (1-0.7z)(1-1.25z): a root at 0.8.
 	assert.False(t, rootsOutside([]float64{1.95, -0.875}, -1))
+
+	// Random polynomials up to a seasonal degree, against the eigenvalues
+	// of the companion matrix (the reciprocals of the roots).
+	rng := rand.New(rand.NewPCG(3, 4))
+	agree := map[bool]int{}
+	for range 400 {
+		k := 1 + rng.IntN(60)
+		c := make([]float64, k)
+		amp := 8 * rng.Float64()
+		for i := range c {
+			c[i] = (rng.Float64()*2 - 1) * amp / float64(k)
+		}
+		if rng.IntN(4) == 0 {
+			c[k-1] = 1.4*rng.Float64() - 0.7 // a seasonal-looking last lag
+		}
+		comp := mat.NewDense(k, k, nil)
+		for i := 0; i < k; i++ {
+			comp.Set(0, i, c[i])
+			if i > 0 {
+				comp.Set(i, i-1, 1)
+			}
+		}
+		var eig mat.Eigen
+		require.True(t, eig.Factorize(comp, mat.EigenNone))
+		largest := 0.0
+		for _, v := range eig.Values(nil) {
+			largest = math.Max(largest, math.Hypot(real(v), imag(v)))
+		}
+		if math.Abs(largest-1/1.001) < 1e-6 {
+			continue // on the edge: either answer is right
+		}
+		want := largest < 1/1.001
+		assert.Equal(t, want, rootsOutside(c, -1), "AR %v: largest reciprocal root %v", c, largest)
+		neg := make([]float64, k)
+		for i := range c {
+			neg[i] = -c[i]
+		}
+		assert.Equal(t, want, rootsOutside(neg, +1), "MA %v", neg)
+		agree[want]++
+	}
+	// Both answers occur.
+	assert.Greater(t, agree[true], 50)
+	assert.Greater(t, agree[false], 50)
 }
 
 func TestARIMAEstimatesAKnownProcess(t *testing.T) {

@@ -137,10 +137,6 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 	prod, exp2 := 1.0, 0
 	lv, bv := *l, *b
 	j := 0
-	ratio := 0.0
-	if spec.trend != 'N' {
-		ratio = beta / alpha
-	}
 	for t, yt := range y {
 		phib := 0.0
 		if spec.trend != 'N' {
@@ -182,9 +178,14 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 		case 'M':
 			p = yt / sj
 		}
-		ln := q + alpha*(p-q)
+		// The trend's update, phib + beta/alpha (ln - lv - phib), is
+		// phib + beta d: both new states follow from d at once, which
+		// halves the chain of dependent arithmetic from one period to the
+		// next (the loop's speed limit).
+		d := p - q
+		ln := q + alpha*d
 		if spec.trend != 'N' {
-			bv = phib + ratio*(ln-lv-phib)
+			bv = phib + beta*d
 		}
 		switch spec.season {
 		case 'A':
@@ -222,6 +223,66 @@ func (st *etsState) objective(x []float64) float64 {
 	}
 	var sse float64
 	return st.run(alpha, beta, gamma, phi, &l, &b, &sse)
+}
+
+// profiledSSE is the sum of squared one-step errors of a model without a
+// season and with additive errors, at the smoothing parameters given and
+// the best initial level and trend for them, which it returns. Such a
+// model's recursions are linear in its states, so each one-step error is
+// the error from the starting guess (l, b) less the responses to a unit
+// change of the initial level and of the initial trend, scaled by those
+// changes: the best changes solve a 2x2 least-squares problem, and the
+// likelihood need only be searched over the smoothing parameters (the
+// initial states concentrated out of the likelihood of a linear model;
+// Hyndman et al. 2008, section 5.2). The three recursions run side by side
+// in one pass; their arithmetic is independent, so the pass costs little
+// more than one.
+func (st *etsState) profiledSSE(alpha, beta, phi, l, b float64) (l0, b0, sse float64) {
+	trend := st.spec.trend != 'N'
+	if !trend {
+		phi, beta = 0, 0
+	}
+	var see, seg, seh, sgg, sgh, shh float64
+	l1, b1 := 1.0, 0.0 // response to a unit initial level
+	l2, b2 := 0.0, 1.0 // response to a unit initial trend
+	lv, bv := l, b
+	for _, y := range st.y {
+		q := lv + phi*bv
+		q1 := l1 + phi*b1
+		q2 := l2 + phi*b2
+		e := y - q
+		see += e * e
+		seg += e * q1
+		seh += e * q2
+		sgg += q1 * q1
+		sgh += q1 * q2
+		shh += q2 * q2
+		lv = q + alpha*e
+		bv = phi*bv + beta*e
+		l1 = q1 - alpha*q1
+		b1 = phi*b1 - beta*q1
+		l2 = q2 - alpha*q2
+		b2 = phi*b2 - beta*q2
+	}
+	if !trend {
+		if !(sgg > 0) {
+			return l, 0, see
+		}
+		dl := seg / sgg
+		return l + dl, 0, math.Max(see-dl*seg, 0)
+	}
+	det := sgg*shh - sgh*sgh
+	if !(det > 1e-12*sgg*shh) {
+		// The two responses are (nearly) the same: move the level only.
+		if !(sgg > 0) {
+			return l, b, see
+		}
+		dl := seg / sgg
+		return l + dl, b, math.Max(see-dl*seg, 0)
+	}
+	dl := (shh*seg - sgh*seh) / det
+	db := (sgg*seh - sgh*seg) / det
+	return l + dl, b + db, math.Max(see-dl*seg-db*seh, 0)
 }
 
 // fitETS estimates one member of the family, or returns nil when it cannot.
@@ -269,7 +330,15 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 			x0 = append(x0, v)
 		}
 	}
-	x, _ := nelderMead(st.objective, x0, 2000, likTolerance)
+	var x []float64
+	if spec.err == 'A' && spec.season == 'N' {
+		x = st.fitProfiled(x0, l0, b0)
+	} else {
+		x, _ = nelderMead(st.objective, x0, 2000, likTolerance)
+	}
+	if x == nil {
+		return nil
+	}
 	alpha, beta, gamma, phi, l, b, ok := st.unpack(x)
 	if !ok {
 		return nil
@@ -294,6 +363,43 @@ func fitETS(y []float64, spec etsSpec, m int, w *etsWork) *etsFit {
 	aic := -2*f.loglik + 2*float64(np)
 	f.aicc = aic + 2*float64(np*(np+1))/float64(n-np-1)
 	return f
+}
+
+// fitProfiled searches the smoothing parameters of a model without a
+// season and with additive errors, with the initial states concentrated
+// out (profiledSSE), and returns the full parameter vector (x0's layout)
+// at the best point, or nil.
+func (st *etsState) fitProfiled(x0 []float64, l0, b0 float64) []float64 {
+	k := 1 // alpha, [beta], [phi]
+	if st.spec.trend != 'N' {
+		k++
+	}
+	if st.spec.damped {
+		k++
+	}
+	full := append([]float64(nil), x0...)
+	n := float64(len(st.y))
+	obj := func(p []float64) float64 {
+		copy(full, p)
+		alpha, beta, _, phi, _, _, ok := st.unpack(full)
+		if !ok {
+			return math.Inf(1)
+		}
+		_, _, sse := st.profiledSSE(alpha, beta, phi, l0, b0)
+		return n * math.Log(math.Max(sse, 1e-300))
+	}
+	p, v := nelderMead(obj, x0[:k], 2000, likTolerance)
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return nil
+	}
+	copy(full, p)
+	alpha, beta, _, phi, _, _, _ := st.unpack(full)
+	l, b, _ := st.profiledSSE(alpha, beta, phi, l0, b0)
+	full[k] = l / st.scale
+	if st.spec.trend != 'N' {
+		full[k+1] = b / st.scale
+	}
+	return full
 }
 
 // etsInitialStates sets the starting level, trend and seasonal states the

@@ -1,9 +1,6 @@
 package forecast
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // nelderMead minimises f from x0 with the Nelder-Mead simplex method
 // (Nelder & Mead, "A simplex method for function minimization", Computer
@@ -57,7 +54,13 @@ func nelderMead(f func([]float64) float64, x0 []float64, maxEvals int, reltol fl
 		order[i] = i
 	}
 	for evals < maxEvals {
-		sort.Slice(order, func(a, b int) bool { return vals[order[a]] < vals[order[b]] })
+		// Insertion sort: the simplex is small and nearly sorted after one
+		// move, and sort.Slice would allocate on every iteration.
+		for a := 1; a < len(order); a++ {
+			for b := a; b > 0 && vals[order[b]] < vals[order[b-1]]; b-- {
+				order[b], order[b-1] = order[b-1], order[b]
+			}
+		}
 		best, worst, second := order[0], order[n], order[n-1]
 		fl, fh := vals[best], vals[worst]
 		if !math.IsInf(fh, 1) && fh-fl <= reltol*(math.Abs(fl)+reltol) {

@@ -52,14 +52,17 @@ func QuantileName(q float64) string {
 // standard deviation. Demand is never negative: continuous series get a
 // normal distribution cut at zero; count series get a negative binomial
 // with that mean and variance, or a Poisson when the variance is no larger
-// than the mean.
+// than the mean, and its mid-distribution quantiles: whole-number
+// quantiles of small counts would hold more than their share of outcomes
+// (from the 10% to the 90% quantile of a Poisson with mean 2 is 0 to 4,
+// 95% of outcomes), so intervals of slow movers would be too wide.
 func quantilesOf(mean, sd float64, count bool, probs, dst []float64) {
 	mean = math.Max(mean, 0)
 	if math.IsNaN(sd) || sd < 0 {
 		sd = 0
 	}
 	if count {
-		dist.CountQuantiles(mean, sd*sd, probs, dst)
+		dist.CountMidQuantiles(mean, sd*sd, probs, dst)
 		return
 	}
 	for k, p := range probs {

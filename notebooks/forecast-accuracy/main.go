@@ -44,11 +44,15 @@ func main() {
 	out := flag.String("out", "notebooks/forecast-accuracy", "folder for the report and its plots")
 	quick := flag.Bool("quick", false, "fewer windows, for trying the program out")
 	waitPeers := flag.Duration("wait-peers", 0, "how long to wait for R's results (make bench-peers running beside the study)")
+	parts := flag.String("parts", "sid,dh,peers,fans", "the parts to run, for trying one out (the report is complete only with all)")
 	flag.Parse()
 	if _, err := os.Stat(filepath.Join(*data, "store-item-demand", "train.csv.gz")); err != nil {
 		log.Fatalf("the shared data is not at %s (this study reads it; pass -data)", *data)
 	}
-	s := &study{data: *data, out: *out, quick: *quick, waitPeers: *waitPeers, ctx: context.Background()}
+	s := &study{data: *data, out: *out, quick: *quick, waitPeers: *waitPeers, ctx: context.Background(), parts: map[string]bool{}}
+	for _, p := range strings.Split(*parts, ",") {
+		s.parts[strings.TrimSpace(p)] = true
+	}
 	if err := s.run(); err != nil {
 		log.Fatal(err)
 	}
@@ -57,6 +61,7 @@ func main() {
 type study struct {
 	data, out string
 	quick     bool
+	parts     map[string]bool
 	waitPeers time.Duration
 	ctx       context.Context
 	report    strings.Builder
@@ -86,17 +91,21 @@ func (s *study) run() error {
 	if err != nil {
 		return err
 	}
-	if err := s.storeItemDemand(sid); err != nil {
-		return err
-	}
-	if err := s.dunnhumby(dh); err != nil {
-		return err
-	}
-	if err := s.peers(sid, dh); err != nil {
-		return err
-	}
-	if err := s.fanCharts(sid, dh); err != nil {
-		return err
+	for _, part := range []struct {
+		name string
+		run  func() error
+	}{
+		{"sid", func() error { return s.storeItemDemand(sid) }},
+		{"dh", func() error { return s.dunnhumby(dh) }},
+		{"peers", func() error { return s.peers(sid, dh) }},
+		{"fans", func() error { return s.fanCharts(sid, dh) }},
+	} {
+		if !s.parts[part.name] {
+			continue
+		}
+		if err := part.run(); err != nil {
+			return err
+		}
 	}
 	s.printf("\nThe study took %s.\n", time.Since(began).Round(time.Second))
 	return fsutil.WriteFile(filepath.Join(s.out, "README.md"), func(w io.Writer) error {
