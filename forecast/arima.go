@@ -3,7 +3,6 @@ package forecast
 import (
 	"fmt"
 	"math"
-
 )
 
 // ARIMA is a seasonal ARIMA(p,d,q)(P,D,Q)m model. With no Order it chooses
