@@ -388,7 +388,16 @@ func (st *etsState) fitProfiled(x0 []float64, l0, b0 float64) []float64 {
 		_, _, sse := st.profiledSSE(alpha, beta, phi, l0, b0)
 		return n * math.Log(math.Max(sse, 1e-300))
 	}
-	p, v := nelderMead(obj, x0[:k], 2000, likTolerance)
+	var p []float64
+	var v float64
+	if k == 1 {
+		// The level alone: a line search over alpha.
+		var alpha float64
+		alpha, v = brentMin(func(a float64) float64 { return obj([]float64{a}) }, etsLower, etsUpper, 1e-5, 200)
+		p = []float64{alpha}
+	} else {
+		p, v = nelderMead(obj, x0[:k], 2000, likTolerance)
+	}
 	if math.IsInf(v, 0) || math.IsNaN(v) {
 		return nil
 	}

@@ -249,32 +249,70 @@ func lineFromSums(k int, sumY, sumTY float64) (a, b float64) {
 	return sumY/kf - b*(kf+1)/2, b
 }
 
+// thetaProfiled is the mean squared one-step error of thetaRun at the
+// best starting level for alpha and theta, which it returns too. The
+// level's recursion is linear, so the starting level l0 reaches step k's
+// forecast as (1-alpha)^k l0 and nothing else: each error is the error from
+// a start at y[0] less (1-alpha)^k times the change, and the best change is
+// a one-variable least-squares fit (the starting level concentrated out).
+// a and b are the static trend line (unused by the dynamic variants).
+func thetaProfiled(y []float64, dynamic bool, alpha, theta, a, b float64) (l0, mse float64) {
+	level := y[0]
+	pull := 1 - 1/theta
+	invAlpha := 1 / alpha
+	var sumY, sumTY float64
+	decay := 1.0
+	var see, sed, sdd float64
+	for k, yk := range y {
+		if dynamic {
+			a, b = lineFromSums(k, sumY, sumTY)
+			sumY += yk
+			sumTY += float64(k+1) * yk
+		}
+		e := yk - level - pull*(a*decay+b*(1-decay*(1-alpha))*invAlpha)
+		see += e * e
+		sed += e * decay
+		sdd += decay * decay
+		level += alpha * (yk - level)
+		decay *= 1 - alpha
+	}
+	delta := sed / sdd
+	return y[0] + delta, math.Max(see-delta*sed, 0) / float64(len(y))
+}
+
 func fitTheta(y []float64, v ThetaVariant) *thetaFit {
 	optimiseTheta := v == OTM || v == DOTM
-	obj := func(x []float64) float64 {
-		alpha, theta := x[1], 2.0
-		if optimiseTheta {
-			theta = x[2]
-		}
-		if alpha < 0.1 || alpha > 0.99 || theta < 1 || theta > 1e10 {
-			return math.Inf(1)
-		}
-		return thetaRun(y, v, x[0], alpha, theta, nil).mse
-	}
-	x0 := []float64{y[0] / 2, 0.5}
+	dynamic := v == DSTM || v == DOTM
+	a, b := lineFit(y)
+	var alpha, theta float64
 	if optimiseTheta {
-		x0 = append(x0, 2)
+		obj := func(x []float64) float64 {
+			if x[0] < 0.1 || x[0] > 0.99 || x[1] < 1 || x[1] > 1e10 {
+				return math.Inf(1)
+			}
+			_, mse := thetaProfiled(y, dynamic, x[0], x[1], a, b)
+			return mse
+		}
+		x, fx := nelderMead(obj, []float64{0.5, 2}, 1000, likTolerance)
+		if math.IsInf(fx, 0) || math.IsNaN(fx) {
+			return nil
+		}
+		alpha, theta = x[0], x[1]
+	} else {
+		theta = 2
+		obj := func(alpha float64) float64 {
+			_, mse := thetaProfiled(y, dynamic, alpha, theta, a, b)
+			return mse
+		}
+		var fx float64
+		alpha, fx = brentMin(obj, 0.1, 0.99, 1e-5, 100)
+		if math.IsInf(fx, 0) || math.IsNaN(fx) {
+			return nil
+		}
 	}
-	x, fx := nelderMead(obj, x0, 1000, likTolerance)
-	if math.IsInf(fx, 0) || math.IsNaN(fx) {
-		return nil
-	}
-	theta := 2.0
-	if optimiseTheta {
-		theta = x[2]
-	}
+	l0, _ := thetaProfiled(y, dynamic, alpha, theta, a, b)
 	resid := make([]float64, len(y))
-	f := thetaRun(y, v, x[0], x[1], theta, resid)
+	f := thetaRun(y, v, l0, alpha, theta, resid)
 	f.resid = resid
 	// The first few errors mostly reflect the starting level.
 	burn := resid
