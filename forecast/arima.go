@@ -67,6 +67,12 @@ func (a ARIMA) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	if m > 1 && n < 2*m+8 {
 		m = 1 // too short to tell a season
 	}
+	// As auto.arima: no more coefficients of a kind than a third of the
+	// series (of its seasons, for the seasonal ones) could estimate. Three
+	// years of weekly data make no room for seasonal AR or MA terms, only
+	// a seasonal difference.
+	lim.MaxP, lim.MaxQ = min(lim.MaxP, n/3), min(lim.MaxQ, n/3)
+	lim.MaxSP, lim.MaxSQ = min(lim.MaxSP, n/3/m), min(lim.MaxSQ, n/3/m)
 	if isConstant(y) {
 		o := ARIMAOrder{Constant: true}
 		return fitARIMA(y, o, 1)
@@ -141,6 +147,8 @@ func stepwiseARIMA(y []float64, d, sd, m int, lim ARIMA) (*arimaFit, error) {
 		if !seasonal {
 			o.SP, o.SQ = 0, 0
 		}
+		// Starting orders beyond the limits are cut to them, as in R.
+		o.P, o.Q, o.SP, o.SQ = min(o.P, lim.MaxP), min(o.Q, lim.MaxQ), min(o.SP, lim.MaxSP), min(o.SQ, lim.MaxSQ)
 		try(o)
 	}
 	if allowConst {
@@ -244,10 +252,17 @@ func fitARIMA(y []float64, o ARIMAOrder, m int, from ...*arimaFit) (*arimaFit, e
 	if !rootsOutside(css.ar, -1) || !rootsOutside(css.ma, +1) {
 		return nil, fmt.Errorf("forecast: %s is not stationary or not invertible", o)
 	}
+	// The conditional sum of squares leaves out the first p + mP periods,
+	// more for larger orders; the likelihood counts every period of the
+	// differenced series at the variance of the periods it used, as R's
+	// arima does for CSS, so that orders compare on the same data: scaled
+	// by the periods used, seasonal AR orders of a short weekly series
+	// (107 of 143 periods held back) would win on less evidence.
 	sigma2 := sse / float64(nUsed)
-	loglik := -0.5 * float64(nUsed) * (math.Log(2*math.Pi*sigma2) + 1)
+	nAll := float64(len(w))
+	loglik := -0.5 * nAll * (math.Log(2*math.Pi*sigma2) + 1)
 	k := float64(np + 1)
-	aicc := -2*loglik + 2*k + 2*k*(k+1)/(float64(nUsed)-k-1)
+	aicc := -2*loglik + 2*k + 2*k*(k+1)/(nAll-k-1)
 	resid := css.residuals(x)
 	f := &arimaFit{order: o, m: m, ar: css.ar, ma: css.ma, mu: css.mu, sigma2: sigma2, aicc: aicc,
 		diffPol: diffPolynomial(o.D, o.SD, m), params: append([]float64(nil), x...)}
@@ -369,12 +384,19 @@ func (c *cssState) sse(x []float64) float64 {
 	return s
 }
 
+// minRootModulus is how far outside the unit circle every AR and MA root
+// of an accepted ARIMA fit must be: auto.arima's rule (1 + 1e-2), which
+// keeps models close to a unit root, whose forecasts drift, out of the
+// search.
+const minRootModulus = 1.01
+
 // rootsOutside says whether 1 - sum c_i z^i (sign -1: an AR polynomial)
 // or 1 + sum c_i z^i (sign +1: MA) has every root outside the circle of
-// radius 1.001. It is the Schur-Cohn test in its step-down form (the
+// radius minRootModulus. It is the Schur-Cohn test in its step-down form (the
 // Durbin-Levinson recursion run backwards): the polynomial's roots all lie
 // outside the unit circle exactly when every partial autocorrelation it
-// implies is less than 1 in size. Scaling c_i by 1.001^i moves the circle.
+// implies is less than 1 in size. Scaling c_i by r^i moves the circle to
+// radius r.
 // O(p^2) for p coefficients: a seasonal polynomial of degree 104 needs
 // no eigenvalues.
 func rootsOutside(c []float64, sign float64) bool {
@@ -389,7 +411,7 @@ func rootsOutside(c []float64, sign float64) bool {
 	a, prev := phi[:k], phi[k:]
 	scale := 1.0
 	for i := 0; i < k; i++ {
-		scale *= 1.001
+		scale *= minRootModulus
 		a[i] = -sign * c[i] * scale
 	}
 	for n := k; n >= 1; n-- {

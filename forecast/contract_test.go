@@ -226,10 +226,10 @@ func TestRootsOutsideTheUnitCircle(t *testing.T) {
 		for _, v := range eig.Values(nil) {
 			largest = math.Max(largest, math.Hypot(real(v), imag(v)))
 		}
-		if math.Abs(largest-1/1.001) < 1e-6 {
+		if math.Abs(largest-1/minRootModulus) < 1e-6 {
 			continue // on the edge: either answer is right
 		}
-		want := largest < 1/1.001
+		want := largest < 1/minRootModulus
 		assert.Equal(t, want, rootsOutside(c, -1), "AR %v: largest reciprocal root %v", c, largest)
 		neg := make([]float64, k)
 		for i := range c {
