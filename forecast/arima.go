@@ -243,7 +243,14 @@ func fitARIMA(y []float64, o ARIMAOrder, m int, from ...*arimaFit) (*arimaFit, e
 	if np == 0 {
 		x, sse = x0, css.sse(x0)
 	} else {
-		x, sse = nelderMead(css.sse, x0, 200*np+200, likTolerance)
+		// Conditional least squares by Levenberg-Marquardt. Over-fitted
+		// orders (AR and MA roots that nearly cancel) leave a flat ridge
+		// that the steps would follow for hundreds of passes without
+		// changing the sum of squares in any way that matters; 25
+		// Jacobians are plenty for the rest, which converge in a handful.
+		x, sse = levenbergMarquardt(func(x, dst []float64) {
+			copy(dst, css.residuals(x)[pp:])
+		}, x0, len(w)-pp, 25, likTolerance)
 	}
 	if math.IsInf(sse, 0) || math.IsNaN(sse) || sse <= 0 {
 		return nil, fmt.Errorf("forecast: %s did not converge", o)
@@ -341,20 +348,44 @@ func (c *cssState) residuals(x []float64) []float64 {
 	c.arLag, c.arCoef = nonzero(c.arLag[:0], c.arCoef[:0], c.ar)
 	c.maLag, c.maCoef = nonzero(c.maLag[:0], c.maCoef[:0], c.ma)
 	pp := len(c.ar)
-	mu := c.mu
-	for t := range w {
-		if t < pp {
-			e[t] = 0
-			continue
-		}
-		v := w[t] - mu
+	for t := range e[:min(pp, len(e))] {
+		e[t] = 0
+	}
+	// The AR part, w_t - mu - sum phi_k (w_{t-k} - mu), has no recursion:
+	// each period on its own.
+	var sumAR float64
+	for _, v := range c.arCoef {
+		sumAR += v
+	}
+	level := c.mu * (1 - sumAR)
+	for t := pp; t < len(w); t++ {
+		v := w[t] - level
 		for k, lag := range c.arLag {
-			v -= c.arCoef[k] * (w[t-lag] - mu)
+			v -= c.arCoef[k] * w[t-lag]
 		}
+		e[t] = v
+	}
+	// The MA part, e_t = v_t - sum theta_j e_{t-j}, with no errors before
+	// the first period used: the only recursion, kept apart so that it is
+	// all the dependent work there is.
+	if len(c.maLag) == 0 {
+		return e
+	}
+	maxLag := c.maLag[len(c.maLag)-1]
+	t := pp
+	for ; t < len(w) && t < pp+maxLag; t++ {
+		v := e[t]
 		for k, lag := range c.maLag {
-			if t-lag >= 0 {
+			if t-lag >= pp {
 				v -= c.maCoef[k] * e[t-lag]
 			}
+		}
+		e[t] = v
+	}
+	for ; t < len(w); t++ {
+		v := e[t]
+		for k, lag := range c.maLag {
+			v -= c.maCoef[k] * e[t-lag]
 		}
 		e[t] = v
 	}
