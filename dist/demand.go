@@ -98,7 +98,7 @@ func newCount(m, v float64) count {
 	case c.poisson:
 		c.pk = math.Exp(-m)
 	default:
-		c.pk = math.Exp(c.r * math.Log1p(-c.q))
+		c.pk = math.Exp(c.logP0())
 	}
 	return c
 }
@@ -111,8 +111,13 @@ func (c *count) logProb(k float64) float64 {
 	}
 	lkr, _ := math.Lgamma(k + c.r)
 	lr, _ := math.Lgamma(c.r)
-	return lkr - lr - lk + c.r*math.Log1p(-c.q) + k*math.Log(c.q)
+	return lkr - lr - lk + c.logP0() + k*math.Log(c.q)
 }
+
+// logP0 is log P(X = 0) of the negative binomial, r log(1-q), written as
+// -r log(1 + m/r): for a vanishing mean with a spread, q = m/(r+m) rounds
+// to 1 and log(1-q) to -Inf, although nearly all the probability is at 0.
+func (c *count) logP0() float64 { return -c.r * math.Log1p(c.m/c.r) }
 
 // next moves the walk one unit up and returns the new P(X = k).
 func (c *count) next() float64 {
@@ -162,7 +167,8 @@ func CountQuantiles(mean, variance float64, probs, dst []float64) {
 // ascending), the mid-distribution quantile of the count with this mean
 // and variance: the quantile once each whole number's probability is
 // spread evenly over the unit around it (Parzen, 2004, "Quantile
-// probability and statistical data modeling"). Unlike CountQuantiles the
+// probability and statistical data modeling"), except zero's, which stays
+// at zero. Unlike CountQuantiles the
 // result may be fractional, and an interval between two of them holds
 // its nominal share of outcomes on average over many forecasts instead of
 // at least that share every time: for small counts the whole-number
@@ -191,9 +197,12 @@ func CountMidQuantiles(mean, variance float64, probs, dst []float64) {
 			cdf += c.next()
 		}
 		// The quantile falls in the unit [k-1/2, k+1/2), whose share of
-		// probability is P(k): F(k) - P(k) of it lies below.
+		// probability is P(k): F(k) - P(k) of it lies below. Zero's
+		// share stays at zero: demand is never negative, and spreading it
+		// upwards would give an item that almost surely sells nothing a
+		// 90% quantile of 0.4.
 		q := float64(c.k)
-		if c.pk > 0 {
+		if c.k > 0 && c.pk > 0 {
 			q += (p-(cdf-c.pk))/c.pk - 0.5
 		}
 		dst[i] = math.Max(0, math.Min(q, float64(c.k)+0.5))

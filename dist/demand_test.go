@@ -165,4 +165,10 @@ func TestCountMidQuantilesHoldTheirShareOnAverage(t *testing.T) {
 	assert.InDelta(t, 8000+math.Sqrt(9000)*1.2815515655446004, dst[0], 1e-9)
 	CountMidQuantiles(0, 0, probs, dst)
 	assert.Equal(t, []float64{0, 0}, dst)
+	// A vanishing mean with a spread: everything at zero (q = m/(r+m)
+	// rounds to 1 here).
+	CountMidQuantiles(8e-34, 0.19, probs, dst)
+	assert.Equal(t, []float64{0, 0}, dst)
+	CountQuantiles(8e-34, 0.19, probs, dst)
+	assert.Equal(t, []float64{0, 0}, dst)
 }

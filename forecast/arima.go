@@ -250,7 +250,7 @@ func fitARIMA(y []float64, o ARIMAOrder, m int, from ...*arimaFit) (*arimaFit, e
 		// Jacobians are plenty for the rest, which converge in a handful.
 		x, sse = levenbergMarquardt(func(x, dst []float64) {
 			copy(dst, css.residuals(x)[pp:])
-		}, x0, len(w)-pp, 25, likTolerance)
+		}, nil, x0, len(w)-pp, 25, likTolerance)
 	}
 	if math.IsInf(sse, 0) || math.IsNaN(sse) || sse <= 0 {
 		return nil, fmt.Errorf("forecast: %s did not converge", o)

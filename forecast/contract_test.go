@@ -131,20 +131,23 @@ func TestCountQuantilesAreMidQuantilesOfTheDistribution(t *testing.T) {
 	probs := []float64{0.1, 0.5, 0.9}
 	dst := make([]float64, 3)
 	// Poisson(2): P(X<=0)=0.135, P(X<=1)=0.406, P(X<=2)=0.677, P(X<=3)=0.857, P(X<=4)=0.947.
-	// The 10% quantile lies in the unit around 0 (0.1/0.135 of the way
-	// from -1/2), the median around 2, the 90% around 4.
+	// The 10% quantile is zero (its share stays there), the median lies
+	// in the unit around 2, the 90% around 4.
 	quantilesOf(2, math.Sqrt(2), true, probs, dst)
-	p0, p2, p4 := math.Exp(-2), 2*math.Exp(-2), 2.0/3*math.Exp(-2)
+	p2, p4 := 2*math.Exp(-2), 2.0/3*math.Exp(-2)
 	f1, f3 := 3*math.Exp(-2), 19.0/3*math.Exp(-2)
-	assert.InDelta(t, -0.5+0.1/p0, dst[0], 1e-9)
+	assert.Equal(t, 0.0, dst[0])
 	assert.InDelta(t, 1.5+(0.5-f1)/p2, dst[1], 1e-9)
 	assert.InDelta(t, 3.5+(0.9-f3)/p4, dst[2], 1e-9)
-	// A slow mover: mean 0.3, overdispersed: the median is in the unit
-	// around 0, never negative.
+	// A slow mover: mean 0.3, overdispersed: the median is 0, never
+	// negative; an item that almost surely sells nothing has every
+	// quantile at 0.
 	quantilesOf(0.3, 1, true, probs, dst)
 	assert.Equal(t, 0.0, dst[0])
-	assert.Less(t, dst[1], 0.5)
+	assert.Equal(t, 0.0, dst[1])
 	assert.Greater(t, dst[2], 0.0)
+	quantilesOf(1e-9, 0.01, true, probs, dst)
+	assert.Equal(t, []float64{0, 0, 0}, dst)
 	// Continuous: normal, cut at zero.
 	quantilesOf(1, 2, false, probs, dst)
 	assert.Equal(t, 0.0, dst[0])
