@@ -49,6 +49,9 @@ func main() {
 	if _, err := os.Stat(filepath.Join(*data, "store-item-demand", "train.csv.gz")); err != nil {
 		log.Fatalf("the shared data is not at %s (this study reads it; pass -data)", *data)
 	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatal(err)
+	}
 	s := &study{data: *data, out: *out, quick: *quick, waitPeers: *waitPeers, ctx: context.Background(), parts: map[string]bool{}}
 	for _, p := range strings.Split(*parts, ",") {
 		s.parts[strings.TrimSpace(p)] = true
@@ -394,7 +397,7 @@ func (s *study) peers(sid, dh *series.Panel) error {
 	}{
 		{"Store Item Demand (%d series of stores 1-10 and items 1-5; 13 windows of 28 days)", "sid_r.csv", sid, 28, 13, 1095,
 			func(k series.Key) bool { return atoi(k.Location) <= 10 && atoi(k.SKU) <= 5 }},
-		{"dunnhumby (%d series, those of the first five stores; 4 windows of 13 weeks)", "dh_r.csv", dh, 13, 4, 156, nil},
+		{"dunnhumby (%d series, those R fitted; 4 windows of 13 weeks)", "dh_r.csv", dh, 13, 4, 156, nil},
 	} {
 		if _, err := os.Stat(filepath.Join(dir, ds.file)); errors.Is(err, os.ErrNotExist) {
 			s.printf("R's results for %s are not present: run `make bench-peers` (it needs Debian's r-cran-forecast) and this study again.\n\n", ds.file)

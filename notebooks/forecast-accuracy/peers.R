@@ -2,11 +2,13 @@
 # accuracy study (main.go), for a side-by-side comparison of accuracy and
 # speed. Run from the repository root with ../shared/data beside it:
 #
-#   Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers [N] [sid,dh]
+#   Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers [N] [sid,dh] [STORES]
 #
-# N limits each dataset to its first N series (R takes about a minute per
-# daily series here); the last argument picks the datasets, so the two can
-# run as separate processes. The study compares on the series R fitted.
+# N limits each dataset to its first N series (R takes about two minutes
+# per daily series here); the fourth argument picks the datasets, so the two
+# can run as separate processes; STORES is how many of dunnhumby's stores
+# (ids sorted as text) to take, 5 unless given. The study compares on the
+# series R fitted.
 #
 # Writes <out>/sid_r.csv and <out>/dh_r.csv: one row per series, origin,
 # model and step with the mean forecast, the 80% and 95% intervals and the
@@ -17,6 +19,7 @@ data <- if (length(args) >= 1) args[1] else "../shared/data"
 out <- if (length(args) >= 2) args[2] else "notebooks/forecast-accuracy/peers"
 limit <- if (length(args) >= 3) as.integer(args[3]) else .Machine$integer.max
 only <- if (length(args) >= 4) strsplit(args[4], ",")[[1]] else c("sid", "dh")
+nstores <- if (length(args) >= 5) as.integer(args[5]) else 5
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 
 fits <- list(
@@ -67,12 +70,12 @@ run("sid", data.frame(sku = keys$item, location = keys$store), series, 7, 28, 13
 }
 
 if ("dh" %in% only) {
-# dunnhumby: the series of the first five stores (ids sorted as text), weekly with missing weeks as zeros,
+# dunnhumby: the series of the first nstores stores (ids sorted as text), weekly with missing weeks as zeros,
 # from the first week with sales; 4 windows of 13 weeks, all history.
 t <- read.csv(gzfile(file.path(data, "dunnhumby", "transaction.csv.gz")))
 t$week_end_date <- as.Date(t$week_end_date)
 weeks <- sort(unique(t$week_end_date))
-stores <- sort(unique(as.character(t$store_id)))[1:5]
+stores <- head(sort(unique(as.character(t$store_id))), nstores)
 t <- t[as.character(t$store_id) %in% stores, ]
 keys <- unique(t[, c("upc_id", "store_id")])
 keys <- keys[order(as.character(keys$upc_id), as.character(keys$store_id)), ]
