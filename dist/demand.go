@@ -138,29 +138,7 @@ func (c *count) next() float64 {
 // otherwise). It allocates nothing: forecasts call it for every step of
 // every series.
 func CountQuantiles(mean, variance float64, probs, dst []float64) {
-	if !(mean > 0) {
-		for k := range dst[:len(probs)] {
-			dst[k] = 0
-		}
-		return
-	}
-	variance = math.Max(variance, mean)
-	if mean > countLimit {
-		sd := math.Sqrt(variance)
-		for k, p := range probs {
-			dst[k] = math.Max(0, math.Round(mean+sd*distuv.UnitNormal.Quantile(p)))
-		}
-		return
-	}
-	c := newCount(mean, variance)
-	cdf := c.pk
-	stop := mean + 50*math.Sqrt(variance) + 50
-	for i, p := range probs {
-		for cdf < p && float64(c.k) < stop {
-			cdf += c.next()
-		}
-		dst[i] = float64(c.k)
-	}
+	countQuantiles(mean, variance, probs, dst, false)
 }
 
 // CountMidQuantiles writes to dst, for each probability in probs (sorted
@@ -168,13 +146,18 @@ func CountQuantiles(mean, variance float64, probs, dst []float64) {
 // and variance: the quantile once each whole number's probability is
 // spread evenly over the unit around it (Parzen, 2004, "Quantile
 // probability and statistical data modeling"), except zero's, which stays
-// at zero. Unlike CountQuantiles the
-// result may be fractional, and an interval between two of them holds
-// its nominal share of outcomes on average over many forecasts instead of
-// at least that share every time: for small counts the whole-number
-// interval from the 10% to the 90% quantile of a Poisson with mean 2 holds
-// 95% of outcomes. It allocates nothing.
+// at zero. Unlike CountQuantiles the result may be fractional, and an
+// interval between two of them holds its nominal share of outcomes on
+// average over many forecasts instead of at least that share every time:
+// for small counts the whole-number interval from the 10% to the 90%
+// quantile of a Poisson with mean 2 holds 95% of outcomes. It allocates
+// nothing.
 func CountMidQuantiles(mean, variance float64, probs, dst []float64) {
+	countQuantiles(mean, variance, probs, dst, true)
+}
+
+// countQuantiles is CountQuantiles, or CountMidQuantiles when mid is set.
+func countQuantiles(mean, variance float64, probs, dst []float64, mid bool) {
 	if !(mean > 0) {
 		for k := range dst[:len(probs)] {
 			dst[k] = 0
@@ -185,7 +168,11 @@ func CountMidQuantiles(mean, variance float64, probs, dst []float64) {
 	if mean > countLimit {
 		sd := math.Sqrt(variance)
 		for k, p := range probs {
-			dst[k] = math.Max(0, mean+sd*distuv.UnitNormal.Quantile(p))
+			q := mean + sd*distuv.UnitNormal.Quantile(p)
+			if !mid {
+				q = math.Round(q)
+			}
+			dst[k] = math.Max(0, q)
 		}
 		return
 	}
@@ -196,16 +183,16 @@ func CountMidQuantiles(mean, variance float64, probs, dst []float64) {
 		for cdf < p && float64(c.k) < stop {
 			cdf += c.next()
 		}
-		// The quantile falls in the unit [k-1/2, k+1/2), whose share of
-		// probability is P(k): F(k) - P(k) of it lies below. Zero's
+		q := float64(c.k)
+		// The mid-quantile falls in the unit [k-1/2, k+1/2), whose share
+		// of probability is P(k): F(k) - P(k) of it lies below. Zero's
 		// share stays at zero: demand is never negative, and spreading it
 		// upwards would give an item that almost surely sells nothing a
 		// 90% quantile of 0.4.
-		q := float64(c.k)
-		if c.k > 0 && c.pk > 0 {
-			q += (p-(cdf-c.pk))/c.pk - 0.5
+		if mid && c.k > 0 && c.pk > 0 {
+			q = math.Min(q+(p-(cdf-c.pk))/c.pk-0.5, q+0.5)
 		}
-		dst[i] = math.Max(0, math.Min(q, float64(c.k)+0.5))
+		dst[i] = math.Max(0, q)
 	}
 }
 

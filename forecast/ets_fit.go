@@ -152,9 +152,7 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 	}
 	spec, m, s, y := st.spec, st.m, st.w.season, st.y
 	var sumsq float64
-	// sum log|f| as log of a running product, renormalised by its binary
-	// exponent: one math.Log per fit instead of one per period.
-	prod, exp2 := 1.0, 0
+	prod := logProduct{frac: 1}
 	lv, bv := *l, *b
 	j := 0
 	for t, yt := range y {
@@ -181,11 +179,7 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 				return math.Inf(1)
 			}
 			e = (yt - f) / f
-			prod *= math.Abs(f)
-			if prod > 1e100 || prod < 1e-100 {
-				frac, e2 := math.Frexp(prod)
-				prod, exp2 = frac, exp2+e2
-			}
+			prod.mul(math.Abs(f))
 		}
 		sumsq += e * e
 		if st.resid != nil {
@@ -222,17 +216,7 @@ func (st *etsState) run(alpha, beta, gamma, phi float64, l, b *float64, sse *flo
 		}
 	}
 	*l, *b, *sse = lv, bv, sumsq
-	if sumsq <= 0 {
-		sumsq = 1e-300
-	}
-	lik := float64(len(y)) * math.Log(sumsq)
-	if spec.err == 'M' {
-		lik += 2 * (math.Log(prod) + float64(exp2)*math.Ln2)
-	}
-	if math.IsNaN(lik) {
-		return math.Inf(1)
-	}
-	return lik
+	return etsLik(len(y), sumsq, spec.err == 'M', prod)
 }
 
 // runNonSeasonal is run for models without a season, carrying the
@@ -254,7 +238,7 @@ func (st *etsState) runNonSeasonal(alpha, beta, phi float64, l, b *float64, sse 
 	gain, phi2 := alpha+phi*beta, phi*phi
 	mult := st.spec.err == 'M'
 	var sumsq float64
-	prod, exp2 := 1.0, 0 // the running product of |q|, as in run
+	prod := logProduct{frac: 1}
 	for t, y := range st.y {
 		d := y - q
 		e := d
@@ -263,11 +247,7 @@ func (st *etsState) runNonSeasonal(alpha, beta, phi float64, l, b *float64, sse 
 				return math.Inf(1)
 			}
 			e = d / q
-			prod *= math.Abs(q)
-			if prod > 1e100 || prod < 1e-100 {
-				frac, e2 := math.Frexp(prod)
-				prod, exp2 = frac, exp2+e2
-			}
+			prod.mul(math.Abs(q))
 		}
 		sumsq += e * e
 		if st.resid != nil {
@@ -277,12 +257,40 @@ func (st *etsState) runNonSeasonal(alpha, beta, phi float64, l, b *float64, sse 
 		bv = math.FMA(beta, d, phi*bv)
 	}
 	*l, *b, *sse = q-phi*bv, bv, sumsq
+	return etsLik(len(st.y), sumsq, mult, prod)
+}
+
+// logProduct is a running product of positive numbers kept as a fraction
+// and a binary exponent, renormalised when it strays, so that the sum of
+// their logarithms costs one math.Log per fit instead of one per period.
+type logProduct struct {
+	frac float64
+	exp2 int
+}
+
+func (p *logProduct) mul(x float64) {
+	p.frac *= x
+	if p.frac > 1e100 || p.frac < 1e-100 {
+		p.renormalize()
+	}
+}
+
+func (p *logProduct) renormalize() {
+	f, e := math.Frexp(p.frac)
+	p.frac, p.exp2 = f, p.exp2+e
+}
+
+func (p logProduct) log() float64 { return math.Log(p.frac) + float64(p.exp2)*math.Ln2 }
+
+// etsLik is R's "lik" from the sum of squared errors of n periods and, for
+// multiplicative errors, the product of the forecasts' sizes.
+func etsLik(n int, sumsq float64, mult bool, prod logProduct) float64 {
 	if sumsq <= 0 {
 		sumsq = 1e-300
 	}
-	lik := float64(len(st.y)) * math.Log(sumsq)
+	lik := float64(n) * math.Log(sumsq)
 	if mult {
-		lik += 2 * (math.Log(prod) + float64(exp2)*math.Ln2)
+		lik += 2 * prod.log()
 	}
 	if math.IsNaN(lik) {
 		return math.Inf(1)

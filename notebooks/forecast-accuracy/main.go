@@ -315,7 +315,7 @@ func (s *study) coverageByVolume(p *series.Panel, _ *forecast.BacktestResult) {
 			b.n++
 		}
 	}
-	s.printf("Coverage of `reg_auto`'s intervals in the last window, by the series' average weekly sales. Whole-number quantiles of small counts hold at least their nominal probability, and usually more, so low-volume series over-cover:\n\n")
+	s.printf("Coverage of `reg_auto`'s intervals in the last window, by the series' average weekly sales. Quantiles of counts are mid-distribution quantiles (each whole number's probability spread over the unit around it), which hold their share of outcomes on average; but below about two units a week no interval of whole numbers can hold 80%% (leaving zero out leaves out a third of outcomes or more), so the slowest movers still over-cover, and calibration pooled over all series leaves the fastest movers short:\n\n")
 	s.printf("| Weekly sales | Points | Cover 80%% | Cover 95%% |\n|---|---|---|---|\n")
 	for _, name := range order {
 		b := buckets[name]
