@@ -45,7 +45,7 @@ bench:
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
 bench-peers:
-	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 12 sid & \
+	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 50 sid & \
 	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 100000 dh 100; wait
 
 # The studies in notebooks/ (they read ../shared/data; about twenty minutes).
