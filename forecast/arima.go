@@ -75,10 +75,10 @@ func (a ARIMA) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	lim.MaxSP, lim.MaxSQ = min(lim.MaxSP, n/3/m), min(lim.MaxSQ, n/3/m)
 	if isConstant(y) {
 		o := ARIMAOrder{Constant: true}
-		return fitARIMA(y, o, 1)
+		return fitARIMA(y, o, 1, 0, nil)
 	}
 	if a.Order != nil {
-		f, err := fitARIMA(y, *a.Order, m)
+		f, err := fitARIMA(y, *a.Order, m, 0, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -119,6 +119,12 @@ func stepwiseARIMA(y []float64, d, sd, m int, lim ARIMA) (*arimaFit, error) {
 	allowConst := d+sd <= 1
 	visited := map[ARIMAOrder]bool{}
 	var best *arimaFit
+	// Every order is scored on the same periods: those after the longest
+	// stretch any order of the search conditions on (see fitARIMA).
+	scoreFrom := lim.MaxP
+	if seasonal {
+		scoreFrom += m * lim.MaxSP
+	}
 	try := func(o ARIMAOrder) bool {
 		if o.P < 0 || o.Q < 0 || o.SP < 0 || o.SQ < 0 || o.P > lim.MaxP || o.Q > lim.MaxQ ||
 			o.SP > lim.MaxSP || o.SQ > lim.MaxSQ || o.P+o.Q+o.SP+o.SQ > lim.MaxOrder || (o.Constant && !allowConst) {
@@ -131,7 +137,7 @@ func stepwiseARIMA(y []float64, d, sd, m int, lim ARIMA) (*arimaFit, error) {
 			return false
 		}
 		visited[o] = true
-		f, err := fitARIMA(y, o, m, best)
+		f, err := fitARIMA(y, o, m, scoreFrom, best)
 		if err != nil {
 			return false
 		}
@@ -217,8 +223,11 @@ func warmStart(x0 []float64, o ARIMAOrder, prev *arimaFit) {
 }
 
 // fitARIMA estimates one order by conditional sum of squares, starting
-// from zero coefficients, or from those of from when given.
-func fitARIMA(y []float64, o ARIMAOrder, m int, from ...*arimaFit) (*arimaFit, error) {
+// from zero coefficients, or from those of from when not nil. Its AICc
+// scores the one-step errors of the differenced periods from scoreFrom on
+// (or from the first the order does not condition on, if later), so that
+// the orders of a search compare on the same periods.
+func fitARIMA(y []float64, o ARIMAOrder, m, scoreFrom int, from *arimaFit) (*arimaFit, error) {
 	w := difference(y, o.D, o.SD, m)
 	np := o.P + o.Q + o.SP + o.SQ
 	if o.Constant {
@@ -235,8 +244,8 @@ func fitARIMA(y []float64, o ARIMAOrder, m int, from ...*arimaFit) (*arimaFit, e
 	if o.Constant {
 		x0[np-1] = wmean
 	}
-	if len(from) > 0 && from[0] != nil {
-		warmStart(x0, o, from[0])
+	if from != nil {
+		warmStart(x0, o, from)
 	}
 	var x []float64
 	var sse float64
@@ -260,17 +269,23 @@ func fitARIMA(y []float64, o ARIMAOrder, m int, from ...*arimaFit) (*arimaFit, e
 		return nil, fmt.Errorf("forecast: %s is not stationary or not invertible", o)
 	}
 	// The conditional sum of squares leaves out the first p + mP periods,
-	// more for larger orders; the likelihood counts every period of the
-	// differenced series at the variance of the periods it used, as R's
-	// arima does for CSS, so that orders compare on the same data: scaled
-	// by the periods used, seasonal AR orders of a short weekly series
-	// (107 of 143 periods held back) would win on less evidence.
+	// more for larger orders. Scored on the periods each order used, a
+	// seasonal AR order of a weekly series (52 periods held back per
+	// term) wins whenever the later periods happen to be calmer, however
+	// the likelihood is scaled (R's auto.arima has this flaw): the AICc
+	// takes the errors of the same periods for every order of a search.
+	// sigma2, the forecasts' variance, uses every error the order has.
 	sigma2 := sse / float64(nUsed)
-	nAll := float64(len(w))
-	loglik := -0.5 * nAll * (math.Log(2*math.Pi*sigma2) + 1)
-	k := float64(np + 1)
-	aicc := -2*loglik + 2*k + 2*k*(k+1)/(nAll-k-1)
 	resid := css.residuals(x)
+	from0 := max(pp, min(scoreFrom, len(w)-np-4))
+	var scoreSSE float64
+	for _, e := range resid[from0:] {
+		scoreSSE += e * e
+	}
+	nScore := float64(len(w) - from0)
+	loglik := -0.5 * nScore * (math.Log(2*math.Pi*scoreSSE/nScore) + 1)
+	k := float64(np + 1)
+	aicc := -2*loglik + 2*k + 2*k*(k+1)/(nScore-k-1)
 	f := &arimaFit{order: o, m: m, ar: css.ar, ma: css.ma, mu: css.mu, sigma2: sigma2, aicc: aicc,
 		diffPol: diffPolynomial(o.D, o.SD, m), params: append([]float64(nil), x...)}
 	keep := func(s []float64, k int) []float64 { return append([]float64(nil), s[max(0, len(s)-k):]...) }

@@ -292,3 +292,39 @@ func TestARIMAIntegratesTheDifferences(t *testing.T) {
 	}
 	assert.Equal(t, []float64{-1, 0, 0, 0, 0, 0, -1, 1}, diffPolynomial(1, 1, 7))
 }
+
+// TestAutoARIMAComparesOrdersOnTheSamePeriods searches weekly ARMA(1,1)
+// data with a 52-week period and no season. Seasonal AR terms hold back
+// 52 periods each from the conditional sum of squares; scored only on the
+// periods left, they won on less evidence (ARIMA(3,0,0)(2,0,0)[52] on
+// nearly every dunnhumby series). Short weekly series (under three years)
+// get no seasonal AR or MA terms at all, as in auto.arima.
+func TestAutoARIMAComparesOrdersOnTheSamePeriods(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	arma := func(n int) []float64 {
+		y := make([]float64, n+100) // the first 100 let the start-up settle
+		prev, prevE := 20.0, 0.0
+		for i := range y {
+			e := rng.NormFloat64()
+			y[i] = 20 + 0.5*(prev-20) + e + 0.3*prevE
+			prev, prevE = y[i], e
+		}
+		return y[100:]
+	}
+	for _, n := range []int{143, 330} {
+		seasonalAR := 0
+		for range 10 {
+			y := arma(n)
+			fit, err := ARIMA{}.Fit(y, &SeriesInfo{Freq: series.Weekly, Period: 52, Horizon: 13})
+			require.NoError(t, err)
+			o := fit.(*arimaFit).order
+			if o.SP > 0 {
+				seasonalAR++
+			}
+			if n < 3*52 {
+				assert.Zero(t, o.SP+o.SQ, "%d weeks: %s", n, o)
+			}
+		}
+		assert.LessOrEqual(t, seasonalAR, 2, "%d weeks: seasonal AR chosen for data without a season", n)
+	}
+}
