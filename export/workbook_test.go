@@ -201,24 +201,21 @@ func TestApprovalsReadThePricesAndProductionSheets(t *testing.T) {
 	f.Close()
 	approvals, err := ReadApprovals(edited)
 	require.NoError(t, err)
-	var got *Approval
-	for i := range approvals {
-		if approvals[i].Sheet == PricesSheet && approvals[i].Decision == "yes" {
-			got = &approvals[i]
+	find := func(sheet, decision string) *Approval {
+		for i := range approvals {
+			if approvals[i].Sheet == sheet && approvals[i].Decision == decision {
+				return &approvals[i]
+			}
 		}
+		t.Fatalf("no %q decision on sheet %s", decision, sheet)
+		return nil
 	}
-	require.NotNil(t, got)
+	got := find(PricesSheet, "yes")
 	assert.Equal(t, "prices", got.Plan)
 	assert.Equal(t, rows[2][0], got.LineID)
 	assert.Equal(t, "B", got.SKU)
 	assert.Equal(t, "S1", got.To)
-	var made *Approval
-	for i := range approvals {
-		if approvals[i].Sheet == ProductionSheet && approvals[i].Decision == "no" {
-			made = &approvals[i]
-		}
-	}
-	require.NotNil(t, made)
+	made := find(ProductionSheet, "no")
 	assert.Equal(t, "production", made.Plan)
 	assert.Equal(t, "F1", made.From)
 	assert.Equal(t, prodRows[1][0], made.LineID)

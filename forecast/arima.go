@@ -10,10 +10,12 @@ import (
 // series forecasting: the forecast package for R", JSS 2008): the number of
 // differences d by repeated KPSS tests, the seasonal differences D by the
 // strength of the seasonality (above 0.64), then a stepwise search over p,
-// q, P, Q and the constant by AICc. Parameters are estimated by conditional
-// sum of squares (what auto.arima uses while searching long or seasonal
-// series); fits whose AR or MA part has a root on or inside the unit circle
-// are rejected.
+// q, P, Q and the constant by AICc, with orders capped at a third of the
+// series (of its seasons, for P and Q) and every order of a search scored
+// on the same periods. Parameters are estimated by conditional sum of
+// squares (what auto.arima uses while searching long or seasonal series);
+// fits whose AR or MA part has a root within minRootModulus of the unit
+// circle are rejected.
 type ARIMA struct {
 	// Order fixes the model; nil searches.
 	Order *ARIMAOrder
@@ -259,7 +261,7 @@ func fitARIMA(y []float64, o ARIMAOrder, m, scoreFrom int, from *arimaFit) (*ari
 		// Jacobians are plenty for the rest, which converge in a handful.
 		x, sse = levenbergMarquardt(func(x, dst []float64) {
 			copy(dst, css.residuals(x)[pp:])
-		}, nil, x0, len(w)-pp, 25, likTolerance)
+		}, x0, len(w)-pp, 25, likTolerance)
 	}
 	if math.IsInf(sse, 0) || math.IsNaN(sse) || sse <= 0 {
 		return nil, fmt.Errorf("forecast: %s did not converge", o)

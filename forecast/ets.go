@@ -9,7 +9,9 @@ import (
 // Snyder, Forecasting with Exponential Smoothing, 2008): error additive or
 // multiplicative, trend none, additive or damped, season none, additive or
 // multiplicative. Each candidate is fitted by maximum likelihood (Nelder-Mead
-// over the smoothing parameters and the initial states) and the one with the
+// over the smoothing parameters and the initial states; for models with
+// additive errors and no season, over the smoothing parameters alone, the
+// initial states solved by least squares for each) and the one with the
 // smallest AICc wins, as in R's forecast::ets.
 type ETS struct {
 	// Spec restricts the family as R's model argument does: three letters

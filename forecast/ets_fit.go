@@ -346,16 +346,10 @@ func (st *etsState) profiledSSE(alpha, beta, phi, l, b float64) (l0, b0, sse flo
 		q1, b1 = q1+phi2*b1-gain*q1, phi*b1-beta*q1
 		q2, b2 = q2+phi2*b2-gain*q2, phi*b2-beta*q2
 	}
-	if !trend {
-		if !(sgg > 0) {
-			return l, 0, see
-		}
-		dl := seg / sgg
-		return l + dl, 0, math.Max(see-dl*seg, 0)
-	}
 	det := sgg*shh - sgh*sgh
-	if !(det > 1e-12*sgg*shh) {
-		// The two responses are (nearly) the same: move the level only.
+	if !trend || !(det > 1e-12*sgg*shh) {
+		// No trend, or the two responses are (nearly) the same: move the
+		// level only.
 		if !(sgg > 0) {
 			return l, b, see
 		}

@@ -12,14 +12,10 @@ import "math"
 // finite one). A non-finite residual makes the sum +Inf: steps there are
 // refused.
 //
-// project, when not nil, moves a step's point into the feasible region
-// (projected Levenberg-Marquardt; Kanzow, Yamashita & Fukushima 2004), so
-// that a minimum on a bound is reached along it.
-//
 // A sum of squares is what conditional least squares minimises, and the
 // Gauss-Newton steps use that shape: ARIMA's fits take a few dozen
 // residual passes this way against hundreds by the simplex.
-func levenbergMarquardt(res func(x, dst []float64), project func(x []float64), x0 []float64, nres, maxIter int, reltol float64) ([]float64, float64) {
+func levenbergMarquardt(res func(x, dst []float64), x0 []float64, nres, maxIter int, reltol float64) ([]float64, float64) {
 	np := len(x0)
 	x := append([]float64(nil), x0...)
 	r := make([]float64, nres)
@@ -80,9 +76,6 @@ func levenbergMarquardt(res func(x, dst []float64), project func(x []float64), x
 			}
 			for k := range xn {
 				xn[k] = x[k] - d[k]
-			}
-			if project != nil {
-				project(xn)
 			}
 			res(xn, rk)
 			fn := sum(rk)

@@ -20,7 +20,7 @@ func TestLevenbergMarquardtFitsACurve(t *testing.T) {
 		for i, v := range ts {
 			dst[i] = y[i] - x[0]*math.Exp(-x[1]*v)
 		}
-	}, nil, []float64{1, 0.1}, len(ts), 100, 1e-14)
+	}, []float64{1, 0.1}, len(ts), 100, 1e-14)
 	assert.InDelta(t, 3, x[0], 1e-5)
 	assert.InDelta(t, 0.7, x[1], 1e-5)
 	assert.Less(t, sum, 1e-10)
@@ -30,13 +30,13 @@ func TestLevenbergMarquardtFitsACurve(t *testing.T) {
 		for i, v := range noisy {
 			dst[i] = v - (x[0] + x[1]*float64(i))
 		}
-	}, nil, []float64{0, 0}, len(noisy), 100, 1e-14)
+	}, []float64{0, 0}, len(noisy), 100, 1e-14)
 	a, b := lineFit(noisy) // intercept at t = 0 for t = 1..n
 	assert.InDelta(t, a+b, x[0], 1e-6)
 	assert.InDelta(t, b, x[1], 1e-6)
 
 	// Residuals that are never finite: +Inf, the start returned.
-	x, sum = levenbergMarquardt(func(x, dst []float64) { dst[0] = math.NaN() }, nil, []float64{2}, 1, 10, 1e-8)
+	x, sum = levenbergMarquardt(func(x, dst []float64) { dst[0] = math.NaN() }, []float64{2}, 1, 10, 1e-8)
 	assert.True(t, math.IsInf(sum, 1))
 	assert.Equal(t, []float64{2}, x)
 }

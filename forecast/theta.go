@@ -192,38 +192,49 @@ func (f *thetaFit) Residuals() []float64 {
 	return out
 }
 
-// thetaRun filters y: each one-step forecast is the smoothed level plus
-// (1 - 1/theta) of the trend line's pull, with A and B the intercept and
-// slope of the least-squares line through the data so far (dynamic
-// variants) or through all of it (static ones).
-func thetaRun(y []float64, v ThetaVariant, l0, alpha, theta float64, resid []float64) (f thetaFit) {
+// thetaRun filters y from the starting level l0: each one-step forecast
+// is the smoothed level plus (1 - 1/theta) of the trend line's pull, with
+// A and B the intercept and slope of the least-squares line through the
+// data so far (dynamic variants) or through all of it (static ones).
+func thetaRun(y []float64, v ThetaVariant, l0, alpha, theta float64, resid []float64) thetaFit {
+	var a, b float64
+	if v != DSTM && v != DOTM {
+		a, b = lineFit(y)
+	}
+	f, _, _ := thetaFilter(y, v, l0, alpha, theta, a, b, resid)
+	return f
+}
+
+// thetaFilter is thetaRun with the static line's intercept a and slope b
+// given (the dynamic variants ignore them). It also returns the sums that
+// concentrate the starting level out (thetaProfiled): the errors weighted
+// by (1-alpha)^k, and the sum of those weights squared.
+func thetaFilter(y []float64, v ThetaVariant, l0, alpha, theta, a, b float64, resid []float64) (f thetaFit, sed, sdd float64) {
 	n := len(y)
 	dynamic := v == DSTM || v == DOTM
-	var aStatic, bStatic float64
-	if !dynamic {
-		aStatic, bStatic = lineFit(y)
-	}
+	pull, invAlpha := 1-1/theta, 1/alpha
 	level := l0
 	var sumY, sumTY float64 // over t = 1..k
 	decay := 1.0            // (1 - alpha)^k
 	var sse float64
-	for k := 0; k < n; k++ {
-		a, b := aStatic, bStatic
+	for k, yk := range y {
 		if dynamic {
 			a, b = lineFromSums(k, sumY, sumTY)
 		}
-		mu := level + (1-1/theta)*(a*decay+b*(1-decay*(1-alpha))/alpha)
-		e := y[k] - mu
+		e := yk - level - pull*(a*decay+b*(1-decay*(1-alpha))*invAlpha)
 		if resid != nil {
 			resid[k] = e
 		}
 		sse += e * e
-		level = alpha*y[k] + (1-alpha)*level
-		sumY += y[k]
-		sumTY += float64(k+1) * y[k]
+		sed += e * decay
+		sdd += decay * decay
+		level += alpha * (yk - level)
+		sumY += yk
+		sumTY += float64(k+1) * yk
 		decay *= 1 - alpha
 	}
-	return thetaFit{variant: v, alpha: alpha, theta: theta, l0: l0, level: level, sumY: sumY, sumTY: sumTY, n: n, mse: sse / float64(n)}
+	f = thetaFit{variant: v, alpha: alpha, theta: theta, l0: l0, level: level, sumY: sumY, sumTY: sumTY, n: n, mse: sse / float64(n)}
+	return f, sed, sdd
 }
 
 // lineFit returns the intercept (at t = 0) and slope of y on t = 1..n.
@@ -256,33 +267,15 @@ func lineFromSums(k int, sumY, sumTY float64) (a, b float64) {
 // a start at y[0] less (1-alpha)^k times the change, and the best change is
 // a one-variable least-squares fit (the starting level concentrated out).
 // a and b are the static trend line (unused by the dynamic variants).
-func thetaProfiled(y []float64, dynamic bool, alpha, theta, a, b float64) (l0, mse float64) {
-	level := y[0]
-	pull := 1 - 1/theta
-	invAlpha := 1 / alpha
-	var sumY, sumTY float64
-	decay := 1.0
-	var see, sed, sdd float64
-	for k, yk := range y {
-		if dynamic {
-			a, b = lineFromSums(k, sumY, sumTY)
-			sumY += yk
-			sumTY += float64(k+1) * yk
-		}
-		e := yk - level - pull*(a*decay+b*(1-decay*(1-alpha))*invAlpha)
-		see += e * e
-		sed += e * decay
-		sdd += decay * decay
-		level += alpha * (yk - level)
-		decay *= 1 - alpha
-	}
+func thetaProfiled(y []float64, v ThetaVariant, alpha, theta, a, b float64) (l0, mse float64) {
+	f, sed, sdd := thetaFilter(y, v, y[0], alpha, theta, a, b, nil)
+	n := float64(len(y))
 	delta := sed / sdd
-	return y[0] + delta, math.Max(see-delta*sed, 0) / float64(len(y))
+	return y[0] + delta, math.Max(f.mse*n-delta*sed, 0) / n
 }
 
 func fitTheta(y []float64, v ThetaVariant) *thetaFit {
 	optimiseTheta := v == OTM || v == DOTM
-	dynamic := v == DSTM || v == DOTM
 	a, b := lineFit(y)
 	var alpha, theta float64
 	if optimiseTheta {
@@ -290,7 +283,7 @@ func fitTheta(y []float64, v ThetaVariant) *thetaFit {
 			if x[0] < 0.1 || x[0] > 0.99 || x[1] < 1 || x[1] > 1e10 {
 				return math.Inf(1)
 			}
-			_, mse := thetaProfiled(y, dynamic, x[0], x[1], a, b)
+			_, mse := thetaProfiled(y, v, x[0], x[1], a, b)
 			return mse
 		}
 		x, fx := nelderMead(obj, []float64{0.5, 2}, 1000, likTolerance)
@@ -301,7 +294,7 @@ func fitTheta(y []float64, v ThetaVariant) *thetaFit {
 	} else {
 		theta = 2
 		obj := func(alpha float64) float64 {
-			_, mse := thetaProfiled(y, dynamic, alpha, theta, a, b)
+			_, mse := thetaProfiled(y, v, alpha, theta, a, b)
 			return mse
 		}
 		var fx float64
@@ -310,9 +303,9 @@ func fitTheta(y []float64, v ThetaVariant) *thetaFit {
 			return nil
 		}
 	}
-	l0, _ := thetaProfiled(y, dynamic, alpha, theta, a, b)
+	l0, _ := thetaProfiled(y, v, alpha, theta, a, b)
 	resid := make([]float64, len(y))
-	f := thetaRun(y, v, l0, alpha, theta, resid)
+	f, _, _ := thetaFilter(y, v, l0, alpha, theta, a, b, resid)
 	f.resid = resid
 	// The first few errors mostly reflect the starting level.
 	burn := resid
