@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/datasets/synth"
 	"github.com/planner-engine/planner/internal/benchdata"
 	"github.com/planner-engine/planner/internal/benchutil"
@@ -84,7 +85,7 @@ func BenchmarkLoadCSV(b *testing.B) {
 // (913,000 rows, gzip) with the column mapping a user would pass.
 func BenchmarkLoadStoreItemDemand(b *testing.B) {
 	path := benchutil.SharedData(b, "store-item-demand/train.csv.gz")
-	m, _ := datasets.ParseMapping("qty=sales,location=store,sku=item")
+	m, _ := files.ParseMapping("qty=sales,location=store,sku=item")
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		s, err := datasets.Open(ctx, filepath.Join(b.TempDir(), "sid.duckdb"), nil)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/datasets/files"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -91,7 +93,7 @@ func corpusOptions(t *testing.T, dir string) LoadOptions {
 		key, val, _ := strings.Cut(strings.TrimSpace(sc.Text()), " ")
 		switch key {
 		case "map":
-			m, err := ParseMapping(val)
+			m, err := files.ParseMapping(val)
 			require.NoError(t, err)
 			opts.Map = m
 		case "date-format":

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -31,7 +32,7 @@ func ExampleStore_Load() {
 
 	// A file whose columns have other names loads with a mapping.
 	sales := write(dir, "train.csv", "date,store,item,sales\n2024-01-01,1,7,13\n2024-01-02,1,7,11\n")
-	m, _ := datasets.ParseMapping("qty=sales,location=store,sku=item")
+	m, _ := files.ParseMapping("qty=sales,location=store,sku=item")
 	rep, err := store.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": sales}, Map: m})
 	if err != nil {
 		fmt.Println(err)
@@ -88,13 +89,13 @@ func ExampleStore_ReadPanel() {
 }
 
 func ExampleParseMapping() {
-	m, err := datasets.ParseMapping("qty=units,location=store_id,products.name=description")
+	m, err := files.ParseMapping("qty=units,location=store_id,products.name=description")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(m["qty"], m["products.name"])
-	_, err = datasets.ParseMapping("qty")
+	_, err = files.ParseMapping("qty")
 	fmt.Println(err)
 	// Output:
 	// units description

@@ -3,19 +3,13 @@ package datasets
 import (
 	"context"
 	"database/sql"
+
+	"github.com/planner-engine/planner/supply"
 )
 
-// Labels are the hierarchy labels of the masters: each SKU's category and
-// department, and each location's region. Maps are empty when the master
-// is not loaded; missing values are "".
-type Labels struct {
-	Category, Department map[string]string // by SKU
-	Region               map[string]string // by location
-}
-
 // HierarchyLabels reads the product and location hierarchies.
-func (s *Store) HierarchyLabels(ctx context.Context) (*Labels, error) {
-	l := &Labels{Category: map[string]string{}, Department: map[string]string{}, Region: map[string]string{}}
+func (s *Store) HierarchyLabels(ctx context.Context) (*supply.Labels, error) {
+	l := &supply.Labels{Category: map[string]string{}, Department: map[string]string{}, Region: map[string]string{}}
 	rows, err := s.db.QueryContext(ctx, `SELECT sku, category, department FROM products`)
 	if err != nil {
 		return nil, err

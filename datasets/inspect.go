@@ -191,3 +191,16 @@ func queryDates(ctx context.Context, db queryer, q string) ([]series.Date, error
 	}
 	return out, rows.Err()
 }
+
+// Frequency returns the spacing of the sales dates (the period of the
+// series, as Inspect reports it), or 0 when there are no sales.
+func (s *Store) Frequency(ctx context.Context) (series.Freq, error) {
+	dates, err := queryDates(ctx, s.db, "SELECT DISTINCT date FROM sales ORDER BY 1")
+	if err != nil {
+		return 0, fmt.Errorf("reading the sales dates: %w", err)
+	}
+	if len(dates) == 0 {
+		return 0, nil
+	}
+	return inferFreq(dates), nil
+}

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/planner-engine/planner/datasets/files"
 )
 
 // LoadOptions says which files to load and how to read them. The zero value
@@ -29,7 +31,7 @@ type LoadOptions struct {
 	// events and prices tables.
 	M5 *M5Files
 	// Map renames the files' columns to canonical ones.
-	Map Mapping
+	Map files.Mapping
 	// NullStrings are the cell values read as empty; nil means "", "NA" and "NULL".
 	NullStrings []string
 	// DateFormat is the strftime layout of the files' dates, such as
@@ -241,11 +243,11 @@ func (o *LoadOptions) check() error {
 		}
 	}
 	if o.DateFormat != "" {
-		if _, err := lookupDateFormat(o.DateFormat); err != nil {
+		if _, err := files.LookupDateFormat(o.DateFormat); err != nil {
 			return err
 		}
 	}
-	return o.Map.check()
+	return checkMapping(o.Map)
 }
 
 func (o *LoadOptions) nullStrings() []string {
@@ -414,19 +416,19 @@ func (l *loader) stageFile(t *Table, path string) error {
 		return err
 	}
 	switch in.format {
-	case formatCSV:
+	case files.CSV:
 		err = l.stageCSV(st, in, cols)
-	case formatParquet:
+	case files.Parquet:
 		st.where = "row"
 		err = l.stageRelation(st, in, cols, "read_parquet("+quoteString(path)+", file_row_number=true)", "file_row_number + 1")
-	case formatXLSX:
+	case files.XLSX:
 		st.where = "row"
 		err = l.stageXLSX(st, in, cols)
 	}
 	if err != nil {
-		var fe *fileError
+		var fe *files.Error
 		if errors.As(err, &fe) {
-			l.fileProblem(t, path, fe.code, fe.err)
+			l.fileProblem(t, path, fe.Code, fe.Err)
 			return nil
 		}
 		return err
@@ -441,20 +443,12 @@ func (l *loader) stageFile(t *Table, path string) error {
 	return nil
 }
 
-// fileError is a problem with a whole file found while reading it in bulk.
-type fileError struct {
-	code string
-	err  error
-}
-
-func (e *fileError) Error() string { return e.err.Error() }
-
 // problemCode returns the code of a file's problem: the fileError's, or
 // unreadable_file.
 func problemCode(err error) string {
-	var fe *fileError
+	var fe *files.Error
 	if errors.As(err, &fe) {
-		return fe.code
+		return fe.Code
 	}
 	return "unreadable_file"
 }
@@ -501,7 +495,7 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		idx := -1
-		src, mapped := l.opts.Map.sourceFor(t.Name, c.Name)
+		src, mapped := mappedSource(l.opts.Map, t.Name, c.Name)
 		if mapped {
 			idx = find(src)
 			if idx < 0 && strings.Contains(mapKey(l.opts.Map, t.Name, c.Name), ".") {
@@ -535,7 +529,7 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 		}
 		hint := fmt.Sprintf("columns found: %s; name the one that holds it with --map %s=<column>", strings.Join(in.header, ", "), cs.canon.Name)
 		msg := fmt.Sprintf("the file has no %s column, which %s needs", cs.canon.Name, t.Name)
-		if src, mapped := l.opts.Map.sourceFor(t.Name, cs.canon.Name); mapped {
+		if src, mapped := mappedSource(l.opts.Map, t.Name, cs.canon.Name); mapped {
 			msg = fmt.Sprintf("the file has neither %s nor %s (from --map %s=%s)", src, cs.canon.Name, cs.canon.Name, src)
 		}
 		if near := closest(cs.canon.Name, unused); near != "" {
@@ -580,7 +574,7 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 	return cols, ok
 }
 
-func mapKey(m Mapping, table, column string) string {
+func mapKey(m files.Mapping, table, column string) string {
 	if _, ok := m[table+"."+column]; ok {
 		return table + "." + column
 	}
@@ -589,12 +583,12 @@ func mapKey(m Mapping, table, column string) string {
 
 // dateFormatFor picks the date layout of a file: the user's, or the one
 // its sample dates fit.
-func (l *loader) dateFormatFor(t *Table, in *inputFile, cols []colSource, samples []string) dateFormat {
+func (l *loader) dateFormatFor(t *Table, in *inputFile, cols []colSource, samples []string) files.DateFormat {
 	if l.opts.DateFormat != "" {
-		df, _ := lookupDateFormat(l.opts.DateFormat)
+		df, _ := files.LookupDateFormat(l.opts.DateFormat)
 		return df
 	}
-	df, ambiguous := sniffDateFormat(samples)
+	df, ambiguous := files.SniffDateFormat(samples)
 	if ambiguous {
 		l.add(Problem{Severity: Warning, Code: "ambiguous_dates", Table: t.Name, File: in.path,
 			Message: "every sampled date fits both day/month/year and month/day/year; reading them as day/month/year",

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -180,7 +181,7 @@ func TestLoadGzipSemicolonsDayFirstDatesAndMapping(t *testing.T) {
 	require.NoError(t, zw.Close())
 	require.NoError(t, f.Close())
 
-	m, err := ParseMapping("date=Day,sku=Article,location=Store,qty=Units")
+	m, err := files.ParseMapping("date=Day,sku=Article,location=Store,qty=Units")
 	require.NoError(t, err)
 	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m})
 	var ve *ValidationError
@@ -211,7 +212,7 @@ func TestLoadParquetReportsRowsOfBadValues(t *testing.T) {
 	_, err := s.DB().Exec(fmt.Sprintf(`COPY (SELECT DATE '2024-01-01' + i::INTEGER AS date, 'A' AS sku, 'S1' AS location,
 		(i * 2)::INTEGER AS units FROM range(10) t(i)) TO '%s' (FORMAT parquet)`, good))
 	require.NoError(t, err)
-	m, _ := ParseMapping("qty=units")
+	m, _ := files.ParseMapping("qty=units")
 	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": good}, Map: m})
 	require.NoError(t, err)
 	assert.Equal(t, int64(10), rep.Rows("sales"))
@@ -405,10 +406,10 @@ func TestOpenReportsALockedDatabase(t *testing.T) {
 }
 
 func TestParseMappingAndDidYouMean(t *testing.T) {
-	m, err := ParseMapping(" qty=units , location=store_id,products.name=description")
+	m, err := files.ParseMapping(" qty=units , location=store_id,products.name=description")
 	require.NoError(t, err)
 	assert.Equal(t, "location=store_id,products.name=description,qty=units", m.String())
-	require.NoError(t, m.check())
+	require.NoError(t, checkMapping(m))
 
 	for in, want := range map[string]string{
 		"qty":          "not canonical=source",
@@ -416,14 +417,14 @@ func TestParseMappingAndDidYouMean(t *testing.T) {
 		"prods.sku=id": "prods is not a table",
 		"sales.nme=x":  "nme is not a column of sales",
 	} {
-		m, err := ParseMapping(in)
+		m, err := files.ParseMapping(in)
 		if err == nil {
-			err = m.check()
+			err = checkMapping(m)
 		}
 		require.Error(t, err, in)
 		assert.Contains(t, err.Error(), want, in)
 	}
-	_, err = ParseMapping("qty=a,qty=b")
+	_, err = files.ParseMapping("qty=a,qty=b")
 	assert.ErrorContains(t, err, "names qty twice")
 
 	assert.Equal(t, 1, editDistance("qyt", "qty"))

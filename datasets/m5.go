@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/planner-engine/planner/datasets/files"
 )
 
 // The M5 competition's wide format keeps one row per item and store with a
@@ -21,19 +23,19 @@ const (
 	m5Prices   = "planner_m5_prices"
 )
 
-func (l *loader) stageM5(files M5Files) error {
+func (l *loader) stageM5(m5 M5Files) error {
 	began := time.Now()
 	// Positions of the wide rows come from row order.
 	if _, err := l.conn.ExecContext(l.ctx, "SET preserve_insertion_order = true"); err != nil {
 		return err
 	}
-	in, err := openInput(l.ctx, l.conn, files.Sales)
+	in, err := openInput(l.ctx, l.conn, m5.Sales)
 	if err != nil {
-		l.fileProblem(Sales, files.Sales, problemCode(err), err)
+		l.fileProblem(Sales, m5.Sales, problemCode(err), err)
 		return nil
 	}
-	if in.format != formatCSV {
-		l.fileProblem(Sales, files.Sales, "unsupported_format", fmt.Errorf("the m5 sales file must be CSV"))
+	if in.format != files.CSV {
+		l.fileProblem(Sales, m5.Sales, "unsupported_format", fmt.Errorf("the m5 sales file must be CSV"))
 		return nil
 	}
 	has := map[string]bool{}
@@ -47,14 +49,14 @@ func (l *loader) stageM5(files M5Files) error {
 	ok := true
 	for _, need := range []string{"item_id", "store_id"} {
 		if !has[need] {
-			l.add(Problem{Severity: Error, Code: "missing_column", Table: Sales.Name, File: files.Sales, Column: need,
+			l.add(Problem{Severity: Error, Code: "missing_column", Table: Sales.Name, File: m5.Sales, Column: need,
 				Message: fmt.Sprintf("the M5 sales file has no %s column", need),
 				Hint:    "the wide format needs id,item_id,dept_id,cat_id,store_id,state_id,d_1..d_N"})
 			ok = false
 		}
 	}
 	if len(days) == 0 {
-		l.add(Problem{Severity: Error, Code: "missing_column", Table: Sales.Name, File: files.Sales, Column: "d_1",
+		l.add(Problem{Severity: Error, Code: "missing_column", Table: Sales.Name, File: m5.Sales, Column: "d_1",
 			Message: "the M5 sales file has no day columns (d_1, d_2, ...)", Hint: "is this the long format? drop --format m5"})
 		ok = false
 	}
@@ -82,29 +84,29 @@ func (l *loader) stageM5(files M5Files) error {
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM read_csv(%s, header = true, auto_detect = false,
 		delim = %s, quote = '"', escape = '"', columns = {%s}, nullstr = ['', 'NA'], store_rejects = true, rejects_limit = 0,
 		rejects_table = %s, rejects_scan = %s)`,
-		m5Wide, quoteString(files.Sales), quoteString(string(in.delim)), strings.Join(spec, ", "),
+		m5Wide, quoteString(m5.Sales), quoteString(string(in.delim)), strings.Join(spec, ", "),
 		quoteString(rejectsTable), quoteString(rejectsScans))
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		l.fileProblem(Sales, files.Sales, "unreadable_file", fmt.Errorf("cannot read the file as CSV: %w", err))
+		l.fileProblem(Sales, m5.Sales, "unreadable_file", fmt.Errorf("cannot read the file as CSV: %w", err))
 		return nil
 	}
-	salesStage := &stage{table: Sales, file: files.Sales, name: "planner_stage_sales", pos: "_pos",
+	salesStage := &stage{table: Sales, file: m5.Sales, name: "planner_stage_sales", pos: "_pos",
 		posCol: map[string]string{"qty": "_src_col", "date": "_src_col", "price": "_src_col"},
 		source: map[string]string{"sku": "item_id", "location": "store_id", "qty": "d_N", "date": "d_N"},
-		where:  "line", copyOut: true, sum: checksumAsync(files.Sales)}
+		where:  "line", copyOut: true, sum: checksumAsync(m5.Sales)}
 	rejected, err := l.collectRejects(salesStage, in, names)
 	if err != nil {
 		return err
 	}
-	salesStage.locate = csvLocator(files.Sales, in.delim, rejected)
+	salesStage.locate = files.CSVLocator(m5.Sales, in.delim, rejected)
 	if err := l.addPosition(m5Wide); err != nil {
 		return err
 	}
 
 	// The calendar.
-	cal, err := openInput(l.ctx, l.conn, files.Calendar)
+	cal, err := openInput(l.ctx, l.conn, m5.Calendar)
 	if err != nil {
-		l.fileProblem(Events, files.Calendar, problemCode(err), err)
+		l.fileProblem(Events, m5.Calendar, problemCode(err), err)
 		l.failed[Sales.Name] = true
 		return nil
 	}
@@ -114,7 +116,7 @@ func (l *loader) stageM5(files M5Files) error {
 	}
 	for _, need := range []string{"date", "d", "wm_yr_wk"} {
 		if !calHas[need] {
-			l.add(Problem{Severity: Error, Code: "missing_column", Table: Events.Name, File: files.Calendar, Column: need,
+			l.add(Problem{Severity: Error, Code: "missing_column", Table: Events.Name, File: m5.Calendar, Column: need,
 				Message: fmt.Sprintf("the M5 calendar has no %s column", need), Hint: "it needs at least date, wm_yr_wk and d"})
 			ok = false
 		}
@@ -124,23 +126,23 @@ func (l *loader) stageM5(files M5Files) error {
 		return nil
 	}
 	q = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM read_csv(%s, header = true, all_varchar = true)`,
-		m5Calendar, quoteString(files.Calendar))
+		m5Calendar, quoteString(m5.Calendar))
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		l.fileProblem(Events, files.Calendar, "unreadable_file", err)
+		l.fileProblem(Events, m5.Calendar, "unreadable_file", err)
 		l.failed[Sales.Name] = true
 		return nil
 	}
 	if err := l.addPosition(m5Calendar); err != nil {
 		return err
 	}
-	calLocate := csvLocator(files.Calendar, cal.delim, nil)
+	calLocate := files.CSVLocator(m5.Calendar, cal.delim, nil)
 	var badDates int64
 	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
 		"SELECT _pos, date FROM %s WHERE TRY_CAST(date AS DATE) IS NULL ORDER BY _pos LIMIT %d", m5Calendar, l.opts.maxPerCheck()))
 	if err != nil {
 		return err
 	}
-	calStage := &stage{table: Events, file: files.Calendar, pos: "_pos", where: "line", locate: calLocate}
+	calStage := &stage{table: Events, file: m5.Calendar, pos: "_pos", where: "line", locate: calLocate}
 	for rows.Next() {
 		var pos int64
 		var v string
@@ -176,9 +178,9 @@ func (l *loader) stageM5(files M5Files) error {
 		}
 	}
 	if len(unknownDays) > 0 {
-		l.add(Problem{Severity: Error, Code: "unknown_day", Table: Sales.Name, File: files.Sales, Line: 1, Where: "line",
+		l.add(Problem{Severity: Error, Code: "unknown_day", Table: Sales.Name, File: m5.Sales, Line: 1, Where: "line",
 			Column: unknownDays[0], Count: int64(len(unknownDays)),
-			Message: fmt.Sprintf("%d day columns are not in %s: %s", len(unknownDays), files.Calendar, truncateList(strings.Join(unknownDays, ", "), 5)),
+			Message: fmt.Sprintf("%d day columns are not in %s: %s", len(unknownDays), m5.Calendar, truncateList(strings.Join(unknownDays, ", "), 5)),
 			Hint:    "use the calendar that comes with the sales file"})
 		l.failed[Sales.Name] = true
 		return nil
@@ -187,11 +189,11 @@ func (l *loader) stageM5(files M5Files) error {
 	// Prices per store, item and week.
 	priceJoin := "NULL"
 	priceFrom := ""
-	if files.Prices != "" {
-		pin, err := openInput(l.ctx, l.conn, files.Prices)
+	if m5.Prices != "" {
+		pin, err := openInput(l.ctx, l.conn, m5.Prices)
 		if err != nil {
-			l.fileProblem(Prices, files.Prices, problemCode(err), err)
-		} else if err := l.stageM5Prices(files.Prices, pin); err != nil {
+			l.fileProblem(Prices, m5.Prices, problemCode(err), err)
+		} else if err := l.stageM5Prices(m5.Prices, pin); err != nil {
 			return err
 		} else if !l.failed[Prices.Name] {
 			priceJoin = "p.sell_price"
@@ -215,7 +217,7 @@ func (l *loader) stageM5(files M5Files) error {
 		return err
 	}
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		return fmt.Errorf("datasets: reshaping %s: %w", files.Sales, err)
+		return fmt.Errorf("datasets: reshaping %s: %w", m5.Sales, err)
 	}
 	if err := l.addStage(salesStage, began); err != nil {
 		return err
@@ -228,7 +230,7 @@ func (l *loader) stageM5(files M5Files) error {
 		}
 		return "NULL"
 	}
-	products := &stage{table: Products, file: files.Sales, name: "planner_stage_products", pos: "_pos", where: "line",
+	products := &stage{table: Products, file: m5.Sales, name: "planner_stage_products", pos: "_pos", where: "line",
 		source: map[string]string{"sku": "item_id", "department": "dept_id", "category": "cat_id"},
 		locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_products AS SELECT item_id AS sku, CAST(NULL AS VARCHAR) AS name,
@@ -240,7 +242,7 @@ func (l *loader) stageM5(files M5Files) error {
 	if err := l.createStage(products, q, began); err != nil {
 		return err
 	}
-	locations := &stage{table: Locations, file: files.Sales, name: "planner_stage_locations", pos: "_pos", where: "line",
+	locations := &stage{table: Locations, file: m5.Sales, name: "planner_stage_locations", pos: "_pos", where: "line",
 		source: map[string]string{"location": "store_id", "region": "state_id"}, locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_locations AS SELECT store_id AS location, CAST(NULL AS VARCHAR) AS name,
 			'store' AS type, %s AS region, CAST(NULL AS VARCHAR) AS dc, CAST(NULL AS DOUBLE) AS capacity, min(_pos) AS _pos
@@ -268,9 +270,9 @@ func (l *loader) stageM5(files M5Files) error {
 		}
 	}
 	if len(parts) > 0 {
-		events := &stage{table: Events, file: files.Calendar, name: "planner_stage_events", pos: "_pos", where: "line",
+		events := &stage{table: Events, file: m5.Calendar, name: "planner_stage_events", pos: "_pos", where: "line",
 			source: map[string]string{"event": "event_name_1", "kind": "event_type_1"}, locate: calLocate, copyOut: true,
-			sum: checksumAsync(files.Calendar)}
+			sum: checksumAsync(m5.Calendar)}
 		q = "CREATE TABLE planner_stage_events AS " + strings.Join(parts, " UNION ALL ") + " ORDER BY _pos"
 		if err := l.createStage(events, q, began); err != nil {
 			return err
@@ -325,7 +327,7 @@ func (l *loader) stageM5Prices(path string, in *inputFile) error {
 	if err != nil {
 		return err
 	}
-	st.locate = csvLocator(path, in.delim, rejected)
+	st.locate = files.CSVLocator(path, in.delim, rejected)
 	if err := l.addPosition(m5Prices); err != nil {
 		return err
 	}

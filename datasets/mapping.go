@@ -2,81 +2,23 @@ package datasets
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/planner-engine/planner/datasets/files"
 )
 
-// Mapping renames the columns of the user's files to canonical columns. Each
-// entry maps a canonical column to the column the file calls it, such as
-// qty -> units. An entry may name its table ("products.name" -> "description")
-// to apply to one file only; an unqualified entry applies to every input
-// file that has the source column.
-type Mapping map[string]string
-
-// ParseMapping reads the --map syntax: comma-separated canonical=source
-// pairs, such as "qty=units,location=store_id,products.name=description".
-func ParseMapping(s string) (Mapping, error) {
-	m := Mapping{}
-	if strings.TrimSpace(s) == "" {
-		return m, nil
-	}
-	for _, pair := range strings.Split(s, ",") {
-		pair = strings.TrimSpace(pair)
-		if pair == "" {
-			continue
-		}
-		canon, src, ok := strings.Cut(pair, "=")
-		canon, src = strings.TrimSpace(canon), strings.TrimSpace(src)
-		if !ok || canon == "" || src == "" {
-			return nil, fmt.Errorf("datasets: --map entry %q is not canonical=source (for example qty=units)", pair)
-		}
-		if prev, dup := m[canon]; dup && prev != src {
-			return nil, fmt.Errorf("datasets: --map names %s twice (%s and %s)", canon, prev, src)
-		}
-		m[canon] = src
-	}
-	return m, nil
-}
-
-// Merge returns the mapping with the entries of other added; other wins
-// where both name a column.
-func (m Mapping) Merge(other Mapping) Mapping {
-	out := Mapping{}
-	for k, v := range m {
-		out[k] = v
-	}
-	for k, v := range other {
-		out[k] = v
-	}
-	return out
-}
-
-// String formats the mapping in --map syntax, sorted.
-func (m Mapping) String() string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + m[k]
-	}
-	return strings.Join(parts, ",")
-}
-
-// check verifies every entry names a canonical column: a typo in --map must
-// not silently load nothing.
-func (m Mapping) check() error {
+// checkMapping verifies every entry names a canonical column: a typo in
+// --map must not silently load nothing.
+func checkMapping(m files.Mapping) error {
 	for k := range m {
 		table, col, qualified := strings.Cut(k, ".")
 		if qualified {
 			t := TableNamed(table)
 			if t == nil {
-				return fmt.Errorf("datasets: --map %s=%s: %s is not a table (tables: %s)", k, m[k], table, tableNames())
+				return fmt.Errorf("--map %s=%s: %s is not a table (tables: %s)", k, m[k], table, tableNames())
 			}
 			if t.Column(col) == nil {
-				return fmt.Errorf("datasets: --map %s=%s: %s is not a column of %s%s", k, m[k], col, table, suggest(col, columnNames(t)))
+				return fmt.Errorf("--map %s=%s: %s is not a column of %s%s", k, m[k], col, table, suggest(col, columnNames(t)))
 			}
 			continue
 		}
@@ -89,15 +31,16 @@ func (m Mapping) check() error {
 			all = append(all, columnNames(t)...)
 		}
 		if !found {
-			return fmt.Errorf("datasets: --map %s=%s: %s is not a canonical column%s", k, m[k], k, suggest(k, all))
+			return fmt.Errorf("--map %s=%s: %s is not a canonical column%s", k, m[k], k, suggest(k, all))
 		}
 	}
 	return nil
 }
 
-// sourceFor returns the source column the mapping names for a canonical
-// column of a table: a qualified entry first, then an unqualified one.
-func (m Mapping) sourceFor(table, column string) (string, bool) {
+// mappedSource returns the source column the mapping names for a
+// canonical column of a table: a qualified entry first, then an
+// unqualified one.
+func mappedSource(m files.Mapping, table, column string) (string, bool) {
 	if src, ok := m[table+"."+column]; ok {
 		return src, true
 	}

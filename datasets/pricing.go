@@ -10,58 +10,18 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
-
-// PriceSeries is one SKU's sales at one location, period by period, with
-// the prices and promotion mechanics in force: what price-response models
-// are fitted on. Channels are summed (one shelf price serves them all).
-type PriceSeries struct {
-	SKU, Location string
-	// Obs holds the periods with a priced sales row, in order.
-	Obs []PriceObservation
-}
-
-// PriceObservation is one period of a PriceSeries.
-type PriceObservation struct {
-	Period        int     // periods since PriceHistory.Start
-	Units         float64 // units sold
-	Paid, Regular float64 // average price paid and regular price over the period's rows
-	// Promo, Feature, Display and Event are the share of the period's rows
-	// under a promotion, a feature, a display and on a day with a calendar
-	// event (everywhere or in the location's region).
-	Promo, Feature, Display, Event float64
-}
-
-// PriceHistory is the sales history as price series, ordered by SKU and
-// location.
-type PriceHistory struct {
-	Freq   series.Freq
-	Start  series.Date // first day of period 0
-	End    series.Date // last day with sales
-	Series []PriceSeries
-	// Rows is how many sales rows there are; Unpriced how many have no
-	// price paid, ZeroPrice how many a price of 0. Neither kind is used.
-	Rows, Unpriced, ZeroPrice int64
-}
-
-// Observations returns the number of observations in all series.
-func (h *PriceHistory) Observations() int {
-	n := 0
-	for i := range h.Series {
-		n += len(h.Series[i].Obs)
-	}
-	return n
-}
 
 // PriceHistory reads the sales as price series per period of freq (daily
 // or weekly, weeks starting on Monday). The rows come through Arrow with
 // the series numbered, so a retailer of tens of millions of rows is read
 // without a string per row.
-func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*PriceHistory, error) {
+func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.PriceHistory, error) {
 	if freq != series.Daily && freq != series.Weekly {
 		return nil, fmt.Errorf("datasets: price history is daily or weekly, not %s", freq)
 	}
-	h := &PriceHistory{Freq: freq}
+	h := &series.PriceHistory{Freq: freq}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +51,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*PriceHisto
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var ps PriceSeries
+			var ps series.PriceSeries
 			if err := rows.Scan(&ps.SKU, &ps.Location); err != nil {
 				return err
 			}
@@ -127,7 +87,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*PriceHisto
 			cols[k] = rec.Column(2 + k).(*array.Float64).Float64Values()
 		}
 		for i, id := range ids {
-			o := PriceObservation{Period: int(periods[i]), Units: cols[0][i], Paid: cols[1][i], Regular: cols[2][i],
+			o := series.PriceObservation{Period: int(periods[i]), Units: cols[0][i], Paid: cols[1][i], Regular: cols[2][i],
 				Promo: cols[3][i], Feature: cols[4][i], Display: cols[5][i], Event: cols[6][i]}
 			// A regular price below the price paid is a data slip (a base
 			// price not updated after an increase); the paid price is then
@@ -144,29 +104,12 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*PriceHisto
 	return h, nil
 }
 
-// PricingProduct holds the product master's fields pricing uses.
-type PricingProduct struct {
-	SKU, Category, Department, Brand string
-	UnitCost                         float64 // NaN when the master has none
-	UnitPrice                        float64 // NaN when the master has none
-	PackSize                         float64
-	EndDate                          series.Date // 0 when no end is planned
-	// PriceFamily groups products priced together (flavours of one line,
-	// sizes of one product); Size is the content of one unit, which
-	// per-unit price rules compare (NaN when not given).
-	PriceFamily string
-	Size        float64
-	// MinPrice and MaxPrice bound the price (competitor or reference
-	// prices); NaN when not given.
-	MinPrice, MaxPrice float64
-}
-
-// PricingProducts reads the product master, by SKU.
-func (s *Store) PricingProducts(ctx context.Context) (map[string]PricingProduct, error) {
-	out := map[string]PricingProduct{}
+// PricingTerms reads the product master's pricing fields, by SKU.
+func (s *Store) PricingTerms(ctx context.Context) (map[string]supply.PricingTerms, error) {
+	out := map[string]supply.PricingTerms{}
 	err := s.eachRow(ctx, `SELECT sku, category, department, brand, unit_cost, unit_price, pack_size, end_date,
 		price_family, size, min_price, max_price FROM products`, func(rows *sql.Rows) error {
-		var p PricingProduct
+		var p supply.PricingTerms
 		var cat, dept, brand, family sql.NullString
 		var cost, price, pack, size, lo, hi sql.NullFloat64
 		var end sql.NullTime

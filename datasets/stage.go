@@ -10,6 +10,8 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/planner-engine/planner/datasets/files"
 )
 
 // Names of the tables DuckDB's CSV reader fills with the rows it rejects.
@@ -24,7 +26,7 @@ const (
 func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 	st.where = "line"
 	df := l.dateFormatFor(st.table, in, cols, l.dateSamples(in, cols))
-	withTime := strings.Contains(df.strftime, "%H")
+	withTime := strings.Contains(df.Strftime, "%H")
 
 	// Name each file column after the canonical column it feeds, so the
 	// projection needs no renaming; other columns are read as text and dropped.
@@ -75,9 +77,9 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 		return err
 	}
 	if withTime {
-		opts = append(opts, "timestampformat = "+quoteString(df.strftime))
+		opts = append(opts, "timestampformat = "+quoteString(df.Strftime))
 	} else {
-		opts = append(opts, "dateformat = "+quoteString(df.strftime))
+		opts = append(opts, "dateformat = "+quoteString(df.Strftime))
 	}
 	for _, q := range []string{"DROP TABLE IF EXISTS " + rejectsTable, "DROP TABLE IF EXISTS " + rejectsScans} {
 		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
@@ -91,7 +93,7 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 			// A value that does not parse: the careful pass lists them all.
 			return &needLinesError{tables: []string{st.table.Name}}
 		}
-		return &fileError{code: "unreadable_file", err: fmt.Errorf("%s: cannot read the file as CSV: %w", in.path, err)}
+		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: cannot read the file as CSV: %w", in.path, err)}
 	}
 	if fast {
 		st.unordered = true
@@ -102,7 +104,7 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 	if err != nil {
 		return err
 	}
-	st.locate = csvLocator(in.path, in.delim, rejected)
+	st.locate = files.CSVLocator(in.path, in.delim, rejected)
 	// Rows written inside a transaction have row ids counted from a large
 	// base; positions in the file count from the stage's first row.
 	var base int64
@@ -255,7 +257,7 @@ func firstSentence(s string) string {
 func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relation, posExpr string) error {
 	st.pos = "_pos" // positions are rows of the file already: no locator
 	st.copyOut = true
-	var df dateFormat
+	var df files.DateFormat
 	hasDate := false
 	for _, cs := range cols {
 		if cs.index >= 0 && cs.canon.Type == Date {
@@ -267,7 +269,7 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 	}
 	conv := func(cs colSource) string {
 		src := quoteIdent(in.header[cs.index])
-		if in.format == formatXLSX {
+		if in.format == files.XLSX {
 			src = quoteIdent(fmt.Sprintf("c%d", cs.index))
 		}
 		switch cs.canon.Type {
@@ -276,13 +278,13 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 		case Date:
 			// Typed dates and timestamps convert directly; text goes through
 			// the sniffed layout.
-			return fmt.Sprintf("(CASE WHEN typeof(%[1]s) IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN TRY_CAST(%[1]s AS DATE) ELSE TRY_CAST(TRY_STRPTIME(CAST(%[1]s AS VARCHAR), %[2]s) AS DATE) END)", src, quoteString(df.strftime))
+			return fmt.Sprintf("(CASE WHEN typeof(%[1]s) IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN TRY_CAST(%[1]s AS DATE) ELSE TRY_CAST(TRY_STRPTIME(CAST(%[1]s AS VARCHAR), %[2]s) AS DATE) END)", src, quoteString(df.Strftime))
 		default:
 			return fmt.Sprintf("TRY_CAST(%s AS %s)", src, cs.canon.Type.SQL())
 		}
 	}
 	raw := func(cs colSource) string {
-		if in.format == formatXLSX {
+		if in.format == files.XLSX {
 			return quoteIdent(fmt.Sprintf("c%d", cs.index))
 		}
 		return quoteIdent(in.header[cs.index])
@@ -308,7 +310,7 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 			"SELECT %s AS pos, CAST(%s AS VARCHAR), count(*) OVER () FROM %s WHERE %s ORDER BY pos LIMIT %d",
 			posExpr, raw(cs), relation, cond, limit))
 		if err != nil {
-			return &fileError{code: "unreadable_file", err: fmt.Errorf("%s: %w", in.path, err)}
+			return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %w", in.path, err)}
 		}
 		var total int64
 		for rows.Next() {
@@ -340,13 +342,13 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s, %s AS _pos FROM %s%s ORDER BY _pos",
 		quoteIdent(st.name), proj, posExpr, relation, where)
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		return &fileError{code: "unreadable_file", err: fmt.Errorf("%s: %w", in.path, err)}
+		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %w", in.path, err)}
 	}
 	return nil
 }
 
 func (l *loader) relationDateSamples(in *inputFile, cols []colSource, relation string) []string {
-	if in.format == formatXLSX {
+	if in.format == files.XLSX {
 		return l.dateSamples(in, cols)
 	}
 	var samples []string

@@ -13,8 +13,6 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-// DefaultDB is the database file commands use when none is named.
-const DefaultDB = "planner.duckdb"
 
 // schemaVersion is stored in planner_meta; bump it when a change to the
 // canonical tables needs more than adding columns.
@@ -179,4 +177,12 @@ func (s *Store) RowCount(ctx context.Context, table string) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteIdent(table)).Scan(&n)
 	return n, err
+}
+
+// EngineVersion returns the version of DuckDB the store runs on, such as
+// v1.5.6.
+func (s *Store) EngineVersion(ctx context.Context) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, "SELECT version()").Scan(&v)
+	return v, err
 }

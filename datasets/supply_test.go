@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/supply"
 )
 
 func TestSupplyReadsLatestPositionsAndSourcing(t *testing.T) {
@@ -25,7 +27,7 @@ func TestSupplyReadsLatestPositionsAndSourcing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "2024-01-03", sup.AsOf.String())
 	require.Len(t, sup.Positions, 2, "only the latest as_of")
-	assert.Equal(t, StockPosition{SKU: "A", Location: "S1", OnHand: 4, OnOrder: 6, InTransit: 2, Backorders: 1, Reserved: 1}, sup.Positions[1])
+	assert.Equal(t, supply.StockPosition{SKU: "A", Location: "S1", OnHand: 4, OnOrder: 6, InTransit: 2, Backorders: 1, Reserved: 1}, sup.Positions[1])
 	require.Len(t, sup.Lanes, 2)
 	l := sup.Lanes[0]
 	assert.Equal(t, "S1", l.To)
@@ -35,6 +37,6 @@ func TestSupplyReadsLatestPositionsAndSourcing(t *testing.T) {
 	assert.False(t, l.OrderDays[time.Tuesday])
 	l = sup.Lanes[1]
 	assert.Equal(t, []any{7, 1.0, 0.0, 10.0, true, 0.45, [7]bool{}}, []any{l.Review, l.Multiple, l.LeadTimeSD, l.MOQ, l.HasUnitCost, l.UnitCost, l.OrderDays})
-	assert.Equal(t, ProductTerms{UnitCost: 0.5, PackSize: 6}, sup.Products["A"])
-	assert.Equal(t, LocationInfo{Type: "store", DC: "DC1", Region: "North"}, sup.Locations["S1"])
+	assert.Equal(t, supply.ProductTerms{UnitCost: 0.5, PackSize: 6}, sup.Products["A"])
+	assert.Equal(t, supply.Location{Type: "store", DC: "DC1", Region: "North"}, sup.Locations["S1"])
 }

@@ -274,15 +274,3 @@ func (d *Demand) LevelFor(shortage func(float64) float64, units float64) float64
 	}
 	return hi
 }
-
-// SDFromQuantiles returns the standard deviation of a forecast day from
-// two of its quantiles, the probabilities lo < hi and their values: the
-// spread between them over the same spread of a normal. The central 80%
-// (p10 to p90) is what the forecasts carry by default.
-func SDFromQuantiles(lo, hi, qlo, qhi float64) float64 {
-	z := distuv.UnitNormal.Quantile(hi) - distuv.UnitNormal.Quantile(lo)
-	if z <= 0 || qhi < qlo {
-		return 0
-	}
-	return (qhi - qlo) / z
-}

@@ -120,11 +120,6 @@ func TestCountQuantilesAgreeWithDemand(t *testing.T) {
 	assert.Equal(t, []float64{0, 0, 0, 0, 0}, dst)
 }
 
-func TestSDFromQuantiles(t *testing.T) {
-	assert.InDelta(t, 5, SDFromQuantiles(0.1, 0.9, 20-5*1.2815516, 20+5*1.2815516), 1e-6)
-	assert.Equal(t, 0.0, SDFromQuantiles(0.1, 0.9, 3, 3))
-}
-
 func TestCountMidQuantilesHoldTheirShareOnAverage(t *testing.T) {
 	probs := []float64{0.1, 0.9}
 	dst := make([]float64, 2)

@@ -1,15 +1,7 @@
 package export
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
-)
-
-// Approval is a merchandiser's decision on one plan line, read back from
-// the workbook.
+// Approval is a merchandiser's decision on one plan line, as
+// approvals.csv records it.
 type Approval struct {
 	// Sheet and Row locate the line in the workbook (Row as Excel numbers
 	// it, the header being 1).
@@ -36,6 +28,16 @@ type PlanSheet struct {
 // Plan returns the plan's name, as approvals name it.
 func (p PlanSheet) Plan() string { return p.doc.Name }
 
+// Columns returns the plan file's columns, in the sheet's order; the
+// approve column follows them on the sheet.
+func (p PlanSheet) Columns() []string {
+	out := make([]string, len(p.doc.Columns))
+	for i, c := range p.doc.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
 // PlanSheets are the workbook's plan sheets, in order.
 func PlanSheets() []PlanSheet { return planSheets }
 
@@ -44,82 +46,6 @@ var planSheets = []PlanSheet{
 	{Sheet: AllocationSheet, File: "allocation.csv", ID: "line_id", From: "from", To: "to", doc: &allocationFile},
 	{Sheet: ProductionSheet, File: "production.csv", ID: "order_id", From: "factory", doc: &productionFile}, // made at a factory, sent nowhere
 	{Sheet: PricesSheet, File: "prices.csv", ID: "line_id", To: "location", doc: &pricesFile},               // applies at a location
-}
-
-// ReadApprovals reads the approve column of the workbook's plan sheets.
-// It refuses a workbook whose sheets are not the ones WriteWorkbook wrote,
-// whose plan headers were edited, or whose approve cells hold anything but
-// yes or no (any case; y and n too) or nothing, naming the sheet, row and
-// column.
-func ReadApprovals(path string) ([]Approval, error) {
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	defer f.Close()
-	for _, s := range f.GetSheetList() {
-		if !slices.Contains(WorkbookSheets, s) {
-			return nil, fmt.Errorf("%s: unknown sheet %q; the plan workbook has %s", path, s, strings.Join(WorkbookSheets, ", "))
-		}
-	}
-	var out []Approval
-	for _, ps := range planSheets {
-		want := make([]string, 0, len(ps.doc.Columns)+1)
-		for _, c := range ps.doc.Columns {
-			want = append(want, c.Name)
-		}
-		want = append(want, ApproveColumn)
-		rows, err := f.Rows(ps.Sheet)
-		if err != nil {
-			return nil, fmt.Errorf("%s: no %s sheet: %w", path, ps.Sheet, err)
-		}
-		col := func(name string) int { return slices.Index(want, name) }
-		for r := 1; rows.Next(); r++ {
-			cells, err := rows.Columns()
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("%s, sheet %s row %d: %w", path, ps.Sheet, r, err)
-			}
-			if r == 1 {
-				for i, w := range want {
-					if i >= len(cells) || strings.TrimSpace(cells[i]) != w {
-						got := ""
-						if i < len(cells) {
-							got = cells[i]
-						}
-						rows.Close()
-						return nil, fmt.Errorf("%s, sheet %s: the header was edited: column %d is %q, the plan has %q there", path, ps.Sheet, i+1, got, w)
-					}
-				}
-				continue
-			}
-			get := func(name string) string {
-				if i := col(name); name != "" && i >= 0 && i < len(cells) {
-					return strings.TrimSpace(cells[i])
-				}
-				return ""
-			}
-			a := Approval{Sheet: ps.Sheet, Row: r, Plan: ps.Plan(), LineID: get(ps.ID), SKU: get("sku"), From: get(ps.From), To: get(ps.To)}
-			if a.LineID == "" && a.SKU == "" {
-				continue // a blank row
-			}
-			switch strings.ToLower(get(ApproveColumn)) {
-			case "yes", "y":
-				a.Decision = "yes"
-			case "no", "n":
-				a.Decision = "no"
-			case "":
-			default:
-				rows.Close()
-				return nil, fmt.Errorf("%s, sheet %s row %d, column %s: %q is neither yes nor no", path, ps.Sheet, r, ApproveColumn, get(ApproveColumn))
-			}
-			out = append(out, a)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // ApprovalsSchema names the approvals file's layout and version.

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -90,12 +89,6 @@ type PushResult struct {
 	MissingPlans []string `json:"missing_plans"`
 }
 
-// pushLine is one plan line as the request carries it.
-type pushLine struct {
-	id  string
-	obj json.RawMessage
-}
-
 // batchState is one finished batch, a line of the push's state file.
 type batchState struct {
 	Plan     string   `json:"plan"`
@@ -105,7 +98,21 @@ type batchState struct {
 	Rejected []string `json:"rejected,omitempty"`
 }
 
-// Push sends a run's plan lines to an ERP's HTTP API in batches: each a
+// PlanLines are one plan's lines to send, read from its file in the run's
+// folder (LinesOf builds them).
+type PlanLines struct {
+	Plan  PushPlan
+	Lines []PushLine
+}
+
+// PushLine is one plan line as a request carries it: its id, and the JSON
+// object of its columns.
+type PushLine struct {
+	ID   string
+	JSON json.RawMessage
+}
+
+// Send sends a run's plan lines to an ERP's HTTP API in batches: each a
 // POST of {"plan": name, "lines": [...]} whose every line carries its
 // line_id, with an Idempotency-Key header derived from the target, plan
 // and the batch's line ids, so that the same batch always has the same key
@@ -117,7 +124,7 @@ type batchState struct {
 // {"rejected": [{"line_id": ..., "error": ...}]}. Each finished batch is
 // appended to a state file in the run's folder (one per target), so a push
 // that stopped resumes where it stopped.
-func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error) {
+func Send(ctx context.Context, runDir string, all []PlanLines, missing []string, o PushOptions) (*PushResult, error) {
 	if o.Target == "" {
 		return nil, errors.New("push: no target URL")
 	}
@@ -140,15 +147,8 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 	if client == nil {
 		client = &http.Client{Timeout: o.Timeout}
 	}
-	plans, missing, err := selectPlans(runDir, o.Plans)
-	if err != nil {
-		return nil, err
-	}
-	var approved map[string]bool
-	if o.ApprovedOnly {
-		if approved, err = readApproved(runDir); err != nil {
-			return nil, err
-		}
+	if missing == nil {
+		missing = []string{}
 	}
 	h := sha256.Sum256([]byte(o.Target))
 	res := &PushResult{State: filepath.Join(runDir, "push-"+hex.EncodeToString(h[:4])+".state.jsonl"), MissingPlans: missing}
@@ -156,20 +156,8 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 	if err != nil {
 		return nil, err
 	}
-	// Read every plan first: a bad file stops the push before anything
-	// is sent.
-	type planLines struct {
-		plan  PushPlan
-		lines []pushLine
-	}
-	var all []planLines
-	for _, p := range plans {
-		lines, err := readPlanLines(runDir, p, approved)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, planLines{p, lines})
-		res.Lines += len(lines)
+	for _, p := range all {
+		res.Lines += len(p.Lines)
 	}
 	state, err := os.OpenFile(res.State, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -180,9 +168,9 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b9))
 	progress := 0
 	for _, pl := range all {
-		for b := 0; b*o.Batch < len(pl.lines); b++ {
-			batch := pl.lines[b*o.Batch : min(len(pl.lines), (b+1)*o.Batch)]
-			key := batchKey(o.Target, pl.plan.Name, batch)
+		for b := 0; b*o.Batch < len(pl.Lines); b++ {
+			batch := pl.Lines[b*o.Batch : min(len(pl.Lines), (b+1)*o.Batch)]
+			key := batchKey(o.Target, pl.Plan.Name, batch)
 			if prev, ok := done[key]; ok {
 				res.Skipped += len(batch)
 				res.Accepted += prev.Accepted
@@ -190,11 +178,11 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 				progress += len(batch)
 				continue
 			}
-			st, rej, err := sendBatch(ctx, client, &o, rng, pl.plan.Name, b, key, batch, res)
+			st, rej, err := sendBatch(ctx, client, &o, rng, pl.Plan.Name, b, key, batch, res)
 			if err != nil {
 				writeRejects(runDir, res, rejects)
 				return res, fmt.Errorf("push: %s batch %d (lines %d to %d): %w; the push stopped here and resumes from this batch when run again",
-					pl.plan.Name, b+1, b*o.Batch+1, b*o.Batch+len(batch), err)
+					pl.Plan.Name, b+1, b*o.Batch+1, b*o.Batch+len(batch), err)
 			}
 			rejects = append(rejects, rej...)
 			res.Sent += len(batch)
@@ -250,7 +238,7 @@ func writeRejects(runDir string, res *PushResult, rejects []rejectLine) error {
 // sendBatch posts one batch until it gets an answer that is not a 5xx or
 // a timeout, or runs out of attempts.
 func sendBatch(ctx context.Context, client *http.Client, o *PushOptions, rng *rand.Rand, plan string, b int, key string,
-	batch []pushLine, res *PushResult) (batchState, []rejectLine, error) {
+	batch []PushLine, res *PushResult) (batchState, []rejectLine, error) {
 	var body bytes.Buffer
 	body.WriteString(`{"plan":`)
 	name, _ := json.Marshal(plan)
@@ -260,7 +248,7 @@ func sendBatch(ctx context.Context, client *http.Client, o *PushOptions, rng *ra
 		if i > 0 {
 			body.WriteByte(',')
 		}
-		body.Write(l.obj)
+		body.Write(l.JSON)
 	}
 	body.WriteString("]}")
 	st := batchState{Plan: plan, Batch: b, Key: key}
@@ -310,8 +298,8 @@ func sendBatch(ctx context.Context, client *http.Client, o *PushOptions, rng *ra
 			// not help. Every line goes to the rejects with its answer.
 			var rej []rejectLine
 			for _, l := range batch {
-				st.Rejected = append(st.Rejected, l.id)
-				rej = append(rej, rejectLine{plan, l.id, resp.Status, strings.TrimSpace(string(answer))})
+				st.Rejected = append(st.Rejected, l.ID)
+				rej = append(rej, rejectLine{plan, l.ID, resp.Status, strings.TrimSpace(string(answer))})
 			}
 			return st, rej, nil
 		}
@@ -324,7 +312,7 @@ func sendBatch(ctx context.Context, client *http.Client, o *PushOptions, rng *ra
 		_ = json.Unmarshal(answer, &reply)
 		in := map[string]bool{}
 		for _, l := range batch {
-			in[l.id] = true
+			in[l.ID] = true
 		}
 		var rej []rejectLine
 		for _, r := range reply.Rejected {
@@ -351,86 +339,20 @@ func redact(err error, token string) error {
 
 // batchKey is the batch's idempotency key: the same target, plan and line
 // ids give the same key, in this push or a resumed one.
-func batchKey(target, plan string, batch []pushLine) string {
+func batchKey(target, plan string, batch []PushLine) string {
 	h := sha256.New()
 	io.WriteString(h, target+"\x00"+plan)
 	for _, l := range batch {
-		io.WriteString(h, "\x00"+l.id)
+		io.WriteString(h, "\x00"+l.ID)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// selectPlans returns the plans to send: those named (all the run holds
-// when none are), and the named ones the run does not hold. An unknown
-// name is an error; a run holding no plan at all is one too.
-func selectPlans(runDir string, names []string) (plans []PushPlan, missing []string, err error) {
-	known := PushPlans()
-	if len(names) == 0 {
-		for _, p := range known {
-			names = append(names, p.Name)
-		}
-	}
-	for _, n := range names {
-		found := false
-		for _, p := range known {
-			if p.Name != n {
-				continue
-			}
-			found = true
-			if _, err := os.Stat(filepath.Join(runDir, p.File)); err != nil {
-				missing = append(missing, n)
-				continue
-			}
-			plans = append(plans, p)
-		}
-		if !found {
-			return nil, nil, fmt.Errorf("push: unknown plan %q (replenishment, allocation, pricing or production)", n)
-		}
-	}
-	if len(plans) == 0 {
-		return nil, nil, fmt.Errorf("push: %s holds none of the plans asked for (%s)", runDir, strings.Join(names, ", "))
-	}
-	if missing == nil {
-		missing = []string{}
-	}
-	return plans, missing, nil
-}
-
-// readApproved reads the ids approvals.csv says yes to.
-func readApproved(runDir string) (map[string]bool, error) {
-	path := filepath.Join(runDir, "approvals.csv")
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("push: --approved-only needs %s: import the workbook's decisions first (planner import-approvals)", path)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	out := map[string]bool{}
-	for _, r := range rows[1:] {
-		if len(r) >= 6 && r[5] == "yes" {
-			out[r[1]] = true
-		}
-	}
-	return out, nil
-}
-
-// readPlanLines reads a plan file into request lines: every column under
-// its name (numbers as numbers), and line_id.
-func readPlanLines(runDir string, p PushPlan, approved map[string]bool) ([]pushLine, error) {
-	path := filepath.Join(runDir, p.File)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReader(f))
-	head, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+// LinesOf turns a plan file's rows (its columns in file order) into
+// request lines: every column under its name (numbers as numbers, empty
+// nullable numbers as null) and line_id, the plan's id column's value.
+// keep, when not nil, says which ids to send.
+func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep func(id string) bool) ([]PushLine, error) {
 	types := map[string]string{}
 	if p.doc != nil {
 		for _, c := range p.doc.Columns {
@@ -438,32 +360,25 @@ func readPlanLines(runDir string, p PushPlan, approved map[string]bool) ([]pushL
 		}
 	}
 	idCol := -1
-	for i, h := range head {
+	for i, h := range columns {
 		if h == p.IDColumn {
 			idCol = i
 		}
 	}
 	if idCol < 0 {
-		return nil, fmt.Errorf("%s: no %s column", path, p.IDColumn)
+		return nil, fmt.Errorf("%s: no %s column; is it the plan file a run wrote?", file, p.IDColumn)
 	}
-	var out []pushLine
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, line, err)
-		}
+	var out []PushLine
+	for n, rec := range rows {
 		id := rec[idCol]
-		if approved != nil && !approved[id] {
+		if keep != nil && !keep(id) {
 			continue
 		}
 		var b bytes.Buffer
 		b.WriteString(`{"line_id":`)
 		v, _ := json.Marshal(id)
 		b.Write(v)
-		for i, h := range head {
+		for i, h := range columns {
 			if h == "line_id" || i >= len(rec) {
 				continue
 			}
@@ -476,8 +391,8 @@ func readPlanLines(runDir string, p PushPlan, approved map[string]bool) ([]pushL
 				continue
 			}
 			if (types[h] == "number" || types[h] == "integer" || types[h] == NullableNumber) && rec[i] != "" {
-				if _, err := strconv.ParseFloat(rec[i], 64); err != nil {
-					return nil, fmt.Errorf("%s line %d, column %s: %q is not a number", path, line, h, rec[i])
+				if _, err := strconv.ParseFloat(rec[i], 64); err != nil || !json.Valid([]byte(rec[i])) {
+					return nil, fmt.Errorf("%s row %d, column %s: %q is not a number", file, n+1, h, rec[i])
 				}
 				b.WriteString(rec[i])
 				continue
@@ -486,8 +401,9 @@ func readPlanLines(runDir string, p PushPlan, approved map[string]bool) ([]pushL
 			b.Write(s)
 		}
 		b.WriteByte('}')
-		out = append(out, pushLine{id: id, obj: json.RawMessage(b.Bytes())})
+		out = append(out, PushLine{ID: id, JSON: json.RawMessage(b.Bytes())})
 	}
+	return out, nil
 }
 
 // readPushState reads the batches an earlier push to the same target

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -55,14 +54,10 @@ type preparer interface {
 	Prepare(ctx context.Context, p *series.Panel, window, horizon int) (Model, error)
 }
 
-// Result holds the forecasts of a panel, in the panel's series order.
+// Result holds the forecasts of a panel, in the panel's series order: the
+// means and quantiles (series.Forecasts) and, per series, how they were made.
 type Result struct {
-	Freq      series.Freq
-	Horizon   int
-	Quantiles []float64
-	Keys      []series.Key
-	// Starts is the first forecast period of each series.
-	Starts []series.Date
+	series.Forecasts
 	// Model names the fitted model of each series, such as ETS(A,N,A).
 	Model []string
 	// Note says why a series fell back to a simpler model, if it did.
@@ -75,39 +70,9 @@ type Result struct {
 	// Reconciled names the reconciliation method the means went through
 	// (bu, td, mint), empty when they were not reconciled.
 	Reconciled string
-	// Mean holds Horizon values per series.
-	Mean []float64
-	// Q holds Horizon x len(Quantiles) values per series: the quantile k
-	// of step t of series i is Q[(i*Horizon+t)*len(Quantiles)+k].
-	Q []float64
 	// Residuals holds Options.Residuals in-sample one-step errors per
 	// series, the last one last (zeros where a model has none).
 	Residuals [][]float64
-}
-
-// Len returns the number of series.
-func (r *Result) Len() int { return len(r.Keys) }
-
-// Series returns the mean forecast of series i.
-func (r *Result) Series(i int) []float64 { return r.Mean[i*r.Horizon : (i+1)*r.Horizon] }
-
-// Quantile returns quantile k of step t of series i.
-func (r *Result) Quantile(i, t, k int) float64 {
-	return r.Q[(i*r.Horizon+t)*len(r.Quantiles)+k]
-}
-
-// Variance is the variance of step t of series i that its quantiles
-// imply: the spread of the outermost two over a normal's
-// (dist.SDFromQuantiles), squared; the mean (a Poisson variance) when the
-// result has fewer than two quantiles. Planning reads demand's spread from
-// it.
-func (r *Result) Variance(i, t int) float64 {
-	nq := len(r.Quantiles)
-	if nq < 2 {
-		return math.Max(0, r.Mean[i*r.Horizon+t])
-	}
-	sd := dist.SDFromQuantiles(r.Quantiles[0], r.Quantiles[nq-1], r.Quantile(i, t, 0), r.Quantile(i, t, nq-1))
-	return sd * sd
 }
 
 // Run forecasts every series of the panel. Series are handed to workers in
@@ -156,10 +121,9 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	}
 	n, h, nq := p.Len(), opts.Horizon, len(probs)
 	res := &Result{
-		Freq: p.Freq, Horizon: h, Quantiles: probs, Keys: p.Keys,
-		Starts: make([]series.Date, n), Model: make([]string, n), Note: make([]string, n),
-		Why: make([]string, n), Class: make([]string, n),
-		Mean: make([]float64, n*h), Q: make([]float64, n*h*nq),
+		Forecasts: series.Forecasts{Freq: p.Freq, Horizon: h, Quantiles: probs, Keys: p.Keys,
+			Starts: make([]series.Date, n), Mean: make([]float64, n*h), Q: make([]float64, n*h*nq)},
+		Model: make([]string, n), Note: make([]string, n), Why: make([]string, n), Class: make([]string, n),
 	}
 	if opts.Residuals > 0 {
 		res.Residuals = make([][]float64, n)

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
 )
 
@@ -23,13 +23,23 @@ type ApprovalsSummary struct {
 	Out      string `json:"out"`
 }
 
+// workbookLayout is the plan workbook's layout as export writes it, for
+// the reader of the approve column.
+func workbookLayout() files.Workbook {
+	wb := files.Workbook{Sheets: export.WorkbookSheets, Approve: export.ApproveColumn}
+	for _, p := range export.PlanSheets() {
+		wb.Plans = append(wb.Plans, files.PlanSheet{Sheet: p.Sheet, Plan: p.Plan(), Columns: p.Columns(), ID: p.ID, From: p.From, To: p.To})
+	}
+	return wb
+}
+
 // ImportApprovals reads the merchandisers' decisions from a workbook and
 // writes them to the run's approvals.csv, after checking every line
 // against the run's plan files: a line id that is not in them, or whose
 // SKU, sender or receiver was edited, stops the import with the sheet and
 // row named, and nothing is written.
 func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
-	approvals, err := export.ReadApprovals(book)
+	approvals, err := files.ReadApprovals(book, workbookLayout())
 	if err != nil {
 		return nil, err
 	}
@@ -45,18 +55,19 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 				required = append(required, c)
 			}
 		}
-		t, err := datasets.ReadCSVTable(path, required...)
+		t, err := files.ReadCSVTable(path, required...)
 		if err != nil {
 			return nil, err
 		}
 		lines := map[string][3]string{}
 		for i := 0; i < t.Len(); i++ {
-			// String of a column the plan does not have ("") is "".
-			lines[t.String(i, p.ID)] = [3]string{t.String(i, "sku"), t.String(i, p.From), t.String(i, p.To)}
+			// Raw of a column the plan does not have ("") is "".
+			lines[t.Raw(i, p.ID)] = [3]string{t.Raw(i, "sku"), t.Raw(i, p.From), t.Raw(i, p.To)}
 		}
 		plans[p.Plan()] = lines
 	}
 	sum := &ApprovalsSummary{Out: filepath.Join(runDir, ApprovalsName)}
+	out := make([]export.Approval, 0, len(approvals))
 	for _, a := range approvals {
 		where := fmt.Sprintf("%s, sheet %s row %d", book, a.Sheet, a.Row)
 		lines, ok := plans[a.Plan]
@@ -82,8 +93,9 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 		default:
 			sum.Pending++
 		}
+		out = append(out, export.Approval(a))
 	}
-	if err := export.WriteApprovals(sum.Out, approvals); err != nil {
+	if err := export.WriteApprovals(sum.Out, out); err != nil {
 		return nil, err
 	}
 	return sum, nil

@@ -23,15 +23,23 @@ func (ExportStage) Name() string { return "export" }
 
 // Run implements Stage.
 func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
-	if r.forecasts == nil && r.orders == nil && r.allocs == nil && r.production == nil && r.prices == nil {
+	if r.forecasts == nil && r.orders == nil && r.allocation == nil && r.production == nil && r.prices == nil {
 		return StageReport{Summary: "skipped: no plan in this run to export"}, nil
 	}
-	wb := &export.Workbook{Orders: r.orders, Allocation: r.allocs, Production: r.production, Forecasts: r.forecasts}
+	wb := &export.Workbook{Orders: r.orderLines()}
+	if r.forecasts != nil {
+		wb.Forecasts = r.forecasts.Forecasts
+		wb.PlanDate = r.forecasts.Values().First().String()
+	}
+	if r.allocation != nil {
+		wb.Allocation = r.allocation.Allocations
+	}
+	if r.production != nil {
+		p := r.production
+		wb.Production = &export.ProductionPlan{Periods: p.Problem.Periods, Factories: p.Problem.Factories, Plans: p.Plans, Method: p.Method}
+	}
 	if r.prices != nil {
 		wb.Prices = r.prices.Lines
-	}
-	if r.forecasts != nil {
-		wb.PlanDate = PlanStart(r.forecasts).String()
 	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
 	if err := export.WriteWorkbook(filepath.Join(r.Dir, WorkbookName), wb); err != nil {
@@ -40,8 +48,26 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err := r.record(WorkbookName); err != nil {
 		return StageReport{}, err
 	}
-	return StageReport{Summary: fmt.Sprintf("%s: %d order lines, %d allocation problems, %d exceptions", WorkbookName, len(r.orders), len(r.allocs), len(wb.Exceptions)),
+	return StageReport{Summary: fmt.Sprintf("%s: %d order lines, %d allocation lines, %d exceptions", WorkbookName, len(wb.Orders), r.allocationLines(), len(wb.Exceptions)),
 		Rows: map[string]int64{WorkbookName: int64(len(wb.Exceptions))}}, nil
+}
+
+// allocationLines counts the allocation file's lines: the stores that
+// need stock or get some.
+func (r *Run) allocationLines() int {
+	if r.allocation == nil {
+		return 0
+	}
+	n := 0
+	for i := range r.allocation.Allocations {
+		a := &r.allocation.Allocations[i]
+		for j := range a.Qty {
+			if a.Qty[j] > 0 || a.Need[j] > 0 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // keyFigures are the run's key figures and exceptions, as the workbook and
@@ -50,40 +76,23 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 	var figures []export.Figure
 	var exceptions []string
 	if r.forecasts != nil {
-		figures = append(figures, export.Figure{Name: "Series forecast", Value: float64(len(r.forecasts.Keys))})
-	}
-	var purchases, transfers, units, value float64
-	for _, l := range r.orders {
-		if l.Exception != "" {
-			exceptions = append(exceptions, fmt.Sprintf("%s %s -> %s: %s", l.SKU, l.From, l.To, l.Exception))
-		}
-		if l.Qty <= 0 {
-			continue
-		}
-		if l.Transfer {
-			transfers++
-		} else {
-			purchases++
-		}
-		units += l.Qty
-		value += l.Qty * l.UnitCost
+		figures = append(figures, export.Figure{Name: "Series forecast", Value: float64(r.forecasts.Forecasts.Len())})
 	}
 	if r.orders != nil {
-		figures = append(figures, export.Figure{Name: "Purchase orders", Value: purchases},
-			export.Figure{Name: "Transfer orders", Value: transfers}, export.Figure{Name: "Units ordered", Value: units},
-			export.Figure{Name: "Value ordered", Value: math.Round(value*100) / 100})
+		s := r.orders.Summary()
+		exceptions = append(exceptions, r.orders.exceptions()...)
+		figures = append(figures, export.Figure{Name: "Purchase orders", Value: float64(s.PurchaseOrders)},
+			export.Figure{Name: "Transfer orders", Value: float64(s.TransferOrders)}, export.Figure{Name: "Units ordered", Value: s.Units},
+			export.Figure{Name: "Value ordered", Value: s.Value})
 	}
-	if r.allocs != nil {
+	if r.allocation != nil {
 		var allocated, expected float64
-		for i := range r.allocs {
-			a := &r.allocs[i]
+		for i := range r.allocation.Allocations {
+			a := &r.allocation.Allocations[i]
 			allocated += a.Allocated
 			expected += a.TotalExpectedSales()
-			if a.Exception != "" {
-				exceptions = append(exceptions, fmt.Sprintf("%s at %s: %s", a.SKU, a.DC, a.Exception))
-			}
 		}
-		exceptions = append(exceptions, r.allocExceptions...)
+		exceptions = append(exceptions, r.allocation.Exceptions...)
 		figures = append(figures, export.Figure{Name: "Units allocated to stores", Value: allocated},
 			export.Figure{Name: "Stores' expected sales over the allocation horizon", Value: math.Round(expected)})
 	}
@@ -97,7 +106,7 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 				}
 			}
 		}
-		exceptions = append(exceptions, r.productionExceptions...)
+		exceptions = append(exceptions, r.production.Exceptions...)
 		figures = append(figures, export.Figure{Name: "Production orders", Value: orders}, export.Figure{Name: "Units to produce", Value: math.Round(units)})
 	}
 	if r.prices != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/datasets/synth"
 )
 
@@ -187,7 +188,7 @@ func TestLoadConfigErrors(t *testing.T) {
 	cfg, err := LoadConfig(write("inputs:\n  sales: data/s.csv\n  map:\n    qty: units\nstages: [load]\n"))
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(dir, "data", "s.csv"), cfg.Inputs.Sales)
-	assert.Equal(t, datasets.Mapping{"qty": "units"}, cfg.Inputs.LoadOptions().Map)
+	assert.Equal(t, files.Mapping{"qty": "units"}, cfg.Inputs.LoadOptions().Map)
 }
 
 func TestRunAllocatesWhatReplenishmentLeavesAtTheDC(t *testing.T) {

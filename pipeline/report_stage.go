@@ -6,10 +6,13 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/series"
 )
@@ -39,7 +42,7 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{Summary: "skipped: no forecasts in this run to report"}, nil
 	}
 	figures, exceptions := r.keyFigures()
-	d := &report.Data{Title: "Plan for " + PlanStart(r.forecasts).String(), Exceptions: exceptions}
+	d := &report.Data{Title: "Plan for " + r.forecasts.Values().First().String(), Exceptions: exceptions}
 	for _, f := range figures {
 		d.Figures = append(d.Figures, report.Figure{Name: f.Name, Value: f.Value})
 	}
@@ -65,8 +68,8 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 // picks the SKUs to chart: the largest forecast demand first, then those
 // with an exception in the plans.
 func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
-	res := r.forecasts
-	start := PlanStart(res)
+	res := r.forecasts.Values()
+	start := res.First()
 	h := res.Horizon
 	type total struct{ mean, variance []float64 }
 	bySKU := map[string]*total{}
@@ -115,14 +118,16 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 		chosen = append(chosen, sku)
 		extra++
 	}
-	for _, l := range r.orders {
+	for _, l := range r.orderLines() {
 		if l.Exception != "" {
 			flag(l.SKU, fmt.Sprintf("%s -> %s: %s", l.From, l.To, l.Exception))
 		}
 	}
-	for i := range r.allocs {
-		if a := &r.allocs[i]; a.Exception != "" {
-			flag(a.SKU, fmt.Sprintf("at %s: %s", a.DC, a.Exception))
+	if r.allocation != nil {
+		for i := range r.allocation.Allocations {
+			if a := &r.allocation.Allocations[i]; a.Exception != "" {
+				flag(a.SKU, fmt.Sprintf("at %s: %s", a.DC, a.Exception))
+			}
 		}
 	}
 	// The network's stock of each SKU: every location's inventory position
@@ -138,7 +143,7 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 		}
 	}
 	receipts := map[string]map[int]float64{}
-	for _, l := range r.orders {
+	for _, l := range r.orderLines() {
 		if l.Transfer || l.Qty <= 0 {
 			continue
 		}
@@ -174,7 +179,7 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 // recentSales adds a SKU's sales over its locations and channels for the
 // periods before start, at most n of them.
 func (r *Run) recentSales(sku string, start series.Date, n int) (series.Date, []float64) {
-	p := r.history
+	p := r.forecasts.History
 	if p == nil {
 		return start, nil
 	}
@@ -196,4 +201,88 @@ func (r *Run) recentSales(sku string, start series.Date, n int) (series.Date, []
 
 func periodWord(f series.Freq) string {
 	return strings.ToLower(map[series.Freq]string{series.Daily: "days", series.Weekly: "weeks", series.Monthly: "months"}[f])
+}
+
+// priceMoves counts everyday prices up and down, and markdowns.
+func priceMoves(lines []pricing.Line) (up, down, markdowns int) {
+	for i := range lines {
+		l := &lines[i]
+		switch {
+		case l.Kind == pricing.KindMarkdown:
+			markdowns++
+		case l.New > l.Current+1e-9:
+			up++
+		case l.New < l.Current-1e-9:
+			down++
+		}
+	}
+	return up, down, markdowns
+}
+
+// reportPriceRows is how many price lines each report table lists.
+const reportPriceRows = 15
+
+// priceTables are the report's price sections: the everyday price moves
+// with the largest expected margin change (revenue without a cost), and
+// the markdowns, largest stock first.
+func priceTables(res *PriceResult) []report.Table {
+	gain := func(l *pricing.Line) float64 {
+		if math.IsNaN(l.MarginCurrent) {
+			return l.RevenueNew - l.RevenueCurrent
+		}
+		return l.MarginNew - l.MarginCurrent
+	}
+	var moves, markdowns []*pricing.Line
+	for i := range res.Lines {
+		l := &res.Lines[i]
+		switch {
+		case l.Kind == pricing.KindMarkdown:
+			markdowns = append(markdowns, l)
+		case l.New != l.Current:
+			moves = append(moves, l)
+		}
+	}
+	sort.SliceStable(moves, func(a, b int) bool { return gain(moves[a]) > gain(moves[b]) })
+	sort.SliceStable(markdowns, func(a, b int) bool { return markdowns[a].Stock > markdowns[b].Stock })
+	f2 := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	var out []report.Table
+	if len(moves) > 0 {
+		t := report.Table{Title: fmt.Sprintf("Price moves (%d)", len(moves)),
+			Note:    "Largest expected gain first (margin, or revenue where there is no cost), over each line's horizon; all lines are in prices.csv and the workbook's Prices sheet.",
+			Header:  []string{"SKU", "Location", "Price", "New price", "Elasticity", "Expected gain", "Held by"},
+			Numeric: []bool{false, false, true, true, true, true, false}}
+		for _, l := range moves[:min(len(moves), reportPriceRows)] {
+			t.Rows = append(t.Rows, []string{l.SKU, l.Location, f2(l.Current), f2(l.New),
+				fmt.Sprintf("%.2f ± %.2f", l.Elasticity, l.StdError), f2(gain(l)), l.Bound})
+		}
+		out = append(out, t)
+	}
+	if len(markdowns) > 0 {
+		t := report.Table{Title: fmt.Sprintf("Markdowns (%d)", len(markdowns)),
+			Note:    "Products ending soon or overstocked; the week-by-week prices are in markdowns.csv.",
+			Header:  []string{"SKU", "Stock", "Price", "First price", "Weeks", "Expected units left"},
+			Numeric: []bool{false, true, true, true, true, true}}
+		for _, l := range markdowns[:min(len(markdowns), reportPriceRows)] {
+			t.Rows = append(t.Rows, []string{l.SKU, f2(l.Stock), f2(l.Current), f2(l.New),
+				strconv.Itoa(len(l.Markdown.Prices)), f2(l.Markdown.Leftover)})
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// priceFigures are the key figures of the price stage.
+func priceFigures(res *PriceResult) []export.Figure {
+	up, down, markdowns := priceMoves(res.Lines)
+	var before, after float64
+	for i := range res.Lines {
+		l := &res.Lines[i]
+		if l.Kind == pricing.KindEveryday && !math.IsNaN(l.MarginCurrent) {
+			before += l.MarginCurrent
+			after += l.MarginNew
+		}
+	}
+	return []export.Figure{{Name: "Price increases", Value: float64(up)}, {Name: "Price decreases", Value: float64(down)},
+		{Name: "Markdowns", Value: float64(markdowns)},
+		{Name: "Expected margin change of new prices (28 days)", Value: math.Round((after-before)*100) / 100}}
 }

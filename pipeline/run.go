@@ -9,19 +9,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
-	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/export"
-	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
-	"github.com/planner-engine/planner/series"
 )
 
 // Options are what a run needs from its caller. The zero value is usable.
@@ -39,25 +38,54 @@ type Options struct {
 // Run is the state of one run, handed to each stage.
 type Run struct {
 	ID       string
-	Config   *Config
+	Config   *config.Config
 	Store    *datasets.Store
 	Dir      string // the run's folder while it runs
 	Log      *slog.Logger
 	Progress *progress.Reporter
 
-	manifest  *Manifest
-	forecasts *forecast.Result // the forecast stage's, for the plans after it
-	history   *series.Panel    // the sales it forecast from
-	orders    []replenish.Line // the replenish stage's, for allocation to net out
-	allocs    []allocation.Allocation
-	// allocExceptions are the allocate stage's exceptions beyond its
-	// allocations' own (stores no DC serves, DCs without stock rows).
-	allocExceptions []string
-	// prices is the price stage's result, for the workbook.
-	prices *PricingResult
-	// production is the produce stage's plan, for the workbook and report.
-	production           *export.ProductionPlan
-	productionExceptions []string
+	manifest *Manifest
+	// The plans made so far, for the stages after them: forecasts for
+	// the plans, orders for allocation to net out, and all of them for
+	// the workbook and the report.
+	forecasts  *ForecastResult
+	orders     *ReplenishResult
+	allocation *AllocateResult
+	production *ProduceResult
+	prices     *PriceResult
+}
+
+// path is the path of a file in the run's folder; "" stays "".
+func (r *Run) path(name string) string {
+	if name == "" {
+		return ""
+	}
+	return filepath.Join(r.Dir, name)
+}
+
+// recordAll records the files a plan wrote into the run's folder, and
+// adds their rows to the report's.
+func (r *Run) recordAll(rows map[string]int64, rep *StageReport) error {
+	if rep.Rows == nil {
+		rep.Rows = map[string]int64{}
+	}
+	for _, name := range slices.Sorted(maps.Keys(rows)) {
+		rep.Rows[name] = rows[name]
+	}
+	for _, name := range slices.Sorted(maps.Keys(rows)) {
+		if err := r.record(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orderLines are the replenish stage's lines, if it planned any.
+func (r *Run) orderLines() []replenish.Line {
+	if r.orders == nil {
+		return nil
+	}
+	return r.orders.Lines
 }
 
 // WriteFile writes an output of the run atomically and records it, with
@@ -114,7 +142,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // out/runs/<id> and out/latest points at it; on failure the folder is kept
 // as out/runs/<id>.failed and out/latest is untouched. The manifest is
 // returned either way once the run has started.
-func Execute(ctx context.Context, cfg *Config, opts Options) (*Manifest, error) {
+func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -192,6 +220,7 @@ func (r *Run) execute(ctx context.Context) error {
 			}
 		}
 	}
+	ctx = progress.WithReporter(ctx, r.Progress)
 	for i, stage := range selected {
 		if err := ctx.Err(); err != nil {
 			return err

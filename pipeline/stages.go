@@ -18,36 +18,19 @@ type Stage interface {
 	Run(ctx context.Context, r *Run) (StageReport, error)
 }
 
-// StageReport is what a stage tells the manifest and the terminal.
-type StageReport struct {
-	Summary    string           // one line for the terminal
-	Rows       map[string]int64 // rows read or written, by table or file
-	Warnings   int
-	Exceptions int      // business exceptions flagged (stock-out risk, capacity shortfall, ...)
-	Notes      []string // warnings worth a line in the manifest
-}
-
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
 	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{}, ExportStage{}, ReportStage{}}
 }
 
-// StageNames lists the stage names in pipeline order.
+// StageNames lists the stage names in pipeline order (config.StageNames,
+// which planner.yaml's stages key is checked against).
 func StageNames() []string {
 	var names []string
 	for _, s := range Stages() {
 		names = append(names, s.Name())
 	}
 	return names
-}
-
-func stageIndex(name string) int {
-	for i, n := range StageNames() {
-		if n == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // LoadStage validates the configured input files and loads them into the
@@ -60,7 +43,7 @@ func (LoadStage) Name() string { return "load" }
 
 // Run implements Stage.
 func (LoadStage) Run(ctx context.Context, r *Run) (StageReport, error) {
-	opts := r.Config.Inputs.LoadOptions()
+	opts := LoadOptions(&r.Config.Inputs)
 	opts.Logger = r.Log
 	rep, err := r.Store.Load(ctx, opts)
 	var ve *datasets.ValidationError
@@ -110,4 +93,166 @@ func (SummaryStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		Summary: fmt.Sprintf("%d series of %d SKUs at %d locations, %s to %s", sum.Series, sum.SKUs, sum.Locations, sum.FirstDate, sum.LastDate),
 		Rows:    map[string]int64{"series": sum.Series},
 	}, err
+}
+
+// ForecastStage forecasts every series in the database (Forecast) and
+// writes forecasts.csv (or .parquet) in the columns of planner forecast,
+// models.csv, and forecasts_aggregates when reconciling.
+type ForecastStage struct{}
+
+// Name implements Stage.
+func (ForecastStage) Name() string { return "forecast" }
+
+// Run implements Stage.
+func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	fc := r.Config.Forecast
+	res, err := Forecast(ctx, r.Store, fc)
+	if err != nil {
+		return StageReport{}, err
+	}
+	r.forecasts = res
+	files := ForecastFiles{Forecasts: "forecasts." + fc.Format, Models: "models.csv"}
+	if res.Aggregates != nil {
+		files.Aggregates = "forecasts_aggregates." + fc.Format
+	}
+	rep := res.Report()
+	rows, err := res.Write(ForecastFiles{Forecasts: r.path(files.Forecasts), Aggregates: r.path(files.Aggregates), Models: r.path(files.Models)})
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// ReplenishStage plans the day's purchase and transfer orders from the
+// forecast stage's forecasts (Replenish) and writes orders.csv (or
+// .parquet, .json, .jsonl). Exception lines count as the run's
+// exceptions.
+type ReplenishStage struct{}
+
+// Name implements Stage.
+func (ReplenishStage) Name() string { return "replenish" }
+
+// Run implements Stage.
+func (ReplenishStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	if r.forecasts == nil {
+		return StageReport{}, errors.New("replenish plans from the forecast stage's forecasts: run it too")
+	}
+	res, err := Replenish(ctx, r.Store, r.forecasts.Values(), r.Config.Replenish)
+	if err != nil {
+		return skipped(err)
+	}
+	r.orders = res
+	rep := res.Report()
+	rows, err := res.Write(r.path("orders." + r.Config.Replenish.Format))
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// AllocateStage splits what each DC holds after the replenish stage's
+// transfer orders among the stores it serves (AllocationInput, Allocate)
+// and writes allocation.csv (or .parquet, .json, .jsonl). It runs when
+// planner.yaml has an allocate section.
+type AllocateStage struct{}
+
+// Name implements Stage.
+func (AllocateStage) Name() string { return "allocate" }
+
+// Run implements Stage.
+func (AllocateStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	ac := r.Config.Allocate
+	if ac == nil {
+		return StageReport{Summary: "skipped: no allocate section in the configuration"}, nil
+	}
+	if r.forecasts == nil {
+		return StageReport{}, errors.New("allocate plans from the forecast stage's forecasts: run it too")
+	}
+	in, err := AllocationInput(ctx, r.Store, r.forecasts.Values(), r.orderLines(), ac.HorizonDays, ac.Service)
+	if err != nil {
+		return skipped(err)
+	}
+	res, err := Allocate(ctx, in, *ac)
+	if err != nil {
+		return StageReport{}, err
+	}
+	r.allocation = res
+	rep := res.Report()
+	rows, err := res.Write(r.path("allocation." + ac.Format))
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// ProduceStage plans the factories' production (ProductionProblem,
+// Produce) from the forecast stage's forecasts and writes production.csv
+// and capacity_load.csv. It runs when planner.yaml has a produce section.
+type ProduceStage struct{}
+
+// Name implements Stage.
+func (ProduceStage) Name() string { return "produce" }
+
+// Run implements Stage.
+func (ProduceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	pc := r.Config.Produce
+	if pc == nil {
+		return StageReport{Summary: "skipped: no produce section in the configuration"}, nil
+	}
+	if r.forecasts == nil {
+		return StageReport{}, errors.New("produce plans from the forecast stage's forecasts: run it too")
+	}
+	prob, notes, err := ProductionProblem(ctx, r.Store, r.forecasts.Values(), *pc)
+	if err != nil {
+		return skipped(err)
+	}
+	res, err := Produce(ctx, prob, *pc)
+	if err != nil {
+		return StageReport{}, err
+	}
+	res.Notes = notes
+	r.production = res
+	rep := res.Report()
+	rows, err := res.Write(ProduceFiles{Orders: r.path("production." + pc.Format), Load: r.path("capacity_load.csv")})
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// PriceStage estimates elasticities and recommends prices and markdowns
+// (Price), and writes prices.csv, elasticities.csv and markdowns.csv. It
+// runs when planner.yaml has a price section.
+type PriceStage struct{}
+
+// Name implements Stage.
+func (PriceStage) Name() string { return "price" }
+
+// Run implements Stage.
+func (PriceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	pc := r.Config.Price
+	if pc == nil {
+		return StageReport{Summary: "skipped: no price section in the configuration"}, nil
+	}
+	res, err := Price(ctx, r.Store, *pc)
+	if err != nil {
+		return skipped(err)
+	}
+	r.prices = res
+	rep := res.Report()
+	rows, err := res.Write(PriceFiles{Prices: r.path("prices." + pc.Format), Elasticities: r.path("elasticities.csv"), Markdowns: r.path("markdowns.csv")})
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// skipped turns a plan's *SkipError into a stage that ran and had nothing
+// to do; any other error stops the run.
+func skipped(err error) (StageReport, error) {
+	var s *SkipError
+	if errors.As(err, &s) {
+		return StageReport{Summary: "skipped: " + s.Reason}, nil
+	}
+	return StageReport{}, err
 }

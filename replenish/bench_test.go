@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/benchutil"
 	"github.com/planner-engine/planner/series"
@@ -73,7 +74,7 @@ func BenchmarkSimulateStoreItemDemand(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	m, _ := datasets.ParseMapping("qty=sales,location=store,sku=item")
+	m, _ := files.ParseMapping("qty=sales,location=store,sku=item")
 	if _, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": path}, Map: m}); err != nil {
 		b.Fatal(err)
 	}

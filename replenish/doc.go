@@ -8,6 +8,7 @@
 // point, min / max, base stock) read service targets from it as cycle
 // service level or fill rate; order constraints (minimum order, multiples,
 // capacity, shelf life) shape the quantity last. Where a DC holds less
-// than its locations' transfers ask for, the transfers are rationed by
-// expected sales (allocation.Marginal) and flagged.
+// than its locations' transfers ask for, the transfers are rationed by the
+// network's Rationer (the pipeline passes allocation's marginal rule: by
+// expected sales) and flagged.
 package replenish

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -21,7 +20,28 @@ type Network struct {
 	// AsOf is the day the positions were taken; orders are placed on it.
 	AsOf  series.Date
 	Items []*Item
+	// Ration splits a DC's stock among the transfers its locations
+	// ordered when it holds less than they asked for. Nil leaves such
+	// transfers whole and flags them.
+	Ration Rationer
 }
+
+// A Claim is one location's transfer order on a DC that is short: what it
+// ordered, in packs of Pack, its stock after its open orders, and the
+// mean and variance of its demand over its protection interval (lead time
+// plus review).
+type Claim struct {
+	Location          string
+	Qty, Pack, OnHand float64
+	Mean, Variance    float64
+}
+
+// A Rationer splits the units a DC can ship among the claims on it: it
+// returns each claim's units, at most what it ordered, in whole packs.
+// The nightly plan rations by expected sales (allocation's marginal
+// rule, wired in by the pipeline), so that replenish needs no other
+// planning package.
+type Rationer func(sku, dc string, available float64, claims []Claim) ([]float64, error)
 
 // PlanNetwork plans the whole network with the policy for the day after
 // the positions, echelon by echelon: first the locations that order from a
@@ -63,7 +83,7 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 			continue
 		}
 		k := key{it.SKU, it.Location}
-		rationTransfers(it, served[k], lines, transfers[k])
+		rationTransfers(it, served[k], lines, transfers[k], n.Ration)
 		for _, j := range transfers[k] {
 			outflow[k] += lines[j].Qty
 		}
@@ -96,12 +116,10 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 
 // rationTransfers cuts the transfers out of a DC to the stock it can ship
 // today (on hand less backorders and reserved; what is in transit is not
-// there yet) when its locations ordered more. The units go where they add
-// the most expected sales over each location's protection interval
-// (allocation.Marginal: the next case to the location whose demand is
-// likeliest to need it), never more than a location ordered, and every cut
-// line says so as an exception.
-func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int) {
+// there yet) when its locations ordered more. The rationer says where the
+// units go, never more than a location ordered, and every cut line says so
+// as an exception; without a rationer the lines stay whole and flagged.
+func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int, ration Rationer) {
 	ordered := 0.0
 	for _, j := range idx {
 		ordered += lines[j].Qty
@@ -110,11 +128,8 @@ func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int) {
 	if ordered <= avail+1e-9 {
 		return
 	}
-	// Allocation's marginal rule, each line's order as both the store's
-	// minimum and maximum: the units go out in the order of the expected
-	// sales they add, never past what a line ordered.
-	p := &allocation.Problem{SKU: dc.SKU, DC: dc.Location, Available: avail}
-	var cut []int // lines with an order, in the problem's store order
+	var claims []Claim
+	var cut []int // lines with an order, in the claims' order
 	for k, j := range idx {
 		it := stores[k]
 		if lines[j].Qty <= 0 {
@@ -124,12 +139,18 @@ func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int) {
 		if d, err := it.interval(it.protection(), true); err == nil {
 			mean, variance = d.Mean, d.Variance
 		}
-		onHand := math.Max(0, lines[j].Levels.Inventory)
-		p.Stores = append(p.Stores, allocation.Store{Location: it.Location, Mean: mean, Variance: variance, OnHand: onHand,
-			Min: onHand + lines[j].Qty, Max: onHand + lines[j].Qty, Pack: math.Max(1, it.Lane.Multiple)})
+		claims = append(claims, Claim{Location: it.Location, Qty: lines[j].Qty, Pack: math.Max(1, it.Lane.Multiple),
+			OnHand: math.Max(0, lines[j].Levels.Inventory), Mean: mean, Variance: variance})
 		cut = append(cut, j)
 	}
-	a, err := allocation.Marginal{}.Allocate(p)
+	var given []float64
+	err := fmt.Errorf("no rule to ration by")
+	if ration != nil {
+		given, err = ration(dc.SKU, dc.Location, avail, claims)
+		if err == nil && len(given) != len(claims) {
+			err = fmt.Errorf("the rationing gave %d quantities for %d orders", len(given), len(claims))
+		}
+	}
 	if err != nil {
 		// The items were checked when they were planned: say so on the
 		// lines rather than lose the cut.
@@ -140,14 +161,13 @@ func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int) {
 	}
 	for k, j := range cut {
 		l := &lines[j]
-		given := a.Qty[k]
-		if given >= l.Qty {
+		if given[k] >= l.Qty {
 			continue
 		}
-		l.Reason += fmt.Sprintf("; cut from %s to %s: %s can ship %s of the %s units its locations ordered", fmtUnits(l.Qty), fmtUnits(given),
+		l.Reason += fmt.Sprintf("; cut from %s to %s: %s can ship %s of the %s units its locations ordered", fmtUnits(l.Qty), fmtUnits(given[k]),
 			l.From, fmtUnits(avail), fmtUnits(ordered))
 		l.Exception = fmt.Sprintf("DC stock short: %s holds %s of the %s units ordered from it", l.From, fmtUnits(avail), fmtUnits(ordered))
-		l.Qty = given
+		l.Qty = given[k]
 	}
 }
 

@@ -64,21 +64,66 @@ func TestPlanNetworkTwoEchelons(t *testing.T) {
 func TestTransfersAreCutToTheDCsStock(t *testing.T) {
 	n := testNetwork()
 	n.Items[0].Position = Position{OnHand: 40, InTransit: 500}
+	var got []Claim
+	var gotAvailable float64
+	// A rationer that gives the first claim 30 and the rest what is left.
+	n.Ration = func(sku, dc string, available float64, claims []Claim) ([]float64, error) {
+		assert.Equal(t, "A", sku)
+		assert.Equal(t, "DC1", dc)
+		got, gotAvailable = claims, available
+		return []float64{30, available - 30}, nil
+	}
 	lines := PlanNetwork(n, OrderUpTo{})
 	s1, s2, dc := lines[0], lines[1], lines[3]
-	// The stores order far more than 40; what is in transit to the DC
-	// cannot ship today.
-	assert.InDelta(t, 40, s1.Qty+s2.Qty, 1e-9)
-	assert.Contains(t, s1.Exception, "DC stock short: DC1 holds 40")
-	assert.Contains(t, s1.Reason, "cut from")
-	// S1 sells 10 a day and holds nothing: it gets the larger part.
-	assert.Greater(t, s1.Qty, s2.Qty)
+	// What is in transit to the DC cannot ship today: 40 can.
+	assert.Equal(t, 40.0, gotAvailable)
+	require.Len(t, got, 2)
+	// The claims come in the items' order (S2 before S1), each with its
+	// order and its stock.
+	assert.Equal(t, "S2", got[0].Location)
+	assert.Equal(t, "S1", got[1].Location)
+	assert.Equal(t, 10.0, got[0].OnHand)
+	assert.Equal(t, 0.0, got[1].OnHand)
+	assert.Equal(t, 1.0, got[0].Pack)
+	// Demand over the protection interval (2 + 7 days).
+	assert.InDelta(t, 6*9, got[0].Mean, 1e-9)
+	assert.InDelta(t, 10*9, got[1].Mean, 1e-9)
+	assert.Greater(t, got[1].Qty+got[0].Qty, 40.0, "the stores ordered more than 40")
+	assert.Equal(t, 10.0, s1.Qty)
+	assert.Equal(t, 30.0, s2.Qty)
+	assert.Equal(t, "DC stock short: DC1 holds 40 of the "+fmtUnits(got[0].Qty+got[1].Qty)+" units ordered from it", s1.Exception)
+	assert.Contains(t, s1.Reason, "; cut from "+fmtUnits(got[1].Qty)+" to 10: DC1 can ship 40 of the")
 	// The DC's purchase order sees the cut transfers.
 	assert.InDelta(t, 540-40, dc.Levels.Inventory, 1e-9)
-	// With enough stock, nothing is cut.
+
+	// With enough stock, nothing is cut and the rationer is not asked.
 	n = testNetwork()
 	n.Items[0].Position = Position{OnHand: 1000}
+	n.Ration = func(string, string, float64, []Claim) ([]float64, error) {
+		t.Fatal("rationed a DC that holds enough")
+		return nil, nil
+	}
 	for _, l := range PlanNetwork(n, OrderUpTo{}) {
 		assert.NotContains(t, l.Reason, "cut from")
+		if l.To != "S9" { // S9 has no lane
+			assert.Empty(t, l.Exception, l.To)
+		}
 	}
+}
+
+func TestShortTransfersWithoutARationerAreFlaggedWhole(t *testing.T) {
+	whole := PlanNetwork(testNetwork(), OrderUpTo{})
+	n := testNetwork()
+	n.Items[0].Position = Position{OnHand: 40}
+	lines := PlanNetwork(n, OrderUpTo{})
+	for _, k := range []int{0, 1} {
+		assert.Equal(t, whole[k].Qty, lines[k].Qty, "not cut")
+		assert.Regexp(t, `^DC stock short \(DC1 holds 40 of [0-9.]+ units\) and not rationed: no rule to ration by$`, lines[k].Exception)
+	}
+	// A rationer that fails leaves them whole and says why.
+	n = testNetwork()
+	n.Items[0].Position = Position{OnHand: 40}
+	n.Ration = func(string, string, float64, []Claim) ([]float64, error) { return []float64{1}, nil }
+	lines = PlanNetwork(n, OrderUpTo{})
+	assert.Contains(t, lines[0].Exception, "not rationed: the rationing gave 1 quantities for 2 orders")
 }

@@ -9,22 +9,20 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/planner-engine/planner/export"
-	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/pipeline"
+	"github.com/planner-engine/planner/pipeline/config"
 )
 
 type backtestOptions struct {
-	src     seriesSource
-	horizon int
-	windows int
-	models  string
-	window  int
-	out     string
-	json    bool
+	s    *settings
+	src  source
+	bt   pipeline.BacktestOptions
+	out  string
+	json bool
 }
 
 func (a *app) backtestCmd() *cobra.Command {
-	o := &backtestOptions{}
+	o := &backtestOptions{s: newSettings()}
 	cmd := &cobra.Command{
 		Use:   "backtest",
 		Short: "Measure how accurate each model, and the automatic choice, would have been",
@@ -35,89 +33,66 @@ func (a *app) backtestCmd() *cobra.Command {
 			"the sales-weighted RMSSE; --out writes the per-series scores.",
 		Example: "  planner backtest --windows 3 --horizon 28 --models auto,snaive,ets,theta --out backtest.csv",
 		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if o.horizon < 1 {
-				return usagef("--horizon must be at least 1 (got %d)", o.horizon)
-			}
-			if o.windows < 1 {
-				return usagef("--windows must be at least 1 (got %d)", o.windows)
-			}
-			var models []forecast.Model
-			for _, name := range strings.Split(o.models, ",") {
-				if strings.TrimSpace(name) == "" {
-					continue
-				}
-				m, err := forecast.ModelNamed(name)
-				if err != nil {
-					return &usageError{err}
-				}
-				models = append(models, m)
-			}
-			if len(models) == 0 {
-				return usagef("--models names no model")
-			}
-			method, reconcile, err := o.src.method()
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			began := time.Now()
-			// The whole history: scaled errors divide by the in-sample error
-			// from the first sale, as in the M5 competition.
-			p, err := o.src.panel(ctx, a, o.horizon, 0)
-			if err != nil {
-				return err
-			}
-			if p.Exog != nil {
-				exog := p.Exog
-				for i, m := range models {
-					p.Exog = exog
-					if models[i], err = forecast.WithDrivers(m, p, o.src.drivers); err != nil {
-						return &usageError{err}
-					}
-				}
-			}
-			task := a.progress().Start("backtest", len(models)*o.windows)
-			bo := forecast.BacktestOptions{Horizon: o.horizon, Windows: o.windows, Models: models,
-				Window: o.window, Progress: func(done, _ int) { task.Set(done) }}
-			if reconcile {
-				bo.Hierarchy, bo.Method = o.src.structure, method
-			}
-			res, err := forecast.Backtest(ctx, p, bo)
-			if err != nil {
-				task.Fail()
-				return err
-			}
-			task.Done("")
-			if o.out != "" {
-				if err := export.WriteBacktest(o.out, res); err != nil {
-					return err
-				}
-			}
-			if o.json {
-				return printJSON(a.stdout, backtestSummary{Series: p.Len(), Horizon: o.horizon, Windows: o.windows,
-					Origins: dates(res), Overall: res.Overall, Seconds: time.Since(began).Seconds(), Out: o.out})
-			}
-			fmt.Fprintf(a.stdout, "Backtest of %s series, %d windows of %d periods (origins %s), in %.1fs\n",
-				commas(int64(p.Len())), o.windows, o.horizon, strings.Join(dates(res), ", "), time.Since(began).Seconds())
-			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(tw, "model\tMAE\tRMSE\tMASE\tRMSSE\tsMAPE\tWAPE\tbias\tSPL\tcover80\tcover95\tWRMSSE\t")
-			for _, s := range res.Overall {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Model, f3(s.MAE), f3(s.RMSE), f3(s.MASE), f3(s.RMSSE),
-					f3(s.SMAPE), f3(s.WAPE), f3(s.Bias), f3(s.SPL), pct(s.Coverage80), pct(s.Coverage95), f3(s.WRMSSE))
-			}
-			return tw.Flush()
-		},
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runBacktest(cmd, o) },
 	}
-	o.src.flags(cmd)
+	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)")
+	o.s.configFlag(cmd)
+	o.s.historyFlags(cmd)
 	f := cmd.Flags()
-	f.IntVar(&o.horizon, "horizon", 0, "periods per window (required)")
-	f.IntVar(&o.windows, "windows", 3, "rolling origins")
-	f.StringVar(&o.models, "models", "auto,snaive,ets,theta", "comma-separated models, each evaluated on its own")
-	f.IntVar(&o.window, "window", 0, "fit on at most this many recent periods (default 3 years; -1 all)")
+	f.IntVar(&o.bt.Horizon, "horizon", 0, "periods per window (required)")
+	f.IntVar(&o.bt.Windows, "windows", 3, "rolling origins")
+	f.StringVar(&o.bt.Models, "models", "auto,snaive,ets,theta", "comma-separated models, each evaluated on its own")
+	f.IntVar(&o.s.cfg.Forecast.Window, "window", o.s.cfg.Forecast.Window, "fit on at most this many recent periods (0: three years; -1: all)")
 	f.StringVar(&o.out, "out", "", "write the per-series scores to this CSV file")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")
+	complete(cmd, "models", config.ModelNames()...)
 	return cmd
+}
+
+func (a *app) runBacktest(cmd *cobra.Command, o *backtestOptions) error {
+	fc := &o.s.cfg.Forecast
+	if err := o.s.resolve(cmd, fc.Check); err != nil {
+		return err
+	}
+	if o.bt.Horizon < 1 {
+		return usagef("--horizon must be at least 1 (got %d)", o.bt.Horizon)
+	}
+	if o.bt.Windows < 1 {
+		return usagef("--windows must be at least 1 (got %d)", o.bt.Windows)
+	}
+	ctx := a.context(cmd)
+	began := time.Now()
+	src, err := o.src.open(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	res, err := pipeline.Backtest(ctx, src, *fc, o.bt)
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		if err := pipeline.WriteBacktest(o.out, res); err != nil {
+			return err
+		}
+	}
+	origins := make([]string, len(res.Origins))
+	for i, d := range res.Origins {
+		origins[i] = d.String()
+	}
+	if o.json {
+		return printJSON(a.stdout, backtestSummary{Series: res.Series, Horizon: o.bt.Horizon, Windows: o.bt.Windows,
+			Origins: origins, Overall: res.Overall, Seconds: seconds(time.Since(began)), Out: o.out})
+	}
+	fmt.Fprintf(a.stdout, "Backtest of %s series, %d windows of %d periods (origins %s), in %.1fs\n",
+		commas(int64(res.Series)), o.bt.Windows, o.bt.Horizon, strings.Join(origins, ", "), time.Since(began).Seconds())
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "model\tMAE\tRMSE\tMASE\tRMSSE\tsMAPE\tWAPE\tbias\tSPL\tcover80\tcover95\tWRMSSE\t")
+	for _, s := range res.Overall {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Model, f3(s.MAE), f3(s.RMSE), f3(s.MASE), f3(s.RMSSE),
+			f3(s.SMAPE), f3(s.WAPE), f3(s.Bias), f3(s.SPL), pct(s.Coverage80), pct(s.Coverage95), f3(s.WRMSSE))
+	}
+	return tw.Flush()
 }
 
 type backtestSummary struct {
@@ -125,17 +100,9 @@ type backtestSummary struct {
 	Horizon int              `json:"horizon"`
 	Windows int              `json:"windows"`
 	Origins []string         `json:"origins"`
-	Overall []forecast.Score `json:"overall"`
+	Overall []pipeline.Score `json:"overall"`
 	Seconds float64          `json:"seconds"`
 	Out     string           `json:"out,omitempty"`
-}
-
-func dates(r *forecast.BacktestResult) []string {
-	out := make([]string, len(r.Origins))
-	for i, d := range r.Origins {
-		out[i] = d.String()
-	}
-	return out
 }
 
 func f3(v float64) string {

@@ -2,13 +2,14 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/pipeline"
+	"github.com/planner-engine/planner/pipeline/config"
 )
 
 type inspectOptions struct {
@@ -26,15 +27,7 @@ func (a *app) inspectCmd() *cobra.Command {
 			"--json prints one object whose keys are documented in docs/cli.md.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := os.Stat(o.db); err != nil {
-				return fmt.Errorf("no database at %s: load data first with planner load, or pass --db", o.db)
-			}
-			store, err := datasets.Open(cmd.Context(), o.db, &datasets.StoreOptions{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			sum, err := store.Inspect(cmd.Context())
+			sum, err := pipeline.Inspect(cmd.Context(), o.db)
 			if err != nil {
 				return err
 			}
@@ -45,7 +38,7 @@ func (a *app) inspectCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&o.db, "db", datasets.DefaultDB, "database file")
+	cmd.Flags().StringVar(&o.db, "db", config.DefaultDB, "database file")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object")
 	return cmd
 }

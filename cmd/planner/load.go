@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/pipeline"
+	"github.com/planner-engine/planner/pipeline/config"
 )
 
 // loadOptions are the flags of planner load and planner validate.
@@ -55,7 +57,7 @@ func (a *app) loadCmd(validateOnly bool) *cobra.Command {
 		cmd.Example = strings.ReplaceAll(cmd.Example, "planner load", "planner validate")
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", datasets.DefaultDB, "database file")
+	f.StringVar(&o.db, "db", config.DefaultDB, "database file")
 	f.StringVar(&o.config, "config", "", "read the inputs from this planner.yaml (flags override it)")
 	for _, t := range datasets.Tables {
 		var path string
@@ -86,10 +88,10 @@ func (a *app) loadCmd(validateOnly bool) *cobra.Command {
 
 // options merges the config file (when given) and the flags.
 func (o *loadOptions) options(cmd *cobra.Command) (datasets.LoadOptions, string, error) {
-	in := pipeline.Inputs{}
+	in := config.Inputs{}
 	db := o.db
 	if o.config != "" {
-		cfg, err := pipeline.LoadConfig(o.config)
+		cfg, err := config.Load(o.config)
 		if err != nil {
 			return datasets.LoadOptions{}, "", &usageError{err}
 		}
@@ -98,12 +100,9 @@ func (o *loadOptions) options(cmd *cobra.Command) (datasets.LoadOptions, string,
 			db = cfg.DB
 		}
 	}
-	set := map[string]*string{"sales": &in.Sales, "products": &in.Products, "locations": &in.Locations, "prices": &in.Prices,
-		"promotions": &in.Promotions, "events": &in.Events, "inventory": &in.Inventory, "sourcing": &in.Sourcing,
-		"capacity": &in.Capacity, "preorders": &in.Preorders}
 	for name, path := range o.files {
 		if *path != "" {
-			*set[name] = *path
+			*in.File(name) = *path
 		}
 	}
 	if o.format != "" {
@@ -112,21 +111,13 @@ func (o *loadOptions) options(cmd *cobra.Command) (datasets.LoadOptions, string,
 	if o.calendar != "" {
 		in.Calendar = o.calendar
 	}
-	switch in.Format {
-	case "", "long", "m5":
-	default:
-		return datasets.LoadOptions{}, "", usagef("--format %q is not long or m5", in.Format)
+	if err := in.CheckFormat(flagName); err != nil {
+		return datasets.LoadOptions{}, "", &usageError{err}
 	}
-	if in.Format == "m5" && in.Calendar == "" {
-		return datasets.LoadOptions{}, "", usagef("--format m5 needs --calendar")
-	}
-	if in.Format != "m5" && in.Calendar != "" {
-		return datasets.LoadOptions{}, "", usagef("--calendar is for --format m5")
-	}
-	opts := in.LoadOptions()
+	opts := pipeline.LoadOptions(&in)
 	m := opts.Map
 	for _, s := range o.maps {
-		parsed, err := datasets.ParseMapping(s)
+		parsed, err := files.ParseMapping(s)
 		if err != nil {
 			return opts, "", &usageError{err}
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/pipeline"
 )
 
 // tokenEnv names the environment variable push reads the ERP's bearer
@@ -19,7 +19,7 @@ import (
 const tokenEnv = "PLANNER_ERP_TOKEN"
 
 func (a *app) pushCmd() *cobra.Command {
-	var o export.PushOptions
+	var o pipeline.PushOptions
 	var run, plans string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -54,7 +54,7 @@ func (a *app) pushCmd() *cobra.Command {
 			o.Token = os.Getenv(tokenEnv)
 			task := a.progress().Start("push", 0)
 			o.Progress = func(done, total int) { task.Set(done) }
-			res, err := export.Push(cmd.Context(), run, o)
+			res, err := pipeline.Push(cmd.Context(), run, o)
 			if err != nil {
 				task.Fail()
 				if res != nil && asJSON {

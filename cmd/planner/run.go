@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/planner-engine/planner/pipeline"
+	"github.com/planner-engine/planner/pipeline/config"
 )
 
 type runOptions struct {
@@ -31,7 +32,7 @@ func (a *app) runCmd() *cobra.Command {
 		Example: "  planner run --config planner.yaml\n  planner run --config planner.yaml --log-format json --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := pipeline.LoadConfig(o.config)
+			cfg, err := config.Load(o.config)
 			if err != nil {
 				return &usageError{err}
 			}

@@ -2,15 +2,10 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/export"
-	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/pipeline"
 )
 
 func (a *app) schemaCmd() *cobra.Command {
@@ -21,14 +16,14 @@ func (a *app) schemaCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if jsonSchemas != "" {
-				return writeJSONSchemas(jsonSchemas)
+				return pipeline.WriteJSONSchemas(jsonSchemas)
 			}
 			switch format {
 			case "markdown", "md":
-				_, err := fmt.Fprint(a.stdout, datasets.SchemaMarkdown()+export.OutputsMarkdown())
+				_, err := fmt.Fprint(a.stdout, pipeline.SchemaMarkdown())
 				return err
 			case "json":
-				raw, err := datasets.SchemaJSON()
+				raw, err := pipeline.SchemaJSON()
 				if err != nil {
 					return err
 				}
@@ -44,31 +39,23 @@ func (a *app) schemaCmd() *cobra.Command {
 }
 
 func (a *app) versionCmd() *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the planner's version",
+		Short: "Print the planner's version (--json: with its commit, Go and DuckDB versions)",
 		Args:  noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintln(a.stdout, "planner", version)
-			return err
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !asJSON {
+				_, err := fmt.Fprintln(a.stdout, "planner", version)
+				return err
+			}
+			v, err := pipeline.VersionsOf(cmd.Context(), version)
+			if err != nil {
+				return err
+			}
+			return printJSON(a.stdout, v)
 		},
 	}
-}
-
-// writeJSONSchemas writes NAME.schema.json for every output file.
-func writeJSONSchemas(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for i := range export.Outputs {
-		o := &export.Outputs[i]
-		raw, err := o.JSONSchema()
-		if err != nil {
-			return err
-		}
-		if err := fsutil.WriteFile(filepath.Join(dir, o.Name+".schema.json"), func(w io.Writer) error { _, err := w.Write(raw); return err }); err != nil {
-			return err
-		}
-	}
-	return nil
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: version, commit, go, duckdb")
+	return cmd
 }

@@ -5,6 +5,7 @@
 package progress
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sync"
@@ -80,4 +81,19 @@ func (t *Task) Fail() {
 	t.r.mu.Lock()
 	defer t.r.mu.Unlock()
 	fmt.Fprintf(t.r.w, "\r\033[K%s failed after %s\n", t.label, time.Since(t.started).Round(time.Millisecond))
+}
+
+type ctxKey struct{}
+
+// WithReporter returns a context that carries r: long work deep in a call
+// (reading series, forecasting) reports through it without every function
+// between the command and the work passing a reporter along.
+func WithReporter(ctx context.Context, r *Reporter) context.Context {
+	return context.WithValue(ctx, ctxKey{}, r)
+}
+
+// From returns the reporter ctx carries, or nil (which reports nothing).
+func From(ctx context.Context) *Reporter {
+	r, _ := ctx.Value(ctxKey{}).(*Reporter)
+	return r
 }

@@ -28,9 +28,9 @@ import (
 
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
-	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -61,7 +61,7 @@ func run(ctx context.Context, data, out string, dates, lpDates int) error {
 		return err
 	}
 	defer store.Close()
-	m, _ := datasets.ParseMapping("qty=sales,location=store,sku=item")
+	m, _ := files.ParseMapping("qty=sales,location=store,sku=item")
 	if _, err := store.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": filepath.Join(data, "store-item-demand", "train.csv.gz")}, Map: m}); err != nil {
 		return fmt.Errorf("%w (the study needs ../shared/data)", err)
 	}
@@ -89,7 +89,7 @@ func run(ctx context.Context, data, out string, dates, lpDates int) error {
 			return err
 		}
 		forecastTime += time.Since(t0)
-		demand := pipeline.DemandOver(res, horizon)
+		demand := allocation.DemandOver(&res.Forecasts, horizon)
 		// Items in order, each a problem over the ten stores.
 		bySKU := map[string][]int{}
 		var skus []string

@@ -32,11 +32,13 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/forecast/hierarchy"
 	"github.com/planner-engine/planner/forecast/metrics"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
 
 func main() {
@@ -117,17 +119,17 @@ func (s *study) run() error {
 	})
 }
 
-func (s *study) load(files map[string]string, mapping string, freq series.Freq, drivers bool, horizon int) (*series.Panel, *datasets.Labels, error) {
+func (s *study) load(byTable map[string]string, mapping string, freq series.Freq, drivers bool, horizon int) (*series.Panel, *supply.Labels, error) {
 	store, err := datasets.Open(s.ctx, "", nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer store.Close()
-	m, err := datasets.ParseMapping(mapping)
+	m, err := files.ParseMapping(mapping)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := store.Load(s.ctx, datasets.LoadOptions{Files: files, Map: m}); err != nil {
+	if _, err := store.Load(s.ctx, datasets.LoadOptions{Files: byTable, Map: m}); err != nil {
 		return nil, nil, err
 	}
 	labels, err := store.HierarchyLabels(s.ctx)

@@ -35,11 +35,12 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/datasets/synth"
 	"github.com/planner-engine/planner/internal/fsutil"
-	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
 
 func main() {
@@ -81,18 +82,18 @@ func (s *study) run() error {
 }
 
 // load reads files into an in-memory database.
-func (s *study) load(files map[string]string, mapping string) (*datasets.Store, error) {
+func (s *study) load(byTable map[string]string, mapping string) (*datasets.Store, error) {
 	store, err := datasets.Open(s.ctx, "", nil)
 	if err != nil {
 		return nil, err
 	}
-	m := datasets.Mapping{}
+	m := files.Mapping{}
 	if mapping != "" {
-		if m, err = datasets.ParseMapping(mapping); err != nil {
+		if m, err = files.ParseMapping(mapping); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := store.Load(s.ctx, datasets.LoadOptions{Files: files, Map: m}); err != nil {
+	if _, err := store.Load(s.ctx, datasets.LoadOptions{Files: byTable, Map: m}); err != nil {
 		store.Close()
 		return nil, err
 	}
@@ -124,11 +125,11 @@ func (s *study) synthetic() error {
 	if err != nil {
 		return err
 	}
-	files := map[string]string{}
+	byTable := map[string]string{}
 	for _, t := range []string{"sales", "products", "events", "inventory", "locations"} {
-		files[t] = res.Files[t]
+		byTable[t] = res.Files[t]
 	}
-	store, err := s.load(files, "")
+	store, err := s.load(byTable, "")
 	if err != nil {
 		return err
 	}
@@ -142,16 +143,16 @@ func (s *study) synthetic() error {
 		"around a mean that multiplies the product's true constant elasticity with trend, yearly season, weekday, events, "+
 		"feature and display lifts, post-promotion dips and launch ramps (the generator's truth/products.csv).\n\n",
 		cfg.Stores, cfg.SKUs, cfg.Days, cfg.Seed, res.Series)
-	var in pipeline.PricingInput
+	var in pricing.Input
 	for _, freq := range []series.Freq{series.Daily, series.Weekly} {
 		if in.History, err = store.PriceHistory(s.ctx, freq); err != nil {
 			return err
 		}
-		if in.Products, err = store.PricingProducts(s.ctx); err != nil {
+		if in.Products, err = store.PricingTerms(s.ctx); err != nil {
 			return err
 		}
 		t0 := time.Now()
-		out, err := pipeline.Price(s.ctx, &in, nil)
+		out, err := pricing.Price(s.ctx, &in, nil)
 		if err != nil {
 			return err
 		}
@@ -196,14 +197,14 @@ func mean(v []float64) float64 {
 // oracle compares the profit of the recommended everyday prices with the
 // prices an oracle that knows each product's true elasticity would pick
 // under the same rules, both valued on the true demand curves.
-func (s *study) oracle(in *pipeline.PricingInput, truth map[string]float64) {
+func (s *study) oracle(in *pricing.Input, truth map[string]float64) {
 	s.printf("### Profit against an oracle\n\nEvery product's everyday price, recommended from the estimates, is valued on the product's true demand curve " +
 		"(expected units at the current price times (price / current)^true elasticity, over 28 days; daily model) and compared with the price an oracle " +
 		"picks with the true elasticity under the same rules (the .49/.99 ladder, the largest move per run). Profit is (price - unit cost) x units.\n\n")
 	s.printf("| Largest move | Profit at current prices | Recommended | Oracle | Recommended / oracle | Share of the oracle's gain | Same price as the oracle |\n|---|---|---|---|---|---|---|\n")
 	for _, move := range []float64{0.10, 0.25, 0.50} {
-		settings := pipeline.PricingSettings{Rules: pricing.Rules{Objective: pricing.Profit, MaxChange: move, Ladder: pricing.DefaultLadder()}}
-		out, err := pipeline.Price(s.ctx, in, &settings)
+		settings := pricing.Settings{Rules: pricing.Rules{Objective: pricing.Profit, MaxChange: move, Ladder: pricing.DefaultLadder()}}
+		out, err := pricing.Price(s.ctx, in, &settings)
 		if err != nil {
 			s.printf("| %.0f%% | failed: %v |\n", 100*move, err)
 			continue
@@ -245,7 +246,7 @@ func (s *study) oracle(in *pipeline.PricingInput, truth map[string]float64) {
 
 // readTruth reads the true elasticities of the synthetic products.
 func readTruth(path string) (map[string]float64, error) {
-	t, err := datasets.ReadCSVTable(path, "sku", "elasticity")
+	t, err := files.ReadCSVTable(path, "sku", "elasticity")
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +351,7 @@ func (s *study) dunnhumby() error {
 	if err != nil {
 		return err
 	}
-	master, err := store.PricingProducts(s.ctx)
+	master, err := store.PricingTerms(s.ctx)
 	if err != nil {
 		return err
 	}
@@ -365,14 +366,14 @@ func (s *study) dunnhumby() error {
 		}
 	}
 	cut := last - 26 // periods after cut are held out
-	train := &datasets.PriceHistory{Freq: h.Freq, Start: h.Start, End: h.Freq.Add(h.Start, cut+1) - 1, Rows: h.Rows}
+	train := &series.PriceHistory{Freq: h.Freq, Start: h.Start, End: h.Freq.Add(h.Start, cut+1) - 1, Rows: h.Rows}
 	type heldOut struct {
 		sku, location string
-		obs           datasets.PriceObservation
+		obs           series.PriceObservation
 	}
 	var test []heldOut
 	for _, ps := range h.Series {
-		tr := datasets.PriceSeries{SKU: ps.SKU, Location: ps.Location}
+		tr := series.PriceSeries{SKU: ps.SKU, Location: ps.Location}
 		for _, o := range ps.Obs {
 			if o.Period <= cut {
 				tr.Obs = append(tr.Obs, o)
@@ -389,14 +390,14 @@ func (s *study) dunnhumby() error {
 
 	// Out of sample: fit on all but the last 26 weeks, predict them with
 	// their actual prices and promotions, with and without the drivers.
-	full, err := pipeline.Price(s.ctx, &pipeline.PricingInput{History: h, Products: master}, nil)
+	full, err := pricing.Price(s.ctx, &pricing.Input{History: h, Products: master}, nil)
 	if err != nil {
 		return err
 	}
 	s.printf("### Out of sample: the last 26 weeks\n\n")
 	s.printf("| Model | WAPE | RMSE | MAE | Bias | Products better |\n|---|---|---|---|---|---|\n")
 	preds := map[bool][]float64{}
-	products := pipeline.GroupHistory(train, master, false)
+	products := pricing.GroupHistory(train, master, false)
 	for _, without := range []bool{false, true} {
 		fits, err := pricing.Estimate(s.ctx, pricing.Calendar{Freq: h.Freq, Start: h.Start}, products, &pricing.EstimateOptions{WithoutDrivers: without})
 		if err != nil {
@@ -491,8 +492,8 @@ func eachName(store *datasets.Store, names map[string]string) error {
 // price paid (promotion weeks apart), and the fitted curve of a regular
 // week, (price / median regular price)^elasticity, scaled to the mean of
 // the regular weeks.
-func (s *study) curves(h *datasets.PriceHistory, master map[string]datasets.PricingProduct, full *pipeline.PricingResult, names map[string]string) error {
-	products := pipeline.GroupHistory(h, master, false)
+func (s *study) curves(h *series.PriceHistory, master map[string]supply.PricingTerms, full *pricing.Result, names map[string]string) error {
+	products := pricing.GroupHistory(h, master, false)
 	order := make([]int, len(products))
 	for i := range order {
 		order[i] = i

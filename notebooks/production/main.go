@@ -33,6 +33,7 @@ import (
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/pipeline"
+	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
 )
@@ -56,7 +57,7 @@ func run(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := pipeline.LoadConfig(res.Files["config"])
+	cfg, err := config.Load(res.Files["config"])
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func run(ctx context.Context, out string) error {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.Load(ctx, cfg.Inputs.LoadOptions()); err != nil {
+	if _, err := store.Load(ctx, pipeline.LoadOptions(&cfg.Inputs)); err != nil {
 		return err
 	}
 	sup, err := store.Supply(ctx)
@@ -89,7 +90,7 @@ func run(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
-	prob, err := pipeline.ProductionFromSupply(sup, caps, pre, fc, pipeline.ProductionSettings{Weeks: weeks, SetupCost: 100, HoldingRate: 0.25})
+	prob, err := production.ProblemFromSnapshot(sup, caps, pre, &fc.Forecasts, production.Settings{Weeks: weeks, SetupCost: 100, HoldingRate: 0.25})
 	if err != nil {
 		return err
 	}

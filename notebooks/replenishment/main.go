@@ -28,6 +28,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/replenish"
@@ -52,7 +53,7 @@ func run(ctx context.Context, data, out string) error {
 		return err
 	}
 	defer store.Close()
-	m, _ := datasets.ParseMapping("qty=sales,location=store,sku=item")
+	m, _ := files.ParseMapping("qty=sales,location=store,sku=item")
 	if _, err := store.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": filepath.Join(data, "store-item-demand", "train.csv.gz")}, Map: m}); err != nil {
 		return err
 	}

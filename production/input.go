@@ -1,4 +1,4 @@
-package pipeline
+package production
 
 import (
 	"fmt"
@@ -8,37 +8,35 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/forecast"
-	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
 
-// ProductionInput is what production planning reads from files: demand
+// Input is production planning's inputs given as tables: demand
 // per factory, SKU and period, capacity per factory and period, and each
 // SKU's costs and batch rules.
-type ProductionInput struct {
-	Demand   []datasets.ProductionDemand
-	Capacity []datasets.FactoryCapacity
-	Costs    []datasets.ProductionCost
+type Input struct {
+	Demand   []supply.ProductionDemand
+	Capacity []supply.FactoryCapacity
+	Costs    []supply.ProductionCost
 }
 
-// ProductionProblem is every factory's planning problem over the plan's
+// Problem is every factory's planning problem over the plan's
 // periods, with the exceptions found on the way.
-type ProductionProblem struct {
+type Problem struct {
 	// Periods label the plan's periods in order (integers or dates).
 	Periods    []string
-	Factories  []production.Factory
+	Factories  []Factory
 	Exceptions []string
 }
 
-// ProductionProblems puts the files together: the plan's periods are all
+// ProblemFromTables puts the tables together: the plan's periods are all
 // the periods the demand and capacity files name, in order (as integers
 // or as dates); a factory without capacity in a period has none. Demand
 // for a SKU without costs, or periods mixing integers and dates, is an
 // error; a lead time as long as the plan, capacity for a factory without
 // demand, are exceptions.
-func ProductionProblems(in *ProductionInput) (*ProductionProblem, error) {
+func ProblemFromTables(in *Input) (*Problem, error) {
 	labels := map[string]bool{}
 	for _, d := range in.Demand {
 		labels[d.Period] = true
@@ -54,11 +52,11 @@ func ProductionProblems(in *ProductionInput) (*ProductionProblem, error) {
 	for i, p := range periods {
 		index[p] = i
 	}
-	costs := map[string]datasets.ProductionCost{}
+	costs := map[string]supply.ProductionCost{}
 	for _, c := range in.Costs {
 		costs[c.SKU] = c
 	}
-	out := &ProductionProblem{Periods: periods}
+	out := &Problem{Periods: periods}
 	type key struct{ factory, sku string }
 	demand := map[key][]float64{}
 	var factories []string
@@ -99,7 +97,7 @@ func ProductionProblems(in *ProductionInput) (*ProductionProblem, error) {
 		return keys[a].sku < keys[b].sku
 	})
 	for _, name := range factories {
-		f := production.Factory{Name: name, Capacity: capacity[name]}
+		f := Factory{Name: name, Capacity: capacity[name]}
 		if f.Capacity == nil {
 			f.Capacity = make([]float64, len(periods))
 			out.Exceptions = append(out.Exceptions, fmt.Sprintf("factory %s has demand but no capacity in the capacity file", name))
@@ -113,8 +111,8 @@ func ProductionProblems(in *ProductionInput) (*ProductionProblem, error) {
 			if lt >= len(periods) {
 				out.Exceptions = append(out.Exceptions, fmt.Sprintf("%s at %s: lead time %d periods is as long as the plan (%d periods): nothing can be made in time", k.sku, name, lt, len(periods)))
 			}
-			f.Products = append(f.Products, production.Product{SKU: k.sku, Demand: demand[k],
-				Costs: production.Costs{Setup: c.Setup, Holding: c.Holding}, CapacityPerUnit: c.CapacityPerUnit,
+			f.Products = append(f.Products, Product{SKU: k.sku, Demand: demand[k],
+				Costs: Costs{Setup: c.Setup, Holding: c.Holding}, CapacityPerUnit: c.CapacityPerUnit,
 				MinBatch: c.MinBatch, Multiple: c.BatchMultiple, LeadTime: lt})
 		}
 		out.Factories = append(out.Factories, f)
@@ -153,9 +151,9 @@ func orderPeriods(labels map[string]bool) ([]string, error) {
 	return ps, nil
 }
 
-// ProductionSettings say how production demand is drawn from forecasts
+// Settings say how production demand is drawn from forecasts
 // and how lots are priced when no costs file is given.
-type ProductionSettings struct {
+type Settings struct {
 	// Weeks is the plan's length in weeks from the first forecast day.
 	Weeks int
 	// Quantile is the forecast level planned for (0.9: the 90% quantile);
@@ -176,14 +174,14 @@ type ProductionSettings struct {
 // safetyStock returns, by SKU, the safety stock of the locations the
 // factories serve: at each, z(service) times the forecast's standard
 // deviation over its lane's lead time plus review (14 days without one).
-func safetyStock(sup *datasets.Supply, res *forecast.Result, served func(sku, loc string) bool, service float64) map[string]float64 {
+func safetyStock(snap *supply.Snapshot, fc *series.Forecasts, served func(sku, loc string) bool, service float64) map[string]float64 {
 	days := map[[2]string]int{}
-	for _, l := range sup.Lanes {
+	for _, l := range snap.Lanes {
 		days[[2]string{l.SKU, l.To}] = int(math.Ceil(l.LeadTime)) + max(1, l.Review)
 	}
 	z := distuv.UnitNormal.Quantile(service)
 	out := map[string]float64{}
-	for i, k := range res.Keys {
+	for i, k := range fc.Keys {
 		if !served(k.SKU, k.Location) {
 			continue
 		}
@@ -191,17 +189,17 @@ func safetyStock(sup *datasets.Supply, res *forecast.Result, served func(sku, lo
 		if !ok {
 			p = 14
 		}
-		periods := min(res.Horizon, max(1, p/res.Freq.Days()))
+		periods := min(fc.Horizon, max(1, p/fc.Freq.Days()))
 		var v float64
 		for t := 0; t < periods; t++ {
-			v += res.Variance(i, t)
+			v += fc.Variance(i, t)
 		}
 		out[k.SKU] += z * math.Sqrt(v)
 	}
 	return out
 }
 
-// ProductionFromSupply builds every factory's problem from the database:
+// ProblemFromSnapshot builds every factory's problem from the network:
 // each SKU a factory supplies (a sourcing rule from a location of type
 // factory to a DC) is made for the demand of the locations those DCs
 // serve (and of the DCs themselves), week by week, at the chosen forecast
@@ -212,13 +210,13 @@ func safetyStock(sup *datasets.Supply, res *forecast.Result, served func(sku, lo
 // mean, from the forecast's spread. Capacity comes
 // from the capacity table, prorated to the weeks by days; costs from the
 // products' unit costs and the settings.
-func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre []datasets.Preorder,
-	res *forecast.Result, s ProductionSettings) (*ProductionProblem, error) {
+func ProblemFromSnapshot(snap *supply.Snapshot, caps []supply.CapacityRow, pre []supply.Preorder,
+	fc *series.Forecasts, s Settings) (*Problem, error) {
 	if s.Weeks < 1 {
 		return nil, fmt.Errorf("the plan needs at least one week (got %d)", s.Weeks)
 	}
-	start := PlanStart(res)
-	out := &ProductionProblem{}
+	start := fc.First()
+	out := &Problem{}
 	for w := 0; w < s.Weeks; w++ {
 		out.Periods = append(out.Periods, (start + series.Date(7*w)).String())
 	}
@@ -235,8 +233,8 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 		lead    float64
 	}
 	bySKU := map[string]*made{}
-	for _, l := range sup.Lanes {
-		if sup.Locations[l.From].Type != "factory" {
+	for _, l := range snap.Lanes {
+		if snap.Locations[l.From].Type != "factory" {
 			continue
 		}
 		m := bySKU[l.SKU]
@@ -255,7 +253,7 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 	}
 	served := func(sku, loc string) bool {
 		m := bySKU[sku]
-		return m != nil && (m.dcs[loc] || m.dcs[sup.Locations[loc].DC])
+		return m != nil && (m.dcs[loc] || m.dcs[snap.Locations[loc].DC])
 	}
 	demand := map[string][]float64{}
 	add := func(sku string, w int, q float64) {
@@ -270,22 +268,22 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 	qk := -1
 	if s.Quantile > 0 {
 		best := math.Inf(1)
-		for k, q := range res.Quantiles {
+		for k, q := range fc.Quantiles {
 			if d := math.Abs(q - s.Quantile); d < best {
 				qk, best = k, d
 			}
 		}
 	}
-	for i, k := range res.Keys {
+	for i, k := range fc.Keys {
 		if !served(k.SKU, k.Location) {
 			continue
 		}
-		for t := 0; t < res.Horizon; t++ {
-			v := res.Mean[i*res.Horizon+t]
+		for t := 0; t < fc.Horizon; t++ {
+			v := fc.Mean[i*fc.Horizon+t]
 			if qk >= 0 {
-				v = res.Quantile(i, t, qk)
+				v = fc.Quantile(i, t, qk)
 			}
-			add(k.SKU, week(res.Freq.Add(res.Starts[i], t)), v)
+			add(k.SKU, week(fc.Freq.Add(fc.Starts[i], t)), v)
 		}
 	}
 	for _, p := range pre {
@@ -294,7 +292,7 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 		}
 	}
 	stock := map[string]float64{}
-	for _, p := range sup.Positions {
+	for _, p := range snap.Positions {
 		if served(p.SKU, p.Location) {
 			stock[p.SKU] += p.Inventory()
 		}
@@ -303,7 +301,7 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 		if service == 0 {
 			service = 0.95
 		}
-		for sku, ss := range safetyStock(sup, res, served, service) {
+		for sku, ss := range safetyStock(snap, fc, served, service) {
 			stock[sku] -= ss
 		}
 	}
@@ -320,7 +318,7 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 			}
 		}
 	}
-	factories := map[string]*production.Factory{}
+	factories := map[string]*Factory{}
 	var names []string
 	skus := make([]string, 0, len(bySKU))
 	for sku := range bySKU {
@@ -342,7 +340,7 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 		}
 		f := factories[m.factory]
 		if f == nil {
-			f = &production.Factory{Name: m.factory, Capacity: capacity[m.factory]}
+			f = &Factory{Name: m.factory, Capacity: capacity[m.factory]}
 			if f.Capacity == nil {
 				f.Capacity = make([]float64, s.Weeks)
 				out.Exceptions = append(out.Exceptions, fmt.Sprintf("factory %s has no capacity rows for the plan's weeks", m.factory))
@@ -350,13 +348,13 @@ func ProductionFromSupply(sup *datasets.Supply, caps []datasets.CapacityRow, pre
 			factories[m.factory] = f
 			names = append(names, m.factory)
 		}
-		pt := sup.Products[sku]
+		pt := snap.Products[sku]
 		holding := math.Max(1e-6, pt.UnitCost*s.HoldingRate/52)
 		lead := int(math.Ceil(m.lead / 7))
 		if lead >= s.Weeks {
 			out.Exceptions = append(out.Exceptions, fmt.Sprintf("%s at %s: lead time %.0f days is as long as the plan", sku, m.factory, m.lead))
 		}
-		f.Products = append(f.Products, production.Product{SKU: sku, Demand: d, Costs: production.Costs{Setup: s.SetupCost, Holding: holding},
+		f.Products = append(f.Products, Product{SKU: sku, Demand: d, Costs: Costs{Setup: s.SetupCost, Holding: holding},
 			Multiple: pt.PackSize, LeadTime: lead})
 	}
 	sort.Strings(names)

@@ -1,4 +1,4 @@
-package pipeline
+package pricing
 
 import (
 	"context"
@@ -7,19 +7,18 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
 
-// PricingSettings are the knobs of price and markdown recommendations.
-type PricingSettings struct {
-	Estimate pricing.EstimateOptions
-	Pool     pricing.PoolOptions
-	// Rules without an objective mean pricing.DefaultRules; Markdown
-	// without discounts, pricing.DefaultMarkdownRules on the rules' ladder.
-	Rules    pricing.Rules
-	Markdown pricing.MarkdownRules
+// Settings are the knobs of price and markdown recommendations.
+type Settings struct {
+	Estimate EstimateOptions
+	Pool     PoolOptions
+	// Rules without an objective mean DefaultRules; Markdown
+	// without discounts, DefaultMarkdownRules on the rules' ladder.
+	Rules    Rules
+	Markdown MarkdownRules
 	// HorizonDays is the span the expected units, revenue and margin of a
 	// recommendation cover; 0 means 28.
 	HorizonDays int
@@ -40,7 +39,7 @@ type PricingSettings struct {
 	ReleaseHistory bool
 }
 
-func (s PricingSettings) withDefaults() PricingSettings {
+func (s Settings) withDefaults() Settings {
 	if s.HorizonDays <= 0 {
 		s.HorizonDays = 28
 	}
@@ -51,87 +50,69 @@ func (s PricingSettings) withDefaults() PricingSettings {
 		s.OverstockWeeks = 26
 	}
 	if s.Rules.Objective == "" {
-		s.Rules = pricing.DefaultRules()
+		s.Rules = DefaultRules()
 	}
 	if s.Markdown.Discounts == nil {
-		d := pricing.DefaultMarkdownRules()
+		d := DefaultMarkdownRules()
 		d.Ladder = s.Rules.Ladder
 		s.Markdown = d
 	}
 	return s
 }
 
-// PricingInput is what pricing reads: the price history, the product
+// Input is what pricing reads: the price history, the product
 // master and, for markdowns, the units in stock per SKU (every location).
-type PricingInput struct {
-	History  *datasets.PriceHistory
-	Products map[string]datasets.PricingProduct
+type Input struct {
+	History  *series.PriceHistory
+	Products map[string]supply.PricingTerms
 	Stock    map[string]float64
 }
 
-// PricingResult holds the elasticities (in SKU order, with each product's
+// Result holds the elasticities (in SKU order, with each product's
 // own fit) and the price lines (by SKU and location).
-type PricingResult struct {
-	Elasticities []pricing.Elasticity
-	Fits         []pricing.Fit
-	Lines        []pricing.Line
+type Result struct {
+	Elasticities []Elasticity
+	Fits         []Fit
+	Lines        []Line
 	// PlanDate is the first day after the history: when new prices apply.
 	PlanDate   series.Date
 	Exceptions []string
 	Notes      []string
 }
 
-// ReadPricingInput reads what Price needs from the database: the price
-// history per period of freq (0: daily when the sales are daily, weekly
-// otherwise), the product master, and the units each SKU has in stock or
-// on the way across the network, less what is owed or promised.
-func ReadPricingInput(ctx context.Context, store *datasets.Store, freq series.Freq) (*PricingInput, error) {
-	if freq == 0 {
-		sum, err := store.Inspect(ctx)
-		if err != nil {
-			return nil, err
-		}
-		freq = series.Weekly
-		if sum.Frequency == series.Daily.String() {
-			freq = series.Daily
-		}
+// NoHistoryError says there were no sales with a price to estimate from.
+type NoHistoryError struct {
+	// Rows is how many sales rows there were, none of them priced above
+	// 0; 0 when there were no sales rows either.
+	Rows int64
+}
+
+func (e *NoHistoryError) Error() string {
+	if e.Rows > 0 {
+		return fmt.Sprintf("none of the %d sales rows has a price paid above 0; pricing needs the price column", e.Rows)
 	}
-	in := &PricingInput{Stock: map[string]float64{}}
-	var err error
-	if in.History, err = store.PriceHistory(ctx, freq); err != nil {
-		return nil, err
-	}
-	if in.Products, err = store.PricingProducts(ctx); err != nil {
-		return nil, err
-	}
-	sup, err := store.Supply(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range sup.Positions {
-		in.Stock[p.SKU] += p.Inventory()
-	}
-	return in, nil
+	return "no sales with prices to estimate from"
 }
 
 // Price estimates every product's price response and recommends its
 // prices: a markdown for products ending soon or overstocked, an everyday
 // price for the others. Products are priced chain-wide (location *) when
 // every location charges the same regular price, per location otherwise.
-func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*PricingResult, error) {
-	s := PricingSettings{}
+func Price(ctx context.Context, in *Input, settings *Settings) (*Result, error) {
+	s := Settings{}
 	if settings != nil {
 		s = *settings
 	}
 	s = s.withDefaults()
 	h := in.History
 	if h == nil || len(h.Series) == 0 {
-		if h != nil && h.Rows > 0 && h.Unpriced+h.ZeroPrice == h.Rows {
-			return nil, fmt.Errorf("pricing: none of the %d sales rows has a price paid above 0; price needs the price column", h.Rows)
+		e := &NoHistoryError{}
+		if h != nil && h.Unpriced+h.ZeroPrice == h.Rows {
+			e.Rows = h.Rows
 		}
-		return nil, fmt.Errorf("pricing: no sales with prices to estimate from")
+		return nil, e
 	}
-	res := &PricingResult{PlanDate: h.End + 1}
+	res := &Result{PlanDate: h.End + 1}
 	if h.Unpriced > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d sales rows without a price were left out of the estimates", h.Unpriced))
 	}
@@ -139,23 +120,23 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 		res.Notes = append(res.Notes, fmt.Sprintf("%d sales rows with a price of 0 (units given away) were left out of the estimates", h.ZeroPrice))
 	}
 	products := GroupHistory(h, in.Products, s.ReleaseHistory)
-	cal := pricing.Calendar{Freq: h.Freq, Start: h.Start}
-	fits, err := pricing.Estimate(ctx, cal, products, &s.Estimate)
+	cal := Calendar{Freq: h.Freq, Start: h.Start}
+	fits, err := Estimate(ctx, cal, products, &s.Estimate)
 	if err != nil {
 		return nil, err
 	}
 	res.Fits = fits
-	res.Elasticities = pricing.Pool(products, fits, &s.Pool)
+	res.Elasticities = Pool(products, fits, &s.Pool)
 	planPeriod := h.Freq.Between(h.Start, res.PlanDate)
 	horizon := max(1, s.HorizonDays/h.Freq.Days())
 	noCost := 0
-	var items []pricing.Item
+	var items []Item
 	var itemProduct []int
 	for i := range products {
 		p, f, e := &products[i], &fits[i], res.Elasticities[i]
 		m, ok := in.Products[p.SKU]
 		if !ok {
-			m = datasets.PricingProduct{SKU: p.SKU, UnitCost: math.NaN(), Size: math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()}
+			m = supply.PricingTerms{SKU: p.SKU, UnitCost: math.NaN(), Size: math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()}
 		}
 		if math.IsNaN(m.UnitCost) {
 			noCost++
@@ -170,7 +151,7 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 			continue
 		}
 		for _, zone := range priceZones(p, f) {
-			it := pricing.Item{SKU: p.SKU, Location: zone.location, Price: zone.price, Cost: m.UnitCost, Elasticity: e,
+			it := Item{SKU: p.SKU, Location: zone.location, Price: zone.price, Cost: m.UnitCost, Elasticity: e,
 				Family: m.PriceFamily, Size: m.Size, MinPrice: m.MinPrice, MaxPrice: m.MaxPrice}
 			for _, l := range zone.locations {
 				for t := planPeriod; t < planPeriod+horizon; t++ {
@@ -185,11 +166,11 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 		res.Notes = append(res.Notes, fmt.Sprintf("%d products have no unit cost: no margin rule, revenue maximised for them", noCost))
 	}
 	stuck := 0
-	for k, rec := range pricing.Recommend(items, &s.Rules) {
-		line := pricing.Line{Recommendation: rec, Kind: pricing.KindEveryday, Effective: res.PlanDate, UnitCost: items[k].Cost, Days: horizon * h.Freq.Days()}
+	for k, rec := range Recommend(items, &s.Rules) {
+		line := Line{Recommendation: rec, Kind: KindEveryday, Effective: res.PlanDate, UnitCost: items[k].Cost, Days: horizon * h.Freq.Days()}
 		line.Reason = everydayReason(&line)
 		res.Lines = append(res.Lines, line)
-		if rec.Bound == pricing.BoundMaxChange && rec.New == rec.Current {
+		if rec.Bound == BoundMaxChange && rec.New == rec.Current {
 			stuck++
 		}
 	}
@@ -211,8 +192,8 @@ func Price(ctx context.Context, in *PricingInput, settings *PricingSettings) (*P
 // products, grouped for pooling by department (else category). With
 // release, each series' observations are dropped once copied, so the
 // history and the products are not held in full at once.
-func GroupHistory(h *datasets.PriceHistory, master map[string]datasets.PricingProduct, release bool) []pricing.Product {
-	var out []pricing.Product
+func GroupHistory(h *series.PriceHistory, master map[string]supply.PricingTerms, release bool) []Product {
+	var out []Product
 	for i := range h.Series {
 		ps := &h.Series[i]
 		if len(out) == 0 || out[len(out)-1].SKU != ps.SKU {
@@ -225,13 +206,13 @@ func GroupHistory(h *datasets.PriceHistory, master map[string]datasets.PricingPr
 			for j := i; j < len(h.Series) && h.Series[j].SKU == ps.SKU; j++ {
 				n += len(h.Series[j].Obs)
 			}
-			out = append(out, pricing.Product{SKU: ps.SKU, Group: group, Obs: make([]pricing.Observation, 0, n)})
+			out = append(out, Product{SKU: ps.SKU, Group: group, Obs: make([]Observation, 0, n)})
 		}
 		p := &out[len(out)-1]
 		l := len(p.Locations)
 		p.Locations = append(p.Locations, ps.Location)
 		for _, o := range ps.Obs {
-			p.Obs = append(p.Obs, pricing.Observation{Location: l, Period: o.Period, Units: o.Units, Paid: o.Paid, Regular: o.Regular,
+			p.Obs = append(p.Obs, Observation{Location: l, Period: o.Period, Units: o.Units, Paid: o.Paid, Regular: o.Regular,
 				Promo: o.Promo, Feature: o.Feature, Display: o.Display, Event: o.Event})
 		}
 		if release {
@@ -250,7 +231,7 @@ type zone struct {
 
 // priceZones splits a product's locations by their latest regular price:
 // one zone (*) when they all agree, one per location otherwise.
-func priceZones(p *pricing.Product, f *pricing.Fit) []zone {
+func priceZones(p *Product, f *Fit) []zone {
 	all := zone{location: "*", price: f.RegularPrice(0)}
 	same := true
 	for l := range p.Locations {
@@ -272,11 +253,11 @@ func priceZones(p *pricing.Product, f *pricing.Fit) []zone {
 // markdownLine plans a markdown for a product ending within ExitWeeks or
 // holding more than OverstockWeeks of demand, priced chain-wide from its
 // highest current regular price.
-func markdownLine(p *pricing.Product, f *pricing.Fit, e pricing.Elasticity, m datasets.PricingProduct, stock map[string]float64,
-	plan series.Date, planPeriod int, s *PricingSettings) (pricing.Line, bool) {
+func markdownLine(p *Product, f *Fit, e Elasticity, m supply.PricingTerms, stock map[string]float64,
+	plan series.Date, planPeriod int, s *Settings) (Line, bool) {
 	units, ok := stock[p.SKU]
 	if !ok || units <= 0 || !(e.Elasticity < 0) {
-		return pricing.Line{}, false
+		return Line{}, false
 	}
 	// Prices never go back up: a markdown taken in an earlier run (a shelf
 	// price below the regular one) is where this run starts from.
@@ -319,25 +300,25 @@ func markdownLine(p *pricing.Product, f *pricing.Fit, e pricing.Elasticity, m da
 			total += d
 		}
 		if units <= total {
-			return pricing.Line{}, false
+			return Line{}, false
 		}
 		// A continuing product keeps what is left at its replacement cost.
 		salvage = cost
 		why = fmt.Sprintf("%.0f units in stock, %.1f weeks of demand at the regular price", units, units/(total/float64(weeks)))
 	default:
-		return pricing.Line{}, false
+		return Line{}, false
 	}
-	item := pricing.MarkdownItem{SKU: p.SKU, Location: "*", Regular: regular, Current: current, Stock: units, Salvage: salvage,
+	item := MarkdownItem{SKU: p.SKU, Location: "*", Regular: regular, Current: current, Stock: units, Salvage: salvage,
 		Demand: demand, Elasticity: e.Elasticity, Dispersion: f.Dispersion}
-	plan0, err := pricing.PlanMarkdown(item, &s.Markdown)
+	plan0, err := PlanMarkdown(item, &s.Markdown)
 	if err != nil {
-		return pricing.Line{}, false
+		return Line{}, false
 	}
-	hold := pricing.FixedPrice(item, current)
-	rec := pricing.Recommendation{SKU: p.SKU, Location: "*", Current: current, New: plan0.Prices[0],
+	hold := FixedPrice(item, current)
+	rec := Recommendation{SKU: p.SKU, Location: "*", Current: current, New: plan0.Prices[0],
 		UnitsCurrent: sum(hold.Units), UnitsNew: sum(plan0.Units), RevenueCurrent: hold.Revenue, RevenueNew: plan0.Revenue,
 		MarginCurrent: math.NaN(), MarginNew: math.NaN(),
-		Elasticity: e.Elasticity, StdError: e.StdError, Confidence: e.Confidence(), Method: e.Method, Bound: pricing.BoundOptimum}
+		Elasticity: e.Elasticity, StdError: e.StdError, Confidence: e.Confidence(), Method: e.Method, Bound: BoundOptimum}
 	if !math.IsNaN(m.UnitCost) {
 		rec.MarginCurrent = hold.Revenue - m.UnitCost*sum(hold.Units)
 		rec.MarginNew = plan0.Revenue - m.UnitCost*sum(plan0.Units)
@@ -345,7 +326,7 @@ func markdownLine(p *pricing.Product, f *pricing.Fit, e pricing.Elasticity, m da
 	if e.Flag != "" {
 		rec.Notes = append(rec.Notes, "elasticity: "+strings.ReplaceAll(e.Flag, ";", ", ")+" ("+e.Method+" estimate used)")
 	}
-	line := pricing.Line{Recommendation: rec, Kind: pricing.KindMarkdown, Effective: plan, UnitCost: m.UnitCost, Days: 7 * len(demand),
+	line := Line{Recommendation: rec, Kind: KindMarkdown, Effective: plan, UnitCost: m.UnitCost, Days: 7 * len(demand),
 		Markdown: &plan0, Stock: units, Regular: regular}
 	steps := 0
 	for t := 1; t < len(plan0.Prices); t++ {
@@ -375,17 +356,17 @@ func notes(n []string) string {
 }
 
 // everydayReason says in a sentence why the price moved or stayed.
-func everydayReason(l *pricing.Line) string {
+func everydayReason(l *Line) string {
 	r := &l.Recommendation
 	var b strings.Builder
 	switch r.Bound {
-	case pricing.BoundNoEstimate:
+	case BoundNoEstimate:
 		b.WriteString("no trusted elasticity: price unchanged")
-	case pricing.BoundInvalidItem:
+	case BoundInvalidItem:
 		b.WriteString("price unchanged")
-	case pricing.BoundNoChange:
+	case BoundNoChange:
 		fmt.Fprintf(&b, "the current price is best (elasticity %.2f ± %.2f)", r.Elasticity, r.StdError)
-	case pricing.BoundMaxChange, pricing.BoundMinMargin, pricing.BoundMinPrice, pricing.BoundMaxPrice, pricing.BoundFamily:
+	case BoundMaxChange, BoundMinMargin, BoundMinPrice, BoundMaxPrice, BoundFamily:
 		if r.New == r.Current {
 			fmt.Fprintf(&b, "price kept: the next ladder price towards the best one is beyond %s (elasticity %.2f ± %.2f)", r.Bound, r.Elasticity, r.StdError)
 			break
@@ -397,7 +378,7 @@ func everydayReason(l *pricing.Line) string {
 			what, before, after = "revenue", r.RevenueCurrent, r.RevenueNew
 		}
 		fmt.Fprintf(&b, "%s %+.2f over %d days at %.2f (elasticity %.2f ± %.2f)", what, after-before, l.Days, r.New, r.Elasticity, r.StdError)
-		if r.Bound != pricing.BoundOptimum {
+		if r.Bound != BoundOptimum {
 			fmt.Fprintf(&b, "; held by %s", r.Bound)
 		}
 	}

@@ -1,52 +1,48 @@
-package export
+package files
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/series"
 )
 
-// ReadForecasts reads back a forecast file as WriteForecasts writes it (a
-// .csv, gzip-compressed or not): sku, location, date and mean columns, an
-// optional model and channel, and quantile columns named p + the percent.
-// Every series must cover the same consecutive periods' count; the
-// frequency comes from the gap between dates. Errors name the line and
-// column.
-func ReadForecasts(path string) (*forecast.Result, error) {
+// ReadForecasts reads a forecasts file in the columns planner forecast
+// writes (a .csv, gzip-compressed or not): sku, location, date and mean
+// columns, an optional channel, and quantile columns named p and the
+// percent (p10, p2_5). Other columns, such as model, are ignored. Every
+// series must cover the same number of consecutive periods; the frequency
+// comes from the gap between dates. Series come back sorted by SKU,
+// location and channel. Errors name the line and column.
+func ReadForecasts(path string) (*series.Forecasts, error) {
 	if strings.EqualFold(filepath.Ext(path), ".parquet") {
-		return nil, fmt.Errorf("%s: forecasts are read from .csv files (write them with planner forecast --out forecasts.csv)", path)
+		return nil, inputErrorf("%s: forecasts are read from .csv files (write them with planner forecast --out forecasts.csv)", path)
 	}
-	f, err := os.Open(path)
+	f, err := OpenText(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var in io.Reader = bufio.NewReaderSize(f, 1<<16)
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		zr, err := gzip.NewReader(in)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		in = zr
-	}
+	return readForecasts(path, f)
+}
+
+func readForecasts(path string, in io.Reader) (*series.Forecasts, error) {
 	r := csv.NewReader(in)
 	r.ReuseRecord = true
 	head, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: no header: %w", path, err)
+	if err == io.EOF {
+		return nil, inputErrorf("%s: the file is empty; a forecasts file has a header naming sku, location, date, mean and quantile columns", path)
 	}
+	if err != nil {
+		return nil, csvError(path, err)
+	}
+	head = slices.Clone(head) // the reader reuses its record
 	col := map[string]int{}
 	var qcols []int
 	var probs []float64
@@ -60,7 +56,7 @@ func ReadForecasts(path string) (*forecast.Result, error) {
 	}
 	for _, c := range []string{"sku", "location", "date", "mean"} {
 		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("%s: no %s column; a forecast file has sku, location, date, mean and quantile columns such as p10, p90", path, c)
+			return nil, inputErrorf("%s: no %s column; a forecast file has sku, location, date, mean and quantile columns such as p10, p90", path, c)
 		}
 	}
 	// Quantile columns in ascending order of probability.
@@ -74,47 +70,42 @@ func ReadForecasts(path string) (*forecast.Result, error) {
 		sortedCols[i], sortedProbs[i] = qcols[o], probs[o]
 	}
 	type row struct {
-		date  series.Date
-		mean  float64
-		q     []float64
-		model string
+		date series.Date
+		mean float64
+		q    []float64
 	}
 	bySeries := map[series.Key][]row{}
 	var keys []series.Key
 	channel, hasChannel := col["channel"]
-	model, hasModel := col["model"]
 	number := func(line int, name, s string) (float64, error) {
 		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			return 0, fmt.Errorf("%s line %d, column %s: %q is not a number >= 0", path, line, name, s)
+			return 0, inputErrorf("%s line %d, column %s: %q is not a number >= 0", path, line, name, s)
 		}
 		return v, nil
 	}
-	for line := 2; ; line++ {
+	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s line %d: %w", path, pe.Line, pe.Err)
-		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, csvError(path, err)
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) != len(head) {
-			return nil, fmt.Errorf("%s line %d: %d fields, the header has %d", path, line, len(rec), len(head))
+			return nil, inputErrorf("%s line %d: %d fields, the header has %d", path, line, len(rec), len(head))
 		}
 		k := series.Key{SKU: strings.TrimSpace(rec[col["sku"]]), Location: strings.TrimSpace(rec[col["location"]])}
 		if hasChannel {
 			k.Channel = strings.TrimSpace(rec[channel])
 		}
 		if k.SKU == "" || k.Location == "" {
-			return nil, fmt.Errorf("%s line %d: sku and location must not be empty", path, line)
+			return nil, inputErrorf("%s line %d: sku and location must not be empty", path, line)
 		}
 		d, err := series.ParseDate(strings.TrimSpace(rec[col["date"]]))
 		if err != nil {
-			return nil, fmt.Errorf("%s line %d, column date: %w", path, line, err)
+			return nil, inputErrorf("%s line %d, column date: %q is not a date (YYYY-MM-DD)", path, line, rec[col["date"]])
 		}
 		x := row{date: d, q: make([]float64, len(sortedCols))}
 		if x.mean, err = number(line, "mean", rec[col["mean"]]); err != nil {
@@ -125,16 +116,13 @@ func ReadForecasts(path string) (*forecast.Result, error) {
 				return nil, err
 			}
 		}
-		if hasModel {
-			x.model = rec[model]
-		}
 		if _, ok := bySeries[k]; !ok {
 			keys = append(keys, k)
 		}
 		bySeries[k] = append(bySeries[k], x)
 	}
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("%s: no forecast rows", path)
+		return nil, inputErrorf("%s: no forecast rows", path)
 	}
 	sort.Slice(keys, func(a, b int) bool {
 		x, y := keys[a], keys[b]
@@ -151,7 +139,7 @@ func ReadForecasts(path string) (*forecast.Result, error) {
 	for _, k := range keys {
 		rows := bySeries[k]
 		if len(rows) != h {
-			return nil, fmt.Errorf("%s: %s has %d forecast dates, %s has %d; every series must cover the same horizon", path, k, len(rows), keys[0], h)
+			return nil, inputErrorf("%s: %s has %d forecast dates, %s has %d; every series must cover the same horizon", path, k, len(rows), keys[0], h)
 		}
 		sort.Slice(rows, func(a, b int) bool { return rows[a].date < rows[b].date })
 		if len(rows) > 1 {
@@ -163,21 +151,19 @@ func ReadForecasts(path string) (*forecast.Result, error) {
 			case gap >= 28 && gap <= 31:
 				freq = series.Monthly
 			default:
-				return nil, fmt.Errorf("%s: %s: dates %s and %s are neither a day, a week nor a month apart", path, k, rows[0].date, rows[1].date)
+				return nil, inputErrorf("%s: %s: dates %s and %s are neither a day, a week nor a month apart", path, k, rows[0].date, rows[1].date)
 			}
 		}
 	}
-	res := &forecast.Result{Freq: freq, Horizon: h, Quantiles: sortedProbs, Keys: keys,
-		Starts: make([]series.Date, len(keys)), Model: make([]string, len(keys)), Note: make([]string, len(keys)),
-		Why: make([]string, len(keys)), Class: make([]string, len(keys)),
-		Mean: make([]float64, 0, len(keys)*h), Q: make([]float64, 0, len(keys)*h*len(sortedProbs))}
+	res := &series.Forecasts{Freq: freq, Horizon: h, Quantiles: sortedProbs, Keys: keys,
+		Starts: make([]series.Date, len(keys)),
+		Mean:   make([]float64, 0, len(keys)*h), Q: make([]float64, 0, len(keys)*h*len(sortedProbs))}
 	for i, k := range keys {
 		rows := bySeries[k]
 		res.Starts[i] = rows[0].date
-		res.Model[i] = rows[0].model
 		for t, x := range rows {
 			if want := freq.Add(rows[0].date, t); x.date != want {
-				return nil, fmt.Errorf("%s: %s: expected a forecast for %s, found %s (a date missing or twice)", path, k, want, x.date)
+				return nil, inputErrorf("%s: %s: expected a forecast for %s, found %s (a date missing or twice)", path, k, want, x.date)
 			}
 			res.Mean = append(res.Mean, x.mean)
 			res.Q = append(res.Q, x.q...)

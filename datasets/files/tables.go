@@ -1,13 +1,14 @@
-package datasets
+package files
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/planner-engine/planner/supply"
 )
 
 // CSVTable is a small CSV file read whole, for the inputs of planning
@@ -16,6 +17,7 @@ import (
 // any value they refuse.
 type CSVTable struct {
 	Path   string
+	names  []string
 	header map[string]int
 	rows   [][]string
 	lines  []int
@@ -24,7 +26,7 @@ type CSVTable struct {
 // ReadCSVTable reads a CSV file (gzip-compressed or not) whose header names
 // at least the required columns, in any case.
 func ReadCSVTable(path string, required ...string) (*CSVTable, error) {
-	f, err := openText(path)
+	f, err := OpenText(path)
 	if err != nil {
 		return nil, err
 	}
@@ -34,42 +36,48 @@ func ReadCSVTable(path string, required ...string) (*CSVTable, error) {
 	r.ReuseRecord = false
 	head, err := r.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty file; the header must name %s", path, strings.Join(required, ", "))
+		return nil, inputErrorf("%s: empty file; the header must name %s", path, strings.Join(required, ", "))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, csvError(path, err)
 	}
 	t := &CSVTable{Path: path, header: map[string]int{}}
 	for i, h := range head {
-		t.header[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+		name := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		key := strings.ToLower(name)
+		if j, dup := t.header[key]; dup {
+			return nil, inputErrorf("%s: columns %d and %d are both called %q; rename one", path, j+1, i+1, name)
+		}
+		t.header[key] = i
+		t.names = append(t.names, name)
 	}
 	for _, c := range required {
 		if _, ok := t.header[c]; !ok {
-			return nil, fmt.Errorf("%s: no %s column; the header must name %s (it is %s)", path, c, strings.Join(required, ", "), strings.Join(head, ","))
+			return nil, inputErrorf("%s: no %s column; the header must name %s (it is %s)", path, c, strings.Join(required, ", "), strings.Join(head, ","))
 		}
 	}
-	for line := 2; ; line++ {
+	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			return t, nil
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s line %d: %w", path, pe.Line, pe.Err)
-		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, csvError(path, err)
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
 		if len(rec) != len(head) {
-			return nil, fmt.Errorf("%s line %d: %d fields, the header has %d", path, line, len(rec), len(head))
+			return nil, inputErrorf("%s line %d: %d fields, the header has %d", path, line, len(rec), len(head))
 		}
 		t.rows = append(t.rows, rec)
 		t.lines = append(t.lines, line)
 	}
 }
+
+// Columns returns the header's column names, trimmed, in file order.
+func (t *CSVTable) Columns() []string { return t.names }
 
 // Len is the number of rows.
 func (t *CSVTable) Len() int { return len(t.rows) }
@@ -118,27 +126,20 @@ func (t *CSVTable) Number(i int, col string, def, min float64) (float64, error) 
 
 // Errorf formats an error naming the file, row i's line and the column.
 func (t *CSVTable) Errorf(i int, col, format string, args ...any) error {
-	return fmt.Errorf("%s line %d, column %s: %s", t.Path, t.lines[i], col, fmt.Sprintf(format, args...))
-}
-
-// DCStock is one row of a DC stock file: the units of a SKU a
-// distribution centre can allocate, and how many it keeps back.
-type DCStock struct {
-	SKU, DC      string
-	Qty, Reserve float64
+	return inputErrorf("%s line %d, column %s: %s", t.Path, t.lines[i], col, fmt.Sprintf(format, args...))
 }
 
 // ReadDCStock reads sku,dc,qty (optional reserve) rows. Negative or
 // missing quantities and a SKU listed twice for one DC are errors.
-func ReadDCStock(path string) ([]DCStock, error) {
+func ReadDCStock(path string) ([]supply.DCStock, error) {
 	t, err := ReadCSVTable(path, "sku", "dc", "qty")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]DCStock, 0, t.Len())
+	out := make([]supply.DCStock, 0, t.Len())
 	seen := map[[2]string]int{}
 	for i := 0; i < t.Len(); i++ {
-		var r DCStock
+		var r supply.DCStock
 		if r.SKU, err = t.Key(i, "sku"); err != nil {
 			return nil, err
 		}
@@ -164,21 +165,15 @@ func ReadDCStock(path string) ([]DCStock, error) {
 	return out, nil
 }
 
-// StoreStock is one row of a store stock file.
-type StoreStock struct {
-	SKU, Location string
-	Qty           float64
-}
-
 // ReadStoreStock reads sku,location,qty rows: the stock stores hold.
-func ReadStoreStock(path string) ([]StoreStock, error) {
+func ReadStoreStock(path string) ([]supply.StoreStock, error) {
 	t, err := ReadCSVTable(path, "sku", "location", "qty")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]StoreStock, 0, t.Len())
+	out := make([]supply.StoreStock, 0, t.Len())
 	for i := 0; i < t.Len(); i++ {
-		var r StoreStock
+		var r supply.StoreStock
 		if r.SKU, err = t.Key(i, "sku"); err != nil {
 			return nil, err
 		}
@@ -193,28 +188,18 @@ func ReadStoreStock(path string) ([]StoreStock, error) {
 	return out, nil
 }
 
-// StoreRules are one store's allocation settings: the DC serving it, its
-// region for rebalancing, presentation minimum, capacity, pack size,
-// priority and replenishment lead time.
-type StoreRules struct {
-	Location, DC, Region string
-	Min, Max, Pack       float64
-	Priority             int
-	LeadTime             float64
-}
-
 // ReadStoreRules reads location,dc rows with optional min_stock,
 // max_stock, pack_size (default 1; 0 is an error), priority (default 0,
 // lower first), region (default: the DC) and lead_time_days (default 1).
-func ReadStoreRules(path string) ([]StoreRules, error) {
+func ReadStoreRules(path string) ([]supply.StoreRules, error) {
 	t, err := ReadCSVTable(path, "location", "dc")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]StoreRules, 0, t.Len())
+	out := make([]supply.StoreRules, 0, t.Len())
 	seen := map[string]int{}
 	for i := 0; i < t.Len(); i++ {
-		var r StoreRules
+		var r supply.StoreRules
 		if r.Location, err = t.Key(i, "location"); err != nil {
 			return nil, err
 		}
@@ -259,24 +244,18 @@ func ReadStoreRules(path string) ([]StoreRules, error) {
 	return out, nil
 }
 
-// LikeItem says a new SKU sells like an existing one, scaled.
-type LikeItem struct {
-	SKU, Like string
-	Scale     float64
-}
-
 // ReadLikeItems reads sku,like_sku rows with an optional scale (default
 // 1): a new product without history takes its like item's demand at every
 // store, times the scale.
-func ReadLikeItems(path string) ([]LikeItem, error) {
+func ReadLikeItems(path string) ([]supply.LikeItem, error) {
 	t, err := ReadCSVTable(path, "sku", "like_sku")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]LikeItem, 0, t.Len())
+	out := make([]supply.LikeItem, 0, t.Len())
 	seen := map[string]int{}
 	for i := 0; i < t.Len(); i++ {
-		var r LikeItem
+		var r supply.LikeItem
 		if r.SKU, err = t.Key(i, "sku"); err != nil {
 			return nil, err
 		}
@@ -301,23 +280,16 @@ func ReadLikeItems(path string) ([]LikeItem, error) {
 	return out, nil
 }
 
-// ProductionDemand is one row of a production demand file: what a factory
-// must finish of a SKU by a period.
-type ProductionDemand struct {
-	Factory, SKU, Period string
-	Qty                  float64
-}
-
 // ReadProductionDemand reads factory,sku,period,qty rows; the period is
 // an integer or a date, the same kind in every row.
-func ReadProductionDemand(path string) ([]ProductionDemand, error) {
+func ReadProductionDemand(path string) ([]supply.ProductionDemand, error) {
 	t, err := ReadCSVTable(path, "factory", "sku", "period", "qty")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ProductionDemand, 0, t.Len())
+	out := make([]supply.ProductionDemand, 0, t.Len())
 	for i := 0; i < t.Len(); i++ {
-		var r ProductionDemand
+		var r supply.ProductionDemand
 		if r.Factory, err = t.Key(i, "factory"); err != nil {
 			return nil, err
 		}
@@ -335,23 +307,17 @@ func ReadProductionDemand(path string) ([]ProductionDemand, error) {
 	return out, nil
 }
 
-// FactoryCapacity is one row of a capacity file.
-type FactoryCapacity struct {
-	Factory, Period string
-	Capacity        float64
-}
-
 // ReadFactoryCapacity reads factory,period,capacity rows. A capacity of
 // zero (a closed week) is allowed; a negative one is an error.
-func ReadFactoryCapacity(path string) ([]FactoryCapacity, error) {
+func ReadFactoryCapacity(path string) ([]supply.FactoryCapacity, error) {
 	t, err := ReadCSVTable(path, "factory", "period", "capacity")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]FactoryCapacity, 0, t.Len())
+	out := make([]supply.FactoryCapacity, 0, t.Len())
 	seen := map[[2]string]int{}
 	for i := 0; i < t.Len(); i++ {
-		var r FactoryCapacity
+		var r supply.FactoryCapacity
 		if r.Factory, err = t.Key(i, "factory"); err != nil {
 			return nil, err
 		}
@@ -374,25 +340,18 @@ func ReadFactoryCapacity(path string) ([]FactoryCapacity, error) {
 	return out, nil
 }
 
-// ProductionCost is one row of a production costs file.
-type ProductionCost struct {
-	SKU                               string
-	Setup, Holding, CapacityPerUnit   float64
-	MinBatch, BatchMultiple, LeadTime float64
-}
-
 // ReadProductionCosts reads sku,setup_cost,holding_cost rows with optional
 // capacity_per_unit (default 1, more than 0), min_batch, batch_multiple
 // and lead_time (periods, a whole number).
-func ReadProductionCosts(path string) ([]ProductionCost, error) {
+func ReadProductionCosts(path string) ([]supply.ProductionCost, error) {
 	t, err := ReadCSVTable(path, "sku", "setup_cost", "holding_cost")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ProductionCost, 0, t.Len())
+	out := make([]supply.ProductionCost, 0, t.Len())
 	seen := map[string]int{}
 	for i := 0; i < t.Len(); i++ {
-		var r ProductionCost
+		var r supply.ProductionCost
 		if r.SKU, err = t.Key(i, "sku"); err != nil {
 			return nil, err
 		}
@@ -420,3 +379,16 @@ func ReadProductionCosts(path string) ([]ProductionCost, error) {
 	}
 	return out, nil
 }
+
+// Raw returns row i's value of the column as the file has it, untrimmed;
+// "" when the file has no such column.
+func (t *CSVTable) Raw(i int, col string) string {
+	c, ok := t.header[col]
+	if !ok {
+		return ""
+	}
+	return t.rows[i][c]
+}
+
+// Row returns row i's values as the file has them, in column order.
+func (t *CSVTable) Row(i int) []string { return t.rows[i] }

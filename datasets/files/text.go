@@ -1,0 +1,132 @@
+package files
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Format is how an input file is encoded.
+type Format int
+
+// The formats input files come in.
+const (
+	CSV Format = iota
+	Parquet
+	XLSX
+)
+
+// Error is a problem with a whole file, with the problem code the load
+// report gives it (docs/cli.md lists the codes).
+type Error struct {
+	Code string
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func fileErrorf(code, format string, args ...any) error {
+	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
+}
+
+// DetectFormat picks the reader from the file name: .csv, .tsv and .txt
+// (optionally .gz-compressed), .parquet and .xlsx.
+func DetectFormat(path string) (Format, error) {
+	name := strings.ToLower(filepath.Base(path))
+	name = strings.TrimSuffix(name, ".gz")
+	switch filepath.Ext(name) {
+	case ".csv", ".tsv", ".txt":
+		return CSV, nil
+	case ".parquet", ".pq":
+		return Parquet, nil
+	case ".xlsx":
+		return XLSX, nil
+	}
+	return 0, fileErrorf("unsupported_format", "%s: the file type is not supported; use .csv (or .csv.gz), .tsv, .parquet or .xlsx", path)
+}
+
+// OpenText opens a text file, gzip-compressed or not (recognised by its
+// first bytes, not its name).
+func OpenText(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	br := bufio.NewReaderSize(f, 1<<16)
+	magic, _ := br.Peek(2)
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, inputErrorf("%s: damaged gzip file: %s", path, plainError(err))
+		}
+		return struct {
+			io.Reader
+			io.Closer
+		}{zr, f}, nil
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{br, f}, nil
+}
+
+// openError says why a file cannot be opened, in words.
+func openError(path string, err error) error {
+	switch {
+	case os.IsNotExist(err):
+		return fileErrorf("file_not_found", "%s: the file does not exist", path)
+	case os.IsPermission(err):
+		return fileErrorf("unreadable_file", "%s: permission denied: the planner may not read this file", path)
+	}
+	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+		return fileErrorf("unreadable_file", "%s: is a folder, not a file", path)
+	}
+	return fileErrorf("unreadable_file", "%s: cannot be read (%s)", path, plainError(err))
+}
+
+// plainError is an error's text without the Go package prefixes some
+// standard errors carry ("gzip: invalid header" -> "invalid header").
+func plainError(err error) string {
+	s := err.Error()
+	for _, p := range []string{"gzip: ", "flate: ", "csv: ", "zip: ", "xml: ", "strconv.ParseFloat: ", "strconv.ParseInt: ", "strconv.Atoi: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	if i := strings.LastIndex(s, ": "); i >= 0 && strings.HasPrefix(s, "open ") {
+		s = s[i+2:]
+	}
+	return s
+}
+
+// csvError words an error met while reading a CSV file: the line and what
+// is wrong with it, or why the file could not be read.
+func csvError(path string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		what := plainError(pe.Err)
+		switch {
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			what = `a quote (") inside a field that is not quoted; quote the whole field and double the quotes inside it`
+		case errors.Is(pe.Err, csv.ErrQuote):
+			what = "a quoted field is not closed, or has text after its closing quote"
+		case errors.Is(pe.Err, csv.ErrFieldCount):
+			what = "the wrong number of fields"
+		}
+		return inputErrorf("%s line %d: %s", path, pe.Line, what)
+	}
+	return inputErrorf("%s: cannot be read (%s)", path, plainError(err))
+}
+
+// inputErrorf is an error in what a file holds: the file's fault, not the
+// planner's (commands exit 2 on it).
+func inputErrorf(format string, args ...any) error {
+	return &Error{Code: "invalid_input", Err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,310 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultDB is the database file commands and runs use when none is named.
+const DefaultDB = "planner.duckdb"
+
+// StageNames are the stages of the nightly run, in the order they run.
+var StageNames = []string{"load", "summary", "forecast", "replenish", "allocate", "produce", "price", "export", "report"}
+
+// Config is planner.yaml. Relative paths are relative to the folder of the
+// file. The zero value of each field means its default.
+type Config struct {
+	// DB is the database file; planner.duckdb.
+	DB string `yaml:"db" json:"db"`
+	// Out is the folder that holds runs/ and latest; out.
+	Out string `yaml:"out" json:"out"`
+	// Inputs are the files each run loads.
+	Inputs Inputs `yaml:"inputs" json:"inputs"`
+	// Stages to run, in the fixed pipeline order; all of them when empty.
+	Stages []string `yaml:"stages,omitempty" json:"stages,omitempty"`
+	// Forecast configures the forecast stage.
+	Forecast Forecast `yaml:"forecast,omitempty" json:"forecast"`
+	// Replenish configures the replenish stage.
+	Replenish Replenish `yaml:"replenish,omitempty" json:"replenish"`
+	// Allocate configures the allocate stage, which runs only when the
+	// section is there.
+	Allocate *Allocate `yaml:"allocate,omitempty" json:"allocate,omitempty"`
+	// Produce configures the produce stage, which runs only when the
+	// section is there.
+	Produce *Produce `yaml:"produce,omitempty" json:"produce,omitempty"`
+	// Price configures the price stage, which runs only when the section
+	// is there.
+	Price *Price `yaml:"price,omitempty" json:"price,omitempty"`
+
+	dir string // folder of the config file
+}
+
+// Inputs names the files of a run and how to read them.
+type Inputs struct {
+	// Format is long (the canonical long format, the default) or m5.
+	Format     string `yaml:"format,omitempty" json:"format,omitempty"`
+	Sales      string `yaml:"sales,omitempty" json:"sales,omitempty"`
+	Products   string `yaml:"products,omitempty" json:"products,omitempty"`
+	Locations  string `yaml:"locations,omitempty" json:"locations,omitempty"`
+	Prices     string `yaml:"prices,omitempty" json:"prices,omitempty"`
+	Promotions string `yaml:"promotions,omitempty" json:"promotions,omitempty"`
+	Events     string `yaml:"events,omitempty" json:"events,omitempty"`
+	Inventory  string `yaml:"inventory,omitempty" json:"inventory,omitempty"`
+	Sourcing   string `yaml:"sourcing,omitempty" json:"sourcing,omitempty"`
+	Capacity   string `yaml:"capacity,omitempty" json:"capacity,omitempty"`
+	Preorders  string `yaml:"preorders,omitempty" json:"preorders,omitempty"`
+	// Calendar is the M5 calendar.csv (format m5 only).
+	Calendar string `yaml:"calendar,omitempty" json:"calendar,omitempty"`
+	// Map renames columns: canonical column -> the files' column.
+	Map map[string]string `yaml:"map,omitempty" json:"map,omitempty"`
+	// DateFormat is the strftime layout of dates; recognised when empty.
+	DateFormat string `yaml:"date_format,omitempty" json:"date_format,omitempty"`
+	// NullStrings are the values read as empty; "", NA and NULL.
+	NullStrings []string `yaml:"null_strings,omitempty" json:"null_strings,omitempty"`
+	// Strict turns data warnings into errors.
+	Strict bool `yaml:"strict,omitempty" json:"strict,omitempty"`
+}
+
+// Files returns the long-format files by canonical table name.
+func (in *Inputs) Files() map[string]string {
+	out := map[string]string{}
+	for name, path := range map[string]string{
+		"sales": in.Sales, "products": in.Products, "locations": in.Locations, "prices": in.Prices,
+		"promotions": in.Promotions, "events": in.Events, "inventory": in.Inventory, "sourcing": in.Sourcing,
+		"capacity": in.Capacity, "preorders": in.Preorders,
+	} {
+		if path != "" {
+			out[name] = path
+		}
+	}
+	return out
+}
+
+// File returns a pointer to the path of a table's file (sales, products,
+// ...), or nil for a name that is no table.
+func (in *Inputs) File(table string) *string {
+	return map[string]*string{"sales": &in.Sales, "products": &in.Products, "locations": &in.Locations, "prices": &in.Prices,
+		"promotions": &in.Promotions, "events": &in.Events, "inventory": &in.Inventory, "sourcing": &in.Sourcing,
+		"capacity": &in.Capacity, "preorders": &in.Preorders}[table]
+}
+
+// CheckFormat checks the input format and the M5 calendar that goes with
+// it; name spells a key as the caller does.
+func (in *Inputs) CheckFormat(name func(key string) string) error {
+	switch in.Format {
+	case "", "long", "m5":
+	default:
+		return fmt.Errorf("%s %q is not long or m5", name("format"), in.Format)
+	}
+	if in.Format == "m5" && in.Calendar == "" {
+		return fmt.Errorf("%s m5 needs %s", name("format"), name("calendar"))
+	}
+	if in.Format != "m5" && in.Calendar != "" {
+		return fmt.Errorf("%s is for %s m5", name("calendar"), name("format"))
+	}
+	return nil
+}
+
+// Default is the configuration of an empty planner.yaml: the forecast and
+// replenish stages with their defaults, the optional stages off.
+func Default() *Config {
+	return &Config{DB: DefaultDB, Out: "out", Forecast: DefaultForecast(), Replenish: DefaultReplenish(), dir: "."}
+}
+
+// WithAllSections returns the configuration with every optional section
+// there, with its defaults where it was not: what a command that runs
+// one stage on its own starts from.
+func (c *Config) WithAllSections() *Config {
+	out := *c
+	if out.Allocate == nil {
+		a := DefaultAllocate()
+		out.Allocate = &a
+	}
+	if out.Produce == nil {
+		p := DefaultProduce()
+		out.Produce = &p
+	}
+	if out.Price == nil {
+		p := DefaultPrice()
+		out.Price = &p
+	}
+	return &out
+}
+
+// Load reads a planner.yaml. Unknown keys are errors, so a misspelt
+// setting is not silently ignored.
+func Load(path string) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("the configuration %s does not exist", path)
+		}
+		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("the configuration %s is a folder, not a file", path)
+		}
+		return nil, fmt.Errorf("the configuration %s cannot be read", path)
+	}
+	cfg, err := Parse(raw, filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Parse reads planner.yaml's text; relative paths are taken against dir.
+func Parse(raw []byte, dir string) (*Config, error) {
+	cfg := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(err)
+	}
+	cfg.dir = dir
+	if err := cfg.resolve(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// yamlError words a YAML decoding error for people: the line and what is
+// wrong, without the decoder's Go type names.
+func yamlError(err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var msgs []string
+		for _, e := range te.Errors {
+			msgs = append(msgs, plainYAML(e))
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	return errors.New(plainYAML(err.Error()))
+}
+
+// plainYAML rewrites one message of the YAML decoder: "line 3: field
+// horizn not found in type config.Forecast" says "line 3: horizn is not a
+// setting here"; "cannot unmarshal !!str `x` into int" says "x is not a
+// whole number".
+func plainYAML(s string) string {
+	s = strings.TrimPrefix(s, "yaml: ")
+	if i := strings.Index(s, "field "); i >= 0 && strings.Contains(s, " not found in type ") {
+		name := s[i+len("field "):]
+		name = name[:strings.Index(name, " not found in type ")]
+		return s[:i] + name + " is not a setting here (docs/config.md lists every key)"
+	}
+	if i := strings.Index(s, "cannot unmarshal "); i >= 0 {
+		rest := s[i+len("cannot unmarshal "):]
+		val := "this value"
+		if a, b := strings.Index(rest, "`"), strings.LastIndex(rest, "`"); a >= 0 && b > a {
+			val = rest[a+1 : b]
+		}
+		want := "a value of the right kind"
+		switch {
+		case strings.HasSuffix(rest, "into int"):
+			want = "a whole number"
+		case strings.HasSuffix(rest, "into float64"):
+			want = "a number"
+		case strings.HasSuffix(rest, "into bool"):
+			want = "true or false"
+		case strings.HasSuffix(rest, "into string"):
+			want = "a text value"
+		case strings.Contains(rest, "into []"):
+			want = "a list"
+		case strings.Contains(rest, "into map"), strings.Contains(rest, "into config."):
+			want = "a section of keys"
+		}
+		return s[:i] + fmt.Sprintf("%s is not %s", val, want)
+	}
+	return s
+}
+
+// Dir is the folder relative paths of the configuration are taken against.
+func (c *Config) Dir() string { return c.dir }
+
+// Path makes a path of the configuration absolute against its folder.
+func (c *Config) Path(p string) string {
+	if p != "" && !filepath.IsAbs(p) {
+		return filepath.Join(c.dir, p)
+	}
+	return p
+}
+
+// resolve fills defaults, makes paths absolute against the config's folder
+// and checks the values.
+func (c *Config) resolve() error {
+	if c.DB == "" {
+		c.DB = DefaultDB
+	}
+	if c.Out == "" {
+		c.Out = "out"
+	}
+	c.DB, c.Out = c.Path(c.DB), c.Path(c.Out)
+	in := &c.Inputs
+	for _, p := range []*string{&in.Sales, &in.Products, &in.Locations, &in.Prices, &in.Promotions, &in.Events,
+		&in.Inventory, &in.Sourcing, &in.Capacity, &in.Preorders, &in.Calendar} {
+		*p = c.Path(*p)
+	}
+	if err := in.CheckFormat(Key("inputs")); err != nil {
+		return err
+	}
+	if in.Sales == "" {
+		return errors.New("inputs.sales is missing: a run needs the sales history")
+	}
+	c.Forecast.fill()
+	if err := c.Forecast.Check(Key("forecast")); err != nil {
+		return err
+	}
+	c.Replenish.fill()
+	if err := c.Replenish.Check(Key("replenish")); err != nil {
+		return err
+	}
+	c.Replenish.Targets = c.Path(c.Replenish.Targets)
+	if c.Allocate != nil {
+		c.Allocate.fill()
+		if err := c.Allocate.Check(Key("allocate")); err != nil {
+			return err
+		}
+	}
+	if c.Produce != nil {
+		c.Produce.fill()
+		if err := c.Produce.Check(Key("produce")); err != nil {
+			return err
+		}
+	}
+	if c.Price != nil {
+		c.Price.fill()
+		if err := c.Price.Check(Key("price")); err != nil {
+			return err
+		}
+	}
+	for _, s := range c.Stages {
+		if !contains(StageNames, s) {
+			return fmt.Errorf("stages: %q is not a stage (stages: %s)", s, strings.Join(StageNames, ", "))
+		}
+	}
+	return nil
+}
+
+// Key names settings as planner.yaml spells them: section.key.
+func Key(section string) func(key string) string {
+	return func(key string) string { return section + "." + key }
+}
+
+// Flag names settings as command-line flags spell them: --key, with
+// dashes for underscores.
+func Flag(key string) string { return "--" + strings.ReplaceAll(key, "_", "-") }
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,479 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/planner-engine/planner/allocation"
+	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/forecast/hierarchy"
+	"github.com/planner-engine/planner/pricing"
+	"github.com/planner-engine/planner/production"
+	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
+)
+
+// Forecast is the forecast section of planner.yaml, and the settings of
+// planner forecast.
+type Forecast struct {
+	// Horizon is how many periods to forecast.
+	Horizon int `yaml:"horizon" json:"horizon"`
+	// Freq is D, W or M; empty for the sales' own.
+	Freq      string    `yaml:"freq,omitempty" json:"freq,omitempty"`
+	Quantiles []float64 `yaml:"quantiles,omitempty" json:"quantiles,omitempty"`
+	// Models is auto, a model, or a comma-separated list to choose among.
+	Models string `yaml:"models,omitempty" json:"models,omitempty"`
+	// Window is the most recent periods a model is fitted on: 0 for three
+	// years, -1 for all.
+	Window int `yaml:"window,omitempty" json:"window,omitempty"`
+	// Drivers is auto, on or off: prices and promotions as demand drivers.
+	Drivers string `yaml:"drivers,omitempty" json:"drivers,omitempty"`
+	// Reconcile is none, bu, td or mint.
+	Reconcile string `yaml:"reconcile,omitempty" json:"reconcile,omitempty"`
+	// Format of the forecasts file: csv or parquet.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultForecast returns the forecast settings of an empty section.
+func DefaultForecast() Forecast {
+	return Forecast{Horizon: 28, Quantiles: forecast.DefaultQuantiles, Models: "auto", Drivers: "auto", Reconcile: "none", Format: "csv"}
+}
+
+func (f *Forecast) fill() {
+	d := DefaultForecast()
+	if f.Horizon == 0 {
+		f.Horizon = d.Horizon
+	}
+	if f.Quantiles == nil {
+		f.Quantiles = d.Quantiles
+	}
+	fillString(&f.Models, d.Models)
+	fillString(&f.Drivers, d.Drivers)
+	fillString(&f.Reconcile, d.Reconcile)
+	fillString(&f.Format, d.Format)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (f *Forecast) Check(name func(string) string) error {
+	if f.Horizon < 1 {
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("horizon"), f.Horizon)
+	}
+	if f.Freq != "" {
+		if _, err := series.ParseFreq(f.Freq); err != nil {
+			return fmt.Errorf("%s %q is not D, W or M", name("freq"), f.Freq)
+		}
+	}
+	if len(f.Quantiles) == 0 {
+		return fmt.Errorf("%s names no quantile", name("quantiles"))
+	}
+	for i, q := range f.Quantiles {
+		if !(q > 0 && q < 1) {
+			return fmt.Errorf("%s: %v is not strictly between 0 and 1", name("quantiles"), q)
+		}
+		if i > 0 && q <= f.Quantiles[i-1] {
+			return fmt.Errorf("%s must be sorted and distinct (got %s)", name("quantiles"), floats(f.Quantiles))
+		}
+	}
+	if _, err := forecast.ParseModels(f.Models); err != nil {
+		return fmt.Errorf("%s: %w", name("models"), err)
+	}
+	if f.Window < -1 {
+		return fmt.Errorf("%s must be -1 (all), 0 (three years) or a number of periods (got %d)", name("window"), f.Window)
+	}
+	switch f.Drivers {
+	case "auto", "on", "off":
+	default:
+		return fmt.Errorf("%s %q is not auto, on or off", name("drivers"), f.Drivers)
+	}
+	if f.Reconcile != "none" {
+		if _, err := hierarchy.ParseMethod(f.Reconcile); err != nil {
+			return fmt.Errorf("%s %q is not none, bu, td or mint", name("reconcile"), f.Reconcile)
+		}
+	}
+	if f.Format != "csv" && f.Format != "parquet" {
+		return fmt.Errorf("%s %q is not csv or parquet", name("format"), f.Format)
+	}
+	return nil
+}
+
+// Period returns the period to forecast at: Freq, or 0 for the sales' own.
+func (f *Forecast) Period() series.Freq {
+	p, _ := series.ParseFreq(f.Freq)
+	return p
+}
+
+// Replenish is the replenish section of planner.yaml, and the settings of
+// planner replenish.
+type Replenish struct {
+	// Policy is auto, order-up-to, base-stock, reorder-point or min-max.
+	Policy string  `yaml:"policy,omitempty" json:"policy,omitempty"`
+	Target float64 `yaml:"target,omitempty" json:"target,omitempty"`
+	// TargetType is fill (fill rate) or csl (cycle service level).
+	TargetType string `yaml:"target_type,omitempty" json:"target_type,omitempty"`
+	// ClassTargets are levels per ABC / XYZ class, such as A=0.98,B=0.95.
+	ClassTargets string `yaml:"class_targets,omitempty" json:"class_targets,omitempty"`
+	// Targets is a CSV of per-SKU targets (sku,target or
+	// sku,location,target), which override the classes'.
+	Targets string `yaml:"targets,omitempty" json:"targets,omitempty"`
+	// Format of the orders file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultReplenish returns the replenish settings of an empty section.
+func DefaultReplenish() Replenish {
+	return Replenish{Policy: "order-up-to", Target: 0.95, TargetType: "fill", Format: "csv"}
+}
+
+func (c *Replenish) fill() {
+	d := DefaultReplenish()
+	fillString(&c.Policy, d.Policy)
+	fillFloat(&c.Target, d.Target)
+	fillString(&c.TargetType, d.TargetType)
+	fillString(&c.Format, d.Format)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Replenish) Check(name func(string) string) error {
+	if _, err := replenish.PolicyNamed(c.Policy, 0); err != nil {
+		return fmt.Errorf("%s %w", name("policy"), err)
+	}
+	if !(c.Target > 0 && c.Target < 1) {
+		return fmt.Errorf("%s must be between 0 and 1 (got %v)", name("target"), c.Target)
+	}
+	if _, err := replenish.ParseTargetType(c.TargetType); err != nil {
+		return fmt.Errorf("%s %q is not fill or csl", name("target_type"), c.TargetType)
+	}
+	if _, err := replenish.ParseClassTargets(c.ClassTargets); err != nil {
+		return fmt.Errorf("%s: %w", name("class_targets"), err)
+	}
+	return checkPlanFormat(name("format"), c.Format)
+}
+
+// Allocate is the allocate section of planner.yaml, and the settings of
+// planner allocate.
+type Allocate struct {
+	// Method is marginal, fair-share, equal-cover or priority.
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	// HorizonDays is the days until the next delivery: the demand the
+	// stock must cover.
+	HorizonDays int `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
+	// Service is the probability a store's target stock meets that demand.
+	Service float64 `yaml:"service,omitempty" json:"service,omitempty"`
+	// ReserveShare is the share of each DC's stock kept back for online
+	// orders.
+	ReserveShare float64 `yaml:"reserve_share,omitempty" json:"reserve_share,omitempty"`
+	// Format of the allocation file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultAllocate returns the allocate settings of an empty section.
+func DefaultAllocate() Allocate {
+	return Allocate{Method: "marginal", HorizonDays: 7, Service: 0.95, Format: "csv"}
+}
+
+func (c *Allocate) fill() {
+	d := DefaultAllocate()
+	fillString(&c.Method, d.Method)
+	fillInt(&c.HorizonDays, d.HorizonDays)
+	fillFloat(&c.Service, d.Service)
+	fillString(&c.Format, d.Format)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Allocate) Check(name func(string) string) error {
+	if _, err := allocation.MethodNamed(c.Method); err != nil {
+		return fmt.Errorf("%s %q is not marginal, fair-share, equal-cover or priority", name("method"), c.Method)
+	}
+	if err := checkStock(name, c.HorizonDays, c.Service); err != nil {
+		return err
+	}
+	if !(c.ReserveShare >= 0 && c.ReserveShare < 1) {
+		return fmt.Errorf("%s must be at least 0 and below 1 (got %v)", name("reserve_share"), c.ReserveShare)
+	}
+	return checkPlanFormat(name("format"), c.Format)
+}
+
+// checkStock checks the settings allocation and rebalancing share.
+func checkStock(name func(string) string, horizonDays int, service float64) error {
+	if horizonDays < 1 {
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("horizon_days"), horizonDays)
+	}
+	if !(service > 0 && service < 1) {
+		return fmt.Errorf("%s must be between 0 and 1 (got %v)", name("service"), service)
+	}
+	return nil
+}
+
+// Rebalance is the settings of planner rebalance (which has no nightly
+// stage yet).
+type Rebalance struct {
+	// HorizonDays and Service as in Allocate: the demand a store's stock
+	// must cover, and how surely.
+	HorizonDays int     `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
+	Service     float64 `yaml:"service,omitempty" json:"service,omitempty"`
+	// TransferCost is the fixed cost of one transfer and UnitCost the
+	// cost of moving one unit, in units of sales value (1 per unit sold).
+	TransferCost float64 `yaml:"transfer_cost,omitempty" json:"transfer_cost,omitempty"`
+	UnitCost     float64 `yaml:"unit_cost,omitempty" json:"unit_cost,omitempty"`
+	// MinTransfer is the fewest units worth moving; MaxTransfers the most
+	// transfers a store sends or receives in one plan.
+	MinTransfer  float64 `yaml:"min_transfer,omitempty" json:"min_transfer,omitempty"`
+	MaxTransfers int     `yaml:"max_transfers,omitempty" json:"max_transfers,omitempty"`
+	// Format of the transfers file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultRebalance returns the default settings of planner rebalance.
+func DefaultRebalance() Rebalance {
+	return Rebalance{HorizonDays: 7, Service: 0.95, MinTransfer: 1, MaxTransfers: 2, Format: "csv"}
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Rebalance) Check(name func(string) string) error {
+	if err := checkStock(name, c.HorizonDays, c.Service); err != nil {
+		return err
+	}
+	switch {
+	case !(c.TransferCost >= 0 && finite(c.TransferCost)):
+		return fmt.Errorf("%s must be 0 or more (got %v)", name("transfer_cost"), c.TransferCost)
+	case !(c.UnitCost >= 0 && finite(c.UnitCost)):
+		return fmt.Errorf("%s must be 0 or more (got %v)", name("unit_cost"), c.UnitCost)
+	case !(c.MinTransfer >= 0 && finite(c.MinTransfer)):
+		return fmt.Errorf("%s must be 0 or more (got %v)", name("min_transfer"), c.MinTransfer)
+	case c.MaxTransfers < 1:
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("max_transfers"), c.MaxTransfers)
+	}
+	return checkPlanFormat(name("format"), c.Format)
+}
+
+// Produce is the produce section of planner.yaml, and the settings of
+// planner produce.
+type Produce struct {
+	// Weeks to plan; at most what the forecast horizon covers.
+	Weeks int `yaml:"weeks,omitempty" json:"weeks,omitempty"`
+	// Quantile of the forecast to plan for; 0 is the mean.
+	Quantile    float64 `yaml:"quantile,omitempty" json:"quantile,omitempty"`
+	SetupCost   float64 `yaml:"setup_cost,omitempty" json:"setup_cost,omitempty"`
+	HoldingRate float64 `yaml:"holding_rate,omitempty" json:"holding_rate,omitempty"`
+	// Method is auto, ww, silver-meal, lfl or fpq.
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	// Service sets the safety stock left out of the netting
+	// (production.Settings); negative nets all stock.
+	Service float64 `yaml:"service,omitempty" json:"service,omitempty"`
+	// Frozen is how many first weeks are released already.
+	Frozen int `yaml:"frozen,omitempty" json:"frozen,omitempty"`
+	// Format of the production orders file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultProduce returns the produce settings of an empty section.
+func DefaultProduce() Produce {
+	return Produce{Weeks: 13, SetupCost: 100, HoldingRate: 0.25, Method: "auto", Service: 0.95, Format: "csv"}
+}
+
+func (c *Produce) fill() {
+	d := DefaultProduce()
+	fillInt(&c.Weeks, d.Weeks)
+	fillFloat(&c.SetupCost, d.SetupCost)
+	fillFloat(&c.HoldingRate, d.HoldingRate)
+	fillString(&c.Method, d.Method)
+	fillFloat(&c.Service, d.Service)
+	fillString(&c.Format, d.Format)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Produce) Check(name func(string) string) error {
+	if _, err := c.Sizer(); err != nil {
+		return fmt.Errorf("%s %q is not auto, ww, silver-meal, lfl or fpq", name("method"), c.Method)
+	}
+	switch {
+	case c.Weeks < 1:
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("weeks"), c.Weeks)
+	case !(c.Quantile >= 0 && c.Quantile < 1):
+		return fmt.Errorf("%s must be 0 (the mean) or a level below 1 (got %v)", name("quantile"), c.Quantile)
+	case !(c.Service < 1) || math.IsInf(c.Service, -1):
+		return fmt.Errorf("%s must be below 1 (got %v)", name("service"), c.Service)
+	case !(c.SetupCost >= 0 && finite(c.SetupCost)):
+		return fmt.Errorf("%s must be 0 or more (got %v)", name("setup_cost"), c.SetupCost)
+	case !(c.HoldingRate >= 0 && finite(c.HoldingRate)):
+		return fmt.Errorf("%s must be 0 or more (got %v)", name("holding_rate"), c.HoldingRate)
+	case c.Frozen < 0:
+		return fmt.Errorf("%s must be 0 or more (got %d)", name("frozen"), c.Frozen)
+	}
+	return checkPlanFormat(name("format"), c.Format)
+}
+
+// Sizer returns the lot sizer of Method; nil for auto (every sizer as a
+// start, the cheapest plan kept).
+func (c *Produce) Sizer() (production.LotSizer, error) {
+	if c.Method == "auto" {
+		return nil, nil
+	}
+	return production.LotSizerNamed(c.Method)
+}
+
+// Settings turns the section into production's settings for a plan of
+// weeks weeks.
+func (c *Produce) Settings(weeks int) production.Settings {
+	return production.Settings{Weeks: weeks, Quantile: c.Quantile, SetupCost: c.SetupCost, HoldingRate: c.HoldingRate, Service: c.Service}
+}
+
+// Price is the price section of planner.yaml, and the settings of planner
+// price.
+type Price struct {
+	// Freq is the period of the demand model: D or W (default: the
+	// sales' own).
+	Freq string `yaml:"freq,omitempty" json:"freq,omitempty"`
+	// Objective is profit or revenue.
+	Objective string `yaml:"objective,omitempty" json:"objective,omitempty"`
+	// MaxChange is the largest price move per run, as a share of the
+	// current price.
+	MaxChange float64 `yaml:"max_change,omitempty" json:"max_change,omitempty"`
+	// MinMargin is the least (price - cost) / price of a new price.
+	MinMargin float64 `yaml:"min_margin,omitempty" json:"min_margin,omitempty"`
+	// Endings are the price ladder's endings, such as "0.49,0.99", or any.
+	Endings string `yaml:"endings,omitempty" json:"endings,omitempty"`
+	// MarkdownSteps are the discounts a markdown may use, such as
+	// "0.1,0.2,0.3".
+	MarkdownSteps string `yaml:"markdown_steps,omitempty" json:"markdown_steps,omitempty"`
+	// HorizonDays, ExitWeeks, OverstockWeeks and SalvageRate: see
+	// pricing.Settings.
+	HorizonDays    int     `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
+	ExitWeeks      int     `yaml:"exit_weeks,omitempty" json:"exit_weeks,omitempty"`
+	OverstockWeeks float64 `yaml:"overstock_weeks,omitempty" json:"overstock_weeks,omitempty"`
+	SalvageRate    float64 `yaml:"salvage_rate,omitempty" json:"salvage_rate,omitempty"`
+	// Format of the prices file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultPrice returns the price settings of an empty section.
+func DefaultPrice() Price {
+	return Price{Objective: pricing.Profit, MaxChange: 0.10, Endings: "0.49,0.99", MarkdownSteps: "0.1,0.2,0.3,0.4,0.5,0.6,0.7",
+		HorizonDays: 28, ExitWeeks: 13, OverstockWeeks: 26, Format: "csv"}
+}
+
+func (c *Price) fill() {
+	d := DefaultPrice()
+	fillString(&c.Objective, d.Objective)
+	fillString(&c.Endings, d.Endings)
+	fillString(&c.MarkdownSteps, d.MarkdownSteps)
+	fillString(&c.Format, d.Format)
+	fillFloat(&c.MaxChange, d.MaxChange)
+	fillInt(&c.HorizonDays, d.HorizonDays)
+	fillInt(&c.ExitWeeks, d.ExitWeeks)
+	fillFloat(&c.OverstockWeeks, d.OverstockWeeks)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Price) Check(name func(string) string) error {
+	if _, err := c.Settings(name); err != nil {
+		return err
+	}
+	return checkPlanFormat(name("format"), c.Format)
+}
+
+// Settings checks the settings and turns them into pricing's, naming a
+// setting as name(key) does.
+func (c *Price) Settings(name func(key string) string) (pricing.Settings, error) {
+	if c.Freq != "" {
+		if f, err := series.ParseFreq(c.Freq); err != nil || (f != series.Daily && f != series.Weekly) {
+			return pricing.Settings{}, fmt.Errorf("%s %q is not D or W", name("freq"), c.Freq)
+		}
+	}
+	ladder, err := pricing.ParseLadder(c.Endings)
+	if err != nil {
+		return pricing.Settings{}, fmt.Errorf("%s: %w", name("endings"), err)
+	}
+	md := pricing.MarkdownRules{Ladder: ladder}
+	for _, f := range strings.Split(c.MarkdownSteps, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0 && v < 1) {
+			return pricing.Settings{}, fmt.Errorf("%s: %q is not a discount between 0 and 1 such as 0.3", name("markdown_steps"), f)
+		}
+		md.Discounts = append(md.Discounts, v)
+	}
+	switch {
+	case c.Objective != pricing.Profit && c.Objective != pricing.Revenue:
+		return pricing.Settings{}, fmt.Errorf("%s %q is not profit or revenue", name("objective"), c.Objective)
+	case !(c.MaxChange > 0 && c.MaxChange < 1):
+		return pricing.Settings{}, fmt.Errorf("%s must be between 0 and 1 (got %v)", name("max_change"), c.MaxChange)
+	case !(c.MinMargin >= 0 && c.MinMargin < 1):
+		return pricing.Settings{}, fmt.Errorf("%s must be at least 0 and below 1 (got %v)", name("min_margin"), c.MinMargin)
+	case c.HorizonDays < 1:
+		return pricing.Settings{}, fmt.Errorf("%s must be at least 1 (got %d)", name("horizon_days"), c.HorizonDays)
+	case c.ExitWeeks < 0:
+		return pricing.Settings{}, fmt.Errorf("%s must be 0 or more (got %d)", name("exit_weeks"), c.ExitWeeks)
+	case !(c.SalvageRate >= 0 && finite(c.SalvageRate)):
+		return pricing.Settings{}, fmt.Errorf("%s must be 0 or more (got %v)", name("salvage_rate"), c.SalvageRate)
+	case math.IsNaN(c.OverstockWeeks) || math.IsInf(c.OverstockWeeks, 0):
+		return pricing.Settings{}, fmt.Errorf("%s must be a number of weeks, or negative for never (got %v)", name("overstock_weeks"), c.OverstockWeeks)
+	}
+	return pricing.Settings{
+		Rules:       pricing.Rules{Objective: c.Objective, MaxChange: c.MaxChange, MinMargin: c.MinMargin, Ladder: ladder},
+		Markdown:    md,
+		HorizonDays: c.HorizonDays, ExitWeeks: c.ExitWeeks, OverstockWeeks: c.OverstockWeeks, SalvageRate: c.SalvageRate,
+	}, nil
+}
+
+// Period returns the demand model's period: Freq, or 0 for the sales' own.
+func (c *Price) Period() series.Freq {
+	f, _ := series.ParseFreq(c.Freq)
+	return f
+}
+
+// checkPlanFormat accepts the formats plan files are written in.
+func checkPlanFormat(name, format string) error {
+	switch format {
+	case "csv", "parquet", "json", "jsonl":
+		return nil
+	}
+	return fmt.Errorf("%s %q is not csv, parquet, json or jsonl", name, format)
+}
+
+func fillString(v *string, def string) {
+	if *v == "" {
+		*v = def
+	}
+}
+
+func fillInt(v *int, def int) {
+	if *v == 0 {
+		*v = def
+	}
+}
+
+func fillFloat(v *float64, def float64) {
+	if *v == 0 {
+		*v = def
+	}
+}
+
+func floats(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// ModelNames are the forecast models, for --models' completion.
+func ModelNames() []string { return forecast.ModelNames() }
+
+// PolicyNames are the replenishment policies, for --policy's completion.
+func PolicyNames() []string { return replenish.PolicyNames }
+
+// MethodNames are the allocation methods, for --method's completion.
+func MethodNames() []string {
+	var out []string
+	for _, m := range allocation.Methods() {
+		out = append(out, m.Name())
+	}
+	return out
+}
+
+// SizerNames are the lot sizers, for produce --method's completion.
+func SizerNames() []string { return []string{"auto", "ww", "silver-meal", "lfl", "fpq"} }

@@ -1,0 +1,247 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/forecast/hierarchy"
+	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/series"
+)
+
+// ForecastResult is what the forecast stage makes: the forecasts of every
+// series, the aggregates' when reconciling, and the history they were made
+// from (the report draws its recent sales).
+type ForecastResult struct {
+	Forecasts  *forecast.Result
+	Aggregates *forecast.Result
+	History    *series.Panel
+}
+
+// Forecast forecasts every series of the source with the forecast
+// section's settings: at the section's period (the sales' own when it
+// names none), on the most recent Window periods (three years by
+// default), with prices and promotions as drivers unless they are off,
+// reconciled across the product and location hierarchies when asked.
+func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastResult, error) {
+	if err := cfg.Check(config.Key("forecast")); err != nil {
+		return nil, err
+	}
+	freq := cfg.Period()
+	if freq == 0 {
+		var err error
+		if freq, err = src.Frequency(ctx); err != nil {
+			return nil, err
+		}
+		if freq == 0 {
+			return nil, skip("no sales to forecast")
+		}
+	}
+	window := cfg.Window
+	if window == 0 {
+		window = forecast.DefaultWindow(freq)
+	}
+	prog := progress.From(ctx)
+	task := prog.Start("read series", 0)
+	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
+		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon})
+	if err != nil {
+		task.Fail()
+		return nil, err
+	}
+	task.Done(commas(int64(p.Len())) + " series")
+	if p.Len() == 0 {
+		return nil, skip("no sales to forecast")
+	}
+	model, err := forecast.ParseModels(cfg.Models)
+	if err != nil {
+		return nil, err
+	}
+	if model, err = forecast.WithDrivers(model, p, cfg.Drivers); err != nil {
+		return nil, err
+	}
+	task = prog.Start("forecast", p.Len())
+	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window,
+		Progress: func(done, _ int) { task.Set(done) }}
+	out := &ForecastResult{History: p}
+	if cfg.Reconcile != "none" {
+		method, _ := hierarchy.ParseMethod(cfg.Reconcile)
+		labels, err := src.HierarchyLabels(ctx)
+		if err != nil {
+			task.Fail()
+			return nil, err
+		}
+		levels, tree := hierarchy.RetailLevels(p.Keys, labels.Category, labels.Department, labels.Region)
+		st, err := hierarchy.NewStructure(p.Keys, levels, tree)
+		if err != nil {
+			task.Fail()
+			return nil, err
+		}
+		rec, err := forecast.RunReconciled(ctx, p, st, method, opts)
+		if err != nil {
+			task.Fail()
+			return nil, err
+		}
+		out.Forecasts, out.Aggregates = rec.Bottom, rec.Aggregates
+	} else if out.Forecasts, err = forecast.Run(ctx, p, opts); err != nil {
+		task.Fail()
+		return nil, err
+	}
+	task.Done(commas(int64(out.Forecasts.Len())) + " series")
+	return out, nil
+}
+
+// ForecastFiles are the files the forecast stage writes; an empty name is
+// not written.
+type ForecastFiles struct {
+	Forecasts  string // .csv or .parquet
+	Aggregates string // the aggregates' forecasts, with reconciliation
+	Models     string // which model forecast each series and why
+}
+
+// Write writes the forecasts' files, each atomically, and returns the
+// rows written by file name.
+func (r *ForecastResult) Write(files ForecastFiles) (map[string]int64, error) {
+	rows := map[string]int64{}
+	res := r.Forecasts
+	if files.Forecasts != "" {
+		if err := export.WriteForecasts(files.Forecasts, res); err != nil {
+			return nil, err
+		}
+		rows[baseName(files.Forecasts)] = int64(res.Len() * res.Horizon)
+	}
+	if files.Aggregates != "" {
+		if r.Aggregates == nil {
+			return nil, fmt.Errorf("there are no aggregates' forecasts to write without reconciliation")
+		}
+		if err := export.WriteForecasts(files.Aggregates, r.Aggregates); err != nil {
+			return nil, err
+		}
+		rows[baseName(files.Aggregates)] = int64(r.Aggregates.Len() * r.Aggregates.Horizon)
+	}
+	if files.Models != "" {
+		if err := export.WriteModels(files.Models, res); err != nil {
+			return nil, err
+		}
+		rows[baseName(files.Models)] = int64(res.Len())
+	}
+	return rows, nil
+}
+
+// Report says what the forecast did: series and horizon, the model
+// families chosen with their counts (models.csv has each series'), and
+// the series that fell back to a simpler model.
+func (r *ForecastResult) Report() StageReport {
+	res := r.Forecasts
+	rep := StageReport{Rows: map[string]int64{"series": int64(res.Len())},
+		Summary: fmt.Sprintf("%s series, %d %s ahead", commas(int64(res.Len())), res.Horizon, periodsWord(res.Freq, res.Horizon))}
+	for _, f := range modelFamilies(res.Model) {
+		rep.Details = append(rep.Details, fmt.Sprintf("  %-22s %s series", f.Model, commas(int64(f.Series))))
+	}
+	if n := fallbacks(res); n > 0 {
+		rep.Warnings = n
+		note := commas(int64(n)) + " series fell back to a simpler model (models.csv says why)"
+		rep.Details = append(rep.Details, note)
+		rep.Notes = append(rep.Notes, "forecast: "+note)
+	}
+	return rep
+}
+
+func fallbacks(res *forecast.Result) int {
+	n := 0
+	for _, note := range res.Note {
+		if note != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// ModelCount is how many series a model, or a family of models, forecast.
+type ModelCount struct {
+	Model  string `json:"model"`
+	Series int    `json:"series"`
+}
+
+// maxFamilies is how many model families a report lists; the rest are
+// counted together.
+const maxFamilies = 12
+
+// modelFamilies counts the models by family (the name before its
+// parameters: ETS(A,N,A) is ETS), most used first.
+func modelFamilies(models []string) []ModelCount {
+	family := make([]string, len(models))
+	for i, m := range models {
+		if j := strings.IndexAny(m, "([{ "); j > 0 {
+			m = m[:j]
+		}
+		family[i] = m
+	}
+	out := countModels(family)
+	if len(out) > maxFamilies {
+		rest := ModelCount{Model: fmt.Sprintf("%d other families", len(out)-maxFamilies+1)}
+		for _, c := range out[maxFamilies-1:] {
+			rest.Series += c.Series
+		}
+		out = append(out[:maxFamilies-1], rest)
+	}
+	return out
+}
+
+// countModels counts each distinct name, most used first.
+func countModels(models []string) []ModelCount {
+	counts := map[string]int{}
+	for _, m := range models {
+		counts[m]++
+	}
+	out := make([]ModelCount, 0, len(counts))
+	for m, n := range counts {
+		out = append(out, ModelCount{Model: m, Series: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Series != out[j].Series {
+			return out[i].Series > out[j].Series
+		}
+		return out[i].Model < out[j].Model
+	})
+	return out
+}
+
+// ForecastSummary is planner forecast --json's object (docs/cli.md).
+type ForecastSummary struct {
+	Out       string       `json:"out"`
+	Series    int          `json:"series"`
+	Horizon   int          `json:"horizon"`
+	Quantiles []string     `json:"quantiles"`
+	Models    []ModelCount `json:"models"`
+	Fallbacks int          `json:"fallbacks"`
+	Seconds   float64      `json:"seconds"`
+}
+
+// Summary is the forecast's --json object; the caller fills Out and
+// Seconds.
+func (r *ForecastResult) Summary() ForecastSummary {
+	res := r.Forecasts
+	s := ForecastSummary{Series: res.Len(), Horizon: res.Horizon, Fallbacks: fallbacks(res), Models: countModels(res.Model)}
+	for _, q := range res.Quantiles {
+		s.Quantiles = append(s.Quantiles, forecast.QuantileName(q))
+	}
+	return s
+}
+
+func periodsWord(f series.Freq, n int) string {
+	w := map[series.Freq]string{series.Daily: "day", series.Weekly: "week", series.Monthly: "month"}[f]
+	if n != 1 {
+		w += "s"
+	}
+	return w
+}
+
+// Values are the forecasts' means and quantiles, what plans read.
+func (r *ForecastResult) Values() *series.Forecasts { return &r.Forecasts.Forecasts }

@@ -1,0 +1,83 @@
+package pipeline
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+)
+
+// StageReport is what a plan tells the manifest and the people who run
+// it: the nightly run prints Summary after the stage's name, and the
+// command that runs the stage on its own prints Summary and then Details.
+type StageReport struct {
+	Summary string           // one line
+	Details []string         // lines worth reading after it: model counts, exceptions (at most a screenful)
+	Rows    map[string]int64 // rows read or written, by table or file
+	// Warnings counts data warnings (series that fell back to a simpler
+	// model, ...); Exceptions the business exceptions (stock short,
+	// capacity short, ...), which make the exit code 3.
+	Warnings   int
+	Exceptions int
+	Notes      []string // warnings and exceptions worth a line in the manifest
+}
+
+// maxListed is how many exceptions a report lists; the plan files hold
+// them all.
+const maxListed = 20
+
+// listExceptions adds the first exceptions to the report's details and
+// notes, each note prefixed with the stage's name.
+func (r *StageReport) listExceptions(stage string, exceptions []string) {
+	r.Exceptions += len(exceptions)
+	if len(exceptions) == 0 {
+		return
+	}
+	r.Details = append(r.Details, plural(len(exceptions), "exception")+" to review:")
+	for i, e := range exceptions {
+		if i == maxListed {
+			r.Details = append(r.Details, fmt.Sprintf("  ... and %d more", len(exceptions)-maxListed))
+			break
+		}
+		r.Details = append(r.Details, "  "+e)
+		r.Notes = append(r.Notes, stage+": "+e)
+	}
+}
+
+// SkipError says a stage had nothing to plan, and why: the nightly run
+// goes on without it; a command run on its own stops with the reason.
+type SkipError struct{ Reason string }
+
+func (e *SkipError) Error() string { return e.Reason }
+
+func skip(format string, args ...any) error { return &SkipError{Reason: fmt.Sprintf(format, args...)} }
+
+// plural writes a count with its noun: 1 exception, 2 exceptions.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// commas formats an integer with thousands separators: 913,000.
+func commas(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	out := make([]byte, 0, len(s)+len(s)/3)
+	for i, c := range []byte(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, c)
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// baseName is a file's name without its folder.
+func baseName(path string) string { return filepath.Base(path) }

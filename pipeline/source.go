@@ -1,0 +1,169 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
+	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
+)
+
+// Source is what the planning stages read: the sales history and the rest
+// of the retailer's data. The database (datasets.Store) is one; Memory,
+// built from values, is another, so stages can be run and tested without
+// a database.
+type Source interface {
+	// Frequency is the spacing of the sales dates; 0 without sales.
+	Frequency(ctx context.Context) (series.Freq, error)
+	// ReadPanel reads the sales history as series.
+	ReadPanel(ctx context.Context, opts datasets.PanelOptions) (*series.Panel, error)
+	// HierarchyLabels are the product and location hierarchies.
+	HierarchyLabels(ctx context.Context) (*supply.Labels, error)
+	// Supply is the network's latest stock positions, lanes and terms.
+	Supply(ctx context.Context) (*supply.Snapshot, error)
+	// Production is the factories' capacity and the consumer pre-orders.
+	Production(ctx context.Context) ([]supply.CapacityRow, []supply.Preorder, error)
+	// PriceHistory is the sales with their prices, by period of freq.
+	PriceHistory(ctx context.Context, freq series.Freq) (*series.PriceHistory, error)
+	// PricingTerms are the product master's pricing fields, by SKU.
+	PricingTerms(ctx context.Context) (map[string]supply.PricingTerms, error)
+}
+
+var _ Source = (*datasets.Store)(nil)
+
+// Memory is a Source of values held in memory. Its sales are a panel at
+// one frequency, already shaped (ReadPanel trims it to MaxPeriods and
+// leading zeros, but does not aggregate to another frequency); fields left
+// nil read as empty.
+type Memory struct {
+	Sales     *series.Panel
+	Labels    *supply.Labels
+	Snapshot  *supply.Snapshot
+	Capacity  []supply.CapacityRow
+	Preorders []supply.Preorder
+	Prices    *series.PriceHistory
+	Terms     map[string]supply.PricingTerms
+}
+
+var _ Source = (*Memory)(nil)
+
+// Frequency implements Source.
+func (m *Memory) Frequency(context.Context) (series.Freq, error) {
+	if m.Sales == nil || m.Sales.Len() == 0 {
+		return 0, nil
+	}
+	return m.Sales.Freq, nil
+}
+
+// ReadPanel implements Source: the sales panel, each series cut to its
+// most recent MaxPeriods and, with TrimLeadingZeros, started at its first
+// sale. Drivers are the panel's own (nil without Drivers).
+func (m *Memory) ReadPanel(_ context.Context, opts datasets.PanelOptions) (*series.Panel, error) {
+	if m.Sales == nil {
+		return &series.Panel{Freq: opts.Freq}, nil
+	}
+	freq := opts.Freq
+	if freq == 0 {
+		freq = series.Daily
+	}
+	if freq != m.Sales.Freq {
+		return nil, fmt.Errorf("the sales are %s; they cannot be read as %s series here", freqWord(m.Sales.Freq), freqWord(freq))
+	}
+	if opts.Drivers && m.Sales.Exog != nil {
+		if opts.MaxPeriods > 0 || opts.TrimLeadingZeros {
+			return nil, errors.New("sales with drivers are read whole from memory")
+		}
+		return m.Sales, nil
+	}
+	out := &series.Panel{Freq: m.Sales.Freq}
+	for i, k := range m.Sales.Keys {
+		y, start := m.Sales.Series(i), m.Sales.Starts[i]
+		if opts.TrimLeadingZeros {
+			first := 0
+			for first < len(y) && y[first] == 0 {
+				first++
+			}
+			if first == len(y) {
+				continue
+			}
+			y, start = y[first:], freq.Add(start, first)
+		}
+		if opts.MaxPeriods > 0 && len(y) > opts.MaxPeriods {
+			cut := len(y) - opts.MaxPeriods
+			y, start = y[cut:], freq.Add(start, cut)
+		}
+		out.Append(k, start, y)
+	}
+	return out, nil
+}
+
+// HierarchyLabels implements Source.
+func (m *Memory) HierarchyLabels(context.Context) (*supply.Labels, error) {
+	if m.Labels == nil {
+		return &supply.Labels{Category: map[string]string{}, Department: map[string]string{}, Region: map[string]string{}}, nil
+	}
+	return m.Labels, nil
+}
+
+// Supply implements Source.
+func (m *Memory) Supply(context.Context) (*supply.Snapshot, error) {
+	if m.Snapshot == nil {
+		return &supply.Snapshot{Products: map[string]supply.ProductTerms{}, Locations: map[string]supply.Location{}}, nil
+	}
+	return m.Snapshot, nil
+}
+
+// Production implements Source.
+func (m *Memory) Production(context.Context) ([]supply.CapacityRow, []supply.Preorder, error) {
+	return m.Capacity, m.Preorders, nil
+}
+
+// PriceHistory implements Source: the history held, which must be of
+// freq.
+func (m *Memory) PriceHistory(_ context.Context, freq series.Freq) (*series.PriceHistory, error) {
+	if m.Prices == nil {
+		return &series.PriceHistory{Freq: freq}, nil
+	}
+	if m.Prices.Freq != freq {
+		return nil, fmt.Errorf("the price history is %s; it cannot be read as %s here", freqWord(m.Prices.Freq), freqWord(freq))
+	}
+	return m.Prices, nil
+}
+
+// PricingTerms implements Source.
+func (m *Memory) PricingTerms(context.Context) (map[string]supply.PricingTerms, error) {
+	if m.Terms == nil {
+		return map[string]supply.PricingTerms{}, nil
+	}
+	return m.Terms, nil
+}
+
+func freqWord(f series.Freq) string {
+	switch f {
+	case series.Daily:
+		return "daily"
+	case series.Weekly:
+		return "weekly"
+	case series.Monthly:
+		return "monthly"
+	}
+	return "of no known period"
+}
+
+// LoadOptions turns a configuration's inputs into the loader's options.
+func LoadOptions(in *config.Inputs) datasets.LoadOptions {
+	opts := datasets.LoadOptions{Map: files.Mapping(in.Map), DateFormat: in.DateFormat,
+		NullStrings: in.NullStrings, Strict: in.Strict}
+	fs := in.Files()
+	if in.Format == "m5" {
+		opts.M5 = &datasets.M5Files{Sales: in.Sales, Calendar: in.Calendar, Prices: in.Prices}
+		delete(fs, "sales")
+		delete(fs, "prices")
+	}
+	opts.Files = fs
+	return opts
+}

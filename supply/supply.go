@@ -1,0 +1,95 @@
+package supply
+
+import "github.com/planner-engine/planner/series"
+
+// Snapshot is what the plans read of the network besides the forecasts:
+// the latest stock positions, the sourcing lanes and the product and
+// location attributes that constrain orders.
+type Snapshot struct {
+	// AsOf is the latest inventory date; positions are taken from it.
+	AsOf      series.Date
+	Positions []StockPosition
+	// Lanes are sorted by SKU, destination and source.
+	Lanes     []Lane
+	Products  map[string]ProductTerms
+	Locations map[string]Location
+}
+
+// StockPosition is one SKU's stock at one location on the snapshot's day.
+type StockPosition struct {
+	SKU, Location                                    string
+	OnHand, OnOrder, InTransit, Backorders, Reserved float64
+}
+
+// Inventory returns the inventory position: on hand + on order + in
+// transit - backorders - reserved (units promised to online orders).
+func (p StockPosition) Inventory() float64 {
+	return p.OnHand + p.OnOrder + p.InTransit - p.Backorders - p.Reserved
+}
+
+// Lane is a sourcing rule: where a location replenishes a SKU from, and
+// on what terms.
+type Lane struct {
+	SKU, From, To        string
+	LeadTime, LeadTimeSD float64
+	MOQ, Multiple        float64
+	Review               int
+	UnitCost             float64 // 0 when the lane has none (see HasUnitCost and Products)
+	HasUnitCost          bool
+	OrderDays            [7]bool // by time.Weekday; all false: any day
+}
+
+// ProductTerms are the product attributes orders depend on.
+type ProductTerms struct {
+	UnitCost  float64
+	PackSize  float64
+	ShelfLife int
+}
+
+// Location is a location's type (store, dc, online, factory, supplier),
+// the DC that serves it, its region and its storage capacity (0:
+// unlimited).
+type Location struct {
+	Type, DC, Region string
+	Capacity         float64
+}
+
+// CapacityRow is a factory's capacity over the days of a period.
+type CapacityRow struct {
+	Factory    string
+	Start, End series.Date
+	Capacity   float64
+	Unit       string
+}
+
+// Preorder is one consumer pre-order: firm demand due on a day.
+type Preorder struct {
+	SKU, Location string
+	Due           series.Date
+	Qty           float64
+}
+
+// PricingTerms are the product master's fields pricing uses.
+type PricingTerms struct {
+	SKU, Category, Department, Brand string
+	UnitCost                         float64 // NaN when the master has none
+	UnitPrice                        float64 // NaN when the master has none
+	PackSize                         float64
+	EndDate                          series.Date // 0 when no end is planned
+	// PriceFamily groups products priced together (flavours of one line,
+	// sizes of one product); Size is the content of one unit, which
+	// per-unit price rules compare (NaN when not given).
+	PriceFamily string
+	Size        float64
+	// MinPrice and MaxPrice bound the price (competitor or reference
+	// prices); NaN when not given.
+	MinPrice, MaxPrice float64
+}
+
+// Labels are the hierarchy labels of the masters: each SKU's category and
+// department, and each location's region. Maps are empty when a master
+// is not loaded; missing values are "".
+type Labels struct {
+	Category, Department map[string]string // by SKU
+	Region               map[string]string // by location
+}
