@@ -88,16 +88,3 @@ func ExampleStore_ReadPanel() {
 	// W B 2024-01-01 [4 0]
 }
 
-func ExampleParseMapping() {
-	m, err := files.ParseMapping("qty=units,location=store_id,products.name=description")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(m["qty"], m["products.name"])
-	_, err = files.ParseMapping("qty")
-	fmt.Println(err)
-	// Output:
-	// units description
-	// datasets: --map entry "qty" is not canonical=source (for example qty=units)
-}

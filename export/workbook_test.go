@@ -14,7 +14,6 @@ import (
 
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/forecast"
-	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -25,11 +24,11 @@ func sampleWorkbook(t *testing.T) *Workbook {
 	a, err := allocation.Marginal{}.Allocate(p)
 	require.NoError(t, err)
 	start := series.MustParseDate("2026-03-03")
-	res := &forecast.Result{Freq: series.Daily, Horizon: 3, Quantiles: []float64{0.1, 0.9},
+	res := &forecast.Result{Forecasts: series.Forecasts{Freq: series.Daily, Horizon: 3, Quantiles: []float64{0.1, 0.9},
 		Keys:   []series.Key{{SKU: "A", Location: "S1"}, {SKU: "A", Location: "S2"}, {SKU: "B", Location: "S1"}},
 		Starts: []series.Date{start, start, start},
 		Mean:   []float64{4, 5, 6, 1, 1, 1, 2, 2, 2},
-		Q:      []float64{2, 6, 3, 7, 4, 8, 0, 2, 0, 2, 0, 2, 1, 3, 1, 3, 1, 3}}
+		Q:      []float64{2, 6, 3, 7, 4, 8, 0, 2, 0, 2, 0, 2, 1, 3, 1, 3, 1, 3}}}
 	prices, _, _ := samplePrices(t)
 	return &Workbook{PlanDate: "2026-03-03",
 		Figures:    []Figure{{"Series forecast", 3}, {"Purchase orders", 1}, {"Order value", 150.5}},
@@ -171,52 +170,4 @@ func TestUnwritableFolder(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 1, "no temporary file left")
-}
-
-// A decision on a price line reads back as a pricing approval, with the
-// line's id, SKU and location; one on a production order with its
-// factory (neither sheet has from and to columns).
-func TestApprovalsReadThePricesAndProductionSheets(t *testing.T) {
-	wb := sampleWorkbook(t)
-	factories := []production.Factory{{Name: "F1", Capacity: []float64{50, 50}, Products: []production.Product{
-		{SKU: "A", Demand: []float64{10, 20}, Costs: production.Costs{Setup: 40, Holding: 1}}}}}
-	plan, err := production.PlanFactory(&factories[0], production.WagnerWhitin{})
-	require.NoError(t, err)
-	wb.Production = &ProductionPlan{Periods: []string{"2026-03-02", "2026-03-09"}, Factories: factories,
-		Plans: []*production.FactoryPlan{plan}, Method: "ww"}
-	path := filepath.Join(t.TempDir(), "plan.xlsx")
-	require.NoError(t, WriteWorkbook(path, wb))
-	f, err := excelize.OpenFile(path)
-	require.NoError(t, err)
-	rows, err := f.GetRows(PricesSheet)
-	require.NoError(t, err)
-	col, _ := excelize.ColumnNumberToName(len(rows[0]))
-	require.NoError(t, f.SetCellValue(PricesSheet, col+"3", "yes"))
-	prodRows, err := f.GetRows(ProductionSheet)
-	require.NoError(t, err)
-	prodCol, _ := excelize.ColumnNumberToName(len(prodRows[0]))
-	require.NoError(t, f.SetCellValue(ProductionSheet, prodCol+"2", "no"))
-	edited := filepath.Join(t.TempDir(), "reviewed.xlsx")
-	require.NoError(t, f.SaveAs(edited))
-	f.Close()
-	approvals, err := ReadApprovals(edited)
-	require.NoError(t, err)
-	find := func(sheet, decision string) *Approval {
-		for i := range approvals {
-			if approvals[i].Sheet == sheet && approvals[i].Decision == decision {
-				return &approvals[i]
-			}
-		}
-		t.Fatalf("no %q decision on sheet %s", decision, sheet)
-		return nil
-	}
-	got := find(PricesSheet, "yes")
-	assert.Equal(t, "prices", got.Plan)
-	assert.Equal(t, rows[2][0], got.LineID)
-	assert.Equal(t, "B", got.SKU)
-	assert.Equal(t, "S1", got.To)
-	made := find(ProductionSheet, "no")
-	assert.Equal(t, "production", made.Plan)
-	assert.Equal(t, "F1", made.From)
-	assert.Equal(t, prodRows[1][0], made.LineID)
 }

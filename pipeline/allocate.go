@@ -129,7 +129,7 @@ func (r *AllocateResult) Write(path string) (map[string]int64, error) {
 func (r *AllocateResult) Report() StageReport {
 	s := r.Summary()
 	rep := StageReport{Rows: map[string]int64{"problems": int64(len(r.Problems))},
-		Summary: fmt.Sprintf("%s of %s units of %s SKU-DCs allocated to %s stores (%s); %s units expected to sell",
+		Summary: fmt.Sprintf("%s of %s units of %s SKU-DCs to %s stores (%s); %s units expected to sell",
 			commas(int64(math.Round(s.AllocatedUnits))), commas(int64(math.Round(s.AllocatedUnits+s.UnallocatedUnits))),
 			commas(int64(s.Problems)), commas(int64(s.Stores)), s.Method, commas(int64(math.Round(s.ExpectedSales))))}
 	rep.listExceptions("allocate", r.Exceptions)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets/synth"
 	"github.com/planner-engine/planner/pipeline"
+	"github.com/planner-engine/planner/pipeline/config"
 )
 
 func ExampleExecute() {
@@ -21,7 +22,7 @@ func ExampleExecute() {
 		fmt.Println(err)
 		return
 	}
-	cfg, err := pipeline.LoadConfig(res.Files["config"])
+	cfg, err := config.Load(res.Files["config"])
 	if err != nil {
 		fmt.Println(err)
 		return

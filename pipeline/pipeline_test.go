@@ -20,16 +20,18 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/datasets/synth"
+	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/pricing"
 )
 
 // sampleConfig generates a small retailer and returns its planner.yaml,
 // loaded, with the database and outputs inside the test's folder.
-func sampleConfig(t *testing.T) *Config {
+func sampleConfig(t *testing.T) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	res, err := synth.Generate(context.Background(), dir, synth.Config{Stores: 3, SKUs: 12, Days: 120, Horizon: 28}, nil)
 	require.NoError(t, err)
-	cfg, err := LoadConfig(res.Files["config"])
+	cfg, err := config.Load(res.Files["config"])
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(dir, "planner.duckdb"), cfg.DB)
 	assert.Equal(t, filepath.Join(dir, "out"), cfg.Out)
@@ -165,36 +167,25 @@ func withStore(t *testing.T, path string, fn func(*datasets.Store) error) error 
 	return fn(s)
 }
 
-func TestLoadConfigErrors(t *testing.T) {
-	dir := t.TempDir()
-	write := func(body string) string {
-		p := filepath.Join(dir, "planner.yaml")
-		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
-		return p
-	}
-	for body, want := range map[string]string{
-		"inputs:\n  sales: s.csv\n  sale: x.csv\n": "field sale not found",
-		"db: x.duckdb\n": "inputs.sales is missing",
-		"inputs:\n  sales: s.csv\n  format: wide\n":      `inputs.format "wide"`,
-		"inputs:\n  sales: s.csv\nstages: [load, fly]\n": `"fly" is not a stage`,
-		"inputs: [1, 2]\n": "cannot unmarshal",
-	} {
-		_, err := LoadConfig(write(body))
-		assert.ErrorContains(t, err, want, body)
-	}
-	_, err := LoadConfig(filepath.Join(dir, "nope.yaml"))
-	assert.ErrorContains(t, err, "does not exist")
-
-	cfg, err := LoadConfig(write("inputs:\n  sales: data/s.csv\n  map:\n    qty: units\nstages: [load]\n"))
-	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(dir, "data", "s.csv"), cfg.Inputs.Sales)
-	assert.Equal(t, files.Mapping{"qty": "units"}, cfg.Inputs.LoadOptions().Map)
+func TestLoadOptionsOfTheInputs(t *testing.T) {
+	in := config.Inputs{Sales: "s.csv", Prices: "p.csv", Map: map[string]string{"qty": "units"}, DateFormat: "%d/%m/%Y", Strict: true}
+	opts := LoadOptions(&in)
+	assert.Equal(t, files.Mapping{"qty": "units"}, opts.Map)
+	assert.Equal(t, map[string]string{"sales": "s.csv", "prices": "p.csv"}, opts.Files)
+	assert.Equal(t, "%d/%m/%Y", opts.DateFormat)
+	assert.True(t, opts.Strict)
+	assert.Nil(t, opts.M5)
+	// The M5 format reads its sales and prices through the wide loader.
+	in.Format, in.Calendar = "m5", "calendar.csv"
+	opts = LoadOptions(&in)
+	assert.Equal(t, &datasets.M5Files{Sales: "s.csv", Calendar: "calendar.csv", Prices: "p.csv"}, opts.M5)
+	assert.Empty(t, opts.Files)
 }
 
 func TestRunAllocatesWhatReplenishmentLeavesAtTheDC(t *testing.T) {
 	cfg := sampleConfig(t)
-	cfg.Allocate = &AllocateConfig{}
-	require.NoError(t, cfg.Allocate.resolve())
+	ac := config.DefaultAllocate()
+	cfg.Allocate = &ac
 	m, err := Execute(context.Background(), cfg, Options{Version: "test", Now: clock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	var stage *StageRecord
@@ -243,8 +234,9 @@ func TestRunAllocatesWhatReplenishmentLeavesAtTheDC(t *testing.T) {
 
 func TestRunPlansProductionIntoTheWorkbook(t *testing.T) {
 	cfg := sampleConfig(t)
-	cfg.Produce = &ProduceConfig{Weeks: 4}
-	require.NoError(t, cfg.Produce.resolve())
+	pc := config.DefaultProduce()
+	pc.Weeks = 4
+	cfg.Produce = &pc
 	m, err := Execute(context.Background(), cfg, Options{Version: "test", Now: clock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	var files []string
@@ -270,8 +262,9 @@ func TestRunPlansProductionIntoTheWorkbook(t *testing.T) {
 
 func TestRunPricesIntoTheWorkbook(t *testing.T) {
 	cfg := sampleConfig(t)
-	cfg.Price = &PriceConfig{MaxChange: 0.2}
-	require.NoError(t, cfg.Price.resolve())
+	pc := config.DefaultPrice()
+	pc.MaxChange = 0.2
+	cfg.Price = &pc
 	cfg.Stages = []string{"load", "price", "export"}
 	m, err := Execute(context.Background(), cfg, Options{Version: "test", Now: clock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
@@ -304,9 +297,23 @@ func TestRunPricesIntoTheWorkbook(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, len(lines), len(rows))
 	assert.Equal(t, lines[1][0], rows[1][0])
-	// A bad section is refused before anything runs.
-	bad := &PriceConfig{Objective: "volume"}
-	assert.ErrorContains(t, bad.resolve(), "price.objective")
-	bad = &PriceConfig{Endings: "0.99,7"}
-	assert.ErrorContains(t, bad.resolve(), "price.endings")
+}
+
+// The report lists price moves by expected gain and markdowns by stock.
+func TestPriceTables(t *testing.T) {
+	line := func(sku string, cur, now, before, after float64) pricing.Line {
+		return pricing.Line{Kind: pricing.KindEveryday, Recommendation: pricing.Recommendation{SKU: sku, Location: "*", Current: cur, New: now,
+			MarginCurrent: before, MarginNew: after, Bound: pricing.BoundOptimum}}
+	}
+	md := pricing.Line{Kind: pricing.KindMarkdown, Stock: 40, Markdown: &pricing.MarkdownPlan{Prices: []float64{9.99, 7.99}},
+		Recommendation: pricing.Recommendation{SKU: "M", Location: "*", Current: 9.99, New: 9.99}}
+	res := &PriceResult{&pricing.Result{Lines: []pricing.Line{line("small", 2.99, 3.49, 10, 12), line("same", 1.99, 1.99, 5, 5),
+		line("big", 4.99, 4.49, 10, 30), md}}}
+	tables := priceTables(res)
+	require.Len(t, tables, 2)
+	assert.Equal(t, "Price moves (2)", tables[0].Title)
+	assert.Equal(t, "big", tables[0].Rows[0][0], "largest gain first")
+	assert.Equal(t, "20.00", tables[0].Rows[0][5])
+	assert.Equal(t, "small", tables[0].Rows[1][0])
+	assert.Equal(t, []string{"M", "40.00", "9.99", "9.99", "2", "0.00"}, tables[1].Rows[0])
 }

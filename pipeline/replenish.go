@@ -147,12 +147,17 @@ func (r *ReplenishResult) Summary() ReplenishSummary {
 }
 
 // UpstreamForecasts returns the forecasts a plan made on its own plans
-// from: the file's when one is named (planner forecast's columns), else
+// from: the file's when one is named (planner forecast's columns; daily),
+// else
 // the forecast stage's on the source, with the forecast section's
 // settings, as the nightly run makes them.
 func UpstreamForecasts(ctx context.Context, src Source, file string, cfg config.Forecast) (*series.Forecasts, error) {
 	if file != "" {
-		return files.ReadForecasts(file)
+		fc, err := files.ReadForecasts(file)
+		if err == nil && fc.Freq != series.Daily {
+			err = &files.Error{Code: "invalid_input", Err: fmt.Errorf("%s: the plans are made from daily forecasts, and these are %s", file, freqWord(fc.Freq))}
+		}
+		return fc, err
 	}
 	res, err := Forecast(ctx, src, cfg)
 	if err != nil {

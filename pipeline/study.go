@@ -146,8 +146,8 @@ func (o *SimulateOptions) Check(name func(key string) string) error {
 	switch {
 	case o.Holdout < 1:
 		return fmt.Errorf("%s must be at least 1 (got %d)", name("holdout_days"), o.Holdout)
-	case !(o.LeadTime >= 0 && o.LeadTime < 1e6):
-		return fmt.Errorf("%s must be 0 or more days (got %v)", name("lead_time"), o.LeadTime)
+	case !(o.LeadTime > 0 && o.LeadTime < 1e6):
+		return fmt.Errorf("%s must be more than 0 days (got %v)", name("lead_time"), o.LeadTime)
 	case !(o.LeadTimeSD >= 0 && o.LeadTimeSD < 1e6):
 		return fmt.Errorf("%s must be 0 or more days (got %v)", name("lead_time_sd"), o.LeadTimeSD)
 	case o.Review < 1:

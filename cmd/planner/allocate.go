@@ -14,6 +14,7 @@ import (
 func stockFlags(cmd *cobra.Command, s *settings, in *pipeline.AllocationSources, dcStock bool) {
 	s.dbFlag(cmd, "database to forecast and read stock from when no --forecasts file is given")
 	s.configFlag(cmd)
+	s.forecastFlags(cmd)
 	f := cmd.Flags()
 	f.StringVar(&in.Forecasts, "forecasts", "", "forecasts.csv as planner forecast writes it (sku,location,date,mean,p10,...,p90); the stock and stores then come from files")
 	if dcStock {
@@ -68,7 +69,7 @@ func (a *app) allocateCmd() *cobra.Command {
 			"  planner allocate --forecasts forecasts.csv --stock dc_stock.csv --locations locations.csv --out allocation.csv --json",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := s.resolve(cmd, ac.Check); err != nil {
+			if err := s.resolve(cmd, s.cfg.Forecast.Check, ac.Check); err != nil {
 				return err
 			}
 			if err := checkStockSources(in, true); err != nil {
@@ -138,7 +139,7 @@ func (a *app) rebalanceCmd() *cobra.Command {
 		Example: "  planner rebalance --forecasts forecasts.csv --store-stock stock.csv --locations locations.csv --transfer-cost 5 --out transfers.csv",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := s.resolve(cmd, rb.Check); err != nil {
+			if err := s.resolve(cmd, s.cfg.Forecast.Check, rb.Check); err != nil {
 				return err
 			}
 			if err := checkStockSources(in, false); err != nil {

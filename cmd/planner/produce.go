@@ -37,7 +37,7 @@ func (a *app) produceCmd() *cobra.Command {
 			"  planner produce --demand demand.csv --capacity capacity.csv --costs costs.csv --out production.csv",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := s.resolve(cmd, pc.Check); err != nil {
+			if err := s.resolve(cmd, s.cfg.Forecast.Check, pc.Check); err != nil {
 				return err
 			}
 			fromTables := *tables != (pipeline.ProductionFiles{})
@@ -77,6 +77,7 @@ func (a *app) produceCmd() *cobra.Command {
 	}
 	s.dbFlag(cmd, "database to plan from when no --demand file is given")
 	s.configFlag(cmd)
+	s.forecastFlags(cmd)
 	f := cmd.Flags()
 	f.StringVar(&sources.Forecasts, "forecasts", "", "with --db: plan from this forecasts file (daily) instead of forecasting the database")
 	f.IntVar(&pc.Weeks, "weeks", pc.Weeks, "with --db: weeks to plan, at most what the forecasts cover")

@@ -83,7 +83,7 @@ func TestProduceFlagsWhatItCannotMake(t *testing.T) {
 	assert.Equal(t, 20.0, sum.ShortfallUnits)
 	assert.Greater(t, sum.LateUnits, 0.0)
 	text := strings.Join(sum.Exceptions, "\n")
-	assert.Contains(t, text, "A at F1: 20 units due in 1 cannot be made in time")
+	assert.Contains(t, text, "A at F1: 20 units due in period 1 cannot be made in time: no capacity left")
 	assert.Contains(t, text, "B at F1")
 
 	// Bad files: negative capacity, a SKU without costs, mixed periods.
@@ -104,7 +104,7 @@ func TestProduceFlagsWhatItCannotMake(t *testing.T) {
 func TestProduceFromTheDatabase(t *testing.T) {
 	_, db := loadedSample(t)
 	out := filepath.Join(t.TempDir(), "production.csv")
-	code, stdout, errOut := planner(t, "produce", "--db", db, "--weeks", "13", "--out", out, "--json")
+	code, stdout, errOut := planner(t, "produce", "--db", db, "--weeks", "13", "--horizon", "91", "--out", out, "--json")
 	require.Contains(t, []int{0, 3}, code, errOut)
 	var sum map[string]any
 	require.NoError(t, json.Unmarshal([]byte(stdout), &sum))

@@ -38,6 +38,7 @@ func (a *app) replenishCmd() *cobra.Command {
 	}
 	o.s.dbFlag(cmd, "database with sales, inventory, sourcing, products and locations")
 	o.s.configFlag(cmd)
+	o.s.forecastFlags(cmd)
 	f := cmd.Flags()
 	rc := &o.s.cfg.Replenish
 	f.StringVar(&rc.Policy, "policy", rc.Policy, "auto, order-up-to, base-stock, reorder-point or min-max")
@@ -55,7 +56,7 @@ func (a *app) replenishCmd() *cobra.Command {
 
 func (a *app) runReplenish(cmd *cobra.Command, o *replenishOptions) error {
 	rc := &o.s.cfg.Replenish
-	if err := o.s.resolve(cmd, rc.Check); err != nil {
+	if err := o.s.resolve(cmd, o.s.cfg.Forecast.Check, rc.Check); err != nil {
 		return err
 	}
 	ctx := a.context(cmd)

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/internal/progress"
 	"github.com/planner-engine/planner/pipeline"
 )
@@ -110,9 +111,14 @@ func (a *app) exitCode(err error) int {
 		return exitFailed
 	}
 	var skip *pipeline.SkipError
-	if errors.As(err, &skip) {
+	var bad *files.Error
+	switch {
+	case errors.As(err, &skip):
 		fmt.Fprintln(a.stderr, "planner: nothing to plan:", skip.Reason)
-		return exitFailed
+		return exitInvalid
+	case errors.As(err, &bad):
+		fmt.Fprintln(a.stderr, "planner:", err)
+		return exitInvalid
 	}
 	fmt.Fprintln(a.stderr, "planner:", err)
 	return exitFailed

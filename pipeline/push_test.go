@@ -1,8 +1,9 @@
-package export
+package pipeline
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
 )
 
 // erp is an ERP's order API on loopback that misbehaves on purpose: some
@@ -117,7 +122,7 @@ func (e *erp) duplicates() int {
 
 func pushRun(t *testing.T, lines int) string {
 	dir := t.TempDir()
-	require.NoError(t, WriteOrders(filepath.Join(dir, "orders.csv"), planLines(lines)))
+	require.NoError(t, export.WriteOrders(filepath.Join(dir, "orders.csv"), planLines(lines)))
 	return dir
 }
 
@@ -227,7 +232,7 @@ func TestPushRefusesWhatItCannotSend(t *testing.T) {
 func TestPushSendsOnlyApprovedLines(t *testing.T) {
 	dir := pushRun(t, 30)
 	lines := planLines(30)
-	require.NoError(t, WriteApprovals(filepath.Join(dir, "approvals.csv"), []Approval{
+	require.NoError(t, export.WriteApprovals(filepath.Join(dir, "approvals.csv"), []export.Approval{
 		{Plan: "orders", LineID: lines[3].ID, Decision: "yes"}, {Plan: "orders", LineID: lines[4].ID, Decision: "no"},
 		{Plan: "orders", LineID: lines[5].ID, Decision: "yes"}}))
 	e := newERP(t)
@@ -237,4 +242,26 @@ func TestPushSendsOnlyApprovedLines(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Lines)
 	assert.Equal(t, map[string]int{lines[3].ID: 1, lines[5].ID: 1}, e.created)
+}
+
+// planLines are n order lines, ten per SKU, every 97th with an exception.
+func planLines(n int) []replenish.Line {
+	day := series.MustParseDate("2026-03-02")
+	lines := make([]replenish.Line, n)
+	for i := range lines {
+		l := &lines[i]
+		l.SKU, l.From, l.To = fmt.Sprintf("SKU%06d", i/10), fmt.Sprintf("DC%d", i%3), fmt.Sprintf("S%04d", i%1000)
+		l.Transfer = i%50 != 0
+		l.Qty = float64(6 * (1 + i%7))
+		l.UnitCost = 1.25 + float64(i%100)/10
+		l.Policy = "order-up-to"
+		l.Reason = fmt.Sprintf("inventory position %d < order-up-to level %d", i%13, 20+i%13)
+		l.Class, l.Target = "AX", replenish.Target{Level: 0.95, Type: replenish.FillRate}
+		l.OrderDate, l.ReceiptDate = day, day+2
+		l.ID = fmt.Sprintf("TO-%012x", i)
+		if i%97 == 0 {
+			l.Exception = "DC stock short"
+		}
+	}
+	return lines
 }
