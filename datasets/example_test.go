@@ -87,4 +87,3 @@ func ExampleStore_ReadPanel() {
 	// W A 2024-01-01 [7 1]
 	// W B 2024-01-01 [4 0]
 }
-

@@ -13,7 +13,6 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-
 // schemaVersion is stored in planner_meta; bump it when a change to the
 // canonical tables needs more than adding columns.
 const schemaVersion = 1
