@@ -118,14 +118,14 @@ func MethodNamed(name string) (Method, error) {
 			return m, nil
 		}
 	}
-	return nil, fmt.Errorf("allocation: unknown method %q (marginal, fair-share, equal-cover or priority)", name)
+	return nil, fmt.Errorf("unknown method %q (marginal, fair-share, equal-cover or priority)", name)
 }
 
 // Methods returns every method, the default first.
 func Methods() []Method { return []Method{Marginal{}, FairShare{}, EqualCover{}, PriorityOrder{}} }
 
 // ErrBadProblem wraps every input error Check reports.
-var ErrBadProblem = errors.New("allocation: bad input")
+var ErrBadProblem = errors.New("bad input")
 
 // Check reports the first thing wrong with the problem, naming the product
 // and store.

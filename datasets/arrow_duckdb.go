@@ -19,7 +19,7 @@ func scanArrow(ctx context.Context, conn *sql.Conn, query string, fn func(arrow.
 	return conn.Raw(func(dc any) error {
 		dconn, ok := dc.(driver.Conn)
 		if !ok {
-			return fmt.Errorf("datasets: unexpected driver connection %T", dc)
+			return fmt.Errorf("unexpected driver connection %T", dc)
 		}
 		ar, err := duckdb.NewArrowFromConn(dconn)
 		if err != nil {

@@ -42,7 +42,7 @@ func scanArrow(ctx context.Context, conn *sql.Conn, query string, fn func(arrow.
 		case "VARCHAR":
 			dt = arrow.BinaryTypes.String
 		default:
-			return fmt.Errorf("datasets: column %s has type %s, which the portable reader does not handle", t.Name(), t.DatabaseTypeName())
+			return fmt.Errorf("column %s has type %s, which the portable reader does not handle", t.Name(), t.DatabaseTypeName())
 		}
 		fields[i] = arrow.Field{Name: t.Name(), Type: dt, Nullable: true}
 	}

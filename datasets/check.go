@@ -214,7 +214,7 @@ func (l *loader) runRowChecks(st *stage, checks []rowCheck) error {
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s", strings.Join(parts, ", "), quoteIdent(st.name))
 	if err := l.conn.QueryRowContext(l.ctx, q).Scan(ptrs...); err != nil {
-		return fmt.Errorf("datasets: checking %s: %w", st.file, err)
+		return fmt.Errorf("checking %s: %w", st.file, err)
 	}
 	for i, c := range checks {
 		if counts[i] == 0 {
@@ -229,7 +229,7 @@ func (l *loader) runRowChecks(st *stage, checks []rowCheck) error {
 			st.pos, posCol, c.value, quoteIdent(st.name), c.cond, limit)
 		rows, err := l.conn.QueryContext(l.ctx, q)
 		if err != nil {
-			return fmt.Errorf("datasets: listing %s in %s: %w", c.code, st.file, err)
+			return fmt.Errorf("listing %s in %s: %w", c.code, st.file, err)
 		}
 		for rows.Next() {
 			var pos int64
@@ -282,7 +282,7 @@ func (l *loader) checkDuplicates(st *stage) error {
 			"SELECT count(*) - count(DISTINCT (%s)) FROM %s", keyList, quoteIdent(st.name))).Scan(&dups)
 	}
 	if err != nil {
-		return fmt.Errorf("datasets: checking keys of %s: %w", st.file, err)
+		return fmt.Errorf("checking keys of %s: %w", st.file, err)
 	}
 	if dups > 0 {
 		if err := l.listDuplicates(st, keys, keyList, dups); err != nil {
@@ -309,7 +309,7 @@ func (l *loader) listDuplicates(st *stage, keys []string, keyList string, total 
 		st.pos, strings.Join(keyText, ", "), quoteIdent(st.name), keyList, limit)
 	rows, err := l.conn.QueryContext(l.ctx, q)
 	if err != nil {
-		return fmt.Errorf("datasets: listing duplicate keys in %s: %w", st.file, err)
+		return fmt.Errorf("listing duplicate keys in %s: %w", st.file, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -338,7 +338,7 @@ func (l *loader) checkAlreadyLoaded(st *stage, keys []string) error {
 		st.pos, quoteIdent(st.name), quoteIdent(st.table.Name), strings.Join(conds, " AND "), l.opts.maxPerCheck())
 	rows, err := l.conn.QueryContext(l.ctx, q)
 	if err != nil {
-		return fmt.Errorf("datasets: comparing %s with the database: %w", st.file, err)
+		return fmt.Errorf("comparing %s with the database: %w", st.file, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -381,7 +381,7 @@ func (l *loader) checkOrphans() error {
 					SELECT %[1]s FROM %[2]s WHERE %[1]s IS NOT NULL%[5]s AND %[1]s NOT IN (SELECT %[3]s FROM %[4]s) LIMIT 100000)`,
 				quoteIdent(c.Name), quoteIdent(t.Name), quoteIdent(c.Ref.Column), quoteIdent(st.name), wild)
 			if err := l.conn.QueryRowContext(l.ctx, q).Scan(&n, &examples); err != nil {
-				return fmt.Errorf("datasets: checking %s against the new %s: %w", t.Name, c.Ref.Table, err)
+				return fmt.Errorf("checking %s against the new %s: %w", t.Name, c.Ref.Table, err)
 			}
 			if n > 0 {
 				l.add(Problem{Severity: Warning, Code: "orphaned_rows", Table: t.Name, Column: c.Name, Count: n,

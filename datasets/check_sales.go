@@ -130,7 +130,7 @@ func (l *loader) checkSalesSeries(st *stage) error {
 func (l *loader) listSeries(st *stage, q, code string, nSeries int64, msg func(string, series.Date, series.Date, int64) string, hint string) error {
 	rows, err := l.conn.QueryContext(l.ctx, q)
 	if err != nil {
-		return fmt.Errorf("datasets: checking series in %s: %w", st.file, err)
+		return fmt.Errorf("checking series in %s: %w", st.file, err)
 	}
 	defer rows.Close()
 	var total, listed int64

@@ -45,7 +45,7 @@ func (s *Store) plannedDrivers(ctx context.Context, conn *sql.Conn, all []panelS
 	sums := make([]float64, len(all)*horizon*4)
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("datasets: reading planned prices and promotions: %w", err)
+		return nil, fmt.Errorf("reading planned prices and promotions: %w", err)
 	}
 	defer rows.Close()
 	seen := make([]bool, len(all))

@@ -62,7 +62,7 @@ func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
 	err := db.QueryRowContext(ctx, `SELECT count(DISTINCT (sku, location, channel)), count(DISTINCT sku), count(DISTINCT location),
 		min(date), max(date), sum(qty) FROM sales`).Scan(&sum.Series, &sum.SKUs, &sum.Locations, &lo, &hi, &total)
 	if err != nil {
-		return nil, fmt.Errorf("datasets: summarising sales: %w", err)
+		return nil, fmt.Errorf("summarising sales: %w", err)
 	}
 	sum.TotalUnits = total.Float64
 	if lo.Valid {
@@ -86,7 +86,7 @@ func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
 				SELECT min(date) AS first, count(DISTINCT date) FILTER (WHERE qty > 0) AS selling
 				FROM sales GROUP BY sku, location, channel)`, periods)).Scan(&cells, &selling)
 		if err != nil {
-			return nil, fmt.Errorf("datasets: measuring zero sales: %w", err)
+			return nil, fmt.Errorf("measuring zero sales: %w", err)
 		}
 		if cells.Float64 > 0 {
 			sum.ZeroShare = round3(1 - selling.Float64/cells.Float64)

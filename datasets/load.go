@@ -102,7 +102,7 @@ func (s *Store) Validate(ctx context.Context, opts LoadOptions) (*LoadReport, er
 type needLinesError struct{ tables []string }
 
 func (e *needLinesError) Error() string {
-	return "datasets: reading " + strings.Join(e.tables, ", ") + " again with line numbers"
+	return "reading " + strings.Join(e.tables, ", ") + " again with line numbers"
 }
 
 func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadReport, error) {
@@ -138,7 +138,7 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 				}
 				continue
 			}
-			err = fmt.Errorf("datasets: cannot locate problems in %v", need.tables)
+			err = fmt.Errorf("cannot locate problems in %v", need.tables)
 		}
 		if report != nil {
 			report.Seconds = time.Since(start).Seconds()
@@ -215,7 +215,7 @@ func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, car
 	}
 	lap("swap")
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return nil, fmt.Errorf("datasets: committing the load: %w", err)
+		return nil, fmt.Errorf("committing the load: %w", err)
 	}
 	lap("commit")
 	done = true
@@ -225,20 +225,20 @@ func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, car
 
 func (o *LoadOptions) check() error {
 	if len(o.Files) == 0 && o.M5 == nil {
-		return errors.New("datasets: nothing to load: name at least one file (--sales, --products, ...)")
+		return errors.New("nothing to load: name at least one file (--sales, --products, ...)")
 	}
 	for name := range o.Files {
 		if TableNamed(name) == nil {
-			return fmt.Errorf("datasets: %q is not a table (tables: %s)", name, tableNames())
+			return fmt.Errorf("%q is not a table (tables: %s)", name, tableNames())
 		}
 	}
 	if o.M5 != nil {
 		if o.M5.Sales == "" || o.M5.Calendar == "" {
-			return errors.New("datasets: the m5 format needs --sales (the wide sales file) and --calendar; --prices is optional")
+			return errors.New("the m5 format needs --sales (the wide sales file) and --calendar; --prices is optional")
 		}
 		for _, t := range []string{"sales", "products", "locations", "events", "prices"} {
 			if _, clash := o.Files[t]; clash {
-				return fmt.Errorf("datasets: the m5 format supplies the %s table itself; do not also pass --%s", t, t)
+				return fmt.Errorf("the m5 format supplies the %s table itself; do not also pass --%s", t, t)
 			}
 		}
 	}
@@ -643,7 +643,7 @@ func (l *loader) finish(report *LoadReport) error {
 		switch {
 		case l.opts.Append:
 			if _, err := l.conn.ExecContext(l.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s", target, cols, quoteIdent(st.name))); err != nil {
-				return fmt.Errorf("datasets: appending to %s: %w", st.table.Name, err)
+				return fmt.Errorf("appending to %s: %w", st.table.Name, err)
 			}
 		case st.copyOut:
 			for _, q := range []string{
@@ -651,7 +651,7 @@ func (l *loader) finish(report *LoadReport) error {
 				fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s", target, cols, quoteIdent(st.name)),
 			} {
 				if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-					return fmt.Errorf("datasets: replacing %s: %w", st.table.Name, err)
+					return fmt.Errorf("replacing %s: %w", st.table.Name, err)
 				}
 			}
 		default:
@@ -662,7 +662,7 @@ func (l *loader) finish(report *LoadReport) error {
 				fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(st.name), target),
 			} {
 				if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-					return fmt.Errorf("datasets: replacing %s: %w", st.table.Name, err)
+					return fmt.Errorf("replacing %s: %w", st.table.Name, err)
 				}
 			}
 		}
@@ -715,7 +715,7 @@ func (l *loader) locate() error {
 		sort.Slice(positions, func(i, j int) bool { return positions[i] < positions[j] })
 		m, err := st.locate(positions)
 		if err != nil {
-			return fmt.Errorf("datasets: finding lines in %s: %w", st.file, err)
+			return fmt.Errorf("finding lines in %s: %w", st.file, err)
 		}
 		lines[st] = m
 	}

@@ -217,7 +217,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 		return err
 	}
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		return fmt.Errorf("datasets: reshaping %s: %w", m5.Sales, err)
+		return fmt.Errorf("reshaping %s: %w", m5.Sales, err)
 	}
 	if err := l.addStage(salesStage, began); err != nil {
 		return err
@@ -358,7 +358,7 @@ func (l *loader) createStage(st *stage, q string, began time.Time) error {
 		return err
 	}
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		return fmt.Errorf("datasets: staging %s from %s: %w", st.table.Name, st.file, err)
+		return fmt.Errorf("staging %s from %s: %w", st.table.Name, st.file, err)
 	}
 	return l.addStage(st, began)
 }

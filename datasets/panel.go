@@ -107,7 +107,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		freq = series.Daily
 	}
 	if !freq.Valid() {
-		return fmt.Errorf("datasets: frequency %v is not D, W or M", freq)
+		return fmt.Errorf("frequency %v is not D, W or M", freq)
 	}
 	chunk := opts.ChunkSeries
 	if chunk <= 0 {
@@ -121,7 +121,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 
 	var lo, hi dateScan
 	if err := conn.QueryRowContext(ctx, "SELECT min(date), max(date) FROM sales").Scan(&lo, &hi); err != nil {
-		return fmt.Errorf("datasets: reading the sales date range: %w", err)
+		return fmt.Errorf("reading the sales date range: %w", err)
 	}
 	if !lo.Valid {
 		return nil // no sales: no series
@@ -132,7 +132,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	}
 	origin := freq.PeriodStart(lo.Date)
 	if end < origin {
-		return fmt.Errorf("datasets: the panel end %v comes before the first sale on %v", end, lo.Date)
+		return fmt.Errorf("the panel end %v comes before the first sale on %v", end, lo.Date)
 	}
 	cal := newPeriodCalendar(freq, origin, end)
 
@@ -147,7 +147,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		       arg_max(coalesce(base_price, price), date) FILTER (WHERE coalesce(base_price, price) > 0) AS last_regular
 		FROM sales WHERE date <= DATE '%s' GROUP BY sku, location, channel`, firstCol, end)
 	if _, err := conn.ExecContext(ctx, keysQ); err != nil {
-		return fmt.Errorf("datasets: numbering series: %w", err)
+		return fmt.Errorf("numbering series: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS planner_panel_keys")
 	all, err := readPanelSeries(ctx, conn, cal)
@@ -221,7 +221,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("datasets: reading series: %w", err)
+		return fmt.Errorf("reading series: %w", err)
 	}
 	for {
 		b.finishDrivers()

@@ -19,7 +19,7 @@ import (
 // without a string per row.
 func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.PriceHistory, error) {
 	if freq != series.Daily && freq != series.Weekly {
-		return nil, fmt.Errorf("datasets: price history is daily or weekly, not %s", freq)
+		return nil, fmt.Errorf("price history is daily or weekly, not %s", freq)
 	}
 	h := &series.PriceHistory{Freq: freq}
 	conn, err := s.db.Conn(ctx)
@@ -31,7 +31,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 	err = conn.QueryRowContext(ctx, `SELECT min(date), max(date), count(*), count(*) FILTER (WHERE price IS NULL),
 		count(*) FILTER (WHERE price = 0) FROM sales`).Scan(&lo, &hi, &h.Rows, &h.Unpriced, &h.ZeroPrice)
 	if err != nil {
-		return nil, fmt.Errorf("datasets: reading the sales' dates: %w", err)
+		return nil, fmt.Errorf("reading the sales' dates: %w", err)
 	}
 	if !lo.Valid {
 		return h, nil
@@ -41,7 +41,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 		SELECT sku, location, (row_number() OVER (ORDER BY sku, location) - 1)::BIGINT AS id
 		FROM (SELECT DISTINCT sku, location FROM sales WHERE price > 0)`
 	if _, err := conn.ExecContext(ctx, keysQ); err != nil {
-		return nil, fmt.Errorf("datasets: numbering price series: %w", err)
+		return nil, fmt.Errorf("numbering price series: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS planner_price_keys")
 	err = func() error {
@@ -60,7 +60,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 		return rows.Err()
 	}()
 	if err != nil {
-		return nil, fmt.Errorf("datasets: reading price series: %w", err)
+		return nil, fmt.Errorf("reading price series: %w", err)
 	}
 	period := fmt.Sprintf("(s.date - DATE '%s')", h.Start)
 	if freq == series.Weekly {
@@ -99,7 +99,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("datasets: reading price history: %w", err)
+		return nil, fmt.Errorf("reading price history: %w", err)
 	}
 	return h, nil
 }
@@ -127,7 +127,7 @@ func (s *Store) PricingTerms(ctx context.Context) (map[string]supply.PricingTerm
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("datasets: reading products: %w", err)
+		return nil, fmt.Errorf("reading products: %w", err)
 	}
 	return out, nil
 }

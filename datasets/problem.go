@@ -118,7 +118,7 @@ func (e *ValidationError) Error() string {
 		}
 	}
 	if n == 1 {
-		return "datasets: the input has 1 error, nothing was loaded: " + first
+		return "the input has 1 error, nothing was loaded: " + first
 	}
-	return fmt.Sprintf("datasets: the input has %d errors, nothing was loaded; the first: %s", n, first)
+	return fmt.Sprintf("the input has %d errors, nothing was loaded; the first: %s", n, first)
 }

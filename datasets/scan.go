@@ -21,7 +21,7 @@ func (d *dateScan) Scan(v any) error {
 	case time.Time:
 		d.Date, d.Valid = series.DateOf(x.UTC()), true
 	default:
-		return fmt.Errorf("datasets: cannot read %T as a date", v)
+		return fmt.Errorf("cannot read %T as a date", v)
 	}
 	return nil
 }

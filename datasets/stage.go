@@ -424,7 +424,7 @@ func (l *loader) stageXLSX(st *stage, in *inputFile, cols []colSource) error {
 		return app.Close()
 	})
 	if err != nil {
-		return fmt.Errorf("datasets: copying sheet %s of %s: %w", in.sheet, in.path, err)
+		return fmt.Errorf("copying sheet %s of %s: %w", in.sheet, in.path, err)
 	}
 	return l.stageRelation(st, in, cols, raw, "_row")
 }

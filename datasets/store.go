@@ -49,7 +49,7 @@ func Open(ctx context.Context, path string, opts *StoreOptions) (*Store, error) 
 	if path != "" {
 		if dir := filepath.Dir(path); dir != "." {
 			if _, err := os.Stat(dir); err != nil {
-				return nil, fmt.Errorf("datasets: database folder %s: %w", dir, err)
+				return nil, fmt.Errorf("database folder %s: %w", dir, err)
 			}
 		}
 	}
@@ -84,9 +84,9 @@ func Open(ctx context.Context, path string, opts *StoreOptions) (*Store, error) 
 func openError(path string, err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "lock") {
-		return fmt.Errorf("datasets: database %s is in use by another process (close it or pass another --db): %w", path, err)
+		return fmt.Errorf("database %s is in use by another process (close it or pass another --db): %w", path, err)
 	}
-	return fmt.Errorf("datasets: cannot open database %s: %w", path, err)
+	return fmt.Errorf("cannot open database %s: %w", path, err)
 }
 
 // Close releases the database file.
@@ -110,16 +110,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for _, q := range stmts {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("datasets: preparing database %s: %w", s.path, err)
+			return fmt.Errorf("preparing database %s: %w", s.path, err)
 		}
 	}
 	var version sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM planner_meta WHERE key = 'schema_version'`).Scan(&version)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("datasets: reading schema version of %s: %w", s.path, err)
+		return fmt.Errorf("reading schema version of %s: %w", s.path, err)
 	}
 	if version.Valid && version.String != fmt.Sprint(schemaVersion) {
-		return fmt.Errorf("datasets: database %s has schema version %s; this planner reads version %d (load the data into a new database)",
+		return fmt.Errorf("database %s has schema version %s; this planner reads version %d (load the data into a new database)",
 			s.path, version.String, schemaVersion)
 	}
 	existing, err := s.tableColumns(ctx)
@@ -130,7 +130,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		cols, ok := existing[t.Name]
 		if !ok {
 			if _, err := s.db.ExecContext(ctx, t.DDL(t.Name)); err != nil {
-				return fmt.Errorf("datasets: creating table %s: %w", t.Name, err)
+				return fmt.Errorf("creating table %s: %w", t.Name, err)
 			}
 			continue
 		}
@@ -138,7 +138,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if !cols[c.Name] {
 				q := fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", quoteIdent(t.Name), quoteIdent(c.Name), c.Type.SQL())
 				if _, err := s.db.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("datasets: adding column %s.%s: %w", t.Name, c.Name, err)
+					return fmt.Errorf("adding column %s.%s: %w", t.Name, c.Name, err)
 				}
 			}
 		}
@@ -151,7 +151,7 @@ func (s *Store) tableColumns(ctx context.Context) (map[string]map[string]bool, e
 	rows, err := s.db.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
 		WHERE table_schema = 'main' AND table_catalog = current_database()`)
 	if err != nil {
-		return nil, fmt.Errorf("datasets: listing tables: %w", err)
+		return nil, fmt.Errorf("listing tables: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]map[string]bool{}
@@ -171,7 +171,7 @@ func (s *Store) tableColumns(ctx context.Context) (map[string]map[string]bool, e
 // RowCount returns the number of rows in a canonical table.
 func (s *Store) RowCount(ctx context.Context, table string) (int64, error) {
 	if TableNamed(table) == nil {
-		return 0, fmt.Errorf("datasets: %q is not a canonical table", table)
+		return 0, fmt.Errorf("%q is not a canonical table", table)
 	}
 	var n int64
 	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteIdent(table)).Scan(&n)

@@ -30,10 +30,10 @@ const countLimit = 5000
 // least as variable as Poisson).
 func NewDemand(mean, variance float64) (*Demand, error) {
 	if math.IsNaN(mean) || math.IsInf(mean, 0) || mean < 0 {
-		return nil, fmt.Errorf("dist: demand mean %v is not a finite number >= 0", mean)
+		return nil, fmt.Errorf("demand mean %v is not a finite number >= 0", mean)
 	}
 	if math.IsNaN(variance) || math.IsInf(variance, 0) || variance < 0 {
-		return nil, fmt.Errorf("dist: demand variance %v is not a finite number >= 0", variance)
+		return nil, fmt.Errorf("demand variance %v is not a finite number >= 0", variance)
 	}
 	d := &Demand{Mean: mean, Variance: math.Max(variance, mean)}
 	if mean > countLimit {

@@ -40,7 +40,7 @@ func WriteForecasts(path string, r *forecast.Result) error {
 	case ".parquet":
 		return fsutil.WriteFile(path, func(w io.Writer) error { return writeForecastsParquet(w, r) })
 	}
-	return fmt.Errorf("export: %s: write forecasts to a .csv or .parquet file", path)
+	return fmt.Errorf("%s: write forecasts to a .csv or .parquet file", path)
 }
 
 // number formats a value with at most four decimals, the same way every

@@ -126,10 +126,10 @@ type PushLine struct {
 // that stopped resumes where it stopped.
 func Send(ctx context.Context, runDir string, all []PlanLines, missing []string, o PushOptions) (*PushResult, error) {
 	if o.Target == "" {
-		return nil, errors.New("push: no target URL")
+		return nil, errors.New("no target URL")
 	}
 	if !strings.HasPrefix(o.Target, "http://") && !strings.HasPrefix(o.Target, "https://") {
-		return nil, fmt.Errorf("push: the target %q is not an http:// or https:// URL", o.Target)
+		return nil, fmt.Errorf("the target %q is not an http:// or https:// URL", o.Target)
 	}
 	if o.Batch <= 0 {
 		o.Batch = 500
@@ -161,7 +161,7 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 	}
 	state, err := os.OpenFile(res.State, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("push: cannot keep the push's state in %s: %w", runDir, err)
+		return nil, fmt.Errorf("cannot keep the push's state in %s: %w", runDir, err)
 	}
 	defer state.Close()
 	var rejects []rejectLine
@@ -181,7 +181,7 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 			st, rej, err := sendBatch(ctx, client, &o, rng, pl.Plan.Name, b, key, batch, res)
 			if err != nil {
 				writeRejects(runDir, res, rejects)
-				return res, fmt.Errorf("push: %s batch %d (lines %d to %d): %w; the push stopped here and resumes from this batch when run again",
+				return res, fmt.Errorf("%s batch %d (lines %d to %d): %w; the push stopped here and resumes from this batch when run again",
 					pl.Plan.Name, b+1, b*o.Batch+1, b*o.Batch+len(batch), err)
 			}
 			rejects = append(rejects, rej...)
@@ -190,7 +190,7 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 			res.Rejected += len(st.Rejected)
 			line, _ := json.Marshal(st)
 			if _, err := state.Write(append(line, '\n')); err != nil {
-				return res, fmt.Errorf("push: recording batch %d in %s: %w", b+1, res.State, err)
+				return res, fmt.Errorf("recording batch %d in %s: %w", b+1, res.State, err)
 			}
 			if err := state.Sync(); err != nil {
 				return res, err
@@ -219,7 +219,7 @@ func writeRejects(runDir string, res *PushResult, rejects []rejectLine) error {
 	path := filepath.Join(runDir, "push-rejects.csv")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
-		return fmt.Errorf("push: cannot write the rejected lines to %s: %w", path, err)
+		return fmt.Errorf("cannot write the rejected lines to %s: %w", path, err)
 	}
 	defer f.Close()
 	info, _ := f.Stat()

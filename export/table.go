@@ -38,7 +38,7 @@ func writeTable(path string, f *OutputFile, rows [][]any) error {
 	case ".jsonl":
 		write = func(w io.Writer) error { return tableJSON(w, f, rows, false) }
 	default:
-		return fmt.Errorf("export: %s: write %s to a .csv, .parquet, .json or .jsonl file", path, f.Name)
+		return fmt.Errorf("%s: write %s to a .csv, .parquet, .json or .jsonl file", path, f.Name)
 	}
 	return fsutil.WriteFile(path, write)
 }

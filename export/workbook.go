@@ -91,7 +91,7 @@ type workbookStyles struct {
 // approve column, and a chart of the forecast demand by day.
 func WriteWorkbook(path string, wb *Workbook) error {
 	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		return fmt.Errorf("export: %s: write the workbook to a .xlsx file", path)
+		return fmt.Errorf("%s: write the workbook to a .xlsx file", path)
 	}
 	f := excelize.NewFile()
 	defer f.Close()

@@ -163,7 +163,7 @@ func stepwiseARIMA(y []float64, d, sd, m int, lim ARIMA) (*arimaFit, error) {
 		try(ARIMAOrder{D: d, SD: sd})
 	}
 	if best == nil {
-		return nil, fmt.Errorf("forecast: no ARIMA model could be fitted")
+		return nil, fmt.Errorf("no ARIMA model could be fitted")
 	}
 	for moved := true; moved; {
 		moved = false
@@ -264,11 +264,11 @@ func fitARIMA(y []float64, o ARIMAOrder, m, scoreFrom int, from *arimaFit) (*ari
 		}, x0, len(w)-pp, 25, likTolerance)
 	}
 	if math.IsInf(sse, 0) || math.IsNaN(sse) || sse <= 0 {
-		return nil, fmt.Errorf("forecast: %s did not converge", o)
+		return nil, fmt.Errorf("%s did not converge", o)
 	}
 	css.unpack(x)
 	if !rootsOutside(css.ar, -1) || !rootsOutside(css.ma, +1) {
-		return nil, fmt.Errorf("forecast: %s is not stationary or not invertible", o)
+		return nil, fmt.Errorf("%s is not stationary or not invertible", o)
 	}
 	// The conditional sum of squares leaves out the first p + mP periods,
 	// more for larger orders. Scored on the periods each order used, a

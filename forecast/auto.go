@@ -226,7 +226,7 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("forecast: no candidate could be fitted (%s)", reason)
+	return nil, fmt.Errorf("no candidate could be fitted (%s)", reason)
 }
 
 // Prepare finds, on up to autoSample series of the panel, the candidate

@@ -109,14 +109,14 @@ type sums struct {
 func Backtest(ctx context.Context, p *series.Panel, opts BacktestOptions) (*BacktestResult, error) {
 	h := opts.Horizon
 	if h < 1 {
-		return nil, fmt.Errorf("forecast: the horizon must be at least 1 period (got %d)", h)
+		return nil, fmt.Errorf("the horizon must be at least 1 period (got %d)", h)
 	}
 	windows := opts.Windows
 	if windows == 0 {
 		windows = 3
 	}
 	if windows < 1 {
-		return nil, fmt.Errorf("forecast: --windows must be at least 1 (got %d)", windows)
+		return nil, fmt.Errorf("--windows must be at least 1 (got %d)", windows)
 	}
 	models := opts.Models
 	if len(models) == 0 {

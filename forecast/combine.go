@@ -43,7 +43,7 @@ func (c Combination) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		fits = append(fits, f)
 	}
 	if len(fits) == 0 {
-		return nil, fmt.Errorf("forecast: no member of %s could be fitted", c.Name())
+		return nil, fmt.Errorf("no member of %s could be fitted", c.Name())
 	}
 	return &combinationFit{members: fits, median: c.Median}, nil
 }
@@ -97,7 +97,7 @@ func (f *combinationFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error)
 	for _, m := range f.members {
 		rf, ok := m.(refilterer)
 		if !ok {
-			return nil, fmt.Errorf("forecast: a member cannot be rerun")
+			return nil, fmt.Errorf("a member cannot be rerun")
 		}
 		nf, err := rf.Refilter(y, info)
 		if err != nil {

@@ -56,7 +56,7 @@ func (m ETS) candidates(period int, positive bool, n int) ([]etsSpec, error) {
 	}
 	if len(spec) != 3 || !strings.ContainsRune("AMZ", rune(spec[0])) ||
 		!strings.ContainsRune("ANZ", rune(spec[1])) || !strings.ContainsRune("ANMZ", rune(spec[2])) {
-		return nil, fmt.Errorf("forecast: ETS spec %q is not error (A, M, Z), trend (A, N, Z) and season (A, M, N, Z)", m.Spec)
+		return nil, fmt.Errorf("ETS spec %q is not error (A, M, Z), trend (A, N, Z) and season (A, M, N, Z)", m.Spec)
 	}
 	choose := func(c byte, all string) string {
 		if c == 'Z' {
@@ -150,7 +150,7 @@ func (m ETS) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("forecast: no ETS model could be fitted")
+		return nil, fmt.Errorf("no ETS model could be fitted")
 	}
 	return best, nil
 }

@@ -793,7 +793,7 @@ func (f *etsFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	l, b := f.l0, f.b0
 	var sse float64
 	if lik := st.run(f.alpha, f.beta, f.gamma, f.phi, &l, &b, &sse); math.IsInf(lik, 0) || math.IsNaN(lik) {
-		return nil, fmt.Errorf("forecast: %s cannot be run over the shorter history", f.spec)
+		return nil, fmt.Errorf("%s cannot be run over the shorter history", f.spec)
 	}
 	out := *f
 	out.l, out.b, out.n, out.s, out.resid = l, b, len(y), w.season, nil

@@ -76,7 +76,7 @@ func (info *SeriesInfo) window(origin, h int) *SeriesInfo {
 }
 
 // ErrTooShort is returned by Fit when a series is too short for a model.
-var ErrTooShort = errors.New("forecast: series too short for the model")
+var ErrTooShort = errors.New("series too short for the model")
 
 // infoOf describes a series for the models.
 func infoOf(y []float64, freq series.Freq, horizon int) *SeriesInfo {

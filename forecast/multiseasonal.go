@@ -55,7 +55,7 @@ func (m MultiSeasonal) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	n := len(y)
 	// A season needs to be seen twice to be told from a trend.
 	if float64(n) < 2*period || period < 4 {
-		return nil, fmt.Errorf("forecast: %s needs two long seasons (%.0f periods) of data: %w", m.Name(), 2*period, ErrTooShort)
+		return nil, fmt.Errorf("%s needs two long seasons (%.0f periods) of data: %w", m.Name(), 2*period, ErrTooShort)
 	}
 	mult := true
 	for _, v := range y {
@@ -73,7 +73,7 @@ func (m MultiSeasonal) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	}
 	coef, k, ok := fourierFit(z, period, min(maxK, int(period/2)-1))
 	if !ok {
-		return nil, fmt.Errorf("forecast: %s: the seasonal regression is singular", m.Name())
+		return nil, fmt.Errorf("%s: the seasonal regression is singular", m.Name())
 	}
 	sf := &fourierSeason{period: period, k: k, coef: coef, mult: mult}
 	adj := make([]float64, n)

@@ -26,15 +26,15 @@ func ParseQuantiles(s string) ([]float64, error) {
 		}
 		q, err := strconv.ParseFloat(part, 64)
 		if err != nil {
-			return nil, fmt.Errorf("forecast: quantile %q is not a number", part)
+			return nil, fmt.Errorf("quantile %q is not a number", part)
 		}
 		if !(q > 0 && q < 1) {
-			return nil, fmt.Errorf("forecast: quantile %v is not strictly between 0 and 1", q)
+			return nil, fmt.Errorf("quantile %v is not strictly between 0 and 1", q)
 		}
 		qs = append(qs, q)
 	}
 	if len(qs) == 0 {
-		return nil, fmt.Errorf("forecast: no quantiles in %q", s)
+		return nil, fmt.Errorf("no quantiles in %q", s)
 	}
 	slices.Sort(qs)
 	return slices.Compact(qs), nil

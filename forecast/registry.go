@@ -49,7 +49,7 @@ func ModelNames() []string {
 func ModelNamed(name string) (Model, error) {
 	f, ok := models[strings.ToLower(strings.TrimSpace(name))]
 	if !ok {
-		return nil, fmt.Errorf("forecast: %q is not a model (models: %s)", name, strings.Join(ModelNames(), ", "))
+		return nil, fmt.Errorf("%q is not a model (models: %s)", name, strings.Join(ModelNames(), ", "))
 	}
 	return f(), nil
 }
@@ -70,7 +70,7 @@ func ParseModels(s string) (Model, error) {
 	}
 	switch len(list) {
 	case 0:
-		return nil, fmt.Errorf("forecast: no model named in %q", s)
+		return nil, fmt.Errorf("no model named in %q", s)
 	case 1:
 		return list[0], nil
 	}

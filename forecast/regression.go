@@ -304,7 +304,7 @@ func (f *regressionFit) Predict(mean, sd []float64) bool {
 func (f *regressionFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) {
 	rf, ok := f.inner.(refilterer)
 	if !ok {
-		return nil, fmt.Errorf("forecast: the inner model cannot be rerun")
+		return nil, fmt.Errorf("the inner model cannot be rerun")
 	}
 	out := *f
 	adj := y
@@ -470,7 +470,7 @@ func WithDrivers(model Model, p *series.Panel, mode string) (Model, error) {
 	switch mode {
 	case "auto", "on", "off", "":
 	default:
-		return nil, fmt.Errorf("forecast: drivers mode %q is not auto, on or off", mode)
+		return nil, fmt.Errorf("drivers mode %q is not auto, on or off", mode)
 	}
 	if p.Exog == nil {
 		return model, nil

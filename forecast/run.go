@@ -81,7 +81,7 @@ type Result struct {
 // to the seasonal naive, then the naive forecast; the note says why.
 func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	if opts.Horizon < 1 {
-		return nil, fmt.Errorf("forecast: the horizon must be at least 1 period (got %d)", opts.Horizon)
+		return nil, fmt.Errorf("the horizon must be at least 1 period (got %d)", opts.Horizon)
 	}
 	if err := p.Check(); err != nil {
 		return nil, err
@@ -95,10 +95,10 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	}
 	for i, q := range probs {
 		if !(q > 0 && q < 1) {
-			return nil, fmt.Errorf("forecast: quantile %v is not strictly between 0 and 1", q)
+			return nil, fmt.Errorf("quantile %v is not strictly between 0 and 1", q)
 		}
 		if i > 0 && q <= probs[i-1] {
-			return nil, errors.New("forecast: quantiles must be sorted and distinct")
+			return nil, errors.New("quantiles must be sorted and distinct")
 		}
 	}
 	model := opts.Model
@@ -172,7 +172,7 @@ func checkFinite(p *series.Panel) error {
 	for j, v := range p.Values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			i := sort.Search(p.Len(), func(i int) bool { return p.Offsets[i+1] > j })
-			return fmt.Errorf("forecast: series %v has no number (%v) on %v: fill or drop missing periods before forecasting",
+			return fmt.Errorf("series %v has no number (%v) on %v: fill or drop missing periods before forecasting",
 				p.Keys[i], v, p.Freq.Add(p.Starts[i], j-p.Offsets[i]))
 		}
 	}

@@ -66,7 +66,7 @@ func (t Theta) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("forecast: theta could not be fitted")
+		return nil, fmt.Errorf("theta could not be fitted")
 	}
 	best.season = ds
 	return best, nil

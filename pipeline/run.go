@@ -153,7 +153,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	}
 	runs := filepath.Join(cfg.Out, "runs")
 	if err := os.MkdirAll(runs, 0o755); err != nil {
-		return nil, fmt.Errorf("pipeline: cannot create the output folder: %w", err)
+		return nil, fmt.Errorf("cannot create the output folder: %w", err)
 	}
 	started := now().UTC()
 	id := uniqueRunID(runs, started)
@@ -162,7 +162,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 		err = os.Chmod(tmp, 0o755) // readable like any other output folder
 	}
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: cannot create the run folder: %w", err)
+		return nil, fmt.Errorf("cannot create the run folder: %w", err)
 	}
 	cfgJSON, _ := json.Marshal(cfg)
 	m := &Manifest{RunID: id, Version: opts.Version, Started: started.Format(time.RFC3339), Config: cfgJSON,
@@ -195,7 +195,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	}
 	final := filepath.Join(runs, id)
 	if err := os.Rename(tmp, final); err != nil {
-		return m, fmt.Errorf("pipeline: cannot move the run into place: %w", err)
+		return m, fmt.Errorf("cannot move the run into place: %w", err)
 	}
 	if err := pointLatest(cfg.Out, id); err != nil {
 		return m, err
@@ -284,11 +284,11 @@ func pointLatest(out, id string) error {
 	tmp := link + ".tmp"
 	os.Remove(tmp)
 	if err := os.Symlink(filepath.Join("runs", id), tmp); err != nil {
-		return fmt.Errorf("pipeline: cannot link %s: %w", link, err)
+		return fmt.Errorf("cannot link %s: %w", link, err)
 	}
 	if err := os.Rename(tmp, link); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("pipeline: cannot link %s: %w", link, err)
+		return fmt.Errorf("cannot link %s: %w", link, err)
 	}
 	return nil
 }

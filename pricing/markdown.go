@@ -103,13 +103,13 @@ func PlanMarkdown(it MarkdownItem, rules *MarkdownRules) (MarkdownPlan, error) {
 	}
 	switch {
 	case !(it.Regular > 0) || !(it.Current > 0):
-		return MarkdownPlan{}, fmt.Errorf("pricing: %s: prices must be positive (regular %g, current %g)", it.SKU, it.Regular, it.Current)
+		return MarkdownPlan{}, fmt.Errorf("%s: prices must be positive (regular %g, current %g)", it.SKU, it.Regular, it.Current)
 	case it.Stock < 0 || math.IsNaN(it.Stock):
-		return MarkdownPlan{}, fmt.Errorf("pricing: %s: stock %g is negative", it.SKU, it.Stock)
+		return MarkdownPlan{}, fmt.Errorf("%s: stock %g is negative", it.SKU, it.Stock)
 	case !(it.Elasticity < 0):
-		return MarkdownPlan{}, fmt.Errorf("pricing: %s: a markdown needs a negative elasticity, not %g", it.SKU, it.Elasticity)
+		return MarkdownPlan{}, fmt.Errorf("%s: a markdown needs a negative elasticity, not %g", it.SKU, it.Elasticity)
 	case len(it.Demand) == 0:
-		return MarkdownPlan{}, fmt.Errorf("pricing: %s: no periods left before the exit", it.SKU)
+		return MarkdownPlan{}, fmt.Errorf("%s: no periods left before the exit", it.SKU)
 	}
 	lv := r.levels(&it)
 	T, L, G := len(it.Demand), len(lv), r.Grid

@@ -60,7 +60,7 @@ type FactoryPlan struct {
 }
 
 // ErrBadFactory wraps every input error PlanFactory reports.
-var ErrBadFactory = errors.New("production: bad input")
+var ErrBadFactory = errors.New("bad input")
 
 // PlanFactory plans a factory's products with the lot sizer, then brings
 // every period within capacity: from the last period back, the excess

@@ -41,7 +41,7 @@ func LotSizerNamed(name string) (LotSizer, error) {
 	case "ww":
 		return WagnerWhitin{}, nil
 	}
-	return nil, fmt.Errorf("production: unknown lot-sizing method %q (lfl, fpq, silver-meal or ww)", name)
+	return nil, fmt.Errorf("unknown lot-sizing method %q (lfl, fpq, silver-meal or ww)", name)
 }
 
 // PlanCost is what a plan costs.
@@ -239,13 +239,13 @@ func sumRange(xs []float64, from, to int) float64 {
 // Check reports the first period whose demand the lots leave unmet.
 func Check(lots, demand []float64) error {
 	if len(lots) != len(demand) {
-		return fmt.Errorf("production: %d lots for %d periods", len(lots), len(demand))
+		return fmt.Errorf("%d lots for %d periods", len(lots), len(demand))
 	}
 	stock := 0.0
 	for t := range demand {
 		stock += lots[t] - demand[t]
 		if stock < -1e-9 {
-			return fmt.Errorf("production: period %d's demand is short by %v", t+1, -stock)
+			return fmt.Errorf("period %d's demand is short by %v", t+1, -stock)
 		}
 	}
 	return nil

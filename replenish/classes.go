@@ -102,7 +102,7 @@ func ParseClassTargets(s string) (ClassTargets, error) {
 		level, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		valid := len(k) == 1 && strings.ContainsAny(k, "ABCXYZ") || len(k) == 2 && strings.ContainsAny(k[:1], "ABC") && strings.ContainsAny(k[1:], "XYZ")
 		if !ok || err != nil || !valid || !(level > 0 && level < 1) {
-			return nil, fmt.Errorf("replenish: class target %q: want CLASS=LEVEL with a class such as A, Z or AZ and a level between 0 and 1", f)
+			return nil, fmt.Errorf("class target %q: want CLASS=LEVEL with a class such as A, Z or AZ and a level between 0 and 1", f)
 		}
 		out[k] = level
 	}

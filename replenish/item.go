@@ -65,7 +65,7 @@ func ParseTargetType(s string) (TargetType, error) {
 	case "fill":
 		return FillRate, nil
 	}
-	return 0, fmt.Errorf("replenish: unknown target type %q (want csl or fill)", s)
+	return 0, fmt.Errorf("unknown target type %q (want csl or fill)", s)
 }
 
 // Target is a service target such as a 95% fill rate.

@@ -115,7 +115,7 @@ func Simulate(ctx context.Context, p *series.Panel, policies []PolicyFor, opts S
 		}
 	}
 	if len(eligible) == 0 {
-		return nil, fmt.Errorf("replenish: no series has %d days of history before a %d-day holdout", minHistory, opts.Holdout)
+		return nil, fmt.Errorf("no series has %d days of history before a %d-day holdout", minHistory, opts.Holdout)
 	}
 	n := len(eligible)
 	totals := make([][]simTotals, n)
@@ -179,19 +179,19 @@ func Simulate(ctx context.Context, p *series.Panel, policies []PolicyFor, opts S
 func (o *SimOptions) check(p *series.Panel) error {
 	switch {
 	case o.Holdout < 1:
-		return fmt.Errorf("replenish: the holdout must be at least 1 day (got %d)", o.Holdout)
+		return fmt.Errorf("the holdout must be at least 1 day (got %d)", o.Holdout)
 	case !(o.LeadTime > 0):
-		return fmt.Errorf("replenish: the lead time must be more than 0 days (got %v)", o.LeadTime)
+		return fmt.Errorf("the lead time must be more than 0 days (got %v)", o.LeadTime)
 	case o.LeadTimeSD < 0:
-		return fmt.Errorf("replenish: the lead time's standard deviation must be 0 or more (got %v)", o.LeadTimeSD)
+		return fmt.Errorf("the lead time's standard deviation must be 0 or more (got %v)", o.LeadTimeSD)
 	case o.Review < 1:
-		return fmt.Errorf("replenish: the review period must be at least 1 day (got %d)", o.Review)
+		return fmt.Errorf("the review period must be at least 1 day (got %d)", o.Review)
 	case o.Target.Level <= 0 || o.Target.Level >= 1:
-		return fmt.Errorf("replenish: the service target must be between 0 and 1 (got %v)", o.Target.Level)
+		return fmt.Errorf("the service target must be between 0 and 1 (got %v)", o.Target.Level)
 	case p.Freq != series.Daily:
-		return fmt.Errorf("replenish: simulation replays daily sales; the panel is %s", p.Freq)
+		return fmt.Errorf("simulation replays daily sales; the panel is %s", p.Freq)
 	case o.UnitCost != nil && len(o.UnitCost) != p.Len():
-		return fmt.Errorf("replenish: %d unit costs for %d series", len(o.UnitCost), p.Len())
+		return fmt.Errorf("%d unit costs for %d series", len(o.UnitCost), p.Len())
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func DateFromYMD(year int, month time.Month, day int) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return 0, fmt.Errorf("series: %q is not a date in the form YYYY-MM-DD", s)
+		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
 	return DateOf(t), nil
 }

@@ -41,10 +41,10 @@ func (p *Panel) checkExog() error {
 	}
 	k := len(x.Names)
 	if len(x.Hist) != k*len(p.Values) {
-		return fmt.Errorf("series: the drivers have %d history values for %d periods of %d drivers", len(x.Hist), len(p.Values), k)
+		return fmt.Errorf("the drivers have %d history values for %d periods of %d drivers", len(x.Hist), len(p.Values), k)
 	}
 	if len(x.Future) != k*x.Horizon*p.Len() {
-		return fmt.Errorf("series: the drivers have %d future values for %d series of %d periods", len(x.Future), p.Len(), x.Horizon)
+		return fmt.Errorf("the drivers have %d future values for %d series of %d periods", len(x.Future), p.Len(), x.Horizon)
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ func ParseFreq(s string) (Freq, error) {
 	case "M", "MONTH", "MONTHLY":
 		return Monthly, nil
 	}
-	return 0, fmt.Errorf("series: frequency %q is not one of D, W, M", s)
+	return 0, fmt.Errorf("frequency %q is not one of D, W, M", s)
 }
 
 // String returns D, W or M.

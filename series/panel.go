@@ -56,26 +56,26 @@ func (p *Panel) Append(key Key, start Date, values []float64) {
 func (p *Panel) Check() error {
 	n := len(p.Keys)
 	if !p.Freq.Valid() {
-		return fmt.Errorf("series: panel frequency %v is not D, W or M", p.Freq)
+		return fmt.Errorf("panel frequency %v is not D, W or M", p.Freq)
 	}
 	if len(p.Starts) != n {
-		return fmt.Errorf("series: panel has %d keys but %d starts", n, len(p.Starts))
+		return fmt.Errorf("panel has %d keys but %d starts", n, len(p.Starts))
 	}
 	if n == 0 {
 		return nil
 	}
 	if len(p.Offsets) != n+1 || p.Offsets[0] != 0 || p.Offsets[n] != len(p.Values) {
-		return fmt.Errorf("series: panel offsets do not cover its %d values", len(p.Values))
+		return fmt.Errorf("panel offsets do not cover its %d values", len(p.Values))
 	}
 	if err := p.checkExog(); err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
 		if p.Offsets[i+1] < p.Offsets[i] {
-			return fmt.Errorf("series: panel offsets decrease at series %d", i)
+			return fmt.Errorf("panel offsets decrease at series %d", i)
 		}
 		if p.Freq.PeriodStart(p.Starts[i]) != p.Starts[i] {
-			return fmt.Errorf("series: series %v starts on %v, which is not the start of a %v period", p.Keys[i], p.Starts[i], p.Freq)
+			return fmt.Errorf("series %v starts on %v, which is not the start of a %v period", p.Keys[i], p.Starts[i], p.Freq)
 		}
 	}
 	return nil

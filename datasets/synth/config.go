@@ -76,27 +76,27 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	switch {
 	case c.Stores < 1 || c.Stores > 100_000:
-		return c, fmt.Errorf("synth: --stores %d is outside 1 to 100000", c.Stores)
+		return c, fmt.Errorf("--stores %d is outside 1 to 100000", c.Stores)
 	case c.SKUs < 1 || c.SKUs > 10_000_000:
-		return c, fmt.Errorf("synth: --skus %d is outside 1 to 10000000", c.SKUs)
+		return c, fmt.Errorf("--skus %d is outside 1 to 10000000", c.SKUs)
 	case c.Days < 28 || c.Days > 36_600:
-		return c, fmt.Errorf("synth: --days %d is outside 28 to 36600 (a forecast needs some history)", c.Days)
+		return c, fmt.Errorf("--days %d is outside 28 to 36600 (a forecast needs some history)", c.Days)
 	case c.Horizon < 1 || c.Horizon > 3660:
-		return c, fmt.Errorf("synth: --horizon %d is outside 1 to 3660", c.Horizon)
+		return c, fmt.Errorf("--horizon %d is outside 1 to 3660", c.Horizon)
 	case c.Format != "csv" && c.Format != "parquet":
-		return c, fmt.Errorf("synth: --format %q is not csv or parquet", c.Format)
+		return c, fmt.Errorf("--format %q is not csv or parquet", c.Format)
 	}
 	seen := map[string]bool{}
 	for _, ch := range c.Channels {
 		switch ch {
 		case ChannelStore, ChannelOnline, ChannelInstant:
 		default:
-			return c, fmt.Errorf("synth: channel %q is not one of store, online, instant", ch)
+			return c, fmt.Errorf("channel %q is not one of store, online, instant", ch)
 		}
 		seen[ch] = true
 	}
 	if seen[ChannelInstant] && !seen[ChannelStore] {
-		return c, fmt.Errorf("synth: the instant channel picks from store stock, so it needs the store channel too (got %s)", strings.Join(c.Channels, ","))
+		return c, fmt.Errorf("the instant channel picks from store stock, so it needs the store channel too (got %s)", strings.Join(c.Channels, ","))
 	}
 	return c, nil
 }

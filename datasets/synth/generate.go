@@ -37,7 +37,7 @@ func Generate(ctx context.Context, dir string, cfg Config, progress func(done, t
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "truth"), 0o755); err != nil {
-		return nil, fmt.Errorf("synth: %w", err)
+		return nil, fmt.Errorf("%w", err)
 	}
 	r := buildRetailer(cfg)
 	res := &Result{Dir: dir, Files: map[string]string{}, Rows: map[string]int64{},
@@ -60,7 +60,7 @@ func Generate(ctx context.Context, dir string, cfg Config, progress func(done, t
 			return werr
 		})
 		if err != nil {
-			return fmt.Errorf("synth: %w", err)
+			return fmt.Errorf("%w", err)
 		}
 		res.Files[name], res.Rows[name] = path, n
 		return nil

@@ -111,7 +111,7 @@ type sink interface {
 func openSink(path, format string, kind rowKind) (sink, error) {
 	f, err := fsutil.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("synth: %w", err)
+		return nil, fmt.Errorf("%w", err)
 	}
 	if format == "csv" {
 		if _, err := f.WriteString(headers[kind] + "\n"); err != nil {
@@ -128,7 +128,7 @@ func openSink(path, format string, kind rowKind) (sink, error) {
 	fw, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		f.Abort()
-		return nil, fmt.Errorf("synth: %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &parquetSink{f: f, fw: fw, schema: schema, kind: kind}, nil
 }

@@ -27,7 +27,7 @@ func ParseMethod(s string) (Method, error) {
 	case "mint", "mint-shrink":
 		return MinTShrink, nil
 	}
-	return 0, fmt.Errorf("hierarchy: %q is not a reconciliation method (bu, td or mint)", s)
+	return 0, fmt.Errorf("%q is not a reconciliation method (bu, td or mint)", s)
 }
 
 func (m Method) String() string { return [...]string{"bu", "td", "mint"}[m] }
@@ -45,7 +45,7 @@ type Base struct {
 func Reconcile(s *Structure, m Method, b *Base) (bottom, agg []float64, lambda float64, err error) {
 	nb, na, h := len(s.Parents), len(s.Nodes), b.H
 	if len(b.Bottom) != nb*h || len(b.Agg) != na*h {
-		return nil, nil, 0, fmt.Errorf("hierarchy: base forecasts do not match the structure (%d bottom and %d aggregate series of %d steps)", nb, na, h)
+		return nil, nil, 0, fmt.Errorf("base forecasts do not match the structure (%d bottom and %d aggregate series of %d steps)", nb, na, h)
 	}
 	switch m {
 	case BottomUp:
@@ -55,7 +55,7 @@ func Reconcile(s *Structure, m Method, b *Base) (bottom, agg []float64, lambda f
 	case MinTShrink:
 		bottom, lambda, err = minT(s, b)
 	default:
-		err = fmt.Errorf("hierarchy: unknown method %d", m)
+		err = fmt.Errorf("unknown method %d", m)
 	}
 	if err != nil {
 		return nil, nil, 0, err
@@ -82,7 +82,7 @@ func Sum(s *Structure, bottom []float64, h int) []float64 {
 func topDown(s *Structure, b *Base) ([]float64, error) {
 	h := b.H
 	if len(s.Tree) == 0 {
-		return nil, fmt.Errorf("hierarchy: top-down needs a product tree")
+		return nil, fmt.Errorf("top-down needs a product tree")
 	}
 	levelOf := map[int]int{} // node -> depth in the tree
 	for j, n := range s.Nodes {
@@ -107,7 +107,7 @@ func topDown(s *Structure, b *Base) ([]float64, error) {
 		}
 		for d, j := range path[i] {
 			if j < 0 {
-				return nil, fmt.Errorf("hierarchy: bottom series %d has no node at tree level %s", i, s.Tree[d])
+				return nil, fmt.Errorf("bottom series %d has no node at tree level %s", i, s.Tree[d])
 			}
 		}
 	}
@@ -179,14 +179,14 @@ func share(parent, own, siblings float64, count int) float64 {
 func minT(s *Structure, b *Base) ([]float64, float64, error) {
 	nb, na, h := len(s.Parents), len(s.Nodes), b.H
 	if len(b.BottomResid) != nb || len(b.AggResid) != na {
-		return nil, 0, fmt.Errorf("hierarchy: MinT needs the in-sample errors of every series")
+		return nil, 0, fmt.Errorf("MinT needs the in-sample errors of every series")
 	}
 	T := 0
 	if nb > 0 {
 		T = len(b.BottomResid[0])
 	}
 	if T < 2 {
-		return nil, 0, fmt.Errorf("hierarchy: MinT needs at least two in-sample errors per series")
+		return nil, 0, fmt.Errorf("MinT needs at least two in-sample errors per series")
 	}
 	// Columns of R: aggregates first, then bottom series.
 	n := na + nb
@@ -200,7 +200,7 @@ func minT(s *Structure, b *Base) ([]float64, float64, error) {
 	for k := 0; k < n; k++ {
 		r := col(k)
 		if len(r) != T {
-			return nil, 0, fmt.Errorf("hierarchy: series %d has %d in-sample errors, not %d", k, len(r), T)
+			return nil, 0, fmt.Errorf("series %d has %d in-sample errors, not %d", k, len(r), T)
 		}
 		var ss float64
 		for _, v := range r {
@@ -249,7 +249,7 @@ func minT(s *Structure, b *Base) ([]float64, float64, error) {
 	}
 	var chol mat.Cholesky
 	if !chol.Factorize(sym) {
-		return nil, 0, fmt.Errorf("hierarchy: the aggregates' error covariance is singular")
+		return nil, 0, fmt.Errorf("the aggregates' error covariance is singular")
 	}
 	// Incoherence, z = (U'WU)^-1 (a^ - C b^).
 	inc := mat.NewDense(na, h, nil)

@@ -67,7 +67,7 @@ func NewStructure(keys []series.Key, levels []Level, tree []string) (*Structure,
 			found = found || lv.Name == t
 		}
 		if !found {
-			return nil, fmt.Errorf("hierarchy: tree level %q is not one of the levels", t)
+			return nil, fmt.Errorf("tree level %q is not one of the levels", t)
 		}
 	}
 	return s, nil
