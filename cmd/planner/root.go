@@ -138,6 +138,7 @@ func (a *app) rootCmd() *cobra.Command {
 		RunE:              groupRun,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return a.checkGlobalFlags() },
 	}
+	root.SuggestionsMinimumDistance = 2
 	root.SetFlagErrorFunc(flagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")

@@ -14,8 +14,10 @@ func (a *app) datasetsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "datasets",
 		Short: "Generate datasets to try and test the planner on",
-		Args:  noArgs,
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRun,
 	}
+	cmd.SuggestionsMinimumDistance = 2
 	cmd.AddCommand(a.synthCmd())
 	return cmd
 }
