@@ -10,7 +10,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/datasets/synth"
-	"github.com/planner-engine/planner/internal/benchdata"
+	"github.com/planner-engine/planner/datasets/datasetstest"
 	"github.com/planner-engine/planner/internal/benchutil"
 	"github.com/planner-engine/planner/series"
 )
@@ -108,8 +108,8 @@ func BenchmarkReadPanel(b *testing.B) {
 		name string
 		cfg  synth.Config
 	}{
-		{"m5", benchdata.M5},
-		{"1M-series", benchdata.MillionSeries},
+		{"m5", datasetstest.M5},
+		{"1M-series", datasetstest.MillionSeries},
 	}
 	for _, size := range sizes {
 		for _, chunk := range []int{10_000, 0} {
@@ -118,7 +118,7 @@ func BenchmarkReadPanel(b *testing.B) {
 				label = "whole"
 			}
 			b.Run(size.name+"/"+label, func(b *testing.B) {
-				s := benchdata.Store(b, size.name, size.cfg)
+				s := datasetstest.Store(b, size.name, size.cfg)
 				ctx := context.Background()
 				benchutil.ResetPeakRSS()
 				b.ReportAllocs()

@@ -6,9 +6,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/internal/benchdata"
-	"github.com/planner-engine/planner/internal/benchutil"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -85,25 +82,4 @@ func BenchmarkFitWeekly(b *testing.B) {
 			}
 		})
 	}
-}
-
-// BenchmarkForecastM5 is the nightly forecast of an M5-sized retailer:
-// read its 30,490 daily series of 1,941 days from a database file and
-// forecast 28 days with the default auto model, with the process's peak
-// memory. The database is generated once into the benchmark cache.
-func BenchmarkForecastM5(b *testing.B) {
-	s := benchdata.Store(b, "m5", benchdata.M5)
-	ctx := context.Background()
-	benchutil.ResetPeakRSS()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		p, err := s.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := Run(ctx, p, Options{Horizon: 28}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(benchutil.PeakRSSMB(), "peak-RSS-MB")
 }

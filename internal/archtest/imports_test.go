@@ -1,0 +1,134 @@
+package archtest
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/planner-engine/planner/"
+
+// pkg is what go list says of one package.
+type pkg struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+// ours lists the module's packages, each with its direct imports of ours
+// and all its dependencies.
+func ours(t *testing.T) map[string]pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps=false", "-json", module+"...")
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := map[string]pkg{}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimPrefix(p.ImportPath, module)
+		var imports []string
+		for _, i := range p.Imports {
+			if strings.HasPrefix(i, module) {
+				imports = append(imports, strings.TrimPrefix(i, module))
+			}
+		}
+		p.Imports = imports
+		pkgs[name] = p
+	}
+	return pkgs
+}
+
+// within says whether a package is one of the parts or a subpackage of one.
+func within(name string, parts ...string) bool {
+	for _, p := range parts {
+		if name == p || strings.HasPrefix(name, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+var planning = []string{"forecast", "replenish", "allocation", "pricing", "production"}
+
+// TestImportRules fails on any import architecture.md forbids.
+func TestImportRules(t *testing.T) {
+	pkgs := ours(t)
+	if len(pkgs) < 20 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	rules := []struct {
+		who     func(string) bool
+		allowed func(who, imp string) bool
+		why     string
+	}{
+		{func(n string) bool { return within(n, "series", "dist") }, func(_, imp string) bool { return false },
+			"series and dist import nothing of ours"},
+		{func(n string) bool { return n == "supply" }, func(_, imp string) bool { return imp == "series" },
+			"supply imports only series"},
+		{func(n string) bool { return within(n, planning...) }, func(who, imp string) bool {
+			own := strings.Split(who, "/")[0]
+			return within(imp, "series", "supply", "dist", own)
+		}, "a planning package imports only series, supply, dist and its own subpackages"},
+		{func(n string) bool { return within(n, "datasets") && n != "datasets/datasetstest" }, func(_, imp string) bool {
+			return within(imp, "series", "supply", "datasets", "internal")
+		}, "the input side never imports the plans, export, report or pipeline"},
+		{func(n string) bool { return within(n, "export", "report") }, func(_, imp string) bool {
+			return !within(imp, "datasets", "pipeline", "cmd")
+		}, "the output side never reads input nor runs stages"},
+		{func(n string) bool { return n == "pipeline/config" }, func(_, imp string) bool {
+			return within(imp, "series", "supply", "dist") || within(imp, planning...)
+		}, "planner.yaml's package knows only the plans' parsers"},
+		{func(n string) bool { return within(n, "cmd") }, func(_, imp string) bool {
+			return within(imp, "pipeline", "datasets", "series", "internal/progress")
+		}, "a command is its stage run through pipeline"},
+		{func(n string) bool { return within(n, "internal") && n != "internal/archtest" }, func(_, imp string) bool {
+			return imp == "series"
+		}, "internal helpers import only series"},
+	}
+	checked := 0
+	for name, p := range pkgs {
+		for _, r := range rules {
+			if !r.who(name) {
+				continue
+			}
+			checked++
+			for _, imp := range p.Imports {
+				if !r.allowed(name, imp) {
+					t.Errorf("%s imports %s: %s (architecture.md)", name, imp, r.why)
+				}
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("the rules matched only %d packages", checked)
+	}
+}
+
+// TestFuzzedPackagesLinkNoCgo keeps the parsers of user input where go
+// test -fuzz runs at full speed: no package they depend on links DuckDB.
+func TestFuzzedPackagesLinkNoCgo(t *testing.T) {
+	for _, name := range []string{"datasets/files", "pipeline/config", "pricing", "replenish", "series"} {
+		cmd := exec.Command("go", "list", "-deps", module+name)
+		cmd.Dir = "../.."
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", name, err)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if strings.Contains(dep, "duckdb") {
+				t.Errorf("%s depends on %s: its fuzz targets would stall", name, dep)
+			}
+		}
+	}
+}
