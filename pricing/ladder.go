@@ -28,7 +28,7 @@ func ParseLadder(s string) (Ladder, error) {
 	var l Ladder
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || v < 0 || v >= 1 {
+		if err != nil || !(v >= 0 && v < 1) {
 			return Ladder{}, fmt.Errorf("price ending %q is not a number in [0, 1) such as 0.99", f)
 		}
 		l.Endings = append(l.Endings, v)

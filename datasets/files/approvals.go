@@ -50,6 +50,12 @@ func ReadApprovals(path string, layout Workbook) ([]Approval, error) {
 		return nil, inputErrorf("%s: cannot open the workbook (%s); is it the plan workbook a run wrote?", path, plainError(err))
 	}
 	defer f.Close()
+	return readApprovals(path, f, layout)
+}
+
+// readApprovals reads an open workbook's decisions; path names it in
+// errors.
+func readApprovals(path string, f *excelize.File, layout Workbook) ([]Approval, error) {
 	for _, s := range f.GetSheetList() {
 		if !slices.Contains(layout.Sheets, s) {
 			return nil, inputErrorf("%s: unknown sheet %q; the plan workbook has %s", path, s, strings.Join(layout.Sheets, ", "))

@@ -31,7 +31,12 @@ func ReadCSVTable(path string, required ...string) (*CSVTable, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	return readCSVTable(path, f, required...)
+}
+
+// readCSVTable reads a table's text; path names it in errors.
+func readCSVTable(path string, in io.Reader, required ...string) (*CSVTable, error) {
+	r := csv.NewReader(in)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = false
 	head, err := r.Read()

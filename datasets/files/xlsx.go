@@ -25,6 +25,11 @@ func ReadXLSX(path string) (*Sheet, error) {
 		return nil, fileErrorf("unreadable_file", "%s: cannot open the workbook (%s); is it an .xlsx file?", path, plainError(err))
 	}
 	defer f.Close()
+	return readXLSX(path, f)
+}
+
+// readXLSX reads an open workbook's first sheet; path names it in errors.
+func readXLSX(path string, f *excelize.File) (*Sheet, error) {
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, fileErrorf("unreadable_file", "%s: the workbook has no sheets", path)
