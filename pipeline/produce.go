@@ -65,7 +65,11 @@ func ProductionProblemFromFiles(f ProductionFiles) (*production.Problem, error) 
 	if in.Costs, err = files.ReadProductionCosts(f.Costs); err != nil {
 		return nil, err
 	}
-	return production.ProblemFromTables(&in)
+	prob, err := production.ProblemFromTables(&in)
+	if err != nil {
+		return nil, &InputError{Err: err}
+	}
+	return prob, nil
 }
 
 // ProduceResult is the factories' production plan.

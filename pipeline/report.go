@@ -51,6 +51,15 @@ func (e *SkipError) Error() string { return e.Reason }
 
 func skip(format string, args ...any) error { return &SkipError{Reason: fmt.Sprintf(format, args...)} }
 
+// InputError is an error in what the user's files hold, found by a plan
+// rather than by the readers (demand for a SKU without costs, periods of
+// two kinds): the input's fault, not the planner's.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+
+func (e *InputError) Unwrap() error { return e.Err }
+
 // plural writes a count with its noun: 1 exception, 2 exceptions.
 func plural(n int, noun string) string {
 	if n == 1 {

@@ -118,7 +118,7 @@ func TestAllocateRefusesBadInput(t *testing.T) {
 		out := filepath.Join(dir, "allocation.csv")
 		code, _, errOut := planner(t, "allocate", "--forecasts", filepath.Join(dir, "forecasts.csv"), "--stock", filepath.Join(dir, "dc_stock.csv"),
 			"--locations", filepath.Join(dir, "locations.csv"), "--out", out)
-		assert.NotEqual(t, 0, code, name)
+		assert.Equal(t, 2, code, name)
 		assert.Contains(t, errOut, c.want, name)
 		assert.NoFileExists(t, out, name)
 	}
@@ -188,6 +188,6 @@ func TestAllocateANewProductLikeAnother(t *testing.T) {
 	require.NoError(t, os.WriteFile(like, []byte("sku,like_sku\nNEW,NEW\n"), 0o644))
 	code, _, errOut = planner(t, "allocate", "--forecasts", filepath.Join(dir, "forecasts.csv"), "--stock", filepath.Join(dir, "dc_stock.csv"),
 		"--locations", filepath.Join(dir, "locations.csv"), "--like", like)
-	assert.NotEqual(t, 0, code)
-	assert.Contains(t, errOut, "like.csv line 2, column like_sku")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "like.csv line 2, column like_sku: NEW is the SKU itself")
 }

@@ -16,7 +16,7 @@ func TestReplenishPlansTheSyntheticRetailer(t *testing.T) {
 
 	orders := filepath.Join(t.TempDir(), "orders.csv")
 	code, out, errOut := planner(t, "replenish", "--db", db, "--target", "0.95", "--out", orders, "--json")
-	require.Contains(t, []int{0, 3}, code, errOut)
+	require.Equal(t, 0, code, errOut) // the small retailer's DCs hold enough
 	var sum map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &sum))
 	for _, k := range []string{"order_date", "items", "purchase_orders", "transfer_orders", "units", "value", "exceptions"} {
@@ -32,7 +32,7 @@ func TestReplenishPlansTheSyntheticRetailer(t *testing.T) {
 	// The same plan again: the same file, order ids included.
 	again := filepath.Join(t.TempDir(), "orders.csv")
 	code, _, errOut = planner(t, "replenish", "--db", db, "--target", "0.95", "--out", again)
-	require.Contains(t, []int{0, 3}, code, errOut)
+	require.Equal(t, 0, code, errOut)
 	raw2, err := os.ReadFile(again)
 	require.NoError(t, err)
 	assert.Equal(t, string(raw), string(raw2))
@@ -42,7 +42,7 @@ func TestReplenishPlansTheSyntheticRetailer(t *testing.T) {
 	require.NoError(t, os.WriteFile(targets, []byte("sku,target\nSKU00001,0.8\n"), 0o644))
 	classed := filepath.Join(t.TempDir(), "orders.csv")
 	code, _, errOut = planner(t, "replenish", "--db", db, "--class-targets", "A=0.99,B=0.97,C=0.9", "--targets", targets, "--out", classed)
-	require.Contains(t, []int{0, 3}, code, errOut)
+	require.Equal(t, 0, code, errOut)
 	raw, err = os.ReadFile(classed)
 	require.NoError(t, err)
 	seen := map[string]bool{}
@@ -101,7 +101,7 @@ func TestReplenishFromAForecastFile(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	orders := filepath.Join(t.TempDir(), "orders.csv")
 	code, out, errOut := planner(t, "replenish", "--db", db, "--forecasts", fc, "--out", orders, "--json")
-	require.Contains(t, []int{0, 3}, code, errOut)
+	require.Equal(t, 0, code, errOut)
 	var sum map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &sum))
 	assert.Greater(t, sum["transfer_orders"].(float64), 0.0)

@@ -112,11 +112,12 @@ func (a *app) exitCode(err error) int {
 	}
 	var skip *pipeline.SkipError
 	var bad *files.Error
+	var input *pipeline.InputError
 	switch {
 	case errors.As(err, &skip):
 		fmt.Fprintln(a.stderr, "planner: nothing to plan:", skip.Reason)
 		return exitInvalid
-	case errors.As(err, &bad):
+	case errors.As(err, &bad), errors.As(err, &input):
 		fmt.Fprintln(a.stderr, "planner:", err)
 		return exitInvalid
 	}
