@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/planner-engine/planner/datasets"
@@ -59,45 +58,53 @@ func (m *Memory) Frequency(context.Context) (series.Freq, error) {
 	return m.Sales.Freq, nil
 }
 
-// ReadPanel implements Source: the sales panel, each series cut to its
-// most recent MaxPeriods and, with TrimLeadingZeros, started at its first
-// sale. Drivers are the panel's own (nil without Drivers).
+// ReadPanel implements Source: the sales panel, each series started at
+// its first sale with TrimLeadingZeros and cut to its most recent
+// MaxPeriods, with its drivers when asked for and held (the future ones
+// cut to Horizon periods).
 func (m *Memory) ReadPanel(_ context.Context, opts datasets.PanelOptions) (*series.Panel, error) {
-	if m.Sales == nil {
-		return &series.Panel{Freq: opts.Freq}, nil
-	}
 	freq := opts.Freq
 	if freq == 0 {
 		freq = series.Daily
 	}
+	if m.Sales == nil {
+		return &series.Panel{Freq: freq}, nil
+	}
 	if freq != m.Sales.Freq {
 		return nil, fmt.Errorf("the sales are %s; they cannot be read as %s series here", freqWord(m.Sales.Freq), freqWord(freq))
 	}
-	if opts.Drivers && m.Sales.Exog != nil {
-		if opts.MaxPeriods > 0 || opts.TrimLeadingZeros {
-			return nil, errors.New("sales with drivers are read whole from memory")
+	in := m.Sales
+	var x *series.Exog
+	if opts.Drivers && in.Exog != nil {
+		if opts.Horizon > in.Exog.Horizon {
+			return nil, fmt.Errorf("the sales hold drivers for %d future periods, not %d", in.Exog.Horizon, opts.Horizon)
 		}
-		return m.Sales, nil
+		x = &series.Exog{Names: in.Exog.Names, Horizon: opts.Horizon}
 	}
-	out := &series.Panel{Freq: m.Sales.Freq}
-	for i, k := range m.Sales.Keys {
-		y, start := m.Sales.Series(i), m.Sales.Starts[i]
+	out := &series.Panel{Freq: in.Freq}
+	for i, k := range in.Keys {
+		y, start := in.Series(i), in.Starts[i]
+		lo := 0
 		if opts.TrimLeadingZeros {
-			first := 0
-			for first < len(y) && y[first] == 0 {
-				first++
+			for lo < len(y) && y[lo] == 0 {
+				lo++
 			}
-			if first == len(y) {
+			if lo == len(y) {
 				continue
 			}
-			y, start = y[first:], freq.Add(start, first)
 		}
-		if opts.MaxPeriods > 0 && len(y) > opts.MaxPeriods {
-			cut := len(y) - opts.MaxPeriods
-			y, start = y[cut:], freq.Add(start, cut)
+		if opts.MaxPeriods > 0 && len(y)-lo > opts.MaxPeriods {
+			lo = len(y) - opts.MaxPeriods
 		}
-		out.Append(k, start, y)
+		out.Append(k, freq.Add(start, lo), y[lo:])
+		if x != nil {
+			hist, future := in.Drivers(i)
+			n := len(in.Exog.Names)
+			x.Hist = append(x.Hist, hist[lo*n:]...)
+			x.Future = append(x.Future, future[:opts.Horizon*n]...)
+		}
 	}
+	out.Exog = x
 	return out, nil
 }
 
