@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
 
 // Plan a store's order from its DC: ten units a day forecast, a two-day
@@ -38,4 +40,27 @@ func ExampleLeadTimeDemandSD() {
 	fmt.Printf("%.1f units\n", replenish.LeadTimeDemandSD(5, 2, 40, 12))
 	// Output:
 	// 84.4 units
+}
+
+// The night's items from the network's snapshot and daily forecasts: the
+// store's demand over the lane's days, shifted to start the day after the
+// stock count.
+func ExampleNetworkFrom() {
+	asOf := series.MustParseDate("2026-03-01")
+	fc := &series.Forecasts{Freq: series.Daily, Horizon: 7, Quantiles: []float64{0.1, 0.9},
+		Keys: []series.Key{{SKU: "A", Location: "S1"}}, Starts: []series.Date{asOf + 1}}
+	for t := 0; t < 7; t++ {
+		fc.Mean = append(fc.Mean, float64(t+1))
+		fc.Q = append(fc.Q, 0, float64(2*(t+1)))
+	}
+	snap := &supply.Snapshot{AsOf: asOf,
+		Positions: []supply.StockPosition{{SKU: "A", Location: "S1", OnHand: 4}},
+		Lanes:     []supply.Lane{{SKU: "A", From: "DC1", To: "S1", LeadTime: 2, Review: 3}},
+		Products:  map[string]supply.ProductTerms{"A": {PackSize: 6}},
+		Locations: map[string]supply.Location{"DC1": {Type: "dc"}, "S1": {Type: "store", DC: "DC1"}}}
+	net := replenish.NetworkFrom(snap, fc, replenish.Target{Level: 0.95, Type: replenish.FillRate})
+	it := net.Items[0]
+	fmt.Println(it.SKU, it.Location, it.Lane.From, it.Lane.Transfer, it.Lane.Multiple, it.Position.OnHand, it.Mean)
+	// Output:
+	// A S1 DC1 true 6 4 [1 2 3 4 5 6 7]
 }

@@ -2,6 +2,7 @@ package series_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/planner-engine/planner/series"
 )
@@ -29,4 +30,13 @@ func ExampleFreq_PeriodStart() {
 	// D 2024-05-17
 	// W 2024-05-13
 	// M 2024-05-01
+}
+
+// The spread of a forecast period, from its outermost quantiles: p10 and
+// p90 of 10 and 30 are a normal's with a standard deviation of 7.8.
+func ExampleForecasts_Variance() {
+	f := &series.Forecasts{Horizon: 1, Quantiles: []float64{0.1, 0.9}, Mean: []float64{20}, Q: []float64{10, 30}}
+	fmt.Printf("%.1f\n", math.Sqrt(f.Variance(0, 0)))
+	// Output:
+	// 7.8
 }
