@@ -69,6 +69,12 @@ type PushOptions struct {
 	Progress func(done, total int)
 }
 
+// DefaultPushOptions are the push's defaults: batches of 500 lines, 30 s
+// a request, 6 tries of a batch, a first backoff of 500 ms.
+func DefaultPushOptions() PushOptions {
+	return PushOptions{Batch: 500, Timeout: 30 * time.Second, Attempts: 6, Backoff: 500 * time.Millisecond}
+}
+
 // PushResult counts what happened to the lines, the JSON planner push
 // prints.
 type PushResult struct {
@@ -131,17 +137,18 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 	if !strings.HasPrefix(o.Target, "http://") && !strings.HasPrefix(o.Target, "https://") {
 		return nil, fmt.Errorf("the target %q is not an http:// or https:// URL", o.Target)
 	}
+	d := DefaultPushOptions()
 	if o.Batch <= 0 {
-		o.Batch = 500
+		o.Batch = d.Batch
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 30 * time.Second
+		o.Timeout = d.Timeout
 	}
 	if o.Attempts <= 0 {
-		o.Attempts = 6
+		o.Attempts = d.Attempts
 	}
 	if o.Backoff <= 0 {
-		o.Backoff = 500 * time.Millisecond
+		o.Backoff = d.Backoff
 	}
 	client := o.Client
 	if client == nil {

@@ -18,6 +18,9 @@ type PushOptions = export.PushOptions
 // prints.
 type PushResult = export.PushResult
 
+// DefaultPushOptions are the push's defaults (export.DefaultPushOptions).
+func DefaultPushOptions() PushOptions { return export.DefaultPushOptions() }
+
 // Push sends a run's plan files to an ERP's HTTP API (export.Send): the
 // plans named in the options (all the run holds when none are), every
 // line or, with ApprovedOnly, the lines approvals.csv says yes to. Every

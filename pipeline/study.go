@@ -22,6 +22,13 @@ type BacktestOptions struct {
 	Models           string
 }
 
+// DefaultBacktestOptions are planner backtest's defaults: three windows,
+// the automatic choice beside the seasonal naive, ETS and theta. The
+// horizon has none: it must be given.
+func DefaultBacktestOptions() BacktestOptions {
+	return BacktestOptions{Windows: 3, Models: "auto,snaive,ets,theta"}
+}
+
 // BacktestResult is the backtest's scores and the series it scored.
 type BacktestResult struct {
 	*forecast.BacktestResult
@@ -137,6 +144,15 @@ type SimulateOptions struct {
 	// Refit is the days between re-estimations of each series' model.
 	Refit int
 	Seed  uint64
+}
+
+// DefaultSimulateOptions are planner simulate's defaults: a weekly review
+// to the replenish section's default target, the automatic policy, the
+// cover rule at 14 days, models re-estimated every 91 days. The holdout
+// and the lead time have none: they must be given.
+func DefaultSimulateOptions() SimulateOptions {
+	r := config.DefaultReplenish()
+	return SimulateOptions{Review: 7, Target: r.Target, TargetType: r.TargetType, Policy: "auto", CoverDays: 14, Refit: 91, Seed: 1}
 }
 
 // Check checks the options, naming each setting as name(key) does (keys:

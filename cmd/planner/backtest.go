@@ -22,7 +22,7 @@ type backtestOptions struct {
 }
 
 func (a *app) backtestCmd() *cobra.Command {
-	o := &backtestOptions{s: newSettings()}
+	o := &backtestOptions{s: newSettings(), bt: pipeline.DefaultBacktestOptions()}
 	cmd := &cobra.Command{
 		Use:   "backtest",
 		Short: "Measure how accurate each model, and the automatic choice, would have been",
@@ -39,9 +39,9 @@ func (a *app) backtestCmd() *cobra.Command {
 	o.s.configFlag(cmd)
 	o.s.historyFlags(cmd)
 	f := cmd.Flags()
-	f.IntVar(&o.bt.Horizon, "horizon", 0, "periods per window (required)")
-	f.IntVar(&o.bt.Windows, "windows", 3, "rolling origins")
-	f.StringVar(&o.bt.Models, "models", "auto,snaive,ets,theta", "comma-separated models, each evaluated on its own")
+	f.IntVar(&o.bt.Horizon, "horizon", o.bt.Horizon, "periods per window (required)")
+	f.IntVar(&o.bt.Windows, "windows", o.bt.Windows, "rolling origins")
+	f.StringVar(&o.bt.Models, "models", o.bt.Models, "comma-separated models, each evaluated on its own")
 	f.IntVar(&o.s.cfg.Forecast.Window, "window", o.s.cfg.Forecast.Window, "fit on at most this many recent periods (0: three years; -1: all)")
 	f.StringVar(&o.out, "out", "", "write the per-series scores to this CSV file")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")

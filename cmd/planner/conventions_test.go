@@ -69,10 +69,10 @@ func TestUnknownCommandsAndFlagsAreUsageErrors(t *testing.T) {
 func TestBadSettingsFilesSayWhatIsWrongInWords(t *testing.T) {
 	dir := t.TempDir()
 	for body, want := range map[string]string{
-		"inputs:\n  sales: s.csv\nforecast:\n  horizn: 14\n":  "line 4: horizn is not a setting here (docs/config.md lists every key)",
-		"inputs:\n  sales: s.csv\nforecast:\n  horizon: x\n":  "line 4: x is not a whole number",
-		"inputs:\n  sales: s.csv\nreplenish:\n  target: 2\n":  "replenish.target must be between 0 and 1 (got 2)",
-		"inputs: [a]\n":                                       "line 1: this value is not a section of keys",
+		"inputs:\n  sales: s.csv\nforecast:\n  horizn: 14\n": "line 4: horizn is not a setting here (docs/config.md lists every key)",
+		"inputs:\n  sales: s.csv\nforecast:\n  horizon: x\n": "line 4: x is not a whole number",
+		"inputs:\n  sales: s.csv\nreplenish:\n  target: 2\n": "replenish.target must be between 0 and 1 (got 2)",
+		"inputs: [a]\n": "line 1: this value is not a section of keys",
 		"inputs:\n  sales: s.csv\nallocate:\n  method: no\n": `allocate.method "no" is not marginal, fair-share, equal-cover or priority`,
 	} {
 		cfg := filepath.Join(dir, "planner.yaml")

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,7 +18,7 @@ import (
 const tokenEnv = "PLANNER_ERP_TOKEN"
 
 func (a *app) pushCmd() *cobra.Command {
-	var o pipeline.PushOptions
+	o := pipeline.DefaultPushOptions()
 	var run, plans string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -84,10 +83,10 @@ func (a *app) pushCmd() *cobra.Command {
 	f.StringVar(&run, "run", filepath.Join("out", "latest"), "the run folder whose plans to send")
 	f.StringVar(&o.Target, "target", "", "the ERP endpoint (http:// or https://) every batch is POSTed to")
 	f.StringVar(&plans, "plans", "", "plans to send: replenishment,allocation,pricing,production (default all; those the run lacks are listed as missing)")
-	f.IntVar(&o.Batch, "batch", 500, "lines per request")
+	f.IntVar(&o.Batch, "batch", o.Batch, "lines per request")
 	f.BoolVar(&o.ApprovedOnly, "approved-only", false, "send only the lines approved in the workbook (approvals.csv)")
-	f.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time one request may take")
-	f.IntVar(&o.Attempts, "attempts", 6, "tries per batch on 5xx answers and timeouts")
+	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "time one request may take")
+	f.IntVar(&o.Attempts, "attempts", o.Attempts, "tries per batch on 5xx answers and timeouts")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object: lines, sent, accepted, retried, rejected, skipped, rejects_file, state_file")
 	return cmd
 }

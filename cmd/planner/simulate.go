@@ -18,7 +18,7 @@ type simulateOptions struct {
 }
 
 func (a *app) simulateCmd() *cobra.Command {
-	o := &simulateOptions{s: newSettings()}
+	o := &simulateOptions{s: newSettings(), sim: pipeline.DefaultSimulateOptions()}
 	cmd := &cobra.Command{
 		Use:   "simulate",
 		Short: "Replay a replenishment policy over held-out sales and measure service and stock",
@@ -35,18 +35,18 @@ func (a *app) simulateCmd() *cobra.Command {
 	}
 	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)")
 	f := cmd.Flags()
-	d := o.s.cfg.Replenish
-	f.IntVar(&o.sim.Holdout, "holdout-days", 0, "days at the end of the sales to replay (required)")
-	f.Float64Var(&o.sim.LeadTime, "lead-time", 0, "mean lead time in days (required)")
-	f.Float64Var(&o.sim.LeadTimeSD, "lead-time-sd", 0, "standard deviation of the lead time in days")
-	f.IntVar(&o.sim.Review, "review", 7, "days between reviews")
+	d := o.sim
+	f.IntVar(&o.sim.Holdout, "holdout-days", d.Holdout, "days at the end of the sales to replay (required)")
+	f.Float64Var(&o.sim.LeadTime, "lead-time", d.LeadTime, "mean lead time in days (required)")
+	f.Float64Var(&o.sim.LeadTimeSD, "lead-time-sd", d.LeadTimeSD, "standard deviation of the lead time in days")
+	f.IntVar(&o.sim.Review, "review", d.Review, "days between reviews")
 	f.Float64Var(&o.sim.Target, "target", d.Target, "service target, between 0 and 1")
 	f.StringVar(&o.sim.TargetType, "target-type", d.TargetType, "fill (fill rate) or csl (cycle service level)")
-	f.StringVar(&o.sim.Policy, "policy", "auto", "auto (order-up-to, base-stock with a daily review), order-up-to, base-stock, reorder-point, min-max, or cover")
-	f.Float64Var(&o.sim.CoverDays, "cover-days", 14, "days of recent average sales --policy cover orders up to")
+	f.StringVar(&o.sim.Policy, "policy", d.Policy, "auto (order-up-to, base-stock with a daily review), order-up-to, base-stock, reorder-point, min-max, or cover")
+	f.Float64Var(&o.sim.CoverDays, "cover-days", d.CoverDays, "days of recent average sales --policy cover orders up to")
 	f.BoolVar(&o.sim.Backorders, "backorders", false, "unmet sales wait for stock instead of being lost")
-	f.IntVar(&o.sim.Refit, "refit", 91, "days between re-estimations of each series' forecast model")
-	f.Uint64Var(&o.sim.Seed, "seed", 1, "seed of the random lead times")
+	f.IntVar(&o.sim.Refit, "refit", d.Refit, "days between re-estimations of each series' forecast model")
+	f.Uint64Var(&o.sim.Seed, "seed", d.Seed, "seed of the random lead times")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	complete(cmd, "policy", "auto", "order-up-to", "base-stock", "reorder-point", "min-max", "cover")
 	complete(cmd, "target-type", "fill", "csl")
