@@ -31,6 +31,7 @@ type Input struct {
 type StageRecord struct {
 	Name       string           `json:"name"`
 	Status     string           `json:"status"`
+	Summary    string           `json:"summary"` // the stage's one line, as its command prints it
 	Error      string           `json:"error,omitempty"`
 	Seconds    float64          `json:"seconds"`
 	Rows       map[string]int64 `json:"rows"`

@@ -230,7 +230,7 @@ func (r *Run) execute(ctx context.Context) error {
 		began := time.Now()
 		r.Log.Info("stage started", "stage", stage.Name())
 		rep, err := stage.Run(ctx, r)
-		rec := StageRecord{Name: stage.Name(), Seconds: time.Since(began).Seconds(), Rows: rep.Rows, Warnings: rep.Warnings, Exceptions: rep.Exceptions}
+		rec := StageRecord{Name: stage.Name(), Summary: rep.Summary, Seconds: time.Since(began).Seconds(), Rows: rep.Rows, Warnings: rep.Warnings, Exceptions: rep.Exceptions}
 		if rec.Rows == nil {
 			rec.Rows = map[string]int64{}
 		}

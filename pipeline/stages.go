@@ -64,7 +64,7 @@ func (LoadStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	for _, p := range rep.Problems {
 		out.Notes = append(out.Notes, p.String())
 	}
-	out.Summary = fmt.Sprintf("%d sales rows, %d warnings", rep.Rows("sales"), out.Warnings)
+	out.Summary = fmt.Sprintf("%s sales rows, %s", commas(rep.Rows("sales")), plural(out.Warnings, "warning"))
 	if err := r.WriteFile("problems.csv", func(w io.Writer) error { return datasets.WriteProblemsCSV(w, rep.Problems) }); err != nil {
 		return out, err
 	}

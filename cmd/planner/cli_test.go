@@ -153,7 +153,9 @@ func TestRunCommandWritesARunAndExitCodes(t *testing.T) {
 	code, out, errOut := planner(t, "run", "--config", cfg)
 	require.Equal(t, 0, code, errOut)
 	assert.Regexp(t, `Run \d{8}T\d{6}Z ok in`, out)
-	assert.Regexp(t, `(?m)^  load +\d+\.\d\ds  capacity \d+  events \d+`, out)
+	assert.Regexp(t, `(?m)^  load +\d+\.\d\ds  5,148 sales rows, 0 warnings$`, out)
+	assert.Regexp(t, `(?m)^  forecast +\d+\.\d\ds  60 series, 28 days ahead$`, out)
+	assert.Regexp(t, `(?m)^  allocate +\d+\.\d\ds  skipped: no allocate section in the configuration$`, out)
 	_, err := os.Stat(filepath.Join(dir, "out", "latest", "manifest.json"))
 	require.NoError(t, err)
 

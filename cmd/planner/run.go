@@ -52,9 +52,9 @@ func (a *app) runCmd() *cobra.Command {
 				fmt.Fprintf(a.stdout, "Run %s %s in %s: %s\n", m.RunID, m.Status, time.Since(began).Round(time.Millisecond),
 					filepath.Join(cfg.Out, "runs", m.RunID))
 				for _, s := range m.Stages {
-					fmt.Fprintf(a.stdout, "  %-10s %6.2fs", s.Name, s.Seconds)
-					for _, k := range sortedKeys(s.Rows) {
-						fmt.Fprintf(a.stdout, "  %s %s", k, commas(s.Rows[k]))
+					fmt.Fprintf(a.stdout, "  %-10s %6.2fs  %s", s.Name, s.Seconds, s.Summary)
+					if s.Exceptions > 0 {
+						fmt.Fprintf(a.stdout, "; %s", plural(s.Exceptions, "exception"))
 					}
 					fmt.Fprintln(a.stdout)
 				}
