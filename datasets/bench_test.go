@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/datasetstest"
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/datasets/synth"
-	"github.com/planner-engine/planner/datasets/datasetstest"
 	"github.com/planner-engine/planner/internal/benchutil"
 	"github.com/planner-engine/planner/series"
 )

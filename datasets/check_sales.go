@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -86,7 +87,7 @@ func (l *loader) checkSalesSeries(st *stage) error {
 	if len(missing) > 0 {
 		l.add(Problem{Severity: Warning, Code: "missing_dates", Table: st.table.Name, File: st.file, Column: st.column("date"), Count: int64(len(missing)),
 			Message: fmt.Sprintf("no series has a row on %s between %s and %s: %s; they count as zero sales",
-				plural(len(missing), unit), first, last, dateList(missing, 8)),
+				words.Plural(len(missing), unit), first, last, dateList(missing, 8)),
 			Hint: "check the extract is complete; days the business was closed are fine"})
 	}
 
@@ -116,14 +117,14 @@ func (l *loader) checkSalesSeries(st *stage) error {
 		return err
 	}
 	if err := l.listSeries(st, gapsQ, "series_gaps", nSeries, func(key string, a, b series.Date, n int64) string {
-		return fmt.Sprintf("%s has %s missing between %s and %s; they count as zero sales", key, plural(int(n), unit), a, b)
+		return fmt.Sprintf("%s has %s missing between %s and %s; they count as zero sales", key, words.Plural(int(n), unit), a, b)
 	}, "rows are needed only for periods with sales; this is fine if the extract leaves out zeros"); err != nil {
 		return err
 	}
 	zeroQ := fmt.Sprintf(`SELECT sku, location, channel, first, last, n, count(*) OVER () FROM %s
 		WHERE total = 0 ORDER BY sku, location, channel LIMIT %d`, statsTable, l.opts.limitFor(Warning))
 	return l.listSeries(st, zeroQ, "zero_series", nSeries, func(key string, a, b series.Date, n int64) string {
-		return fmt.Sprintf("%s sold nothing in %s from %s to %s", key, plural(int(n), "row"), a, b)
+		return fmt.Sprintf("%s sold nothing in %s from %s to %s", key, words.Plural(int(n), "row"), a, b)
 	}, "it forecasts as zero; drop it if the product is not sold there")
 }
 
@@ -199,14 +200,6 @@ func gridDate(f series.Freq, first series.Date, i int) series.Date {
 		return series.DateFromYMD(y, m+time.Month(i), d)
 	}
 	return first + series.Date(i)
-}
-
-// plural writes a count with its noun: 1 day, 3 days.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func dateList(ds []series.Date, n int) string {

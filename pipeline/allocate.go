@@ -9,6 +9,7 @@ import (
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
@@ -130,8 +131,8 @@ func (r *AllocateResult) Report() StageReport {
 	s := r.Summary()
 	rep := StageReport{Rows: map[string]int64{"problems": int64(len(r.Problems))},
 		Summary: fmt.Sprintf("%s of %s units of %s SKU-DCs to %s stores (%s); %s units expected to sell",
-			commas(int64(math.Round(s.AllocatedUnits))), commas(int64(math.Round(s.AllocatedUnits+s.UnallocatedUnits))),
-			commas(int64(s.Problems)), commas(int64(s.Stores)), s.Method, commas(int64(math.Round(s.ExpectedSales))))}
+			words.Commas(int64(math.Round(s.AllocatedUnits))), words.Commas(int64(math.Round(s.AllocatedUnits+s.UnallocatedUnits))),
+			words.Commas(int64(s.Problems)), words.Commas(int64(s.Stores)), s.Method, words.Commas(int64(math.Round(s.ExpectedSales))))}
 	rep.listExceptions("allocate", r.Exceptions)
 	return rep
 }
@@ -263,7 +264,7 @@ func (r *RebalanceResult) Summary() RebalanceSummary {
 func (r *RebalanceResult) Report() StageReport {
 	s := r.Summary()
 	return StageReport{Summary: fmt.Sprintf("%s transfers of %s units; %.1f more units expected to sell, net value %.2f",
-		commas(int64(s.Transfers)), commas(int64(math.Round(s.Units))), s.ExpectedSalesGained, s.NetValue)}
+		words.Commas(int64(s.Transfers)), words.Commas(int64(math.Round(s.Units))), s.ExpectedSalesGained, s.NetValue)}
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
@@ -292,7 +293,7 @@ func (s AllocationSources) Input(ctx context.Context, cfg *config.Config, horizo
 			task.Fail()
 			return nil, err
 		}
-		task.Done(commas(int64(fc.Len())) + " series")
+		task.Done(words.Commas(int64(fc.Len())) + " series")
 		if in, err = AllocationInputFromFiles(fc, s.Files, horizonDays, service); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/forecast/hierarchy"
 	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/series"
 )
@@ -55,7 +56,7 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 		task.Fail()
 		return nil, err
 	}
-	task.Done(commas(int64(p.Len())) + " series")
+	task.Done(words.Commas(int64(p.Len())) + " series")
 	if p.Len() == 0 {
 		return nil, skip("no sales to forecast")
 	}
@@ -93,7 +94,7 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 		task.Fail()
 		return nil, err
 	}
-	task.Done(commas(int64(out.Forecasts.Len())) + " series")
+	task.Done(words.Commas(int64(out.Forecasts.Len())) + " series")
 	return out, nil
 }
 
@@ -140,13 +141,13 @@ func (r *ForecastResult) Write(files ForecastFiles) (map[string]int64, error) {
 func (r *ForecastResult) Report() StageReport {
 	res := r.Forecasts
 	rep := StageReport{Rows: map[string]int64{"series": int64(res.Len())},
-		Summary: fmt.Sprintf("%s series, %d %s ahead", commas(int64(res.Len())), res.Horizon, periodsWord(res.Freq, res.Horizon))}
+		Summary: fmt.Sprintf("%s series, %d %s ahead", words.Commas(int64(res.Len())), res.Horizon, periodsWord(res.Freq, res.Horizon))}
 	for _, f := range modelFamilies(res.Model) {
-		rep.Details = append(rep.Details, fmt.Sprintf("  %-22s %s series", f.Model, commas(int64(f.Series))))
+		rep.Details = append(rep.Details, fmt.Sprintf("  %-22s %s series", f.Model, words.Commas(int64(f.Series))))
 	}
 	if n := fallbacks(res); n > 0 {
 		rep.Warnings = n
-		note := commas(int64(n)) + " series fell back to a simpler model (models.csv says why)"
+		note := words.Commas(int64(n)) + " series fell back to a simpler model (models.csv says why)"
 		rep.Details = append(rep.Details, note)
 		rep.Notes = append(rep.Notes, "forecast: "+note)
 	}

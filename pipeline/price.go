@@ -12,6 +12,7 @@ import (
 
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/series"
@@ -69,7 +70,7 @@ func Price(ctx context.Context, src Source, cfg config.Price) (*PriceResult, err
 		task.Fail()
 		return nil, err
 	}
-	task.Done(commas(int64(in.History.Observations())) + " location-periods")
+	task.Done(words.Commas(int64(in.History.Observations())) + " location-periods")
 	settings.ReleaseHistory = true
 	task = prog.Start("price: estimate and recommend", 0)
 	res, err := pricing.Price(ctx, in, &settings)

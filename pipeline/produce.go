@@ -7,6 +7,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
@@ -197,7 +198,7 @@ func (r *ProduceResult) Report() StageReport {
 	s := r.Summary()
 	rep := StageReport{Rows: map[string]int64{"factories": int64(s.Factories)},
 		Summary: fmt.Sprintf("%s production orders for %d products in %d factories over %d periods (%s): cost %.2f (setups %.2f, holding %.2f); lot-for-lot would cost %.2f",
-			commas(int64(s.Setups)), s.Products, s.Factories, s.Periods, s.Method, s.TotalCost, s.SetupCost, s.HoldingCost, s.LotForLotCost)}
+			words.Commas(int64(s.Setups)), s.Products, s.Factories, s.Periods, s.Method, s.TotalCost, s.SetupCost, s.HoldingCost, s.LotForLotCost)}
 	for _, n := range r.Notes {
 		rep.Details = append(rep.Details, "note: "+n)
 		rep.Notes = append(rep.Notes, "produce: "+n)

@@ -9,6 +9,7 @@ import (
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
@@ -98,8 +99,8 @@ func (r *ReplenishResult) exceptions() []string {
 func (r *ReplenishResult) Report() StageReport {
 	s := r.Summary()
 	rep := StageReport{Rows: map[string]int64{"items": int64(s.Items)},
-		Summary: fmt.Sprintf("%s purchase and %s transfer orders for %s, %s units, value %.2f", commas(int64(s.PurchaseOrders)),
-			commas(int64(s.TransferOrders)), s.AsOf, commas(int64(math.Round(s.Units))), s.Value)}
+		Summary: fmt.Sprintf("%s purchase and %s transfer orders for %s, %s units, value %.2f", words.Commas(int64(s.PurchaseOrders)),
+			words.Commas(int64(s.TransferOrders)), s.AsOf, words.Commas(int64(math.Round(s.Units))), s.Value)}
 	rep.listExceptions("replenish", r.exceptions())
 	return rep
 }

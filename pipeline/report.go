@@ -3,7 +3,8 @@ package pipeline
 import (
 	"fmt"
 	"path/filepath"
-	"strconv"
+
+	"github.com/planner-engine/planner/internal/words"
 )
 
 // StageReport is what a plan tells the manifest and the people who run
@@ -32,7 +33,7 @@ func (r *StageReport) listExceptions(stage string, exceptions []string) {
 	if len(exceptions) == 0 {
 		return
 	}
-	r.Details = append(r.Details, plural(len(exceptions), "exception")+" to review:")
+	r.Details = append(r.Details, words.Plural(len(exceptions), "exception")+" to review:")
 	for i, e := range exceptions {
 		if i == maxListed {
 			r.Details = append(r.Details, fmt.Sprintf("  ... and %d more", len(exceptions)-maxListed))
@@ -59,34 +60,6 @@ type InputError struct{ Err error }
 func (e *InputError) Error() string { return e.Err.Error() }
 
 func (e *InputError) Unwrap() error { return e.Err }
-
-// plural writes a count with its noun: 1 exception, 2 exceptions.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
-
-// commas formats an integer with thousands separators: 913,000.
-func commas(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i, c := range []byte(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, c)
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
 
 // baseName is a file's name without its folder.
 func baseName(path string) string { return filepath.Base(path) }

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/internal/words"
 )
 
 // Stage is one step of the nightly run. Stages run in the order Stages
@@ -64,7 +65,7 @@ func (LoadStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	for _, p := range rep.Problems {
 		out.Notes = append(out.Notes, p.String())
 	}
-	out.Summary = fmt.Sprintf("%s sales rows, %s", commas(rep.Rows("sales")), plural(out.Warnings, "warning"))
+	out.Summary = fmt.Sprintf("%s sales rows, %s", words.Commas(rep.Rows("sales")), words.Plural(out.Warnings, "warning"))
 	if err := r.WriteFile("problems.csv", func(w io.Writer) error { return datasets.WriteProblemsCSV(w, rep.Problems) }); err != nil {
 		return out, err
 	}

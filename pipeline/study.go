@@ -10,6 +10,7 @@ import (
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/forecast/hierarchy"
 	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
@@ -121,7 +122,7 @@ func readHistory(ctx context.Context, src Source, cfg config.Forecast, horizon, 
 		task.Fail()
 		return nil, err
 	}
-	task.Done(commas(int64(p.Len())) + " series")
+	task.Done(words.Commas(int64(p.Len())) + " series")
 	if p.Len() == 0 {
 		return nil, skip("no sales to read")
 	}

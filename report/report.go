@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -96,7 +97,7 @@ func Write(path string, d *Data) error {
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num": func(v float64) string {
 		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-			return commas(int64(v))
+			return words.Commas(int64(v))
 		}
 		return fmt.Sprintf("%.2f", v)
 	},
@@ -122,25 +123,6 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 <p class="why">The run's manifest.json has its inputs, settings, stage timings and outputs.</p>
 </body></html>
 `))
-
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	var b []byte
-	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
-}
 
 // fanChart draws one SKU's history, forecast band, mean and projected
 // stock, with days on the x axis counted from the forecast's first day.

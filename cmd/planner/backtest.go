@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -85,7 +86,7 @@ func (a *app) runBacktest(cmd *cobra.Command, o *backtestOptions) error {
 			Origins: origins, Overall: res.Overall, Seconds: seconds(time.Since(began)), Out: o.out})
 	}
 	fmt.Fprintf(a.stdout, "Backtest of %s series, %d windows of %d periods (origins %s), in %.1fs\n",
-		commas(int64(res.Series)), o.bt.Windows, o.bt.Horizon, strings.Join(origins, ", "), time.Since(began).Seconds())
+		words.Commas(int64(res.Series)), o.bt.Windows, o.bt.Horizon, strings.Join(origins, ", "), time.Since(began).Seconds())
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\tMAE\tRMSE\tMASE\tRMSSE\tsMAPE\tWAPE\tbias\tSPL\tcover80\tcover95\tWRMSSE\t")
 	for _, s := range res.Overall {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -50,11 +51,11 @@ func printSummary(a *app, s *datasets.Summary) {
 		fmt.Fprintln(w, "Sales       none loaded")
 	} else {
 		fmt.Fprintf(w, "Sales       %s rows, %s series (%s SKUs at %s locations; channels %s)\n",
-			commas(s.SalesRows), commas(s.Series), commas(s.SKUs), commas(s.Locations), strings.Join(s.Channels, ", "))
+			words.Commas(s.SalesRows), words.Commas(s.Series), words.Commas(s.SKUs), words.Commas(s.Locations), strings.Join(s.Channels, ", "))
 		freq := map[string]string{"D": "daily", "W": "weekly", "M": "monthly"}[s.Frequency]
-		fmt.Fprintf(w, "Dates       %s to %s, %s, %s periods\n", s.FirstDate, s.LastDate, freq, commas(s.Periods))
+		fmt.Fprintf(w, "Dates       %s to %s, %s, %s periods\n", s.FirstDate, s.LastDate, freq, words.Commas(s.Periods))
 		fmt.Fprintf(w, "Zero sales  %.1f%% of series-periods\n", 100*s.ZeroShare)
-		fmt.Fprintf(w, "Units sold  %s\n", commas(int64(s.TotalUnits)))
+		fmt.Fprintf(w, "Units sold  %s\n", words.Commas(int64(s.TotalUnits)))
 	}
 	h := s.Hierarchy
 	var types []string
@@ -66,7 +67,7 @@ func printSummary(a *app, s *datasets.Summary) {
 	fmt.Fprintf(w, "Locations   %d regions; %s\n", h.Regions, strings.Join(types, ", "))
 	var tables []string
 	for _, t := range datasets.Tables {
-		tables = append(tables, fmt.Sprintf("%s %s", t.Name, commas(s.Tables[t.Name])))
+		tables = append(tables, fmt.Sprintf("%s %s", t.Name, words.Commas(s.Tables[t.Name])))
 	}
 	fmt.Fprintf(w, "Tables      %s\n", strings.Join(tables, ", "))
 	if n := len(s.Problems); n > 0 {

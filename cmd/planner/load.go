@@ -12,6 +12,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/files"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -179,7 +180,7 @@ func (a *app) runLoad(cmd *cobra.Command, o *loadOptions, validateOnly bool) err
 	if err != nil {
 		task.Fail()
 	} else {
-		task.Done(fmt.Sprintf("%s rows", commas(totalRows(rep))))
+		task.Done(fmt.Sprintf("%s rows", words.Commas(totalRows(rep))))
 	}
 	switch {
 	case o.json:
@@ -193,7 +194,7 @@ func (a *app) runLoad(cmd *cobra.Command, o *loadOptions, validateOnly bool) err
 	case validateOnly:
 		printProblems(a.stdout, rep.Problems)
 		printTables(a.stdout, rep, "checked")
-		fmt.Fprintf(a.stdout, "%s, %s\n", plural(rep.Problems.Errors(), "error"), plural(rep.Problems.Warnings(), "warning"))
+		fmt.Fprintf(a.stdout, "%s, %s\n", words.Plural(rep.Problems.Errors(), "error"), words.Plural(rep.Problems.Warnings(), "warning"))
 	default:
 		printProblems(a.stderr, rep.Problems)
 		if err == nil {
@@ -228,7 +229,7 @@ func printProblems(w io.Writer, ps datasets.Problems) {
 func printTables(w io.Writer, rep *datasets.LoadReport, what string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, t := range rep.Tables {
-		fmt.Fprintf(tw, "  %s\t%12s %s\t%s\n", t.Table, commas(t.Rows), what, t.File)
+		fmt.Fprintf(tw, "  %s\t%12s %s\t%s\n", t.Table, words.Commas(t.Rows), what, t.File)
 	}
 	tw.Flush()
 }

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 )
 
@@ -35,38 +35,10 @@ func exceptions(n int) error {
 	if n == 0 {
 		return nil
 	}
-	return &exitError{code: exitExceptions, err: fmt.Errorf("%s to review", plural(n, "exception"))}
+	return &exitError{code: exitExceptions, err: fmt.Errorf("%s to review", words.Plural(n, "exception"))}
 }
 
 // seconds is a duration in seconds, to two decimals.
 func seconds(d time.Duration) float64 {
 	return float64(d.Round(10*time.Millisecond)) / float64(time.Second)
-}
-
-// commas formats an integer with thousands separators: 913,000.
-func commas(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i, c := range []byte(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, c)
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
-
-// plural writes a count with its noun: 1 error, 2 errors.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 )
 
@@ -74,7 +75,7 @@ func (a *app) pushCmd() *cobra.Command {
 				}
 			}
 			if res.Rejected > 0 {
-				return &exitError{code: exitExceptions, err: errors.New(plural(res.Rejected, "line") + " rejected by the ERP")}
+				return &exitError{code: exitExceptions, err: errors.New(words.Plural(res.Rejected, "line") + " rejected by the ERP")}
 			}
 			return nil
 		},

@@ -16,6 +16,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/internal/progress"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 )
 
@@ -104,7 +105,7 @@ func (a *app) exitCode(err error) int {
 		for _, p := range ve.Problems {
 			fmt.Fprintln(a.stderr, p)
 		}
-		fmt.Fprintf(a.stderr, "planner: %s in the input; nothing was loaded\n", plural(ve.Problems.Errors(), "error"))
+		fmt.Fprintf(a.stderr, "planner: %s in the input; nothing was loaded\n", words.Plural(ve.Problems.Errors(), "error"))
 		return exitInvalid
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(a.stderr, "planner: interrupted")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -54,7 +55,7 @@ func (a *app) runCmd() *cobra.Command {
 				for _, s := range m.Stages {
 					fmt.Fprintf(a.stdout, "  %-10s %6.2fs  %s", s.Name, s.Seconds, s.Summary)
 					if s.Exceptions > 0 {
-						fmt.Fprintf(a.stdout, "; %s", plural(s.Exceptions, "exception"))
+						fmt.Fprintf(a.stdout, "; %s", words.Plural(s.Exceptions, "exception"))
 					}
 					fmt.Fprintln(a.stdout)
 				}

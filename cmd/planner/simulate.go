@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 )
 
@@ -76,7 +77,7 @@ func (a *app) runSimulate(cmd *cobra.Command, o *simulateOptions) error {
 		return printJSON(a.stdout, out)
 	}
 	fmt.Fprintf(a.stdout, "Simulated %s series over %d days (lead time %g days, review every %d, target %g %s) in %.1fs\n",
-		commas(int64(c.Series)), o.sim.Holdout, o.sim.LeadTime, o.sim.Review, o.sim.Target, o.sim.TargetType, out.Seconds)
+		words.Commas(int64(c.Series)), o.sim.Holdout, o.sim.LeadTime, o.sim.Review, o.sim.Target, o.sim.TargetType, out.Seconds)
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "policy\tfill rate\tcycle service\tavg stock\tpeak stock\tstock-out days\torders\texpired\t")
 	for _, r := range []pipeline.SimResult{c.Policy, c.Cover, c.MinMax} {

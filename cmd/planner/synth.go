@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/planner-engine/planner/datasets/synth"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -65,12 +66,12 @@ func (a *app) synthCmd() *cobra.Command {
 				}
 				return err
 			}
-			task.Done(fmt.Sprintf("%s series, %s sales rows", commas(int64(res.Series)), commas(res.Rows["sales"])))
+			task.Done(fmt.Sprintf("%s series, %s sales rows", words.Commas(int64(res.Series)), words.Commas(res.Rows["sales"])))
 			if o.json {
 				return printJSON(a.stdout, res)
 			}
 			fmt.Fprintf(a.stdout, "Wrote a retailer of %s series (%s sales rows, %s to %s; horizon to %s) to %s in %.1fs.\n",
-				commas(int64(res.Series)), commas(res.Rows["sales"]), res.FirstDate, res.LastDate, res.HorizonEnd, res.Dir, res.Seconds)
+				words.Commas(int64(res.Series)), words.Commas(res.Rows["sales"]), res.FirstDate, res.LastDate, res.HorizonEnd, res.Dir, res.Seconds)
 			fmt.Fprintf(a.stdout, "Run the nightly job on it with: planner run --config %s\n", res.Files["config"])
 			return nil
 		},

@@ -98,7 +98,7 @@ func TestImportRules(t *testing.T) {
 			return within(imp, "series", "supply", "dist") || within(imp, planning...)
 		}, "planner.yaml's package knows only the plans' parsers"},
 		{func(n string) bool { return within(n, "cmd") }, func(_, imp string) bool {
-			return within(imp, "pipeline", "datasets", "series", "internal/progress")
+			return within(imp, "pipeline", "datasets", "series", "internal/progress", "internal/words")
 		}, "a command is its stage run through pipeline"},
 		{func(n string) bool { return within(n, "internal") }, func(_, imp string) bool { return imp == "series" },
 			"internal helpers import only series"},
