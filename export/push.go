@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,30 +40,35 @@ func PushPlans() []PushPlan {
 }
 
 // PushOptions say where and how plan lines go. Zero values mean the
-// defaults noted.
+// defaults of DefaultPushOptions.
 type PushOptions struct {
 	// Target is the ERP endpoint every batch is POSTed to.
 	Target string
 	// Token goes in the Authorization header as a bearer token; it is
-	// never logged nor written anywhere.
+	// never logged nor written anywhere, and never sent over plain http://
+	// to another machine unless Insecure says so.
 	Token string
+	// Insecure allows the token over http:// to a host that is not this
+	// machine (a test ERP on a private network).
+	Insecure bool
 	// Plans are the plan names to send (PushPlans); all the run has when
 	// empty.
 	Plans []string
-	// Batch is the lines per request; 500 when 0.
+	// Batch is the lines per request.
 	Batch int
 	// ApprovedOnly sends only the lines approvals.csv says yes to.
 	ApprovedOnly bool
-	// Timeout bounds one request; 30 s when 0.
+	// Timeout bounds one request.
 	Timeout time.Duration
 	// Attempts is how many times a batch is tried on 5xx answers and
-	// timeouts before the push stops; 6 when 0.
+	// timeouts before the push stops.
 	Attempts int
 	// Backoff is the first retry's base wait, doubled at each retry with
 	// full jitter (a random wait between 0 and the base) and capped at
-	// 30 s; 500 ms when 0.
+	// 30 s.
 	Backoff time.Duration
-	// Client sends the requests; a client with Timeout when nil.
+	// Client sends the requests; a client with Timeout when nil. It never
+	// follows redirects.
 	Client *http.Client
 	// Seed makes the jitter reproducible.
 	Seed uint64
@@ -80,9 +87,9 @@ func DefaultPushOptions() PushOptions {
 type PushResult struct {
 	// Lines is how many lines were to be sent; Sent how many went out in a
 	// request that got an answer (each counted once, however often it was
-	// retried); Accepted and Rejected what the ERP said; Retried the
-	// requests sent again after a 5xx answer or a timeout; Skipped the
-	// lines a previous, interrupted push already delivered.
+	// retried); Accepted and Rejected what the ERP said, over this push and
+	// the earlier ones; Retried the requests sent again after a 5xx answer
+	// or a timeout; Skipped the lines an earlier push already delivered.
 	Lines    int    `json:"lines"`
 	Sent     int    `json:"sent"`
 	Accepted int    `json:"accepted"`
@@ -93,15 +100,6 @@ type PushResult struct {
 	State    string `json:"state_file"`
 	// MissingPlans are plans asked for that the run does not hold.
 	MissingPlans []string `json:"missing_plans"`
-}
-
-// batchState is one finished batch, a line of the push's state file.
-type batchState struct {
-	Plan     string   `json:"plan"`
-	Batch    int      `json:"batch"`
-	Key      string   `json:"idempotency_key"`
-	Accepted int      `json:"accepted"`
-	Rejected []string `json:"rejected,omitempty"`
 }
 
 // PlanLines are one plan's lines to send, read from its file in the run's
@@ -121,21 +119,26 @@ type PushLine struct {
 // Send sends a run's plan lines to an ERP's HTTP API in batches: each a
 // POST of {"plan": name, "lines": [...]} whose every line carries its
 // line_id, with an Idempotency-Key header derived from the target, plan
-// and the batch's line ids, so that the same batch always has the same key
-// and a retry, or a push resumed after a crash, never creates an order
-// twice. 5xx answers and timeouts are retried with exponential backoff and
-// jitter; a 4xx answer rejects the batch's lines, which go with the
-// server's answer to push-rejects.csv in the run's folder, and is never
-// retried. A 2xx answer may reject single lines as
-// {"rejected": [{"line_id": ..., "error": ...}]}. Each finished batch is
-// appended to a state file in the run's folder (one per target), so a push
-// that stopped resumes where it stopped.
+// and the batch's line ids.
+//
+// A journal in the run's folder (one per target) records every batch
+// before it is sent (its key and lines) and every line's outcome once the
+// ERP answers, each record synced to disk. A line with an outcome is
+// never sent again, whatever the batches of a later push; a batch sent
+// without an answer (a crash, a lost connection, a stop) is sent again
+// first, with the same lines and the same key, so the ERP, which keeps
+// keys, creates nothing twice. 5xx answers and timeouts are retried with
+// exponential backoff and jitter. A 4xx answer rejects the batch's lines,
+// which go with the server's answer to push-rejects.csv in the run's
+// folder, and is never retried; a 2xx answer must be a JSON object, which
+// may reject single lines as {"rejected": [{"line_id": ..., "error":
+// ...}]}. Redirects are not followed: a 3xx answer (a login page, a moved
+// API), or a 2xx answer that is not JSON, stops the push with its lines
+// still to send.
 func Send(ctx context.Context, runDir string, all []PlanLines, missing []string, o PushOptions) (*PushResult, error) {
-	if o.Target == "" {
-		return nil, errors.New("no target URL")
-	}
-	if !strings.HasPrefix(o.Target, "http://") && !strings.HasPrefix(o.Target, "https://") {
-		return nil, fmt.Errorf("the target %q is not an http:// or https:// URL", o.Target)
+	target, err := checkTarget(o.Target, o.Token, o.Insecure)
+	if err != nil {
+		return nil, err
 	}
 	d := DefaultPushOptions()
 	if o.Batch <= 0 {
@@ -150,57 +153,78 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 	if o.Backoff <= 0 {
 		o.Backoff = d.Backoff
 	}
-	client := o.Client
-	if client == nil {
-		client = &http.Client{Timeout: o.Timeout}
+	client := &http.Client{Timeout: o.Timeout}
+	if o.Client != nil {
+		c := *o.Client
+		client = &c
 	}
+	// A redirected POST becomes a GET without its body whose answer (a
+	// login page) says nothing of the lines: stop at the redirect.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if missing == nil {
 		missing = []string{}
 	}
-	h := sha256.Sum256([]byte(o.Target))
-	res := &PushResult{State: filepath.Join(runDir, "push-"+hex.EncodeToString(h[:4])+".state.jsonl"), MissingPlans: missing}
-	done, err := readPushState(res.State)
+	h := sha256.Sum256([]byte(target.Redacted()))
+	res := &PushResult{State: filepath.Join(runDir, "push-"+hex.EncodeToString(h[:4])+".journal.jsonl"), MissingPlans: missing}
+	j, err := openJournal(res.State)
 	if err != nil {
 		return nil, err
 	}
+	defer j.close()
+	s := &sender{client: client, o: &o, target: target, rng: rand.New(rand.NewPCG(o.Seed, 0x9e3779b9)), res: res, j: j}
 	for _, p := range all {
 		res.Lines += len(p.Lines)
 	}
-	state, err := os.OpenFile(res.State, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("cannot keep the push's state in %s: %w", runDir, err)
-	}
-	defer state.Close()
-	var rejects []rejectLine
-	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b9))
 	progress := 0
 	for _, pl := range all {
-		for b := 0; b*o.Batch < len(pl.Lines); b++ {
-			batch := pl.Lines[b*o.Batch : min(len(pl.Lines), (b+1)*o.Batch)]
-			key := batchKey(o.Target, pl.Plan.Name, batch)
-			if prev, ok := done[key]; ok {
-				res.Skipped += len(batch)
-				res.Accepted += prev.Accepted
-				res.Rejected += len(prev.Rejected)
-				progress += len(batch)
-				continue
+		byID := make(map[string]PushLine, len(pl.Lines))
+		for _, l := range pl.Lines {
+			byID[l.ID] = l
+		}
+		// Batches sent before without an answer go again first, as they
+		// were: the same lines under the same key.
+		again := map[string]bool{}
+		for _, open := range j.open(pl.Plan.Name) {
+			batch := make([]PushLine, 0, len(open.Lines))
+			for _, id := range open.Lines {
+				l, ok := byID[id]
+				if !ok {
+					return res, fmt.Errorf("the push journal %s names line %s of %s, which the plan no longer holds: the run's files were changed after a push began", res.State, id, pl.Plan.Name)
+				}
+				batch = append(batch, l)
+				again[id] = true
 			}
-			st, rej, err := sendBatch(ctx, client, &o, rng, pl.Plan.Name, b, key, batch, res)
-			if err != nil {
-				writeRejects(runDir, res, rejects)
-				return res, fmt.Errorf("%s batch %d (lines %d to %d): %w; the push stopped here and resumes from this batch when run again",
-					pl.Plan.Name, b+1, b*o.Batch+1, b*o.Batch+len(batch), err)
+			if err := s.send(ctx, pl.Plan.Name, open.Key, batch); err != nil {
+				return res, s.stopped(runDir, pl.Plan.Name, batch, err)
 			}
-			rejects = append(rejects, rej...)
-			res.Sent += len(batch)
-			res.Accepted += st.Accepted
-			res.Rejected += len(st.Rejected)
-			line, _ := json.Marshal(st)
-			if _, err := state.Write(append(line, '\n')); err != nil {
-				return res, fmt.Errorf("recording batch %d in %s: %w", b+1, res.State, err)
+			progress += len(batch)
+		}
+		var todo []PushLine
+		for _, l := range pl.Lines {
+			if again[l.ID] {
+				continue // counted as sent above
 			}
-			if err := state.Sync(); err != nil {
+			switch j.outcome(pl.Plan.Name, l.ID) {
+			case accepted:
+				res.Skipped++
+				res.Accepted++
+				progress++
+			case rejected:
+				res.Skipped++
+				res.Rejected++
+				progress++
+			case pending:
+				todo = append(todo, l)
+			}
+		}
+		for b := 0; b*o.Batch < len(todo); b++ {
+			batch := todo[b*o.Batch : min(len(todo), (b+1)*o.Batch)]
+			key := batchKey(target.Redacted(), pl.Plan.Name, batch)
+			if err := j.sending(pl.Plan.Name, key, batch); err != nil {
 				return res, err
+			}
+			if err := s.send(ctx, pl.Plan.Name, key, batch); err != nil {
+				return res, s.stopped(runDir, pl.Plan.Name, batch, err)
 			}
 			progress += len(batch)
 			if o.Progress != nil {
@@ -208,10 +232,211 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 			}
 		}
 	}
-	if err := writeRejects(runDir, res, rejects); err != nil {
+	if err := writeRejects(runDir, res, s.rejects); err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// checkTarget parses the target and refuses to send a token where it
+// could be read on the way: over plain http:// to another machine, unless
+// insecure.
+func checkTarget(raw, token string, insecure bool) (*url.URL, error) {
+	if raw == "" {
+		return nil, errors.New("no target URL")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		shown := raw
+		if err == nil {
+			shown = u.Redacted()
+		} else if i := strings.Index(raw, "@"); i >= 0 {
+			shown = "..." + raw[i:]
+		}
+		return nil, fmt.Errorf("the target %q is not an http:// or https:// URL", shown)
+	}
+	if token != "" && u.Scheme == "http" && !loopback(u.Hostname()) && !insecure {
+		return nil, fmt.Errorf("the token would cross the network unencrypted to %s: use https://, or --insecure for a test ERP on a network you trust", u.Redacted())
+	}
+	return u, nil
+}
+
+// loopback says whether a host is this machine.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sender sends batches and counts what happens to their lines.
+type sender struct {
+	client  *http.Client
+	o       *PushOptions
+	target  *url.URL
+	rng     *rand.Rand
+	res     *PushResult
+	j       *journal
+	rejects []rejectLine
+}
+
+// stopped says where a push stopped; the rejects so far are written.
+func (s *sender) stopped(runDir, plan string, batch []PushLine, err error) error {
+	writeRejects(runDir, s.res, s.rejects)
+	return fmt.Errorf("%s, the batch of %d lines from %s: %w; the push stopped here and sends this batch first when run again",
+		plan, len(batch), batch[0].ID, err)
+}
+
+// send posts one batch until it gets an answer that is not a 5xx or a
+// timeout, or runs out of attempts, and records its lines' outcomes.
+func (s *sender) send(ctx context.Context, plan, key string, batch []PushLine) error {
+	o := s.o
+	var body bytes.Buffer
+	body.WriteString(`{"plan":`)
+	name, _ := json.Marshal(plan)
+	body.Write(name)
+	body.WriteString(`,"lines":[`)
+	for i, l := range batch {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		body.Write(l.JSON)
+	}
+	body.WriteString("]}")
+	where := s.target.Redacted()
+	var lastErr error
+	for attempt := 0; attempt < o.Attempts; attempt++ {
+		if attempt > 0 {
+			s.res.Retried++
+			// Full jitter (Brooks, "Exponential Backoff And Jitter", AWS
+			// Architecture Blog, 2015): a uniform wait up to the doubled
+			// base, so retries from many clients spread out.
+			base := min(30*time.Second, o.Backoff<<(attempt-1))
+			select {
+			case <-time.After(time.Duration(s.rng.Int64N(int64(base) + 1))):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.target.String(), bytes.NewReader(body.Bytes()))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", key)
+		if o.Token != "" {
+			req.Header.Set("Authorization", "Bearer "+o.Token)
+		}
+		resp, err := s.client.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// The request was built from a valid URL, so a transport
+			// error is the network's or the server's: a timeout, a
+			// refused or dropped connection. The same batch goes again
+			// under the same key.
+			lastErr = fmt.Errorf("no answer from %s: %v", where, plainNetError(err, o.Token, s.target))
+			continue
+		}
+		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		switch {
+		case resp.StatusCode >= 500:
+			lastErr = fmt.Errorf("%s answered %s", where, resp.Status)
+			continue
+		case resp.StatusCode >= 400:
+			// The ERP refused the batch as sent: sending it again would
+			// not help. Every line goes to the rejects with its answer.
+			refused := map[string]string{}
+			for _, l := range batch {
+				refused[l.ID] = strings.TrimSpace(string(answer))
+			}
+			return s.record(plan, key, batch, refused, resp.Status)
+		case resp.StatusCode >= 300:
+			return fmt.Errorf("%s answered %s, a redirect%s: the lines were not delivered; point --target at the API itself",
+				where, resp.Status, redirectTo(resp))
+		case resp.StatusCode < 200:
+			return fmt.Errorf("%s answered %s, which is no acknowledgement: the lines were not delivered", where, resp.Status)
+		}
+		var reply struct {
+			Rejected []struct {
+				LineID string          `json:"line_id"`
+				Error  json.RawMessage `json:"error"`
+			} `json:"rejected"`
+		}
+		trimmed := bytes.TrimSpace(answer)
+		if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &reply) != nil {
+			return fmt.Errorf("%s answered %s with %s, not the JSON object of an acknowledgement: the lines stay to be sent (is --target the API, not a web page?)",
+				where, resp.Status, describeBody(resp.Header.Get("Content-Type"), trimmed))
+		}
+		in := map[string]bool{}
+		for _, l := range batch {
+			in[l.ID] = true
+		}
+		refused := map[string]string{}
+		for _, r := range reply.Rejected {
+			if in[r.LineID] {
+				refused[r.LineID] = strings.Trim(string(r.Error), `"`)
+			}
+		}
+		return s.record(plan, key, batch, refused, resp.Status)
+	}
+	return fmt.Errorf("%d attempts: %w", o.Attempts, lastErr)
+}
+
+// record journals a batch's answer and counts its lines.
+func (s *sender) record(plan, key string, batch []PushLine, refused map[string]string, status string) error {
+	if err := s.j.answered(plan, key, batch, refused); err != nil {
+		return err
+	}
+	s.res.Sent += len(batch)
+	for _, l := range batch {
+		if msg, ok := refused[l.ID]; ok {
+			s.res.Rejected++
+			s.rejects = append(s.rejects, rejectLine{plan, l.ID, status, msg})
+			continue
+		}
+		s.res.Accepted++
+	}
+	return nil
+}
+
+// redirectTo names where a redirect points, without credentials.
+func redirectTo(resp *http.Response) string {
+	loc, err := resp.Location()
+	if err != nil {
+		return ""
+	}
+	return " to " + loc.Redacted()
+}
+
+// describeBody says what a body that is not an acknowledgement is.
+func describeBody(contentType string, body []byte) string {
+	switch {
+	case len(body) == 0:
+		return "an empty body"
+	case strings.Contains(contentType, "html") || bytes.HasPrefix(bytes.ToLower(body), []byte("<!doctype html")) || bytes.HasPrefix(bytes.ToLower(body), []byte("<html")):
+		return "an HTML page"
+	case contentType != "":
+		return "a body of type " + contentType
+	}
+	return "a body that is not JSON"
+}
+
+// plainNetError is a transport error's text without the token or the
+// URL's credentials, should a transport ever quote them.
+func plainNetError(err error, token string, target *url.URL) string {
+	msg := err.Error()
+	if token != "" {
+		msg = strings.ReplaceAll(msg, token, "[token]")
+	}
+	if pw, ok := target.User.Password(); ok && pw != "" {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	}
+	msg = strings.ReplaceAll(msg, target.String(), target.Redacted())
+	return msg
 }
 
 // rejectLine is one line the ERP refused, with its answer.
@@ -242,110 +467,8 @@ func writeRejects(runDir string, res *PushResult, rejects []rejectLine) error {
 	return w.Error()
 }
 
-// sendBatch posts one batch until it gets an answer that is not a 5xx or
-// a timeout, or runs out of attempts.
-func sendBatch(ctx context.Context, client *http.Client, o *PushOptions, rng *rand.Rand, plan string, b int, key string,
-	batch []PushLine, res *PushResult) (batchState, []rejectLine, error) {
-	var body bytes.Buffer
-	body.WriteString(`{"plan":`)
-	name, _ := json.Marshal(plan)
-	body.Write(name)
-	body.WriteString(`,"lines":[`)
-	for i, l := range batch {
-		if i > 0 {
-			body.WriteByte(',')
-		}
-		body.Write(l.JSON)
-	}
-	body.WriteString("]}")
-	st := batchState{Plan: plan, Batch: b, Key: key}
-	var lastErr error
-	for attempt := 0; attempt < o.Attempts; attempt++ {
-		if attempt > 0 {
-			res.Retried++
-			// Full jitter (Brooks, "Exponential Backoff And Jitter", AWS
-			// Architecture Blog, 2015): a uniform wait up to the doubled
-			// base, so retries from many clients spread out.
-			base := min(30*time.Second, o.Backoff<<(attempt-1))
-			select {
-			case <-time.After(time.Duration(rng.Int64N(int64(base) + 1))):
-			case <-ctx.Done():
-				return st, nil, ctx.Err()
-			}
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.Target, bytes.NewReader(body.Bytes()))
-		if err != nil {
-			return st, nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", key)
-		if o.Token != "" {
-			req.Header.Set("Authorization", "Bearer "+o.Token)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return st, nil, ctx.Err()
-			}
-			// The request was built from a valid URL, so a transport
-			// error is the network's or the server's: a timeout, a
-			// refused or dropped connection. The same batch goes again
-			// under the same key.
-			lastErr = fmt.Errorf("no answer from %s: %v", o.Target, redact(err, o.Token))
-			continue
-		}
-		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		switch {
-		case resp.StatusCode >= 500:
-			lastErr = fmt.Errorf("%s answered %s", o.Target, resp.Status)
-			continue
-		case resp.StatusCode >= 400:
-			// The ERP refused the batch as sent: sending it again would
-			// not help. Every line goes to the rejects with its answer.
-			var rej []rejectLine
-			for _, l := range batch {
-				st.Rejected = append(st.Rejected, l.ID)
-				rej = append(rej, rejectLine{plan, l.ID, resp.Status, strings.TrimSpace(string(answer))})
-			}
-			return st, rej, nil
-		}
-		var reply struct {
-			Rejected []struct {
-				LineID string          `json:"line_id"`
-				Error  json.RawMessage `json:"error"`
-			} `json:"rejected"`
-		}
-		_ = json.Unmarshal(answer, &reply)
-		in := map[string]bool{}
-		for _, l := range batch {
-			in[l.ID] = true
-		}
-		var rej []rejectLine
-		for _, r := range reply.Rejected {
-			if in[r.LineID] {
-				st.Rejected = append(st.Rejected, r.LineID)
-				rej = append(rej, rejectLine{plan, r.LineID, resp.Status, strings.Trim(string(r.Error), `"`)})
-				in[r.LineID] = false
-			}
-		}
-		st.Accepted = len(batch) - len(st.Rejected)
-		return st, rej, nil
-	}
-	return st, nil, fmt.Errorf("%d attempts: %w", o.Attempts, lastErr)
-}
-
-// redact removes the token from an error's text, should a transport ever
-// quote a header.
-func redact(err error, token string) error {
-	if token == "" || !strings.Contains(err.Error(), token) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "[token]"))
-}
-
 // batchKey is the batch's idempotency key: the same target, plan and line
-// ids give the same key, in this push or a resumed one.
+// ids give the same key.
 func batchKey(target, plan string, batch []PushLine) string {
 	h := sha256.New()
 	io.WriteString(h, target+"\x00"+plan)
@@ -409,35 +532,6 @@ func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep f
 		}
 		b.WriteByte('}')
 		out = append(out, PushLine{ID: id, JSON: json.RawMessage(b.Bytes())})
-	}
-	return out, nil
-}
-
-// readPushState reads the batches an earlier push to the same target
-// finished, by idempotency key.
-func readPushState(path string) (map[string]batchState, error) {
-	out := map[string]batchState{}
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	for i, line := range bytes.Split(raw, []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var st batchState
-		if err := json.Unmarshal(line, &st); err != nil {
-			// A crash mid-write leaves at most a torn last line: that
-			// batch is simply sent again, under the same key.
-			if i == len(bytes.Split(raw, []byte("\n")))-1 {
-				continue
-			}
-			return nil, fmt.Errorf("%s line %d: damaged push state: %w", path, i+1, err)
-		}
-		out[st.Key] = st
 	}
 	return out, nil
 }

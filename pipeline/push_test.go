@@ -183,7 +183,7 @@ func TestPushResumesWhereItStopped(t *testing.T) {
 		}}
 	res, err := Push(context.Background(), dir, o)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "resumes from this batch")
+	assert.Contains(t, err.Error(), "the push stopped here and sends this batch first when run again")
 	assert.Equal(t, 400, res.Sent)
 
 	e.mu.Lock()
@@ -264,4 +264,185 @@ func planLines(n int) []replenish.Line {
 		}
 	}
 	return lines
+}
+
+// A line the ERP has answered for is never sent again, whatever the
+// batches of a later push.
+func TestPushNeverSendsALineTwiceWhateverTheBatches(t *testing.T) {
+	dir := pushRun(t, 461)
+	e := newERP(t)
+	e.slow = 0
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	o := PushOptions{Target: srv.URL, Token: e.token, Batch: 100, Backoff: time.Millisecond}
+	first, err := Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	assert.Equal(t, 461, first.Sent)
+	before := e.requests
+	o.Batch = 50
+	again, err := Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	assert.Equal(t, 0, again.Sent)
+	assert.Equal(t, 461, again.Skipped)
+	assert.Equal(t, before, e.requests, "no request at all")
+	assert.Equal(t, first.Accepted, again.Accepted)
+	assert.Equal(t, first.Rejected, again.Rejected)
+	assert.Equal(t, 0, e.duplicates())
+
+	// Approved lines pushed as they are approved: 10, then those 10 and
+	// 5 more; only the 5 go the second time.
+	dir = pushRun(t, 30)
+	lines := planLines(30)
+	approve := func(n int) {
+		var a []export.Approval
+		for _, l := range lines[:n] {
+			a = append(a, export.Approval{Plan: "orders", LineID: l.ID, SKU: l.SKU, From: l.From, To: l.To, Decision: "yes"})
+		}
+		require.NoError(t, export.WriteApprovals(filepath.Join(dir, "approvals.csv"), a))
+	}
+	e = newERP(t)
+	e.slow = 0
+	srv2 := httptest.NewServer(e)
+	defer srv2.Close()
+	o = PushOptions{Target: srv2.URL, Token: e.token, ApprovedOnly: true, Backoff: time.Millisecond}
+	approve(10)
+	res, err := Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	assert.Equal(t, 10, res.Sent)
+	approve(15)
+	res, err = Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	assert.Equal(t, 5, res.Sent)
+	assert.Equal(t, 10, res.Skipped)
+	assert.Len(t, e.created, 15)
+	for id, n := range e.created {
+		assert.Equal(t, 1, n, id)
+	}
+}
+
+// keyServer processes every batch once per idempotency key and answers
+// the first request of each key only after the client gave up.
+type keyServer struct {
+	mu       sync.Mutex
+	answers  map[string][]byte
+	created  map[string]int
+	keys     []string
+	requests int
+	hang     time.Duration
+}
+
+func (k *keyServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Lines []map[string]any `json:"lines"`
+	}
+	body, _ := io.ReadAll(r.Body)
+	json.Unmarshal(body, &req)
+	key := r.Header.Get("Idempotency-Key")
+	k.mu.Lock()
+	k.requests++
+	k.keys = append(k.keys, key)
+	answer, seen := k.answers[key]
+	if !seen {
+		for _, l := range req.Lines {
+			k.created[l["line_id"].(string)]++
+		}
+		answer = []byte(`{"rejected":[]}`)
+		k.answers[key] = answer
+	}
+	hang := k.hang
+	k.mu.Unlock()
+	if !seen && hang > 0 {
+		time.Sleep(hang)
+	}
+	w.Write(answer)
+}
+
+// A batch the ERP processed without its answer reaching the planner goes
+// again first on the next push, with its own lines and key, even when the
+// next push batches differently: the ERP sees a key it knows.
+func TestPushSendsAnUnansweredBatchAgainUnderItsKey(t *testing.T) {
+	dir := pushRun(t, 120)
+	k := &keyServer{answers: map[string][]byte{}, created: map[string]int{}, hang: 400 * time.Millisecond}
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	o := PushOptions{Target: srv.URL, Batch: 100, Timeout: 100 * time.Millisecond, Attempts: 1, Backoff: time.Millisecond}
+	res, err := Push(context.Background(), dir, o)
+	require.Error(t, err, "the answer never came in time")
+	assert.Equal(t, 0, res.Sent)
+	time.Sleep(500 * time.Millisecond) // the server finishes processing
+	k.mu.Lock()
+	k.hang = 0
+	firstKey := k.keys[0]
+	k.mu.Unlock()
+	o.Batch, o.Timeout = 7, time.Second
+	res, err = Push(context.Background(), dir, o)
+	require.NoError(t, err)
+	assert.Equal(t, 120, res.Sent)
+	assert.Equal(t, firstKey, k.keys[1], "the unanswered batch goes first, under its key")
+	assert.Len(t, k.created, 120)
+	for id, n := range k.created {
+		assert.Equal(t, 1, n, id)
+	}
+}
+
+// A redirect is no delivery: the push stops with the lines to send, never
+// follows it, and the token never reaches the other place.
+func TestPushStopsAtARedirect(t *testing.T) {
+	dir := pushRun(t, 20)
+	var loginSawToken, loginHit bool
+	login := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		loginHit = true
+		loginSawToken = r.Header.Get("Authorization") != ""
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><body>Please log in</body></html>")
+	}))
+	defer login.Close()
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, login.URL+"/login", http.StatusFound)
+	}))
+	defer redirect.Close()
+	res, err := Push(context.Background(), dir, PushOptions{Target: redirect.URL, Token: "s3cret", Backoff: time.Millisecond})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "answered 302 Found, a redirect to "+login.URL+"/login: the lines were not delivered")
+	assert.NotContains(t, err.Error(), "s3cret")
+	assert.Equal(t, 0, res.Accepted)
+	assert.False(t, loginHit, "the redirect is not followed")
+	assert.False(t, loginSawToken)
+
+	// The login page answered directly: a 200 that is not an
+	// acknowledgement, and the lines stay to send.
+	res, err = Push(context.Background(), dir, PushOptions{Target: login.URL, Backoff: time.Millisecond})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "answered 200 OK with an HTML page, not the JSON object of an acknowledgement")
+	assert.Equal(t, 0, res.Accepted)
+	e := newERP(t)
+	e.slow = 0
+	good := httptest.NewServer(e)
+	defer good.Close()
+	res, err = Push(context.Background(), dir, PushOptions{Target: good.URL, Token: e.token, Backoff: time.Millisecond})
+	require.NoError(t, err)
+	assert.Equal(t, 20, res.Sent, "nothing was delivered before")
+}
+
+// The token never crosses the network unencrypted unless asked, and no
+// message shows the URL's password.
+func TestPushGuardsCredentials(t *testing.T) {
+	dir := pushRun(t, 5)
+	_, err := Push(context.Background(), dir, PushOptions{Target: "http://erp.example.com/api", Token: "tok"})
+	assert.EqualError(t, err, "the token would cross the network unencrypted to http://erp.example.com/api: use https://, or --insecure for a test ERP on a network you trust")
+	// With --insecure it goes (and finds nothing there).
+	_, err = Push(context.Background(), dir, PushOptions{Target: "http://erp.invalid/api", Token: "tok", Insecure: true, Attempts: 1, Timeout: 200 * time.Millisecond})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no answer from http://erp.invalid/api")
+	// This machine is fine over http.
+	l := httptest.NewServer(http.NotFoundHandler())
+	url := l.URL
+	l.Close()
+	withPassword := strings.Replace(url, "http://", "http://ops:hunter2@", 1)
+	_, err = Push(context.Background(), dir, PushOptions{Target: withPassword, Token: "tok", Attempts: 1, Timeout: 200 * time.Millisecond})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2")
+	assert.Contains(t, err.Error(), "no answer from http://ops:xxxxx@")
+	_, err = Push(context.Background(), dir, PushOptions{Target: "ftp://ops:hunter2@erp/x"})
+	assert.EqualError(t, err, `the target "ftp://ops:xxxxx@erp/x" is not an http:// or https:// URL`)
 }

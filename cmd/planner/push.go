@@ -30,10 +30,13 @@ func (a *app) pushCmd() *cobra.Command {
 			"line_id, an Idempotency-Key header that a retry of the same batch reuses, and the bearer token from\n" +
 			"$" + tokenEnv + " (never logged or written). 5xx answers and timeouts are retried with exponential\n" +
 			"backoff and jitter; a 4xx answer is not retried: the batch's lines go to push-rejects.csv in the run's\n" +
-			"folder with the server's answer (as do lines a 2xx answer lists under \"rejected\"). Finished batches are\n" +
-			"recorded in the run's folder, so a push that stopped resumes where it stopped and never sends a line\n" +
-			"twice. --approved-only sends only the lines approvals.csv (planner import-approvals) says yes to.\n" +
-			"Rejected lines make the exit code 3.",
+			"folder with the server's answer (as do lines a 2xx answer lists under \"rejected\"). Only a 2xx answer\n" +
+			"with a JSON object acknowledges a batch: a redirect (never followed) or a web page stops the push with\n" +
+			"the lines still to send. A journal in the run's folder records every batch before it goes and every\n" +
+			"line's answer after, so a push that stopped sends its unanswered batch again first, under its key, and\n" +
+			"no line the ERP answered for is sent twice, whatever --batch says. --approved-only sends only the lines\n" +
+			"approvals.csv (planner import-approvals) says yes to. The token is never sent over plain http:// to\n" +
+			"another machine without --insecure. Rejected lines make the exit code 3.",
 		Example: "  PLANNER_ERP_TOKEN=... planner push --run out/latest --target https://erp.example.com/api/plans --approved-only --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -85,6 +88,7 @@ func (a *app) pushCmd() *cobra.Command {
 	f.StringVar(&o.Target, "target", "", "the ERP endpoint (http:// or https://) every batch is POSTed to")
 	f.StringVar(&plans, "plans", "", "plans to send: replenishment,allocation,pricing,production (default all; those the run lacks are listed as missing)")
 	f.IntVar(&o.Batch, "batch", o.Batch, "lines per request")
+	f.BoolVar(&o.Insecure, "insecure", false, "send the token over plain http:// to another machine (a test ERP on a network you trust)")
 	f.BoolVar(&o.ApprovedOnly, "approved-only", false, "send only the lines approved in the workbook (approvals.csv)")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "time one request may take")
 	f.IntVar(&o.Attempts, "attempts", o.Attempts, "tries per batch on 5xx answers and timeouts")
