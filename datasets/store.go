@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,6 +47,9 @@ func Open(ctx context.Context, path string, opts *StoreOptions) (*Store, error) 
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
+	if err := CheckPath(path); err != nil {
+		return nil, err
+	}
 	if path != "" {
 		if dir := filepath.Dir(path); dir != "." {
 			if _, err := os.Stat(dir); err != nil {
@@ -83,10 +87,17 @@ func Open(ctx context.Context, path string, opts *StoreOptions) (*Store, error) 
 
 func openError(path string, err error) error {
 	msg := err.Error()
-	if strings.Contains(msg, "lock") {
-		return fmt.Errorf("database %s is in use by another process (close it or pass another --db): %w", path, err)
+	switch {
+	case strings.Contains(msg, "lock"):
+		return fmt.Errorf("database %s is in use by another process: close it, or pass another --db", path)
+	case strings.Contains(msg, "ermission denied"), strings.Contains(msg, "Read-only file system"):
+		return fmt.Errorf("database %s cannot be written here (permission denied): pass --db a file in a folder the planner may write", path)
+	case strings.Contains(msg, "No space left"):
+		return fmt.Errorf("database %s cannot be written: the disk is full", path)
+	case strings.Contains(msg, "not a valid DuckDB database"), strings.Contains(msg, "Corrupt"), strings.Contains(msg, "corrupt"):
+		return fmt.Errorf("database %s is damaged or not a DuckDB database: load the data into a new file", path)
 	}
-	return fmt.Errorf("cannot open database %s: %w", path, err)
+	return fmt.Errorf("cannot open database %s (%s)", path, strings.TrimPrefix(strings.TrimPrefix(msg, "database/sql/driver: "), "could not connect to database: "))
 }
 
 // Close releases the database file.
@@ -184,4 +195,36 @@ func (s *Store) EngineVersion(ctx context.Context) (string, error) {
 	var v string
 	err := s.db.QueryRowContext(ctx, "SELECT version()").Scan(&v)
 	return v, err
+}
+
+// CheckPath refuses a database path that holds something else than a
+// DuckDB database: a CSV file named by mistake must not be opened (and
+// then replaced). A path with no file is a new database.
+func CheckPath(path string) error {
+	if path == "" {
+		return nil
+	}
+	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("database %s cannot be read: %w", path, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("database %s is a folder: name a file, such as %s", path, filepath.Join(path, "planner.duckdb"))
+	}
+	if st.Size() == 0 {
+		return fmt.Errorf("%s is an empty file, not a DuckDB database: remove it, or give --db a new file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("database %s cannot be read: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 12)
+	if n, _ := io.ReadFull(f, head); n < 12 || string(head[8:12]) != "DUCK" {
+		return fmt.Errorf("%s is not a DuckDB database (it holds other data): give --db a new file, or the database planner load wrote", path)
+	}
+	return nil
 }

@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"math"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
@@ -316,4 +319,116 @@ func TestPriceTables(t *testing.T) {
 	assert.Equal(t, "20.00", tables[0].Rows[0][5])
 	assert.Equal(t, "small", tables[0].Rows[1][0])
 	assert.Equal(t, []string{"M", "40.00", "9.99", "9.99", "2", "0.00"}, tables[1].Rows[0])
+}
+
+func fileSum(t *testing.T, path string) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	h := sha256.Sum256(raw)
+	return hex.EncodeToString(h[:])
+}
+
+// A run that fails in any stage leaves the database, out/latest and the
+// last run's outputs exactly as they were, even when its load read new
+// sales: the run worked on a copy of the database.
+func TestAFailedRunLeavesTheDatabaseAsItWas(t *testing.T) {
+	cfg := sampleConfig(t)
+	ac := config.DefaultAllocate()
+	cfg.Allocate = &ac
+	ctx := context.Background()
+	good, err := Execute(ctx, cfg, Options{Now: clock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	db := fileSum(t, cfg.DB)
+	latest, _ := os.Readlink(filepath.Join(cfg.Out, "latest"))
+	orders := fileSum(t, filepath.Join(cfg.Out, "latest", "orders.csv"))
+
+	// New sales: the next night's file sells more on its last day.
+	raw, err := os.ReadFile(cfg.Inputs.Sales)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	last := strings.Split(lines[len(lines)-1], ",")
+	last[4] = "99"
+	lines[len(lines)-1] = strings.Join(last, ",")
+	require.NoError(t, os.WriteFile(cfg.Inputs.Sales, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+
+	for i, stage := range StageNames() {
+		fail := func(s string) error {
+			if s == stage {
+				return errors.New("injected failure")
+			}
+			return nil
+		}
+		m, err := Execute(ctx, cfg, Options{Now: clock(time.Date(2026, 1, 2, 0, 0, i, 0, time.UTC)), fail: fail})
+		require.ErrorContains(t, err, stage+": injected failure")
+		assert.Equal(t, "failed", m.Status, stage)
+		assert.Equal(t, db, fileSum(t, cfg.DB), "after a failure in %s the database is as it was", stage)
+		now, _ := os.Readlink(filepath.Join(cfg.Out, "latest"))
+		assert.Equal(t, latest, now, stage)
+		assert.Equal(t, orders, fileSum(t, filepath.Join(cfg.Out, "latest", "orders.csv")), stage)
+		assert.DirExists(t, filepath.Join(cfg.Out, "runs", m.RunID+".failed"), stage)
+		copies, _ := filepath.Glob(cfg.DB + ".run-*")
+		assert.Empty(t, copies, "no working copy is left after %s", stage)
+	}
+	// The same run without a failure takes the new sales in.
+	m, err := Execute(ctx, cfg, Options{Now: clock(time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	assert.NotEqual(t, db, fileSum(t, cfg.DB))
+	assert.NotEqual(t, good.RunID, m.RunID)
+	var qty float64
+	require.NoError(t, withStore(t, cfg.DB, func(s *datasets.Store) error {
+		return s.DB().QueryRow("SELECT max(qty) FROM sales").Scan(&qty)
+	}))
+	assert.Equal(t, 99.0, qty)
+}
+
+// Two runs never write into one output folder, or one database, at once:
+// the second stops at once and says why.
+func TestARunHoldsItsOutputFolderAndDatabase(t *testing.T) {
+	cfg := sampleConfig(t)
+	require.NoError(t, os.MkdirAll(cfg.Out, 0o755))
+	held := flock.New(filepath.Join(cfg.Out, ".lock"))
+	ok, err := held.TryLock()
+	require.NoError(t, err)
+	require.True(t, ok)
+	_, err = Execute(context.Background(), cfg, Options{})
+	assert.EqualError(t, err, "another run is using the output folder "+cfg.Out+" (it holds "+filepath.Join(cfg.Out, ".lock")+"): wait for it to finish, or give this run another one")
+	held.Unlock()
+
+	held = flock.New(cfg.DB + ".lock")
+	ok, err = held.TryLock()
+	require.NoError(t, err)
+	require.True(t, ok)
+	_, err = Execute(context.Background(), cfg, Options{})
+	assert.EqualError(t, err, "another run is using the database "+cfg.DB+" (it holds "+cfg.DB+".lock): wait for it to finish, or give this run another one")
+	held.Unlock()
+	entries, _ := os.ReadDir(filepath.Join(cfg.Out, "runs"))
+	assert.Empty(t, entries, "a refused run leaves nothing")
+}
+
+// The folder and database copy of a run that was killed are set aside at
+// the next run: the folder as <id>.failed, the copy removed.
+func TestAKilledRunIsSetAsideAtTheNextRun(t *testing.T) {
+	cfg := sampleConfig(t)
+	runs := filepath.Join(cfg.Out, "runs")
+	killed := filepath.Join(runs, ".running-20260101T000000Z-12345")
+	require.NoError(t, os.MkdirAll(killed, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(killed, "forecasts.csv"), []byte("half"), 0o644))
+	require.NoError(t, os.WriteFile(cfg.DB+".run-20260101T000000Z", []byte("half a copy"), 0o644))
+	_, err := Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	assert.NoDirExists(t, killed)
+	assert.FileExists(t, filepath.Join(runs, "20260101T000000Z.failed", "forecasts.csv"))
+	assert.NoFileExists(t, cfg.DB+".run-20260101T000000Z")
+}
+
+// A database path that holds something else is refused before anything
+// is written.
+func TestARunRefusesADatabasePathThatIsNotADatabase(t *testing.T) {
+	cfg := sampleConfig(t)
+	require.NoError(t, os.WriteFile(cfg.DB, []byte("date,sku\n2024-01-01,A\n"), 0o644))
+	_, err := Execute(context.Background(), cfg, Options{})
+	assert.EqualError(t, err, cfg.DB+" is not a DuckDB database (it holds other data): give --db a new file, or the database planner load wrote")
+	raw, _ := os.ReadFile(cfg.DB)
+	assert.Equal(t, "date,sku\n2024-01-01,A\n", string(raw))
 }

@@ -33,6 +33,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Progress shows stage progress on a terminal; nil shows nothing.
 	Progress *progress.Reporter
+
+	// fail, in tests, fails the run after the named stage has run.
+	fail func(stage string) error
 }
 
 // Run is the state of one run, handed to each stage.
@@ -45,6 +48,8 @@ type Run struct {
 	Progress *progress.Reporter
 
 	manifest *Manifest
+	db       string                   // the database the run works on: a copy until the run succeeds
+	fail     func(stage string) error // tests: a failure injected after a stage
 	// The plans made so far, for the stages after them: forecasts for
 	// the plans, orders for allocation to net out, and all of them for
 	// the workbook and the report.
@@ -139,9 +144,13 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 // Execute runs the configured stages. On success the run's folder is
-// out/runs/<id> and out/latest points at it; on failure the folder is kept
-// as out/runs/<id>.failed and out/latest is untouched. The manifest is
-// returned either way once the run has started.
+// out/runs/<id>, out/latest points at it and the database holds what the
+// run loaded; on failure the folder is kept as out/runs/<id>.failed, and
+// out/latest and the database are exactly as they were: the run works on
+// a copy of the database that replaces it only when every stage has
+// succeeded. The output folder and the database are locked for the
+// run's time, so two runs never share them. The manifest is returned
+// either way once the run has started.
 func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, error) {
 	now := opts.Now
 	if now == nil {
@@ -153,10 +162,30 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	}
 	runs := filepath.Join(cfg.Out, "runs")
 	if err := os.MkdirAll(runs, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the output folder: %w", err)
+		return nil, fmt.Errorf("cannot create the output folder %s: %w", runs, err)
+	}
+	outLock, err := lockFolder(filepath.Join(cfg.Out, ".lock"), "the output folder "+cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer outLock.Unlock()
+	if err := datasets.CheckPath(cfg.DB); err != nil {
+		return nil, err
+	}
+	dbLock, err := lockFolder(cfg.DB+".lock", "the database "+cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	defer dbLock.Unlock()
+	if err := cleanStale(runs, cfg.DB); err != nil {
+		return nil, err
 	}
 	started := now().UTC()
 	id := uniqueRunID(runs, started)
+	work, err := workingCopy(ctx, cfg.DB, id)
+	if err != nil {
+		return nil, err
+	}
 	tmp, err := os.MkdirTemp(runs, ".running-"+id+"-")
 	if err == nil {
 		err = os.Chmod(tmp, 0o755) // readable like any other output folder
@@ -167,7 +196,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	cfgJSON, _ := json.Marshal(cfg)
 	m := &Manifest{RunID: id, Version: opts.Version, Started: started.Format(time.RFC3339), Config: cfgJSON,
 		Inputs: []Input{}, Stages: []StageRecord{}, Outputs: []Output{}, Warnings: []string{}}
-	run := &Run{ID: id, Config: cfg, Dir: tmp, Log: log.With("run", id), Progress: opts.Progress, manifest: m}
+	run := &Run{ID: id, Config: cfg, Dir: tmp, Log: log.With("run", id), Progress: opts.Progress, manifest: m, db: work, fail: opts.fail}
 
 	runErr := run.execute(ctx)
 	m.Finished = now().UTC().Format(time.RFC3339)
@@ -187,6 +216,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 		runErr = err
 	}
 	if runErr != nil {
+		dropCopy(work)
 		failed := filepath.Join(runs, id+".failed")
 		if err := os.Rename(tmp, failed); err != nil {
 			log.Warn("cannot keep the failed run's folder", "error", err)
@@ -195,7 +225,11 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	}
 	final := filepath.Join(runs, id)
 	if err := os.Rename(tmp, final); err != nil {
+		dropCopy(work)
 		return m, fmt.Errorf("cannot move the run into place: %w", err)
+	}
+	if err := commitCopy(work, cfg.DB); err != nil {
+		return m, err
 	}
 	if err := pointLatest(cfg.Out, id); err != nil {
 		return m, err
@@ -203,9 +237,10 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	return m, nil
 }
 
-// execute opens the database and runs the stages, recording each one.
+// execute opens the run's database and runs the stages, recording each
+// one.
 func (r *Run) execute(ctx context.Context) error {
-	store, err := datasets.Open(ctx, r.Config.DB, nil)
+	store, err := datasets.Open(ctx, r.db, nil)
 	if err != nil {
 		return err
 	}
@@ -230,6 +265,9 @@ func (r *Run) execute(ctx context.Context) error {
 		began := time.Now()
 		r.Log.Info("stage started", "stage", stage.Name())
 		rep, err := stage.Run(ctx, r)
+		if err == nil && r.fail != nil {
+			err = r.fail(stage.Name())
+		}
 		rec := StageRecord{Name: stage.Name(), Summary: rep.Summary, Seconds: time.Since(began).Seconds(), Rows: rep.Rows, Warnings: rep.Warnings, Exceptions: rep.Exceptions}
 		if rec.Rows == nil {
 			rec.Rows = map[string]int64{}

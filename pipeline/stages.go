@@ -85,6 +85,7 @@ func (SummaryStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err != nil {
 		return StageReport{}, err
 	}
+	sum.Database = r.Config.DB // the run works on a copy that becomes it
 	err = r.WriteFile("summary.json", func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
