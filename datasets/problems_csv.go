@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+
+	"github.com/planner-engine/planner/internal/csvcell"
 )
 
 // ProblemsCSVHeader is the header of the problems file (problems.csv in a
@@ -24,7 +26,13 @@ func WriteProblemsCSV(w io.Writer, ps Problems) error {
 		if p.Count > 0 {
 			count = strconv.FormatInt(p.Count, 10)
 		}
-		if err := cw.Write([]string{string(p.Severity), p.Code, p.Table, p.File, line, p.Column, p.Value, p.Message, p.Hint, count}); err != nil {
+		// The value and the column come from the user's file: a cell that
+		// a spreadsheet would run is escaped (csvcell), as every text is.
+		rec := []string{string(p.Severity), p.Code, p.Table, p.File, line, p.Column, p.Value, p.Message, p.Hint, count}
+		for i := range rec {
+			rec[i] = csvcell.Escape(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}

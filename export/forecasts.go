@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/internal/csvcell"
 	"github.com/planner-engine/planner/internal/fsutil"
 )
 
@@ -110,8 +111,11 @@ func newParquetWriter(w io.Writer, fields []arrow.Field, layout string) (*arrow.
 	return schema, fw, err
 }
 
-// csvField quotes a value that holds a comma, quote or line break.
+// csvField writes a text value as a CSV cell: a value a spreadsheet would
+// run as a formula gets a leading apostrophe (csvcell.Escape), and one
+// that holds a comma, quote or line break is quoted.
 func csvField(s string) string {
+	s = csvcell.Escape(s)
 	if !strings.ContainsAny(s, ",\"\n\r") {
 		return s
 	}

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/planner-engine/planner/internal/csvcell"
 )
 
 // PushPlan is one plan a run can push, with its file in the run's folder
@@ -460,7 +462,7 @@ func writeRejects(runDir string, res *PushResult, rejects []rejectLine) error {
 		w.Write([]string{"plan", "line_id", "status", "answer"})
 	}
 	for _, r := range rejects {
-		w.Write([]string{r.plan, r.id, r.status, r.answer})
+		w.Write([]string{csvcell.Escape(r.plan), csvcell.Escape(r.id), csvcell.Escape(r.status), csvcell.Escape(r.answer)})
 	}
 	w.Flush()
 	res.Rejects = path

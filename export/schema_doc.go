@@ -56,7 +56,11 @@ var schemaColumn = OutputColumn{"schema", "text", "The file's layout and version
 func OutputsMarkdown() string {
 	var b strings.Builder
 	b.WriteString("\n# Output files\n\nFiles the planner writes for ERPs and scripts. Columns are only ever added at the end; ")
-	b.WriteString("a Parquet file names its layout and version in the key `planner.schema` of its metadata.\n")
+	b.WriteString("a Parquet file names its layout and version in the key `planner.schema` of its metadata. ")
+	b.WriteString("In CSV files, a text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a ")
+	b.WriteString("leading apostrophe (`'=SUM(A1)`), as OWASP recommends against CSV injection, so that a spreadsheet shows it as ")
+	b.WriteString("text instead of running it; numbers are never escaped. The planner's own readers of these files (`import-approvals`, ")
+	b.WriteString("`push`) take the apostrophe off, so an ERP receives the value as it was. Parquet, JSON and the workbook hold values as they are.\n")
 	for _, f := range Outputs {
 		fmt.Fprintf(&b, "\n## %s\n\n%s Schema `%s`; JSON Schema [schemas/%s.schema.json](schemas/%s.schema.json).\n\n| Column | Type | Meaning |\n|---|---|---|\n", f.Name, f.Doc, f.Schema, f.Name, f.Name)
 		for _, c := range f.Columns {

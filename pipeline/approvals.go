@@ -9,6 +9,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/internal/csvcell"
 )
 
 // ApprovalsName is the decisions file in a run's folder.
@@ -62,7 +63,7 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 		lines := map[string][3]string{}
 		for i := 0; i < t.Len(); i++ {
 			// Raw of a column the plan does not have ("") is "".
-			lines[t.Raw(i, p.ID)] = [3]string{t.Raw(i, "sku"), t.Raw(i, p.From), t.Raw(i, p.To)}
+			lines[cell(t, i, p.ID)] = [3]string{cell(t, i, "sku"), cell(t, i, p.From), cell(t, i, p.To)}
 		}
 		plans[p.Plan()] = lines
 	}
@@ -100,3 +101,7 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 	}
 	return sum, nil
 }
+
+// cell is a plan file's value as the plan holds it: untrimmed, without
+// the apostrophe the CSV writer puts before text a spreadsheet would run.
+func cell(t *files.CSVTable, i int, col string) string { return csvcell.Unescape(t.Raw(i, col)) }

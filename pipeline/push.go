@@ -9,6 +9,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/internal/csvcell"
 )
 
 // PushOptions say where and how plan lines go (export.PushOptions).
@@ -52,7 +53,10 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 		}
 		rows := make([][]string, t.Len())
 		for i := range rows {
-			rows[i] = t.Row(i)
+			rows[i] = make([]string, len(t.Row(i)))
+			for k, v := range t.Row(i) {
+				rows[i][k] = csvcell.Unescape(v)
+			}
 		}
 		lines, err := p.LinesOf(path, t.Columns(), rows, keep)
 		if err != nil {

@@ -446,3 +446,40 @@ func TestPushGuardsCredentials(t *testing.T) {
 	_, err = Push(context.Background(), dir, PushOptions{Target: "ftp://ops:hunter2@erp/x"})
 	assert.EqualError(t, err, `the target "ftp://ops:xxxxx@erp/x" is not an http:// or https:// URL`)
 }
+
+// Text a spreadsheet would run is written with a leading apostrophe in the
+// CSV plan files, and approvals and the push read it back as it was: the
+// workbook's decision on such a line is taken, and the ERP gets the value.
+func TestFormulaTextIsEscapedInFilesAndSentAsItWas(t *testing.T) {
+	dir := t.TempDir()
+	lines := planLines(3)
+	lines[0].SKU = `=HYPERLINK("http://evil","x")`
+	lines[1].SKU = "\tTAB"
+	lines[2].Reason = "+1+1"
+	require.NoError(t, export.WriteOrders(filepath.Join(dir, "orders.csv"), lines))
+	raw, err := os.ReadFile(filepath.Join(dir, "orders.csv"))
+	require.NoError(t, err)
+	for _, l := range strings.Split(string(raw), "\n")[1:] {
+		for _, f := range strings.Split(l, ",") {
+			f = strings.TrimPrefix(f, `"`)
+			assert.False(t, f != "" && strings.ContainsRune("=+@\t\r", rune(f[0])), "a cell that runs: %q", f)
+		}
+	}
+	assert.Contains(t, string(raw), `"'=HYPERLINK(""http://evil"",""x"")"`)
+	e := newERP(t)
+	e.slow = 0
+	var got []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Lines []map[string]any }
+		json.NewDecoder(r.Body).Decode(&req)
+		got = append(got, req.Lines...)
+		io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	_, err = Push(context.Background(), dir, PushOptions{Target: srv.URL})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	assert.Equal(t, `=HYPERLINK("http://evil","x")`, got[0]["sku"])
+	assert.Equal(t, "\tTAB", got[1]["sku"])
+	assert.Equal(t, "+1+1", got[2]["reason"])
+}

@@ -2,6 +2,8 @@ package files
 
 import (
 	"strconv"
+
+	"github.com/planner-engine/planner/internal/csvcell"
 )
 
 // Target is one SKU's service target, at one location or ("") at all.
@@ -57,7 +59,7 @@ func ReadApproved(path string) (map[string]bool, error) {
 	for i := 0; i < t.Len(); i++ {
 		switch d := t.String(i, "decision"); d {
 		case "yes":
-			out[t.Raw(i, "line_id")] = true
+			out[csvcell.Unescape(t.Raw(i, "line_id"))] = true
 		case "no", "pending":
 		default:
 			return nil, t.Errorf(i, "decision", "%q is not yes, no or pending", d)
