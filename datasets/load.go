@@ -2,15 +2,11 @@ package datasets
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -295,16 +291,46 @@ type stage struct {
 	unordered bool // read by the fast pass: row order, and so lines, unknown
 	rows      int64
 	seconds   float64
-	sum       chan string
+	sum       chan auditResult // the file's audit, read beside the bulk reader
+	rejected  int64            // rows the careful read set aside, each reported
+}
+
+// dropProblemsBut removes a file's problems, but those of the codes
+// given: the rows of a damaged file say nothing once it is known damaged.
+func (l *loader) dropProblemsBut(path string, codes ...string) {
+	kept := l.problems[:0]
+	for _, p := range l.problems {
+		if p.File != path || slices.Contains(codes, p.Code) {
+			kept = append(kept, p)
+		}
+	}
+	l.problems = kept
+}
+
+// errAudited says a file's audit has reported why it cannot be read.
+var errAudited = errors.New("the file's audit reported its problems")
+
+// auditResult is a file's audit, or why it could not be read.
+type auditResult struct {
+	audit *files.Audit
+	err   error
+}
+
+// result waits for the file's audit.
+func (st *stage) result() auditResult {
+	if st.sum == nil {
+		return auditResult{audit: &files.Audit{}}
+	}
+	r := <-st.sum
+	st.sum <- r
+	return r
 }
 
 func (st *stage) checksum() string {
-	if st.sum == nil {
-		return ""
+	if r := st.result(); r.audit != nil {
+		return r.audit.SHA256
 	}
-	s := <-st.sum
-	st.sum <- s
-	return s
+	return ""
 }
 
 // column returns the file's name for a canonical column.
@@ -410,7 +436,7 @@ func (l *loader) stageFile(t *Table, path string) error {
 			st.source[c.canon.Name] = in.header[c.index]
 		}
 	}
-	st.sum = checksumAsync(path)
+	st.sum = auditAsync(path, in.format == files.CSV)
 	// Positions come from row order, except in the fast CSV read.
 	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)+"; SET preserve_insertion_order = true"); err != nil {
 		return err
@@ -425,6 +451,10 @@ func (l *loader) stageFile(t *Table, path string) error {
 		st.where = "row"
 		err = l.stageXLSX(st, in, cols)
 	}
+	if errors.Is(err, errAudited) {
+		l.failed[t.Name] = true
+		return nil
+	}
 	if err != nil {
 		var fe *files.Error
 		if errors.As(err, &fe) {
@@ -435,6 +465,14 @@ func (l *loader) stageFile(t *Table, path string) error {
 	}
 	if err := l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+quoteIdent(st.name)).Scan(&st.rows); err != nil {
 		return err
+	}
+	if in.format == files.CSV && l.checkAudit(st, st.rejected) {
+		l.dropProblemsBut(path, "truncated_file", "unreadable_file", "invalid_input")
+		return nil
+	}
+	if st.rows == 0 && st.rejected == 0 && t == Sales && !l.failed[t.Name] {
+		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file yields no rows: a day without sales means the extract failed"))
+		return nil
 	}
 	st.seconds = time.Since(began).Seconds()
 	l.staged[t.Name] = st
@@ -453,23 +491,53 @@ func problemCode(err error) string {
 	return "unreadable_file"
 }
 
-func checksumAsync(path string) chan string {
-	ch := make(chan string, 1)
+// auditAsync reads a file once more beside the bulk reader: its SHA-256
+// for the manifest and, for CSV text, whether its gzip stream is whole and
+// how many records it holds (files.AuditFile), which the rows read must
+// match.
+func auditAsync(path string, csv bool) chan auditResult {
+	ch := make(chan auditResult, 1)
 	go func() {
-		f, err := os.Open(path)
-		if err != nil {
-			ch <- ""
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			ch <- ""
-			return
-		}
-		ch <- hex.EncodeToString(h.Sum(nil))
+		a, err := files.AuditFile(path, csv)
+		ch <- auditResult{a, err}
 	}()
 	return ch
+}
+
+// checkAudit holds the rows a CSV file's bulk read gave against the
+// file's audit: a gzip stream cut short or damaged, lines too long to
+// load, or records the reader did not return are errors, so no row is
+// ever lost without a word. rejected is the rows the careful read set
+// aside (and reported). It says whether the file is unusable as a whole:
+// then its other problems (rows of a damaged stream) are noise, and only
+// the audit's stand.
+func (l *loader) checkAudit(st *stage, rejected int64) (unusable bool) {
+	r := st.result()
+	if r.err != nil {
+		l.fileProblem(st.table, st.file, problemCode(r.err), r.err)
+		return true
+	}
+	a := r.audit
+	switch {
+	case a.Truncated:
+		l.fileProblem(st.table, st.file, "truncated_file", fmt.Errorf("the file is damaged or truncated: its gzip stream stops before its end, or fails its checksum, so the extract was cut off or corrupted on the way; load the whole file"))
+		return true
+	case a.LongCount > 0:
+		l.failed[st.table.Name] = true
+		for _, long := range a.Long {
+			l.add(Problem{Severity: Error, Code: "line_too_long", Table: st.table.Name, File: st.file, Line: long.Line, Where: "line",
+				Message: fmt.Sprintf("the row is %.1f MB long; a row may hold at most %d MB", float64(long.Bytes)/(1<<20), files.MaxLineBytes>>20),
+				Hint:    "a quote left open makes the rest of the file one row; otherwise shorten the row's text"})
+		}
+		if a.LongCount > int64(len(a.Long)) {
+			l.add(Problem{Severity: Error, Code: "line_too_long", Table: st.table.Name, File: st.file, Count: a.LongCount,
+				Message: fmt.Sprintf("%d rows in all are too long; the first %d are listed", a.LongCount, len(a.Long))})
+		}
+	case a.Records > 0 && st.rows+rejected != a.Records-1:
+		l.fileProblem(st.table, st.file, "unread_rows", fmt.Errorf("%d of the file's %d rows were read and %d refused: the other %d were lost on the way; check the file's quotes and line ends",
+			st.rows, a.Records-1, rejected, a.Records-1-st.rows-rejected))
+	}
+	return false
 }
 
 // colSource pairs a canonical column with the file column that feeds it.

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -511,4 +512,102 @@ func TestAHeaderOnlyFileEmptiesItsTableExceptForSales(t *testing.T) {
 
 	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": writeFile(t, dir, "s.csv", "date,sku,location,qty\n")}})
 	assert.ErrorContains(t, err, "the file has a header but no data rows")
+}
+
+// gzipRows writes n sales rows as a gzip-compressed CSV and returns its
+// bytes: more rows than the head reader samples, so only the audit reads
+// to the end.
+func gzipRows(t *testing.T, n int) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	fmt.Fprintln(zw, "date,sku,location,qty")
+	day := series.MustParseDate("2024-01-01")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(zw, "%s,SKU%03d,S1,%d\n", day+series.Date(i%300), i/300, 1+i%7)
+	}
+	require.NoError(t, zw.Close())
+	return b.Bytes()
+}
+
+// A gzip file cut short, or damaged on the way, loads nothing and says
+// so, whatever the rows DuckDB's reader made of it.
+func TestATruncatedOrDamagedGzipFileIsRefused(t *testing.T) {
+	whole := gzipRows(t, 3000)
+	dir := t.TempDir()
+	flipped := bytes.Clone(whole)
+	flipped[len(flipped)/2] ^= 0xff
+	for name, raw := range map[string][]byte{"cut-trailer.csv.gz": whole[:len(whole)-6], "cut-half.csv.gz": whole[:len(whole)/2],
+		"flipped.csv.gz": flipped} {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, raw, 0o644))
+		s := openMemory(t)
+		rep, err := s.Load(context.Background(), LoadOptions{Files: map[string]string{"sales": path}})
+		var ve *ValidationError
+		require.True(t, errors.As(err, &ve), "%s: %v", name, err)
+		var errs []Problem
+		for _, p := range rep.Problems {
+			if p.Severity == Error {
+				errs = append(errs, p)
+			}
+		}
+		require.Len(t, errs, 1, name)
+		assert.Equal(t, "truncated_file", errs[0].Code, name)
+		assert.Equal(t, "the file is damaged or truncated: its gzip stream stops before its end, or fails its checksum, so the extract was cut off or corrupted on the way; load the whole file", errs[0].Message, name)
+		n, _ := s.RowCount(context.Background(), "sales")
+		assert.Zero(t, n, name)
+	}
+	path := filepath.Join(dir, "whole.csv.gz")
+	require.NoError(t, os.WriteFile(path, whole, 0o644))
+	rep, err := openMemory(t).Load(context.Background(), LoadOptions{Files: map[string]string{"sales": path}})
+	require.NoError(t, err)
+	assert.Equal(t, int64(3000), rep.Rows("sales"))
+}
+
+// No row is dropped without a word: a row too long to load is an error
+// naming its line, whether it is 9 MB or longer than the reader's buffer;
+// a row of a few megabytes loads.
+func TestLongRowsLoadOrAreRefusedByLine(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, noteBytes int, after string) string {
+		path := filepath.Join(dir, name)
+		f, err := os.Create(path)
+		require.NoError(t, err)
+		fmt.Fprintf(f, "date,sku,location,qty,note\n2024-01-01,A,S1,3,%s\n%s", strings.Repeat("x", noteBytes), after)
+		require.NoError(t, f.Close())
+		return path
+	}
+	load := func(path string) (*LoadReport, error) {
+		return openMemory(t).Load(context.Background(), LoadOptions{Files: map[string]string{"sales": path}})
+	}
+	rep, err := load(write("three.csv", 3<<20, "2024-01-02,A,S1,4,n\n"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), rep.Rows("sales"), "a 3 MB row loads")
+	for name, size := range map[string]int{"nine.csv": 9 << 20, "thirty-three.csv": 33 << 20} {
+		for _, after := range []string{"", "2024-01-02,A,S1,4,n\n"} {
+			rep, err := load(write(name, size, after))
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve), "%s: %v", name, err)
+			var long []Problem
+			for _, p := range rep.Problems {
+				if p.Severity == Error {
+					long = append(long, p)
+				}
+			}
+			require.Len(t, long, 1, name)
+			assert.Equal(t, "line_too_long", long[0].Code, name)
+			assert.Equal(t, int64(2), long[0].Line, name)
+			assert.Equal(t, fmt.Sprintf("the row is %.1f MB long; a row may hold at most 8 MB", float64(size+len("2024-01-01,A,S1,3,"))/(1<<20)), long[0].Message, name)
+		}
+	}
+}
+
+// A sales file that yields no rows is an error: a day without sales means
+// the extract failed.
+func TestASalesFileWithoutRowsIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sales.csv")
+	require.NoError(t, os.WriteFile(path, []byte("date,sku,location,qty\n\n\n"), 0o644))
+	rep, err := openMemory(t).Load(context.Background(), LoadOptions{Files: map[string]string{"sales": path}})
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	assert.Equal(t, "empty_file", rep.Problems[0].Code)
 }

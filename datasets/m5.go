@@ -93,7 +93,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 	salesStage := &stage{table: Sales, file: m5.Sales, name: "planner_stage_sales", pos: "_pos",
 		posCol: map[string]string{"qty": "_src_col", "date": "_src_col", "price": "_src_col"},
 		source: map[string]string{"sku": "item_id", "location": "store_id", "qty": "d_N", "date": "d_N"},
-		where:  "line", copyOut: true, sum: checksumAsync(m5.Sales)}
+		where:  "line", copyOut: true, sum: auditAsync(m5.Sales, false)}
 	rejected, err := l.collectRejects(salesStage, in, names)
 	if err != nil {
 		return err
@@ -272,7 +272,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 	if len(parts) > 0 {
 		events := &stage{table: Events, file: m5.Calendar, name: "planner_stage_events", pos: "_pos", where: "line",
 			source: map[string]string{"event": "event_name_1", "kind": "event_type_1"}, locate: calLocate, copyOut: true,
-			sum: checksumAsync(m5.Calendar)}
+			sum: auditAsync(m5.Calendar, false)}
 		q = "CREATE TABLE planner_stage_events AS " + strings.Join(parts, " UNION ALL ") + " ORDER BY _pos"
 		if err := l.createStage(events, q, began); err != nil {
 			return err
@@ -322,7 +322,7 @@ func (l *loader) stageM5Prices(path string, in *inputFile) error {
 	}
 	st := &stage{table: Prices, file: path, name: "planner_stage_prices", pos: "_pos", where: "line", copyOut: true,
 		source: map[string]string{"sku": "item_id", "location": "store_id", "price": "sell_price", "start_date": "wm_yr_wk"},
-		sum:    checksumAsync(path)}
+		sum:    auditAsync(path, false)}
 	rejected, err := l.collectRejects(st, in, in.header)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"database/sql"
 	"database/sql/driver"
 	"encoding/csv"
 	"fmt"
@@ -66,6 +67,7 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 		"delim = " + quoteString(string(in.delim)), `quote = '"'`, `escape = '"'`,
 		"columns = " + colSpec.String(),
 		"nullstr = [" + strings.Join(nulls, ", ") + "]",
+		fmt.Sprintf("max_line_size = %d", files.MaxLineBytes+1),
 	}
 	fast := !l.careful[st.table.Name]
 	if !fast {
@@ -93,7 +95,13 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 			// A value that does not parse: the careful pass lists them all.
 			return &needLinesError{tables: []string{st.table.Name}}
 		}
-		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: cannot read the file as CSV: %w", in.path, err)}
+		// The audit may say why (a cut-off gzip stream, a line too long);
+		// otherwise say it in words, not the reader's.
+		if before := len(l.problems); l.checkAudit(st, 0) || len(l.problems) > before {
+			l.dropProblemsBut(in.path, "truncated_file", "unreadable_file", "invalid_input", "line_too_long")
+			return errAudited
+		}
+		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: cannot be read as CSV: check that its separator, quotes and encoding (UTF-8) are consistent throughout", in.path)}
 	}
 	if fast {
 		st.unordered = true
@@ -104,6 +112,7 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 	if err != nil {
 		return err
 	}
+	st.rejected = int64(len(rejected))
 	st.locate = files.CSVLocator(in.path, in.delim, rejected)
 	// Rows written inside a transaction have row ids counted from a large
 	// base; positions in the file count from the stage's first row.
@@ -146,17 +155,21 @@ func (l *loader) collectRejects(st *stage, in *inputFile, names []string) (map[i
 	}
 	defer rows.Close()
 	rejected := map[int64]bool{}
+	counted := map[int64]bool{} // rows whose field count is reported
 	listed := map[string]int64{}
 	firstLine := map[string]int64{}
 	limit := int64(l.opts.maxPerCheck())
 	for rows.Next() {
-		var line, colIdx int64
+		var line, colIdx sql.NullInt64
 		var colName, errType, csvLine, errMsg string
 		if err := rows.Scan(&line, &colIdx, &colName, &errType, &csvLine, &errMsg); err != nil {
 			return nil, err
 		}
-		rejected[line] = true
-		p := Problem{Severity: Error, Table: st.table.Name, File: in.path, Line: line, Where: "line"}
+		rejected[line.Int64] = true
+		if errType == "LINE SIZE OVER MAXIMUM" {
+			continue // the file's audit names the line and its length
+		}
+		p := Problem{Severity: Error, Table: st.table.Name, File: in.path, Line: line.Int64, Where: "line"}
 		switch errType {
 		case "CAST":
 			c := st.table.Column(colName)
@@ -165,7 +178,7 @@ func (l *loader) collectRejects(st *stage, in *inputFile, names []string) (map[i
 				src = in.header[idx]
 			}
 			p.Column = src
-			p.Value = fieldOf(csvLine, in.delim, int(colIdx)-1)
+			p.Value = fieldOf(csvLine, in.delim, int(colIdx.Int64)-1)
 			kind := "value"
 			if c != nil {
 				kind = c.Type.String()
@@ -183,18 +196,30 @@ func (l *loader) collectRejects(st *stage, in *inputFile, names []string) (map[i
 				p.Hint = "use digits with a point for decimals and no thousands separators"
 			}
 		case "MISSING COLUMNS", "TOO MANY COLUMNS":
+			if counted[line.Int64] {
+				continue // one problem per row, however many columns it lacks
+			}
+			counted[line.Int64] = true
 			p.Code = "wrong_field_count"
 			p.Message = fmt.Sprintf("the row has %d fields; the header has %d", countFields(csvLine, in.delim), len(in.header))
 			p.Hint = "quote values that contain the separator " + strconv.QuoteRune(in.delim)
+		case "UNQUOTED VALUE":
+			p.Code = "malformed_row"
+			p.Message = `the row has a quote (") inside a field that is not quoted`
+			p.Hint = "quote the whole field and double the quotes inside it"
+		case "INVALID UNICODE":
+			p.Code = "malformed_row"
+			p.Message = "the row is not UTF-8 text"
+			p.Hint = "save the file as UTF-8 (CSV UTF-8 in Excel's Save As)"
 		default:
 			p.Code = "malformed_row"
-			p.Message = fmt.Sprintf("the row cannot be read (%s)", strings.ToLower(errType))
-			p.Hint = firstSentence(errMsg)
+			p.Message = "the row cannot be read: its quotes or separators do not fit the header"
+			p.Hint = "check the row's quotes: a field with the separator or a line break in it must be quoted"
 		}
 		key := p.Code + "\x00" + p.Column
 		listed[key]++
 		if listed[key] == 1 {
-			firstLine[key] = line
+			firstLine[key] = line.Int64
 		}
 		if listed[key] <= limit {
 			l.add(p)
@@ -241,13 +266,6 @@ func countFields(line string, delim rune) int {
 	r.FieldsPerRecord = -1
 	rec, _ := r.Read()
 	return len(rec)
-}
-
-func firstSentence(s string) string {
-	if i := strings.IndexAny(s, ".\n"); i > 0 {
-		return s[:i]
-	}
-	return s
 }
 
 // stageRelation reads a relation (a Parquet file, or a sheet already in a

@@ -207,7 +207,7 @@ func (a *app) runLoad(cmd *cobra.Command, o *loadOptions, validateOnly bool) err
 		if validateOnly || o.json || o.csv {
 			return &exitError{code: exitInvalid}
 		}
-		return &exitError{code: exitInvalid, err: fmt.Errorf("%d errors in the input; nothing was loaded", ve.Problems.Errors())}
+		return &exitError{code: exitInvalid, err: fmt.Errorf("%s in the input; nothing was loaded", words.Plural(ve.Problems.Errors(), "error"))}
 	}
 	return nil
 }

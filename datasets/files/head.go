@@ -37,7 +37,7 @@ func readCSVHead(path string, rd io.Reader, sampleRows int) (*CSVHead, error) {
 	br := bufio.NewReader(rd)
 	first, err := br.ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: cannot be read (%s)", path, plainError(err))
+		return nil, readError(path, err)
 	}
 	first = strings.TrimPrefix(first, "\ufeff")
 	if strings.TrimSpace(first) == "" {
@@ -71,7 +71,7 @@ func readCSVHead(path string, rd io.Reader, sampleRows int) (*CSVHead, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s: cannot be read (%s)", path, plainError(err))
+				return nil, readError(path, err)
 			}
 			// Malformed records are reported by the bulk reader with their
 			// lines; the sample only needs the good ones.

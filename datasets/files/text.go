@@ -2,6 +2,7 @@ package files
 
 import (
 	"bufio"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -129,4 +130,14 @@ func csvError(path string, err error) error {
 // planner's (commands exit 2 on it).
 func inputErrorf(format string, args ...any) error {
 	return &Error{Code: "invalid_input", Err: fmt.Errorf(format, args...)}
+}
+
+// readError says why a file could not be read to its end: a gzip stream
+// cut short or damaged is a truncated file.
+func readError(path string, err error) error {
+	var corrupt flate.CorruptInputError
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt) {
+		return fileErrorf("truncated_file", "%s: the file is damaged or truncated: its gzip stream stops before its end, or fails its checksum, so the extract was cut off or corrupted on the way; load the whole file", path)
+	}
+	return fileErrorf("unreadable_file", "%s: cannot be read (%s)", path, plainError(err))
 }
