@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/planner-engine/planner/internal/words"
 )
 
 // rowCheck is a condition a row must not meet. Rows that meet it become
@@ -77,6 +79,17 @@ func (l *loader) columnChecks(st *stage) []rowCheck {
 					cond: fmt.Sprintf("(%s < 0 OR %s >= 1) AND %s", col, col, finite), value: asText,
 					msg:  func(v string) string { return fmt.Sprintf("%s is not between 0 and 1", v) },
 					hint: "give it as a fraction: 0.2 for 20% off"})
+			}
+			if limit := c.Limit(); c.Bound != Fraction {
+				checks = append(checks, rowCheck{sev: Error, code: "implausible_value", column: c.Name,
+					cond: fmt.Sprintf("abs(%s::DOUBLE) > %s AND %s", col, strconv.FormatFloat(limit, 'f', -1, 64), finite), value: asText,
+					msg: func(v string) string {
+						if x, err := strconv.ParseFloat(v, 64); err == nil {
+							v = strconv.FormatFloat(x, 'g', -1, 64) // 1e+308, not 309 digits
+						}
+						return fmt.Sprintf("%s is larger than any plausible %s (%s)", v, c.Name, words.Number(limit))
+					},
+					hint: "check the cell for a typo or a wrong column"})
 			}
 		}
 		if c.WarnZero {

@@ -611,3 +611,29 @@ func TestASalesFileWithoutRowsIsRefused(t *testing.T) {
 	require.True(t, errors.As(err, &ve), "%v", err)
 	assert.Equal(t, "empty_file", rep.Problems[0].Code)
 }
+
+func TestImplausibleNumbersAreRefused(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	files := sampleFiles(t)
+	dir := t.TempDir()
+	files["sales"] = writeFile(t, dir, "sales.csv", "date,sku,location,qty,price\n"+
+		"2024-01-01,A,S1,1e308,1.2\n2024-01-02,A,S1,3,2e12\n2024-01-03,A,S1,1000000000,1000000000000\n")
+	files["sourcing"] = writeFile(t, dir, "sourcing.csv", "sku,from_location,to_location,lead_time_days,order_multiple\n"+
+		"A,DC1,S1,36500,12\nB,DC1,S2,3,1e7\n")
+	_, err := s.Validate(ctx, LoadOptions{Files: files})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	var got []string
+	for _, p := range ve.Problems {
+		if p.Code == "implausible_value" {
+			got = append(got, filepath.Base(p.File)+" "+strings.SplitN(p.String(), " ", 3)[2])
+		}
+	}
+	assert.Equal(t, []string{
+		"sales.csv line 2, column qty: 1e+308 is larger than any plausible qty (1,000,000,000) (check the cell for a typo or a wrong column)",
+		"sales.csv line 3, column price: 2e+12 is larger than any plausible price (1,000,000,000,000) (check the cell for a typo or a wrong column)",
+		"sourcing.csv line 2, column lead_time_days: 36500 is larger than any plausible lead_time_days (3,650) (check the cell for a typo or a wrong column)",
+		"sourcing.csv line 3, column order_multiple: 1e+07 is larger than any plausible order_multiple (1,000,000) (check the cell for a typo or a wrong column)",
+	}, got)
+}

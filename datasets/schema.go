@@ -38,6 +38,16 @@ const (
 	Fraction // 0 <= x < 1
 )
 
+// Plausibility limits: a number above its column's limit is refused as a
+// typo or a corrupt cell (1e308 units sold would overflow every sum it
+// enters). They sit far above any real retail figure.
+const (
+	MaxMoney = 1e12 // prices and costs, in any currency
+	MaxUnits = 1e9  // quantities, capacities and sizes
+	MaxPack  = 1e6  // pack sizes and order multiples
+	MaxDays  = 3650 // lead times, review periods and shelf lives: ten years
+)
+
 // WeekdayList matches a list of weekday names, short or full, in any case,
 // separated by commas, semicolons or spaces.
 const WeekdayList = `(?i)\s*(mon(day)?|tue(sday)?|wed(nesday)?|thu(rsday)?|fri(day)?|sat(urday)?|sun(day)?)(\s*[,; ]\s*(mon(day)?|tue(sday)?|wed(nesday)?|thu(rsday)?|fri(day)?|sat(urday)?|sun(day)?))*\s*`
@@ -50,6 +60,7 @@ type Column struct {
 	Key      bool   // part of the table's key: no two rows share all key values
 	Default  string // SQL literal used when the column is absent or empty; "" means NULL
 	Bound    Bound
+	Max      float64  // largest plausible value of a number column; 0 means MaxMoney
 	Enum     []string // allowed values of a text column; empty means any
 	// Match, when set, is a regular expression (RE2) every non-empty value
 	// of a text column must match whole; MatchHint says what it wants.
@@ -57,6 +68,14 @@ type Column struct {
 	Ref              *Ref // the values must exist in another table
 	WarnZero         bool // zero is legal but suspicious: warn about it
 	Doc              string
+}
+
+// Limit is the largest plausible value of a number column.
+func (c Column) Limit() float64 {
+	if c.Max > 0 {
+		return c.Max
+	}
+	return MaxMoney
 }
 
 // Ref points a column at the key column of another table, optionally
@@ -138,12 +157,12 @@ var (
 			{Name: "brand", Type: Text, Doc: "Brand or manufacturer."},
 			{Name: "unit_cost", Type: Float, Bound: NonNegative, Doc: "Cost of one unit to the retailer."},
 			{Name: "unit_price", Type: Float, Bound: Positive, Doc: "Regular selling price of one unit."},
-			{Name: "pack_size", Type: Float, Bound: Positive, Default: "1", Doc: "Units per case: orders and allocations move whole packs."},
-			{Name: "shelf_life_days", Type: Int, Bound: NonNegative, Doc: "Days a unit can be sold after receipt; empty or 0 means not perishable."},
+			{Name: "pack_size", Type: Float, Bound: Positive, Max: MaxPack, Default: "1", Doc: "Units per case: orders and allocations move whole packs."},
+			{Name: "shelf_life_days", Type: Int, Bound: NonNegative, Max: MaxDays, Doc: "Days a unit can be sold after receipt; empty or 0 means not perishable."},
 			{Name: "launch_date", Type: Date, Doc: "First day the product can sell."},
 			{Name: "end_date", Type: Date, Doc: "Last day the product sells (end of life); empty means no end planned."},
 			{Name: "price_family", Type: Text, Doc: "Products priced together: the same price for the same size, and a larger size never dearer per unit of content."},
-			{Name: "size", Type: Float, Bound: Positive, Doc: "Content of one unit (ml, g, count) that per-unit price rules compare within a price family."},
+			{Name: "size", Type: Float, Bound: Positive, Max: MaxUnits, Doc: "Content of one unit (ml, g, count) that per-unit price rules compare within a price family."},
 			{Name: "min_price", Type: Float, Bound: Positive, Doc: "Lowest price allowed (a reference or competitor bound); empty means none."},
 			{Name: "max_price", Type: Float, Bound: Positive, Doc: "Highest price allowed (a reference or competitor bound); empty means none."},
 		},
@@ -158,7 +177,7 @@ var (
 			{Name: "type", Type: Text, Default: "'store'", Enum: []string{TypeStore, TypeDC, TypeOnline, TypeFactory, TypeSupplier}, Doc: "What the location is."},
 			{Name: "region", Type: Text, Doc: "Region of the location hierarchy (store > region > total)."},
 			{Name: "dc", Type: Text, Ref: &Ref{Table: "locations", Column: "location", LocationType: TypeDC}, Doc: "The distribution centre that replenishes this location."},
-			{Name: "capacity", Type: Float, Bound: NonNegative, Doc: "Storage capacity in units; empty means unlimited."},
+			{Name: "capacity", Type: Float, Bound: NonNegative, Max: MaxUnits, Doc: "Storage capacity in units; empty means unlimited."},
 		},
 	}
 	Sales = &Table{
@@ -170,7 +189,7 @@ var (
 			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU sold."},
 			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location whose stock served the sale."},
 			{Name: "channel", Type: Text, Key: true, Default: "'store'", Doc: "Sales channel, such as store, online or instant (instant delivery from store stock)."},
-			{Name: "qty", Type: Float, Required: true, Bound: NonNegative, Doc: "Units sold; returns belong in a separate feed."},
+			{Name: "qty", Type: Float, Required: true, Bound: NonNegative, Max: MaxUnits, Doc: "Units sold; returns belong in a separate feed."},
 			{Name: "price", Type: Float, Bound: NonNegative, WarnZero: true, Doc: "Average unit price paid (0 for units given away)."},
 			{Name: "base_price", Type: Float, Bound: Positive, Doc: "Regular (shelf) price before temporary discounts."},
 			{Name: "promo", Type: Bool, Default: "false", Doc: "A temporary price reduction or other promotion was in force."},
@@ -219,11 +238,11 @@ var (
 			{Name: "as_of", Type: Date, Required: true, Key: true, Doc: "Day the position was taken (end of day)."},
 			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU."},
 			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location holding the stock."},
-			{Name: "on_hand", Type: Float, Required: true, Bound: NonNegative, Doc: "Units physically on hand."},
-			{Name: "on_order", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units ordered and not yet shipped."},
-			{Name: "in_transit", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units shipped and not yet received."},
-			{Name: "backorders", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units owed to customers."},
-			{Name: "reserved", Type: Float, Bound: NonNegative, Default: "0", Doc: "Units promised to online or instant orders and not yet picked."},
+			{Name: "on_hand", Type: Float, Required: true, Bound: NonNegative, Max: MaxUnits, Doc: "Units physically on hand."},
+			{Name: "on_order", Type: Float, Bound: NonNegative, Max: MaxUnits, Default: "0", Doc: "Units ordered and not yet shipped."},
+			{Name: "in_transit", Type: Float, Bound: NonNegative, Max: MaxUnits, Default: "0", Doc: "Units shipped and not yet received."},
+			{Name: "backorders", Type: Float, Bound: NonNegative, Max: MaxUnits, Default: "0", Doc: "Units owed to customers."},
+			{Name: "reserved", Type: Float, Bound: NonNegative, Max: MaxUnits, Default: "0", Doc: "Units promised to online or instant orders and not yet picked."},
 		},
 	}
 	Sourcing = &Table{
@@ -233,11 +252,11 @@ var (
 			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU."},
 			{Name: "from_location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Supplier, factory or DC that ships."},
 			{Name: "to_location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location that receives."},
-			{Name: "lead_time_days", Type: Float, Required: true, Bound: Positive, Doc: "Mean days from order to receipt."},
-			{Name: "lead_time_sd_days", Type: Float, Bound: NonNegative, Default: "0", Doc: "Standard deviation of the lead time in days."},
-			{Name: "moq", Type: Float, Bound: NonNegative, Default: "0", Doc: "Minimum order quantity in units."},
-			{Name: "order_multiple", Type: Float, Bound: Positive, Default: "1", Doc: "Orders are a whole multiple of this many units."},
-			{Name: "review_days", Type: Float, Bound: Positive, Default: "7", Doc: "Days between reviews (order opportunities)."},
+			{Name: "lead_time_days", Type: Float, Required: true, Bound: Positive, Max: MaxDays, Doc: "Mean days from order to receipt."},
+			{Name: "lead_time_sd_days", Type: Float, Bound: NonNegative, Max: MaxDays, Default: "0", Doc: "Standard deviation of the lead time in days."},
+			{Name: "moq", Type: Float, Bound: NonNegative, Max: MaxUnits, Default: "0", Doc: "Minimum order quantity in units."},
+			{Name: "order_multiple", Type: Float, Bound: Positive, Max: MaxPack, Default: "1", Doc: "Orders are a whole multiple of this many units."},
+			{Name: "review_days", Type: Float, Bound: Positive, Max: MaxDays, Default: "7", Doc: "Days between reviews (order opportunities)."},
 			{Name: "unit_cost", Type: Float, Bound: NonNegative, Doc: "Cost per unit on this lane; empty means the product's unit cost."},
 			{Name: "order_days", Type: Text, Match: WeekdayList, MatchHint: "list weekdays by name, such as Mon,Thu or Monday;Thursday",
 				Doc: "Weekdays orders can be placed, such as Mon,Thu; empty means any day."},
@@ -250,7 +269,7 @@ var (
 			{Name: "factory", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location", LocationType: TypeFactory}, Doc: "Factory location."},
 			{Name: "period_start", Type: Date, Required: true, Key: true, Doc: "First day of the period."},
 			{Name: "period_end", Type: Date, Required: true, Doc: "Last day of the period (inclusive)."},
-			{Name: "capacity", Type: Float, Required: true, Bound: NonNegative, Doc: "Capacity available in the period."},
+			{Name: "capacity", Type: Float, Required: true, Bound: NonNegative, Max: MaxUnits, Doc: "Capacity available in the period."},
 			{Name: "unit", Type: Text, Default: "'units'", Enum: []string{"units", "hours"}, Doc: "units or hours."},
 		},
 	}
@@ -264,7 +283,7 @@ var (
 			{Name: "channel", Type: Text, Default: "'online'", Doc: "Channel the order came through."},
 			{Name: "order_date", Type: Date, Required: true, Doc: "Day the consumer ordered."},
 			{Name: "due_date", Type: Date, Required: true, Doc: "Day the order is promised."},
-			{Name: "qty", Type: Float, Required: true, Bound: Positive, Doc: "Units ordered."},
+			{Name: "qty", Type: Float, Required: true, Bound: Positive, Max: MaxUnits, Doc: "Units ordered."},
 		},
 	}
 )

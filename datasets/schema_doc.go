@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/planner-engine/planner/internal/words"
 )
 
 // SchemaMarkdown documents the canonical tables in Markdown. docs/schema.md
@@ -60,6 +62,9 @@ func rule(c Column) string {
 		parts = append(parts, "> 0")
 	case Fraction:
 		parts = append(parts, "0 to < 1")
+	}
+	if (c.Type == Float || c.Type == Int) && c.Bound != Fraction {
+		parts = append(parts, "at most "+words.Number(c.Limit()))
 	}
 	if len(c.Enum) > 0 {
 		parts = append(parts, "one of "+strings.Join(c.Enum, ", "))

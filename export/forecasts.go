@@ -35,6 +35,9 @@ func ForecastColumns(quantiles []float64) []string {
 // WriteForecasts writes one row per series and forecast period, as CSV or
 // Parquet by the extension of path (.csv, .parquet), atomically.
 func WriteForecasts(path string, r *forecast.Result) error {
+	if err := forecastsFinite(r); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
 		return fsutil.WriteFile(path, func(w io.Writer) error { return writeForecastsCSV(w, r) })
@@ -42,6 +45,25 @@ func WriteForecasts(path string, r *forecast.Result) error {
 		return fsutil.WriteFile(path, func(w io.Writer) error { return writeForecastsParquet(w, r) })
 	}
 	return fmt.Errorf("%s: write forecasts to a .csv or .parquet file", path)
+}
+
+// forecastsFinite refuses forecasts that hold NaN or an infinity.
+func forecastsFinite(r *forecast.Result) error {
+	f := &r.Forecasts
+	for i := range f.Keys {
+		for t := 0; t < f.Horizon; t++ {
+			column, x := "mean", f.Mean[i*f.Horizon+t]
+			for k := 0; k < len(f.Quantiles) && !math.IsNaN(x) && !math.IsInf(x, 0); k++ {
+				column, x = forecast.QuantileName(f.Quantiles[k]), f.Quantile(i, t, k)
+			}
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				key := f.Keys[i]
+				return &NotFiniteError{File: "forecasts", Column: column, Row: i*f.Horizon + t + 1,
+					Key: key.SKU + ", " + key.Location + ", " + f.Freq.Add(f.Starts[i], t).String(), Value: x}
+			}
+		}
+	}
+	return nil
 }
 
 // number formats a value with at most four decimals, the same way every

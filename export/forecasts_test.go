@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"database/sql"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -75,4 +76,13 @@ func TestWriteForecastsRefusesOtherExtensions(t *testing.T) {
 	assert.ErrorContains(t, err, "write forecasts to a .csv or .parquet file")
 	err = WriteForecasts(filepath.Join(t.TempDir(), "missing", "f.csv"), sampleResult(t))
 	assert.ErrorContains(t, err, "cannot write")
+}
+
+func TestForecastsWithNaNOrInfinityAreNotWritten(t *testing.T) {
+	r := sampleResult(t)
+	r.Q[(1*r.Horizon+2)*len(r.Quantiles)+1] = math.Inf(1) // B,2's p50 on its third day
+	path := filepath.Join(t.TempDir(), "f.csv")
+	err := WriteForecasts(path, r)
+	assert.EqualError(t, err, path+": forecasts row 6 (B,2, S1, 2024-01-11), column p50: the value +Inf is not a finite number; nothing was written")
+	assert.NoFileExists(t, path)
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"database/sql"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,4 +83,25 @@ func TestWriteOrdersInEveryFormat(t *testing.T) {
 	assert.Len(t, strings.Split(strings.TrimSpace(string(raw)), "\n"), 2)
 
 	assert.ErrorContains(t, WriteOrders(filepath.Join(dir, "o.xlsx"), lines), ".csv, .parquet, .json or .jsonl")
+}
+
+func TestPlansWithNaNOrInfinityAreNotWritten(t *testing.T) {
+	lines := sampleOrders()
+	first := -1
+	for i := range lines {
+		if lines[i].Qty > 0 && first < 0 {
+			first = i
+		}
+		lines[i].UnitCost = math.NaN()
+	}
+	id := rowOf(&lines[first]).ID
+	dir := t.TempDir()
+	for _, name := range []string{"orders.csv", "orders.parquet", "orders.json", "orders.jsonl"} {
+		path := filepath.Join(dir, name)
+		err := WriteOrders(path, lines)
+		var nf *NotFiniteError
+		require.ErrorAs(t, err, &nf, name)
+		assert.Equal(t, path+": orders row 1 ("+id+", transfer, A), column unit_cost: the value NaN is not a finite number; nothing was written", err.Error())
+		assert.NoFileExists(t, path)
+	}
 }

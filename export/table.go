@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ import (
 const NullableNumber = "number or null"
 
 func writeTable(path string, f *OutputFile, rows [][]any) error {
+	if err := checkFinite(f, rows); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	var write func(io.Writer) error
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
@@ -41,6 +45,42 @@ func writeTable(path string, f *OutputFile, rows [][]any) error {
 		return fmt.Errorf("%s: write %s to a .csv, .parquet, .json or .jsonl file", path, f.Name)
 	}
 	return fsutil.WriteFile(path, write)
+}
+
+// NotFiniteError reports a plan value that is not a number (NaN) or is
+// infinite. Such a value is a defect upstream; a file that carried it would
+// read as empty, 0 or "NaN" to the ERP depending on its parser, so nothing
+// is written.
+type NotFiniteError struct {
+	File, Column string
+	Row          int    // 1-based data row
+	Key          string // the row's first text values, to find it by
+	Value        float64
+}
+
+func (e *NotFiniteError) Error() string {
+	return fmt.Sprintf("%s row %d (%s), column %s: the value %v is not a finite number; nothing was written",
+		e.File, e.Row, e.Key, e.Column, e.Value)
+}
+
+// checkFinite refuses a table that holds NaN or an infinity anywhere.
+func checkFinite(f *OutputFile, rows [][]any) error {
+	for r, row := range rows {
+		for i, v := range row {
+			x, ok := v.(float64)
+			if !ok || !(math.IsNaN(x) || math.IsInf(x, 0)) {
+				continue
+			}
+			var key []string
+			for _, k := range row {
+				if s, ok := k.(string); ok && len(key) < 3 {
+					key = append(key, s)
+				}
+			}
+			return &NotFiniteError{File: f.Name, Column: f.Columns[i].Name, Row: r + 1, Key: strings.Join(key, ", "), Value: x}
+		}
+	}
+	return nil
 }
 
 func tableCSV(w io.Writer, f *OutputFile, rows [][]any) error {

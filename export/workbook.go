@@ -117,20 +117,25 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		}
 	}
 	if err := planSheet(f, OrdersSheet, &Outputs[0], orders, st); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := planSheet(f, AllocationSheet, &allocationFile, allocationRows(wb.PlanDate, wb.Allocation, wb.Transfers), st); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	var prodRows [][]any
 	if pp := wb.Production; pp != nil {
 		prodRows = productionRows(pp.Periods, pp.Factories, pp.Plans, pp.Method)
 	}
 	if err := planSheet(f, ProductionSheet, &productionFile, prodRows, st); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := planSheet(f, PricesSheet, &pricesFile, priceRows(wb.Prices), st); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if wb.Forecasts != nil {
+		if err := forecastsFinite(wb.Forecasts); err != nil {
+			return fmt.Errorf("%s: sheet %s: %w", path, ForecastSheet, err)
+		}
 	}
 	daily, err := forecastSheet(f, wb.Forecasts, st)
 	if err != nil {
@@ -227,6 +232,9 @@ func newWorkbookStyles(f *excelize.File) (*workbookStyles, error) {
 // planSheet writes one plan's rows under the documented columns, then the
 // approve column.
 func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st *workbookStyles) error {
+	if err := checkFinite(doc, rows); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheet, err)
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,4 +171,18 @@ func TestUnwritableFolder(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 1, "no temporary file left")
+}
+
+func TestWorkbookWithNaNIsNotWritten(t *testing.T) {
+	lines := sampleOrders()
+	for i := range lines {
+		lines[i].Levels.Demand = math.Inf(-1)
+	}
+	path := filepath.Join(t.TempDir(), "plan.xlsx")
+	err := WriteWorkbook(path, &Workbook{Orders: lines})
+	var nf *NotFiniteError
+	require.ErrorAs(t, err, &nf)
+	assert.Equal(t, "protection_demand", nf.Column)
+	assert.Contains(t, err.Error(), path+": sheet Orders: orders row 1 ")
+	assert.NoFileExists(t, path)
 }

@@ -3,7 +3,10 @@
 // separators.
 package words
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Plural writes a count with its noun: 1 day, 3 days.
 func Plural(n int, noun string) string {
@@ -31,4 +34,13 @@ func Commas(n int64) string {
 		return "-" + string(out)
 	}
 	return string(out)
+}
+
+// Number formats a number for a sentence: whole numbers below 10^15 with
+// thousands separators (3,650), others as Go prints them (0.25, 1e+20).
+func Number(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return Commas(int64(x))
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }

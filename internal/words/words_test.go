@@ -16,3 +16,9 @@ func TestPluralAndCommas(t *testing.T) {
 		assert.Equal(t, want, Commas(n))
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for x, want := range map[float64]string{3650: "3,650", 1e12: "1,000,000,000,000", 0.25: "0.25", 1e20: "1e+20", -1e6: "-1,000,000", 0: "0"} {
+		assert.Equal(t, want, Number(x))
+	}
+}
