@@ -33,10 +33,6 @@ const sampleRows = 500
 
 // openInput reads the header (and, for CSV, a sample) of a file.
 func openInput(ctx context.Context, conn *sql.Conn, path string) (*inputFile, error) {
-	format, err := files.DetectFormat(path)
-	if err != nil {
-		return nil, err
-	}
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -46,6 +42,10 @@ func openInput(ctx context.Context, conn *sql.Conn, path string) (*inputFile, er
 	}
 	if st.IsDir() {
 		return nil, &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: is a folder, not a file", path)}
+	}
+	format, err := files.DetectFormat(path)
+	if err != nil {
+		return nil, err
 	}
 	in := &inputFile{path: path, format: format}
 	switch format {

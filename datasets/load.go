@@ -404,11 +404,32 @@ func (l *loader) stageAll() error {
 	return nil
 }
 
+// errorsIn counts the errors found so far in one file.
+func (l *loader) errorsIn(path string) int {
+	n := 0
+	for _, p := range l.problems {
+		if p.File == path && p.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
 func (l *loader) fileProblem(t *Table, path, code string, err error) {
 	l.failed[t.Name] = true
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, path+": ")
-	l.add(Problem{Severity: Error, Code: code, Table: t.Name, File: path, Message: msg})
+	// "path line 3: ..." names its line: keep it as the problem's line.
+	var line int64
+	where := ""
+	if rest, ok := strings.CutPrefix(msg, path+" line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if v, err := strconv.ParseInt(n, 10, 64); err == nil {
+				line, msg, where = v, after, "line"
+			}
+		}
+	}
+	l.add(Problem{Severity: Error, Code: code, Table: t.Name, File: path, Line: line, Where: where, Message: msg})
 }
 
 // stageFile reads one long-format file into its stage table.
@@ -470,7 +491,7 @@ func (l *loader) stageFile(t *Table, path string) error {
 		l.dropProblemsBut(path, "truncated_file", "unreadable_file", "invalid_input")
 		return nil
 	}
-	if st.rows == 0 && st.rejected == 0 && t == Sales && !l.failed[t.Name] {
+	if st.rows == 0 && st.rejected == 0 && t == Sales && !l.failed[t.Name] && l.errorsIn(path) == 0 {
 		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file yields no rows: a day without sales means the extract failed"))
 		return nil
 	}

@@ -637,3 +637,72 @@ func TestImplausibleNumbersAreRefused(t *testing.T) {
 		"sourcing.csv line 3, column order_multiple: 1e+07 is larger than any plausible order_multiple (1,000,000) (check the cell for a typo or a wrong column)",
 	}, got)
 }
+
+// Values that DuckDB would take in some other sense are refused or
+// normalised, so that every format loads a value the same way.
+func TestValuesLoadAlikeInEveryFormat(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	dir := t.TempDir()
+	files := sampleFiles(t)
+
+	// A boolean Parquet column is not a quantity (DuckDB casts true to 1).
+	boolQty := filepath.Join(dir, "bool.parquet")
+	_, err := s.DB().Exec(fmt.Sprintf(`COPY (SELECT * FROM (VALUES (DATE '2024-01-01', 'A', 'S1', true), (DATE '2024-01-02', 'A', 'S1', false)) v(date, sku, location, qty)) TO '%s' (FORMAT parquet)`, boolQty))
+	require.NoError(t, err)
+	files["sales"] = boolQty
+	_, err = s.Validate(ctx, LoadOptions{Files: files})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Problems, 2, "%v", ve.Problems)
+	assert.Equal(t, "error: "+boolQty+` row 1, column qty: "true" is not a number`, ve.Problems[0].String())
+	assert.Equal(t, "unparseable_number", ve.Problems[1].Code)
+
+	// An integer date in Parquet reads as the CSV reader reads 20240101.
+	intDate := filepath.Join(dir, "intdate.parquet")
+	_, err = s.DB().Exec(fmt.Sprintf(`COPY (SELECT * FROM (VALUES (20240101, 'A', 'S1', 3), (20240102, 'A', 'S1', 4)) v(date, sku, location, qty)) TO '%s' (FORMAT parquet)`, intDate))
+	require.NoError(t, err)
+	files["sales"] = intDate
+	_, err = s.Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+	var last string
+	require.NoError(t, s.DB().QueryRow("SELECT max(date)::VARCHAR FROM sales").Scan(&last))
+	assert.Equal(t, "2024-01-02", last)
+
+	// -0 is stored as 0, not as a negative zero that prints as "-0".
+	files["sales"] = writeFile(t, dir, "negzero.csv", "date,sku,location,qty,price\n2024-01-01,A,S1,-0,-0.0\n2024-01-02,A,S1,2,1\n")
+	_, err = s.Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+	var negative int
+	require.NoError(t, s.DB().QueryRow("SELECT count(*) FILTER (WHERE signbit(qty) OR signbit(price)) FROM sales").Scan(&negative))
+	assert.Equal(t, 0, negative)
+}
+
+// Files the loader cannot read say why in words: the encoding, a folder.
+func TestUnreadableInputsSayWhy(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	dir := t.TempDir()
+	text := "date,sku,location,qty\n2024-01-01,A,S1,3\n"
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range text {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	noMark := utf16[2:]
+	folder := filepath.Join(dir, "sales")
+	require.NoError(t, os.Mkdir(folder, 0o755))
+	for _, c := range []struct{ path, want string }{
+		{writeFile(t, dir, "utf16.csv", string(utf16)), "the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"},
+		{writeFile(t, dir, "nomark.csv", string(noMark)), "the header holds NUL bytes, so the file is UTF-16 or not text at all; save it as UTF-8 CSV"},
+		{folder, "is a folder, not a file"},
+	} {
+		files := sampleFiles(t)
+		files["sales"] = c.path
+		_, err := s.Validate(ctx, LoadOptions{Files: files})
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+		require.Len(t, ve.Problems, 1, "%v", ve.Problems)
+		assert.Equal(t, c.want, ve.Problems[0].Message, c.path)
+		assert.NotContains(t, ve.Problems[0].String(), "\x00")
+	}
+}

@@ -133,6 +133,9 @@ func projection(cols []colSource, ref func(colSource) string) string {
 		expr := "NULL"
 		if cs.index >= 0 {
 			expr = ref(cs)
+			if c.Type == Float {
+				expr = "(" + expr + " + 0.0)" // -0 becomes 0: IEEE 754 sums of opposite zeros are +0
+			}
 			if c.Default != "" {
 				expr = fmt.Sprintf("coalesce(%s, %s)", expr, c.Default)
 			}
@@ -297,6 +300,10 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 			// Typed dates and timestamps convert directly; text goes through
 			// the sniffed layout.
 			return fmt.Sprintf("(CASE WHEN typeof(%[1]s) IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN TRY_CAST(%[1]s AS DATE) ELSE TRY_CAST(TRY_STRPTIME(CAST(%[1]s AS VARCHAR), %[2]s) AS DATE) END)", src, quoteString(df.Strftime))
+		case Float, Int:
+			// A boolean column is not a quantity, though DuckDB would cast
+			// true to 1.
+			return fmt.Sprintf("(CASE WHEN typeof(%[1]s) = 'BOOLEAN' THEN NULL ELSE TRY_CAST(%[1]s AS %[2]s) END)", src, cs.canon.Type.SQL())
 		default:
 			return fmt.Sprintf("TRY_CAST(%s AS %s)", src, cs.canon.Type.SQL())
 		}
@@ -376,7 +383,7 @@ func (l *loader) relationDateSamples(in *inputFile, cols []colSource, relation s
 		}
 		src := quoteIdent(in.header[cs.index])
 		rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
-			"SELECT CAST(%s AS VARCHAR) FROM %s WHERE %s IS NOT NULL AND typeof(%s) = 'VARCHAR' LIMIT %d", src, relation, src, src, sampleRows))
+			"SELECT CAST(%s AS VARCHAR) FROM %s WHERE %s IS NOT NULL AND typeof(%s) NOT IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') LIMIT %d", src, relation, src, src, sampleRows))
 		if err != nil {
 			continue
 		}

@@ -39,6 +39,9 @@ func readCSVHead(path string, rd io.Reader, sampleRows int) (*CSVHead, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, readError(path, err)
 	}
+	if err := checkEncoding(path, first); err != nil {
+		return nil, err
+	}
 	first = strings.TrimPrefix(first, "\ufeff")
 	if strings.TrimSpace(first) == "" {
 		return nil, fileErrorf("empty_file", "%s: the file is empty; it needs a header row", path)
@@ -81,6 +84,21 @@ func readCSVHead(path string, rd io.Reader, sampleRows int) (*CSVHead, error) {
 	}
 	h.Empty = len(h.Sample) == 0
 	return h, nil
+}
+
+// checkEncoding refuses a file that is not UTF-8 text, judged by its first
+// line: a UTF-16 byte-order mark, or NUL bytes (UTF-16 without a mark, or
+// a binary file). Read as UTF-8, such a header looks like garbage with
+// none of the expected columns, which would send people after the wrong
+// fix.
+func checkEncoding(path, first string) error {
+	switch {
+	case strings.HasPrefix(first, "\xff\xfe") || strings.HasPrefix(first, "\xfe\xff"):
+		return fileErrorf("wrong_encoding", "%s: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)", path)
+	case strings.IndexByte(first, 0) >= 0:
+		return fileErrorf("wrong_encoding", "%s line 1: the header holds NUL bytes, so the file is UTF-16 or not text at all; save it as UTF-8 CSV", path)
+	}
+	return nil
 }
 
 // checkDuplicateColumns refuses a header naming a column twice (in any
