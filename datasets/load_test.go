@@ -536,8 +536,11 @@ func TestATruncatedOrDamagedGzipFileIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	flipped := bytes.Clone(whole)
 	flipped[len(flipped)/2] ^= 0xff
-	for name, raw := range map[string][]byte{"cut-trailer.csv.gz": whole[:len(whole)-6], "cut-half.csv.gz": whole[:len(whole)/2],
-		"flipped.csv.gz": flipped} {
+	cases := map[string][]byte{"cut-trailer.csv.gz": whole[:len(whole)-6], "flipped.csv.gz": flipped}
+	for k := 1; k <= 41; k++ { // 41 cut points through the file
+		cases[fmt.Sprintf("cut-%d.csv.gz", k)] = whole[:len(whole)*k/42]
+	}
+	for name, raw := range cases {
 		path := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(path, raw, 0o644))
 		s := openMemory(t)

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/planner-engine/planner/internal/fsutil"
 )
 
 // schemaVersion is stored in planner_meta; bump it when a change to the
@@ -57,6 +59,8 @@ func Open(ctx context.Context, path string, opts *StoreOptions) (*Store, error) 
 			}
 		}
 	}
+	_, statErr := os.Stat(path)
+	created := path != "" && errors.Is(statErr, os.ErrNotExist)
 	dsn := path
 	params := []string{fmt.Sprintf("threads=%d", threads)}
 	if opts.MemoryLimit != "" {
@@ -75,6 +79,13 @@ func Open(ctx context.Context, path string, opts *StoreOptions) (*Store, error) 
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, openError(path, err)
+	}
+	if created {
+		// The database holds costs and prices, as the plans do.
+		if err := os.Chmod(path, fsutil.Mode()); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("database %s: %w", path, err)
+		}
 	}
 	if !opts.ReadOnly {
 		if err := s.migrate(ctx); err != nil {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/planner-engine/planner/internal/fsutil"
 )
 
 // outcome is what the ERP made of a line.
@@ -65,7 +67,7 @@ func openJournal(path string) (*journal, error) {
 		}
 		j.apply(r)
 	}
-	if j.f, err = os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644); err != nil {
+	if j.f, err = os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, fsutil.Mode()); err != nil {
 		return nil, fmt.Errorf("cannot keep the push journal in %s: the run's folder must be writable", path)
 	}
 	if len(raw) > 0 && raw[len(raw)-1] != '\n' {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/planner-engine/planner/internal/csvcell"
+	"github.com/planner-engine/planner/internal/fsutil"
 )
 
 // PushPlan is one plan a run can push, with its file in the run's folder
@@ -76,6 +78,10 @@ type PushOptions struct {
 	Seed uint64
 	// Progress is called after each batch with the lines done and the total.
 	Progress func(done, total int)
+	// Log receives a line per request (debug), per retry (warn) and per
+	// push (info). The target is logged with its password masked and the
+	// token never.
+	Log *slog.Logger
 }
 
 // DefaultPushOptions are the push's defaults: batches of 500 lines, 30 s
@@ -173,10 +179,14 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 		return nil, err
 	}
 	defer j.close()
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 	s := &sender{client: client, o: &o, target: target, rng: rand.New(rand.NewPCG(o.Seed, 0x9e3779b9)), res: res, j: j}
 	for _, p := range all {
 		res.Lines += len(p.Lines)
 	}
+	o.Log.Info("push started", "target", target.Redacted(), "lines", res.Lines, "batch", o.Batch, "journal", res.State)
 	progress := 0
 	for _, pl := range all {
 		byID := make(map[string]PushLine, len(pl.Lines))
@@ -219,6 +229,8 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 				todo = append(todo, l)
 			}
 		}
+		o.Log.Debug("plan", "plan", pl.Plan.Name, "lines", len(pl.Lines), "resent", len(again), "to_send", len(todo),
+			"answered_before", len(pl.Lines)-len(again)-len(todo))
 		for b := 0; b*o.Batch < len(todo); b++ {
 			batch := todo[b*o.Batch : min(len(todo), (b+1)*o.Batch)]
 			key := batchKey(target.Redacted(), pl.Plan.Name, batch)
@@ -237,6 +249,8 @@ func Send(ctx context.Context, runDir string, all []PlanLines, missing []string,
 	if err := writeRejects(runDir, res, s.rejects); err != nil {
 		return res, err
 	}
+	o.Log.Info("push finished", "lines", res.Lines, "sent", res.Sent, "accepted", res.Accepted, "rejected", res.Rejected,
+		"skipped", res.Skipped, "retried", res.Retried)
 	return res, nil
 }
 
@@ -330,7 +344,11 @@ func (s *sender) send(ctx context.Context, plan, key string, batch []PushLine) e
 		if o.Token != "" {
 			req.Header.Set("Authorization", "Bearer "+o.Token)
 		}
+		began := time.Now()
 		resp, err := s.client.Do(req)
+		if lastErr != nil {
+			o.Log.Warn("batch retried", "plan", plan, "key", key, "attempt", attempt+1, "after", lastErr.Error())
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -344,6 +362,8 @@ func (s *sender) send(ctx context.Context, plan, key string, batch []PushLine) e
 		}
 		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
+		o.Log.Debug("batch", "plan", plan, "key", key, "lines", len(batch), "first", batch[0].ID, "attempt", attempt+1,
+			"status", resp.StatusCode, "seconds", time.Since(began).Seconds())
 		switch {
 		case resp.StatusCode >= 500:
 			lastErr = fmt.Errorf("%s answered %s", where, resp.Status)
@@ -451,7 +471,7 @@ func writeRejects(runDir string, res *PushResult, rejects []rejectLine) error {
 		return nil
 	}
 	path := filepath.Join(runDir, "push-rejects.csv")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, fsutil.Mode())
 	if err != nil {
 		return fmt.Errorf("cannot write the rejected lines to %s: %w", path, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/internal/fsutil"
 )
 
 // lockFolder takes the lock of an output folder (or a database), so that
@@ -88,7 +89,7 @@ func workingCopy(ctx context.Context, db, id string) (work string, err error) {
 		return "", fmt.Errorf("cannot read the database %s: %w", db, err)
 	}
 	defer src.Close()
-	dst, err := os.OpenFile(work, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	dst, err := os.OpenFile(work, os.O_CREATE|os.O_EXCL|os.O_WRONLY, fsutil.Mode())
 	if err != nil {
 		return "", fmt.Errorf("cannot copy the database %s beside it: %w", db, err)
 	}

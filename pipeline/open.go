@@ -51,7 +51,7 @@ func SchemaJSON() ([]byte, error) { return datasets.SchemaJSON() }
 // WriteJSONSchemas writes NAME.schema.json for every output file into a
 // folder (docs/schemas).
 func WriteJSONSchemas(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, fsutil.DirMode()); err != nil {
 		return err
 	}
 	for i := range export.Outputs {

@@ -97,7 +97,7 @@ func (r *Run) orderLines() []replenish.Line {
 // its checksum and size, in the manifest.
 func (r *Run) WriteFile(name string, fn func(io.Writer) error) error {
 	path := filepath.Join(r.Dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), fsutil.DirMode()); err != nil {
 		return err
 	}
 	h := sha256.New()
@@ -160,8 +160,11 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if err := SetFileMode(cfg.Security.FileMode); err != nil {
+		return nil, err
+	}
 	runs := filepath.Join(cfg.Out, "runs")
-	if err := os.MkdirAll(runs, 0o755); err != nil {
+	if err := os.MkdirAll(runs, fsutil.DirMode()); err != nil {
 		return nil, fmt.Errorf("cannot create the output folder %s: %w", runs, err)
 	}
 	outLock, err := lockFolder(filepath.Join(cfg.Out, ".lock"), "the output folder "+cfg.Out)
@@ -188,7 +191,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	}
 	tmp, err := os.MkdirTemp(runs, ".running-"+id+"-")
 	if err == nil {
-		err = os.Chmod(tmp, 0o755) // readable like any other output folder
+		err = os.Chmod(tmp, fsutil.DirMode()) // as any other output folder
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the run folder: %w", err)
@@ -233,6 +236,14 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	}
 	if err := pointLatest(cfg.Out, id); err != nil {
 		return m, err
+	}
+	if cfg.Security.Archive != "" {
+		path := ArchivePath(cfg.Security, id)
+		n, err := Archive(final, path, cfg.Security)
+		if err != nil {
+			return m, fmt.Errorf("the run succeeded, but its archive was not written: %w", err)
+		}
+		log.Info("archived", "run", id, "file", path, "files", n)
 	}
 	return m, nil
 }

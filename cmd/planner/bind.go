@@ -79,6 +79,12 @@ func (s *settings) load(cmd *cobra.Command) error {
 	c.DB, c.Out, c.Inputs, c.Stages = file.DB, file.Out, file.Inputs, file.Stages
 	c.Forecast, c.Replenish = file.Forecast, file.Replenish
 	*c.Allocate, *c.Produce, *c.Price = *file.Allocate, *file.Produce, *file.Price
+	c.Security = file.Security
+	if !cmd.Flags().Changed("file-mode") {
+		if err := pipeline.SetFileMode(c.Security.FileMode); err != nil {
+			return &usageError{err}
+		}
+	}
 	for _, f := range set {
 		var err error
 		if sv, ok := f.f.Value.(pflag.SliceValue); ok {

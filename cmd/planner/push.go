@@ -57,6 +57,7 @@ func (a *app) pushCmd() *cobra.Command {
 			o.Token = os.Getenv(tokenEnv)
 			task := a.progress().Start("push", 0)
 			o.Progress = func(done, total int) { task.Set(done) }
+			o.Log = a.logger()
 			res, err := pipeline.Push(cmd.Context(), run, o)
 			if err != nil {
 				task.Fail()

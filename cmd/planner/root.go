@@ -38,6 +38,7 @@ type app struct {
 	logFormat string
 	logLevel  string
 	quiet     bool
+	fileMode  string // --file-mode; "" defers to planner.yaml
 }
 
 // exitError carries an exit code to run; its message, if any, was not
@@ -146,11 +147,12 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.StringVar(&a.logFormat, "log-format", "text", "log format: text or json")
 	pf.StringVar(&a.logLevel, "log-level", "", "log level: debug, info, warn or error (default info; warn on a terminal, where progress is shown instead)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "no progress output")
+	pf.StringVar(&a.fileMode, "file-mode", "", "permission of the files written, in octal: 0600, 0640 or 0644 (default security.file_mode, else 0640)")
 	complete(root, "log-format", "text", "json")
 	complete(root, "log-level", "debug", "info", "warn", "error")
 	root.AddCommand(a.loadCmd(false), a.loadCmd(true), a.inspectCmd(), a.forecastCmd(), a.backtestCmd(), a.simulateCmd(),
 		a.replenishCmd(), a.allocateCmd(), a.rebalanceCmd(), a.importApprovalsCmd(), a.pushCmd(), a.produceCmd(), a.priceCmd(),
-		a.datasetsCmd(), a.runCmd(), a.schemaCmd(), a.versionCmd())
+		a.datasetsCmd(), a.runCmd(), a.schemaCmd(), a.versionCmd(), a.archiveCmd(), a.decryptCmd(), a.keygenCmd())
 	return root
 }
 
@@ -269,6 +271,9 @@ func (a *app) checkGlobalFlags() error {
 	case "", "debug", "info", "warn", "error":
 	default:
 		return usagef("--log-level %q is not debug, info, warn or error", a.logLevel)
+	}
+	if err := pipeline.SetFileMode(a.fileMode); err != nil {
+		return usagef("--file-mode: %v", err)
 	}
 	return nil
 }

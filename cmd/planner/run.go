@@ -37,6 +37,9 @@ func (a *app) runCmd() *cobra.Command {
 			if err != nil {
 				return &usageError{err}
 			}
+			if a.fileMode != "" {
+				cfg.Security.FileMode = a.fileMode
+			}
 			began := time.Now()
 			m, err := pipeline.Execute(cmd.Context(), cfg, pipeline.Options{
 				Version: version, Now: a.now, Logger: a.logger(), Progress: a.progress(),
@@ -61,6 +64,10 @@ func (a *app) runCmd() *cobra.Command {
 				}
 				if n := len(m.Warnings); n > 0 {
 					fmt.Fprintf(a.stdout, "%d data warnings (see problems.csv in the run folder)\n", n)
+				}
+				if cfg.Security.Archive != "" {
+					fmt.Fprintf(a.stdout, "Archived, sealed to %s: %s\n", words.Plural(len(cfg.Security.Recipients), "recipient"),
+						pipeline.ArchivePath(cfg.Security, m.RunID))
 				}
 			}
 			if m.Exceptions > 0 {

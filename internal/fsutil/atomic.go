@@ -53,7 +53,7 @@ func (a *File) Commit() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(a.f.Name(), 0o644)
+		err = os.Chmod(a.f.Name(), Mode())
 	}
 	if err == nil {
 		err = os.Rename(a.f.Name(), a.path)

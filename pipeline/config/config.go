@@ -42,6 +42,8 @@ type Config struct {
 	// Price configures the price stage, which runs only when the section
 	// is there.
 	Price *Price `yaml:"price,omitempty" json:"price,omitempty"`
+	// Security sets file permissions and the encryption of archives.
+	Security Security `yaml:"security,omitempty" json:"security"`
 
 	dir string // folder of the config file
 }
@@ -282,6 +284,10 @@ func (c *Config) resolve() error {
 		if err := c.Price.Check(Key("price")); err != nil {
 			return err
 		}
+	}
+	c.Security.Archive = c.Path(c.Security.Archive)
+	if err := c.Security.Check(Key("security")); err != nil {
+		return err
 	}
 	for _, s := range c.Stages {
 		if !contains(StageNames, s) {

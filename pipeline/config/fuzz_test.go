@@ -26,13 +26,14 @@ func FuzzParse(f *testing.F) {
 				t.Fatal("an error without a message")
 			}
 			for _, leak := range []string{"config.F", "config.I", "config.P", "config.R", "config.A", "yaml:", "unmarshal", "!!"} {
-				if strings.Contains(msg, leak) {
+				// The input's own text may be quoted back; the decoder's may not.
+				if strings.Contains(msg, leak) && !strings.Contains(s, leak) {
 					t.Fatalf("%q: the message shows %q: %s", s, leak, msg)
 				}
 			}
 			return
 		}
-		checks := []func(func(string) string) error{cfg.Forecast.Check, cfg.Replenish.Check}
+		checks := []func(func(string) string) error{cfg.Forecast.Check, cfg.Replenish.Check, cfg.Security.Check}
 		if cfg.Allocate != nil {
 			checks = append(checks, cfg.Allocate.Check)
 		}

@@ -6,9 +6,12 @@ import (
 	"strconv"
 	"strings"
 
+	"filippo.io/age"
+
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/forecast/hierarchy"
+	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/replenish"
@@ -477,3 +480,46 @@ func MethodNames() []string {
 
 // SizerNames are the lot sizers, for produce --method's completion.
 func SizerNames() []string { return []string{"auto", "ww", "silver-meal", "lfl", "fpq"} }
+
+// Security is the security section of planner.yaml: how what the planner
+// writes is protected (docs/security.md).
+type Security struct {
+	// FileMode is the permission of every file written, in octal: 0600,
+	// 0640 (the default) or 0644. Plans carry costs and prices.
+	FileMode string `yaml:"file_mode,omitempty" json:"file_mode,omitempty"`
+	// Recipients are the age public keys (age1...) that archives are
+	// encrypted to; only their identities can open them.
+	Recipients []string `yaml:"recipients,omitempty" json:"recipients,omitempty"`
+	// Archive is a folder: after each successful run its run folder is
+	// written there as one file encrypted to Recipients.
+	Archive string `yaml:"archive,omitempty" json:"archive,omitempty"`
+}
+
+// Check checks the section's values.
+func (c *Security) Check(name func(string) string) error {
+	if c.FileMode != "" {
+		if _, err := fsutil.ParseMode(c.FileMode); err != nil {
+			return fmt.Errorf("%s: %w", name("file_mode"), err)
+		}
+	}
+	if _, err := c.AgeRecipients(name); err != nil {
+		return err
+	}
+	if c.Archive != "" && len(c.Recipients) == 0 {
+		return fmt.Errorf("%s needs %s: an archive leaves the machine, so it is encrypted, and only to keys named there", name("archive"), name("recipients"))
+	}
+	return nil
+}
+
+// AgeRecipients parses Recipients.
+func (c *Security) AgeRecipients(name func(string) string) ([]age.Recipient, error) {
+	var out []age.Recipient
+	for i, r := range c.Recipients {
+		recs, err := age.ParseRecipients(strings.NewReader(strings.TrimSpace(r)))
+		if err != nil || len(recs) != 1 {
+			return nil, fmt.Errorf("%s: entry %d is not an age public key (one starts age1 and comes from planner keygen or age-keygen)", name("recipients"), i+1)
+		}
+		out = append(out, recs[0])
+	}
+	return out, nil
+}
