@@ -113,12 +113,18 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 	// order and with rejected rows kept, to name the lines; the other files
 	// keep the fast read.
 	careful := map[string]bool{}
+	broken := map[string]Problems{}
 	for {
-		report, err := s.loadOnce(ctx, opts, commit, careful)
+		report, err := s.loadOnce(ctx, opts, commit, careful, broken)
 		if report != nil && opts.Logger != nil {
 			for _, t := range report.Tables {
 				opts.Logger.Info("read", "table", t.Table, "file", t.File, "rows", t.Rows, "seconds", round3(t.Seconds))
 			}
+		}
+		var bad *brokenFileError
+		if errors.As(err, &bad) && broken[bad.table] == nil {
+			broken[bad.table] = bad.problems
+			continue
 		}
 		var need *needLinesError
 		if errors.As(err, &need) {
@@ -143,7 +149,18 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 	}
 }
 
-func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, careful map[string]bool) (*LoadReport, error) {
+// brokenFileError stops a load whose transaction a file's reading broke
+// (DuckDB aborts a transaction at a failed statement): the load starts
+// again with the file's problems known and the file left out, so the other
+// files are still checked and reported.
+type brokenFileError struct {
+	table    string
+	problems Problems
+}
+
+func (e *brokenFileError) Error() string { return "reading " + e.table + " again without its file" }
+
+func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, careful map[string]bool, broken map[string]Problems) (*LoadReport, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -160,7 +177,7 @@ func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, car
 		}
 	}()
 
-	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}, careful: careful}
+	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}, careful: careful, broken: broken}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
 	}
@@ -307,6 +324,10 @@ func (l *loader) dropProblemsBut(path string, codes ...string) {
 	l.problems = kept
 }
 
+// auditCodes are the problems of a file's audit that say why it cannot be
+// read at all; the reader's problems with such a file are its symptoms.
+var auditCodes = []string{"truncated_file", "unreadable_file", "invalid_input", "line_too_long", "stray_carriage_return"}
+
 // errAudited says a file's audit has reported why it cannot be read.
 var errAudited = errors.New("the file's audit reported its problems")
 
@@ -357,6 +378,9 @@ type loader struct {
 	// needLines collects the fast-read tables with a problem in a row.
 	careful   map[string]bool
 	needLines map[string]bool
+	// broken holds the problems of files whose reading broke the
+	// transaction of an earlier pass; they are reported, not read.
+	broken map[string]Problems
 }
 
 // pendingProblem is a problem whose position still has to be turned into a
@@ -434,7 +458,39 @@ func (l *loader) fileProblem(t *Table, path, code string, err error) {
 
 // stageFile reads one long-format file into its stage table.
 func (l *loader) stageFile(t *Table, path string) error {
+	if ps, ok := l.broken[t.Name]; ok {
+		l.problems = append(l.problems, ps...)
+		l.failed[t.Name] = true
+		return nil
+	}
 	began := time.Now()
+	err := l.readFile(t, path, began)
+	if err != nil {
+		return err
+	}
+	if l.failed[t.Name] && l.aborted() {
+		var ps Problems
+		for _, p := range l.problems {
+			if p.File == path {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) == 0 { // never a refusal without a reason
+			ps = Problems{{Severity: Error, Code: "unreadable_file", Table: t.Name, File: path, Message: "the file cannot be read"}}
+		}
+		return &brokenFileError{table: t.Name, problems: ps}
+	}
+	return nil
+}
+
+// aborted says whether a failed statement has aborted the transaction.
+func (l *loader) aborted() bool {
+	_, err := l.conn.ExecContext(l.ctx, "SELECT 1")
+	return err != nil
+}
+
+// readFile reads one file into its stage table, or records why it cannot.
+func (l *loader) readFile(t *Table, path string, began time.Time) error {
 	in, err := openInput(l.ctx, l.conn, path)
 	if err != nil {
 		l.fileProblem(t, path, problemCode(err), err)
@@ -488,7 +544,7 @@ func (l *loader) stageFile(t *Table, path string) error {
 		return err
 	}
 	if in.format == files.CSV && l.checkAudit(st, st.rejected) {
-		l.dropProblemsBut(path, "truncated_file", "unreadable_file", "invalid_input")
+		l.dropProblemsBut(path, auditCodes...)
 		return nil
 	}
 	if st.rows == 0 && st.rejected == 0 && t == Sales && !l.failed[t.Name] && l.errorsIn(path) == 0 {
@@ -554,6 +610,21 @@ func (l *loader) checkAudit(st *stage, rejected int64) (unusable bool) {
 			l.add(Problem{Severity: Error, Code: "line_too_long", Table: st.table.Name, File: st.file, Count: a.LongCount,
 				Message: fmt.Sprintf("%d rows in all are too long; the first %d are listed", a.LongCount, len(a.Long))})
 		}
+	case a.LoneCRCount > 0 && a.Records <= 1:
+		l.fileProblem(st.table, st.file, "stray_carriage_return", fmt.Errorf("the file's lines end with a carriage return alone (old Mac line ends); save it with LF or CR LF line ends"))
+		return true
+	case a.LoneCRCount > 0:
+		l.failed[st.table.Name] = true
+		for _, line := range a.LoneCR {
+			l.add(Problem{Severity: Error, Code: "stray_carriage_return", Table: st.table.Name, File: st.file, Line: line, Where: "line",
+				Message: "the row holds a carriage return (CR) that ends no line, which some readers take for a line end and others for text",
+				Hint:    "use LF or CR LF line ends throughout, and quote a value that holds a line break"})
+		}
+		if a.LoneCRCount > int64(len(a.LoneCR)) {
+			l.add(Problem{Severity: Error, Code: "stray_carriage_return", Table: st.table.Name, File: st.file, Count: a.LoneCRCount,
+				Message: fmt.Sprintf("%d rows in all hold a stray carriage return; the first %d are listed", a.LoneCRCount, len(a.LoneCR))})
+		}
+		return true
 	case a.Records > 0 && st.rows+rejected != a.Records-1:
 		l.fileProblem(st.table, st.file, "unread_rows", fmt.Errorf("%d of the file's %d rows were read and %d refused: the other %d were lost on the way; check the file's quotes and line ends",
 			st.rows, a.Records-1, rejected, a.Records-1-st.rows-rejected))

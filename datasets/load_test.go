@@ -709,3 +709,38 @@ func TestUnreadableInputsSayWhy(t *testing.T) {
 		assert.NotContains(t, ve.Problems[0].String(), "\x00")
 	}
 }
+
+// A carriage return that ends no line splits the row for one reader and
+// not for another: it is refused by line, never loaded as a guess. A file
+// broken this way leaves the other files checked.
+func TestStrayCarriageReturnsAreRefusedByLine(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, c := range []struct{ name, text, want string }{
+		{"mid.csv", "date,sku,location,qty\n2024-01-01,A,S1,3\n2024-01-\r02,A,S1,4\n2024-01-03,A,S1,5\n",
+			"line 3: the row holds a carriage return (CR) that ends no line, which some readers take for a line end and others for text (use LF or CR LF line ends throughout, and quote a value that holds a line break)"},
+		{"mac.csv", "date,sku,location,qty\r2024-01-01,A,S1,3\r2024-01-02,A,S1,4\r",
+			"line 1: the header holds a carriage return that ends no line (old Mac line ends, or a line break in a column name); save the file with LF or CR LF line ends"},
+	} {
+		files := sampleFiles(t)
+		files["sales"] = writeFile(t, dir, c.name, c.text)
+		files["products"] = writeFile(t, dir, "products-"+c.name, "sku,unit_cost\nA,-1\nB,1\n")
+		_, err := openMemory(t).Load(ctx, LoadOptions{Files: files})
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, c.name)
+		var got []string
+		for _, p := range ve.Problems {
+			got = append(got, filepath.Base(p.File)+" "+strings.SplitN(p.String(), filepath.Base(p.File)+" ", 2)[1])
+		}
+		assert.Equal(t, []string{
+			"products-" + c.name + " line 2, column unit_cost: -1 is negative (unit_cost must be zero or more)",
+			c.name + " " + c.want,
+		}, got, c.name)
+	}
+	// CR LF line ends load.
+	files := sampleFiles(t)
+	files["sales"] = writeFile(t, dir, "crlf.csv", "date,sku,location,qty\r\n2024-01-01,A,S1,3\r\n2024-01-02,A,S1,4\r\n")
+	rep, err := openMemory(t).Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), rep.Rows("sales"))
+}

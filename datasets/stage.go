@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,10 +98,17 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 		}
 		// The audit may say why (a cut-off gzip stream, a line too long);
 		// otherwise say it in words, not the reader's.
-		if before := len(l.problems); l.checkAudit(st, 0) || len(l.problems) > before {
-			l.dropProblemsBut(in.path, "truncated_file", "unreadable_file", "invalid_input", "line_too_long")
+		before := len(l.problems)
+		unusable := l.checkAudit(st, 0)
+		said := false
+		for _, p := range l.problems[before:] {
+			said = said || slices.Contains(auditCodes, p.Code)
+		}
+		if unusable || said {
+			l.dropProblemsBut(in.path, auditCodes...)
 			return errAudited
 		}
+		l.problems = l.problems[:before] // nothing was read: no count to compare
 		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: cannot be read as CSV: check that its separator, quotes and encoding (UTF-8) are consistent throughout", in.path)}
 	}
 	if fast {

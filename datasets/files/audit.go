@@ -33,6 +33,12 @@ type Audit struct {
 	// LongCount how many there are.
 	Long      []LongLine
 	LongCount int64
+	// LoneCR lists the lines (at most 20) holding a carriage return
+	// outside quotes that no line feed follows, and LoneCRCount how many
+	// there are. Readers disagree on such a byte (a line end to one, text
+	// to another), so rows would be split or merged.
+	LoneCR      []int64
+	LoneCRCount int64
 }
 
 // LongLine is a line too long to load: its number (1-based) and length.
@@ -115,18 +121,29 @@ type counter struct {
 	line      int64 // the current line's number
 	start     int64 // the line the current record starts on
 	prev      byte  // the last byte read
+	crPending bool  // the chunk ended in a CR outside quotes
+	lastCR    int64 // the last line counted for a lone CR
 }
 
 func (c *counter) feed(chunk []byte) {
+	if len(chunk) == 0 {
+		return
+	}
+	if c.crPending && chunk[0] != '\n' {
+		c.loneCR()
+	}
+	c.crPending = false
 	if !c.quoted && bytes.IndexByte(chunk, '"') < 0 {
 		// No quote: every newline ends a record; find them fast.
 		for len(chunk) > 0 {
 			i := bytes.IndexByte(chunk, '\n')
 			if i < 0 {
+				c.checkCR(chunk, true)
 				c.recordLen += int64(len(chunk))
 				c.prev = chunk[len(chunk)-1]
 				return
 			}
+			c.checkCR(chunk[:i], false)
 			c.recordLen += int64(i)
 			before := c.prev
 			if i > 0 {
@@ -140,7 +157,10 @@ func (c *counter) feed(chunk []byte) {
 		}
 		return
 	}
-	for _, b := range chunk {
+	for k, b := range chunk {
+		if k > 0 && c.prev == '\r' && b != '\n' && !c.quoted {
+			c.loneCR()
+		}
 		switch {
 		case b == '"':
 			c.quoted = !c.quoted
@@ -157,6 +177,41 @@ func (c *counter) feed(chunk []byte) {
 			c.recordLen++
 		}
 		c.prev = b
+	}
+	c.crPending = c.prev == '\r' && !c.quoted
+}
+
+// checkCR records the lone carriage returns of a piece of a line without
+// quotes: any CR but one that ends the piece, just before its line feed.
+// open says no line feed follows the piece yet (the chunk ended there), so
+// a CR ending it is judged by the next chunk's first byte.
+func (c *counter) checkCR(piece []byte, open bool) {
+	for i := bytes.IndexByte(piece, '\r'); i >= 0; i = nextCR(piece, i) {
+		if i < len(piece)-1 {
+			c.loneCR()
+		} else if open {
+			c.crPending = true
+		}
+	}
+}
+
+func nextCR(piece []byte, i int) int {
+	j := bytes.IndexByte(piece[i+1:], '\r')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
+// loneCR counts a line holding a lone carriage return, once per line.
+func (c *counter) loneCR() {
+	if c.a.LoneCRCount > 0 && c.lastCR == c.line {
+		return
+	}
+	c.lastCR = c.line
+	c.a.LoneCRCount++
+	if len(c.a.LoneCR) < 20 {
+		c.a.LoneCR = append(c.a.LoneCR, c.line)
 	}
 }
 

@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -279,4 +281,58 @@ func FuzzCountRecords(f *testing.F) {
 			t.Fatalf("%q: %d records counted, encoding/csv reads %d", raw, a.Records, n)
 		}
 	})
+}
+
+// FuzzLoneCarriageReturns checks the lines found holding a carriage return
+// that no line feed follows against a byte-by-byte reading, whatever the
+// size of the reads the text arrives in.
+func FuzzLoneCarriageReturns(f *testing.F) {
+	for _, s := range []string{"a,b\r\n1,2\r\n", "a,b\n2024-01-\r01,x\n", "a\rb\rc", "a,\"x\ry\"\n1\r", "\r\r\n\r"} {
+		f.Add([]byte(s), uint8(1))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, chunk uint8) {
+		var want []int64
+		quoted, line := false, int64(1)
+		for i, b := range raw {
+			switch b {
+			case '"':
+				quoted = !quoted
+			case '\n':
+				line++
+			case '\r':
+				if !quoted && i+1 < len(raw) && raw[i+1] != '\n' && (len(want) == 0 || want[len(want)-1] != line) {
+					want = append(want, line)
+				}
+			}
+		}
+		a, err := CountRecords(iotest.OneByteReader(bytes.NewReader(raw)))
+		if chunk > 1 {
+			a, err = CountRecords(&chunkReader{raw: raw, n: int(chunk)})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(want)) != a.LoneCRCount || !slices.Equal(want[:min(len(want), 20)], a.LoneCR) {
+			t.Fatalf("%q in reads of %d: lone CRs on lines %v (%d), want %v", raw, chunk, a.LoneCR, a.LoneCRCount, want)
+		}
+		whole, _ := CountRecords(bytes.NewReader(raw))
+		if whole.LoneCRCount != a.LoneCRCount || whole.Records != a.Records {
+			t.Fatalf("%q: the reads' size changes the count", raw)
+		}
+	})
+}
+
+// chunkReader returns its bytes n at a time.
+type chunkReader struct {
+	raw []byte
+	n   int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.raw) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p[:min(len(p), c.n)], c.raw)
+	c.raw = c.raw[k:]
+	return k, nil
 }

@@ -43,6 +43,9 @@ func readCSVHead(path string, rd io.Reader, sampleRows int) (*CSVHead, error) {
 		return nil, err
 	}
 	first = strings.TrimPrefix(first, "\ufeff")
+	if strings.Contains(strings.TrimSuffix(strings.TrimSuffix(first, "\n"), "\r"), "\r") {
+		return nil, fileErrorf("stray_carriage_return", "%s line 1: the header holds a carriage return that ends no line (old Mac line ends, or a line break in a column name); save the file with LF or CR LF line ends", path)
+	}
 	if strings.TrimSpace(first) == "" {
 		return nil, fileErrorf("empty_file", "%s: the file is empty; it needs a header row", path)
 	}
