@@ -4,9 +4,6 @@
 #   make demo   build planner, generate the sample retailer, run the nightly job into out/
 #   make test   vet and test everything (what CI runs)
 #
-# DuckDB's Arrow interface is behind a build tag; every target builds with it
-# so columns move between DuckDB and Go without per-row conversion.
-export GOFLAGS += -tags=duckdb_arrow
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PLANNER := bin/planner
 
@@ -36,8 +33,10 @@ sample: build
 bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./datasets/ ./datasets/synth/ ./series/
 	go test -run '^$$' -bench 'Fit' -benchmem ./forecast/
-	go test -run '^$$' -bench 'RunPerSeries|ForecastM5' -benchtime 1x -timeout 2h ./forecast/
+	go test -run '^$$' -bench 'RunPerSeries' -benchtime 1x -timeout 2h ./forecast/
+	go test -run '^$$' -bench ForecastM5 -benchtime 1x -timeout 90m ./pipeline/
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./replenish/
+	go test -run '^$$' -bench PlanNetwork -benchmem -benchtime 3x ./pipeline/
 	go test -run '^$$' -bench . -benchmem -benchtime 3x ./allocation/
 	go test -run '^$$' -bench WritePlan -benchmem -benchtime 3x ./export/
 	go test -run '^$$' -bench PlanFactories -benchmem -benchtime 3x ./production/

@@ -162,6 +162,11 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 			all[i].first = max(all[i].first, cal.last+1-opts.MaxPeriods)
 		}
 	}
+	// Rows before the window are not needed: the series start after it.
+	since := ""
+	if opts.MaxPeriods > 0 && cal.last+1-opts.MaxPeriods > 0 {
+		since = fmt.Sprintf("AND s.date >= DATE '%s'", freq.Add(origin, cal.last+1-opts.MaxPeriods))
+	}
 	drivers := ""
 	where := "AND s.qty <> 0"
 	if opts.Drivers {
@@ -172,11 +177,18 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	}
 	dataQ := fmt.Sprintf(`SELECT k.id, (s.date - DATE '%s')::BIGINT AS d, s.qty%s
 		FROM sales s JOIN planner_panel_keys k USING (sku, location, channel)
-		WHERE s.date <= DATE '%s' %s`, origin, drivers, end, where)
+		WHERE s.date <= DATE '%s' %s %s`, origin, drivers, end, since, where)
 	sorted := len(all) > chunk
 	if sorted {
 		// One integer key sorts faster than two columns.
 		dataQ = fmt.Sprintf(`SELECT * FROM (%s) ORDER BY id * %d + d`, dataQ, cal.days+1)
+	} else {
+		// Values go to their cells in any order: let DuckDB stream rows as
+		// its threads produce them, rather than buffer them to keep order.
+		if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SET preserve_insertion_order = true")
 	}
 
 	b := &chunkBuilder{cal: cal, all: all, freq: freq, drivers: opts.Drivers, futureHorizon: opts.Horizon}
@@ -187,7 +199,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		}
 	}
 	b.start(0, min(chunk, len(all)))
-	err = scanArrow(ctx, conn, dataQ, func(rec arrow.RecordBatch) error {
+	err = scanArrow(ctx, conn, s.spoolDir(), dataQ, func(rec arrow.RecordBatch) error {
 		ids := rec.Column(0).(*array.Int64).Int64Values()
 		days := rec.Column(1).(*array.Int64).Int64Values()
 		qs := rec.Column(2).(*array.Float64).Float64Values()
@@ -208,8 +220,8 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 			slot := b.add(int(id), int(days[i]), qs[i])
 			if opts.Drivers && slot >= 0 {
 				for k, col := range dcols {
-					if col.IsValid(i) {
-						b.dsum[slot*4+k] += col.Value(i)
+					if col.IsValid(i) && b.dcount[slot*4+k] < math.MaxUint16 {
+						b.dsum[slot*4+k] += float32(col.Value(i))
 						b.dcount[slot*4+k]++
 					}
 				}
@@ -296,7 +308,8 @@ type chunkBuilder struct {
 	panel  *series.Panel
 
 	drivers       bool
-	dsum, dcount  []float64 // per value cell, four drivers: sums and counts of the rows
+	dsum          []float32 // per value cell, four drivers: sums of the rows, then their means
+	dcount        []uint16  // per value cell and driver: how many rows gave a value
 	future        []float64 // planned drivers of every series, Horizon x 4 each
 	futureHorizon int
 }
@@ -317,8 +330,8 @@ func (b *chunkBuilder) start(lo, hi int) {
 	p.Values = make([]float64, total)
 	b.panel = p
 	if b.drivers {
-		b.dsum = make([]float64, 4*total)
-		b.dcount = make([]float64, 4*total)
+		b.dsum = make([]float32, 4*total)
+		b.dcount = make([]uint16, 4*total)
 	}
 }
 
@@ -342,10 +355,10 @@ func (b *chunkBuilder) finishDrivers() {
 	if !b.drivers {
 		return
 	}
-	hist := make([]float64, len(b.dsum))
-	for c := range hist {
-		if b.dcount[c] > 0 {
-			hist[c] = b.dsum[c] / b.dcount[c]
+	hist := b.dsum // averaged in place: no second table of the panel's size
+	for c, n := range b.dcount {
+		if n > 1 {
+			hist[c] /= float32(n)
 		}
 	}
 	h := b.futureHorizon

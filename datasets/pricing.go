@@ -79,7 +79,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 			LEFT JOIN ev e1 ON e1.date = s.date AND e1.region = '*'
 			LEFT JOIN ev e2 ON e2.date = s.date AND e2.region = s.loc_region AND e2.region <> '*'
 		GROUP BY ALL ORDER BY 1, 2`, period)
-	err = scanArrow(ctx, conn, q, func(rec arrow.RecordBatch) error {
+	err = scanArrow(ctx, conn, s.spoolDir(), q, func(rec arrow.RecordBatch) error {
 		ids := rec.Column(0).(*array.Int64).Int64Values()
 		periods := rec.Column(1).(*array.Int64).Int64Values()
 		var cols [7][]float64

@@ -301,7 +301,8 @@ func maxEnd(p *series.Panel) series.Date {
 // a backtest knows them, as a plan would.
 func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int) {
 	out := &series.Panel{Freq: p.Freq}
-	var hist, future []float64
+	var hist []float32
+	var future []float64
 	var index []int
 	for i := 0; i < p.Len(); i++ {
 		n := p.Freq.Between(p.Starts[i], origin) + 1
@@ -314,7 +315,9 @@ func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int)
 		if x, _ := p.Drivers(i); x != nil {
 			k := len(p.Exog.Names)
 			hist = append(hist, x[:n*k]...)
-			future = append(future, x[n*k:(n+h)*k]...)
+			for _, v := range x[n*k : (n+h)*k] {
+				future = append(future, float64(v))
+			}
 		}
 	}
 	if p.Exog != nil {

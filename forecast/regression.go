@@ -390,7 +390,7 @@ func (r Regression) Prepare(ctx context.Context, p *series.Panel, window, horizo
 					skip = len(y) - window
 				}
 				info := infoOf(y[skip:], p.Freq, 1)
-				info.Drivers = &Drivers{Names: p.Exog.Names, X: hist[skip*k:]}
+				info.Drivers = &Drivers{Names: p.Exog.Names, X: series.Row64(hist[skip*k:])}
 				b, se, active := driverGLM(y[skip:], info.Drivers, info)
 				if b == nil {
 					continue

@@ -72,7 +72,7 @@ func TestRegressionRecoversDriverEffects(t *testing.T) {
 
 func TestRegressionShrinksTowardsThePanel(t *testing.T) {
 	p := &series.Panel{Freq: series.Daily}
-	var hist []float64
+	var hist []float32
 	for s := 0; s < 40; s++ {
 		n := 700
 		if s%2 == 1 {
@@ -80,7 +80,9 @@ func TestRegressionShrinksTowardsThePanel(t *testing.T) {
 		}
 		y, x := driverSeries(uint64(s+10), n, 1.5, -1.5)
 		p.Append(series.Key{SKU: string(rune('A' + s))}, 0, y)
-		hist = append(hist, x...)
+		for _, v := range x {
+			hist = append(hist, float32(v))
+		}
 	}
 	p.Exog = &series.Exog{Names: []string{"log_price", "promo", "feature", "display"}, Hist: hist, Horizon: 7, Future: make([]float64, 40*7*4)}
 	require.NoError(t, p.Check())

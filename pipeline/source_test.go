@@ -102,14 +102,14 @@ func TestMemoryTrimsAndCutsItsSeries(t *testing.T) {
 	start := series.MustParseDate("2024-01-01")
 	p.Append(series.Key{SKU: "A"}, start, []float64{0, 0, 1, 2, 3, 4})
 	p.Append(series.Key{SKU: "B"}, start, []float64{0, 0, 0})
-	p.Exog = &series.Exog{Names: []string{"promo"}, Hist: []float64{0, 0, 1, 0, 1, 0, 1, 1, 1}, Horizon: 2, Future: []float64{1, 0, 0, 0}}
+	p.Exog = &series.Exog{Names: []string{"promo"}, Hist: []float32{0, 0, 1, 0, 1, 0, 1, 1, 1}, Horizon: 2, Future: []float64{1, 0, 0, 0}}
 	m := &Memory{Sales: p}
 	got, err := m.ReadPanel(context.Background(), datasets.PanelOptions{Freq: series.Daily, TrimLeadingZeros: true, MaxPeriods: 3, Drivers: true, Horizon: 1})
 	require.NoError(t, err)
 	require.Equal(t, 1, got.Len(), "B never sold")
 	assert.Equal(t, []float64{2, 3, 4}, got.Series(0))
 	assert.Equal(t, start+3, got.Starts[0])
-	assert.Equal(t, []float64{0, 1, 0}, got.Exog.Hist)
+	assert.Equal(t, []float32{0, 1, 0}, got.Exog.Hist)
 	assert.Equal(t, []float64{1}, got.Exog.Future)
 	_, err = m.ReadPanel(context.Background(), datasets.PanelOptions{Freq: series.Weekly})
 	assert.EqualError(t, err, "the sales are daily; they cannot be read as weekly series here")

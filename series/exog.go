@@ -9,8 +9,11 @@ import "fmt"
 type Exog struct {
 	Names []string
 	// Hist holds the drivers of period t of series i at
-	// Hist[(Offsets[i]+t)*len(Names):][:len(Names)].
-	Hist []float64
+	// Hist[(Offsets[i]+t)*len(Names):][:len(Names)]. It is the panel's
+	// largest part (four drivers a period), so it is held in float32,
+	// which is more digits than a price ratio or a promotion share has;
+	// Row64 widens one series for the models.
+	Hist []float32
 	// Horizon is how many future periods Future holds per series.
 	Horizon int
 	// Future holds the drivers of future period h (0-based) of series i at
@@ -18,9 +21,18 @@ type Exog struct {
 	Future []float64
 }
 
+// Row64 returns history rows of a series as float64, in a new slice.
+func Row64(hist []float32) []float64 {
+	out := make([]float64, len(hist))
+	for i, v := range hist {
+		out[i] = float64(v)
+	}
+	return out
+}
+
 // Drivers returns the history and future rows of series i, each
 // len(Names) values per period, or nils when the panel has no drivers.
-func (p *Panel) Drivers(i int) (hist, future []float64) {
+func (p *Panel) Drivers(i int) (hist []float32, future []float64) {
 	x := p.Exog
 	if x == nil || len(x.Names) == 0 {
 		return nil, nil

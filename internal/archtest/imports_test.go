@@ -3,7 +3,6 @@ package archtest
 import (
 	"go/build"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -22,7 +21,6 @@ const root = "../.."
 func ours(t *testing.T) map[string][]string {
 	t.Helper()
 	ctxt := build.Default
-	ctxt.BuildTags = append(ctxt.BuildTags, "duckdb_arrow")
 	pkgs := map[string][]string{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -129,7 +127,6 @@ func TestFuzzedPackagesLinkNoDuckDB(t *testing.T) {
 	for _, name := range []string{"datasets/files", "pipeline/config", "pricing", "replenish", "series"} {
 		cmd := exec.Command("go", "list", "-deps", module+name)
 		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOFLAGS=-tags=duckdb_arrow")
 		out, err := cmd.Output()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v", name, err)

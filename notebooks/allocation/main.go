@@ -1,7 +1,7 @@
 // Command allocation measures DC-to-store allocation methods on the shared
 // data and writes README.md into its folder:
 //
-//	go run -tags duckdb_arrow ./notebooks/allocation -data ../shared/data
+//	go run ./notebooks/allocation -data ../shared/data
 //
 // Store Item Demand: the 10 stores as the stores of one DC, each of the 50
 // items an allocation problem at several dates in the last year. Each
@@ -155,7 +155,7 @@ func run(ctx context.Context, data, out string, dates, lpDates int) error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Allocation\n\nMeasured by `go run -tags duckdb_arrow ./notebooks/allocation -data ../shared/data` on %s; 2 cores.\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "# Allocation\n\nMeasured by `go run ./notebooks/allocation -data ../shared/data` on %s; 2 cores.\n\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "Store Item Demand: the 10 stores are the stores of one DC; each of the 50 items is an allocation problem on %d dates, eight weeks apart, the last a week before the data ends: %d instances. ", dates, instances)
 	fmt.Fprintf(&b, "Each store's demand over the next %d days is forecast from the sales before the date (`auto`, 10%% and 90%% quantiles), and it holds a random 0-50%% of that week's mean demand already. ", horizon)
 	fmt.Fprintf(&b, "A store needs what meets the week's demand with %.0f%% probability, less what it holds, in cases of %d; the DC holds %.0f%% of the stores' total need, in whole cases. ", 100*service, pack, 100*share)

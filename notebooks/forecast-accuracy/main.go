@@ -1,7 +1,7 @@
 // Command forecast-accuracy measures the planner's forecasts on the shared
 // data and writes README.md, with fan charts, into its folder:
 //
-//	go run -tags duckdb_arrow ./notebooks/forecast-accuracy -data ../shared/data
+//	go run ./notebooks/forecast-accuracy -data ../shared/data
 //
 // Store Item Demand: the last year, 13 windows of 28 days. dunnhumby: the
 // last year, 4 windows of 13 weeks, with and without price and promotion
@@ -84,7 +84,7 @@ func (s *study) windows(n int) int {
 func (s *study) run() error {
 	began := time.Now()
 	s.printf("# Forecast accuracy\n\n")
-	s.printf("Measured by `go run -tags duckdb_arrow ./notebooks/forecast-accuracy -data ../shared/data` (R's side by `make bench-peers`) on %s; 2 cores. ", time.Now().UTC().Format("2006-01-02"))
+	s.printf("Measured by `go run ./notebooks/forecast-accuracy -data ../shared/data` (R's side by `make bench-peers`) on %s; 2 cores. ", time.Now().UTC().Format("2006-01-02"))
 	s.printf("Scaled errors divide by the in-sample error of the naive forecast (RMSSE, SPL) or the seasonal naive (MASE) from each series' first sale; ")
 	s.printf("WAPE and bias are over all series and periods; coverage is the share of actuals inside the 80%% and 95%% intervals (from the p10/p90 and p2.5/p97.5 quantiles).\n\n")
 
@@ -266,7 +266,8 @@ func (s *study) dunnhumby(p *series.Panel) error {
 func (s *study) coverageByVolume(p *series.Panel, _ *forecast.BacktestResult) {
 	origin := p.Freq.Add(p.Freq.PeriodStart(maxEnd(p)), -13)
 	train := &series.Panel{Freq: p.Freq}
-	var hist, future []float64
+	var hist []float32
+	var future []float64
 	var idx []int
 	k := len(p.Exog.Names)
 	for i := 0; i < p.Len(); i++ {
@@ -278,7 +279,7 @@ func (s *study) coverageByVolume(p *series.Panel, _ *forecast.BacktestResult) {
 		train.Append(p.Keys[i], p.Starts[i], y[:n])
 		x, _ := p.Drivers(i)
 		hist = append(hist, x[:n*k]...)
-		future = append(future, x[n*k:(n+13)*k]...)
+		future = append(future, series.Row64(x[n*k:(n+13)*k])...)
 		idx = append(idx, i)
 	}
 	train.Exog = &series.Exog{Names: p.Exog.Names, Hist: hist, Horizon: 13, Future: future}
@@ -675,7 +676,7 @@ func (s *study) fanChart(p *series.Panel, i, h int, model forecast.Model, path s
 	one.Append(p.Keys[i], p.Starts[i], y[:n])
 	if x, _ := p.Drivers(i); x != nil {
 		k := len(p.Exog.Names)
-		one.Exog = &series.Exog{Names: p.Exog.Names, Hist: x[:n*k], Horizon: h, Future: x[n*k : (n+h)*k]}
+		one.Exog = &series.Exog{Names: p.Exog.Names, Hist: x[:n*k], Horizon: h, Future: series.Row64(x[n*k : (n+h)*k])}
 	}
 	probs := []float64{0.025, 0.1, 0.9, 0.975}
 	r, err := forecast.Run(s.ctx, one, forecast.Options{Horizon: h, Quantiles: probs, Model: model})

@@ -2,7 +2,7 @@
 // weeks and writes README.md and a capacity chart per factory into its
 // folder:
 //
-//	go run -tags duckdb_arrow ./notebooks/production
+//	go run ./notebooks/production
 //
 // The retailer is the shipped sample's (planner datasets synth --stores 8
 // --skus 60 --days 730 --seed 1), generated afresh. Demand is the mean
@@ -95,7 +95,7 @@ func run(ctx context.Context, out string) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Production\n\nMeasured by `go run -tags duckdb_arrow ./notebooks/production` on %s; 2 cores.\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "# Production\n\nMeasured by `go run ./notebooks/production` on %s; 2 cores.\n\n", time.Now().UTC().Format("2006-01-02"))
 	b.WriteString("The synthetic retailer of the shipped sample (8 stores, 60 SKUs, two years of sales), generated afresh: the SKUs its two factories make reach the stores through the DCs. ")
 	fmt.Fprintf(&b, "Demand is each factory SKU's mean daily forecast (`auto`, with prices and promotions) over the locations its DCs serve, added up by week for %d weeks from the first forecast day, plus the consumer pre-orders due each week, less the network's stock and open orders above each location's safety stock (95%% service over its lane's lead time and review). ", weeks)
 	b.WriteString("A production run costs 100; holding a unit a week costs a quarter of its unit cost a year, over 52. Lots are whole packs. The planner's plan (`auto`: every lot sizer as a start, and the Lagrangian relaxation's priced plans where capacity binds; the cheapest capacitated plan kept) is set against lot-for-lot, which makes each week's demand in that week; both meet the same demand in the same weeks, so service is equal.\n\n")

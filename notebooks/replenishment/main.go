@@ -2,7 +2,7 @@
 // data and writes README.md, with the inventory / service trade-off chart,
 // into its folder:
 //
-//	go run -tags duckdb_arrow ./notebooks/replenishment -data ../shared/data
+//	go run ./notebooks/replenishment -data ../shared/data
 //
 // Store Item Demand: the last 180 days of the 500 series replayed day by
 // day, lead time 7 days, weekly review, lost sales. The forecast-driven
@@ -87,7 +87,7 @@ func run(ctx context.Context, data, out string) error {
 	minmax := res[len(targets)+len(cover):]
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Replenishment\n\nMeasured by `go run -tags duckdb_arrow ./notebooks/replenishment -data ../shared/data` on %s; 2 cores.\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "# Replenishment\n\nMeasured by `go run ./notebooks/replenishment -data ../shared/data` on %s; 2 cores.\n\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "Store Item Demand, %d series: the last 180 days replayed day by day. Lead time 7 days (an order placed after a day's sales is on the shelf 8 days later), a review every 7 days, unmet sales lost. ", p.Len())
 	b.WriteString("At each review the forecast-driven order-up-to policy forecasts from the sales up to that day (`auto`, estimated every 91 days and run forward in between) and orders up to the level its fill-rate target needs over the 14 days of lead time and review; ")
 	b.WriteString("the weeks-of-cover rule orders up to so many days of the last 28 days' average sales; the ERP min / max (Odoo's minimum / maximum quantity) orders up to the maximum when the position falls below the minimum, the minimum being 7 days plus some safety days of that average and the maximum 7 days more. ")
