@@ -5,8 +5,8 @@ import (
 	"database/sql/driver"
 	"encoding/csv"
 	"fmt"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
