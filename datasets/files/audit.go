@@ -134,16 +134,22 @@ func (c *counter) feed(chunk []byte) {
 	}
 	c.crPending = false
 	if !c.quoted && bytes.IndexByte(chunk, '"') < 0 {
-		// No quote: every newline ends a record; find them fast.
+		// No quote: every newline ends a record; find them fast. Most
+		// files have no carriage return at all: then no line needs a look.
+		cr := bytes.IndexByte(chunk, '\r') >= 0
 		for len(chunk) > 0 {
 			i := bytes.IndexByte(chunk, '\n')
 			if i < 0 {
-				c.checkCR(chunk, true)
+				if cr {
+					c.checkCR(chunk, true)
+				}
 				c.recordLen += int64(len(chunk))
 				c.prev = chunk[len(chunk)-1]
 				return
 			}
-			c.checkCR(chunk[:i], false)
+			if cr {
+				c.checkCR(chunk[:i], false)
+			}
 			c.recordLen += int64(i)
 			before := c.prev
 			if i > 0 {
