@@ -124,7 +124,7 @@ func TestImportRules(t *testing.T) {
 // test -fuzz runs at full speed: nothing they depend on links DuckDB.
 func TestFuzzedPackagesLinkNoDuckDB(t *testing.T) {
 	ours(t) // read the sources, so that a change reruns this test
-	for _, name := range []string{"datasets/files", "pipeline/config", "pricing", "replenish", "series"} {
+	for _, name := range []string{"datasets/files", "pipeline/config", "pricing", "replenish", "forecast", "internal/csvcell", "series"} {
 		cmd := exec.Command("go", "list", "-deps", module+name)
 		cmd.Dir = root
 		out, err := cmd.Output()
