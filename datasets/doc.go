@@ -13,7 +13,8 @@
 // duplicate keys, gaps), and swaps the stages in only when no check found an
 // error; otherwise it rolls back and returns a *ValidationError listing every
 // problem with its file, line and column. Bulk reading is DuckDB's (read_csv,
-// read_parquet); results come back to Go as Arrow columns (scanArrow).
+// read_parquet); large results come back to Go as Arrow batches through a
+// temporary Parquet file (scanArrow), so memory stays bounded.
 //
 // The schema is defined once, in schema.go; docs/schema.md is generated
 // from it. The synthetic retailer generator lives in datasets/synth.

@@ -441,19 +441,13 @@ func (l *loader) errorsIn(path string) int {
 
 func (l *loader) fileProblem(t *Table, path, code string, err error) {
 	l.failed[t.Name] = true
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, path+": ")
-	// "path line 3: ..." names its line: keep it as the problem's line.
-	var line int64
-	where := ""
-	if rest, ok := strings.CutPrefix(msg, path+" line "); ok {
-		if n, after, ok := strings.Cut(rest, ": "); ok {
-			if v, err := strconv.ParseInt(n, 10, 64); err == nil {
-				line, msg, where = v, after, "line"
-			}
-		}
+	p := Problem{Severity: Error, Code: code, Table: t.Name, File: path, Message: strings.TrimPrefix(err.Error(), path+": ")}
+	var fe *files.Error
+	if errors.As(err, &fe) && fe.Line > 0 {
+		p.Line, p.Where = fe.Line, "line"
+		p.Message = strings.TrimPrefix(p.Message, fmt.Sprintf("%s line %d: ", path, fe.Line))
 	}
-	l.add(Problem{Severity: Error, Code: code, Table: t.Name, File: path, Line: line, Where: where, Message: msg})
+	l.add(p)
 }
 
 // stageFile reads one long-format file into its stage table.
@@ -535,7 +529,7 @@ func (l *loader) readFile(t *Table, path string, began time.Time) error {
 	if err != nil {
 		var fe *files.Error
 		if errors.As(err, &fe) {
-			l.fileProblem(t, path, fe.Code, fe.Err)
+			l.fileProblem(t, path, fe.Code, fe)
 			return nil
 		}
 		return err

@@ -220,6 +220,8 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 			slot := b.add(int(id), int(days[i]), qs[i])
 			if opts.Drivers && slot >= 0 {
 				for k, col := range dcols {
+					// A cell gathers at most a month of days (the load
+					// refuses duplicate keys), far below the count's limit.
 					if col.IsValid(i) && b.dcount[slot*4+k] < math.MaxUint16 {
 						b.dsum[slot*4+k] += float32(col.Value(i))
 						b.dcount[slot*4+k]++

@@ -325,6 +325,7 @@ func (s *sender) send(ctx context.Context, plan, key string, batch []PushLine) e
 	for attempt := 0; attempt < o.Attempts; attempt++ {
 		if attempt > 0 {
 			s.res.Retried++
+			o.Log.Warn("batch sent again", "plan", plan, "key", key, "attempt", attempt+1, "after", lastErr.Error())
 			// Full jitter (Brooks, "Exponential Backoff And Jitter", AWS
 			// Architecture Blog, 2015): a uniform wait up to the doubled
 			// base, so retries from many clients spread out.
@@ -346,9 +347,6 @@ func (s *sender) send(ctx context.Context, plan, key string, batch []PushLine) e
 		}
 		began := time.Now()
 		resp, err := s.client.Do(req)
-		if lastErr != nil {
-			o.Log.Warn("batch retried", "plan", plan, "key", key, "attempt", attempt+1, "after", lastErr.Error())
-		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/planner-engine/planner/archive"
 	"github.com/planner-engine/planner/internal/fsutil"
@@ -57,26 +58,56 @@ func Archive(runDir, path string, sec config.Security) (int, error) {
 	return n, err
 }
 
+// ArchiveRun seals a run folder (the latest run when runDir is "") to the
+// security section's recipients, into path (when "": the run's
+// ArchivePath, in security.archive or else the output folder). It
+// returns the run folder, the archive and the number of files sealed.
+func ArchiveRun(cfg *config.Config, runDir, path string) (run, out string, files int, err error) {
+	if runDir == "" {
+		runDir = filepath.Join(cfg.Out, "latest")
+	}
+	run, err = filepath.EvalSymlinks(runDir)
+	if err != nil {
+		return "", "", 0, &InputError{Err: fmt.Errorf("%s is not a run folder", runDir)}
+	}
+	sec := cfg.Security
+	if path == "" {
+		if sec.Archive == "" {
+			sec.Archive = cfg.Out
+		}
+		path = ArchivePath(sec, filepath.Base(run))
+	}
+	files, err = Archive(run, path, sec)
+	return run, path, files, err
+}
+
 // Decrypt opens a sealed archive with the identities in identityFile and
-// writes its files into the new folder out.
-func Decrypt(archivePath, identityFile, out string) ([]string, error) {
+// writes its files into the new folder out (when "": the archive's name
+// without its extension). It returns the folder and the names written.
+func Decrypt(archivePath, identityFile, out string) (string, []string, error) {
+	if out == "" {
+		out = strings.TrimSuffix(filepath.Base(archivePath), archive.Ext)
+		if out == filepath.Base(archivePath) {
+			out += ".opened"
+		}
+	}
 	ids, err := archive.ReadIdentities(identityFile)
 	if err != nil {
-		return nil, &InputError{Err: err}
+		return "", nil, &InputError{Err: err}
 	}
 	f, err := os.Open(archivePath)
 	if err != nil {
-		return nil, &InputError{Err: fmt.Errorf("cannot read the archive %s", archivePath)}
+		return "", nil, &InputError{Err: fmt.Errorf("cannot read the archive %s", archivePath)}
 	}
 	defer f.Close()
 	names, err := archive.Open(f, ids, out)
 	if errors.Is(err, archive.ErrNotForYou) || errors.Is(err, archive.ErrDamaged) {
-		return nil, &InputError{Err: fmt.Errorf("%s: %w", archivePath, err)}
+		return "", nil, &InputError{Err: fmt.Errorf("%s: %w", archivePath, err)}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", archivePath, err)
+		return "", nil, fmt.Errorf("%s: %w", archivePath, err)
 	}
-	return names, nil
+	return out, names, nil
 }
 
 // NewKey writes a new identity to identityFile (readable by its owner

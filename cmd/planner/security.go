@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -41,12 +41,9 @@ func (a *app) archiveCmd() *cobra.Command {
 					return &usageError{err}
 				}
 			}
-			sec := cfg.Security
-			if len(recipients) > 0 {
-				sec.Recipients = recipients
-			}
 			name := config.Key("security")
 			if len(recipients) > 0 {
+				cfg.Security.Recipients = recipients
 				name = func(key string) string {
 					if key == "recipients" {
 						return "--recipient"
@@ -54,33 +51,21 @@ func (a *app) archiveCmd() *cobra.Command {
 					return config.Key("security")(key)
 				}
 			}
-			if err := sec.Check(name); err != nil {
+			if err := cfg.Security.Check(name); err != nil {
 				return &usageError{err}
 			}
-			run := filepath.Join(cfg.Out, "latest")
+			run := ""
 			if len(args) == 1 {
 				run = args[0]
 			}
-			dir, err := filepath.EvalSymlinks(run)
-			if err != nil {
-				return usagef("%s is not a run folder", run)
-			}
-			path := to
-			if path == "" {
-				sec.Archive = cfg.Out
-				if cfg.Security.Archive != "" {
-					sec.Archive = cfg.Security.Archive
-				}
-				path = pipeline.ArchivePath(sec, filepath.Base(dir))
-			}
-			n, err := pipeline.Archive(dir, path, sec)
+			dir, path, n, err := pipeline.ArchiveRun(cfg, run, to)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return printJSON(a.stdout, map[string]any{"archive": path, "run": dir, "files": n, "recipients": len(sec.Recipients)})
+				return printJSON(a.stdout, map[string]any{"archive": path, "run": dir, "files": n, "recipients": len(cfg.Security.Recipients)})
 			}
-			fmt.Fprintf(a.stdout, "Sealed %d files of %s into %s for %d recipients\n", n, dir, path, len(sec.Recipients))
+			fmt.Fprintf(a.stdout, "Sealed %d files of %s into %s for %s\n", n, dir, path, words.Plural(len(cfg.Security.Recipients), "recipient"))
 			return nil
 		},
 	}
@@ -103,11 +88,7 @@ func (a *app) decryptCmd() *cobra.Command {
 			if identity == "" {
 				return usagef("--identity is needed: the file holding your secret key (from planner keygen)")
 			}
-			dst := out
-			if dst == "" {
-				dst = trimArchiveExt(filepath.Base(args[0]))
-			}
-			names, err := pipeline.Decrypt(args[0], identity, dst)
+			dst, names, err := pipeline.Decrypt(args[0], identity, out)
 			if err != nil {
 				return err
 			}
@@ -118,14 +99,6 @@ func (a *app) decryptCmd() *cobra.Command {
 	cmd.Flags().StringVar(&identity, "identity", "", "the identity file: your secret key")
 	cmd.Flags().StringVar(&out, "out", "", "the new folder to write into (default: the archive's name without .tar.gz.age)")
 	return cmd
-}
-
-func trimArchiveExt(name string) string {
-	const ext = ".tar.gz.age"
-	if len(name) > len(ext) && name[len(name)-len(ext):] == ext {
-		return name[:len(name)-len(ext)]
-	}
-	return name + ".opened"
 }
 
 func (a *app) keygenCmd() *cobra.Command {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -116,4 +117,34 @@ func TestNoSecretInFilesOrLogs(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Greater(t, files, 15, "the run, the journal, the database and the inputs were read")
+}
+
+// planner archive seals any run folder on demand; decrypt without --out
+// opens it beside, under the archive's name.
+func TestArchiveCommandAndDecryptDefaults(t *testing.T) {
+	run := runSample(t)
+	keys := t.TempDir()
+	idFile := filepath.Join(keys, "key.txt")
+	code, public, errOut := planner(t, "keygen", idFile)
+	require.Equal(t, 0, code, errOut)
+	public = strings.TrimSpace(public)
+
+	code, _, errOut = planner(t, "archive", run, "--recipient", "age1bogus")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "planner: --recipient: entry 1 is not an age public key (one starts age1 and comes from planner keygen or age-keygen)\nRun 'planner help' for usage.\n", errOut)
+
+	to := filepath.Join(t.TempDir(), "night.tar.gz.age")
+	code, out, errOut := planner(t, "archive", run, "--recipient", public, "--to", to, "--json")
+	require.Equal(t, 0, code, errOut)
+	entries, err := os.ReadDir(run)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, map[string]any{"archive": to, "run": run, "files": float64(len(entries)), "recipients": 1.0}, got)
+
+	t.Chdir(t.TempDir())
+	code, out, errOut = planner(t, "decrypt", to, "--identity", idFile)
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, fmt.Sprintf("Opened %d files into night\n", len(entries)), out)
+	assert.FileExists(t, filepath.Join("night", "orders.csv"))
 }

@@ -44,7 +44,7 @@ func readCSVHead(path string, rd io.Reader, sampleRows int) (*CSVHead, error) {
 	}
 	first = strings.TrimPrefix(first, "\ufeff")
 	if strings.Contains(strings.TrimSuffix(strings.TrimSuffix(first, "\n"), "\r"), "\r") {
-		return nil, fileErrorf("stray_carriage_return", "%s line 1: the header holds a carriage return that ends no line (old Mac line ends, or a line break in a column name); save the file with LF or CR LF line ends", path)
+		return nil, lineErrorf("stray_carriage_return", path, 1, "the header holds a carriage return that ends no line (old Mac line ends, or a line break in a column name); save the file with LF or CR LF line ends")
 	}
 	if strings.TrimSpace(first) == "" {
 		return nil, fileErrorf("empty_file", "%s: the file is empty; it needs a header row", path)
@@ -57,12 +57,12 @@ func readCSVHead(path string, rd io.Reader, sampleRows int) (*CSVHead, error) {
 	r.ReuseRecord = false
 	header, err := r.Read()
 	if err != nil {
-		return nil, fileErrorf("unreadable_file", "%s line 1: cannot read the header (%s)", path, plainError(err))
+		return nil, lineErrorf("unreadable_file", path, 1, "cannot read the header (%s)", plainError(err))
 	}
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 		if header[i] == "" {
-			return nil, fileErrorf("bad_header", "%s line 1: column %d has no name; every column needs a header", path, i+1)
+			return nil, lineErrorf("bad_header", path, 1, "column %d has no name; every column needs a header", i+1)
 		}
 	}
 	if err := checkDuplicateColumns(path, header); err != nil {
@@ -99,7 +99,7 @@ func checkEncoding(path, first string) error {
 	case strings.HasPrefix(first, "\xff\xfe") || strings.HasPrefix(first, "\xfe\xff"):
 		return fileErrorf("wrong_encoding", "%s: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)", path)
 	case strings.IndexByte(first, 0) >= 0:
-		return fileErrorf("wrong_encoding", "%s line 1: the header holds NUL bytes, so the file is UTF-16 or not text at all; save it as UTF-8 CSV", path)
+		return lineErrorf("wrong_encoding", path, 1, "the header holds NUL bytes, so the file is UTF-16 or not text at all; save it as UTF-8 CSV")
 	}
 	return nil
 }

@@ -27,6 +27,8 @@ const (
 // report gives it (docs/cli.md lists the codes).
 type Error struct {
 	Code string
+	// Line is the file's line the problem is on; 0 for the whole file.
+	Line int64
 	Err  error
 }
 
@@ -36,6 +38,12 @@ func (e *Error) Unwrap() error { return e.Err }
 
 func fileErrorf(code, format string, args ...any) error {
 	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
+}
+
+// lineErrorf is a problem on one line of a file; its text starts
+// "path line N: ".
+func lineErrorf(code, path string, line int64, format string, args ...any) error {
+	return &Error{Code: code, Line: line, Err: fmt.Errorf("%s line %d: %s", path, line, fmt.Sprintf(format, args...))}
 }
 
 // DetectFormat picks the reader from the file name: .csv, .tsv and .txt

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -37,7 +38,7 @@ func Generate(ctx context.Context, dir string, cfg Config, progress func(done, t
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "truth"), 0o755); err != nil {
-		return nil, fmt.Errorf("%w", err)
+		return nil, fmt.Errorf("cannot create the folder %s: %w", filepath.Join(dir, "truth"), errors.Unwrap(err))
 	}
 	r := buildRetailer(cfg)
 	res := &Result{Dir: dir, Files: map[string]string{}, Rows: map[string]int64{},
@@ -60,7 +61,7 @@ func Generate(ctx context.Context, dir string, cfg Config, progress func(done, t
 			return werr
 		})
 		if err != nil {
-			return fmt.Errorf("%w", err)
+			return err // fsutil's own words: cannot write <path>: ...
 		}
 		res.Files[name], res.Rows[name] = path, n
 		return nil

@@ -111,7 +111,7 @@ type sink interface {
 func openSink(path, format string, kind rowKind) (sink, error) {
 	f, err := fsutil.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w", err)
+		return nil, err // cannot write <path>: ...
 	}
 	if format == "csv" {
 		if _, err := f.WriteString(headers[kind] + "\n"); err != nil {

@@ -14,8 +14,8 @@ const module = "github.com/planner-engine/planner/"
 // root is the module's folder.
 const root = "../.."
 
-// ours reads every package of the module (its non-test Go files, with the
-// build tags the Makefile uses) and returns each one's imports of ours.
+// ours reads every package of the module (its non-test Go files) and
+// returns each one's imports of ours.
 // Reading the files in this process also makes go test's cache rerun the
 // test whenever one changes.
 func ours(t *testing.T) map[string][]string {
