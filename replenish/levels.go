@@ -4,11 +4,7 @@ import (
 	"math"
 
 	"github.com/planner-engine/planner/dist"
-
-	"gonum.org/v1/gonum/stat/distuv"
 )
-
-func normalZ(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
 
 // interval returns the distribution of demand over the first days of the
 // item's forecast, with the lead time's variability: the daily means and

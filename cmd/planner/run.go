@@ -3,9 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -80,5 +78,3 @@ func (a *app) runCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the run's manifest as one JSON object")
 	return cmd
 }
-
-func sortedKeys(m map[string]int64) []string { return slices.Sorted(maps.Keys(m)) }

@@ -87,9 +87,6 @@ func (t *CSVTable) Columns() []string { return t.names }
 // Len is the number of rows.
 func (t *CSVTable) Len() int { return len(t.rows) }
 
-// Has says whether the header names the column.
-func (t *CSVTable) Has(col string) bool { _, ok := t.header[col]; return ok }
-
 // Line is the file's line number of row i.
 func (t *CSVTable) Line(i int) int { return t.lines[i] }
 

@@ -2,7 +2,6 @@ package synth
 
 import (
 	"math"
-	"math/rand/v2"
 	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -303,9 +302,4 @@ func (w *rowWriter) appendMean(b []byte, t int, key []byte, mean float64) []byte
 	b = append(b, key...)
 	b = strconv.AppendFloat(b, mean, 'f', 4, 64)
 	return append(b, '\n')
-}
-
-// seriesRand is a stream for a series' other draws (stock positions).
-func seriesRand(seed uint64, purpose uint64, parts ...string) *rand.Rand {
-	return newRand(seed, purpose, seriesSeed(parts...))
 }
