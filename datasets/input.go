@@ -17,6 +17,10 @@ type inputFile struct {
 	format files.Format
 	header []string // column names as the file spells them, in file order
 	empty  bool     // a header and no data rows (Parquet files are not sampled)
+	// hive are the partition keys of the file's folders
+	// (sales/date=2024-01-01/...), which the readers add as columns; for
+	// CSV they follow the file's own columns in header.
+	hive []string
 
 	// CSV
 	delim  rune
@@ -55,7 +59,17 @@ func openInput(ctx context.Context, conn *sql.Conn, path string) (*inputFile, er
 			return nil, err
 		}
 		in.delim, in.header, in.sample, in.empty = h.Delim, h.Header, h.Sample, h.Empty
+		for _, k := range files.HiveKeys(path) {
+			if indexFold(in.header, k) < 0 {
+				in.hive = append(in.hive, k)
+			}
+		}
+		in.header = append(in.header, in.hive...)
 	case files.Parquet:
+		if err := files.CheckParquet(path); err != nil {
+			return nil, err
+		}
+		in.hive = files.HiveKeys(path)
 		if err := in.readParquetHead(ctx, conn); err != nil {
 			return nil, err
 		}
@@ -78,9 +92,9 @@ func openInput(ctx context.Context, conn *sql.Conn, path string) (*inputFile, er
 }
 
 func (in *inputFile) readParquetHead(ctx context.Context, conn *sql.Conn) error {
-	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet("+quoteString(in.path)+")")
+	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM "+in.parquetRelation(false))
 	if err != nil {
-		return fmt.Errorf("%s: cannot read the Parquet file: %w", in.path, err)
+		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: cannot be read as a Parquet file: it is damaged, cut short or written by a tool that did not finish; export it again", in.path)}
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -92,4 +106,28 @@ func (in *inputFile) readParquetHead(ctx context.Context, conn *sql.Conn) error 
 		in.header = append(in.header, name)
 	}
 	return rows.Err()
+}
+
+// parquetRelation is the SQL that reads the Parquet file, its folders'
+// partition keys as columns, and each row's number when asked.
+func (in *inputFile) parquetRelation(rowNumbers bool) string {
+	return fmt.Sprintf("read_parquet(%s, hive_partitioning = %t, file_row_number = %t)", quoteString(in.path), len(in.hive) > 0, rowNumbers)
+}
+
+// fileColumns is how many of the header's columns are the file's own, not
+// partition keys added from its folders.
+func (in *inputFile) fileColumns() int {
+	if in.format == files.CSV {
+		return len(in.header) - len(in.hive)
+	}
+	return len(in.header)
+}
+
+func indexFold(xs []string, x string) int {
+	for i, v := range xs {
+		if strings.EqualFold(v, x) {
+			return i
+		}
+	}
+	return -1
 }

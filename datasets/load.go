@@ -212,10 +212,12 @@ func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, car
 	}
 	report.Problems.sort(tableOrder)
 	for _, st := range l.order {
-		report.Tables = append(report.Tables, TableLoad{
-			Table: st.table.Name, File: st.file, Rows: st.rows,
-			SHA256: st.checksum(), Seconds: st.seconds,
-		})
+		for _, f := range st.files() {
+			report.Tables = append(report.Tables, TableLoad{
+				Table: f.table.Name, File: f.file, Rows: f.rows,
+				SHA256: f.checksum(), Seconds: f.seconds,
+			})
+		}
 	}
 	if report.Problems.Errors() > 0 {
 		return report, &ValidationError{Problems: report.Problems}
@@ -310,6 +312,7 @@ type stage struct {
 	seconds   float64
 	sum       chan auditResult // the file's audit, read beside the bulk reader
 	rejected  int64            // rows the careful read set aside, each reported
+	parts     []*stage         // the stages of a glob's or folder's files, merged into this one
 }
 
 // dropProblemsBut removes a file's problems, but those of the codes
@@ -404,7 +407,7 @@ func (l *loader) addAt(st *stage, pos, other int64, p Problem) {
 		}
 		l.needLines[st.table.Name] = true
 	}
-	p.File, p.Table, p.Where = st.file, st.table.Name, st.where
+	p.File, p.Table, p.Where = st.fileAt(pos), st.table.Name, st.where
 	l.pending = append(l.pending, pendingProblem{index: len(l.problems), st: st, pos: pos, other: other, message: p.Message})
 	l.add(p)
 }
@@ -414,6 +417,9 @@ func (l *loader) stageAll() error {
 	if l.opts.M5 != nil {
 		if err := l.stageM5(*l.opts.M5); err != nil {
 			return err
+		}
+		if len(l.failed) > 0 && l.aborted() {
+			return l.brokenFile(Sales, l.opts.M5.Sales, []string{l.opts.M5.Calendar, l.opts.M5.Prices})
 		}
 	}
 	for _, t := range Tables {
@@ -450,31 +456,67 @@ func (l *loader) fileProblem(t *Table, path, code string, err error) {
 	l.add(p)
 }
 
-// stageFile reads one long-format file into its stage table.
-func (l *loader) stageFile(t *Table, path string) error {
+// stageFile reads one input into its stage table. An input that is a glob
+// or a folder reads each of its files into a stage of its own, then
+// merges them (mergeParts).
+func (l *loader) stageFile(t *Table, spec string) error {
 	if ps, ok := l.broken[t.Name]; ok {
 		l.problems = append(l.problems, ps...)
 		l.failed[t.Name] = true
 		return nil
 	}
 	began := time.Now()
-	err := l.readFile(t, path, began)
+	paths, err := files.Expand(spec)
 	if err != nil {
-		return err
+		l.fileProblem(t, spec, problemCode(err), err)
+		return nil
 	}
-	if l.failed[t.Name] && l.aborted() {
-		var ps Problems
-		for _, p := range l.problems {
-			if p.File == path {
-				ps = append(ps, p)
-			}
+	name := "planner_stage_" + t.Name
+	var parts []*stage
+	for i, path := range paths {
+		stageName := name
+		if len(paths) > 1 {
+			stageName = fmt.Sprintf("%s_part%d", name, i)
 		}
-		if len(ps) == 0 { // never a refusal without a reason
-			ps = Problems{{Severity: Error, Code: "unreadable_file", Table: t.Name, File: path, Message: "the file cannot be read"}}
+		st, err := l.readFile(t, path, stageName, began)
+		if err != nil {
+			return err
 		}
-		return &brokenFileError{table: t.Name, problems: ps}
+		if l.failed[t.Name] && l.aborted() {
+			return l.brokenFile(t, spec, paths)
+		}
+		if st != nil {
+			parts = append(parts, st)
+		}
+		began = time.Now()
 	}
+	if l.failed[t.Name] || len(parts) == 0 {
+		return nil
+	}
+	st := parts[0]
+	if len(paths) > 1 {
+		if st, err = l.mergeParts(t, spec, name, parts); err != nil {
+			return err
+		}
+	}
+	l.staged[t.Name] = st
+	l.order = append(l.order, st)
 	return nil
+}
+
+// brokenFile stops a load whose transaction reading one of an input's
+// files broke, carrying the input's problems into the next pass.
+func (l *loader) brokenFile(t *Table, spec string, paths []string) error {
+	var ps Problems
+	for _, p := range l.problems {
+		if p.File == spec || slices.Contains(paths, p.File) {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 { // never a refusal without a reason
+		ps = Problems{{Severity: Error, Code: "unreadable_file", Table: t.Name, File: spec, Message: "the file cannot be read"}}
+	}
+	return &brokenFileError{table: t.Name, problems: ps}
 }
 
 // aborted says whether a failed statement has aborted the transaction.
@@ -483,25 +525,26 @@ func (l *loader) aborted() bool {
 	return err != nil
 }
 
-// readFile reads one file into its stage table, or records why it cannot.
-func (l *loader) readFile(t *Table, path string, began time.Time) error {
+// readFile reads one file into a stage table, or records why it cannot
+// and returns nil.
+func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*stage, error) {
 	in, err := openInput(l.ctx, l.conn, path)
 	if err != nil {
 		l.fileProblem(t, path, problemCode(err), err)
-		return nil
+		return nil, nil
 	}
 	// A day without pre-orders or promotions is normal; a day without sales
 	// means the extract failed.
 	if in.empty && t == Sales {
 		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file has a header but no data rows"))
-		return nil
+		return nil, nil
 	}
 	cols, ok := l.resolveColumns(t, in)
 	if !ok {
 		l.failed[t.Name] = true
-		return nil
+		return nil, nil
 	}
-	st := &stage{table: t, file: path, name: "planner_stage_" + t.Name, source: map[string]string{}}
+	st := &stage{table: t, file: path, name: stageName, source: map[string]string{}}
 	for _, c := range cols {
 		if c.index >= 0 {
 			st.source[c.canon.Name] = in.header[c.index]
@@ -510,46 +553,44 @@ func (l *loader) readFile(t *Table, path string, began time.Time) error {
 	st.sum = auditAsync(path, in.format == files.CSV)
 	// Positions come from row order, except in the fast CSV read.
 	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)+"; SET preserve_insertion_order = true"); err != nil {
-		return err
+		return nil, err
 	}
 	switch in.format {
 	case files.CSV:
 		err = l.stageCSV(st, in, cols)
 	case files.Parquet:
 		st.where = "row"
-		err = l.stageRelation(st, in, cols, "read_parquet("+quoteString(path)+", file_row_number=true)", "file_row_number + 1")
+		err = l.stageRelation(st, in, cols, in.parquetRelation(true), "file_row_number + 1")
 	case files.XLSX:
 		st.where = "row"
 		err = l.stageXLSX(st, in, cols)
 	}
 	if errors.Is(err, errAudited) {
 		l.failed[t.Name] = true
-		return nil
+		return nil, nil
 	}
 	if err != nil {
 		var fe *files.Error
 		if errors.As(err, &fe) {
 			l.fileProblem(t, path, fe.Code, fe)
-			return nil
+			return nil, nil
 		}
-		return err
+		return nil, err
 	}
 	if err := l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+quoteIdent(st.name)).Scan(&st.rows); err != nil {
-		return err
+		return nil, err
 	}
 	if in.format == files.CSV && l.checkAudit(st, st.rejected) {
 		l.dropProblemsBut(path, auditCodes...)
-		return nil
+		return nil, nil
 	}
 	if st.rows == 0 && st.rejected == 0 && t == Sales && !l.failed[t.Name] && l.errorsIn(path) == 0 {
 		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file yields no rows: a day without sales means the extract failed"))
-		return nil
+		return nil, nil
 	}
 	st.seconds = time.Since(began).Seconds()
-	l.staged[t.Name] = st
-	l.order = append(l.order, st)
 	l.log.Debug("read", "table", t.Name, "file", path, "rows", st.rows, "seconds", round3(st.seconds))
-	return nil
+	return st, nil
 }
 
 // problemCode returns the code of a file's problem: the fileError's, or
@@ -823,10 +864,12 @@ func (l *loader) finish(report *LoadReport) error {
 		if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)); err != nil {
 			return err
 		}
-		_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_loads VALUES (?, ?, ?, ?, ?, ?, now())`,
-			loadID, st.table.Name, st.file, st.checksum(), st.rows, mode)
-		if err != nil {
-			return err
+		for _, f := range st.files() {
+			_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_loads VALUES (?, ?, ?, ?, ?, ?, now())`,
+				loadID, f.table.Name, f.file, f.checksum(), f.rows, mode)
+			if err != nil {
+				return err
+			}
 		}
 		if !l.opts.Append {
 			if _, err := l.conn.ExecContext(l.ctx, `DELETE FROM planner_problems WHERE table_name = ?`, st.table.Name); err != nil {
@@ -883,7 +926,11 @@ func (l *loader) locate() error {
 		p := &l.problems[pp.index]
 		p.Line = lineOf(pp.st, pp.pos)
 		if pp.other >= 0 {
-			p.Message = strings.ReplaceAll(pp.message, "{other}", fmt.Sprintf("%s %d", pp.st.where, lineOf(pp.st, pp.other)))
+			other := fmt.Sprintf("%s %d", pp.st.where, lineOf(pp.st, pp.other))
+			if f := pp.st.fileAt(pp.other); f != p.File {
+				other += " of " + f
+			}
+			p.Message = strings.ReplaceAll(pp.message, "{other}", other)
 		}
 	}
 	return nil

@@ -697,7 +697,7 @@ func TestUnreadableInputsSayWhy(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{writeFile(t, dir, "utf16.csv", string(utf16)), "the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)"},
 		{writeFile(t, dir, "nomark.csv", string(noMark)), "the header holds NUL bytes, so the file is UTF-16 or not text at all; save it as UTF-8 CSV"},
-		{folder, "is a folder, not a file"},
+		{folder, "the folder holds no data files (.csv, .csv.gz, .tsv, .parquet or .xlsx)"},
 	} {
 		files := sampleFiles(t)
 		files["sales"] = c.path

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -35,7 +36,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 		return nil
 	}
 	if in.format != files.CSV {
-		l.fileProblem(Sales, m5.Sales, "unsupported_format", fmt.Errorf("the m5 sales file must be CSV"))
+		l.fileProblem(Sales, m5.Sales, "unsupported_format", fmt.Errorf("the M5 sales file is read as CSV (plain or gzip), as the competition gives it; this one is %s", in.format))
 		return nil
 	}
 	has := map[string]bool{}
@@ -87,7 +88,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 		m5Wide, quoteString(m5.Sales), quoteString(string(in.delim)), strings.Join(spec, ", "),
 		quoteString(rejectsTable), quoteString(rejectsScans))
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		l.fileProblem(Sales, m5.Sales, "unreadable_file", fmt.Errorf("cannot read the file as CSV: %w", err))
+		l.fileProblem(Sales, m5.Sales, "unreadable_file", fmt.Errorf("cannot be read as CSV: check that its separator, quotes and encoding (UTF-8) are consistent throughout"))
 		return nil
 	}
 	salesStage := &stage{table: Sales, file: m5.Sales, name: "planner_stage_sales", pos: "_pos",
@@ -125,24 +126,27 @@ func (l *loader) stageM5(m5 M5Files) error {
 		l.failed[Sales.Name] = true
 		return nil
 	}
-	q = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM read_csv(%s, header = true, all_varchar = true)`,
-		m5Calendar, quoteString(m5.Calendar))
-	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		l.fileProblem(Events, m5.Calendar, "unreadable_file", err)
-		l.failed[Sales.Name] = true
-		return nil
-	}
-	if err := l.addPosition(m5Calendar); err != nil {
+	if err := l.textTable(cal, m5Calendar); err != nil {
+		var fe *files.Error
+		if errors.As(err, &fe) {
+			l.fileProblem(Events, m5.Calendar, fe.Code, fe)
+			l.failed[Sales.Name] = true
+			return nil
+		}
 		return err
 	}
-	calLocate := files.CSVLocator(m5.Calendar, cal.delim, nil)
+	var calLocate func([]int64) (map[int64]int64, error)
+	calWhere := "row"
+	if cal.format == files.CSV {
+		calLocate, calWhere = files.CSVLocator(m5.Calendar, cal.delim, nil), "line"
+	}
 	var badDates int64
 	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
 		"SELECT _pos, date FROM %s WHERE TRY_CAST(date AS DATE) IS NULL ORDER BY _pos LIMIT %d", m5Calendar, l.opts.maxPerCheck()))
 	if err != nil {
 		return err
 	}
-	calStage := &stage{table: Events, file: m5.Calendar, pos: "_pos", where: "line", locate: calLocate}
+	calStage := &stage{table: Events, file: m5.Calendar, pos: "_pos", where: calWhere, locate: calLocate}
 	for rows.Next() {
 		var pos int64
 		var v string
@@ -270,7 +274,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 		}
 	}
 	if len(parts) > 0 {
-		events := &stage{table: Events, file: m5.Calendar, name: "planner_stage_events", pos: "_pos", where: "line",
+		events := &stage{table: Events, file: m5.Calendar, name: "planner_stage_events", pos: "_pos", where: calWhere,
 			source: map[string]string{"event": "event_name_1", "kind": "event_type_1"}, locate: calLocate, copyOut: true,
 			sum: auditAsync(m5.Calendar, false)}
 		q = "CREATE TABLE planner_stage_events AS " + strings.Join(parts, " UNION ALL ") + " ORDER BY _pos"
@@ -298,6 +302,28 @@ func (l *loader) stageM5Prices(path string, in *inputFile) error {
 	if l.failed[Prices.Name] {
 		return nil
 	}
+	st := &stage{table: Prices, file: path, name: "planner_stage_prices", pos: "_pos", where: "line", copyOut: true,
+		source: map[string]string{"sku": "item_id", "location": "store_id", "price": "sell_price", "start_date": "wm_yr_wk"},
+		sum:    auditAsync(path, false)}
+	if in.format != files.CSV {
+		// Parquet and XLSX: read as text, then typed; a price that is not a
+		// number is left empty, and refused as a missing price.
+		st.where = "row"
+		if err := l.textTable(in, m5Prices+"_text"); err != nil {
+			var fe *files.Error
+			if errors.As(err, &fe) {
+				l.fileProblem(Prices, path, fe.Code, fe)
+				return nil
+			}
+			return err
+		}
+		q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT store_id, item_id, wm_yr_wk, TRY_CAST(sell_price AS DOUBLE) AS sell_price, _pos FROM %s`,
+			m5Prices, m5Prices+"_text")
+		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+			return err
+		}
+		return l.stageM5PriceList(st)
+	}
 	for _, q := range []string{"DROP TABLE IF EXISTS " + rejectsTable, "DROP TABLE IF EXISTS " + rejectsScans} {
 		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
 			return err
@@ -317,12 +343,9 @@ func (l *loader) stageM5Prices(path string, in *inputFile) error {
 		m5Prices, quoteString(path), quoteString(string(in.delim)), strings.Join(spec, ", "),
 		quoteString(rejectsTable), quoteString(rejectsScans))
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		l.fileProblem(Prices, path, "unreadable_file", fmt.Errorf("cannot read the file as CSV: %w", err))
+		l.fileProblem(Prices, path, "unreadable_file", fmt.Errorf("cannot be read as CSV: check that its separator, quotes and encoding (UTF-8) are consistent throughout"))
 		return nil
 	}
-	st := &stage{table: Prices, file: path, name: "planner_stage_prices", pos: "_pos", where: "line", copyOut: true,
-		source: map[string]string{"sku": "item_id", "location": "store_id", "price": "sell_price", "start_date": "wm_yr_wk"},
-		sum:    auditAsync(path, false)}
 	rejected, err := l.collectRejects(st, in, in.header)
 	if err != nil {
 		return err
@@ -331,7 +354,12 @@ func (l *loader) stageM5Prices(path string, in *inputFile) error {
 	if err := l.addPosition(m5Prices); err != nil {
 		return err
 	}
-	q = fmt.Sprintf(`CREATE TABLE planner_stage_prices AS
+	return l.stageM5PriceList(st)
+}
+
+// stageM5PriceList turns the weekly prices into the price list.
+func (l *loader) stageM5PriceList(st *stage) error {
+	q := fmt.Sprintf(`CREATE TABLE planner_stage_prices AS
 		SELECT p.item_id AS sku, coalesce(p.store_id, '*') AS location, w.first AS start_date, w.last AS end_date,
 		       p.sell_price AS price, p._pos
 		FROM %s p LEFT JOIN (SELECT wm_yr_wk, min(CAST(date AS DATE)) AS first, max(CAST(date AS DATE)) AS last
@@ -371,5 +399,44 @@ func (l *loader) addStage(st *stage, began time.Time) error {
 	l.staged[st.table.Name] = st
 	l.order = append(l.order, st)
 	l.log.Debug("read", "table", st.table.Name, "file", st.file, "rows", st.rows, "seconds", round3(st.seconds))
+	return nil
+}
+
+// textTable reads a file of any format into a temporary table of text
+// columns named as in the file, with _pos, each row's place in the file
+// (from 0), for the M5 calendar and prices.
+func (l *loader) textTable(in *inputFile, name string) error {
+	var q string
+	switch in.format {
+	case files.CSV:
+		q = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s)`,
+			name, quoteString(in.path), quoteString(string(in.delim)))
+	case files.Parquet:
+		cols := make([]string, len(in.header))
+		for i, h := range in.header {
+			cols[i] = fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", quoteIdent(h), quoteIdent(h))
+		}
+		q = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, file_row_number AS _pos FROM %s`,
+			name, strings.Join(cols, ", "), in.parquetRelation(true))
+	case files.XLSX:
+		var ddl strings.Builder
+		fmt.Fprintf(&ddl, "CREATE OR REPLACE TEMP TABLE %s (_pos BIGINT", name)
+		isDate := make([]bool, len(in.header))
+		for i, h := range in.header {
+			fmt.Fprintf(&ddl, ", %s VARCHAR", quoteIdent(h))
+			isDate[i] = strings.EqualFold(h, "date")
+		}
+		ddl.WriteString(")")
+		if _, err := l.conn.ExecContext(l.ctx, ddl.String()); err != nil {
+			return err
+		}
+		return l.appendSheet(name, in, isDate)
+	}
+	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+		return unreadable(in)
+	}
+	if in.format == files.CSV {
+		return l.addPosition(name)
+	}
 	return nil
 }

@@ -32,14 +32,15 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 
 	// Name each file column after the canonical column it feeds, so the
 	// projection needs no renaming; other columns are read as text and dropped.
-	names := make([]string, len(in.header))
-	types := make([]string, len(in.header))
-	for i := range in.header {
+	nFile := in.fileColumns()
+	names := make([]string, nFile)
+	types := make([]string, nFile)
+	for i := range names {
 		names[i] = fmt.Sprintf("_unused_%d", i)
 		types[i] = "VARCHAR"
 	}
 	for _, cs := range cols {
-		if cs.index < 0 {
+		if cs.index < 0 || cs.index >= nFile {
 			continue
 		}
 		names[cs.index] = cs.canon.Name
@@ -69,6 +70,7 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 		"columns = " + colSpec.String(),
 		"nullstr = [" + strings.Join(nulls, ", ") + "]",
 		fmt.Sprintf("max_line_size = %d", files.MaxLineBytes+1),
+		fmt.Sprintf("hive_partitioning = %t", len(in.hive) > 0),
 	}
 	fast := !l.careful[st.table.Name]
 	if !fast {
@@ -89,7 +91,12 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 			return err
 		}
 	}
-	proj := projection(cols, func(cs colSource) string { return quoteIdent(cs.canon.Name) })
+	proj := projection(cols, func(cs colSource) string {
+		if cs.index >= nFile { // a partition key from the file's folders
+			return quoteIdent(in.header[cs.index])
+		}
+		return quoteIdent(cs.canon.Name)
+	})
 	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM read_csv(%s)", quoteIdent(st.name), proj, strings.Join(opts, ", "))
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
 		if fast {
@@ -343,7 +350,7 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 			"SELECT %s AS pos, CAST(%s AS VARCHAR), count(*) OVER () FROM %s WHERE %s ORDER BY pos LIMIT %d",
 			posExpr, raw(cs), relation, cond, limit))
 		if err != nil {
-			return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %w", in.path, err)}
+			return unreadable(in)
 		}
 		var total int64
 		for rows.Next() {
@@ -375,9 +382,15 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s, %s AS _pos FROM %s%s ORDER BY _pos",
 		quoteIdent(st.name), proj, posExpr, relation, where)
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %w", in.path, err)}
+		return unreadable(in)
 	}
 	return nil
+}
+
+// unreadable says in words that a file's reader failed part way: the
+// reader's own text is SQL and internals, of no use to the file's owner.
+func unreadable(in *inputFile) error {
+	return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: cannot be read to its end as a %s file: it is damaged or cut short; export it again", in.path, in.format)}
 }
 
 func (l *loader) relationDateSamples(in *inputFile, cols []colSource, relation string) []string {
@@ -426,8 +439,19 @@ func (l *loader) stageXLSX(st *stage, in *inputFile, cols []colSource) error {
 			isDate[cs.index] = true
 		}
 	}
+	if err := l.appendSheet(raw, in, isDate); err != nil {
+		return err
+	}
+	return l.stageRelation(st, in, cols, raw, "_row")
+}
+
+// appendSheet copies a sheet's rows into a temporary table whose first
+// column is the sheet row number and the others text, with DuckDB's
+// appender. Date cells stored as Excel serial numbers become ISO dates on
+// the way.
+func (l *loader) appendSheet(table string, in *inputFile, isDate []bool) error {
 	err := l.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", raw)
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
 		if err != nil {
 			return err
 		}
@@ -459,7 +483,7 @@ func (l *loader) stageXLSX(st *stage, in *inputFile, cols []colSource) error {
 	if err != nil {
 		return fmt.Errorf("copying sheet %s of %s: %w", in.sheet, in.path, err)
 	}
-	return l.stageRelation(st, in, cols, raw, "_row")
+	return nil
 }
 
 func isNumber(s string) bool {

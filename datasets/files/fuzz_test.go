@@ -336,3 +336,39 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	c.raw = c.raw[k:]
 	return k, nil
 }
+
+// FuzzDetectFormat feeds the format check and the Parquet check any bytes
+// under any of the names the loader accepts.
+func FuzzDetectFormat(f *testing.F) {
+	for _, s := range []string{"PAR1\x00\x00\x00\x00\x04\x00\x00\x00PAR1", "PAR1", "PK\x03\x04", "\x1f\x8b\x08", "date,sku\n", ""} {
+		for _, name := range []string{"a.csv", "a.parquet", "a.xlsx", "a.csv.gz"} {
+			f.Add(name, []byte(s))
+		}
+	}
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		if !isDataFile(name) || strings.ContainsAny(name, "/\\\x00") {
+			return
+		}
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			return
+		}
+		_, err := DetectFormat(path)
+		checkErr(t, err)
+		checkErr(t, CheckParquet(path))
+	})
+}
+
+// FuzzHiveKeys takes any path apart into its partition keys.
+func FuzzHiveKeys(f *testing.F) {
+	for _, s := range []string{"sales/date=2024-01-01/part-0.parquet", "a=b/c=d/e", "=x/y", "/", "a==b/f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		for _, k := range HiveKeys(path) {
+			if k == "" || strings.Contains(k, "/") {
+				t.Fatalf("key %q from %q", k, path)
+			}
+		}
+	})
+}

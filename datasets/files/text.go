@@ -47,10 +47,27 @@ func lineErrorf(code, path string, line int64, format string, args ...any) error
 }
 
 // DetectFormat picks the reader from the file name: .csv, .tsv and .txt
-// (optionally .gz-compressed), .parquet and .xlsx.
+// (optionally .gz-compressed), .parquet and .xlsx. A file whose first
+// bytes say it is something else than its name says is refused in one
+// sentence, rather than read as the wrong kind.
 func DetectFormat(path string) (Format, error) {
-	name := strings.ToLower(filepath.Base(path))
-	name = strings.TrimSuffix(name, ".gz")
+	byName, err := formatOfName(filepath.Base(path))
+	if err != nil {
+		return 0, fileErrorf("unsupported_format", "%s: the file type is not supported; use .csv (or .csv.gz), .tsv, .parquet or .xlsx", path)
+	}
+	got, gz, known := sniffContent(path)
+	switch {
+	case known && got != byName && !(gz && byName == CSV):
+		what := map[Format]string{Parquet: "a Parquet file", XLSX: "a zip archive (an XLSX workbook or another zip file)", CSV: "a gzip-compressed file"}[got]
+		return 0, fileErrorf("wrong_format", "%s is %s, not %s as its name says; give it the right extension (%s) or export it again", path, what, byName, extensionOf(got, gz))
+	case !known && byName != CSV && fileHasBytes(path):
+		return 0, fileErrorf("wrong_format", "%s is not %s as its name says: it does not start as %s files do; if it is CSV text, name it .csv", path, byName, byName)
+	}
+	return byName, nil
+}
+
+func formatOfName(name string) (Format, error) {
+	name = strings.TrimSuffix(strings.ToLower(name), ".gz")
 	switch filepath.Ext(name) {
 	case ".csv", ".tsv", ".txt":
 		return CSV, nil
@@ -59,7 +76,26 @@ func DetectFormat(path string) (Format, error) {
 	case ".xlsx":
 		return XLSX, nil
 	}
-	return 0, fileErrorf("unsupported_format", "%s: the file type is not supported; use .csv (or .csv.gz), .tsv, .parquet or .xlsx", path)
+	return 0, errors.New("unsupported")
+}
+
+func extensionOf(f Format, gz bool) string {
+	switch {
+	case gz:
+		return ".csv.gz"
+	case f == Parquet:
+		return ".parquet"
+	case f == XLSX:
+		return ".xlsx"
+	}
+	return ".csv"
+}
+
+// fileHasBytes says whether the file exists and is not empty: an empty
+// file's problem is reported by its reader.
+func fileHasBytes(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Size() > 0
 }
 
 // OpenText opens a text file, gzip-compressed or not (recognised by its
