@@ -24,6 +24,11 @@ type rowCheck struct {
 
 func (l *loader) checkAll() error {
 	for _, st := range l.order {
+		if err := l.checkGrain(st); err != nil {
+			return err
+		}
+	}
+	for _, st := range l.order {
 		checks := l.columnChecks(st)
 		checks = append(checks, l.referenceChecks(st)...)
 		if err := l.runRowChecks(st, checks); err != nil {
@@ -113,6 +118,12 @@ func (l *loader) columnChecks(st *stage) []rowCheck {
 				cond: fmt.Sprintf("%s IS NOT NULL AND trim(%s) <> '' AND NOT regexp_full_match(%s, %s)", col, col, col, quoteString(c.Match)), value: col,
 				msg:  func(v string) string { return fmt.Sprintf("%q is not a valid %s", v, c.Name) },
 				hint: c.MatchHint})
+		}
+		if c.TimeZone {
+			checks = append(checks, rowCheck{sev: Error, code: "invalid_value", column: c.Name,
+				cond: fmt.Sprintf("%s IS NOT NULL AND %s NOT IN (SELECT name FROM pg_timezone_names())", col, col), value: col,
+				msg:  func(v string) string { return fmt.Sprintf("%q is not a time zone", v) },
+				hint: "use an IANA time zone name, such as Europe/Berlin, Asia/Shanghai or UTC"})
 		}
 		if c.Type == Date {
 			checks = append(checks, rowCheck{sev: Error, code: "implausible_date", column: c.Name,
@@ -288,9 +299,12 @@ func (l *loader) checkDuplicates(st *stage) error {
 	keyList := strings.Join(quoted, ", ")
 	var dups int64
 	var err error
-	if st.table == Sales {
+	switch {
+	case st.dups != nil:
+		dups = *st.dups
+	case st.table == Sales:
 		dups, err = l.salesDuplicateCount(st)
-	} else {
+	default:
 		err = l.conn.QueryRowContext(l.ctx, fmt.Sprintf(
 			"SELECT count(*) - count(DISTINCT (%s)) FROM %s", keyList, quoteIdent(st.name))).Scan(&dups)
 	}

@@ -24,6 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 //
 //	map canonical=source,...
 //	date-format %d/%m/%Y
+//	grain daily
 //	file table path      (a file named in the options but not in the folder)
 func TestBadInputCorpus(t *testing.T) {
 	cases, err := os.ReadDir("testdata/bad")
@@ -98,6 +99,8 @@ func corpusOptions(t *testing.T, dir string) LoadOptions {
 			opts.Map = m
 		case "date-format":
 			opts.DateFormat = val
+		case "grain":
+			opts.Grain = val
 		case "file":
 			table, path, _ := strings.Cut(val, " ")
 			opts.Files[table] = filepath.Join(dir, path)

@@ -73,7 +73,7 @@ func TestGlobsAndPartitionFoldersLoadAsOneTable(t *testing.T) {
 	writeFile(t, dir, "bad-1.csv", "date,sku,location,qty\n2024-01-01,A,S1,3\n")
 	writeFile(t, dir, "bad-2.csv", "date,sku,location,qty\n2024-01-02,A,S1,-5\n2024-01-01,A,S1,4\n")
 	files["sales"] = filepath.Join(dir, "bad-*.csv")
-	_, err = s.Load(ctx, LoadOptions{Files: files})
+	_, err = s.Load(ctx, LoadOptions{Files: files, Grain: GrainDaily})
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	var msgs []string

@@ -33,6 +33,12 @@ type LoadOptions struct {
 	// DateFormat is the strftime layout of the files' dates, such as
 	// %d/%m/%Y; empty means sniff it from the first rows.
 	DateFormat string
+	// Grain says what a sales row is: GrainAuto (empty), GrainDaily or
+	// GrainTransaction (point-of-sale lines, summed per day).
+	Grain string
+	// CancelPrefix starts the order ids of cancellations among transaction
+	// lines; empty means "C".
+	CancelPrefix string
 	// Append adds the rows to the tables instead of replacing them.
 	Append bool
 	// Strict turns warnings into errors.
@@ -53,8 +59,10 @@ type M5Files struct {
 
 // LoadReport says what a load read and found.
 type LoadReport struct {
-	Tables    []TableLoad `json:"tables"`
-	Problems  Problems    `json:"problems"`
+	Tables   []TableLoad `json:"tables"`
+	Problems Problems    `json:"problems"`
+	// Lines, when the sales were transaction lines, counts them by kind.
+	Lines     *LineCounts `json:"lines,omitempty"`
 	Committed bool        `json:"committed"`
 	Seconds   float64     `json:"seconds"`
 }
@@ -114,8 +122,9 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 	// keep the fast read.
 	careful := map[string]bool{}
 	broken := map[string]Problems{}
+	grain := &grainState{lines: opts.Grain == GrainTransaction}
 	for {
-		report, err := s.loadOnce(ctx, opts, commit, careful, broken)
+		report, err := s.loadOnce(ctx, opts, commit, careful, broken, grain)
 		if report != nil && opts.Logger != nil {
 			for _, t := range report.Tables {
 				opts.Logger.Info("read", "table", t.Table, "file", t.File, "rows", t.Rows, "seconds", round3(t.Seconds))
@@ -124,6 +133,11 @@ func (s *Store) load(ctx context.Context, opts LoadOptions, commit bool) (*LoadR
 		var bad *brokenFileError
 		if errors.As(err, &bad) && broken[bad.table] == nil {
 			broken[bad.table] = bad.problems
+			continue
+		}
+		var lg *lineGrainError
+		if errors.As(err, &lg) && !grain.lines {
+			grain.lines, grain.why = true, lg.why
 			continue
 		}
 		var need *needLinesError
@@ -160,7 +174,14 @@ type brokenFileError struct {
 
 func (e *brokenFileError) Error() string { return "reading " + e.table + " again without its file" }
 
-func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, careful map[string]bool, broken map[string]Problems) (*LoadReport, error) {
+// grainState says whether the sales are read as transaction lines and,
+// when the loader found that out itself, why.
+type grainState struct {
+	lines bool
+	why   string
+}
+
+func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, careful map[string]bool, broken map[string]Problems, grain *grainState) (*LoadReport, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -177,7 +198,7 @@ func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, car
 		}
 	}()
 
-	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}, careful: careful, broken: broken}
+	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}, careful: careful, broken: broken, grain: grain}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
 	}
@@ -201,6 +222,9 @@ func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, car
 		return nil, err
 	}
 	report := &LoadReport{Problems: l.problems}
+	if st := l.staged[Sales.Name]; st != nil && st.lines != nil {
+		report.Lines = st.lines
+	}
 	if opts.Strict {
 		for i := range report.Problems {
 			report.Problems[i].Severity = Error
@@ -313,6 +337,9 @@ type stage struct {
 	sum       chan auditResult // the file's audit, read beside the bulk reader
 	rejected  int64            // rows the careful read set aside, each reported
 	parts     []*stage         // the stages of a glob's or folder's files, merged into this one
+	cols      []colSource      // the file's columns, as resolved
+	lines     *LineCounts      // transaction lines summed into this stage's rows
+	dups      *int64           // rows repeating a sales key, once counted
 }
 
 // dropProblemsBut removes a file's problems, but those of the codes
@@ -384,6 +411,7 @@ type loader struct {
 	// broken holds the problems of files whose reading broke the
 	// transaction of an earlier pass; they are reported, not read.
 	broken map[string]Problems
+	grain  *grainState
 }
 
 // pendingProblem is a problem whose position still has to be turned into a
@@ -472,13 +500,17 @@ func (l *loader) stageFile(t *Table, spec string) error {
 		return nil
 	}
 	name := "planner_stage_" + t.Name
+	read := t
+	if t == Sales && l.grain.lines {
+		read = salesLines
+	}
 	var parts []*stage
 	for i, path := range paths {
 		stageName := name
 		if len(paths) > 1 {
 			stageName = fmt.Sprintf("%s_part%d", name, i)
 		}
-		st, err := l.readFile(t, path, stageName, began)
+		st, err := l.readFile(read, path, stageName, began)
 		if err != nil {
 			return err
 		}
@@ -495,8 +527,18 @@ func (l *loader) stageFile(t *Table, spec string) error {
 	}
 	st := parts[0]
 	if len(paths) > 1 {
-		if st, err = l.mergeParts(t, spec, name, parts); err != nil {
+		if st, err = l.mergeParts(read, spec, name, parts); err != nil {
 			return err
+		}
+	}
+	if read == salesLines {
+		if err := l.sumLines(st); err != nil {
+			return err
+		}
+		if l.grain.why != "" {
+			l.add(Problem{Severity: Warning, Code: "transaction_lines", Table: Sales.Name, File: spec,
+				Message: "the rows are read as transaction lines and summed per day, since " + l.grain.why,
+				Hint:    "pass --grain transaction to say so and silence this, or --grain daily to refuse such rows"})
 		}
 	}
 	l.staged[t.Name] = st
@@ -544,7 +586,12 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 		l.failed[t.Name] = true
 		return nil, nil
 	}
-	st := &stage{table: t, file: path, name: stageName, source: map[string]string{}}
+	if t == Sales && l.opts.Grain != GrainDaily && !l.grain.lines {
+		if why := l.timesIn(in, cols); why != "" {
+			return nil, &lineGrainError{why: why}
+		}
+	}
+	st := &stage{table: t, file: path, name: stageName, source: map[string]string{}, cols: cols}
 	for _, c := range cols {
 		if c.index >= 0 {
 			st.source[c.canon.Name] = in.header[c.index]
@@ -685,6 +732,22 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 		return -1
 	}
 	used := make([]bool, len(in.header))
+	if t == Sales {
+		// The columns of transaction lines (order_id, customer_id) are no
+		// daily sales columns, nor misspellings of one.
+		for _, c := range salesLines.Columns {
+			if Sales.Column(c.Name) != nil {
+				continue
+			}
+			src, mapped := mappedSource(l.opts.Map, t.Name, c.Name)
+			if !mapped {
+				src = c.Name
+			}
+			if i := find(src); i >= 0 {
+				used[i] = true
+			}
+		}
+	}
 	cols := make([]colSource, len(t.Columns))
 	ok := true
 	for i := range t.Columns {

@@ -212,7 +212,8 @@ func (l *loader) stageM5(m5 M5Files) error {
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_sales AS
 		SELECT CAST(c.date AS DATE) AS date, u.item_id AS sku, u.store_id AS location, 'store' AS channel,
 		       CAST(u.qty AS DOUBLE) AS qty, CAST(%s AS DOUBLE) AS price, CAST(NULL AS DOUBLE) AS base_price,
-		       false AS promo, false AS feature, false AS display, u._pos, u._src_col
+		       false AS promo, false AS feature, false AS display, 0.0 AS returns, CAST(NULL AS BIGINT) AS orders,
+		       CAST(NULL AS BIGINT) AS customers, true AS available, u._pos, u._src_col
 		FROM (SELECT _pos, item_id, store_id, _src_col, qty FROM (SELECT _pos, item_id, store_id, %s FROM %s)
 		      UNPIVOT INCLUDE NULLS (qty FOR _src_col IN (%s))) u
 		JOIN (SELECT d, date, wm_yr_wk FROM %s) c ON c.d = u._src_col%s`,
@@ -249,7 +250,8 @@ func (l *loader) stageM5(m5 M5Files) error {
 	locations := &stage{table: Locations, file: m5.Sales, name: "planner_stage_locations", pos: "_pos", where: "line",
 		source: map[string]string{"location": "store_id", "region": "state_id"}, locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_locations AS SELECT store_id AS location, CAST(NULL AS VARCHAR) AS name,
-			'store' AS type, %s AS region, CAST(NULL AS VARCHAR) AS dc, CAST(NULL AS DOUBLE) AS capacity, min(_pos) AS _pos
+			'store' AS type, %s AS region, CAST(NULL AS VARCHAR) AS dc, CAST(NULL AS DOUBLE) AS capacity,
+			CAST(NULL AS VARCHAR) AS timezone, min(_pos) AS _pos
 		FROM %s WHERE store_id IS NOT NULL GROUP BY ALL ORDER BY _pos`, col("state_id"), m5Wide)
 	if err := l.createStage(locations, q, began); err != nil {
 		return err

@@ -17,12 +17,12 @@ func checkMapping(m files.Mapping) error {
 			if t == nil {
 				return fmt.Errorf("--map %s=%s: %s is not a table (tables: %s)", k, m[k], table, tableNames())
 			}
-			if t.Column(col) == nil {
+			if t.Column(col) == nil && !(t == Sales && salesLines.Column(col) != nil) {
 				return fmt.Errorf("--map %s=%s: %s is not a column of %s%s", k, m[k], col, table, suggest(col, columnNames(t)))
 			}
 			continue
 		}
-		found := false
+		found := salesLines.Column(k) != nil
 		var all []string
 		for _, t := range Tables {
 			if t.Column(k) != nil {

@@ -25,7 +25,7 @@ func (l *loader) mergeParts(t *Table, spec, name string, parts []*stage) (*stage
 		return nil, fmt.Errorf("merging the files of %s: %w", spec, err)
 	}
 	merged := &stage{table: t, file: spec, name: name, pos: "_mpos", copyOut: true, parts: parts,
-		source: parts[0].source, where: parts[0].where}
+		source: parts[0].source, where: parts[0].where, cols: parts[0].cols}
 	for _, p := range parts {
 		if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE "+quoteIdent(p.name)); err != nil {
 			return nil, err

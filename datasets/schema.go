@@ -67,6 +67,7 @@ type Column struct {
 	Match, MatchHint string
 	Ref              *Ref // the values must exist in another table
 	WarnZero         bool // zero is legal but suspicious: warn about it
+	TimeZone         bool // the values are IANA time zone names
 	Doc              string
 }
 
@@ -178,6 +179,7 @@ var (
 			{Name: "region", Type: Text, Doc: "Region of the location hierarchy (store > region > total)."},
 			{Name: "dc", Type: Text, Ref: &Ref{Table: "locations", Column: "location", LocationType: TypeDC}, Doc: "The distribution centre that replenishes this location."},
 			{Name: "capacity", Type: Float, Bound: NonNegative, Max: MaxUnits, Doc: "Storage capacity in units; empty means unlimited."},
+			{Name: "timezone", Type: Text, TimeZone: true, Doc: "IANA time zone of the location, such as Europe/Berlin: transaction times that carry a zone are turned into the location's business day; empty means times are taken as written."},
 		},
 	}
 	Sales = &Table{
@@ -189,12 +191,16 @@ var (
 			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "SKU sold."},
 			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location whose stock served the sale."},
 			{Name: "channel", Type: Text, Key: true, Default: "'store'", Doc: "Sales channel, such as store, online or instant (instant delivery from store stock)."},
-			{Name: "qty", Type: Float, Required: true, Bound: NonNegative, Max: MaxUnits, Doc: "Units sold; returns belong in a separate feed."},
+			{Name: "qty", Type: Float, Required: true, Bound: NonNegative, Max: MaxUnits, Doc: "Units sold: demand met that day. Returns are not netted out of it (see returns)."},
 			{Name: "price", Type: Float, Bound: NonNegative, WarnZero: true, Doc: "Average unit price paid (0 for units given away)."},
 			{Name: "base_price", Type: Float, Bound: Positive, Doc: "Regular (shelf) price before temporary discounts."},
 			{Name: "promo", Type: Bool, Default: "false", Doc: "A temporary price reduction or other promotion was in force."},
 			{Name: "feature", Type: Bool, Default: "false", Doc: "The product was featured in the circular or app."},
 			{Name: "display", Type: Bool, Default: "false", Doc: "The product was on a special in-store display."},
+			{Name: "returns", Type: Float, Bound: NonNegative, Max: MaxUnits, Default: "0", Doc: "Units returned that day (from negative transaction lines); never netted out of qty, which is demand."},
+			{Name: "orders", Type: Int, Bound: NonNegative, Max: MaxUnits, Doc: "Orders (receipts) holding the SKU that day, counted from the lines' order_id; empty when not known."},
+			{Name: "customers", Type: Int, Bound: NonNegative, Max: MaxUnits, Doc: "Distinct customers who bought the SKU that day, counted from the lines' customer_id (which is never stored); empty when not known."},
+			{Name: "available", Type: Bool, Default: "true", Doc: "The SKU could be bought that day: false for a day the location was closed or out of stock, which forecasting treats as unobserved demand, not zero."},
 		},
 	}
 	Prices = &Table{
@@ -273,6 +279,16 @@ var (
 			{Name: "unit", Type: Text, Default: "'units'", Enum: []string{"units", "hours"}, Doc: "units or hours."},
 		},
 	}
+	Openings = &Table{
+		Name: "openings", Flag: "openings",
+		Doc: "The store calendar: days a location is closed (or open against its habit), past and planned. " +
+			"Forecasts are zero on a planned closed day, and a past closed day is unobserved demand, not zero.",
+		Columns: []Column{
+			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location."},
+			{Name: "date", Type: Date, Required: true, Key: true, Doc: "Day."},
+			{Name: "open", Type: Bool, Required: true, Doc: "Whether the location trades that day."},
+		},
+	}
 	Preorders = &Table{
 		Name: "preorders", Flag: "preorders",
 		Doc: "Consumer pre-orders (C2M): firm demand placed ahead of production.",
@@ -289,7 +305,7 @@ var (
 )
 
 // Tables lists every canonical table in load order.
-var Tables = []*Table{Products, Locations, Sales, Prices, Promotions, Events, Inventory, Sourcing, Capacity, Preorders}
+var Tables = []*Table{Products, Locations, Sales, Prices, Promotions, Events, Inventory, Sourcing, Capacity, Preorders, Openings}
 
 // TableNamed returns the canonical table called name, or nil.
 func TableNamed(name string) *Table {

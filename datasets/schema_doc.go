@@ -20,7 +20,11 @@ func SchemaMarkdown() string {
 	b.WriteString("`--map canonical=source` (or `inputs.map` in planner.yaml). Files may be CSV (also .csv.gz, ")
 	b.WriteString("separated by commas, semicolons, tabs or bars), Parquet or XLSX (first sheet). Dates are ")
 	b.WriteString("YYYY-MM-DD unless `--date-format` says otherwise (common layouts are recognised); numbers use ")
-	b.WriteString("a point for decimals; booleans are true/false, yes/no, y/n or 1/0; empty cells, `NA` and `NULL` are empty.\n\n")
+	b.WriteString("a point for decimals; booleans are true/false, yes/no, y/n or 1/0; empty cells, `NA` and `NULL` are empty. ")
+	b.WriteString("A flag may also name a glob (`'sales/*.parquet'`) or a folder: every data file in it is read, ")
+	b.WriteString("hive partitions included (`sales/date=2024-01-01/part-0.parquet` gives each row the date of its folder), ")
+	b.WriteString("and a problem names the file and line it is in. A file whose first bytes say it is another kind ")
+	b.WriteString("than its name (a Parquet file named .csv) is refused in one sentence.\n\n")
 	b.WriteString("A **required** column must be in the file and never empty. **Key** columns together identify a row: ")
 	b.WriteString("no two rows may share them. Empty optional columns take their **default**.\n\n")
 	b.WriteString("| Table | Flag | What it holds |\n|---|---|---|\n")
@@ -35,6 +39,24 @@ func SchemaMarkdown() string {
 				strings.Trim(c.Default, "'"), rule(c), c.Doc)
 		}
 	}
+	b.WriteString("\n## Transaction lines\n\n")
+	b.WriteString("A point-of-sale extract (one row per receipt line) loads into the sales table with `--grain transaction`, ")
+	b.WriteString("or by itself when the dates hold times of day or rows repeat a date, sku, location and channel ")
+	b.WriteString("(one warning says so; `--grain daily` refuses such rows instead). The loader sums the lines into daily rows: ")
+	b.WriteString("`qty` is the units sold on lines of a positive quantity and price; negative lines are `returns`, never ")
+	b.WriteString("netted out of demand; `price` is the units-weighted mean price paid; `orders` and `customers` count the ")
+	b.WriteString("distinct `order_id` and `customer_id` of the day's sales (customer ids are counted, never stored). ")
+	b.WriteString("Cancellations (negative lines of an order id starting with C), lines at a zero or negative price ")
+	b.WriteString("(samples, adjustments) and lines of no units are left out of demand and counted by kind in the load ")
+	b.WriteString("report (`lines` in `--json`) and problems.csv. A time may be ISO (`2024-03-01T09:15:00`, a space for the T, ")
+	b.WriteString("fractions of a second, `Z` or an offset) or any layout given with `--date-format` (`%m/%d/%Y %H:%M`). ")
+	b.WriteString("A time that carries a zone falls on the business day of its location's `timezone`; otherwise on the day as written.\n\n")
+	b.WriteString("| Column | Type | Meaning |\n|---|---|---|\n")
+	for _, c := range salesLines.Columns {
+		if Sales.Column(c.Name) == nil {
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Name, c.Type, c.Doc)
+		}
+	}
 	b.WriteString("\n## The M5 wide format\n\n")
 	b.WriteString("`planner load --format m5 --sales sales_train_evaluation.csv --calendar calendar.csv --prices sell_prices.csv` ")
 	b.WriteString("reads the M5 competition's files: one row per item and store with a column per day `d_1..d_N`; ")
@@ -42,7 +64,8 @@ func SchemaMarkdown() string {
 	b.WriteString("`store_id,item_id,wm_yr_wk,sell_price`. They fill sales (`item_id` as sku, `store_id` as location, ")
 	b.WriteString("channel store, price from the week's sell price), products (`dept_id` as department, `cat_id` as ")
 	b.WriteString("category), locations (`state_id` as region), events (`event_name_*` with their types, and SNAP days ")
-	b.WriteString("per state as events of kind snap in that region) and prices (one row per item, store and week).\n")
+	b.WriteString("per state as events of kind snap in that region) and prices (one row per item, store and week). ")
+	b.WriteString("The calendar and prices may be CSV, Parquet or XLSX.\n")
 	return b.String()
 }
 

@@ -62,6 +62,14 @@ type Inputs struct {
 	Sourcing   string `yaml:"sourcing,omitempty" json:"sourcing,omitempty"`
 	Capacity   string `yaml:"capacity,omitempty" json:"capacity,omitempty"`
 	Preorders  string `yaml:"preorders,omitempty" json:"preorders,omitempty"`
+	Openings   string `yaml:"openings,omitempty" json:"openings,omitempty"`
+	// Grain says what a sales row is: auto (the default) reads rows as
+	// transaction lines when their dates hold times or their keys repeat
+	// within a day; daily refuses such rows; transaction always sums lines.
+	Grain string `yaml:"grain,omitempty" json:"grain,omitempty"`
+	// Query is the SQL that selects the sales rows when Sales names a
+	// PostgreSQL database (postgres://...).
+	Query string `yaml:"query,omitempty" json:"query,omitempty"`
 	// Calendar is the M5 calendar.csv (format m5 only).
 	Calendar string `yaml:"calendar,omitempty" json:"calendar,omitempty"`
 	// Map renames columns: canonical column -> the files' column.
@@ -80,7 +88,7 @@ func (in *Inputs) Files() map[string]string {
 	for name, path := range map[string]string{
 		"sales": in.Sales, "products": in.Products, "locations": in.Locations, "prices": in.Prices,
 		"promotions": in.Promotions, "events": in.Events, "inventory": in.Inventory, "sourcing": in.Sourcing,
-		"capacity": in.Capacity, "preorders": in.Preorders,
+		"capacity": in.Capacity, "preorders": in.Preorders, "openings": in.Openings,
 	} {
 		if path != "" {
 			out[name] = path
@@ -94,7 +102,7 @@ func (in *Inputs) Files() map[string]string {
 func (in *Inputs) File(table string) *string {
 	return map[string]*string{"sales": &in.Sales, "products": &in.Products, "locations": &in.Locations, "prices": &in.Prices,
 		"promotions": &in.Promotions, "events": &in.Events, "inventory": &in.Inventory, "sourcing": &in.Sourcing,
-		"capacity": &in.Capacity, "preorders": &in.Preorders}[table]
+		"capacity": &in.Capacity, "preorders": &in.Preorders, "openings": &in.Openings}[table]
 }
 
 // CheckFormat checks the input format and the M5 calendar that goes with
@@ -104,6 +112,11 @@ func (in *Inputs) CheckFormat(name func(key string) string) error {
 	case "", "long", "m5":
 	default:
 		return fmt.Errorf("%s %q is not long or m5", name("format"), in.Format)
+	}
+	switch in.Grain {
+	case "", "auto", "daily", "transaction":
+	default:
+		return fmt.Errorf("%s %q is not auto, daily or transaction", name("grain"), in.Grain)
 	}
 	if in.Format == "m5" && in.Calendar == "" {
 		return fmt.Errorf("%s m5 needs %s", name("format"), name("calendar"))

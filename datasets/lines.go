@@ -1,0 +1,327 @@
+package datasets
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/planner-engine/planner/datasets/files"
+	"github.com/planner-engine/planner/internal/words"
+)
+
+// Grains of the sales input: what one row is.
+const (
+	GrainAuto        = "auto"        // transaction lines when dates hold times or keys repeat in a day; else daily
+	GrainDaily       = "daily"       // one row per day, SKU, location and channel
+	GrainTransaction = "transaction" // point-of-sale lines, summed per day by the loader
+)
+
+// salesLines is the layout of point-of-sale lines: the sales columns, with
+// the time of sale as text (any common form), quantities and prices that
+// may be negative (returns, cancellations, adjustments), and the order and
+// customer of each line. The loader sums lines into sales rows (sumLines);
+// the customer ids are counted, never stored.
+var salesLines = &Table{
+	Name: "sales", Flag: "sales",
+	Columns: []Column{
+		{Name: "date", Type: Text, Required: true},
+		{Name: "sku", Type: Text, Required: true},
+		{Name: "location", Type: Text, Required: true},
+		{Name: "channel", Type: Text, Default: "'store'"},
+		{Name: "qty", Type: Float, Required: true},
+		{Name: "price", Type: Float},
+		{Name: "base_price", Type: Float},
+		{Name: "promo", Type: Bool, Default: "false"},
+		{Name: "feature", Type: Bool, Default: "false"},
+		{Name: "display", Type: Bool, Default: "false"},
+		{Name: "available", Type: Bool, Default: "true"},
+		{Name: "order_id", Type: Text, Doc: "Order (receipt, invoice) of a transaction line; orders per day are counted from it, and an order id that starts with the cancellation prefix (C) marks a cancellation."},
+		{Name: "customer_id", Type: Text, Doc: "Customer of a transaction line; distinct customers per day are counted from it, and the ids themselves are never stored."},
+	},
+}
+
+// LineCounts says what the transaction lines of a sales input held.
+type LineCounts struct {
+	Lines         int64 `json:"lines"`          // lines read
+	Rows          int64 `json:"rows"`           // daily sales rows they summed to
+	Sales         int64 `json:"sales"`          // lines of units sold, summed into qty
+	Returns       int64 `json:"returns"`        // negative lines, summed into returns
+	Cancellations int64 `json:"cancellations"`  // lines of cancelled orders, left out
+	ZeroPrice     int64 `json:"zero_price"`     // lines at price 0, left out of demand
+	NegativePrice int64 `json:"negative_price"` // lines at a negative price (adjustments), left out
+	ZeroQty       int64 `json:"zero_qty"`       // lines of no units, left out
+	Undated       int64 `json:"undated"`        // lines whose time cannot be read: errors
+}
+
+// lineGrainError stops a daily read of sales rows that turn out to be
+// transaction lines, so the load starts again summing them.
+type lineGrainError struct{ why string }
+
+func (e *lineGrainError) Error() string {
+	return "reading the sales again as transaction lines: " + e.why
+}
+
+var zoneSuffix = `(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$`
+
+// dayOf returns SQL that turns a line's time (the text column date) into
+// its business day: in the location's time zone when the time carries a
+// zone and the location has one, else as written.
+func (l *loader) dayOf(df files.DateFormat, sniffed bool) string {
+	x := "trim(l.date)"
+	local := fmt.Sprintf("TRY_CAST(TRY_CAST(%s AS TIMESTAMP) AS DATE)", x)
+	if df.Strftime != "" && (!sniffed || df.Strftime != "%Y-%m-%d") {
+		// A layout given or recognised; ISO text the cast reads falls back.
+		local = fmt.Sprintf("coalesce(TRY_CAST(try_strptime(%s, %s) AS DATE), %s)", x, quoteString(df.Strftime), local)
+	}
+	zoned := fmt.Sprintf("TRY_CAST(timezone(z.timezone, TRY_CAST(%s AS TIMESTAMPTZ)) AS DATE)", x)
+	return fmt.Sprintf("(CASE WHEN z.timezone IS NOT NULL AND regexp_matches(%s, %s) THEN %s ELSE %s END)",
+		x, quoteString(zoneSuffix), zoned, local)
+}
+
+// zoneRelation lists each location's valid time zone: from the locations
+// file being loaded, else from the database.
+func (l *loader) zoneRelation() string {
+	src := "locations"
+	if st, ok := l.staged["locations"]; ok {
+		src = quoteIdent(st.name)
+	}
+	return fmt.Sprintf("(SELECT location, timezone FROM %s WHERE timezone IN (SELECT name FROM pg_timezone_names()))", src)
+}
+
+// sumLines turns a stage of transaction lines into daily sales rows, in
+// DuckDB: units sold (positive lines at a positive price) sum into qty,
+// returns (negative lines) into returns, the price paid is the
+// units-weighted mean, and orders and customers are counted. Cancellations,
+// lines at a zero or negative price and lines of no units are counted and
+// left out of demand; a line whose time cannot be read is an error at its
+// line. The rows keep the first line of their day as their position.
+func (l *loader) sumLines(st *stage) error {
+	samples, err := l.lineDateSamples(st)
+	if err != nil {
+		return err
+	}
+	cols := st.cols
+	df, sniffed := files.DateFormat{}, false
+	if l.opts.DateFormat != "" {
+		df, _ = files.LookupDateFormat(l.opts.DateFormat)
+	} else if len(samples) > 0 {
+		df, _ = files.SniffDateFormat(samples)
+		sniffed = true
+	}
+	prefix := l.opts.CancelPrefix
+	if prefix == "" {
+		prefix = "C"
+	}
+	kind := fmt.Sprintf(`CASE
+			WHEN l.qty < 0 AND starts_with(l.order_id, %s) THEN 'cancellation'
+			WHEN l.price < 0 THEN 'negative_price'
+			WHEN l.qty < 0 THEN 'return'
+			WHEN l.qty = 0 THEN 'zero_qty'
+			WHEN l.price = 0 THEN 'zero_price'
+			ELSE 'sale' END`, quoteString(prefix))
+	typed := st.name + "_typed"
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT l.*, %s AS _day, %s AS _kind, %s AS _lpos
+		FROM %s l LEFT JOIN %s z ON z.location = l.location`,
+		quoteIdent(typed), l.dayOf(df, sniffed), kind, st.pos, quoteIdent(st.name), l.zoneRelation())
+	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+		return fmt.Errorf("reading the transaction lines of %s: %w", st.file, err)
+	}
+
+	// Lines whose time cannot be read.
+	limit := l.opts.maxPerCheck()
+	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
+		`SELECT _lpos, coalesce(date, ''), count(*) OVER () FROM %s WHERE _day IS NULL ORDER BY _lpos LIMIT %d`, quoteIdent(typed), limit))
+	if err != nil {
+		return err
+	}
+	var undated int64
+	for rows.Next() {
+		var pos int64
+		var v string
+		if err := rows.Scan(&pos, &v, &undated); err != nil {
+			rows.Close()
+			return err
+		}
+		p := Problem{Severity: Error, Code: "unparseable_date", Column: st.column("date"), Value: v,
+			Message: fmt.Sprintf("%q is not a date or a time", v),
+			Hint:    "write times as YYYY-MM-DD HH:MM:SS (a T, seconds, fractions and a zone may follow), or pass --date-format with the file's layout, such as %d/%m/%Y %H:%M"}
+		if v == "" {
+			p.Code, p.Message, p.Hint = "missing_value", "the value is empty", "every sales line needs a date"
+		}
+		l.addAt(st, pos, -1, p)
+	}
+	rows.Close()
+	if undated > int64(limit) {
+		l.add(Problem{Severity: Error, Code: "unparseable_date", Table: Sales.Name, File: st.file, Column: st.column("date"), Count: undated,
+			Message: fmt.Sprintf("%d lines in all have a time that cannot be read; the first %d are listed", undated, limit)})
+	}
+
+	// Count each kind of line, with the first line of each.
+	counts := &LineCounts{Undated: undated}
+	rows, err = l.conn.QueryContext(l.ctx, fmt.Sprintf(
+		`SELECT _kind, count(*), min(_lpos) FROM %s WHERE _day IS NOT NULL GROUP BY _kind`, quoteIdent(typed)))
+	if err != nil {
+		return err
+	}
+	type seen struct{ n, first int64 }
+	byKind := map[string]seen{}
+	for rows.Next() {
+		var k string
+		var s seen
+		if err := rows.Scan(&k, &s.n, &s.first); err != nil {
+			rows.Close()
+			return err
+		}
+		byKind[k] = s
+	}
+	rows.Close()
+	counts.Sales, counts.Returns, counts.Cancellations = byKind["sale"].n, byKind["return"].n, byKind["cancellation"].n
+	counts.ZeroPrice, counts.NegativePrice, counts.ZeroQty = byKind["zero_price"].n, byKind["negative_price"].n, byKind["zero_qty"].n
+	counts.Lines = st.rows
+	for _, k := range []struct{ kind, code, one, many, note string }{
+		{"cancellation", "cancelled_lines", "cancelled line", "cancelled lines", fmt.Sprintf(" (negative, of an order id starting with %s)", prefix)},
+		{"zero_price", "zero_price_lines", "line at price 0", "lines at price 0", " (samples, gifts, write-offs)"},
+		{"negative_price", "negative_price_lines", "line at a negative price", "lines at a negative price", " (adjustments such as bad debt)"},
+		{"zero_qty", "zero_qty_lines", "line of no units", "lines of no units", ""},
+	} {
+		s := byKind[k.kind]
+		if s.n == 0 {
+			continue
+		}
+		what := "1 " + k.one
+		if s.n > 1 {
+			what = words.Commas(s.n) + " " + k.many
+		}
+		l.addAt(st, s.first, -1, Problem{Severity: Warning, Code: k.code, Count: s.n,
+			Message: fmt.Sprintf("%s%s left out of demand; the first is here", what, k.note),
+			Hint:    "such lines are counted, not loaded"})
+	}
+
+	// The daily rows. Units sold at a positive price are demand.
+	orders, customers := "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
+	if hasColumn(cols, "order_id") {
+		orders = "count(DISTINCT order_id) FILTER (WHERE _kind = 'sale')"
+	}
+	if hasColumn(cols, "customer_id") {
+		customers = "count(DISTINCT customer_id) FILTER (WHERE _kind = 'sale')"
+	}
+	daily := st.name + "_daily"
+	q = fmt.Sprintf(`CREATE TABLE %s AS
+		SELECT _day AS date, sku, location, channel,
+		       coalesce(sum(qty) FILTER (WHERE _kind = 'sale'), 0) AS qty,
+		       sum(qty * price) FILTER (WHERE _kind = 'sale') / nullif(sum(qty) FILTER (WHERE _kind = 'sale' AND price IS NOT NULL), 0) AS price,
+		       max(base_price) AS base_price, coalesce(bool_or(promo), false) AS promo,
+		       coalesce(bool_or(feature), false) AS feature, coalesce(bool_or(display), false) AS display,
+		       coalesce(-sum(qty) FILTER (WHERE _kind = 'return'), 0) AS returns,
+		       %s AS orders, %s AS customers, coalesce(bool_and(available), true) AS available,
+		       min(_lpos) AS _pos
+		FROM %s WHERE _day IS NOT NULL AND _kind IN ('sale', 'return')
+		GROUP BY _day, sku, location, channel`, quoteIdent(daily), orders, customers, quoteIdent(typed))
+	for _, q := range []string{"DROP TABLE IF EXISTS " + quoteIdent(daily), q, "DROP TABLE " + quoteIdent(typed), "DROP TABLE " + quoteIdent(st.name),
+		fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(daily), quoteIdent(st.name))} {
+		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+			return fmt.Errorf("summing the transaction lines of %s: %w", st.file, err)
+		}
+	}
+	if err := l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+quoteIdent(st.name)).Scan(&counts.Rows); err != nil {
+		return err
+	}
+	st.table, st.pos, st.copyOut, st.lines = Sales, "_pos", true, counts
+	return nil
+}
+
+// lineDateSamples returns the first times of a stage of lines, as text.
+func (l *loader) lineDateSamples(st *stage) ([]string, error) {
+	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
+		"SELECT trim(date) FROM %s WHERE date IS NOT NULL AND trim(date) <> '' LIMIT %d", quoteIdent(st.name), sampleRows))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func hasColumn(cols []colSource, name string) bool {
+	for _, c := range cols {
+		if c.canon.Name == name && c.index >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+var timeOfDay = regexp.MustCompile(`[0-9]:[0-5][0-9]`)
+
+// holdsTimes says whether sampled dates carry a time of day.
+func holdsTimes(samples []string) bool {
+	for _, s := range samples {
+		if timeOfDay.MatchString(s) && strings.ContainsAny(strings.TrimSpace(s), " T") {
+			return true
+		}
+	}
+	return false
+}
+
+// timesIn says why a sales file's dates look like transaction times, or
+// "" when they look like days.
+func (l *loader) timesIn(in *inputFile, cols []colSource) string {
+	const why = "its dates hold times of day"
+	var samples []string
+	switch in.format {
+	case files.Parquet:
+		for _, cs := range cols {
+			if cs.index < 0 || cs.canon.Name != "date" {
+				continue
+			}
+			src := quoteIdent(in.header[cs.index])
+			var timed bool
+			q := fmt.Sprintf(`SELECT coalesce(bool_or(typeof(%[1]s) LIKE 'TIMESTAMP%%' AND CAST(%[1]s AS TIME) <> TIME '00:00:00'), false)
+				FROM (SELECT %[1]s FROM %[2]s WHERE %[1]s IS NOT NULL LIMIT %[3]d)`, src, in.parquetRelation(false), sampleRows)
+			if err := l.conn.QueryRowContext(l.ctx, q).Scan(&timed); err == nil && timed {
+				return why
+			}
+		}
+		samples = l.relationDateSamples(in, cols, in.parquetRelation(false))
+	default:
+		samples = l.dateSamples(in, cols)
+	}
+	if holdsTimes(samples) {
+		return why
+	}
+	return ""
+}
+
+// checkGrain finds, in a sales stage read as daily rows, what only
+// transaction lines hold: keys repeated within a day. Under the automatic grain the load then starts
+// again reading lines.
+func (l *loader) checkGrain(st *stage) error {
+	if st.table != Sales || l.grain.lines || l.opts.M5 != nil || l.opts.Grain == GrainDaily {
+		return nil
+	}
+	dups, err := l.salesDuplicateCount(st)
+	if err != nil {
+		return err
+	}
+	st.dups = &dups
+	if dups > 0 {
+		return &lineGrainError{why: fmt.Sprintf("%s a date, sku, location and channel", rows(dups, "repeats", "repeat"))}
+	}
+	return nil
+}
+
+// rows says "1 row repeats" or "12 rows repeat".
+func rows(n int64, one, many string) string {
+	if n == 1 {
+		return "1 row " + one
+	}
+	return words.Commas(n) + " rows " + many
+}

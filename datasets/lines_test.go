@@ -1,0 +1,132 @@
+package datasets
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/datasets/files"
+)
+
+// dailyRows prints the sales table as the corpus' expected files write it.
+func dailyRows(t *testing.T, s *Store) string {
+	t.Helper()
+	rows, err := s.DB().Query(`SELECT strftime(date, '%Y-%m-%d'), sku, location, channel, qty, round(price, 6), returns,
+		coalesce(orders::VARCHAR, ''), coalesce(customers::VARCHAR, ''), available
+		FROM sales ORDER BY date, location DESC, sku`)
+	require.NoError(t, err)
+	defer rows.Close()
+	var b strings.Builder
+	b.WriteString("date,sku,location,channel,qty,price,returns,orders,customers,available\n")
+	for rows.Next() {
+		var date, sku, loc, ch, orders, customers string
+		var qty, price, returns float64
+		var avail bool
+		require.NoError(t, rows.Scan(&date, &sku, &loc, &ch, &qty, &price, &returns, &orders, &customers, &avail))
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%g,%g,%g,%s,%s,%t\n", date, sku, loc, ch, qty, price, returns, orders, customers, avail)
+	}
+	require.NoError(t, rows.Err())
+	return b.String()
+}
+
+func readCorpus(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "transactions", name))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// A point-of-sale extract loads with a mapping: its lines are summed into
+// the exact daily rows expected, returns apart from demand, and each kind
+// of line left out is counted in the report and the problems.
+func TestTransactionLinesSumToDailyRows(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join("testdata", "transactions", "pos.csv")
+	m, err := files.ParseMapping("sku=StockCode,qty=Quantity,date=InvoiceDate,price=UnitPrice,order_id=InvoiceNo,customer_id=CustomerID,location=Country")
+	require.NoError(t, err)
+	for _, grain := range []string{GrainTransaction, GrainAuto} {
+		s := openMemory(t)
+		rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m, DateFormat: "%m/%d/%Y %H:%M", Grain: grain})
+		require.NoError(t, err, grain)
+		assert.Equal(t, readCorpus(t, "pos.daily.csv"), dailyRows(t, s), grain)
+
+		var want LineCounts
+		require.NoError(t, json.Unmarshal([]byte(readCorpus(t, "pos.counts.json")), &want))
+		require.NotNil(t, rep.Lines, grain)
+		assert.Equal(t, want, *rep.Lines, grain)
+
+		var got []string
+		for _, p := range rep.Problems {
+			if p.Code == "unchecked_references" {
+				continue // no masters are loaded here, on purpose
+			}
+			got = append(got, strings.ReplaceAll(p.String(), filepath.Dir(path)+string(filepath.Separator), ""))
+		}
+		wantProblems := strings.Split(strings.TrimSpace(readCorpus(t, "pos.problems.txt")), "\n")
+		if grain == GrainAuto {
+			wantProblems = append([]string{"warning: pos.csv: the rows are read as transaction lines and summed per day, since its dates hold times of day (pass --grain transaction to say so and silence this, or --grain daily to refuse such rows)"}, wantProblems...)
+		}
+		assert.Equal(t, wantProblems, got, grain)
+		// The problems table (and so problems.csv) holds the counts too.
+		var n int64
+		require.NoError(t, s.DB().QueryRow("SELECT sum(count) FROM planner_problems WHERE code LIKE '%_lines' AND code <> 'transaction_lines'").Scan(&n))
+		assert.Equal(t, int64(4), n, grain)
+		// The customer ids are counted, never stored.
+		require.NoError(t, s.DB().QueryRow("SELECT count(*) FROM information_schema.columns WHERE column_name = 'customer_id'").Scan(&n))
+		assert.Zero(t, n)
+	}
+
+	// Read as daily rows, the same file is refused.
+	_, err = openMemory(t).Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m, DateFormat: "%m/%d/%Y %H:%M", Grain: GrainDaily})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+}
+
+// Times in ISO forms (a T or a space, fractions, Z or an offset) fall on
+// the business day of the location's time zone; where the location has
+// none, on the day as written.
+func TestTransactionTimesFallOnTheLocationsDay(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join("testdata", "transactions")
+	s := openMemory(t)
+	_, err := s.Load(ctx, LoadOptions{Files: map[string]string{
+		"sales": filepath.Join(dir, "zones.csv"), "locations": filepath.Join(dir, "zones.locations.csv")}})
+	require.NoError(t, err)
+	assert.Equal(t, readCorpus(t, "zones.daily.csv"), dailyRows(t, s))
+}
+
+// Rows of a daily layout whose keys repeat within a day, or that hold
+// returns, are summed with one warning, not one error per row; a time
+// that cannot be read is an error at its line.
+func TestRepeatedDailyRowsAreSummedWithOneWarning(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	files := map[string]string{"sales": writeFile(t, dir, "s.csv",
+		"date,sku,location,qty,price\n2024-01-01,A,S1,2,1.0\n2024-01-01,A,S1,3,2.0\n2024-01-01,A,S1,-1,1.0\n2024-01-02,A,S1,1,1.0\n")}
+	s := openMemory(t)
+	rep, err := s.Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+	assert.Equal(t, "transaction_lines", rep.Problems[0].Code)
+	assert.Equal(t, "the rows are read as transaction lines and summed per day, since 2 rows repeat a date, sku, location and channel", rep.Problems[0].Message)
+	assert.Equal(t, "date,sku,location,channel,qty,price,returns,orders,customers,available\n"+
+		"2024-01-01,A,S1,store,5,1.6,1,,,true\n2024-01-02,A,S1,store,1,1,0,,,true\n", dailyRows(t, s))
+
+	files["sales"] = writeFile(t, dir, "bad.csv", "date,sku,location,qty\n2024-01-01 10:00,A,S1,2\nyesterday,A,S1,1\n2024-01-01 11:00,A,S1,1\n")
+	_, err = s.Load(ctx, LoadOptions{Files: files})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	var errs []string
+	for _, p := range ve.Problems {
+		if p.Severity == Error {
+			errs = append(errs, strings.TrimPrefix(p.String(), "error: "+dir+string(filepath.Separator)))
+		}
+	}
+	assert.Equal(t, []string{`bad.csv line 3, column date: "yesterday" is not a date or a time (write times as YYYY-MM-DD HH:MM:SS (a T, seconds, fractions and a zone may follow), or pass --date-format with the file's layout, such as %d/%m/%Y %H:%M)`}, errs)
+}
