@@ -22,6 +22,9 @@ type inputFile struct {
 	// CSV they follow the file's own columns in header.
 	hive []string
 
+	// Parquet: the DuckDB type of each column
+	types []string
+
 	// CSV
 	delim  rune
 	sample [][]string // the first data records, for sniffing date formats
@@ -104,6 +107,7 @@ func (in *inputFile) readParquetHead(ctx context.Context, conn *sql.Conn) error 
 			return err
 		}
 		in.header = append(in.header, name)
+		in.types = append(in.types, typ)
 	}
 	return rows.Err()
 }

@@ -63,29 +63,39 @@ func (e *lineGrainError) Error() string {
 
 var zoneSuffix = `(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$`
 
-// dayOf returns SQL that turns a line's time (the text column date) into
-// its business day: in the location's time zone when the time carries a
-// zone and the location has one, else as written.
-func (l *loader) dayOf(df files.DateFormat, sniffed bool) string {
+// dayOf returns SQL that turns a line's time (the text column date of
+// the lines l) into its business day: in the location's time zone when the
+// time carries a zone and the location has one, else as written. join
+// brings in the time zones (z), when any location has one.
+func (l *loader) dayOf(df files.DateFormat, sniffed bool, typed string) (day, join string, err error) {
 	x := "trim(l.date)"
 	local := fmt.Sprintf("TRY_CAST(TRY_CAST(%s AS TIMESTAMP) AS DATE)", x)
-	if df.Strftime != "" && (!sniffed || df.Strftime != "%Y-%m-%d") {
+	switch {
+	case typed == "TIMESTAMP WITH TIME ZONE":
+		// An instant: the location's day where it has a zone, else UTC's.
+		x = "l.date"
+		local = "CAST(timezone('UTC', l.date) AS DATE)"
+	case typed != "":
+		// A time without a zone, or a day: as written.
+		return "CAST(l.date AS DATE)", "", nil
+	case df.Strftime != "" && (!sniffed || df.Strftime != "%Y-%m-%d"):
 		// A layout given or recognised; ISO text the cast reads falls back.
 		local = fmt.Sprintf("coalesce(TRY_CAST(try_strptime(%s, %s) AS DATE), %s)", x, quoteString(df.Strftime), local)
 	}
-	zoned := fmt.Sprintf("TRY_CAST(timezone(z.timezone, TRY_CAST(%s AS TIMESTAMPTZ)) AS DATE)", x)
-	return fmt.Sprintf("(CASE WHEN z.timezone IS NOT NULL AND regexp_matches(%s, %s) THEN %s ELSE %s END)",
-		x, quoteString(zoneSuffix), zoned, local)
-}
-
-// zoneRelation lists each location's valid time zone: from the locations
-// file being loaded, else from the database.
-func (l *loader) zoneRelation() string {
-	src := "locations"
-	if st, ok := l.staged["locations"]; ok {
-		src = quoteIdent(st.name)
+	var zoned int64
+	if err := l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+l.zoneRelation()).Scan(&zoned); err != nil {
+		return "", "", err
 	}
-	return fmt.Sprintf("(SELECT location, timezone FROM %s WHERE timezone IN (SELECT name FROM pg_timezone_names()))", src)
+	if zoned == 0 {
+		return local, "", nil
+	}
+	inZone := fmt.Sprintf("TRY_CAST(timezone(z.timezone, TRY_CAST(%s AS TIMESTAMPTZ)) AS DATE)", x)
+	hasZone := fmt.Sprintf("regexp_matches(%s, %s)", x, quoteString(zoneSuffix))
+	if typed != "" {
+		hasZone = "true"
+	}
+	day = fmt.Sprintf("(CASE WHEN z.timezone IS NOT NULL AND %s THEN %s ELSE %s END)", hasZone, inZone, local)
+	return day, " LEFT JOIN " + l.zoneRelation() + " z ON z.location = l.location", nil
 }
 
 // sumLines turns a stage of transaction lines into daily sales rows, in
@@ -95,6 +105,9 @@ func (l *loader) zoneRelation() string {
 // lines at a zero or negative price and lines of no units are counted and
 // left out of demand; a line whose time cannot be read is an error at its
 // line. The rows keep the first line of their day as their position.
+//
+// One grouped pass over the lines does it all: the counts of each kind of
+// line come from the groups, so the lines are read once.
 func (l *loader) sumLines(st *stage) error {
 	samples, err := l.lineDateSamples(st)
 	if err != nil {
@@ -112,114 +125,108 @@ func (l *loader) sumLines(st *stage) error {
 	if prefix == "" {
 		prefix = "C"
 	}
-	kind := fmt.Sprintf(`CASE
-			WHEN l.qty < 0 AND starts_with(l.order_id, %s) THEN 'cancellation'
-			WHEN l.price < 0 THEN 'negative_price'
-			WHEN l.qty < 0 THEN 'return'
-			WHEN l.qty = 0 THEN 'zero_qty'
-			WHEN l.price = 0 THEN 'zero_price'
-			ELSE 'sale' END`, quoteString(prefix))
-	typed := st.name + "_typed"
-	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT l.*, %s AS _day, %s AS _kind, %s AS _lpos
-		FROM %s l LEFT JOIN %s z ON z.location = l.location`,
-		quoteIdent(typed), l.dayOf(df, sniffed), kind, st.pos, quoteIdent(st.name), l.zoneRelation())
-	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		return fmt.Errorf("reading the transaction lines of %s: %w", st.file, err)
+	cancelled := "false"
+	if hasColumn(cols, "order_id") {
+		cancelled = fmt.Sprintf("starts_with(l.order_id, %s)", quoteString(prefix))
 	}
-
-	// Lines whose time cannot be read.
-	limit := l.opts.maxPerCheck()
-	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
-		`SELECT _lpos, coalesce(date, ''), count(*) OVER () FROM %s WHERE _day IS NULL ORDER BY _lpos LIMIT %d`, quoteIdent(typed), limit))
+	kind := fmt.Sprintf(`CASE
+			WHEN l.qty < 0 AND %s THEN 'c'
+			WHEN l.price < 0 THEN 'n'
+			WHEN l.qty < 0 THEN 'r'
+			WHEN l.qty = 0 THEN 'q'
+			WHEN l.price = 0 THEN 'z'
+			ELSE 's' END`, cancelled)
+	day, join, err := l.dayOf(df, sniffed, st.dateType)
 	if err != nil {
 		return err
+	}
+	orders, customers := "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
+	if hasColumn(cols, "order_id") {
+		orders = "count(DISTINCT order_id) FILTER (WHERE _kind = 's')"
+	}
+	if hasColumn(cols, "customer_id") {
+		customers = "count(DISTINCT customer_id) FILTER (WHERE _kind = 's')"
+	}
+	var kindAggs []string
+	for _, k := range lineKinds {
+		kindAggs = append(kindAggs, fmt.Sprintf("count(*) FILTER (WHERE _kind = '%[1]s') AS _n_%[1]s, min(_lpos) FILTER (WHERE _kind = '%[1]s') AS _f_%[1]s", k.tag))
+	}
+	groups := st.name + "_groups"
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[1]s AS
+		SELECT _day AS date, sku, location, channel,
+		       coalesce(sum(qty) FILTER (WHERE _kind = 's'), 0) AS qty,
+		       sum(qty * price) FILTER (WHERE _kind = 's') / nullif(sum(qty) FILTER (WHERE _kind = 's' AND price IS NOT NULL), 0) AS price,
+		       max(base_price) AS base_price, coalesce(bool_or(promo), false) AS promo,
+		       coalesce(bool_or(feature), false) AS feature, coalesce(bool_or(display), false) AS display,
+		       coalesce(-sum(qty) FILTER (WHERE _kind = 'r'), 0) AS returns,
+		       %[2]s AS orders, %[3]s AS customers, coalesce(bool_and(available), true) AS available,
+		       min(_lpos) FILTER (WHERE _kind IN ('s', 'r')) AS _pos, count(*) AS _lines, %[4]s
+		FROM (SELECT l.*, %[5]s AS _day, %[6]s AS _kind, %[7]s AS _lpos FROM %[8]s l%[9]s)
+		GROUP BY _day, sku, location, channel`,
+		quoteIdent(groups), orders, customers, strings.Join(kindAggs, ", "), day, kind, st.pos, st.relation(), join)
+	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+		return fmt.Errorf("summing the transaction lines of %s: %w", st.file, err)
+	}
+
+	// Each kind of line, counted, with its first line.
+	counts := &LineCounts{Lines: st.rows}
+	var sums, firsts []string
+	for _, k := range lineKinds {
+		sums = append(sums, fmt.Sprintf("coalesce(sum(_n_%s), 0)", k.tag))
+		firsts = append(firsts, fmt.Sprintf("coalesce(min(_f_%s), -1)", k.tag))
 	}
 	var undated int64
-	for rows.Next() {
-		var pos int64
-		var v string
-		if err := rows.Scan(&pos, &v, &undated); err != nil {
-			rows.Close()
-			return err
-		}
-		p := Problem{Severity: Error, Code: "unparseable_date", Column: st.column("date"), Value: v,
-			Message: fmt.Sprintf("%q is not a date or a time", v),
-			Hint:    "write times as YYYY-MM-DD HH:MM:SS (a T, seconds, fractions and a zone may follow), or pass --date-format with the file's layout, such as %d/%m/%Y %H:%M"}
-		if v == "" {
-			p.Code, p.Message, p.Hint = "missing_value", "the value is empty", "every sales line needs a date"
-		}
-		l.addAt(st, pos, -1, p)
+	n := make([]int64, len(lineKinds))
+	first := make([]int64, len(lineKinds))
+	dest := []any{&undated}
+	for i := range lineKinds {
+		dest = append(dest, &n[i], &first[i])
 	}
-	rows.Close()
-	if undated > int64(limit) {
-		l.add(Problem{Severity: Error, Code: "unparseable_date", Table: Sales.Name, File: st.file, Column: st.column("date"), Count: undated,
-			Message: fmt.Sprintf("%d lines in all have a time that cannot be read; the first %d are listed", undated, limit)})
+	var both []string
+	for i := range sums {
+		both = append(both, sums[i], firsts[i])
 	}
-
-	// Count each kind of line, with the first line of each.
-	counts := &LineCounts{Undated: undated}
-	rows, err = l.conn.QueryContext(l.ctx, fmt.Sprintf(
-		`SELECT _kind, count(*), min(_lpos) FROM %s WHERE _day IS NOT NULL GROUP BY _kind`, quoteIdent(typed)))
-	if err != nil {
+	q = fmt.Sprintf("SELECT coalesce(sum(_lines) FILTER (WHERE date IS NULL), 0), %s FROM %s", strings.Join(both, ", "), quoteIdent(groups))
+	if err := l.conn.QueryRowContext(l.ctx, q).Scan(dest...); err != nil {
 		return err
 	}
-	type seen struct{ n, first int64 }
-	byKind := map[string]seen{}
-	for rows.Next() {
-		var k string
-		var s seen
-		if err := rows.Scan(&k, &s.n, &s.first); err != nil {
-			rows.Close()
-			return err
-		}
-		byKind[k] = s
-	}
-	rows.Close()
-	counts.Sales, counts.Returns, counts.Cancellations = byKind["sale"].n, byKind["return"].n, byKind["cancellation"].n
-	counts.ZeroPrice, counts.NegativePrice, counts.ZeroQty = byKind["zero_price"].n, byKind["negative_price"].n, byKind["zero_qty"].n
-	counts.Lines = st.rows
-	for _, k := range []struct{ kind, code, one, many, note string }{
-		{"cancellation", "cancelled_lines", "cancelled line", "cancelled lines", fmt.Sprintf(" (negative, of an order id starting with %s)", prefix)},
-		{"zero_price", "zero_price_lines", "line at price 0", "lines at price 0", " (samples, gifts, write-offs)"},
-		{"negative_price", "negative_price_lines", "line at a negative price", "lines at a negative price", " (adjustments such as bad debt)"},
-		{"zero_qty", "zero_qty_lines", "line of no units", "lines of no units", ""},
-	} {
-		s := byKind[k.kind]
-		if s.n == 0 {
+	counts.Undated = undated
+	for i, k := range lineKinds {
+		*k.count(counts) = n[i]
+		if k.code == "" || n[i] == 0 {
 			continue
 		}
 		what := "1 " + k.one
-		if s.n > 1 {
-			what = words.Commas(s.n) + " " + k.many
+		if n[i] > 1 {
+			what = words.Commas(n[i]) + " " + k.many
 		}
-		l.addAt(st, s.first, -1, Problem{Severity: Warning, Code: k.code, Count: s.n,
-			Message: fmt.Sprintf("%s%s left out of demand; the first is here", what, k.note),
+		note := k.note
+		if k.tag == "c" {
+			note = fmt.Sprintf(note, prefix)
+		}
+		l.addAt(st, first[i], -1, Problem{Severity: Warning, Code: k.code, Count: n[i],
+			Message: fmt.Sprintf("%s%s left out of demand; the first is here", what, note),
 			Hint:    "such lines are counted, not loaded"})
 	}
+	if undated > 0 {
+		// Only now are the lines read again, to name them.
+		if err := l.listUndated(st, day, join, undated); err != nil {
+			return err
+		}
+	}
 
-	// The daily rows. Units sold at a positive price are demand.
-	orders, customers := "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
-	if hasColumn(cols, "order_id") {
-		orders = "count(DISTINCT order_id) FILTER (WHERE _kind = 'sale')"
+	// The daily rows: days that sold or took returns.
+	var keep []string
+	for _, c := range Sales.Columns {
+		keep = append(keep, quoteIdent(c.Name))
 	}
-	if hasColumn(cols, "customer_id") {
-		customers = "count(DISTINCT customer_id) FILTER (WHERE _kind = 'sale')"
+	drop := "DROP TABLE " + quoteIdent(st.name)
+	if st.view {
+		drop = "DROP VIEW " + quoteIdent(st.name)
 	}
-	daily := st.name + "_daily"
-	q = fmt.Sprintf(`CREATE TABLE %s AS
-		SELECT _day AS date, sku, location, channel,
-		       coalesce(sum(qty) FILTER (WHERE _kind = 'sale'), 0) AS qty,
-		       sum(qty * price) FILTER (WHERE _kind = 'sale') / nullif(sum(qty) FILTER (WHERE _kind = 'sale' AND price IS NOT NULL), 0) AS price,
-		       max(base_price) AS base_price, coalesce(bool_or(promo), false) AS promo,
-		       coalesce(bool_or(feature), false) AS feature, coalesce(bool_or(display), false) AS display,
-		       coalesce(-sum(qty) FILTER (WHERE _kind = 'return'), 0) AS returns,
-		       %s AS orders, %s AS customers, coalesce(bool_and(available), true) AS available,
-		       min(_lpos) AS _pos
-		FROM %s WHERE _day IS NOT NULL AND _kind IN ('sale', 'return')
-		GROUP BY _day, sku, location, channel`, quoteIdent(daily), orders, customers, quoteIdent(typed))
-	for _, q := range []string{"DROP TABLE IF EXISTS " + quoteIdent(daily), q, "DROP TABLE " + quoteIdent(typed), "DROP TABLE " + quoteIdent(st.name),
-		fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(daily), quoteIdent(st.name))} {
+	for _, q := range []string{drop,
+		fmt.Sprintf("CREATE TABLE %s AS SELECT %s, _pos FROM %s WHERE date IS NOT NULL AND _pos IS NOT NULL", quoteIdent(st.name), strings.Join(keep, ", "), quoteIdent(groups)),
+		"DROP TABLE " + quoteIdent(groups)} {
 		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
 			return fmt.Errorf("summing the transaction lines of %s: %w", st.file, err)
 		}
@@ -227,27 +234,52 @@ func (l *loader) sumLines(st *stage) error {
 	if err := l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+quoteIdent(st.name)).Scan(&counts.Rows); err != nil {
 		return err
 	}
-	st.table, st.pos, st.copyOut, st.lines = Sales, "_pos", true, counts
+	st.table, st.pos, st.copyOut, st.lines, st.view = Sales, "_pos", true, counts, false
 	return nil
 }
 
-// lineDateSamples returns the first times of a stage of lines, as text.
-func (l *loader) lineDateSamples(st *stage) ([]string, error) {
+// lineKinds are the kinds of transaction line, by the tag sumLines gives
+// them; those with a code are left out of demand and reported.
+var lineKinds = []struct {
+	tag, code, one, many, note string
+	count                      func(*LineCounts) *int64
+}{
+	{"s", "", "", "", "", func(c *LineCounts) *int64 { return &c.Sales }},
+	{"r", "", "", "", "", func(c *LineCounts) *int64 { return &c.Returns }},
+	{"c", "cancelled_lines", "cancelled line", "cancelled lines", " (negative, of an order id starting with %s)", func(c *LineCounts) *int64 { return &c.Cancellations }},
+	{"z", "zero_price_lines", "line at price 0", "lines at price 0", " (samples, gifts, write-offs)", func(c *LineCounts) *int64 { return &c.ZeroPrice }},
+	{"n", "negative_price_lines", "line at a negative price", "lines at a negative price", " (adjustments such as bad debt)", func(c *LineCounts) *int64 { return &c.NegativePrice }},
+	{"q", "zero_qty_lines", "line of no units", "lines of no units", "", func(c *LineCounts) *int64 { return &c.ZeroQty }},
+}
+
+// listUndated reports the lines whose time cannot be read, by line.
+func (l *loader) listUndated(st *stage, day, join string, undated int64) error {
+	limit := l.opts.maxPerCheck()
 	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
-		"SELECT trim(date) FROM %s WHERE date IS NOT NULL AND trim(date) <> '' LIMIT %d", quoteIdent(st.name), sampleRows))
+		`SELECT %s AS pos, coalesce(l.date, '') FROM %s l%s WHERE %s IS NULL ORDER BY pos LIMIT %d`, st.pos, st.relation(), join, day, limit))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []string
 	for rows.Next() {
+		var pos int64
 		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
+		if err := rows.Scan(&pos, &v); err != nil {
+			return err
 		}
-		out = append(out, v)
+		p := Problem{Severity: Error, Code: "unparseable_date", Column: st.column("date"), Value: v,
+			Message: fmt.Sprintf("%q is not a date or a time", v),
+			Hint:    "write times as YYYY-MM-DD HH:MM:SS (a T, seconds, fractions and a zone may follow), or pass --date-format with the file's layout, such as %d/%m/%Y %H:%M"}
+		if strings.TrimSpace(v) == "" {
+			p.Code, p.Message, p.Hint = "missing_value", "the value is empty", "every sales line needs a date"
+		}
+		l.addAt(st, pos, -1, p)
 	}
-	return out, rows.Err()
+	if undated > int64(limit) {
+		l.add(Problem{Severity: Error, Code: "unparseable_date", Table: Sales.Name, File: st.file, Column: st.column("date"), Count: undated,
+			Message: fmt.Sprintf("%d lines in all have a time that cannot be read; the first %d are listed", undated, limit)})
+	}
+	return rows.Err()
 }
 
 func hasColumn(cols []colSource, name string) bool {
@@ -324,4 +356,36 @@ func rows(n int64, one, many string) string {
 		return "1 row " + one
 	}
 	return words.Commas(n) + " rows " + many
+}
+
+// zoneRelation lists each location's valid time zone: from the locations
+// file being loaded, else from the database.
+func (l *loader) zoneRelation() string {
+	src := "locations"
+	if st, ok := l.staged["locations"]; ok {
+		src = quoteIdent(st.name)
+	}
+	return fmt.Sprintf("(SELECT location, timezone FROM %s WHERE timezone IN (SELECT name FROM pg_timezone_names()))", src)
+}
+
+// lineDateSamples returns the first times of a stage of lines, as text.
+func (l *loader) lineDateSamples(st *stage) ([]string, error) {
+	if st.dateType != "" {
+		return nil, nil
+	}
+	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
+		"SELECT trim(date) FROM %s WHERE date IS NOT NULL AND trim(date) <> '' LIMIT %d", st.relation(), sampleRows))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -340,7 +340,12 @@ type stage struct {
 	cols      []colSource      // the file's columns, as resolved
 	lines     *LineCounts      // transaction lines summed into this stage's rows
 	dups      *int64           // rows repeating a sales key, once counted
+	view      bool             // the stage is a view over the file, not a table
+	dateType  string           // lines only: the file's type of a typed date column (TIMESTAMP, DATE)
 }
+
+// relation is the SQL that reads the stage's rows.
+func (st *stage) relation() string { return quoteIdent(st.name) }
 
 // dropProblemsBut removes a file's problems, but those of the codes
 // given: the rows of a damaged file say nothing once it is known damaged.
@@ -599,7 +604,7 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 	}
 	st.sum = auditAsync(path, in.format == files.CSV)
 	// Positions come from row order, except in the fast CSV read.
-	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)+"; SET preserve_insertion_order = true"); err != nil {
+	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)+"; DROP VIEW IF EXISTS "+quoteIdent(st.name)+"; SET preserve_insertion_order = true"); err != nil {
 		return nil, err
 	}
 	switch in.format {

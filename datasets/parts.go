@@ -20,15 +20,23 @@ func (l *loader) mergeParts(t *Table, spec, name string, parts []*stage) (*stage
 	for i, p := range parts {
 		selects[i] = fmt.Sprintf("SELECT %s, (%s) + (%d::BIGINT << %d) AS _mpos FROM %s", cols, p.pos, i, partShift, quoteIdent(p.name))
 	}
-	q := fmt.Sprintf("CREATE TABLE %s AS %s", quoteIdent(name), strings.Join(selects, " UNION ALL "))
-	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(name)+"; "+q); err != nil {
+	// Views (Parquet lines) stay views: they are read once, by the sums.
+	views := true
+	for _, p := range parts {
+		views = views && p.view
+	}
+	kind := map[bool]string{true: "TEMP VIEW", false: "TABLE"}[views]
+	q := fmt.Sprintf("CREATE %s %s AS %s", kind, quoteIdent(name), strings.Join(selects, " UNION ALL "))
+	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(name)+"; DROP VIEW IF EXISTS "+quoteIdent(name)+"; "+q); err != nil {
 		return nil, fmt.Errorf("merging the files of %s: %w", spec, err)
 	}
-	merged := &stage{table: t, file: spec, name: name, pos: "_mpos", copyOut: true, parts: parts,
+	merged := &stage{table: t, file: spec, name: name, pos: "_mpos", copyOut: true, parts: parts, view: views,
 		source: parts[0].source, where: parts[0].where, cols: parts[0].cols}
 	for _, p := range parts {
-		if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE "+quoteIdent(p.name)); err != nil {
-			return nil, err
+		if !views {
+			if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE "+quoteIdent(p.name)); err != nil {
+				return nil, err
+			}
 		}
 		merged.rows += p.rows
 		merged.rejected += p.rejected
