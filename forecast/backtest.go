@@ -187,15 +187,21 @@ func Backtest(ctx context.Context, p *series.Panel, opts BacktestOptions) (*Back
 				i := index[j]
 				y := p.Series(i)
 				cut := train.Offsets[j+1] - train.Offsets[j]
-				actual := y[cut : cut+h]
-				insample := y[:cut]
-				fc := r.Series(j)
+				// Periods whose demand went unobserved (a closed store)
+				// are not scored, nor in the scale.
+				steps := observedSteps(p.UnobservedOf(i), cut, h)
+				actual := pick(y[cut:cut+h], steps)
+				insample := observedValues(y[:cut], p.UnobservedOf(i))
+				fc := pick(r.Series(j), steps)
+				if len(actual) == 0 {
+					continue
+				}
 				q := func(k int) []float64 {
 					out := make([]float64, h)
 					for t := range out {
 						out[t] = r.Quantile(j, t, k)
 					}
-					return out
+					return pick(out, steps)
 				}
 				var spl float64
 				for k, tau := range probs {
@@ -312,6 +318,9 @@ func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int)
 		}
 		out.Append(p.Keys[i], p.Starts[i], y[:n])
 		index = append(index, i)
+		if p.Unobserved != nil {
+			out.Unobserved = append(out.Unobserved, p.UnobservedOf(i)[:n]...)
+		}
 		if x, _ := p.Drivers(i); x != nil {
 			k := len(p.Exog.Names)
 			hist = append(hist, x[:n*k]...)
@@ -324,6 +333,56 @@ func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int)
 		out.Exog = &series.Exog{Names: p.Exog.Names, Hist: hist, Horizon: h, Future: future}
 	}
 	return out, index
+}
+
+// observedSteps lists the observed steps of the h periods after cut, or
+// nil when all were observed.
+func observedSteps(mask []bool, cut, h int) []int {
+	if mask == nil {
+		return nil
+	}
+	var steps []int
+	all := true
+	for t := 0; t < h; t++ {
+		if mask[cut+t] {
+			all = false
+		} else {
+			steps = append(steps, t)
+		}
+	}
+	if all {
+		return nil
+	}
+	if steps == nil {
+		steps = []int{}
+	}
+	return steps
+}
+
+// pick returns the values at steps, or xs when steps is nil.
+func pick(xs []float64, steps []int) []float64 {
+	if steps == nil {
+		return xs
+	}
+	out := make([]float64, len(steps))
+	for k, t := range steps {
+		out[k] = xs[t]
+	}
+	return out
+}
+
+// observedValues returns the values of y that were observed.
+func observedValues(y []float64, mask []bool) []float64 {
+	if mask == nil {
+		return y
+	}
+	out := make([]float64, 0, len(y))
+	for t, v := range y {
+		if !mask[t] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // meanOK is the mean of the finite values.

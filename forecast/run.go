@@ -220,7 +220,7 @@ func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibra
 // calibration.
 func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, probs, sd []float64, res *Result) (bool, calibrationData) {
 	h, nq := res.Horizon, len(probs)
-	y := p.Series(i)
+	y := observedSeries(p, i)
 	res.Starts[i] = p.Freq.Add(p.Starts[i], len(y))
 	skip := 0
 	if window > 0 && len(y) > window {
@@ -247,6 +247,7 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 		quantilesOf(mean[t], sd[t], info.Count, probs, q[t*nq:(t+1)*nq])
 		mean[t] = math.Max(0, mean[t])
 	}
+	zeroClosed(p, i, res)
 	var cd calibrationData
 	if c, ok := fit.(calibrated); ok && note == "" {
 		cd.errs, cd.intermittent = c.calibrationErrors()
@@ -255,6 +256,23 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 		res.Residuals[i] = lastResiduals(fit, keepResid)
 	}
 	return info.Count, cd
+}
+
+// zeroClosed sets the forecast of series i to zero (mean and quantiles) on
+// the days its location is closed.
+func zeroClosed(p *series.Panel, i int, res *Result) {
+	if p.Closed == nil || len(p.Closed[i]) == 0 || p.Freq != series.Daily {
+		return
+	}
+	h, nq := res.Horizon, len(res.Quantiles)
+	for t := 0; t < h; t++ {
+		if p.ClosedOn(i, p.Freq.Add(res.Starts[i], t)) {
+			res.Mean[i*h+t] = 0
+			for k := 0; k < nq; k++ {
+				res.Q[(i*h+t)*nq+k] = 0
+			}
+		}
+	}
 }
 
 // explainer is a Fitted that can say how it was chosen.

@@ -26,6 +26,14 @@ type Panel struct {
 	Values  []float64
 	// Exog, when not nil, holds the series' demand drivers.
 	Exog *Exog
+	// Unobserved, when not nil, marks (as Values) the periods whose demand
+	// went unseen: the location was closed or the SKU out of stock. Their
+	// value is what was sold (usually zero), which says nothing of demand:
+	// models fit around them and backtests do not score them.
+	Unobserved []bool
+	// Closed, when not nil, lists per series the future days on which it
+	// cannot sell (its location is closed): its forecast is zero then.
+	Closed [][]Date
 }
 
 // Len returns the number of series.
@@ -33,6 +41,28 @@ func (p *Panel) Len() int { return len(p.Keys) }
 
 // Series returns the values of series i. The slice aliases the panel.
 func (p *Panel) Series(i int) []float64 { return p.Values[p.Offsets[i]:p.Offsets[i+1]] }
+
+// UnobservedOf returns the unobserved marks of series i (aliasing the
+// panel), or nil when every period of the panel was observed.
+func (p *Panel) UnobservedOf(i int) []bool {
+	if p.Unobserved == nil {
+		return nil
+	}
+	return p.Unobserved[p.Offsets[i]:p.Offsets[i+1]]
+}
+
+// ClosedOn says whether series i cannot sell on day d.
+func (p *Panel) ClosedOn(i int, d Date) bool {
+	if p.Closed == nil {
+		return false
+	}
+	for _, c := range p.Closed[i] {
+		if c == d {
+			return true
+		}
+	}
+	return false
+}
 
 // End returns the start of the last period of series i, or the period before
 // its start when the series is empty.
@@ -69,6 +99,12 @@ func (p *Panel) Check() error {
 	}
 	if err := p.checkExog(); err != nil {
 		return err
+	}
+	if p.Unobserved != nil && len(p.Unobserved) != len(p.Values) {
+		return fmt.Errorf("panel has %d values but %d unobserved marks", len(p.Values), len(p.Unobserved))
+	}
+	if p.Closed != nil && len(p.Closed) != n {
+		return fmt.Errorf("panel has %d series but closed days for %d", n, len(p.Closed))
 	}
 	for i := 0; i < n; i++ {
 		if p.Offsets[i+1] < p.Offsets[i] {

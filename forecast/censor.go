@@ -1,0 +1,117 @@
+package forecast
+
+import (
+	"sort"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// FillUnobserved returns y with its unobserved periods (unobserved[t]
+// true: the store was closed, the shelf empty) filled with the demand the
+// observed periods around them suggest, so that models fit on demand, not
+// on the zeros of days when no one could buy. y itself is returned when
+// every period was observed.
+//
+// The fill follows the idea of seasonal interpolation of missing values
+// (Hyndman and Athanasopoulos, Forecasting: Principles and Practice,
+// 3rd ed., section 13.9; R's forecast::na.interp): the observed values
+// are seasonally adjusted by a multiplicative index per position in the
+// season (weekday for daily series), the adjusted level is interpolated
+// linearly across each gap from the mean of up to one season of observed
+// periods on either side, and the season is put back. A position in the
+// season that was never observed (a store closed every Sunday) takes the
+// level alone.
+func FillUnobserved(y []float64, unobserved []bool, period int) []float64 {
+	var anchors []int
+	gaps := false
+	for t := range y {
+		if t < len(unobserved) && unobserved[t] {
+			gaps = true
+		} else {
+			anchors = append(anchors, t)
+		}
+	}
+	if !gaps {
+		return y
+	}
+	out := make([]float64, len(y))
+	copy(out, y)
+	if len(anchors) == 0 {
+		for t := range out {
+			out[t] = 0
+		}
+		return out
+	}
+	if period < 1 {
+		period = 1
+	}
+	// The season: observed mean at each position over the observed mean.
+	sum, n := make([]float64, period), make([]int, period)
+	var total float64
+	for _, t := range anchors {
+		sum[t%period] += y[t]
+		n[t%period]++
+		total += y[t]
+	}
+	mu := total / float64(len(anchors))
+	season := make([]float64, period)
+	for k := range season {
+		season[k] = 1
+		if n[k] > 0 && mu > 0 && len(anchors) >= 2*period {
+			season[k] = sum[k] / float64(n[k]) / mu
+		}
+	}
+	// The adjusted level at the observed periods of a position that sells.
+	var at []int
+	var level []float64
+	for _, t := range anchors {
+		if s := season[t%period]; s > 0 {
+			at = append(at, t)
+			level = append(level, y[t]/s)
+		}
+	}
+	if len(at) == 0 {
+		for t := range out {
+			if unobserved[t] {
+				out[t] = 0
+			}
+		}
+		return out
+	}
+	mean := func(lo, hi int) float64 {
+		var s float64
+		for _, v := range level[lo:hi] {
+			s += v
+		}
+		return s / float64(hi-lo)
+	}
+	for t := range y {
+		if t >= len(unobserved) || !unobserved[t] {
+			continue
+		}
+		j := sort.SearchInts(at, t) // at[j-1] < t < at[j]
+		var z float64
+		switch {
+		case j == 0:
+			z = mean(0, min(period, len(at)))
+		case j == len(at):
+			z = mean(max(0, j-period), j)
+		default:
+			left, right := mean(max(0, j-period), j), mean(j, min(len(at), j+period))
+			w := float64(t-at[j-1]) / float64(at[j]-at[j-1])
+			z = (1-w)*left + w*right
+		}
+		out[t] = max(0, z*season[t%period])
+	}
+	return out
+}
+
+// observedSeries returns series i of the panel with its unobserved periods
+// filled in (FillUnobserved): what every model sees.
+func observedSeries(p *series.Panel, i int) []float64 {
+	y := p.Series(i)
+	if mask := p.UnobservedOf(i); mask != nil {
+		return FillUnobserved(y, mask, p.Freq.SeasonLength())
+	}
+	return y
+}
