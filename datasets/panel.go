@@ -191,7 +191,11 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SET preserve_insertion_order = true")
 	}
 
-	b := &chunkBuilder{cal: cal, all: all, freq: freq, drivers: opts.Drivers, futureHorizon: opts.Horizon}
+	av, err := readAvailability(ctx, conn, cal, end, opts.Horizon)
+	if err != nil {
+		return err
+	}
+	b := &chunkBuilder{cal: cal, all: all, freq: freq, drivers: opts.Drivers, futureHorizon: opts.Horizon, avail: av}
 	if opts.Drivers {
 		b.future, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, opts.Horizon)
 		if err != nil {
@@ -314,6 +318,7 @@ type chunkBuilder struct {
 	dcount        []uint16  // per value cell and driver: how many rows gave a value
 	future        []float64 // planned drivers of every series, Horizon x 4 each
 	futureHorizon int
+	avail         *availability
 }
 
 func (b *chunkBuilder) start(lo, hi int) {
@@ -330,6 +335,7 @@ func (b *chunkBuilder) start(lo, hi int) {
 	}
 	p.Offsets[n] = total
 	p.Values = make([]float64, total)
+	b.avail.apply(p, b.all, lo, hi)
 	b.panel = p
 	if b.drivers {
 		b.dsum = make([]float32, 4*total)

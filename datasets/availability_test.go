@@ -1,0 +1,79 @@
+package datasets
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// Days marked unavailable, closed days of the store calendar and days that
+// ended with no stock are unobserved in the panel; future closures, planned
+// or habitual (every Sunday), are closed days ahead.
+func TestPanelMarksUnobservedAndClosedDays(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var sales strings.Builder
+	sales.WriteString("date,sku,location,qty,available\n")
+	start, _ := series.ParseDate("2024-01-01") // a Monday
+	days := 70
+	for d := 0; d < days; d++ {
+		date := start + series.Date(d)
+		for _, loc := range []string{"S1", "S2"} {
+			open := date.Weekday() != 0 || loc == "S2" // S1 closes on Sundays
+			qty := 5
+			if !open {
+				qty = 0
+			}
+			fmt.Fprintf(&sales, "%s,A,%s,%d,%t\n", date, loc, qty, open)
+		}
+	}
+	files := map[string]string{
+		"sales":     writeFile(t, dir, "sales.csv", sales.String()),
+		"openings":  writeFile(t, dir, "openings.csv", "location,date,open\nS2,2024-01-10,false\nS2,2024-03-12,false\nS1,2024-03-17,true\n"),
+		"inventory": writeFile(t, dir, "inventory.csv", "as_of,sku,location,on_hand\n2024-01-20,A,S2,0\n"),
+	}
+	s := openMemory(t)
+	_, err := s.Load(ctx, LoadOptions{Files: files})
+	require.NoError(t, err)
+	p, err := s.ReadPanel(ctx, PanelOptions{Horizon: 14})
+	require.NoError(t, err)
+	require.Equal(t, 2, p.Len())
+	require.NotNil(t, p.Unobserved)
+	var s1, s2 []string
+	for i, key := range p.Keys {
+		for t2, u := range p.UnobservedOf(i) {
+			if u {
+				d := (p.Starts[i] + series.Date(t2)).String()
+				if key.Location == "S1" {
+					s1 = append(s1, d)
+				} else {
+					s2 = append(s2, d)
+				}
+			}
+		}
+	}
+	assert.Len(t, s1, 10, "S1's ten Sundays")
+	assert.Equal(t, "2024-01-07", s1[0])
+	assert.Equal(t, []string{"2024-01-10", "2024-01-20"}, s2, "S2's closed day and its stock-out")
+	// Ahead (the history ends on Sunday 2024-03-10): S1 is closed on
+	// Sunday 03-17 by habit but the calendar opens it, and on 03-24 by
+	// habit; S2 on its planned 03-12.
+	closed := map[string][]string{}
+	for i, key := range p.Keys {
+		for _, d := range p.Closed[i] {
+			closed[key.Location] = append(closed[key.Location], d.String())
+		}
+	}
+	assert.Equal(t, map[string][]string{"S1": {"2024-03-24"}, "S2": {"2024-03-12"}}, closed)
+
+	// Weekly, a week is unobserved only when all its days are.
+	w, err := s.ReadPanel(ctx, PanelOptions{Freq: series.Weekly})
+	require.NoError(t, err)
+	assert.Nil(t, w.Unobserved)
+}
