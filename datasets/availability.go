@@ -13,7 +13,7 @@ import (
 // sell: the cells of its history whose demand went unobserved, and the
 // future days its location is closed.
 type availability struct {
-	cells  []unobservedCell        // sorted by series, then period
+	cells  []unobservedCell         // sorted by series, then period
 	closed map[string][]series.Date // location -> future closed days
 }
 

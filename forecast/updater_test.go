@@ -4,9 +4,10 @@ import (
 	"math"
 	"testing"
 
-	"github.com/planner-engine/planner/series"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
 )
 
 // countingModel counts the estimations of the model it wraps.

@@ -57,7 +57,7 @@ func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
 	}
 	assert.Equal(t, m.Stages[3].Exceptions, m.Exceptions)
 	assert.Greater(t, m.Exceptions, 0)
-	assert.Len(t, m.Inputs, 10)
+	assert.Len(t, m.Inputs, 11)
 	for _, in := range m.Inputs {
 		assert.Len(t, in.SHA256, 64, in.File)
 	}

@@ -97,6 +97,12 @@ func (m *Memory) ReadPanel(_ context.Context, opts datasets.PanelOptions) (*seri
 			lo = len(y) - opts.MaxPeriods
 		}
 		out.Append(k, freq.Add(start, lo), y[lo:])
+		if in.Unobserved != nil {
+			out.Unobserved = append(out.Unobserved, in.UnobservedOf(i)[lo:]...)
+		}
+		if in.Closed != nil {
+			out.Closed = append(out.Closed, in.Closed[i])
+		}
 		if x != nil {
 			hist, future := in.Drivers(i)
 			n := len(in.Exog.Names)

@@ -246,6 +246,9 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 	var recent float64
 	for t := pd.first; t <= pd.final && t < r.total; t++ {
 		mean := pd.mult[t] * s.scale * s.weekly[(startDow+t)%7] * eff[t]
+		if r.closed[s.location][t] {
+			mean = 0
+		}
 		qty := 0.0
 		if mean > 0 {
 			gamma.Beta = p.dispersion / mean

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -134,6 +135,21 @@ func (r *retailer) writePositions(write writeFunc, sums []seriesSummary) error {
 	if err != nil {
 		return err
 	}
+	err = write("openings", "openings.csv", "location,date,open", func(emit func(...any)) {
+		for _, st := range r.stores {
+			days := make([]int, 0, len(r.closed[st.id]))
+			for t := range r.closed[st.id] {
+				days = append(days, t)
+			}
+			slices.Sort(days)
+			for _, t := range days {
+				emit(st.id, r.start+series.Date(t), false)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
 	return write("preorders", "preorders.csv", "order_id,sku,location,channel,order_date,due_date,qty", func(emit func(...any)) {
 		n := 0
 		for i, p := range r.products {
@@ -157,7 +173,7 @@ func (r *retailer) writePositions(write writeFunc, sums []seriesSummary) error {
 }
 
 // configTables lists the tables planner.yaml names, in load order.
-var configTables = []string{"sales", "products", "locations", "prices", "promotions", "events", "inventory", "sourcing", "capacity", "preorders"}
+var configTables = []string{"sales", "products", "locations", "prices", "promotions", "events", "inventory", "sourcing", "capacity", "preorders", "openings"}
 
 // writeConfig writes planner.yaml, which runs the nightly job on the
 // generated files (paths are relative to the file's folder).

@@ -154,6 +154,7 @@ type retailer struct {
 	events               []event
 	prices               [][]priceChange // per product, by date
 	promos               []promo
+	closed               map[string]map[int]bool // store -> horizon days (indices) it is closed
 }
 
 func buildRetailer(cfg Config) *retailer {
@@ -166,7 +167,35 @@ func buildRetailer(cfg Config) *retailer {
 	r.buildCalendar()
 	r.buildPrices()
 	r.buildPromos()
+	r.buildClosures()
 	return r
+}
+
+// buildClosures closes every store on Christmas Day and the first store
+// for a two-day refit, where those fall in the horizon: planned closures
+// the store calendar (openings.csv) announces, on which no one buys.
+func (r *retailer) buildClosures() {
+	r.closed = map[string]map[int]bool{}
+	shut := func(loc string, t int) {
+		if t < r.cfg.Days || t >= r.total {
+			return
+		}
+		if r.closed[loc] == nil {
+			r.closed[loc] = map[int]bool{}
+		}
+		r.closed[loc][t] = true
+	}
+	for t := r.cfg.Days; t < r.total; t++ {
+		if _, m, day := (r.start + series.Date(t)).YMD(); m == time.December && day == 25 {
+			for _, st := range r.stores {
+				shut(st.id, t)
+			}
+		}
+	}
+	if len(r.stores) > 0 && r.cfg.Horizon >= 12 {
+		shut(r.stores[0].id, r.cfg.Days+9)
+		shut(r.stores[0].id, r.cfg.Days+10)
+	}
 }
 
 func (r *retailer) buildLocations() {
