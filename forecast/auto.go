@@ -250,7 +250,7 @@ func (a Auto) Prepare(ctx context.Context, p *series.Panel, window, horizon int)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		y := observedSeries(p, i)
+		y := p.Filled(i)
 		if window > 0 && len(y) > window {
 			y = y[len(y)-window:]
 		}

@@ -383,7 +383,7 @@ func (r Regression) Prepare(ctx context.Context, p *series.Panel, window, horizo
 					return
 				}
 				i := idx[j]
-				y := observedSeries(p, i)
+				y := p.Filled(i)
 				hist, _ := p.Drivers(i)
 				skip := 0
 				if window > 0 && len(y) > window {

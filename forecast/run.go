@@ -220,7 +220,7 @@ func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibra
 // calibration.
 func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, probs, sd []float64, res *Result) (bool, calibrationData) {
 	h, nq := res.Horizon, len(probs)
-	y := observedSeries(p, i)
+	y := p.Filled(i)
 	res.Starts[i] = p.Freq.Add(p.Starts[i], len(y))
 	skip := 0
 	if window > 0 && len(y) > window {

@@ -229,7 +229,9 @@ func (s *simState) receive(qty float64, expiry int) {
 }
 
 func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions) ([]simTotals, error) {
-	y := p.Series(i)
+	// Demand replayed is what sold: nothing on a closed day, so no sale is
+	// lost then. Forecasts see the demand history, with closed days filled.
+	y, hist := p.Series(i), p.Filled(i)
 	key := p.Keys[i]
 	n, start := len(y), len(y)-o.Holdout
 	cost := 1.0
@@ -301,9 +303,9 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 			continue
 		}
 		if fc != nil {
-			fc.Forecast(y[:d+1], mean, sd)
+			fc.Forecast(hist[:d+1], mean, sd)
 		}
-		recent := meanOf(y[max(0, d+1-recentDays) : d+1])
+		recent := meanOf(hist[max(0, d+1-recentDays) : d+1])
 		weekday := p.Freq.Add(p.Starts[i], d).Weekday()
 		for k := range states {
 			s := &states[k]

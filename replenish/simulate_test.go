@@ -168,3 +168,46 @@ func TestCheapestReportsTheBestWhenNoneReaches(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, 1, k)
 }
+
+// seenMean forecasts the mean of the history it is given, and keeps it.
+type seenMean struct{ got *[]float64 }
+
+func (s seenMean) Forecast(y []float64, mean, sd []float64) {
+	m := meanOf(y[max(0, len(y)-28):])
+	*s.got = append(*s.got, m)
+	for t := range mean {
+		mean[t], sd[t] = m, math.Sqrt(m)
+	}
+}
+
+// A store closed on Sundays sells nothing then and loses no sale; the
+// forecasts behind its orders see the demand of its open days, not the
+// Sundays' zeros.
+func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
+	p := &series.Panel{Freq: series.Daily}
+	y := make([]float64, 400)
+	mask := make([]bool, 400)
+	start := series.MustParseDate("2025-01-06") // a Monday
+	for d := range y {
+		y[d] = 10
+		if (start + series.Date(d)).Weekday() == 0 {
+			y[d], mask[d] = 0, true
+		}
+	}
+	p.Append(series.Key{SKU: "A", Location: "S1"}, start, y)
+	run := func(unobserved []bool) []float64 {
+		p.Unobserved = unobserved
+		var seen []float64
+		_, err := Simulate(context.Background(), p, []PolicyFor{func(float64) Policy { return OrderUpTo{} }},
+			SimOptions{Holdout: 300, LeadTime: 2, Review: 7, Target: Target{0.95, FillRate}, Workers: 1,
+				Forecaster: func() Forecaster { return seenMean{&seen} }})
+		require.NoError(t, err)
+		return seen
+	}
+	for _, m := range run(mask) {
+		assert.InDelta(t, 10, m, 1e-9, "closed Sundays filled at the open days' level")
+	}
+	for _, m := range run(nil) {
+		assert.InDelta(t, 10*6.0/7, m, 0.4, "as zeros, Sundays pull the level down")
+	}
+}

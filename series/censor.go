@@ -1,10 +1,6 @@
-package forecast
+package series
 
-import (
-	"sort"
-
-	"github.com/planner-engine/planner/series"
-)
+import "sort"
 
 // FillUnobserved returns y with its unobserved periods (unobserved[t]
 // true: the store was closed, the shelf empty) filled with the demand the
@@ -106,9 +102,9 @@ func FillUnobserved(y []float64, unobserved []bool, period int) []float64 {
 	return out
 }
 
-// observedSeries returns series i of the panel with its unobserved periods
-// filled in (FillUnobserved): what every model sees.
-func observedSeries(p *series.Panel, i int) []float64 {
+// Filled returns series i with its unobserved periods filled in
+// (FillUnobserved): the demand history models see.
+func (p *Panel) Filled(i int) []float64 {
 	y := p.Series(i)
 	if mask := p.UnobservedOf(i); mask != nil {
 		return FillUnobserved(y, mask, p.Freq.SeasonLength())
