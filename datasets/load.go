@@ -772,8 +772,8 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 		if idx < 0 {
 			idx = find(c.Name)
 		}
-		if idx >= 0 && used[idx] {
-			idx = -1
+		if idx >= 0 && used[idx] && !mapped {
+			idx = -1 // a column feeds two canonical ones only when mapped so
 		}
 		if idx >= 0 {
 			used[idx] = true

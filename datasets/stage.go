@@ -40,7 +40,7 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 		types[i] = "VARCHAR"
 	}
 	for _, cs := range cols {
-		if cs.index < 0 || cs.index >= nFile {
+		if cs.index < 0 || cs.index >= nFile || !strings.HasPrefix(names[cs.index], "_unused_") {
 			continue
 		}
 		names[cs.index] = cs.canon.Name
@@ -95,7 +95,7 @@ func (l *loader) stageCSV(st *stage, in *inputFile, cols []colSource) error {
 		if cs.index >= nFile { // a partition key from the file's folders
 			return quoteIdent(in.header[cs.index])
 		}
-		return quoteIdent(cs.canon.Name)
+		return quoteIdent(names[cs.index]) // a column mapped twice has one name
 	})
 	q := fmt.Sprintf("CREATE TABLE %s AS SELECT %s FROM read_csv(%s)", quoteIdent(st.name), proj, strings.Join(opts, ", "))
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {

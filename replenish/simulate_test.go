@@ -180,9 +180,9 @@ func (s seenMean) Forecast(y []float64, mean, sd []float64) {
 	}
 }
 
-// A store closed on Sundays sells nothing then and loses no sale; the
+// A store closed on some days sells nothing then and loses no sale; the
 // forecasts behind its orders see the demand of its open days, not the
-// Sundays' zeros.
+// zeros of the days it was closed.
 func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
 	p := &series.Panel{Freq: series.Daily}
 	y := make([]float64, 400)
@@ -190,7 +190,7 @@ func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
 	start := series.MustParseDate("2025-01-06") // a Monday
 	for d := range y {
 		y[d] = 10
-		if (start + series.Date(d)).Weekday() == 0 {
+		if d%10 == 3 { // closed now and then, on any weekday
 			y[d], mask[d] = 0, true
 		}
 	}
@@ -205,9 +205,9 @@ func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
 		return seen
 	}
 	for _, m := range run(mask) {
-		assert.InDelta(t, 10, m, 1e-9, "closed Sundays filled at the open days' level")
+		assert.InDelta(t, 10, m, 1e-9, "closed days filled at the open days' level")
 	}
 	for _, m := range run(nil) {
-		assert.InDelta(t, 10*6.0/7, m, 0.4, "as zeros, Sundays pull the level down")
+		assert.InDelta(t, 9.1, m, 0.2, "as zeros, closed days pull the level down")
 	}
 }

@@ -14,9 +14,14 @@ import "sort"
 // are seasonally adjusted by a multiplicative index per position in the
 // season (weekday for daily series), the adjusted level is interpolated
 // linearly across each gap from the mean of up to one season of observed
-// periods on either side, and the season is put back. A position in the
-// season that was never observed (a store closed every Sunday) takes the
-// level alone.
+// periods on either side, and the season is put back.
+//
+// A position in the season that is almost never observed (a store closed
+// every Sunday) keeps what was recorded: closing by habit is part of the
+// weekly pattern (its customers come on the other days), not demand that
+// went missing, and the forecast is zero on those days anyway. On the
+// Rossmann stores, filling such days as well made forecasts worse
+// (notebooks/closed-days).
 func FillUnobserved(y []float64, unobserved []bool, period int) []float64 {
 	var anchors []int
 	gaps := false
@@ -50,10 +55,16 @@ func FillUnobserved(y []float64, unobserved []bool, period int) []float64 {
 		total += y[t]
 	}
 	mu := total / float64(len(anchors))
+	// A position observed far less often than the others (a weekday the
+	// store is nearly always closed on) has no index of its own: a few
+	// odd days would set it, zero if they sold nothing.
+	enough := len(anchors) / (2 * period)
 	season := make([]float64, period)
+	regular := make([]bool, period) // positions nearly never observed: closed by habit
 	for k := range season {
 		season[k] = 1
-		if n[k] > 0 && mu > 0 && len(anchors) >= 2*period {
+		regular[k] = period > 1 && len(anchors) >= 2*period && n[k] < enough
+		if n[k] > 0 && n[k] >= enough && mu > 0 && len(anchors) >= 2*period {
 			season[k] = sum[k] / float64(n[k]) / mu
 		}
 	}
@@ -82,7 +93,7 @@ func FillUnobserved(y []float64, unobserved []bool, period int) []float64 {
 		return s / float64(hi-lo)
 	}
 	for t := range y {
-		if t >= len(unobserved) || !unobserved[t] {
+		if t >= len(unobserved) || !unobserved[t] || regular[t%period] {
 			continue
 		}
 		j := sort.SearchInts(at, t) // at[j-1] < t < at[j]

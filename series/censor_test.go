@@ -41,7 +41,9 @@ func TestFillUnobservedFollowsLevelAndSeason(t *testing.T) {
 	// Nothing unobserved: the same slice back.
 	plain := []float64{1, 2, 3}
 	assert.Equal(t, &plain[0], &FillUnobserved(plain, []bool{false, false, false}, 7)[0])
-	// A weekday never observed (closed every Sunday) takes the level.
+	// A weekday never observed (closed every Sunday) keeps its zeros: it
+	// is the weekly pattern, not missing demand; a holiday on a Wednesday
+	// is filled.
 	y = make([]float64, 28)
 	mask = make([]bool, 28)
 	for i := range y {
@@ -50,8 +52,13 @@ func TestFillUnobservedFollowsLevelAndSeason(t *testing.T) {
 			y[i], mask[i] = 0, true
 		}
 	}
+	y[16], mask[16] = 0, true
 	for i, v := range FillUnobserved(y, mask, 7) {
-		assert.InDelta(t, 10, v, 1e-9, "day %d", i)
+		want := 10.0
+		if i%7 == 6 {
+			want = 0
+		}
+		assert.InDelta(t, want, v, 1e-9, "day %d", i)
 	}
 }
 
