@@ -54,6 +54,7 @@ studies:
 	go run ./notebooks/allocation -data ../shared/data -out notebooks/allocation
 	go run ./notebooks/production -out notebooks/production
 	go run ./notebooks/pricing -data ../shared/data -out notebooks/pricing
+	go run ./notebooks/closed-days -data ../shared/data -out notebooks/closed-days
 
 # Opens the demo's workbook in LibreOffice (Debian's libreoffice-calc; not
 # in CI): converts it to PDF and every sheet to CSV, and checks that the

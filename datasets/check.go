@@ -316,9 +316,6 @@ func (l *loader) checkDuplicates(st *stage) error {
 			return err
 		}
 	}
-	if l.opts.Append {
-		return l.checkAlreadyLoaded(st, keys)
-	}
 	return nil
 }
 
@@ -352,30 +349,6 @@ func (l *loader) listDuplicates(st *stage, keys []string, keyList string, total 
 	if total > int64(limit) {
 		l.add(Problem{Severity: Error, Code: "duplicate_key", Table: st.table.Name, File: st.file, Count: total,
 			Message: fmt.Sprintf("%d rows in all repeat a key; the first %d are listed", total, limit)})
-	}
-	return rows.Err()
-}
-
-func (l *loader) checkAlreadyLoaded(st *stage, keys []string) error {
-	conds := make([]string, len(keys))
-	for i, k := range keys {
-		conds[i] = fmt.Sprintf("t.%[1]s IS NOT DISTINCT FROM s.%[1]s", quoteIdent(k))
-	}
-	q := fmt.Sprintf("SELECT pos FROM (SELECT *, %s AS pos FROM %s) s WHERE EXISTS (SELECT 1 FROM %s t WHERE %s) ORDER BY pos LIMIT %d",
-		st.pos, quoteIdent(st.name), quoteIdent(st.table.Name), strings.Join(conds, " AND "), l.opts.maxPerCheck())
-	rows, err := l.conn.QueryContext(l.ctx, q)
-	if err != nil {
-		return fmt.Errorf("comparing %s with the database: %w", st.file, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pos int64
-		if err := rows.Scan(&pos); err != nil {
-			return err
-		}
-		l.addAt(st, pos, -1, Problem{Severity: Error, Code: "already_loaded",
-			Message: fmt.Sprintf("the database already has a %s row with this %s", st.table.Name, joinAnd(keys)),
-			Hint:    "load without --append to replace the table, or drop the row"})
 	}
 	return rows.Err()
 }

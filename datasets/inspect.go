@@ -28,6 +28,29 @@ type Summary struct {
 	Hierarchy  Hierarchy        `json:"hierarchy"`
 	Problems   Problems         `json:"problems"`
 	LastLoads  []TableLoad      `json:"last_loads"`
+	// LastLoad is the most recent load: its files, the rows it added and
+	// replaced, and the days its files covered; null before any load.
+	LastLoad *LastLoad `json:"last_load"`
+}
+
+// LastLoad describes one load (planner load, or a run's load stage).
+type LastLoad struct {
+	LoadID       int64        `json:"load_id"`
+	Mode         string       `json:"mode"` // replace or append
+	LoadedAt     string       `json:"loaded_at"`
+	Files        []LoadedFile `json:"files"`
+	RowsAdded    int64        `json:"rows_added"`
+	RowsReplaced int64        `json:"rows_replaced"`
+	FirstDate    string       `json:"first_date"` // the earliest day in its files; "" when they have none
+	LastDate     string       `json:"last_date"`
+}
+
+// LoadedFile is one file of a load.
+type LoadedFile struct {
+	Table    string `json:"table"`
+	File     string `json:"file"`
+	Rows     int64  `json:"rows"`
+	Replaced int64  `json:"replaced"`
 }
 
 // Hierarchy counts the levels of the product and location hierarchies.
@@ -166,7 +189,54 @@ func (s *Store) Inspect(ctx context.Context) (*Summary, error) {
 		t.SHA256 = sha.String
 		sum.LastLoads = append(sum.LastLoads, t)
 	}
-	return sum, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if sum.LastLoad, err = s.lastLoad(ctx); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// lastLoad reads the most recent load's record.
+func (s *Store) lastLoad(ctx context.Context) (*LastLoad, error) {
+	cols, err := s.tableColumns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	replaced, first, last := "0", "NULL", "NULL"
+	if cols["planner_loads"]["replaced"] { // a database opened read-only may predate them
+		replaced, first, last = "coalesce(replaced, 0)", "first_date", "last_date"
+	}
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`SELECT load_id, mode, strftime(loaded_at, '%%Y-%%m-%%dT%%H:%%M:%%S'), table_name, file, rows, %s, %s, %s
+		FROM planner_loads WHERE load_id = (SELECT max(load_id) FROM planner_loads) ORDER BY table_name, file`, replaced, first, last))
+	if err != nil {
+		return nil, fmt.Errorf("reading the last load: %w", err)
+	}
+	defer rows.Close()
+	var out *LastLoad
+	for rows.Next() {
+		var f LoadedFile
+		var id int64
+		var mode, at string
+		var lo, hi dateScan
+		if err := rows.Scan(&id, &mode, &at, &f.Table, &f.File, &f.Rows, &f.Replaced, &lo, &hi); err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = &LastLoad{LoadID: id, Mode: mode, LoadedAt: at, Files: []LoadedFile{}}
+		}
+		out.Files = append(out.Files, f)
+		out.RowsAdded += f.Rows
+		out.RowsReplaced += f.Replaced
+		if lo.Valid && (out.FirstDate == "" || lo.Date.String() < out.FirstDate) {
+			out.FirstDate = lo.Date.String()
+		}
+		if hi.Valid && hi.Date.String() > out.LastDate {
+			out.LastDate = hi.Date.String()
+		}
+	}
+	return out, rows.Err()
 }
 
 // queryer is what both *sql.DB and *sql.Conn offer.

@@ -903,8 +903,17 @@ func (l *loader) finish(report *LoadReport) error {
 	for _, st := range l.order {
 		target := quoteIdent(st.table.Name)
 		cols := quotedColumns(st.table)
+		var replaced int64
 		switch {
 		case l.opts.Append:
+			// Rows the file sends again replace those loaded before, in
+			// the same transaction: a nightly extract that re-sends its
+			// last days never doubles them.
+			n, err := l.replaceResent(st)
+			if err != nil {
+				return err
+			}
+			replaced = n
 			if _, err := l.conn.ExecContext(l.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s", target, cols, quoteIdent(st.name))); err != nil {
 				return fmt.Errorf("appending to %s: %w", st.table.Name, err)
 			}
@@ -929,12 +938,20 @@ func (l *loader) finish(report *LoadReport) error {
 				}
 			}
 		}
+		first, last, err := l.dateRange(st)
+		if err != nil {
+			return err
+		}
 		if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)); err != nil {
 			return err
 		}
-		for _, f := range st.files() {
-			_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_loads VALUES (?, ?, ?, ?, ?, ?, now())`,
-				loadID, f.table.Name, f.file, f.checksum(), f.rows, mode)
+		for k, f := range st.files() {
+			if k > 0 {
+				replaced = 0 // counted once, on the input's first file
+			}
+			_, err := l.conn.ExecContext(l.ctx, `INSERT INTO planner_loads (load_id, table_name, file, sha256, rows, mode, loaded_at, replaced, first_date, last_date)
+				VALUES (?, ?, ?, ?, ?, ?, now(), ?, ?, ?)`,
+				loadID, f.table.Name, f.file, f.checksum(), f.rows, mode, replaced, first, last)
 			if err != nil {
 				return err
 			}
@@ -953,6 +970,69 @@ func (l *loader) finish(report *LoadReport) error {
 		}
 	}
 	return nil
+}
+
+// replaceResent deletes the rows of the table that the stage sends again
+// and returns how many: for sales, the days from the stage's first to its
+// last date of every series the stage holds (a re-sent day without a row
+// is a day without sales); for other tables, the rows with the same key.
+func (l *loader) replaceResent(st *stage) (int64, error) {
+	target, stage := quoteIdent(st.table.Name), quoteIdent(st.name)
+	var q string
+	if st.table == Sales {
+		q = fmt.Sprintf(`DELETE FROM %[1]s t USING (SELECT DISTINCT sku, location, channel FROM %[2]s) k,
+				(SELECT min(date) AS lo, max(date) AS hi FROM %[2]s) r
+			WHERE t.sku = k.sku AND t.location = k.location AND t.channel IS NOT DISTINCT FROM k.channel
+			  AND t.date BETWEEN r.lo AND r.hi`, target, stage)
+	} else {
+		keys := st.table.KeyColumns()
+		conds := make([]string, len(keys))
+		for i, k := range keys {
+			conds[i] = fmt.Sprintf("t.%[1]s IS NOT DISTINCT FROM s.%[1]s", quoteIdent(k))
+		}
+		q = fmt.Sprintf("DELETE FROM %s t USING (SELECT DISTINCT %s FROM %s) s WHERE %s",
+			target, quotedKeys(keys), stage, strings.Join(conds, " AND "))
+	}
+	res, err := l.conn.ExecContext(l.ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("replacing the rows %s sends again: %w", st.file, err)
+	}
+	return res.RowsAffected()
+}
+
+func quotedKeys(keys []string) string {
+	q := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = quoteIdent(k)
+	}
+	return strings.Join(q, ", ")
+}
+
+// dateRange returns the first and last day of a stage's rows, for tables
+// with a date column; NULLs otherwise.
+func (l *loader) dateRange(st *stage) (first, last any, err error) {
+	col := ""
+	for _, c := range st.table.Columns {
+		if c.Type == Date && c.Key {
+			col = c.Name
+			break
+		}
+	}
+	if col == "" {
+		return nil, nil, nil
+	}
+	var lo, hi dateScan
+	src := quoteIdent(st.name)
+	if !l.opts.Append && !st.copyOut {
+		src = quoteIdent(st.table.Name) // the stage was renamed into place
+	}
+	if err := l.conn.QueryRowContext(l.ctx, fmt.Sprintf("SELECT min(%[1]s), max(%[1]s) FROM %[2]s", quoteIdent(col), src)).Scan(&lo, &hi); err != nil {
+		return nil, nil, err
+	}
+	if !lo.Valid {
+		return nil, nil, nil
+	}
+	return lo.Date.String(), hi.Date.String(), nil
 }
 
 func quotedColumns(t *Table) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -123,7 +124,11 @@ func tableFingerprint(t *testing.T, s *Store) map[string]string {
 	return out
 }
 
-func TestAppendAddsRowsAndRefusesKeysAlreadyLoaded(t *testing.T) {
+// An append adds rows; a file that re-sends days already loaded (as
+// nightly extracts do) replaces those days of the series it holds, rows
+// that vanished included. Loading the same file twice leaves the tables
+// as they were.
+func TestAppendReplacesTheDaysAFileSendsAgain(t *testing.T) {
 	ctx := context.Background()
 	s := openMemory(t)
 	files := sampleFiles(t)
@@ -131,24 +136,58 @@ func TestAppendAddsRowsAndRefusesKeysAlreadyLoaded(t *testing.T) {
 	require.NoError(t, err)
 
 	dir := t.TempDir()
-	more := writeFile(t, dir, "feb.csv", "date,sku,location,qty\n2024-02-01,A,S1,7\n")
+	more := writeFile(t, dir, "feb.csv", "date,sku,location,qty\n2024-02-01,A,S1,7\n2024-02-02,A,S1,2\n2024-02-01,B,S2,4\n")
 	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": more}, Append: true})
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), rep.Rows("sales"))
+	assert.Equal(t, int64(3), rep.Rows("sales"))
+	before := tableDump(t, s)
+
+	// The same file again: nothing changes in the tables.
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": more}, Append: true})
+	require.NoError(t, err)
+	assert.Equal(t, before, tableDump(t, s))
+
+	// A re-sent window, 02-01 to 02-03: 02-02 of A is corrected, 02-01 of
+	// A no longer sold (no row), B's 02-01 sent as it was, 02-03 is new.
+	// The days before the window are kept.
+	again := writeFile(t, dir, "again.csv", "date,sku,location,qty\n2024-02-02,A,S1,5\n2024-02-03,A,S1,1\n2024-02-01,B,S2,4\n")
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": again}, Append: true})
+	require.NoError(t, err)
+	rows, err := s.DB().Query("SELECT strftime(date, '%Y-%m-%d') || ' ' || sku || ' ' || qty FROM sales WHERE date >= DATE '2024-02-01' ORDER BY 1")
+	require.NoError(t, err)
+	var got []string
+	for rows.Next() {
+		var r string
+		require.NoError(t, rows.Scan(&r))
+		got = append(got, r)
+	}
+	rows.Close()
+	assert.Equal(t, []string{"2024-02-01 B 4.0", "2024-02-02 A 5.0", "2024-02-03 A 1.0"}, got)
+
+	sum, err := s.Inspect(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, sum.LastLoad)
+	assert.Equal(t, "append", sum.LastLoad.Mode)
+	assert.Equal(t, int64(3), sum.LastLoad.RowsAdded)
+	assert.Equal(t, int64(3), sum.LastLoad.RowsReplaced, "02-01 and 02-02 of A, 02-01 of B")
+	assert.Equal(t, "2024-02-01", sum.LastLoad.FirstDate)
+	assert.Equal(t, "2024-02-03", sum.LastLoad.LastDate)
+	assert.Equal(t, []LoadedFile{{Table: "sales", File: again, Rows: 3, Replaced: 3}}, sum.LastLoad.Files)
 	n, err := s.RowCount(ctx, "sales")
 	require.NoError(t, err)
-	assert.Equal(t, int64(5), n)
+	assert.Equal(t, int64(4+3), n, "the four January rows and the window's three")
+}
 
-	again := writeFile(t, dir, "again.csv", "date,sku,location,qty\n2024-02-02,A,S1,1\n2024-02-01,A,S1,7\n")
-	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": again}, Append: true})
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve)
-	require.Equal(t, 1, ve.Problems.Errors())
-	p := ve.Problems[len(ve.Problems)-1]
-	assert.Equal(t, "already_loaded", p.Code)
-	assert.Equal(t, int64(3), p.Line)
-	n, _ = s.RowCount(ctx, "sales")
-	assert.Equal(t, int64(5), n)
+// tableDump prints every canonical table's rows, sorted.
+func tableDump(t *testing.T, s *Store) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, tb := range Tables {
+		var dump sql.NullString
+		require.NoError(t, s.DB().QueryRow(fmt.Sprintf("SELECT string_agg(r, '\n' ORDER BY r) FROM (SELECT CAST(t AS VARCHAR) AS r FROM %s t)", quoteIdent(tb.Name))).Scan(&dump))
+		out[tb.Name] = dump.String
+	}
+	return out
 }
 
 func TestReplacingAMasterWarnsAboutOrphanedRows(t *testing.T) {

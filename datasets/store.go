@@ -130,6 +130,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		`CREATE TABLE IF NOT EXISTS planner_problems (table_name VARCHAR, severity VARCHAR, code VARCHAR,
 			file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, message VARCHAR, hint VARCHAR, count BIGINT)`,
 	}
+	stmts = append(stmts,
+		// What a load replaced, and the days it covered (added later).
+		`ALTER TABLE planner_loads ADD COLUMN IF NOT EXISTS replaced BIGINT`,
+		`ALTER TABLE planner_loads ADD COLUMN IF NOT EXISTS first_date DATE`,
+		`ALTER TABLE planner_loads ADD COLUMN IF NOT EXISTS last_date DATE`)
 	for _, q := range stmts {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("preparing database %s: %w", s.path, err)
