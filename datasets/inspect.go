@@ -29,8 +29,8 @@ type Summary struct {
 	Problems   Problems         `json:"problems"`
 	LastLoads  []TableLoad      `json:"last_loads"`
 	// LastLoad is the most recent load: its files, the rows it added and
-	// replaced, and the days its files covered; null before any load.
-	LastLoad *LastLoad `json:"last_load"`
+	// replaced, and the days its files covered; absent before any load.
+	LastLoad *LastLoad `json:"last_load,omitempty"`
 }
 
 // LastLoad describes one load (planner load, or a run's load stage).

@@ -73,7 +73,9 @@ func (LoadStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 }
 
 // SummaryStage writes summary.json: what the database holds after the load
-// (the same object as planner inspect --json).
+// (the same object as planner inspect --json, but for last_load: the
+// manifest's inputs say what the run loaded, and a load's time and number
+// would make the same inputs give different bytes).
 type SummaryStage struct{}
 
 // Name implements Stage.
@@ -86,6 +88,7 @@ func (SummaryStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	sum.Database = r.Config.DB // the run works on a copy that becomes it
+	sum.LastLoad = nil
 	err = r.WriteFile("summary.json", func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
