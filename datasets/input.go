@@ -22,8 +22,12 @@ type inputFile struct {
 	// CSV they follow the file's own columns in header.
 	hive []string
 
-	// Parquet: the DuckDB type of each column
+	// Parquet, and a database query: the DuckDB type of each column
 	types []string
+	// table, for a database query, is the temporary table its rows were
+	// copied into (with _row, each row's number from 1); they are read as
+	// a Parquet file's are.
+	table string
 
 	// CSV
 	delim  rune
@@ -116,6 +120,14 @@ func (in *inputFile) readParquetHead(ctx context.Context, conn *sql.Conn) error 
 // partition keys as columns, and each row's number when asked.
 func (in *inputFile) parquetRelation(rowNumbers bool) string {
 	return fmt.Sprintf("read_parquet(%s, hive_partitioning = %t, file_row_number = %t)", quoteString(in.path), len(in.hive) > 0, rowNumbers)
+}
+
+// relation is the SQL that reads a Parquet file's or a query's rows.
+func (in *inputFile) relation() string {
+	if in.table != "" {
+		return in.table
+	}
+	return in.parquetRelation(false)
 }
 
 // fileColumns is how many of the header's columns are the file's own, not

@@ -317,12 +317,12 @@ func (l *loader) timesIn(in *inputFile, cols []colSource) string {
 			src := quoteIdent(in.header[cs.index])
 			var timed bool
 			q := fmt.Sprintf(`SELECT coalesce(bool_or(typeof(%[1]s) LIKE 'TIMESTAMP%%' AND CAST(%[1]s AS TIME) <> TIME '00:00:00'), false)
-				FROM (SELECT %[1]s FROM %[2]s WHERE %[1]s IS NOT NULL LIMIT %[3]d)`, src, in.parquetRelation(false), sampleRows)
+				FROM (SELECT %[1]s FROM %[2]s WHERE %[1]s IS NOT NULL LIMIT %[3]d)`, src, in.relation(), sampleRows)
 			if err := l.conn.QueryRowContext(l.ctx, q).Scan(&timed); err == nil && timed {
 				return why
 			}
 		}
-		samples = l.relationDateSamples(in, cols, in.parquetRelation(false))
+		samples = l.relationDateSamples(in, cols, in.relation())
 	default:
 		samples = l.dateSamples(in, cols)
 	}

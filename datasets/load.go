@@ -39,6 +39,9 @@ type LoadOptions struct {
 	// CancelPrefix starts the order ids of cancellations among transaction
 	// lines; empty means "C".
 	CancelPrefix string
+	// Query selects the sales rows when the sales input is a PostgreSQL
+	// database (postgres://user@host/db).
+	Query string
 	// Append adds the rows to the tables instead of replacing them.
 	Append bool
 	// Strict turns warnings into errors.
@@ -198,7 +201,8 @@ func (s *Store) loadOnce(ctx context.Context, opts LoadOptions, commit bool, car
 		}
 	}()
 
-	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}, careful: careful, broken: broken, grain: grain}
+	l := &loader{ctx: ctx, conn: conn, opts: opts, log: opts.Logger, staged: map[string]*stage{}, careful: careful, broken: broken, grain: grain,
+		spool: s.spoolDir()}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
 	}
@@ -417,6 +421,7 @@ type loader struct {
 	// transaction of an earlier pass; they are reported, not read.
 	broken map[string]Problems
 	grain  *grainState
+	spool  string // folder for temporary files (a query's rows)
 }
 
 // pendingProblem is a problem whose position still has to be turned into a
@@ -499,7 +504,13 @@ func (l *loader) stageFile(t *Table, spec string) error {
 		return nil
 	}
 	began := time.Now()
-	paths, err := files.Expand(spec)
+	var paths []string
+	var err error
+	if IsDatabaseURL(spec) {
+		paths = []string{spec}
+	} else {
+		paths, err = files.Expand(spec)
+	}
 	if err != nil {
 		l.fileProblem(t, spec, problemCode(err), err)
 		return nil
@@ -575,7 +586,14 @@ func (l *loader) aborted() bool {
 // readFile reads one file into a stage table, or records why it cannot
 // and returns nil.
 func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*stage, error) {
-	in, err := openInput(l.ctx, l.conn, path)
+	var in *inputFile
+	var err error
+	if IsDatabaseURL(path) {
+		in, err = l.readPostgres(path)
+		path = redactURL(path)
+	} else {
+		in, err = openInput(l.ctx, l.conn, path)
+	}
 	if err != nil {
 		l.fileProblem(t, path, problemCode(err), err)
 		return nil, nil
@@ -602,7 +620,9 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 			st.source[c.canon.Name] = in.header[c.index]
 		}
 	}
-	st.sum = auditAsync(path, in.format == files.CSV)
+	if in.table == "" {
+		st.sum = auditAsync(path, in.format == files.CSV)
+	}
 	// Positions come from row order, except in the fast CSV read.
 	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)+"; DROP VIEW IF EXISTS "+quoteIdent(st.name)+"; SET preserve_insertion_order = true"); err != nil {
 		return nil, err
@@ -612,7 +632,11 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 		err = l.stageCSV(st, in, cols)
 	case files.Parquet:
 		st.where = "row"
-		err = l.stageRelation(st, in, cols, in.parquetRelation(true), "file_row_number + 1")
+		relation, pos := in.parquetRelation(true), "file_row_number + 1"
+		if in.table != "" {
+			relation, pos = in.table, "_row" // a query's rows, copied from a database
+		}
+		err = l.stageRelation(st, in, cols, relation, pos)
 	case files.XLSX:
 		st.where = "row"
 		err = l.stageXLSX(st, in, cols)
@@ -917,6 +941,16 @@ func (l *loader) finish(report *LoadReport) error {
 			if _, err := l.conn.ExecContext(l.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s", target, cols, quoteIdent(st.name))); err != nil {
 				return fmt.Errorf("appending to %s: %w", st.table.Name, err)
 			}
+		case st.copyOut && l.canonicalBut(st):
+			// Drop the bookkeeping columns and swap the stage in: no copy.
+			for _, q := range append(l.dropExtras(st),
+				"DROP TABLE "+target,
+				fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(st.name), target)) {
+				if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+					return fmt.Errorf("replacing %s: %w", st.table.Name, err)
+				}
+			}
+			st.copyOut = false // dateRange reads the table now
 		case st.copyOut:
 			for _, q := range []string{
 				"DELETE FROM " + target,
@@ -970,6 +1004,56 @@ func (l *loader) finish(report *LoadReport) error {
 		}
 	}
 	return nil
+}
+
+// stageColumns lists a stage table's columns and types, in order.
+func (l *loader) stageColumns(st *stage) ([][2]string, error) {
+	rows, err := l.conn.QueryContext(l.ctx, `SELECT column_name, data_type FROM information_schema.columns
+		WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position`, st.name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var c [2]string
+		if err := rows.Scan(&c[0], &c[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// canonicalBut says whether a stage table holds the canonical columns, in
+// order and typed, followed only by bookkeeping columns (positions), so
+// that dropping those makes it the table.
+func (l *loader) canonicalBut(st *stage) bool {
+	cols, err := l.stageColumns(st)
+	if err != nil || len(cols) < len(st.table.Columns) {
+		return false
+	}
+	for i, c := range st.table.Columns {
+		if cols[i][0] != c.Name || cols[i][1] != c.Type.SQL() {
+			return false
+		}
+	}
+	for _, c := range cols[len(st.table.Columns):] {
+		if !strings.HasPrefix(c[0], "_") {
+			return false
+		}
+	}
+	return true
+}
+
+// dropExtras returns the statements that drop a stage's bookkeeping columns.
+func (l *loader) dropExtras(st *stage) []string {
+	cols, _ := l.stageColumns(st)
+	var out []string
+	for _, c := range cols[len(st.table.Columns):] {
+		out = append(out, fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s", quoteIdent(st.name), quoteIdent(c[0])))
+	}
+	return out
 }
 
 // replaceResent deletes the rows of the table that the stage sends again

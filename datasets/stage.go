@@ -360,8 +360,8 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 		if cs.index < 0 || cs.canon.Type == Text {
 			continue
 		}
-		if asView && typedAs(in.types[cs.index], cs.canon.Type) {
-			continue
+		if cs.index < len(in.types) && typedAs(in.types[cs.index], cs.canon.Type) {
+			continue // a typed column cannot fail to convert
 		}
 		cond := fmt.Sprintf("NOT %s AND %s IS NULL", nullCond(cs), conv(cs))
 		fails = append(fails, "("+cond+")")
@@ -444,6 +444,8 @@ func typedAs(parquet string, t Type) bool {
 		}
 	case Bool:
 		return parquet == "BOOLEAN"
+	case Date:
+		return parquet == "DATE" || strings.HasPrefix(parquet, "TIMESTAMP")
 	}
 	return false
 }

@@ -170,7 +170,7 @@ func freqWord(f series.Freq) string {
 // LoadOptions turns a configuration's inputs into the loader's options.
 func LoadOptions(in *config.Inputs) datasets.LoadOptions {
 	opts := datasets.LoadOptions{Map: files.Mapping(in.Map), DateFormat: in.DateFormat,
-		NullStrings: in.NullStrings, Strict: in.Strict, Grain: in.Grain}
+		NullStrings: in.NullStrings, Strict: in.Strict, Grain: in.Grain, Query: in.Query}
 	fs := in.Files()
 	if in.Format == "m5" {
 		opts.M5 = &datasets.M5Files{Sales: in.Sales, Calendar: in.Calendar, Prices: in.Prices}

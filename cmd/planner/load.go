@@ -27,6 +27,7 @@ type loadOptions struct {
 	maps        []string
 	dateFormat  string
 	grain       string
+	query       string
 	nullStrings []string
 	append      bool
 	strict      bool
@@ -47,6 +48,7 @@ func (a *app) loadCmd(validateOnly bool) *cobra.Command {
 		Example: "  planner load --sales sales.csv --products products.csv --locations locations.csv\n" +
 			"  planner load --sales train.csv.gz --map qty=sales,location=store,sku=item\n" +
 			"  planner load --sales 'pos/*.parquet' --grain transaction --map sku=StockCode,qty=Quantity,date=InvoiceDate,order_id=InvoiceNo\n" +
+			"  planner load --sales postgres://planner@warehouse/retail --query 'SELECT day AS date, item AS sku, store AS location, units AS qty FROM pos_daily'\n" +
 			"  planner load --format m5 --sales sales_train_evaluation.csv --calendar calendar.csv --prices sell_prices.csv",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runLoad(cmd, o, validateOnly) },
@@ -79,6 +81,7 @@ func (a *app) loadCmd(validateOnly bool) *cobra.Command {
 	f.StringArrayVar(&o.maps, "map", nil, "rename columns: canonical=source[,canonical=source...]; table.column=source for one file")
 	f.StringVar(&o.dateFormat, "date-format", "", "strftime layout of dates, such as %d/%m/%Y (default: recognised from the data)")
 	f.StringVar(&o.grain, "grain", "", "what a sales row is: auto (default: transaction lines when dates hold times or keys repeat within a day), daily, or transaction (point-of-sale lines, summed per day)")
+	f.StringVar(&o.query, "query", "", "the SQL that selects the sales rows when --sales names a PostgreSQL database (postgres://user@host/db)")
 	f.StringSliceVar(&o.nullStrings, "null", nil, `values read as empty (default "", NA, NULL)`)
 	f.BoolVar(&o.append, "append", false, "add rows to the tables instead of replacing them")
 	f.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
@@ -117,6 +120,9 @@ func (o *loadOptions) options(cmd *cobra.Command) (datasets.LoadOptions, string,
 	}
 	if o.grain != "" {
 		in.Grain = o.grain
+	}
+	if o.query != "" {
+		in.Query = o.query
 	}
 	if err := in.CheckFormat(flagName); err != nil {
 		return datasets.LoadOptions{}, "", &usageError{err}
