@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -20,27 +19,9 @@ import (
 
 // IsDatabaseURL says whether an input names a PostgreSQL database
 // (postgres://user@host/db, or postgresql://) rather than a file.
-func IsDatabaseURL(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
-}
+func IsDatabaseURL(s string) bool { return files.IsDatabaseURL(s) }
 
-// redactURL is a database URL without its password, as it may be shown
-// and recorded.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "the database URL"
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+func redactURL(s string) string { return files.RedactURL(s) }
 
 // pgRaw is the temporary table a query's rows stream into.
 const pgRaw = "planner_pg_raw"

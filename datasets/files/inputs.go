@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -157,4 +158,29 @@ func CheckParquet(path string) error {
 		return fileErrorf("truncated_file", "%s: cannot be read as a Parquet file: it is damaged, cut short or written by a tool that did not finish; export it again", path)
 	}
 	return nil
+}
+
+// IsDatabaseURL says whether an input names a PostgreSQL database
+// (postgres://user@host/db, or postgresql://) rather than a file.
+func IsDatabaseURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// RedactURL returns a database URL with its password (in the user part or
+// the password parameter) replaced by xxxxx, as it may be shown and
+// recorded; a URL that does not parse is not shown at all.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "the database URL"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
