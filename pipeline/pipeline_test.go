@@ -432,3 +432,12 @@ func TestARunRefusesADatabasePathThatIsNotADatabase(t *testing.T) {
 	raw, _ := os.ReadFile(cfg.DB)
 	assert.Equal(t, "date,sku\n2024-01-01,A\n", string(raw))
 }
+
+// The manifest records the configuration without a database password.
+func TestManifestMasksADatabasePassword(t *testing.T) {
+	cfg := &config.Config{Inputs: config.Inputs{Sales: "postgres://planner:hunter22@db.example/retail", Query: "SELECT 1"}}
+	got := string(manifestConfig(cfg))
+	assert.NotContains(t, got, "hunter22")
+	assert.Contains(t, got, `"sales":"postgres://planner:xxxxx@db.example/retail"`)
+	assert.Equal(t, "postgres://planner:hunter22@db.example/retail", cfg.Inputs.Sales, "the run still connects with it")
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/progress"
 	"github.com/planner-engine/planner/pipeline/config"
@@ -196,7 +197,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the run folder: %w", err)
 	}
-	cfgJSON, _ := json.Marshal(cfg)
+	cfgJSON := manifestConfig(cfg)
 	m := &Manifest{RunID: id, Version: opts.Version, Started: started.Format(time.RFC3339), Config: cfgJSON,
 		Inputs: []Input{}, Stages: []StageRecord{}, Outputs: []Output{}, Warnings: []string{}}
 	run := &Run{ID: id, Config: cfg, Dir: tmp, Log: log.With("run", id), Progress: opts.Progress, manifest: m, db: work, fail: opts.fail}
@@ -340,4 +341,15 @@ func pointLatest(out, id string) error {
 		return fmt.Errorf("cannot link %s: %w", link, err)
 	}
 	return nil
+}
+
+// manifestConfig is the configuration as the manifest records it: a
+// database URL's password is masked.
+func manifestConfig(cfg *config.Config) json.RawMessage {
+	c := *cfg
+	if files.IsDatabaseURL(c.Inputs.Sales) {
+		c.Inputs.Sales = files.RedactURL(c.Inputs.Sales)
+	}
+	out, _ := json.Marshal(&c)
+	return out
 }

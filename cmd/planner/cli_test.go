@@ -11,8 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/datasetstest"
 )
 
 // planner runs the CLI in-process and returns its exit code and outputs.
@@ -226,4 +230,35 @@ func TestSchemaAndVersion(t *testing.T) {
 	code, out, _ = planner(t, "version")
 	require.Equal(t, 0, code)
 	assert.Equal(t, "planner dev\n", out)
+}
+
+// A sales history in PostgreSQL loads with --query, and inspect reports the
+// load without the password.
+func TestLoadFromPostgresThroughTheCLI(t *testing.T) {
+	url := datasetstest.Postgres(t)
+	ctx := context.Background()
+	pg, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	_, err = pg.Exec(ctx, `CREATE TABLE pos_daily AS SELECT DATE '2024-01-01' + (i % 60) AS day, 'SKU' || (i / 60) AS item,
+		'S1' AS store, (i % 7)::numeric AS units FROM generate_series(0, 599) i`)
+	pg.Close(ctx)
+	require.NoError(t, err)
+	db := filepath.Join(t.TempDir(), "p.duckdb")
+	withPassword := strings.Replace(url, "planner@", "planner:hunter22@", 1)
+	code, out, errOut := planner(t, "load", "--db", db, "--sales", withPassword,
+		"--query", "SELECT day AS date, item AS sku, store AS location, units AS qty FROM pos_daily", "--json")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out+errOut, "hunter22")
+	var rep datasets.LoadReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, int64(600), rep.Rows("sales"))
+	code, out, errOut = planner(t, "inspect", "--db", db, "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum datasets.Summary
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	require.NotNil(t, sum.LastLoad)
+	assert.Equal(t, int64(600), sum.LastLoad.RowsAdded)
+	assert.Equal(t, "2024-01-01", sum.LastLoad.FirstDate)
+	assert.Equal(t, "2024-02-29", sum.LastLoad.LastDate)
+	assert.Contains(t, sum.LastLoad.Files[0].File, "planner:xxxxx@127.0.0.1")
 }
