@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/planner-engine/planner/series"
 )
@@ -34,25 +36,23 @@ const regularWeeks = 8
 // and the weekdays a location was closed on in each of the last
 // regularWeeks weeks, unless the calendar says it opens.
 func readAvailability(ctx context.Context, conn *sql.Conn, cal *periodCalendar, end series.Date, horizon int) (*availability, error) {
-	var flagged, closures, stockouts int64
-	q := `SELECT (SELECT count(*) FROM sales WHERE available = false),
-		(SELECT count(*) FROM openings WHERE NOT open),
-		(SELECT count(*) FROM inventory WHERE on_hand = 0)`
-	if err := conn.QueryRowContext(ctx, q).Scan(&flagged, &closures, &stockouts); err != nil {
-		return nil, fmt.Errorf("reading availability: %w", err)
-	}
 	av := &availability{}
-	if flagged+closures+stockouts == 0 {
-		return av, nil
+	// A database written before availability was kept, opened read-only
+	// (and so not brought up to date), has neither the column nor the
+	// calendar: everything it holds was observed.
+	has, err := availabilitySources(ctx, conn)
+	if err != nil || len(has) == 0 {
+		return av, err
 	}
 	lo := cal.origin
-	q = fmt.Sprintf(`SELECT k.id, (u.date - DATE '%[1]s')::BIGINT AS d FROM (
-			SELECT sku, location, channel, date FROM sales WHERE available = false
-			UNION SELECT k.sku, k.location, k.channel, o.date FROM openings o JOIN planner_panel_keys k USING (location) WHERE NOT o.open
-			UNION SELECT k.sku, k.location, k.channel, i.as_of FROM inventory i JOIN planner_panel_keys k USING (sku, location) WHERE i.on_hand = 0
-		) u JOIN planner_panel_keys k USING (sku, location, channel)
+	var parts []string
+	for _, src := range has {
+		parts = append(parts, src.unobserved)
+	}
+	q := fmt.Sprintf(`SELECT k.id, (u.date - DATE '%[1]s')::BIGINT AS d FROM (%[3]s) u
+		JOIN planner_panel_keys k USING (sku, location, channel)
 		WHERE u.date BETWEEN DATE '%[1]s' AND DATE '%[2]s'
-		ORDER BY k.id, d`, lo, end)
+		ORDER BY k.id, d`, lo, end, strings.Join(parts, " UNION "))
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("reading unobserved days: %w", err)
@@ -96,6 +96,9 @@ func readAvailability(ctx context.Context, conn *sql.Conn, cal *periodCalendar, 
 	if cal.freq != series.Daily || horizon <= 0 {
 		return av, nil
 	}
+	if !slices.ContainsFunc(has, func(s availabilitySource) bool { return s.name == "openings" }) {
+		return av, nil // no calendar: a database from before it, read-only
+	}
 	q = fmt.Sprintf(`WITH closed AS (
 			SELECT location, date FROM openings WHERE NOT open AND date > DATE '%[1]s' - %[3]d AND date <= DATE '%[1]s'
 			UNION SELECT location, date FROM sales WHERE date > DATE '%[1]s' - %[3]d AND date <= DATE '%[1]s'
@@ -124,6 +127,64 @@ func readAvailability(ctx context.Context, conn *sql.Conn, cal *periodCalendar, 
 		av.closed[loc] = append(av.closed[loc], d.Date)
 	}
 	return av, rows.Err()
+}
+
+// availabilitySource is one place the database keeps days without
+// observed demand, with the SQL that lists them by series and day.
+type availabilitySource struct {
+	name, unobserved string
+}
+
+// availabilitySources returns the sources this database has rows in.
+func availabilitySources(ctx context.Context, conn *sql.Conn) ([]availabilitySource, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = 'main' AND table_catalog = current_database()
+		  AND (table_name, column_name) IN (('sales', 'available'), ('openings', 'open'), ('inventory', 'on_hand'))`)
+	if err != nil {
+		return nil, fmt.Errorf("reading availability: %w", err)
+	}
+	present := map[string]bool{}
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		present[t] = true
+	}
+	rows.Close()
+	all := []struct {
+		availabilitySource
+		count string
+	}{
+		{availabilitySource{"sales", "SELECT sku, location, channel, date FROM sales WHERE available = false"},
+			"SELECT count(*) FROM sales WHERE available = false"},
+		{availabilitySource{"openings", "SELECT k.sku, k.location, k.channel, o.date FROM openings o JOIN planner_panel_keys k USING (location) WHERE NOT o.open"},
+			"SELECT count(*) FROM openings WHERE NOT open"},
+		{availabilitySource{"inventory", "SELECT k.sku, k.location, k.channel, i.as_of AS date FROM inventory i JOIN planner_panel_keys k USING (sku, location) WHERE i.on_hand = 0"},
+			"SELECT count(*) FROM inventory WHERE on_hand = 0"},
+	}
+	var out []availabilitySource
+	for _, src := range all {
+		if !present[src.name] {
+			continue
+		}
+		var n int64
+		if err := conn.QueryRowContext(ctx, src.count).Scan(&n); err != nil {
+			return nil, fmt.Errorf("reading availability: %w", err)
+		}
+		if n > 0 || src.name == "openings" {
+			out = append(out, src.availabilitySource)
+		}
+	}
+	// The calendar alone, with no closed day, marks nothing.
+	if len(out) == 1 && out[0].name == "openings" {
+		var n int64
+		if err := conn.QueryRowContext(ctx, all[1].count).Scan(&n); err != nil || n == 0 {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // apply marks the unobserved cells and closed days of the series [lo, hi)

@@ -77,3 +77,19 @@ func TestPanelMarksUnobservedAndClosedDays(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, w.Unobserved)
 }
+
+// A database from before availability was kept, opened read-only, reads
+// as fully observed.
+func TestPanelOfADatabaseWithoutAvailability(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	_, err := s.Load(ctx, LoadOptions{Files: sampleFiles(t)})
+	require.NoError(t, err)
+	_, err = s.DB().Exec("DROP TABLE openings; ALTER TABLE sales DROP COLUMN available")
+	require.NoError(t, err)
+	p, err := s.ReadPanel(ctx, PanelOptions{Horizon: 7})
+	require.NoError(t, err)
+	assert.Positive(t, p.Len())
+	assert.Nil(t, p.Unobserved)
+	assert.Nil(t, p.Closed)
+}

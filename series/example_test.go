@@ -40,3 +40,14 @@ func ExampleForecasts_Variance() {
 	// Output:
 	// 7.8
 }
+
+// A store closed on the third day sold nothing: the demand history models
+// see fills that day from the days around it.
+func ExamplePanel_Filled() {
+	p := series.Panel{Freq: series.Monthly} // no weekly season to adjust for
+	p.Append(series.Key{SKU: "SOAP", Location: "S01"}, series.MustParseDate("2024-01-01"), []float64{10, 12, 0, 14, 12})
+	p.Unobserved = []bool{false, false, true, false, false}
+	fmt.Println(p.Series(0), "->", p.Filled(0))
+	// Output:
+	// [10 12 0 14 12] -> [10 12 12 14 12]
+}
