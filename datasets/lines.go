@@ -235,6 +235,16 @@ func (l *loader) sumLines(st *stage) error {
 		return err
 	}
 	st.table, st.pos, st.copyOut, st.lines, st.view = Sales, "_pos", true, counts, false
+	// The rows an input gave the table are the daily rows; a glob of
+	// transaction files cannot tell them apart by file, so its first file
+	// carries them.
+	st.rows = counts.Rows
+	for i, p := range st.parts {
+		p.rows = 0
+		if i == 0 {
+			p.rows = counts.Rows
+		}
+	}
 	return nil
 }
 

@@ -61,6 +61,7 @@ func TestTransactionLinesSumToDailyRows(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(readCorpus(t, "pos.counts.json")), &want))
 		require.NotNil(t, rep.Lines, grain)
 		assert.Equal(t, want, *rep.Lines, grain)
+		assert.Equal(t, int64(4), rep.Rows("sales"), "the daily rows the lines gave the table")
 
 		var got []string
 		for _, p := range rep.Problems {

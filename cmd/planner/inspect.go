@@ -70,6 +70,14 @@ func printSummary(a *app, s *datasets.Summary) {
 		tables = append(tables, fmt.Sprintf("%s %s", t.Name, words.Commas(s.Tables[t.Name])))
 	}
 	fmt.Fprintf(w, "Tables      %s\n", strings.Join(tables, ", "))
+	if l := s.LastLoad; l != nil {
+		days := ""
+		if l.FirstDate != "" {
+			days = fmt.Sprintf(", days %s to %s", l.FirstDate, l.LastDate)
+		}
+		fmt.Fprintf(w, "Last load   %s (%s): %s, %s rows added, %s replaced%s\n", l.LoadedAt, l.Mode,
+			words.Plural(len(l.Files), "file"), words.Commas(l.RowsAdded), words.Commas(l.RowsReplaced), days)
+	}
 	if n := len(s.Problems); n > 0 {
 		fmt.Fprintf(w, "Problems    %d from the last loads:\n", n)
 		for i, p := range s.Problems {

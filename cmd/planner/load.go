@@ -244,4 +244,9 @@ func printTables(w io.Writer, rep *datasets.LoadReport, what string) {
 		fmt.Fprintf(tw, "  %s\t%12s %s\t%s\n", t.Table, words.Commas(t.Rows), what, t.File)
 	}
 	tw.Flush()
+	if l := rep.Lines; l != nil {
+		left := l.Cancellations + l.ZeroPrice + l.NegativePrice + l.ZeroQty
+		fmt.Fprintf(w, "  (sales from %s transaction lines: %s sold, %s returned, %s left out)\n",
+			words.Commas(l.Lines), words.Commas(l.Sales), words.Commas(l.Returns), words.Commas(left))
+	}
 }
