@@ -43,6 +43,42 @@ func benchSalesCSV(b *testing.B, n int, wide bool) string {
 	return path
 }
 
+// loadEach loads opts into a new database file b.N times, timing the load
+// and the close (the work a user waits for), and checks each report.
+func loadEach(b *testing.B, opts datasets.LoadOptions, check func(*datasets.LoadReport) error) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := datasets.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := s.Load(ctx, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := check(rep); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// wantRows checks that a load gave the sales table n rows.
+func wantRows(n int64) func(*datasets.LoadReport) error {
+	return func(rep *datasets.LoadReport) error {
+		if rep.Rows("sales") != n {
+			return fmt.Errorf("loaded %d rows, want %d", rep.Rows("sales"), n)
+		}
+		return nil
+	}
+}
+
 // BenchmarkLoadCSV measures planner load's core: validating a sales CSV and
 // loading it into a database file, checks, commit and close included.
 func BenchmarkLoadCSV(b *testing.B) {
@@ -54,28 +90,7 @@ func BenchmarkLoadCSV(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("%s/rows=%d", layout, n), func(b *testing.B) {
 				path := benchSalesCSV(b, n, wide)
-				ctx := context.Background()
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					b.StopTimer()
-					db := filepath.Join(b.TempDir(), "bench.duckdb")
-					s, err := datasets.Open(ctx, db, nil)
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.StartTimer()
-					rep, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": path}})
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := s.Close(); err != nil {
-						b.Fatal(err)
-					}
-					if rep.Rows("sales") != int64(n) {
-						b.Fatalf("loaded %d rows, want %d", rep.Rows("sales"), n)
-					}
-				}
+				loadEach(b, datasets.LoadOptions{Files: map[string]string{"sales": path}}, wantRows(int64(n)))
 				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 			})
 		}
@@ -250,27 +265,13 @@ func BenchmarkLoadTransactions(b *testing.B) {
 		for _, n := range []int{1_000_000, 10_000_000} {
 			b.Run(fmt.Sprintf("%s/n=%d", layout, n), func(b *testing.B) {
 				path := benchLinesParquet(b, n, ids)
-				ctx := context.Background()
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					b.StopTimer()
-					s, err := datasets.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"), nil)
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.StartTimer()
-					rep, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": path}, Map: m, Grain: datasets.GrainTransaction})
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := s.Close(); err != nil {
-						b.Fatal(err)
-					}
+				opts := datasets.LoadOptions{Files: map[string]string{"sales": path}, Map: m, Grain: datasets.GrainTransaction}
+				loadEach(b, opts, func(rep *datasets.LoadReport) error {
 					if rep.Lines == nil || rep.Lines.Lines != int64(n) {
-						b.Fatalf("read %v lines, want %d", rep.Lines, n)
+						return fmt.Errorf("read %v lines, want %d", rep.Lines, n)
 					}
-				}
+					return nil
+				})
 				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 			})
 		}
@@ -297,25 +298,6 @@ func BenchmarkLoadPostgres(b *testing.B) {
 		b.Fatal(err)
 	}
 	query := "SELECT day AS date, item AS sku, store AS location, units AS qty, paid AS price FROM pos_daily"
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		s, err := datasets.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		rep, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": url}, Query: query})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Close(); err != nil {
-			b.Fatal(err)
-		}
-		if rep.Rows("sales") != n {
-			b.Fatalf("loaded %d rows, want %d", rep.Rows("sales"), n)
-		}
-	}
+	loadEach(b, datasets.LoadOptions{Files: map[string]string{"sales": url}, Query: query}, wantRows(n))
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
