@@ -9,5 +9,10 @@
 // slice per series, lets workers take contiguous chunks without copying and
 // keeps a million series to a handful of allocations.
 //
+// A Panel may mark the periods whose demand went unobserved (a closed store,
+// an empty shelf) and the days ahead a series cannot sell; Filled is the
+// demand history with the unobserved periods filled in (FillUnobserved),
+// which every model fits on.
+//
 // The package imports nothing else of the planner's.
 package series
