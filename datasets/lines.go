@@ -61,7 +61,9 @@ func (e *lineGrainError) Error() string {
 	return "reading the sales again as transaction lines: " + e.why
 }
 
-var zoneSuffix = `(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$`
+// zoneSuffix matches a time that ends in a zone: Z or an offset after the
+// minutes or seconds (a bare date's -01 is no offset).
+var zoneSuffix = `[0-9]:[0-9][0-9](:[0-9][0-9](\.[0-9]+)?)? ?(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$`
 
 // dayOf returns SQL that turns a line's time (the text column date of
 // the lines l) into its business day: in the location's time zone when the
@@ -355,13 +357,13 @@ func (l *loader) checkGrain(st *stage) error {
 	}
 	st.dups = &dups
 	if dups > 0 {
-		return &lineGrainError{why: fmt.Sprintf("%s a date, sku, location and channel", rows(dups, "repeats", "repeat"))}
+		return &lineGrainError{why: fmt.Sprintf("%s a date, sku, location and channel", rowsVerb(dups, "repeats", "repeat"))}
 	}
 	return nil
 }
 
-// rows says "1 row repeats" or "12 rows repeat".
-func rows(n int64, one, many string) string {
+// rowsVerb says "1 row repeats" or "12 rows repeat".
+func rowsVerb(n int64, one, many string) string {
 	if n == 1 {
 		return "1 row " + one
 	}

@@ -92,7 +92,8 @@ func TestTransactionLinesSumToDailyRows(t *testing.T) {
 
 // Times in ISO forms (a T or a space, fractions, Z or an offset) fall on
 // the business day of the location's time zone; where the location has
-// none, on the day as written.
+// none, on the day as written. A bare date is a day, wherever it is (its
+// -01 is no offset).
 func TestTransactionTimesFallOnTheLocationsDay(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join("testdata", "transactions")
