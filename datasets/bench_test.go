@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/datasetstest"
 	"github.com/planner-engine/planner/datasets/files"

@@ -3,9 +3,10 @@ package replenish
 import (
 	"testing"
 
-	"github.com/planner-engine/planner/series"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
 )
 
 func flat(days int, mean, sd float64) ([]float64, []float64) {

@@ -6,10 +6,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/planner-engine/planner/series"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/planner-engine/planner/series"
 )
 
 // poissonPanel is n daily series of Poisson sales with means from 1 to 20.
