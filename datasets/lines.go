@@ -120,8 +120,14 @@ func (l *loader) sumLines(st *stage) error {
 	if l.opts.DateFormat != "" {
 		df, _ = files.LookupDateFormat(l.opts.DateFormat)
 	} else if len(samples) > 0 {
-		df, _ = files.SniffDateFormat(samples)
+		var ambiguous bool
+		df, ambiguous = files.SniffDateFormat(samples)
 		sniffed = true
+		if ambiguous {
+			l.add(Problem{Severity: Warning, Code: "ambiguous_dates", Table: Sales.Name, File: st.file, Column: st.column("date"),
+				Message: "every sampled time fits both day/month/year and month/day/year; reading them as day/month/year",
+				Hint:    "pass --date-format '%m/%d/%Y %H:%M' if months come first"})
+		}
 	}
 	prefix := l.opts.CancelPrefix
 	if prefix == "" {
@@ -210,7 +216,17 @@ func (l *loader) sumLines(st *stage) error {
 			Message: fmt.Sprintf("%s%s left out of demand; the first is here", what, note),
 			Hint:    "such lines are counted, not loaded"})
 	}
-	if undated > 0 {
+	switch {
+	case undated > 0 && undated == st.rows:
+		// Not one time reads: one sentence, not a list of every line.
+		example := ""
+		if len(samples) > 0 {
+			example = fmt.Sprintf(" (such as %q)", samples[0])
+		}
+		l.add(Problem{Severity: Error, Code: "unparseable_date", Table: Sales.Name, File: st.file, Column: st.column("date"), Count: undated,
+			Message: fmt.Sprintf("no time in the column can be read%s", example),
+			Hint:    "pass --date-format with the column's layout, such as '%d/%m/%Y %H:%M' or '%m/%d/%Y %I:%M %p'"})
+	case undated > 0:
 		// Only now are the lines read again, to name them.
 		if err := l.listUndated(st, day, join, undated); err != nil {
 			return err

@@ -132,3 +132,35 @@ func TestRepeatedDailyRowsAreSummedWithOneWarning(t *testing.T) {
 	}
 	assert.Equal(t, []string{`bad.csv line 3, column date: "yesterday" is not a date or a time (write times as YYYY-MM-DD HH:MM:SS (a T, seconds, fractions and a zone may follow), or pass --date-format with the file's layout, such as %d/%m/%Y %H:%M)`}, errs)
 }
+
+// Without --date-format, times that read both day-first and month-first
+// are read day-first with one warning; a column of which no time reads is
+// one error, not one per line.
+func TestTransactionTimesWithoutALayout(t *testing.T) {
+	ctx := context.Background()
+	m, err := files.ParseMapping("sku=StockCode,qty=Quantity,date=InvoiceDate,price=UnitPrice,order_id=InvoiceNo,location=Country")
+	require.NoError(t, err)
+	s := openMemory(t)
+	rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": filepath.Join("testdata", "transactions", "pos.csv")}, Map: m})
+	require.NoError(t, err)
+	var codes []string
+	for _, p := range rep.Problems {
+		codes = append(codes, p.Code)
+	}
+	assert.Contains(t, codes, "ambiguous_dates")
+	var first, last string
+	require.NoError(t, s.DB().QueryRow("SELECT min(date)::VARCHAR, max(date)::VARCHAR FROM sales").Scan(&first, &last))
+	assert.Equal(t, []string{"2010-01-12", "2010-02-12"}, []string{first, last}, "12/1 and 12/2 read day-first")
+
+	dir := t.TempDir()
+	path := writeFile(t, dir, "odd.csv", "InvoiceDate,StockCode,Country,Quantity\nDec 1 2010,A,UK,1\nDec 2 2010,A,UK,2\n")
+	_, err = openMemory(t).Load(ctx, LoadOptions{Files: map[string]string{"sales": path}, Map: m, Grain: GrainTransaction})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, 1, ve.Problems.Errors())
+	for _, p := range ve.Problems {
+		if p.Severity == Error {
+			assert.Equal(t, `no time in the column can be read (such as "Dec 1 2010")`, p.Message)
+		}
+	}
+}

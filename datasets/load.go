@@ -758,6 +758,15 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 				return i
 			}
 		}
+		// The columns of transaction lines are also known spelt as point-of-
+		// sale systems spell them: CustomerID, Order ID.
+		if salesLines.Column(name) != nil && Sales.Column(name) == nil {
+			for i, h := range in.header {
+				if normalizeName(h) == normalizeName(name) {
+					return i
+				}
+			}
+		}
 		return -1
 	}
 	used := make([]bool, len(in.header))

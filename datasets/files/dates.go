@@ -23,6 +23,14 @@ var dateFormats = []DateFormat{
 	{"%Y%m%d", "20060102"},
 	{"%Y-%m-%d %H:%M:%S", "2006-01-02 15:04:05"},
 	{"%Y-%m-%dT%H:%M:%S", "2006-01-02T15:04:05"},
+	{"%Y-%m-%d %H:%M", "2006-01-02 15:04"},
+	// Point-of-sale times as spreadsheets write them: day or month first,
+	// without leading zeros.
+	{"%d/%m/%Y %H:%M", "2/1/2006 15:04"},
+	{"%m/%d/%Y %H:%M", "1/2/2006 15:04"},
+	{"%d/%m/%Y %H:%M:%S", "2/1/2006 15:04:05"},
+	{"%m/%d/%Y %H:%M:%S", "1/2/2006 15:04:05"},
+	{"%d.%m.%Y %H:%M", "2.1.2006 15:04"},
 }
 
 // SniffDateFormat returns the first layout that reads every non-empty
@@ -43,7 +51,8 @@ func SniffDateFormat(samples []string) (f DateFormat, ambiguous bool) {
 			best, bestN = df, n
 		}
 	}
-	ambiguous = fits["%d/%m/%Y"] && fits["%m/%d/%Y"] && len(samples) > 0
+	ambiguous = len(samples) > 0 && (fits["%d/%m/%Y"] && fits["%m/%d/%Y"] ||
+		fits["%d/%m/%Y %H:%M"] && fits["%m/%d/%Y %H:%M"] || fits["%d/%m/%Y %H:%M:%S"] && fits["%m/%d/%Y %H:%M:%S"])
 	return best, ambiguous
 }
 
