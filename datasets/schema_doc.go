@@ -49,7 +49,8 @@ func SchemaMarkdown() string {
 	b.WriteString("Cancellations (negative lines of an order id starting with C), lines at a zero or negative price ")
 	b.WriteString("(samples, adjustments) and lines of no units are left out of demand and counted by kind in the load ")
 	b.WriteString("report (`lines` in `--json`) and problems.csv. A time may be ISO (`2024-03-01T09:15:00`, a space for the T, ")
-	b.WriteString("fractions of a second, `Z` or an offset) or any layout given with `--date-format` (`%m/%d/%Y %H:%M`). ")
+	b.WriteString("fractions of a second, `Z` or an offset), a spreadsheet's `12/1/2010 8:26` (day first when it reads both ways, with a warning), ")
+	b.WriteString("or any layout given with `--date-format` (`%m/%d/%Y %H:%M`). ")
 	b.WriteString("A time that carries a zone falls on the business day of its location's `timezone`; otherwise on the day as written.\n\n")
 	b.WriteString("| Column | Type | Meaning |\n|---|---|---|\n")
 	for _, c := range salesLines.Columns {
