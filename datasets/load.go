@@ -942,6 +942,21 @@ func (l *loader) finish(report *LoadReport) error {
 			// Rows the file sends again replace those loaded before, in
 			// the same transaction: a nightly extract that re-sends its
 			// last days never doubles them.
+			if st.table == Sales {
+				cleared, lo, hi, err := l.clearedDays(st)
+				if err != nil {
+					return err
+				}
+				if cleared > 0 {
+					// Not silent: a day the file covers but does not send
+					// for a series it holds is now a day without sales.
+					report.Problems = append(report.Problems, Problem{Severity: Warning, Code: "resent_days_cleared", Table: Sales.Name,
+						File: st.file, Count: cleared,
+						Message: fmt.Sprintf("removed %s loaded before: the file covers the days from %s to %s and sends no row on those days for their series (a re-sent day without a row is a day without sales)",
+							strings.TrimSpace(rowsVerb(cleared, "", "")), lo, hi),
+						Hint: "send every day of the window for each series, or append only the days a file is meant to replace"})
+				}
+			}
 			n, err := l.replaceResent(st)
 			if err != nil {
 				return err
@@ -1091,6 +1106,27 @@ func (l *loader) replaceResent(st *stage) (int64, error) {
 		return 0, fmt.Errorf("replacing the rows %s sends again: %w", st.file, err)
 	}
 	return res.RowsAffected()
+}
+
+// clearedDays counts the sales rows an append will remove without sending
+// them again: days inside the file's window, for series the file holds, on
+// which the file has no row for that series.
+func (l *loader) clearedDays(st *stage) (n int64, lo, hi string, err error) {
+	var first, last dateScan
+	q := fmt.Sprintf(`SELECT count(*), min(r.lo), max(r.hi) FROM %[1]s t
+		JOIN (SELECT DISTINCT sku, location, channel FROM %[2]s) k
+		  ON t.sku = k.sku AND t.location = k.location AND t.channel IS NOT DISTINCT FROM k.channel,
+		(SELECT min(date) AS lo, max(date) AS hi FROM %[2]s) r
+		WHERE t.date BETWEEN r.lo AND r.hi AND NOT EXISTS (SELECT 1 FROM %[2]s s
+			WHERE s.sku = t.sku AND s.location = t.location AND s.channel IS NOT DISTINCT FROM t.channel AND s.date = t.date)`,
+		quoteIdent(st.table.Name), quoteIdent(st.name))
+	if err := l.conn.QueryRowContext(l.ctx, q).Scan(&n, &first, &last); err != nil {
+		return 0, "", "", fmt.Errorf("comparing %s with the rows loaded before: %w", st.file, err)
+	}
+	if first.Valid {
+		lo, hi = first.Date.String(), last.Date.String()
+	}
+	return n, lo, hi, nil
 }
 
 func quotedKeys(keys []string) string {

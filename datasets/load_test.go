@@ -176,6 +176,25 @@ func TestAppendReplacesTheDaysAFileSendsAgain(t *testing.T) {
 	n, err := s.RowCount(ctx, "sales")
 	require.NoError(t, err)
 	assert.Equal(t, int64(4+3), n, "the four January rows and the window's three")
+
+	// The day A no longer sold is removed, and the report says so.
+	rep, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": again}, Append: true})
+	require.NoError(t, err)
+	for _, p := range rep.Problems {
+		assert.NotEqual(t, "resent_days_cleared", p.Code, "the same file again clears nothing")
+	}
+	sparse := writeFile(t, dir, "sparse.csv", "date,sku,location,qty\n2024-02-01,A,S1,9\n2024-02-03,B,S2,1\n")
+	rep, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": sparse}, Append: true})
+	require.NoError(t, err)
+	var cleared []Problem
+	for _, p := range rep.Problems {
+		if p.Code == "resent_days_cleared" {
+			cleared = append(cleared, p)
+		}
+	}
+	require.Len(t, cleared, 1)
+	assert.Equal(t, int64(3), cleared[0].Count, "A's 02-02 and 02-03, B's 02-01")
+	assert.Equal(t, "removed 3 rows loaded before: the file covers the days from 2024-02-01 to 2024-02-03 and sends no row on those days for their series (a re-sent day without a row is a day without sales)", cleared[0].Message)
 }
 
 // tableDump prints every canonical table's rows, sorted.
