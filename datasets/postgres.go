@@ -49,6 +49,10 @@ func (l *loader) readPostgres(spec string) (*inputFile, error) {
 		return nil, &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %s", shown, pgConnectError(err))}
 	}
 	defer conn.Close(context.WithoutCancel(l.ctx))
+	// The planner only reads a warehouse: a query that would write fails.
+	if _, err := conn.Exec(l.ctx, "SET default_transaction_read_only = on"); err != nil {
+		return nil, &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %s", shown, pgQueryError(err))}
+	}
 	desc, err := conn.Prepare(l.ctx, "", query)
 	if err != nil {
 		return nil, &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %s", shown, pgQueryError(err))}

@@ -51,6 +51,7 @@ func TestLoadSalesFromPostgres(t *testing.T) {
 	for _, c := range []struct{ url, query, want string }{
 		{url, "SELECT * FROM nope", `the query failed: relation "nope" does not exist (SQLSTATE 42P01)`},
 		{url, "", "a database needs a query that selects the rows: pass --query 'SELECT ...'"},
+		{url, "DELETE FROM pos_daily RETURNING day AS date, item AS sku, shop AS location, units AS qty", "read-only transaction"},
 		{"postgres://planner:secret@127.0.0.1:1/postgres?sslmode=disable", query, "nothing answers at that host and port"},
 		{strings.Replace(url, "/postgres?", "/nosuchdb?", 1), query, "the database does not exist on that server"},
 	} {
@@ -59,4 +60,7 @@ func TestLoadSalesFromPostgres(t *testing.T) {
 		assert.Contains(t, ve.Error(), c.want)
 		assert.NotContains(t, ve.Error(), "secret", "a password is never shown")
 	}
+	var left int
+	require.NoError(t, pg.QueryRow(ctx, "SELECT count(*) FROM pos_daily").Scan(&left))
+	assert.Equal(t, 4, left, "the planner never writes to the database it reads")
 }
