@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/planner-engine/planner/datasets/files"
 )
@@ -27,10 +29,15 @@ func dailyRows(t *testing.T, s *Store) string {
 	b.WriteString("date,sku,location,channel,qty,price,returns,orders,customers,available\n")
 	for rows.Next() {
 		var date, sku, loc, ch, orders, customers string
-		var qty, price, returns float64
+		var qty, returns float64
+		var price sql.NullFloat64
 		var avail bool
 		require.NoError(t, rows.Scan(&date, &sku, &loc, &ch, &qty, &price, &returns, &orders, &customers, &avail))
-		fmt.Fprintf(&b, "%s,%s,%s,%s,%g,%g,%g,%s,%s,%t\n", date, sku, loc, ch, qty, price, returns, orders, customers, avail)
+		paid := ""
+		if price.Valid {
+			paid = fmt.Sprintf("%g", price.Float64)
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%g,%s,%g,%s,%s,%t\n", date, sku, loc, ch, qty, paid, returns, orders, customers, avail)
 	}
 	require.NoError(t, rows.Err())
 	return b.String()
@@ -162,5 +169,48 @@ func TestTransactionTimesWithoutALayout(t *testing.T) {
 		if p.Severity == Error {
 			assert.Equal(t, `no time in the column can be read (such as "Dec 1 2010")`, p.Message)
 		}
+	}
+}
+
+// Transaction lines sum the same from CSV, XLSX and Parquet (with times
+// typed in the file, and an instant falling on the location's day).
+func TestTransactionLinesFromEveryFormat(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	csvText := "date,sku,location,qty,price\n2024-03-01 09:00,A,SHA,2,1.5\n2024-03-01 23:30,A,SHA,1,1.5\n2024-03-02 10:00,A,SHA,-1,1.5\n"
+	csvPath := writeFile(t, dir, "lines.csv", csvText)
+	locs := writeFile(t, dir, "locations.csv", "location,timezone\nSHA,Asia/Shanghai\n")
+
+	xlsx := filepath.Join(dir, "lines.xlsx")
+	f := excelize.NewFile()
+	for i, line := range strings.Split(strings.TrimSpace(csvText), "\n") {
+		cells := strings.Split(line, ",")
+		row := make([]any, len(cells))
+		for k, c := range cells {
+			row[k] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		require.NoError(t, f.SetSheetRow(f.GetSheetName(0), cell, &row))
+	}
+	require.NoError(t, f.SaveAs(xlsx))
+
+	// Parquet: times as instants (UTC) that fall on Shanghai's day (+8).
+	s := openMemory(t)
+	pq := filepath.Join(dir, "lines.parquet")
+	_, err := s.DB().Exec(`COPY (SELECT * FROM (VALUES
+			(TIMESTAMPTZ '2024-03-01 01:00:00+00', 'A', 'SHA', 2.0, 1.5),
+			(TIMESTAMPTZ '2024-03-01 15:30:00+00', 'A', 'SHA', 1.0, 1.5),
+			(TIMESTAMPTZ '2024-03-02 02:00:00+00', 'A', 'SHA', -1.0, 1.5)) t(date, sku, location, qty, price))
+		TO '` + pq + `' (FORMAT parquet)`)
+	require.NoError(t, err)
+
+	want := "date,sku,location,channel,qty,price,returns,orders,customers,available\n" +
+		"2024-03-01,A,SHA,store,3,1.5,0,,,true\n2024-03-02,A,SHA,store,0,,1,,,true\n"
+	for _, path := range []string{csvPath, xlsx, pq} {
+		s := openMemory(t)
+		rep, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": path, "locations": locs}, Grain: GrainTransaction})
+		require.NoError(t, err, path)
+		assert.Equal(t, want, dailyRows(t, s), path)
+		assert.Equal(t, int64(3), rep.Lines.Lines, path)
 	}
 }
