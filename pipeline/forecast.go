@@ -145,6 +145,12 @@ func (r *ForecastResult) Report() StageReport {
 	for _, f := range modelFamilies(res.Model) {
 		rep.Details = append(rep.Details, fmt.Sprintf("  %-22s %s series", f.Model, words.Commas(int64(f.Series))))
 	}
+	if h := r.History; h != nil {
+		if censored, closed := availabilityCounts(h, res); censored > 0 || closed > 0 {
+			rep.Details = append(rep.Details, fmt.Sprintf("  %s series with days of unobserved demand (closed, out of stock), fitted around them; %s ahead forecast zero (closed)",
+				words.Commas(int64(censored)), words.Plural(closed, "series-day")))
+		}
+	}
 	if n := fallbacks(res); n > 0 {
 		rep.Warnings = n
 		note := words.Commas(int64(n)) + " series fell back to a simpler model (models.csv says why)"
@@ -152,6 +158,28 @@ func (r *ForecastResult) Report() StageReport {
 		rep.Notes = append(rep.Notes, "forecast: "+note)
 	}
 	return rep
+}
+
+// availabilityCounts counts the series with unobserved periods in their
+// history, and the forecast days set to zero because the series' location
+// is closed.
+func availabilityCounts(h *series.Panel, res *forecast.Result) (censored, closed int) {
+	for i := 0; i < h.Len(); i++ {
+		for _, u := range h.UnobservedOf(i) {
+			if u {
+				censored++
+				break
+			}
+		}
+		if h.Closed != nil && h.Freq == series.Daily && i < res.Len() {
+			for t := 0; t < res.Horizon; t++ {
+				if h.ClosedOn(i, h.Freq.Add(res.Starts[i], t)) {
+					closed++
+				}
+			}
+		}
+	}
+	return censored, closed
 }
 
 func fallbacks(res *forecast.Result) int {
