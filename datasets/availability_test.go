@@ -93,3 +93,22 @@ func TestPanelOfADatabaseWithoutAvailability(t *testing.T) {
 	assert.Nil(t, p.Unobserved)
 	assert.Nil(t, p.Closed)
 }
+
+// The price history leaves out days whose demand went unobserved: a closed
+// day's zero says nothing of how demand answers its price.
+func TestPriceHistoryLeavesOutUnobservedDays(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openMemory(t)
+	_, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": writeFile(t, dir, "s.csv",
+		"date,sku,location,qty,price,available\n2024-01-01,A,S1,5,2.0,true\n2024-01-02,A,S1,0,2.0,false\n2024-01-03,A,S1,6,2.0,true\n")}})
+	require.NoError(t, err)
+	h, err := s.PriceHistory(ctx, series.Daily)
+	require.NoError(t, err)
+	require.Len(t, h.Series, 1)
+	var periods []int
+	for _, o := range h.Series[0].Obs {
+		periods = append(periods, o.Period)
+	}
+	assert.Equal(t, []int{0, 2}, periods)
+}

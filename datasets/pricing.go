@@ -62,6 +62,17 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 	if err != nil {
 		return nil, fmt.Errorf("reading price series: %w", err)
 	}
+	// Days whose demand went unobserved (closed, out of stock) say nothing
+	// of how demand answers price.
+	observed := ""
+	var has bool
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM information_schema.columns
+		WHERE table_schema = 'main' AND table_name = 'sales' AND column_name = 'available'`).Scan(&has); err != nil {
+		return nil, err
+	}
+	if has {
+		observed = " AND coalesce(s.available, true)"
+	}
 	period := fmt.Sprintf("(s.date - DATE '%s')", h.Start)
 	if freq == series.Weekly {
 		period += " // 7"
@@ -70,7 +81,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 	// looked up row by row.
 	q := fmt.Sprintf(`WITH ev AS (SELECT DISTINCT date, region FROM events),
 		days AS (SELECT s.*, k.id, l.region AS loc_region FROM sales s JOIN planner_price_keys k USING (sku, location)
-			LEFT JOIN locations l ON l.location = s.location WHERE s.price > 0)
+			LEFT JOIN locations l ON l.location = s.location WHERE s.price > 0%s)
 		SELECT id, (%s)::BIGINT AS period, sum(qty)::DOUBLE, avg(price)::DOUBLE, avg(coalesce(base_price, price))::DOUBLE,
 			avg(CASE WHEN promo THEN 1 ELSE 0 END)::DOUBLE, avg(CASE WHEN feature THEN 1 ELSE 0 END)::DOUBLE,
 			avg(CASE WHEN display THEN 1 ELSE 0 END)::DOUBLE,
@@ -78,7 +89,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 		FROM days s
 			LEFT JOIN ev e1 ON e1.date = s.date AND e1.region = '*'
 			LEFT JOIN ev e2 ON e2.date = s.date AND e2.region = s.loc_region AND e2.region <> '*'
-		GROUP BY ALL ORDER BY 1, 2`, period)
+		GROUP BY ALL ORDER BY 1, 2`, observed, period)
 	err = scanArrow(ctx, conn, s.spoolDir(), q, func(rec arrow.RecordBatch) error {
 		ids := rec.Column(0).(*array.Int64).Int64Values()
 		periods := rec.Column(1).(*array.Int64).Int64Values()
