@@ -24,6 +24,9 @@ type inputFile struct {
 
 	// Parquet, and a database query: the DuckDB type of each column
 	types []string
+	// set, for several Parquet files read as one, is the SQL list of their
+	// paths.
+	set string
 	// table, for a database query, is the temporary table its rows were
 	// copied into (with _row, each row's number from 1); they are read as
 	// a Parquet file's are.
@@ -100,6 +103,9 @@ func openInput(ctx context.Context, conn *sql.Conn, path string) (*inputFile, er
 
 func (in *inputFile) readParquetHead(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM "+in.parquetRelation(false))
+	if err != nil && in.set != "" {
+		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: its Parquet files cannot be read together: their columns' types differ; export them again alike", in.path)}
+	}
 	if err != nil {
 		return &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: cannot be read as a Parquet file: it is damaged, cut short or written by a tool that did not finish; export it again", in.path)}
 	}
@@ -119,6 +125,10 @@ func (in *inputFile) readParquetHead(ctx context.Context, conn *sql.Conn) error 
 // parquetRelation is the SQL that reads the Parquet file, its folders'
 // partition keys as columns, and each row's number when asked.
 func (in *inputFile) parquetRelation(rowNumbers bool) string {
+	if in.set != "" {
+		return fmt.Sprintf("read_parquet(%s, hive_partitioning = %t, union_by_name = true, filename = %t, file_row_number = %t)",
+			in.set, len(in.hive) > 0, rowNumbers, rowNumbers)
+	}
 	return fmt.Sprintf("read_parquet(%s, hive_partitioning = %t, file_row_number = %t)", quoteString(in.path), len(in.hive) > 0, rowNumbers)
 }
 

@@ -86,6 +86,21 @@ func TestGlobsAndPartitionFoldersLoadAsOneTable(t *testing.T) {
 		"bad-2.csv line 3: line 2 of " + filepath.Join(dir, "bad-1.csv") + " has the same date, sku, location and channel (2024-01-01, A, S1, store) (keep one row per key, or add the rows up before loading)",
 	}, msgs)
 
+	// In a set of Parquet files read as one, a problem names its file and
+	// row too.
+	pqDir := filepath.Join(dir, "pq")
+	toParquet(t, s, writeFile(t, dir, "p1.csv", "date,sku,location,qty\n2024-01-01,A,S1,3\n"), filepath.Join(pqDir, "a.parquet"))
+	toParquet(t, s, writeFile(t, dir, "p2.csv", "date,sku,location,qty\n2024-01-02,A,S1,4\n2024-01-03,A,S1,-2\n"), filepath.Join(pqDir, "b.parquet"))
+	files["sales"] = pqDir
+	_, err = s.Load(ctx, LoadOptions{Files: files})
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Problems, 1)
+	assert.Equal(t, "error: "+filepath.Join(pqDir, "b.parquet")+" row 2, column qty: -2 is negative (qty must be zero or more)", ve.Problems[0].String())
+	files["sales"] = filepath.Join(pqDir, "*.parquet")
+	_, err = s.Load(ctx, LoadOptions{Files: files})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, filepath.Join(pqDir, "b.parquet"), ve.Problems[0].File)
+
 	// A glob that matches nothing says so.
 	files["sales"] = filepath.Join(dir, "none-*.parquet")
 	_, err = s.Validate(ctx, LoadOptions{Files: files})

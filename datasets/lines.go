@@ -377,7 +377,7 @@ func (l *loader) checkGrain(st *stage) error {
 		// Files that send the same day again (overlapping extracts in one
 		// glob) are not transaction lines: summing them would double the
 		// day. Only keys repeated within a file say lines.
-		q := fmt.Sprintf(`SELECT count(*) - count(DISTINCT (date, sku, location, channel, _mpos >> %d)) FROM %s`, partShift, quoteIdent(st.name))
+		q := fmt.Sprintf(`SELECT count(*) - count(DISTINCT (date, sku, location, channel, (%s) >> %d)) FROM %s`, st.pos, partShift, quoteIdent(st.name))
 		if err := l.conn.QueryRowContext(l.ctx, q).Scan(&dups); err != nil {
 			return err
 		}

@@ -520,6 +520,21 @@ func (l *loader) stageFile(t *Table, spec string) error {
 	if t == Sales && l.grain.lines {
 		read = salesLines
 	}
+	if len(paths) > 1 {
+		if f, err := files.DetectFormat(paths[0]); err == nil && f == files.Parquet {
+			st, err := l.readParquetSet(read, spec, name, paths, began)
+			if err != nil {
+				return err
+			}
+			if l.failed[t.Name] && l.aborted() {
+				return l.brokenFile(t, spec, paths)
+			}
+			if st == nil || l.failed[t.Name] {
+				return nil
+			}
+			return l.register(t, spec, read, st)
+		}
+	}
 	var parts []*stage
 	for i, path := range paths {
 		stageName := name
@@ -547,6 +562,12 @@ func (l *loader) stageFile(t *Table, spec string) error {
 			return err
 		}
 	}
+	return l.register(t, spec, read, st)
+}
+
+// register makes a read input the table's stage, summing transaction lines
+// into daily rows first.
+func (l *loader) register(t *Table, spec string, read *Table, st *stage) error {
 	if read == salesLines {
 		if err := l.sumLines(st); err != nil {
 			return err

@@ -1,9 +1,15 @@
 package datasets
 
 import (
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/planner-engine/planner/datasets/files"
 )
 
 // partShift packs a part's number into the high bits of a merged stage's
@@ -89,4 +95,110 @@ func (st *stage) files() []*stage {
 		return st.parts
 	}
 	return []*stage{st}
+}
+
+// partsTable lists the files of a set of Parquet files read as one, with
+// their numbers.
+const partsTable = "planner_parts"
+
+// readParquetSet reads a glob's or folder's Parquet files with one reader
+// (thousands of daily partitions would cost a statement and a stage table
+// each otherwise). Each row keeps its file's number in the high bits of its
+// position, so problems still name their file and row, and the report
+// lists every file with its rows and checksum.
+func (l *loader) readParquetSet(t *Table, spec, name string, paths []string, began time.Time) (*stage, error) {
+	for _, p := range paths {
+		if err := files.CheckParquet(p); err != nil {
+			l.fileProblem(t, p, problemCode(err), err)
+		}
+	}
+	if l.failed[t.Name] {
+		return nil, nil
+	}
+	if _, err := l.conn.ExecContext(l.ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (idx BIGINT, filename VARCHAR)", partsTable)); err != nil {
+		return nil, err
+	}
+	err := l.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", partsTable)
+		if err != nil {
+			return err
+		}
+		for i, p := range paths {
+			if err := app.AppendRow(int64(i), p); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	quoted := make([]string, len(paths))
+	for i, p := range paths {
+		quoted[i] = quoteString(p)
+	}
+	in := &inputFile{path: spec, format: files.Parquet, hive: files.HiveKeys(paths[0]),
+		set: "[" + strings.Join(quoted, ", ") + "]"}
+	if err := in.readParquetHead(l.ctx, l.conn); err != nil {
+		l.fileProblem(t, spec, problemCode(err), err)
+		return nil, nil
+	}
+	cols, ok := l.resolveColumns(t, in)
+	if !ok {
+		l.failed[t.Name] = true
+		return nil, nil
+	}
+	if t == Sales && l.opts.Grain != GrainDaily && !l.grain.lines {
+		if why := l.timesIn(in, cols); why != "" {
+			return nil, &lineGrainError{why: why}
+		}
+	}
+	st := &stage{table: t, file: spec, name: name, where: "row", source: map[string]string{}, cols: cols}
+	for _, c := range cols {
+		if c.index >= 0 {
+			st.source[c.canon.Name] = in.header[c.index]
+		}
+	}
+	for _, p := range paths {
+		st.parts = append(st.parts, &stage{table: t, file: p, where: "row", sum: auditAsync(p, false)})
+	}
+	st.locate = func(positions []int64) (map[int64]int64, error) {
+		lines := make(map[int64]int64, len(positions))
+		for _, pos := range positions {
+			lines[pos] = pos & (1<<partShift - 1)
+		}
+		return lines, nil
+	}
+	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(name)+"; DROP VIEW IF EXISTS "+quoteIdent(name)+"; SET preserve_insertion_order = true"); err != nil {
+		return nil, err
+	}
+	relation := fmt.Sprintf("(SELECT r.*, f.idx AS _file FROM %s r JOIN %s f ON f.filename = r.filename)", in.parquetRelation(true), partsTable)
+	pos := fmt.Sprintf("(_file << %d) + file_row_number + 1", partShift)
+	if err := l.stageRelation(st, in, cols, relation, pos); err != nil {
+		var fe *files.Error
+		if errors.As(err, &fe) {
+			l.fileProblem(t, spec, fe.Code, fe)
+			return nil, nil
+		}
+		return nil, err
+	}
+	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf("SELECT _pos >> %d, count(*) FROM %s GROUP BY 1", partShift, quoteIdent(name)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i, n int64
+		if err := rows.Scan(&i, &n); err != nil {
+			return nil, err
+		}
+		st.parts[i].rows = n
+		st.rows += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	st.seconds = time.Since(began).Seconds()
+	return st, nil
 }
