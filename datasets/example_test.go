@@ -87,3 +87,36 @@ func ExampleStore_ReadPanel() {
 	// W A 2024-01-01 [7 1]
 	// W B 2024-01-01 [4 0]
 }
+
+// Point-of-sale lines are summed into daily rows as they load: units sold
+// are demand, a return goes to returns, a cancellation is counted and left
+// out.
+func ExampleStore_Load_transactionLines() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	store, err := datasets.Open(ctx, "", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer store.Close()
+	pos := write(dir, "pos.csv", "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,Shop\n"+
+		"1001,A,2,2024-03-01 09:15,1.50,S1\n1002,A,1,2024-03-01 17:40,1.20,S1\n"+
+		"1003,A,-1,2024-03-01 18:00,1.50,S1\nC1004,A,-2,2024-03-01 18:05,1.50,S1\n")
+	m, _ := files.ParseMapping("order_id=InvoiceNo,sku=StockCode,qty=Quantity,date=InvoiceDate,price=UnitPrice,location=Shop")
+	rep, err := store.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": pos}, Map: m, Grain: datasets.GrainTransaction})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d lines: %d sold, %d returned, %d cancelled\n", rep.Lines.Lines, rep.Lines.Sales, rep.Lines.Returns, rep.Lines.Cancellations)
+	var day string
+	var qty, price, returns float64
+	var orders int
+	store.DB().QueryRow("SELECT date::VARCHAR, qty, round(price, 2), returns, orders FROM sales").Scan(&day, &qty, &price, &returns, &orders)
+	fmt.Println(day, qty, price, returns, orders)
+	// Output:
+	// 4 lines: 2 sold, 1 returned, 1 cancelled
+	// 2024-03-01 3 1.4 1 2
+}

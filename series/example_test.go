@@ -51,3 +51,19 @@ func ExamplePanel_Filled() {
 	// Output:
 	// [10 12 0 14 12] -> [10 12 12 14 12]
 }
+
+// A day a store was closed is filled from the days around it, seasonally
+// adjusted: here the weekday with the highest sales was closed in the
+// third week.
+func ExampleFillUnobserved() {
+	week := []float64{10, 10, 10, 10, 20, 10, 10}
+	var y []float64
+	for w := 0; w < 3; w++ {
+		y = append(y, week...)
+	}
+	unobserved := make([]bool, len(y))
+	y[18], unobserved[18] = 0, true // the third Friday: closed
+	fmt.Printf("%.1f\n", series.FillUnobserved(y, unobserved, 7)[18])
+	// Output:
+	// 20.0
+}

@@ -64,3 +64,39 @@ func ExampleReadCSVTable() {
 	// B 0 true
 	// stock.csv line 3, column qty: "ten" is not a number
 }
+
+// A folder of partitions expands to its data files, sorted; markers that
+// writers leave (_SUCCESS) are skipped. The folders' key=value names are
+// columns.
+func ExampleExpand() {
+	dir, _ := os.MkdirTemp("", "sales")
+	defer os.RemoveAll(dir)
+	for _, day := range []string{"2024-01-02", "2024-01-01"} {
+		os.MkdirAll(filepath.Join(dir, "date="+day), 0o755)
+		os.WriteFile(filepath.Join(dir, "date="+day, "part-0.csv"), []byte("sku,qty\nA,1\n"), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "_SUCCESS"), nil, 0o644)
+	paths, err := files.Expand(dir)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range paths {
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Println(filepath.ToSlash(rel), files.HiveKeys(p))
+	}
+	_, err = files.Expand(filepath.Join(dir, "*.parquet"))
+	fmt.Println(strings.TrimPrefix(err.Error(), dir+string(filepath.Separator)))
+	// Output:
+	// date=2024-01-01/part-0.csv [date]
+	// date=2024-01-02/part-0.csv [date]
+	// *.parquet: no file matches the pattern
+}
+
+// A database URL is shown and recorded without its password.
+func ExampleRedactURL() {
+	url := "postgres://planner:hunter22@warehouse.example:5432/retail?sslmode=require"
+	fmt.Println(files.IsDatabaseURL(url), files.RedactURL(url))
+	// Output:
+	// true postgres://planner:xxxxx@warehouse.example:5432/retail?sslmode=require
+}
