@@ -270,10 +270,16 @@ func (o *LoadOptions) check() error {
 	if len(o.Files) == 0 && o.M5 == nil {
 		return errors.New("nothing to load: name at least one file (--sales, --products, ...)")
 	}
-	for name := range o.Files {
+	for name, path := range o.Files {
 		if TableNamed(name) == nil {
 			return fmt.Errorf("%q is not a table (tables: %s)", name, tableNames())
 		}
+		if IsDatabaseURL(path) && name != Sales.Name {
+			return fmt.Errorf("--%s %s: only --sales reads from a database; export the %s table to a file", name, redactURL(path), name)
+		}
+	}
+	if o.Query != "" && !IsDatabaseURL(o.Files[Sales.Name]) {
+		return errors.New("--query selects rows from a database: it goes with --sales postgres://user@host/db")
 	}
 	if o.M5 != nil {
 		if o.M5.Sales == "" || o.M5.Calendar == "" {

@@ -60,6 +60,12 @@ func TestLoadSalesFromPostgres(t *testing.T) {
 		assert.Contains(t, ve.Error(), c.want)
 		assert.NotContains(t, ve.Error(), "secret", "a password is never shown")
 	}
+	// Only the sales come from a database, and a query needs one.
+	_, err = s.Validate(ctx, datasets.LoadOptions{Files: map[string]string{"sales": url, "products": url}, Query: query})
+	assert.EqualError(t, err, "--products "+url+": only --sales reads from a database; export the products table to a file")
+	_, err = s.Validate(ctx, datasets.LoadOptions{Files: map[string]string{"sales": "sales.csv"}, Query: query})
+	assert.EqualError(t, err, "--query selects rows from a database: it goes with --sales postgres://user@host/db")
+
 	var left int
 	require.NoError(t, pg.QueryRow(ctx, "SELECT count(*) FROM pos_daily").Scan(&left))
 	assert.Equal(t, 4, left, "the planner never writes to the database it reads")
