@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -713,11 +714,16 @@ func problemCode(err error) string {
 func auditAsync(path string, csv bool) chan auditResult {
 	ch := make(chan auditResult, 1)
 	go func() {
+		auditSlots <- struct{}{} // thousands of partition files: a few open at a time
 		a, err := files.AuditFile(path, csv)
+		<-auditSlots
 		ch <- auditResult{a, err}
 	}()
 	return ch
 }
+
+// auditSlots bounds how many files are audited at once.
+var auditSlots = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 
 // checkAudit holds the rows a CSV file's bulk read gave against the
 // file's audit: a gzip stream cut short or damaged, lines too long to
