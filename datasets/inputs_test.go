@@ -221,3 +221,32 @@ func TestWrongKindsOfFileSayWhatTheyAre(t *testing.T) {
 		}
 	}
 }
+
+// The M5 wide sales file loads from Parquet as from CSV; its problems are
+// at rows.
+func TestM5WideSalesFromParquet(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m5 := writeM5(t, dir, 2, 2, 13)
+	csvStore := openMemory(t)
+	_, err := csvStore.Load(ctx, LoadOptions{M5: &m5})
+	require.NoError(t, err)
+	pq := openMemory(t)
+	m5.Sales = toParquet(t, pq, m5.Sales, filepath.Join(dir, "sales_train_evaluation.parquet"))
+	_, err = pq.Load(ctx, LoadOptions{M5: &m5})
+	require.NoError(t, err)
+	for _, q := range []string{"SELECT count(*) || ' ' || sum(qty) || ' ' || sum(price) FROM sales", "SELECT string_agg(sku || category, ',' ORDER BY sku) FROM products",
+		"SELECT string_agg(location || region, ',' ORDER BY location) FROM locations"} {
+		var a, b string
+		require.NoError(t, csvStore.DB().QueryRow(q).Scan(&a))
+		require.NoError(t, pq.DB().QueryRow(q).Scan(&b))
+		assert.Equal(t, a, b, q)
+	}
+	// A day's value that is not a number is a problem at its row.
+	bad := writeFile(t, dir, "bad.csv", "id,item_id,dept_id,cat_id,store_id,state_id,d_1,d_2\nx,A,F,F,S,CA,1,2\ny,B,F,F,S,CA,lots,2\n")
+	m5.Sales = toParquet(t, pq, bad, filepath.Join(dir, "bad.parquet"))
+	_, err = openMemory(t).Load(ctx, LoadOptions{M5: &m5})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, ve.Error(), "bad.parquet row 2, column d_1: the value is empty")
+}

@@ -35,8 +35,8 @@ func (l *loader) stageM5(m5 M5Files) error {
 		l.fileProblem(Sales, m5.Sales, problemCode(err), err)
 		return nil
 	}
-	if in.format != files.CSV {
-		l.fileProblem(Sales, m5.Sales, "unsupported_format", fmt.Errorf("the M5 sales file is read as CSV (plain or gzip), as the competition gives it; this one is %s", in.format))
+	if in.format == files.XLSX {
+		l.fileProblem(Sales, m5.Sales, "unsupported_format", fmt.Errorf("the M5 sales file is read as CSV (plain or gzip), as the competition gives it, or Parquet; a sheet cannot hold its day columns"))
 		return nil
 	}
 	has := map[string]bool{}
@@ -77,31 +77,50 @@ func (l *loader) stageM5(m5 M5Files) error {
 		}
 		spec = append(spec, fmt.Sprintf("%s: '%s'", quoteString(h), typ))
 	}
-	for _, q := range []string{"DROP TABLE IF EXISTS " + rejectsTable, "DROP TABLE IF EXISTS " + rejectsScans} {
-		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-			return err
-		}
-	}
-	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM read_csv(%s, header = true, auto_detect = false,
-		delim = %s, quote = '"', escape = '"', columns = {%s}, nullstr = ['', 'NA'], store_rejects = true, rejects_limit = 0,
-		rejects_table = %s, rejects_scan = %s)`,
-		m5Wide, quoteString(m5.Sales), quoteString(string(in.delim)), strings.Join(spec, ", "),
-		quoteString(rejectsTable), quoteString(rejectsScans))
-	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
-		l.fileProblem(Sales, m5.Sales, "unreadable_file", fmt.Errorf("cannot be read as CSV: check that its separator, quotes and encoding (UTF-8) are consistent throughout"))
-		return nil
-	}
 	salesStage := &stage{table: Sales, file: m5.Sales, name: "planner_stage_sales", pos: "_pos",
 		posCol: map[string]string{"qty": "_src_col", "date": "_src_col", "price": "_src_col"},
 		source: map[string]string{"sku": "item_id", "location": "store_id", "qty": "d_N", "date": "d_N"},
 		where:  "line", copyOut: true, sum: auditAsync(m5.Sales, false)}
-	rejected, err := l.collectRejects(salesStage, in, names)
-	if err != nil {
-		return err
-	}
-	salesStage.locate = files.CSVLocator(m5.Sales, in.delim, rejected)
-	if err := l.addPosition(m5Wide); err != nil {
-		return err
+	if in.format == files.Parquet {
+		// Typed by the file; a day's value that is not a number is left
+		// empty, and refused as a missing quantity at its row.
+		cols := make([]string, len(in.header))
+		for i, h := range in.header {
+			cols[i] = fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", quoteIdent(h), quoteIdent(h))
+			if dayColumn.MatchString(h) {
+				cols[i] = fmt.Sprintf("TRY_CAST(%s AS DOUBLE) AS %s", quoteIdent(h), quoteIdent(h))
+			}
+		}
+		q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, file_row_number + 1 AS _pos FROM %s ORDER BY _pos",
+			m5Wide, strings.Join(cols, ", "), in.parquetRelation(true))
+		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+			l.fileProblem(Sales, m5.Sales, "unreadable_file", fmt.Errorf("cannot be read to its end as a Parquet file: it is damaged or cut short; export it again"))
+			return nil
+		}
+		salesStage.where = "row"
+	} else {
+		for _, q := range []string{"DROP TABLE IF EXISTS " + rejectsTable, "DROP TABLE IF EXISTS " + rejectsScans} {
+			if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+				return err
+			}
+		}
+		q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM read_csv(%s, header = true, auto_detect = false,
+			delim = %s, quote = '"', escape = '"', columns = {%s}, nullstr = ['', 'NA'], store_rejects = true, rejects_limit = 0,
+			rejects_table = %s, rejects_scan = %s)`,
+			m5Wide, quoteString(m5.Sales), quoteString(string(in.delim)), strings.Join(spec, ", "),
+			quoteString(rejectsTable), quoteString(rejectsScans))
+		if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
+			l.fileProblem(Sales, m5.Sales, "unreadable_file", fmt.Errorf("cannot be read as CSV: check that its separator, quotes and encoding (UTF-8) are consistent throughout"))
+			return nil
+		}
+		rejected, err := l.collectRejects(salesStage, in, names)
+		if err != nil {
+			return err
+		}
+		salesStage.locate = files.CSVLocator(m5.Sales, in.delim, rejected)
+		if err := l.addPosition(m5Wide); err != nil {
+			return err
+		}
 	}
 
 	// The calendar.
@@ -209,7 +228,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 	for i, d := range days {
 		dayList[i] = quoteIdent(d)
 	}
-	q = fmt.Sprintf(`CREATE TABLE planner_stage_sales AS
+	q := fmt.Sprintf(`CREATE TABLE planner_stage_sales AS
 		SELECT CAST(c.date AS DATE) AS date, u.item_id AS sku, u.store_id AS location, 'store' AS channel,
 		       CAST(u.qty AS DOUBLE) AS qty, CAST(%s AS DOUBLE) AS price, CAST(NULL AS DOUBLE) AS base_price,
 		       false AS promo, false AS feature, false AS display, 0.0 AS returns, CAST(NULL AS BIGINT) AS orders,
@@ -235,7 +254,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 		}
 		return "NULL"
 	}
-	products := &stage{table: Products, file: m5.Sales, name: "planner_stage_products", pos: "_pos", where: "line",
+	products := &stage{table: Products, file: m5.Sales, name: "planner_stage_products", pos: "_pos", where: salesStage.where,
 		source: map[string]string{"sku": "item_id", "department": "dept_id", "category": "cat_id"},
 		locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_products AS SELECT item_id AS sku, CAST(NULL AS VARCHAR) AS name,
@@ -247,7 +266,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 	if err := l.createStage(products, q, began); err != nil {
 		return err
 	}
-	locations := &stage{table: Locations, file: m5.Sales, name: "planner_stage_locations", pos: "_pos", where: "line",
+	locations := &stage{table: Locations, file: m5.Sales, name: "planner_stage_locations", pos: "_pos", where: salesStage.where,
 		source: map[string]string{"location": "store_id", "region": "state_id"}, locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_locations AS SELECT store_id AS location, CAST(NULL AS VARCHAR) AS name,
 			'store' AS type, %s AS region, CAST(NULL AS VARCHAR) AS dc, CAST(NULL AS DOUBLE) AS capacity,

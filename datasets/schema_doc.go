@@ -66,7 +66,7 @@ func SchemaMarkdown() string {
 	b.WriteString("channel store, price from the week's sell price), products (`dept_id` as department, `cat_id` as ")
 	b.WriteString("category), locations (`state_id` as region), events (`event_name_*` with their types, and SNAP days ")
 	b.WriteString("per state as events of kind snap in that region) and prices (one row per item, store and week). ")
-	b.WriteString("The calendar and prices may be CSV, Parquet or XLSX.\n")
+	b.WriteString("The sales file may be CSV or Parquet; the calendar and prices CSV, Parquet or XLSX.\n")
 	return b.String()
 }
 
