@@ -632,22 +632,11 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file has a header but no data rows"))
 		return nil, nil
 	}
-	cols, ok := l.resolveColumns(t, in)
-	if !ok {
-		l.failed[t.Name] = true
-		return nil, nil
+	st, err := l.newStage(t, in, path, stageName)
+	if st == nil || err != nil {
+		return nil, err
 	}
-	if t == Sales && l.opts.Grain != GrainDaily && !l.grain.lines {
-		if why := l.timesIn(in, cols); why != "" {
-			return nil, &lineGrainError{why: why}
-		}
-	}
-	st := &stage{table: t, file: path, name: stageName, source: map[string]string{}, cols: cols}
-	for _, c := range cols {
-		if c.index >= 0 {
-			st.source[c.canon.Name] = in.header[c.index]
-		}
-	}
+	cols := st.cols
 	if in.table == "" {
 		st.sum = auditAsync(path, in.format == files.CSV)
 	}
@@ -694,6 +683,29 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 	}
 	st.seconds = time.Since(began).Seconds()
 	l.log.Debug("read", "table", t.Name, "file", path, "rows", st.rows, "seconds", round3(st.seconds))
+	return st, nil
+}
+
+// newStage matches a file's columns to the table's and starts its stage;
+// it returns nil when they do not fit (the problems are recorded), and a
+// lineGrainError when a sales file turns out to hold transaction times.
+func (l *loader) newStage(t *Table, in *inputFile, file, name string) (*stage, error) {
+	cols, ok := l.resolveColumns(t, in)
+	if !ok {
+		l.failed[t.Name] = true
+		return nil, nil
+	}
+	if t == Sales && l.opts.Grain != GrainDaily && !l.grain.lines {
+		if why := l.timesIn(in, cols); why != "" {
+			return nil, &lineGrainError{why: why}
+		}
+	}
+	st := &stage{table: t, file: file, name: name, source: map[string]string{}, cols: cols}
+	for _, c := range cols {
+		if c.index >= 0 {
+			st.source[c.canon.Name] = in.header[c.index]
+		}
+	}
 	return st, nil
 }
 

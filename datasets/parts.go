@@ -144,22 +144,12 @@ func (l *loader) readParquetSet(t *Table, spec, name string, paths []string, beg
 		l.fileProblem(t, spec, problemCode(err), err)
 		return nil, nil
 	}
-	cols, ok := l.resolveColumns(t, in)
-	if !ok {
-		l.failed[t.Name] = true
-		return nil, nil
+	st, err := l.newStage(t, in, spec, name)
+	if st == nil || err != nil {
+		return nil, err
 	}
-	if t == Sales && l.opts.Grain != GrainDaily && !l.grain.lines {
-		if why := l.timesIn(in, cols); why != "" {
-			return nil, &lineGrainError{why: why}
-		}
-	}
-	st := &stage{table: t, file: spec, name: name, where: "row", source: map[string]string{}, cols: cols}
-	for _, c := range cols {
-		if c.index >= 0 {
-			st.source[c.canon.Name] = in.header[c.index]
-		}
-	}
+	st.where = "row"
+	cols := st.cols
 	for _, p := range paths {
 		st.parts = append(st.parts, &stage{table: t, file: p, where: "row", sum: auditAsync(p, false)})
 	}
