@@ -292,11 +292,7 @@ func (l *loader) runRowChecks(st *stage, checks []rowCheck) error {
 // runs first; the rows are listed only when there are some.
 func (l *loader) checkDuplicates(st *stage) error {
 	keys := st.table.KeyColumns()
-	quoted := make([]string, len(keys))
-	for i, k := range keys {
-		quoted[i] = quoteIdent(k)
-	}
-	keyList := strings.Join(quoted, ", ")
+	keyList := quotedKeys(keys)
 	var dups int64
 	var err error
 	switch {

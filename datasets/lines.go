@@ -115,7 +115,6 @@ func (l *loader) sumLines(st *stage) error {
 	if err != nil {
 		return err
 	}
-	cols := st.cols
 	df, sniffed := files.DateFormat{}, false
 	if l.opts.DateFormat != "" {
 		df, _ = files.LookupDateFormat(l.opts.DateFormat)
@@ -134,7 +133,9 @@ func (l *loader) sumLines(st *stage) error {
 		prefix = "C"
 	}
 	cancelled := "false"
-	if hasColumn(cols, "order_id") {
+	_, hasOrders := st.source["order_id"]
+	_, hasCustomers := st.source["customer_id"]
+	if hasOrders {
 		cancelled = fmt.Sprintf("starts_with(l.order_id, %s)", quoteString(prefix))
 	}
 	kind := fmt.Sprintf(`CASE
@@ -149,10 +150,10 @@ func (l *loader) sumLines(st *stage) error {
 		return err
 	}
 	orders, customers := "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
-	if hasColumn(cols, "order_id") {
+	if hasOrders {
 		orders = "count(DISTINCT order_id) FILTER (WHERE _kind = 's')"
 	}
-	if hasColumn(cols, "customer_id") {
+	if hasCustomers {
 		customers = "count(DISTINCT customer_id) FILTER (WHERE _kind = 's')"
 	}
 	var kindAggs []string
@@ -171,30 +172,23 @@ func (l *loader) sumLines(st *stage) error {
 		       min(_lpos) FILTER (WHERE _kind IN ('s', 'r')) AS _pos, count(*) AS _lines, %[4]s
 		FROM (SELECT l.*, %[5]s AS _day, %[6]s AS _kind, %[7]s AS _lpos FROM %[8]s l%[9]s)
 		GROUP BY _day, sku, location, channel`,
-		quoteIdent(groups), orders, customers, strings.Join(kindAggs, ", "), day, kind, st.pos, st.relation(), join)
+		quoteIdent(groups), orders, customers, strings.Join(kindAggs, ", "), day, kind, st.pos, quoteIdent(st.name), join)
 	if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
 		return fmt.Errorf("summing the transaction lines of %s: %w", st.file, err)
 	}
 
 	// Each kind of line, counted, with its first line.
 	counts := &LineCounts{Lines: st.rows}
-	var sums, firsts []string
-	for _, k := range lineKinds {
-		sums = append(sums, fmt.Sprintf("coalesce(sum(_n_%s), 0)", k.tag))
-		firsts = append(firsts, fmt.Sprintf("coalesce(min(_f_%s), -1)", k.tag))
-	}
 	var undated int64
 	n := make([]int64, len(lineKinds))
 	first := make([]int64, len(lineKinds))
 	dest := []any{&undated}
-	for i := range lineKinds {
+	var totals []string
+	for i, k := range lineKinds {
+		totals = append(totals, fmt.Sprintf("coalesce(sum(_n_%[1]s), 0), coalesce(min(_f_%[1]s), -1)", k.tag))
 		dest = append(dest, &n[i], &first[i])
 	}
-	var both []string
-	for i := range sums {
-		both = append(both, sums[i], firsts[i])
-	}
-	q = fmt.Sprintf("SELECT coalesce(sum(_lines) FILTER (WHERE date IS NULL), 0), %s FROM %s", strings.Join(both, ", "), quoteIdent(groups))
+	q = fmt.Sprintf("SELECT coalesce(sum(_lines) FILTER (WHERE date IS NULL), 0), %s FROM %s", strings.Join(totals, ", "), quoteIdent(groups))
 	if err := l.conn.QueryRowContext(l.ctx, q).Scan(dest...); err != nil {
 		return err
 	}
@@ -284,7 +278,7 @@ var lineKinds = []struct {
 func (l *loader) listUndated(st *stage, day, join string, undated int64) error {
 	limit := l.opts.maxPerCheck()
 	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
-		`SELECT %s AS pos, coalesce(l.date, '') FROM %s l%s WHERE %s IS NULL ORDER BY pos LIMIT %d`, st.pos, st.relation(), join, day, limit))
+		`SELECT %s AS pos, coalesce(l.date, '') FROM %s l%s WHERE %s IS NULL ORDER BY pos LIMIT %d`, st.pos, quoteIdent(st.name), join, day, limit))
 	if err != nil {
 		return err
 	}
@@ -308,15 +302,6 @@ func (l *loader) listUndated(st *stage, day, join string, undated int64) error {
 			Message: fmt.Sprintf("%d lines in all have a time that cannot be read; the first %d are listed", undated, limit)})
 	}
 	return rows.Err()
-}
-
-func hasColumn(cols []colSource, name string) bool {
-	for _, c := range cols {
-		if c.canon.Name == name && c.index >= 0 {
-			return true
-		}
-	}
-	return false
 }
 
 var timeOfDay = regexp.MustCompile(`[0-9]:[0-5][0-9]`)
@@ -361,8 +346,8 @@ func (l *loader) timesIn(in *inputFile, cols []colSource) string {
 }
 
 // checkGrain finds, in a sales stage read as daily rows, what only
-// transaction lines hold: keys repeated within a day of one file. Under the automatic grain the load then starts
-// again reading lines.
+// transaction lines hold: keys repeated within a day of one file. Under
+// the automatic grain the load then starts again, reading lines.
 func (l *loader) checkGrain(st *stage) error {
 	if st.table != Sales || l.grain.lines || l.opts.M5 != nil || l.opts.Grain == GrainDaily {
 		return nil
@@ -391,9 +376,17 @@ func (l *loader) checkGrain(st *stage) error {
 // rowsVerb says "1 row repeats" or "12 rows repeat".
 func rowsVerb(n int64, one, many string) string {
 	if n == 1 {
-		return "1 row " + one
+		return rowsCount(n) + " " + one
 	}
-	return words.Commas(n) + " rows " + many
+	return rowsCount(n) + " " + many
+}
+
+// rowsCount says "1 row" or "1,200 rows".
+func rowsCount(n int64) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return words.Commas(n) + " rows"
 }
 
 // zoneRelation lists each location's valid time zone: from the locations
@@ -412,7 +405,7 @@ func (l *loader) lineDateSamples(st *stage) ([]string, error) {
 		return nil, nil
 	}
 	rows, err := l.conn.QueryContext(l.ctx, fmt.Sprintf(
-		"SELECT trim(date) FROM %s WHERE date IS NOT NULL AND trim(date) <> '' LIMIT %d", st.relation(), sampleRows))
+		"SELECT trim(date) FROM %s WHERE date IS NOT NULL AND trim(date) <> '' LIMIT %d", quoteIdent(st.name), sampleRows))
 	if err != nil {
 		return nil, err
 	}

@@ -214,3 +214,13 @@ func TestTransactionLinesFromEveryFormat(t *testing.T) {
 		assert.Equal(t, int64(3), rep.Lines.Lines, path)
 	}
 }
+
+// A sales extract of no lines means the extract failed, read as lines or
+// as days.
+func TestAnEmptyTransactionExtractIsRefused(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "pos.csv", "date,sku,location,qty\n")
+	_, err := openMemory(t).Load(context.Background(), LoadOptions{Files: map[string]string{"sales": path}, Grain: GrainTransaction})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "empty_file", ve.Problems[0].Code)
+}

@@ -355,9 +355,6 @@ type stage struct {
 	dateType  string           // lines only: the file's type of a typed date column (TIMESTAMP, DATE)
 }
 
-// relation is the SQL that reads the stage's rows.
-func (st *stage) relation() string { return quoteIdent(st.name) }
-
 // dropProblemsBut removes a file's problems, but those of the codes
 // given: the rows of a damaged file say nothing once it is known damaged.
 func (l *loader) dropProblemsBut(path string, codes ...string) {
@@ -628,7 +625,7 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 	}
 	// A day without pre-orders or promotions is normal; a day without sales
 	// means the extract failed.
-	if in.empty && t == Sales {
+	if in.empty && t.Name == Sales.Name { // daily rows or transaction lines
 		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file has a header but no data rows"))
 		return nil, nil
 	}
@@ -677,7 +674,7 @@ func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*s
 		l.dropProblemsBut(path, auditCodes...)
 		return nil, nil
 	}
-	if st.rows == 0 && st.rejected == 0 && t == Sales && !l.failed[t.Name] && l.errorsIn(path) == 0 {
+	if st.rows == 0 && st.rejected == 0 && t.Name == Sales.Name && !l.failed[t.Name] && l.errorsIn(path) == 0 {
 		l.fileProblem(t, path, "empty_file", fmt.Errorf("the file yields no rows: a day without sales means the extract failed"))
 		return nil, nil
 	}
@@ -981,7 +978,16 @@ func (l *loader) finish(report *LoadReport) error {
 	for _, st := range l.order {
 		target := quoteIdent(st.table.Name)
 		cols := quotedColumns(st.table)
+		first, last, err := l.dateRange(st)
+		if err != nil {
+			return err
+		}
 		var replaced int64
+		var extras []string
+		canonical := false
+		if st.copyOut && !l.opts.Append {
+			extras, canonical = l.bookkeeping(st)
+		}
 		switch {
 		case l.opts.Append:
 			// Rows the file sends again replace those loaded before, in
@@ -998,7 +1004,7 @@ func (l *loader) finish(report *LoadReport) error {
 					report.Problems = append(report.Problems, Problem{Severity: Warning, Code: "resent_days_cleared", Table: Sales.Name,
 						File: st.file, Count: cleared,
 						Message: fmt.Sprintf("removed %s loaded before: the file covers the days from %s to %s and sends no row on those days for their series (a re-sent day without a row is a day without sales)",
-							strings.TrimSpace(rowsVerb(cleared, "", "")), lo, hi),
+							rowsCount(cleared), lo, hi),
 						Hint: "send every day of the window for each series, or append only the days a file is meant to replace"})
 				}
 			}
@@ -1010,16 +1016,18 @@ func (l *loader) finish(report *LoadReport) error {
 			if _, err := l.conn.ExecContext(l.ctx, fmt.Sprintf("INSERT INTO %s SELECT %s FROM %s", target, cols, quoteIdent(st.name))); err != nil {
 				return fmt.Errorf("appending to %s: %w", st.table.Name, err)
 			}
-		case st.copyOut && l.canonicalBut(st):
+		case st.copyOut && canonical:
 			// Drop the bookkeeping columns and swap the stage in: no copy.
-			for _, q := range append(l.dropExtras(st),
-				"DROP TABLE "+target,
-				fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(st.name), target)) {
+			var qs []string
+			for _, c := range extras {
+				qs = append(qs, fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s", quoteIdent(st.name), quoteIdent(c)))
+			}
+			qs = append(qs, "DROP TABLE "+target, fmt.Sprintf("ALTER TABLE %s RENAME TO %s", quoteIdent(st.name), target))
+			for _, q := range qs {
 				if _, err := l.conn.ExecContext(l.ctx, q); err != nil {
 					return fmt.Errorf("replacing %s: %w", st.table.Name, err)
 				}
 			}
-			st.copyOut = false // dateRange reads the table now
 		case st.copyOut:
 			for _, q := range []string{
 				"DELETE FROM " + target,
@@ -1040,10 +1048,6 @@ func (l *loader) finish(report *LoadReport) error {
 					return fmt.Errorf("replacing %s: %w", st.table.Name, err)
 				}
 			}
-		}
-		first, last, err := l.dateRange(st)
-		if err != nil {
-			return err
 		}
 		if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(st.name)); err != nil {
 			return err
@@ -1094,35 +1098,26 @@ func (l *loader) stageColumns(st *stage) ([][2]string, error) {
 	return out, rows.Err()
 }
 
-// canonicalBut says whether a stage table holds the canonical columns, in
-// order and typed, followed only by bookkeeping columns (positions), so
-// that dropping those makes it the table.
-func (l *loader) canonicalBut(st *stage) bool {
+// bookkeeping returns the columns a stage table holds after the canonical
+// ones (positions), and whether it holds the canonical columns in order and
+// typed, so that dropping those makes it the table.
+func (l *loader) bookkeeping(st *stage) (extras []string, canonical bool) {
 	cols, err := l.stageColumns(st)
 	if err != nil || len(cols) < len(st.table.Columns) {
-		return false
+		return nil, false
 	}
 	for i, c := range st.table.Columns {
 		if cols[i][0] != c.Name || cols[i][1] != c.Type.SQL() {
-			return false
+			return nil, false
 		}
 	}
 	for _, c := range cols[len(st.table.Columns):] {
 		if !strings.HasPrefix(c[0], "_") {
-			return false
+			return nil, false
 		}
+		extras = append(extras, c[0])
 	}
-	return true
-}
-
-// dropExtras returns the statements that drop a stage's bookkeeping columns.
-func (l *loader) dropExtras(st *stage) []string {
-	cols, _ := l.stageColumns(st)
-	var out []string
-	for _, c := range cols[len(st.table.Columns):] {
-		out = append(out, fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s", quoteIdent(st.name), quoteIdent(c[0])))
-	}
-	return out
+	return extras, true
 }
 
 // replaceResent deletes the rows of the table that the stage sends again
@@ -1196,11 +1191,8 @@ func (l *loader) dateRange(st *stage) (first, last any, err error) {
 		return nil, nil, nil
 	}
 	var lo, hi dateScan
-	src := quoteIdent(st.name)
-	if !l.opts.Append && !st.copyOut {
-		src = quoteIdent(st.table.Name) // the stage was renamed into place
-	}
-	if err := l.conn.QueryRowContext(l.ctx, fmt.Sprintf("SELECT min(%[1]s), max(%[1]s) FROM %[2]s", quoteIdent(col), src)).Scan(&lo, &hi); err != nil {
+	q := fmt.Sprintf("SELECT min(%[1]s), max(%[1]s) FROM %[2]s", quoteIdent(col), quoteIdent(st.name))
+	if err := l.conn.QueryRowContext(l.ctx, q).Scan(&lo, &hi); err != nil {
 		return nil, nil, err
 	}
 	if !lo.Valid {

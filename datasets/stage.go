@@ -353,8 +353,7 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 	var fails []string
 	limit := l.opts.maxPerCheck()
 	// Transaction lines in Parquet are summed straight from the file
-	// through a view: no copy, no sort. Typed columns cannot fail to
-	// convert, so only text columns are checked.
+	// through a view: no copy, no sort.
 	asView := st.table == salesLines && in.format == files.Parquet
 	for _, cs := range cols {
 		if cs.index < 0 || cs.canon.Type == Text {
