@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -37,22 +36,15 @@ const regularWeeks = 8
 // regularWeeks weeks, unless the calendar says it opens.
 func readAvailability(ctx context.Context, conn *sql.Conn, cal *periodCalendar, end series.Date, horizon int) (*availability, error) {
 	av := &availability{}
-	// A database written before availability was kept, opened read-only
-	// (and so not brought up to date), has neither the column nor the
-	// calendar: everything it holds was observed.
-	has, err := availabilitySources(ctx, conn)
-	if err != nil || len(has) == 0 {
-		return av, err
+	lists, calendar, err := availabilitySources(ctx, conn)
+	if err != nil || len(lists) == 0 {
+		return av, err // nothing unobserved, nor closed by habit
 	}
 	lo := cal.origin
-	var parts []string
-	for _, src := range has {
-		parts = append(parts, src.unobserved)
-	}
 	q := fmt.Sprintf(`SELECT k.id, (u.date - DATE '%[1]s')::BIGINT AS d FROM (%[3]s) u
 		JOIN planner_panel_keys k USING (sku, location, channel)
 		WHERE u.date BETWEEN DATE '%[1]s' AND DATE '%[2]s'
-		ORDER BY k.id, d`, lo, end, strings.Join(parts, " UNION "))
+		ORDER BY k.id, d`, lo, end, strings.Join(lists, " UNION "))
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("reading unobserved days: %w", err)
@@ -93,11 +85,8 @@ func readAvailability(ctx context.Context, conn *sql.Conn, cal *periodCalendar, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if cal.freq != series.Daily || horizon <= 0 {
-		return av, nil
-	}
-	if !slices.ContainsFunc(has, func(s availabilitySource) bool { return s.name == "openings" }) {
-		return av, nil // no calendar: a database from before it, read-only
+	if cal.freq != series.Daily || horizon <= 0 || !calendar {
+		return av, nil // closed days ahead are days; without a calendar, a database from before it
 	}
 	q = fmt.Sprintf(`WITH closed AS (
 			SELECT location, date FROM openings WHERE NOT open AND date > DATE '%[1]s' - %[3]d AND date <= DATE '%[1]s'
@@ -129,62 +118,53 @@ func readAvailability(ctx context.Context, conn *sql.Conn, cal *periodCalendar, 
 	return av, rows.Err()
 }
 
-// availabilitySource is one place the database keeps days without
-// observed demand, with the SQL that lists them by series and day.
-type availabilitySource struct {
-	name, unobserved string
+// unobservedSources are the places the database keeps days without
+// observed demand: by table, the SQL that counts them and the SQL that
+// lists them by series and day.
+var unobservedSources = []struct{ table, count, list string }{
+	{"sales", "SELECT count(*) FROM sales WHERE available = false",
+		"SELECT sku, location, channel, date FROM sales WHERE available = false"},
+	{"openings", "SELECT count(*) FROM openings WHERE NOT open",
+		"SELECT k.sku, k.location, k.channel, o.date FROM openings o JOIN planner_panel_keys k USING (location) WHERE NOT o.open"},
+	{"inventory", "SELECT count(*) FROM inventory WHERE on_hand = 0",
+		"SELECT k.sku, k.location, k.channel, i.as_of AS date FROM inventory i JOIN planner_panel_keys k USING (sku, location) WHERE i.on_hand = 0"},
 }
 
-// availabilitySources returns the sources this database has rows in.
-func availabilitySources(ctx context.Context, conn *sql.Conn) ([]availabilitySource, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+// availabilitySources returns the SQL listing the unobserved days of each
+// source that holds some, and whether the database has a store calendar.
+// A database written before availability was kept, opened read-only (and
+// so not brought up to date), has neither the column nor the calendar:
+// everything it holds was observed.
+func availabilitySources(ctx context.Context, conn *sql.Conn) (lists []string, calendar bool, err error) {
+	rows, err := conn.QueryContext(ctx, `SELECT table_name FROM information_schema.columns
 		WHERE table_schema = 'main' AND table_catalog = current_database()
 		  AND (table_name, column_name) IN (('sales', 'available'), ('openings', 'open'), ('inventory', 'on_hand'))`)
 	if err != nil {
-		return nil, fmt.Errorf("reading availability: %w", err)
+		return nil, false, fmt.Errorf("reading availability: %w", err)
 	}
 	present := map[string]bool{}
 	for rows.Next() {
-		var t, c string
-		if err := rows.Scan(&t, &c); err != nil {
+		var t string
+		if err := rows.Scan(&t); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, false, err
 		}
 		present[t] = true
 	}
 	rows.Close()
-	all := []struct {
-		availabilitySource
-		count string
-	}{
-		{availabilitySource{"sales", "SELECT sku, location, channel, date FROM sales WHERE available = false"},
-			"SELECT count(*) FROM sales WHERE available = false"},
-		{availabilitySource{"openings", "SELECT k.sku, k.location, k.channel, o.date FROM openings o JOIN planner_panel_keys k USING (location) WHERE NOT o.open"},
-			"SELECT count(*) FROM openings WHERE NOT open"},
-		{availabilitySource{"inventory", "SELECT k.sku, k.location, k.channel, i.as_of AS date FROM inventory i JOIN planner_panel_keys k USING (sku, location) WHERE i.on_hand = 0"},
-			"SELECT count(*) FROM inventory WHERE on_hand = 0"},
-	}
-	var out []availabilitySource
-	for _, src := range all {
-		if !present[src.name] {
+	for _, src := range unobservedSources {
+		if !present[src.table] {
 			continue
 		}
 		var n int64
 		if err := conn.QueryRowContext(ctx, src.count).Scan(&n); err != nil {
-			return nil, fmt.Errorf("reading availability: %w", err)
+			return nil, false, fmt.Errorf("reading availability: %w", err)
 		}
-		if n > 0 || src.name == "openings" {
-			out = append(out, src.availabilitySource)
-		}
-	}
-	// The calendar alone, with no closed day, marks nothing.
-	if len(out) == 1 && out[0].name == "openings" {
-		var n int64
-		if err := conn.QueryRowContext(ctx, all[1].count).Scan(&n); err != nil || n == 0 {
-			return nil, err
+		if n > 0 {
+			lists = append(lists, src.list)
 		}
 	}
-	return out, nil
+	return lists, present["openings"], nil
 }
 
 // apply marks the unobserved cells and closed days of the series [lo, hi)

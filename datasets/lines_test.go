@@ -215,6 +215,12 @@ func TestTransactionLinesFromEveryFormat(t *testing.T) {
 	}
 }
 
+// A grain that is none of the three is refused before anything is read.
+func TestAnUnknownGrainIsRefused(t *testing.T) {
+	_, err := openMemory(t).Validate(context.Background(), LoadOptions{Files: map[string]string{"sales": "sales.csv"}, Grain: "hourly"})
+	assert.EqualError(t, err, `grain "hourly" is not auto, daily or transaction`)
+}
+
 // A sales extract of no lines means the extract failed, read as lines or
 // as days.
 func TestAnEmptyTransactionExtractIsRefused(t *testing.T) {

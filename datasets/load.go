@@ -275,11 +275,16 @@ func (o *LoadOptions) check() error {
 		if TableNamed(name) == nil {
 			return fmt.Errorf("%q is not a table (tables: %s)", name, tableNames())
 		}
-		if IsDatabaseURL(path) && name != Sales.Name {
-			return fmt.Errorf("--%s %s: only --sales reads from a database; export the %s table to a file", name, redactURL(path), name)
+		if files.IsDatabaseURL(path) && name != Sales.Name {
+			return fmt.Errorf("--%s %s: only --sales reads from a database; export the %s table to a file", name, files.RedactURL(path), name)
 		}
 	}
-	if o.Query != "" && !IsDatabaseURL(o.Files[Sales.Name]) {
+	switch o.Grain {
+	case "", GrainAuto, GrainDaily, GrainTransaction:
+	default:
+		return fmt.Errorf("grain %q is not %s, %s or %s", o.Grain, GrainAuto, GrainDaily, GrainTransaction)
+	}
+	if o.Query != "" && !files.IsDatabaseURL(o.Files[Sales.Name]) {
 		return errors.New("--query selects rows from a database: it goes with --sales postgres://user@host/db")
 	}
 	if o.M5 != nil {
@@ -510,7 +515,7 @@ func (l *loader) stageFile(t *Table, spec string) error {
 	began := time.Now()
 	var paths []string
 	var err error
-	if IsDatabaseURL(spec) {
+	if files.IsDatabaseURL(spec) {
 		paths = []string{spec}
 	} else {
 		paths, err = files.Expand(spec)
@@ -613,9 +618,9 @@ func (l *loader) aborted() bool {
 func (l *loader) readFile(t *Table, path, stageName string, began time.Time) (*stage, error) {
 	var in *inputFile
 	var err error
-	if IsDatabaseURL(path) {
+	if files.IsDatabaseURL(path) {
 		in, err = l.readPostgres(path)
-		path = redactURL(path)
+		path = files.RedactURL(path)
 	} else {
 		in, err = openInput(l.ctx, l.conn, path)
 	}

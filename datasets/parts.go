@@ -16,8 +16,8 @@ import (
 // positions: position = part<<partShift + the position in the part's file.
 const partShift = 40
 
-// mergeParts unites the stages of an input's files into the table's one
-// stage. Positions keep their file: a problem found in the merged rows
+// mergeParts unites the stages of an input's CSV or XLSX files into the
+// table's one stage (Parquet files are read as one: readParquetSet). Positions keep their file: a problem found in the merged rows
 // names the file and line it came from.
 func (l *loader) mergeParts(t *Table, spec, name string, parts []*stage) (*stage, error) {
 	began := time.Now()
@@ -26,23 +26,15 @@ func (l *loader) mergeParts(t *Table, spec, name string, parts []*stage) (*stage
 	for i, p := range parts {
 		selects[i] = fmt.Sprintf("SELECT %s, (%s) + (%d::BIGINT << %d) AS _mpos FROM %s", cols, p.pos, i, partShift, quoteIdent(p.name))
 	}
-	// Views (Parquet lines) stay views: they are read once, by the sums.
-	views := true
-	for _, p := range parts {
-		views = views && p.view
-	}
-	kind := map[bool]string{true: "TEMP VIEW", false: "TABLE"}[views]
-	q := fmt.Sprintf("CREATE %s %s AS %s", kind, quoteIdent(name), strings.Join(selects, " UNION ALL "))
-	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(name)+"; DROP VIEW IF EXISTS "+quoteIdent(name)+"; "+q); err != nil {
+	q := fmt.Sprintf("CREATE TABLE %s AS %s", quoteIdent(name), strings.Join(selects, " UNION ALL "))
+	if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+quoteIdent(name)+"; "+q); err != nil {
 		return nil, fmt.Errorf("merging the files of %s: %w", spec, err)
 	}
-	merged := &stage{table: t, file: spec, name: name, pos: "_mpos", copyOut: true, parts: parts, view: views,
+	merged := &stage{table: t, file: spec, name: name, pos: "_mpos", copyOut: true, parts: parts,
 		source: parts[0].source, where: parts[0].where, cols: parts[0].cols}
 	for _, p := range parts {
-		if !views {
-			if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE "+quoteIdent(p.name)); err != nil {
-				return nil, err
-			}
+		if _, err := l.conn.ExecContext(l.ctx, "DROP TABLE "+quoteIdent(p.name)); err != nil {
+			return nil, err
 		}
 		merged.rows += p.rows
 		merged.rejected += p.rejected
@@ -53,7 +45,7 @@ func (l *loader) mergeParts(t *Table, spec, name string, parts []*stage) (*stage
 	merged.locate = func(positions []int64) (map[int64]int64, error) {
 		byPart := map[int][]int64{}
 		for _, pos := range positions {
-			byPart[int(pos>>partShift)] = append(byPart[int(pos>>partShift)], pos&(1<<partShift-1))
+			byPart[int(pos>>partShift)] = append(byPart[int(pos>>partShift)], localPos(pos))
 		}
 		lines := map[int64]int64{}
 		for i, local := range byPart {
@@ -77,6 +69,9 @@ func (l *loader) mergeParts(t *Table, spec, name string, parts []*stage) (*stage
 	}
 	return merged, nil
 }
+
+// localPos is a position within its own file.
+func localPos(pos int64) int64 { return pos & (1<<partShift - 1) }
 
 // fileAt returns the file a stage position comes from.
 func (st *stage) fileAt(pos int64) string {
@@ -156,7 +151,7 @@ func (l *loader) readParquetSet(t *Table, spec, name string, paths []string, beg
 	st.locate = func(positions []int64) (map[int64]int64, error) {
 		lines := make(map[int64]int64, len(positions))
 		for _, pos := range positions {
-			lines[pos] = pos & (1<<partShift - 1)
+			lines[pos] = localPos(pos)
 		}
 		return lines, nil
 	}

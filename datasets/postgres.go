@@ -17,12 +17,6 @@ import (
 	"github.com/planner-engine/planner/datasets/files"
 )
 
-// IsDatabaseURL says whether an input names a PostgreSQL database
-// (postgres://user@host/db, or postgresql://) rather than a file.
-func IsDatabaseURL(s string) bool { return files.IsDatabaseURL(s) }
-
-func redactURL(s string) string { return files.RedactURL(s) }
-
 // pgRaw is the temporary table a query's rows stream into.
 const pgRaw = "planner_pg_raw"
 
@@ -37,7 +31,7 @@ const pgRaw = "planner_pg_raw"
 // which is several times faster than decoding each value with pgx and
 // handing it to DuckDB's appender.
 func (l *loader) readPostgres(spec string) (*inputFile, error) {
-	shown := redactURL(spec)
+	shown := files.RedactURL(spec)
 	query := strings.TrimRight(strings.TrimSpace(l.opts.Query), "; \t\n")
 	if query == "" {
 		return nil, &files.Error{Code: "missing_query", Err: fmt.Errorf("%s: a database needs a query that selects the rows: pass --query 'SELECT ...'", shown)}
@@ -57,9 +51,12 @@ func (l *loader) readPostgres(spec string) (*inputFile, error) {
 	if err != nil {
 		return nil, &files.Error{Code: "unreadable_file", Err: fmt.Errorf("%s: %s", shown, pgQueryError(err))}
 	}
+	if len(desc.Fields) == 0 {
+		return nil, &files.Error{Code: "empty_file", Err: fmt.Errorf("%s: the query returns no columns", shown)}
+	}
 	in := &inputFile{path: shown, format: files.Parquet, table: pgRaw}
 	seen := map[string]bool{}
-	var spec2 []string
+	var columns []string
 	for _, f := range desc.Fields {
 		if seen[strings.ToLower(f.Name)] {
 			return nil, &files.Error{Code: "bad_header", Err: fmt.Errorf("%s: the query returns two columns called %q; name one with AS", shown, f.Name)}
@@ -68,10 +65,7 @@ func (l *loader) readPostgres(spec string) (*inputFile, error) {
 		typ := pgType(f.DataTypeOID)
 		in.header = append(in.header, f.Name)
 		in.types = append(in.types, typ)
-		spec2 = append(spec2, fmt.Sprintf("%s: %s", quoteString(f.Name), quoteString(typ)))
-	}
-	if len(desc.Fields) == 0 {
-		return nil, &files.Error{Code: "empty_file", Err: fmt.Errorf("%s: the query returns no columns", shown)}
+		columns = append(columns, fmt.Sprintf("%s: %s", quoteString(f.Name), quoteString(typ)))
 	}
 	spool, err := os.CreateTemp(l.spool, "planner-pg-*.csv")
 	if err != nil {
@@ -98,7 +92,7 @@ func (l *loader) readPostgres(spec string) (*inputFile, error) {
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT row_number() OVER () AS _row, *
 		FROM read_csv(%s, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"',
 		     columns = {%s}, nullstr = '', allow_quoted_nulls = false)`,
-		pgRaw, quoteString(spool.Name()), strings.Join(spec2, ", "))
+		pgRaw, quoteString(spool.Name()), strings.Join(columns, ", "))
 	if _, err := l.conn.ExecContext(l.ctx, "SET preserve_insertion_order = true"); err != nil {
 		return nil, err
 	}

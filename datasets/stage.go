@@ -380,7 +380,7 @@ func (l *loader) stageRelation(st *stage, in *inputFile, cols []colSource, relat
 			}
 			kind := cs.canon.Type.String()
 			l.add(Problem{Severity: Error, Code: "unparseable_" + strings.ReplaceAll(kind, "integer", "number"),
-				Table: st.table.Name, File: st.fileAt(pos), Line: pos & (1<<partShift - 1), Where: st.where, Column: in.header[cs.index], Value: val,
+				Table: st.table.Name, File: st.fileAt(pos), Line: localPos(pos), Where: st.where, Column: in.header[cs.index], Value: val,
 				Message: fmt.Sprintf("%q is not a %s", val, kind)})
 		}
 		rows.Close()

@@ -244,16 +244,10 @@ func (c *Config) Dir() string { return c.dir }
 
 // Path makes a path of the configuration absolute against its folder.
 func (c *Config) Path(p string) string {
-	if p != "" && !filepath.IsAbs(p) && !IsDatabaseURL(p) {
+	if p != "" && !filepath.IsAbs(p) && !strings.Contains(p, "://") { // a URL (postgres://...) is no path
 		return filepath.Join(c.dir, p)
 	}
 	return p
-}
-
-// IsDatabaseURL says whether an input names a database rather than a file:
-// postgres://user@host/db (or postgresql://).
-func IsDatabaseURL(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // resolve fills defaults, makes paths absolute against the config's folder

@@ -25,6 +25,7 @@ func TestLoadErrors(t *testing.T) {
 		"db: x.duckdb\n": "inputs.sales is missing: a run needs the sales history",
 		"inputs:\n  sales: s.csv\n  format: wide\n":                     `inputs.format "wide" is not long or m5`,
 		"inputs:\n  sales: s.csv\n  format: m5\n":                       "inputs.format m5 needs inputs.calendar",
+		"inputs:\n  sales: s.csv\n  grain: hourly\n":                    `inputs.grain "hourly" is not auto, daily or transaction`,
 		"inputs:\n  sales: s.csv\nstages: [load, fly]\n":                `stages: "fly" is not a stage (stages: load, summary, forecast, replenish, allocate, produce, price, export, report)`,
 		"inputs: [1, 2]\n":                                              "line 1: this value is not a section of keys",
 		"inputs:\n  sales: s.csv\nforecast:\n  horizn: 3\n":             "line 4: horizn is not a setting here (docs/config.md lists every key)",
@@ -71,6 +72,14 @@ func TestLoadFillsDefaultsAndPaths(t *testing.T) {
 	want.Weeks = 4
 	assert.Equal(t, want, *cfg.Produce)
 	assert.Nil(t, cfg.Price, "a section left out stays off")
+
+	// A database URL is no path, and the openings file is one.
+	require.NoError(t, os.WriteFile(p, []byte("inputs:\n  sales: postgres://planner@db/retail\n  query: SELECT 1\n  openings: o.csv\n  grain: transaction\n"), 0o644))
+	cfg, err = Load(p)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://planner@db/retail", cfg.Inputs.Sales)
+	assert.Equal(t, filepath.Join(dir, "o.csv"), cfg.Inputs.Openings)
+	assert.Equal(t, "transaction", cfg.Inputs.Grain)
 }
 
 func TestWithAllSectionsKeepsTheGivenOnes(t *testing.T) {
