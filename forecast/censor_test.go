@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/forecast/hierarchy"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -46,4 +47,29 @@ func TestClosedDaysForecastZeroAndAreNotScored(t *testing.T) {
 	bt, err := Backtest(context.Background(), p, BacktestOptions{Horizon: 7, Windows: 2, Models: []Model{SeasonalNaive{}}})
 	require.NoError(t, err)
 	assert.InDelta(t, 0, bt.Overall[0].MAE, 1e-9)
+}
+
+// A series' store closed on a day ahead forecasts zero that day after
+// every reconciliation, whatever the aggregates said, and the aggregates
+// add up to the bottom again.
+func TestReconciliationKeepsClosedDaysAtZero(t *testing.T) {
+	p := &series.Panel{Freq: series.Daily}
+	start := series.MustParseDate("2024-01-01")
+	for i, loc := range []string{"S1", "S2"} {
+		y := make([]float64, 120)
+		for d := range y {
+			y[d] = float64(10 + 5*i + d%7)
+		}
+		p.Append(series.Key{SKU: "A", Location: loc}, start, y)
+	}
+	p.Closed = [][]series.Date{{p.End(0) + 3}, nil}
+	levels := []hierarchy.Level{{Name: "total", Of: func(series.Key) string { return "total" }}}
+	st, err := hierarchy.NewStructure(p.Keys, levels, []string{"total"})
+	require.NoError(t, err)
+	for _, m := range []hierarchy.Method{hierarchy.BottomUp, hierarchy.TopDown, hierarchy.MinTShrink} {
+		rec, err := RunReconciled(context.Background(), p, st, m, Options{Horizon: 7, Model: SeasonalNaive{}})
+		require.NoError(t, err, m)
+		assert.Zero(t, rec.Bottom.Series(0)[2], m)
+		assert.InDelta(t, rec.Bottom.Series(1)[2], rec.Aggregates.Series(0)[2], 1e-9, m)
+	}
 }

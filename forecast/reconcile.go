@@ -57,13 +57,9 @@ func RunReconciled(ctx context.Context, p *series.Panel, s *hierarchy.Structure,
 	// A closed day's demand is zero at the bottom, whatever the
 	// aggregates said; the aggregates are summed again the same way.
 	closed := false
-	if p.Closed != nil && p.Freq == series.Daily {
-		for i := range p.Keys {
-			for t := 0; t < h; t++ {
-				if p.ClosedOn(i, p.Freq.Add(bottom.Starts[i], t)) {
-					rb[i*h+t], closed = 0, true
-				}
-			}
+	for i := range p.Keys {
+		for _, t := range p.ClosedSteps(i, bottom.Starts[i], h) {
+			rb[i*h+t], closed = 0, true
 		}
 	}
 	if clipped := clipNegative(rb); clipped || closed {

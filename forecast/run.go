@@ -261,16 +261,11 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 // zeroClosed sets the forecast of series i to zero (mean and quantiles) on
 // the days its location is closed.
 func zeroClosed(p *series.Panel, i int, res *Result) {
-	if p.Closed == nil || len(p.Closed[i]) == 0 || p.Freq != series.Daily {
-		return
-	}
 	h, nq := res.Horizon, len(res.Quantiles)
-	for t := 0; t < h; t++ {
-		if p.ClosedOn(i, p.Freq.Add(res.Starts[i], t)) {
-			res.Mean[i*h+t] = 0
-			for k := 0; k < nq; k++ {
-				res.Q[(i*h+t)*nq+k] = 0
-			}
+	for _, t := range p.ClosedSteps(i, res.Starts[i], h) {
+		res.Mean[i*h+t] = 0
+		for k := 0; k < nq; k++ {
+			res.Q[(i*h+t)*nq+k] = 0
 		}
 	}
 }

@@ -171,12 +171,8 @@ func availabilityCounts(h *series.Panel, res *forecast.Result) (censored, closed
 				break
 			}
 		}
-		if h.Closed != nil && h.Freq == series.Daily && i < res.Len() {
-			for t := 0; t < res.Horizon; t++ {
-				if h.ClosedOn(i, h.Freq.Add(res.Starts[i], t)) {
-					closed++
-				}
-			}
+		if i < res.Len() {
+			closed += len(h.ClosedSteps(i, res.Starts[i], res.Horizon))
 		}
 	}
 	return censored, closed

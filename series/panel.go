@@ -1,6 +1,9 @@
 package series
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Key names one series: a SKU at a location through a sales channel.
 type Key struct {
@@ -51,17 +54,21 @@ func (p *Panel) UnobservedOf(i int) []bool {
 	return p.Unobserved[p.Offsets[i]:p.Offsets[i+1]]
 }
 
-// ClosedOn says whether series i cannot sell on day d.
-func (p *Panel) ClosedOn(i int, d Date) bool {
-	if p.Closed == nil {
-		return false
+// ClosedSteps returns the steps of h days from start on which series i
+// cannot sell (its location is closed), in order; none for panels that are
+// not daily, whose periods are more than a closed day.
+func (p *Panel) ClosedSteps(i int, start Date, h int) []int {
+	if p.Closed == nil || p.Freq != Daily {
+		return nil
 	}
-	for _, c := range p.Closed[i] {
-		if c == d {
-			return true
+	var steps []int
+	for _, d := range p.Closed[i] {
+		if t := int(d - start); t >= 0 && t < h {
+			steps = append(steps, t)
 		}
 	}
-	return false
+	slices.Sort(steps)
+	return steps
 }
 
 // End returns the start of the last period of series i, or the period before
