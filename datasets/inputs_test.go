@@ -145,6 +145,14 @@ func TestM5PricesAndCalendarFromParquet(t *testing.T) {
 		assert.Equal(t, a, b, q)
 		assert.NotZero(t, a[0], q)
 	}
+	// A calendar's problem is at its row, counted from 1 as every Parquet
+	// row is.
+	bad := writeFile(t, dir, "badcal.csv", strings.Replace(m5CalendarCSV(20), "2016-01-01", "someday", 1))
+	m5.Calendar = toParquet(t, pq, bad, filepath.Join(dir, "badcal.parquet"))
+	_, err = openMemory(t).Load(ctx, LoadOptions{M5: &m5})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, ve.Error(), "badcal.parquet row 1, column date: \"someday\" is not a date")
 }
 
 // sqlWords are words of SQL or of DuckDB's own errors, which no message to

@@ -424,8 +424,9 @@ func (l *loader) addStage(st *stage, began time.Time) error {
 }
 
 // textTable reads a file of any format into a temporary table of text
-// columns named as in the file, with _pos, each row's place in the file
-// (from 0), for the M5 calendar and prices.
+// columns named as in the file, with _pos, each row's position as problems
+// give it (a CSV record from 0, which the locator turns into a line; a
+// Parquet row from 1; a sheet's row), for the M5 calendar and prices.
 func (l *loader) textTable(in *inputFile, name string) error {
 	var q string
 	switch in.format {
@@ -437,7 +438,7 @@ func (l *loader) textTable(in *inputFile, name string) error {
 		for i, h := range in.header {
 			cols[i] = fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", quoteIdent(h), quoteIdent(h))
 		}
-		q = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, file_row_number AS _pos FROM %s`,
+		q = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, file_row_number + 1 AS _pos FROM %s`,
 			name, strings.Join(cols, ", "), in.parquetRelation(true))
 	case files.XLSX:
 		var ddl strings.Builder
