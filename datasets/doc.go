@@ -18,9 +18,11 @@
 // read_parquet); large results come back to Go as Arrow batches through a
 // temporary Parquet file (scanArrow), so memory stays bounded.
 //
-// An input of several files (a glob, a folder) is read file by file and
-// merged (parts.go), so a problem still names its file and line. With
-// --append, rows a file sends again replace those loaded before.
+// An input of several files (a glob, a folder) is read as one (parts.go):
+// Parquet files with one reader, CSV and XLSX files one by one and then
+// merged; each row keeps its file's number in its position, so a problem
+// still names its file and line. With --append, rows a file sends again
+// replace those loaded before.
 //
 // The schema is defined once, in schema.go; docs/schema.md is generated
 // from it. The synthetic retailer generator lives in datasets/synth.
