@@ -15,16 +15,27 @@ import (
 // price paid over the series' reference price, and the share of each period
 // under a promotion, a feature and a display. Without a planned price the
 // last regular price observed holds. It returns len(all) x horizon x 4
-// values.
+// values, and which drivers no plan gives a future for (unplanned, as
+// DriverNames): the promotion mechanics when no promotion ends after the
+// history, and the price when neither a price nor a promotion does. Their
+// values then stand in for an unknown future (no promotion, the last
+// regular price).
 func (s *Store) plannedDrivers(ctx context.Context, conn *sql.Conn, all []panelSeries, cal *periodCalendar,
-	freq series.Freq, end series.Date, horizon int) ([]float64, error) {
+	freq series.Freq, end series.Date, horizon int) (_ []float64, unplanned []bool, _ error) {
 	out := make([]float64, len(all)*horizon*4)
 	if horizon <= 0 {
-		return out, nil
+		return out, nil, nil
 	}
+	var promos, prices bool
+	q := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM promotions WHERE end_date > DATE '%[1]s'),
+		EXISTS (SELECT 1 FROM prices WHERE coalesce(end_date, DATE '9999-12-31') > DATE '%[1]s')`, end)
+	if err := conn.QueryRowContext(ctx, q).Scan(&promos, &prices); err != nil {
+		return nil, nil, fmt.Errorf("reading whether prices and promotions are planned: %w", err)
+	}
+	unplanned = []bool{!prices && !promos, !promos, !promos, !promos}
 	first := end + 1
 	last := freq.Add(freq.PeriodStart(end), horizon+1) - 1 // last day of the last future period
-	q := fmt.Sprintf(`WITH days AS (SELECT (DATE '%[1]s' + i::INTEGER) AS day FROM range(0, %[2]d) t(i)),
+	q = fmt.Sprintf(`WITH days AS (SELECT (DATE '%[1]s' + i::INTEGER) AS day FROM range(0, %[2]d) t(i)),
 		planned AS (
 			SELECT k.id, d.day,
 			  (SELECT p.price FROM prices p WHERE p.sku = k.sku AND p.location IN (k.location, '*')
@@ -45,7 +56,7 @@ func (s *Store) plannedDrivers(ctx context.Context, conn *sql.Conn, all []panelS
 	sums := make([]float64, len(all)*horizon*4)
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("reading planned prices and promotions: %w", err)
+		return nil, nil, fmt.Errorf("reading planned prices and promotions: %w", err)
 	}
 	defer rows.Close()
 	seen := make([]bool, len(all))
@@ -53,7 +64,7 @@ func (s *Store) plannedDrivers(ctx context.Context, conn *sql.Conn, all []panelS
 		var id, day int64
 		var regular, discount, feature, display float64
 		if err := rows.Scan(&id, &day, &regular, &discount, &feature, &display); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		h := freq.Between(freq.PeriodStart(end), first+series.Date(day)) - 1
 		if h < 0 || h >= horizon {
@@ -80,7 +91,7 @@ func (s *Store) plannedDrivers(ctx context.Context, conn *sql.Conn, all []panelS
 		counts[cell]++
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for id, ps := range all {
 		for h := 0; h < horizon; h++ {
@@ -94,5 +105,5 @@ func (s *Store) plannedDrivers(ctx context.Context, conn *sql.Conn, all []panelS
 			}
 		}
 	}
-	return out, nil
+	return out, unplanned, nil
 }

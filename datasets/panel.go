@@ -197,7 +197,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	}
 	b := &chunkBuilder{cal: cal, all: all, freq: freq, drivers: opts.Drivers, futureHorizon: opts.Horizon, avail: av}
 	if opts.Drivers {
-		b.future, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, opts.Horizon)
+		b.future, b.unplanned, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, opts.Horizon)
 		if err != nil {
 			return err
 		}
@@ -317,6 +317,7 @@ type chunkBuilder struct {
 	dsum          []float32 // per value cell, four drivers: sums of the rows, then their means
 	dcount        []uint16  // per value cell and driver: how many rows gave a value
 	future        []float64 // planned drivers of every series, Horizon x 4 each
+	unplanned     []bool    // the drivers no plan gives a future for
 	futureHorizon int
 	avail         *availability
 }
@@ -372,6 +373,6 @@ func (b *chunkBuilder) finishDrivers() {
 	h := b.futureHorizon
 	future := make([]float64, (b.hi-b.lo)*h*4)
 	copy(future, b.future[b.lo*h*4:b.hi*h*4])
-	b.panel.Exog = &series.Exog{Names: DriverNames, Hist: hist, Horizon: h, Future: future}
+	b.panel.Exog = &series.Exog{Names: DriverNames, Hist: hist, Horizon: h, Future: future, Unplanned: b.unplanned}
 	b.dsum, b.dcount = nil, nil
 }

@@ -10,9 +10,12 @@ import (
 
 // ModelColumns are the columns of a model-choice file: one row per series
 // saying which model forecast it, its demand class, how the model was
-// chosen (auto's candidates with their out-of-sample RMSE) and, when the
-// model fell back to a simpler one, why.
-var ModelColumns = []string{"sku", "location", "channel", "model", "class", "why", "note"}
+// chosen (auto's candidates with their out-of-sample RMSE), when the
+// model fell back to a simpler one, why, the demand drivers whose effects
+// moved the forecast, the drivers left out because no plan gave their
+// future, and those nothing planned that were carried on by their own
+// schedule (the last two the same for every row of a run).
+var ModelColumns = []string{"sku", "location", "channel", "model", "class", "why", "note", "drivers", "drivers_left_out", "drivers_scheduled"}
 
 // WriteModels writes one row per series of r in ModelColumns, as CSV,
 // atomically: what a planner reads to learn why a series got its forecast.
@@ -22,8 +25,10 @@ func WriteModels(path string, r *forecast.Result) error {
 			return err
 		}
 		buf := make([]byte, 0, 1<<16)
+		leftOut, scheduled := strings.Join(r.DriverUse.LeftOut, " "), strings.Join(r.DriverUse.Scheduled, "; ")
 		for i, key := range r.Keys {
-			for k, f := range []string{key.SKU, key.Location, key.Channel, r.Model[i], at(r.Class, i), at(r.Why, i), r.Note[i]} {
+			for k, f := range []string{key.SKU, key.Location, key.Channel, r.Model[i], at(r.Class, i), at(r.Why, i), r.Note[i],
+				at(r.Drivers, i), leftOut, scheduled} {
 				if k > 0 {
 					buf = append(buf, ',')
 				}

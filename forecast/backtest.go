@@ -304,7 +304,8 @@ func maxEnd(p *series.Panel) series.Date {
 // no history by then, or fewer than h periods after it, are left out.
 //
 // The drivers of the h periods after the origin become the copy's future:
-// a backtest knows them, as a plan would.
+// a backtest knows them, as a plan would. A driver carried on by its
+// schedule is carried on from the origin, as the forecast would be.
 func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int) {
 	out := &series.Panel{Freq: p.Freq}
 	var hist []float32
@@ -330,7 +331,9 @@ func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int)
 		}
 	}
 	if p.Exog != nil {
-		out.Exog = &series.Exog{Names: p.Exog.Names, Hist: hist, Horizon: h, Future: future}
+		out.Exog = &series.Exog{Names: p.Exog.Names, Hist: hist, Horizon: h, Future: future,
+			Unplanned: p.Exog.Unplanned, Schedule: p.Exog.Schedule}
+		out.CarrySchedules()
 	}
 	return out, index
 }

@@ -323,6 +323,17 @@ func (f *regressionFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) 
 	return &out, nil
 }
 
+// DriversUsed implements driverUser: the drivers with an effect.
+func (f *regressionFit) DriversUsed() []string {
+	var out []string
+	for j := range f.beta {
+		if f.active[j] {
+			out = append(out, f.names[j])
+		}
+	}
+	return out
+}
+
 // Describe implements Fitted: the inner model, and the drivers' effects as
 // the percentage change in demand for a unit change of the driver (for
 // log_price, its elasticity).
@@ -462,33 +473,99 @@ func (f *regressionFit) Residuals() []float64 {
 	return out
 }
 
+// DriverUse says how WithDrivers used the drivers that nothing plans.
+type DriverUse struct {
+	// LeftOut names the drivers left out: no plan gives their future,
+	// and they keep to no schedule.
+	LeftOut []string
+	// Scheduled says, per driver carried on by its own schedule, how: such
+	// as "promo every 14 days".
+	Scheduled []string
+}
+
 // WithDrivers decides whether to forecast with the panel's demand drivers:
-// mode "on" always does, "auto" when some driver varies, "off" never. It
-// returns model wrapped in a Regression when it does, and otherwise drops
-// the panel's drivers and returns model unchanged.
-func WithDrivers(model Model, p *series.Panel, mode string) (Model, error) {
+// mode "on" always does, "off" never, and "auto" with the drivers that
+// have a future when one of them varies. A driver nothing plans
+// (Exog.Unplanned) has a future when it keeps to a schedule (a promotion
+// every other week), which it is then carried on by; auto leaves the
+// others out. WithDrivers returns model wrapped in a Regression when it
+// uses drivers, and otherwise drops the panel's drivers and returns model
+// unchanged.
+//
+// A driver without a future is worse than none: its effect is taken out of
+// the history the model learns from and then assumed away for every period
+// ahead (on the Rossmann stores, promotions every other week fitted and
+// then forecast as never happening again cost more error than ignoring
+// them; notebooks/forecast-accuracy).
+func WithDrivers(model Model, p *series.Panel, mode string) (Model, DriverUse, error) {
+	var use DriverUse
 	switch mode {
 	case "auto", "on", "off", "":
 	default:
-		return nil, fmt.Errorf("drivers mode %q is not auto, on or off", mode)
+		return nil, use, fmt.Errorf("drivers mode %q is not auto, on or off", mode)
 	}
 	if p.Exog == nil {
-		return model, nil
+		return model, use, nil
 	}
-	use := mode == "on"
+	on := mode == "on"
 	if mode == "auto" || mode == "" {
-		for _, v := range p.Exog.Hist {
-			if v != 0 {
-				use = true
-				break
+		x := p.Exog
+		if x.Unplanned != nil {
+			keep := make([]bool, len(x.Names))
+			var schedule []int
+			for j, unplanned := range x.Unplanned {
+				keep[j] = !unplanned
+				if !unplanned || !varies(x, j) {
+					continue
+				}
+				if lag, _ := driverSchedule(p, j, x.Horizon); lag > 0 && x.Horizon > 0 {
+					if schedule == nil {
+						schedule = make([]int, len(x.Names))
+					}
+					schedule[j], keep[j] = lag, true
+					use.Scheduled = append(use.Scheduled, fmt.Sprintf("%s every %s", x.Names[j], periodsWord(p.Freq, lag)))
+				} else {
+					use.LeftOut = append(use.LeftOut, x.Names[j])
+				}
 			}
+			withSchedule := *x
+			withSchedule.Schedule = schedule
+			x = withSchedule.Select(keep)
+			p.Exog = x
+			p.CarrySchedules()
+		}
+		for j := 0; x != nil && j < len(x.Names) && !on; j++ {
+			on = varies(x, j)
 		}
 	}
-	if !use {
+	if !on {
 		p.Exog = nil
-		return model, nil
+		return model, use, nil
 	}
-	return Regression{Inner: model}, nil
+	return Regression{Inner: model}, use, nil
+}
+
+// periodsWord says n periods of frequency f, such as "14 days".
+func periodsWord(f series.Freq, n int) string {
+	unit := map[series.Freq]string{series.Daily: "day", series.Weekly: "week", series.Monthly: "month"}[f]
+	if unit == "" {
+		unit = "period"
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, unit)
+}
+
+// varies says whether driver j is ever other than zero in the history.
+func varies(x *series.Exog, j int) bool {
+	k := len(x.Names)
+	for r := j; r < len(x.Hist); r += k {
+		if x.Hist[r] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // calibrationErrors forwards the inner fit's standardized errors, which the

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -67,6 +68,13 @@ type Result struct {
 	Why []string
 	// Class is the demand class of each series' fitted history (Classify).
 	Class []string
+	// Drivers names the demand drivers whose effects moved each series'
+	// forecast, space-separated (empty for none).
+	Drivers []string
+	// DriverUse says which of the panel's drivers nothing planned were
+	// left out and which were carried on by their schedule (WithDrivers);
+	// the caller sets it.
+	DriverUse DriverUse
 	// Reconciled names the reconciliation method the means went through
 	// (bu, td, mint), empty when they were not reconciled.
 	Reconciled string
@@ -124,6 +132,7 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 		Forecasts: series.Forecasts{Freq: p.Freq, Horizon: h, Quantiles: probs, Keys: p.Keys,
 			Starts: make([]series.Date, n), Mean: make([]float64, n*h), Q: make([]float64, n*h*nq)},
 		Model: make([]string, n), Note: make([]string, n), Why: make([]string, n), Class: make([]string, n),
+		Drivers: make([]string, n),
 	}
 	if opts.Residuals > 0 {
 		res.Residuals = make([][]float64, n)
@@ -242,6 +251,9 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 	if e, ok := fit.(explainer); ok && note == "" {
 		res.Why[i] = e.Reason()
 	}
+	if d, ok := fit.(driverUser); ok && note == "" {
+		res.Drivers[i] = strings.Join(d.DriversUsed(), " ")
+	}
 	q := res.Q[i*h*nq : (i+1)*h*nq]
 	for t := 0; t < h; t++ {
 		quantilesOf(mean[t], sd[t], info.Count, probs, q[t*nq:(t+1)*nq])
@@ -268,6 +280,11 @@ func zeroClosed(p *series.Panel, i int, res *Result) {
 			res.Q[(i*h+t)*nq+k] = 0
 		}
 	}
+}
+
+// driverUser is a Fitted whose forecast the demand drivers move.
+type driverUser interface {
+	DriversUsed() []string
 }
 
 // explainer is a Fitted that can say how it was chosen.

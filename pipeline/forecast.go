@@ -64,7 +64,8 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	if err != nil {
 		return nil, err
 	}
-	if model, err = forecast.WithDrivers(model, p, cfg.Drivers); err != nil {
+	model, use, err := forecast.WithDrivers(model, p, cfg.Drivers)
+	if err != nil {
 		return nil, err
 	}
 	task = prog.Start("forecast", p.Len())
@@ -94,6 +95,7 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 		task.Fail()
 		return nil, err
 	}
+	out.Forecasts.DriverUse = use
 	task.Done(words.Commas(int64(out.Forecasts.Len())) + " series")
 	return out, nil
 }
@@ -150,6 +152,19 @@ func (r *ForecastResult) Report() StageReport {
 			rep.Details = append(rep.Details, fmt.Sprintf("  %s series with days of unobserved demand (closed, out of stock), fitted around them; %s ahead forecast zero (closed)",
 				words.Commas(int64(censored)), words.Plural(closed, "series-day")))
 		}
+	}
+	if n := len(res.DriverUse.LeftOut); n > 0 {
+		is, it := "is", "it"
+		if n > 1 {
+			is, it = "are", "them"
+		}
+		note := fmt.Sprintf("drivers left out: %s %s in the sales history, but nothing plans %s ahead and %s no schedule (load the plan with --promotions or --prices, "+
+			"or set --drivers on to forecast as if none were planned)", strings.Join(res.DriverUse.LeftOut, ", "), is, it, map[bool]string{true: "keeps to", false: "keep to"}[n == 1])
+		rep.Details = append(rep.Details, "  "+note)
+		rep.Notes = append(rep.Notes, "forecast: "+note)
+	}
+	if len(res.DriverUse.Scheduled) > 0 {
+		rep.Details = append(rep.Details, "  drivers nothing plans, carried on by their schedule: "+strings.Join(res.DriverUse.Scheduled, ", "))
 	}
 	if n := fallbacks(res); n > 0 {
 		rep.Warnings = n

@@ -34,6 +34,9 @@ func DefaultBacktestOptions() BacktestOptions {
 type BacktestResult struct {
 	*forecast.BacktestResult
 	Series int
+	// DriverUse says which drivers were left out for want of a plan of
+	// their future, or carried on by their schedule, as in the forecast.
+	DriverUse forecast.DriverUse
 }
 
 // Backtest measures how accurate each model, and the automatic choice,
@@ -69,11 +72,12 @@ func Backtest(ctx context.Context, src Source, cfg config.Forecast, opts Backtes
 	if err != nil {
 		return nil, err
 	}
+	var use forecast.DriverUse
 	if p.Exog != nil {
 		exog := p.Exog
 		for i, m := range models {
 			p.Exog = exog
-			if models[i], err = forecast.WithDrivers(m, p, cfg.Drivers); err != nil {
+			if models[i], use, err = forecast.WithDrivers(m, p, cfg.Drivers); err != nil {
 				return nil, err
 			}
 		}
@@ -98,7 +102,7 @@ func Backtest(ctx context.Context, src Source, cfg config.Forecast, opts Backtes
 		return nil, err
 	}
 	task.Done("")
-	return &BacktestResult{BacktestResult: res, Series: p.Len()}, nil
+	return &BacktestResult{BacktestResult: res, Series: p.Len(), DriverUse: use}, nil
 }
 
 // readHistory reads the sales at the forecast section's period (the

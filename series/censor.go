@@ -114,11 +114,97 @@ func FillUnobserved(y []float64, unobserved []bool, period int) []float64 {
 }
 
 // Filled returns series i with its unobserved periods filled in
-// (FillUnobserved): the demand history models see.
+// (FillUnobserved): the demand history models see. The unobserved periods
+// are those marked, and the zeros of a busy series (ClosedZeros).
 func (p *Panel) Filled(i int) []float64 {
 	y := p.Series(i)
-	if mask := p.UnobservedOf(i); mask != nil {
+	mask := p.UnobservedOf(i)
+	if zeros := ClosedZeros(y); zeros != nil {
+		for t, m := range mask {
+			zeros[t] = zeros[t] || m
+		}
+		mask = zeros
+	}
+	if mask != nil {
 		return FillUnobserved(y, mask, p.Freq.SeasonLength())
 	}
 	return y
+}
+
+// busyLevel is the median sale of the periods with sales above which a
+// period without any is taken for a closure: at a mean of 10 a period,
+// no sale at all has a probability of 1 in 20,000 for Poisson demand, and
+// under 3% for demand twice as variable as the mean squared (a negative
+// binomial of size 2).
+const busyLevel = 10
+
+// closedTail is the longest run of zeros at the end of a busy series that
+// is taken for a closure (a holiday, a Sunday); a longer one may be the
+// end of the product or of the store, which a forecast should follow.
+const closedTail = 3
+
+// ClosedZeros marks the zeros of a busy series (the median of its
+// periods with sales at least busyLevel) as closures rather than demand:
+// a store closed on a holiday or refitted for months sells nothing without
+// anyone's demand falling to zero, and read as demand those zeros pull the
+// level down and make a busy store look like intermittent demand. It
+// returns nil for a series that is not busy or has no zero. Zeros at the
+// end are marked only up to closedTail periods.
+//
+// Sales files without an availability flag (sales.available, openings)
+// have nothing else to tell closures by; with one, the marks add to it.
+func ClosedZeros(y []float64) []bool {
+	var sold []float64
+	zeros := 0
+	for _, v := range y {
+		if v > 0 {
+			sold = append(sold, v)
+		} else if v == 0 {
+			zeros++
+		}
+	}
+	if zeros == 0 || len(sold) < 14 {
+		return nil
+	}
+	sort.Float64s(sold)
+	if sold[len(sold)/2] < busyLevel {
+		return nil
+	}
+	mask := make([]bool, len(y))
+	end := len(y)
+	for end > 0 && y[end-1] == 0 {
+		end--
+	}
+	if len(y)-end <= closedTail {
+		end = len(y)
+	}
+	for t := 0; t < end; t++ {
+		mask[t] = y[t] == 0
+	}
+	return mask
+}
+
+// habitWeeks is how many weeks running a busy series must have sold
+// nothing on a weekday for that weekday to be taken as closed ahead.
+const habitWeeks = 8
+
+// closedWeekdays returns which positions of the week (counted from the
+// series' start) a busy daily series sold nothing on in each of its last
+// habitWeeks weeks: a store that closes on Sundays.
+func closedWeekdays(y []float64) (closed [7]bool, any bool) {
+	if len(y) < habitWeeks*7 || ClosedZeros(y) == nil {
+		return closed, false
+	}
+	for pos := 0; pos < 7; pos++ {
+		all := true
+		for t := len(y) - habitWeeks*7; t < len(y); t++ {
+			if t%7 == pos && y[t] != 0 {
+				all = false
+				break
+			}
+		}
+		closed[pos] = all
+		any = any || all
+	}
+	return closed, any
 }

@@ -19,6 +19,76 @@ type Exog struct {
 	// Future holds the drivers of future period h (0-based) of series i at
 	// Future[(i*Horizon+h)*len(Names):][:len(Names)].
 	Future []float64
+	// Unplanned, when not nil, marks (as Names) the drivers whose future no
+	// plan gives: Future holds a stand-in for them (no promotion, the last
+	// price), not what will happen. A model that learned their effect from
+	// the history would forecast every period ahead as if the driver were
+	// at that stand-in.
+	Unplanned []bool
+	// Schedule, when not nil, gives (as Names) the lag in periods at which
+	// an unplanned driver's history repeats (a promotion every other week:
+	// 14 days), 0 for none. Its future is its history carried on at that
+	// lag (CarrySchedules): a plan read from the driver's own habit.
+	Schedule []int
+}
+
+// CarrySchedules sets the future of every scheduled driver of every
+// series to its history carried on at the driver's lag: the last lag
+// periods, repeated.
+func (p *Panel) CarrySchedules() {
+	x := p.Exog
+	if x == nil || x.Schedule == nil {
+		return
+	}
+	k := len(x.Names)
+	for i := 0; i < p.Len(); i++ {
+		hist, future := p.Drivers(i)
+		n := len(hist) / k
+		for j, lag := range x.Schedule {
+			if lag <= 0 || n < lag {
+				continue
+			}
+			for h := 0; h < x.Horizon; h++ {
+				future[h*k+j] = float64(hist[(n-lag+h%lag)*k+j])
+			}
+		}
+	}
+}
+
+// Select returns the drivers whose keep is true, with their history,
+// future and marks, as a new Exog; nil when none is kept.
+func (x *Exog) Select(keep []bool) *Exog {
+	var cols []int
+	for j := range x.Names {
+		if keep[j] {
+			cols = append(cols, j)
+		}
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	k, c := len(x.Names), len(cols)
+	out := &Exog{Horizon: x.Horizon, Hist: make([]float32, len(x.Hist)/k*c), Future: make([]float64, len(x.Future)/k*c)}
+	for _, j := range cols {
+		out.Names = append(out.Names, x.Names[j])
+		if x.Unplanned != nil {
+			out.Unplanned = append(out.Unplanned, x.Unplanned[j])
+		}
+		if x.Schedule != nil {
+			out.Schedule = append(out.Schedule, x.Schedule[j])
+		}
+	}
+	for r := 0; r < len(x.Hist)/k; r++ {
+		for o, j := range cols {
+			out.Hist[r*c+o] = x.Hist[r*k+j]
+		}
+	}
+	for r := 0; r < len(x.Future)/k; r++ {
+		for o, j := range cols {
+			out.Future[r*c+o] = x.Future[r*k+j]
+		}
+	}
+	return out
 }
 
 // Row64 returns history rows of a series as float64, in a new slice.
@@ -54,6 +124,12 @@ func (p *Panel) checkExog() error {
 	k := len(x.Names)
 	if len(x.Hist) != k*len(p.Values) {
 		return fmt.Errorf("the drivers have %d history values for %d periods of %d drivers", len(x.Hist), len(p.Values), k)
+	}
+	if x.Unplanned != nil && len(x.Unplanned) != k {
+		return fmt.Errorf("the drivers have %d plan marks for %d drivers", len(x.Unplanned), k)
+	}
+	if x.Schedule != nil && len(x.Schedule) != k {
+		return fmt.Errorf("the drivers have %d schedules for %d drivers", len(x.Schedule), k)
 	}
 	if len(x.Future) != k*x.Horizon*p.Len() {
 		return fmt.Errorf("the drivers have %d future values for %d series of %d periods", len(x.Future), p.Len(), x.Horizon)

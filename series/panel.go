@@ -55,20 +55,33 @@ func (p *Panel) UnobservedOf(i int) []bool {
 }
 
 // ClosedSteps returns the steps of h days from start on which series i
-// cannot sell (its location is closed), in order; none for panels that are
-// not daily, whose periods are more than a closed day.
+// cannot sell, in order: its location is closed (Closed), or it is a busy
+// series that sold nothing on that weekday for weeks (a store closed on
+// Sundays; ClosedZeros). None for panels that are not daily, whose periods
+// are more than a closed day.
 func (p *Panel) ClosedSteps(i int, start Date, h int) []int {
-	if p.Closed == nil || p.Freq != Daily {
+	if p.Freq != Daily {
 		return nil
 	}
 	var steps []int
-	for _, d := range p.Closed[i] {
-		if t := int(d - start); t >= 0 && t < h {
-			steps = append(steps, t)
+	if p.Closed != nil {
+		for _, d := range p.Closed[i] {
+			if t := int(d - start); t >= 0 && t < h {
+				steps = append(steps, t)
+			}
+		}
+	}
+	y := p.Series(i)
+	if weekdays, any := closedWeekdays(y); any {
+		end := p.Starts[i] + Date(len(y)) // the day after the series' last
+		for t := 0; t < h; t++ {
+			if pos := int(start-p.Starts[i]) + t; pos >= 0 && start+Date(t) >= end && weekdays[pos%7] {
+				steps = append(steps, t)
+			}
 		}
 	}
 	slices.Sort(steps)
-	return steps
+	return slices.Compact(steps)
 }
 
 // End returns the start of the last period of series i, or the period before

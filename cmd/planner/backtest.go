@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
@@ -83,10 +84,13 @@ func (a *app) runBacktest(cmd *cobra.Command, o *backtestOptions) error {
 	}
 	if o.json {
 		return printJSON(a.stdout, backtestSummary{Series: res.Series, Horizon: o.bt.Horizon, Windows: o.bt.Windows,
-			Origins: origins, Overall: res.Overall, Seconds: seconds(time.Since(began)), Out: o.out})
+			Origins: origins, Overall: res.Overall, Seconds: seconds(time.Since(began)), Out: o.out, DriversLeftOut: res.DriverUse.LeftOut, DriversScheduled: res.DriverUse.Scheduled})
 	}
 	fmt.Fprintf(a.stdout, "Backtest of %s series, %d windows of %d periods (origins %s), in %.1fs\n",
 		words.Commas(int64(res.Series)), o.bt.Windows, o.bt.Horizon, strings.Join(origins, ", "), time.Since(began).Seconds())
+	if u := res.DriverUse; len(u.LeftOut) > 0 || len(u.Scheduled) > 0 {
+		fmt.Fprintf(a.stdout, "Drivers nothing plans (as in the forecast): %s\n", driverUseText(u))
+	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\tMAE\tRMSE\tMASE\tRMSSE\tsMAPE\tWAPE\tbias\tSPL\tcover80\tcover95\tWRMSSE\t")
 	for _, s := range res.Overall {
@@ -104,6 +108,24 @@ type backtestSummary struct {
 	Overall []pipeline.Score `json:"overall"`
 	Seconds float64          `json:"seconds"`
 	Out     string           `json:"out,omitempty"`
+	// DriversLeftOut names the drivers the forecast would leave out for
+	// want of a plan of their future.
+	DriversLeftOut []string `json:"drivers_left_out,omitempty"`
+	// DriversScheduled says which drivers nothing plans were carried on by
+	// their schedule, such as "promo every 14 days".
+	DriversScheduled []string `json:"drivers_scheduled,omitempty"`
+}
+
+// driverUseText says which drivers were left out and which carried on.
+func driverUseText(u forecast.DriverUse) string {
+	var parts []string
+	if len(u.LeftOut) > 0 {
+		parts = append(parts, "left out "+strings.Join(u.LeftOut, ", "))
+	}
+	if len(u.Scheduled) > 0 {
+		parts = append(parts, "carried on by their schedule "+strings.Join(u.Scheduled, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func f3(v float64) string {

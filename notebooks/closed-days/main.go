@@ -113,7 +113,7 @@ func run(ctx context.Context, data, out string) error {
 					return err
 				}
 				if drivers {
-					if model, err = forecast.WithDrivers(model, &p, "on"); err != nil {
+					if model, _, err = forecast.WithDrivers(model, &p, "on"); err != nil {
 						return err
 					}
 				}

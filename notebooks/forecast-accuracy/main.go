@@ -46,7 +46,8 @@ func main() {
 	out := flag.String("out", "notebooks/forecast-accuracy", "folder for the report and its plots")
 	quick := flag.Bool("quick", false, "fewer windows, for trying the program out")
 	waitPeers := flag.Duration("wait-peers", 0, "how long to wait for R's results (make bench-peers running beside the study)")
-	parts := flag.String("parts", "sid,dh,peers,fans", "the parts to run, for trying one out (the report is complete only with all)")
+	parts := flag.String("parts", "sid,dh,ross,peers,fans", "the parts to run, for trying one out (the report is complete only with all)")
+	rossModels := flag.String("ross-models", "auto,ets,theta,arima,snaive", "the models forecasting the Rossmann stores")
 	flag.Parse()
 	if _, err := os.Stat(filepath.Join(*data, "store-item-demand", "train.csv.gz")); err != nil {
 		log.Fatalf("the shared data is not at %s (this study reads it; pass -data)", *data)
@@ -54,7 +55,8 @@ func main() {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
-	s := &study{data: *data, out: *out, quick: *quick, waitPeers: *waitPeers, ctx: context.Background(), parts: map[string]bool{}}
+	s := &study{data: *data, out: *out, quick: *quick, waitPeers: *waitPeers, ctx: context.Background(), parts: map[string]bool{},
+		rossModels: *rossModels}
 	for _, p := range strings.Split(*parts, ",") {
 		s.parts[strings.TrimSpace(p)] = true
 	}
@@ -68,8 +70,10 @@ type study struct {
 	quick     bool
 	parts     map[string]bool
 	waitPeers time.Duration
-	ctx       context.Context
-	report    strings.Builder
+	// rossModels lists the models of the Rossmann part, comma-separated.
+	rossModels string
+	ctx        context.Context
+	report     strings.Builder
 }
 
 func (s *study) printf(format string, args ...any) { fmt.Fprintf(&s.report, format, args...) }
@@ -88,13 +92,15 @@ func (s *study) run() error {
 	s.printf("Scaled errors divide by the in-sample error of the naive forecast (RMSSE, SPL) or the seasonal naive (MASE) from each series' first sale; ")
 	s.printf("WAPE and bias are over all series and periods; coverage is the share of actuals inside the 80%% and 95%% intervals (from the p10/p90 and p2.5/p97.5 quantiles).\n\n")
 
-	sid, err := s.loadSID()
-	if err != nil {
-		return err
-	}
-	dh, err := s.loadDH()
-	if err != nil {
-		return err
+	var sid, dh *series.Panel
+	if s.parts["sid"] || s.parts["peers"] || s.parts["fans"] {
+		var err error
+		if sid, err = s.loadSID(); err != nil {
+			return err
+		}
+		if dh, err = s.loadDH(); err != nil {
+			return err
+		}
 	}
 	for _, part := range []struct {
 		name string
@@ -102,6 +108,7 @@ func (s *study) run() error {
 	}{
 		{"sid", func() error { return s.storeItemDemand(sid) }},
 		{"dh", func() error { return s.dunnhumby(dh) }},
+		{"ross", s.rossmann},
 		{"peers", func() error { return s.peers(sid, dh) }},
 		{"fans", func() error { return s.fanCharts(sid, dh) }},
 	} {

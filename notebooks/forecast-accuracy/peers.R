@@ -28,7 +28,7 @@ fits <- list(
   theta = function(x) NULL # thetaf fits and forecasts in one call
 )
 
-run <- function(name, keys, series, freq, h, windows, window, file) {
+run <- function(name, keys, series, freq, h, windows, window, file, models = c("ets", "arima", "theta"), xregs = NULL) {
   rows <- list()
   series <- head(series, limit)
   for (k in seq_along(series)) {
@@ -39,10 +39,17 @@ run <- function(name, keys, series, freq, h, windows, window, file) {
       if (origin < 2 * h) next
       train <- y[max(1, origin - window + 1):origin]
       x <- ts(train, frequency = freq)
-      for (m in c("ets", "arima", "theta")) {
+      for (m in models) {
         t0 <- proc.time()[["elapsed"]]
         fc <- tryCatch({
           if (m == "theta") thetaf(x, h = h, level = c(80, 95))
+          else if (m == "arima_xreg") {
+            # The drivers of the forecast days are known (a plan).
+            xr <- xregs[[k]]
+            past <- xr[max(1, origin - window + 1):origin, , drop = FALSE]
+            fit <- auto.arima(x, xreg = past)
+            forecast(fit, xreg = xr[(origin + 1):(origin + h), , drop = FALSE], h = h, level = c(80, 95))
+          }
           else forecast(fits[[m]](x), h = h, level = c(80, 95))
         }, error = function(e) NULL)
         secs <- proc.time()[["elapsed"]] - t0
@@ -86,4 +93,31 @@ series <- lapply(seq_len(nrow(keys)), function(i) {
   y[min(which(y != 0)):length(y)]
 })
 run("dh", data.frame(sku = keys$upc_id, location = keys$store_id), series, 52, 13, 4, 156, file.path(out, "dh_r.csv"))
+}
+
+if (any(c("ross", "rossx") %in% only)) {
+# Rossmann: the stores whose number divides by 9, units = round(Sales / 10), every day from the store's first
+# sale to the chain's last day (days without a row, the refits, are zeros); 4 windows of 28 days, all history.
+# "ross" fits ets, auto.arima and thetaf without drivers; "rossx" auto.arima with the promotion flag known ahead.
+d <- read.csv(gzfile(file.path(data, "rossmann", "train.csv.gz")))
+d$Date <- as.Date(d$Date)
+last <- max(d$Date)
+d <- d[d$Store %% 9 == 0, ]
+stores <- sort(unique(as.character(d$Store)))
+series <- list()
+promos <- list()
+for (st in stores) {
+  s <- d[as.character(d$Store) == st, ]
+  days <- seq(min(s$Date), last, by = 1)
+  y <- rep(0, length(days))
+  y[match(s$Date, days)] <- round(s$Sales / 10)
+  pr <- rep(0, length(days))
+  pr[match(s$Date, days)] <- s$Promo
+  first <- min(which(y != 0))
+  series[[length(series) + 1]] <- y[first:length(y)]
+  promos[[length(promos) + 1]] <- matrix(pr[first:length(pr)], ncol = 1, dimnames = list(NULL, "promo"))
+}
+keys <- data.frame(sku = stores, location = stores)
+if ("ross" %in% only) run("ross", keys, series, 7, 28, 4, 100000, file.path(out, "ross_r.csv"))
+if ("rossx" %in% only) run("rossx", keys, series, 7, 28, 4, 100000, file.path(out, "rossx_r.csv"), models = "arima_xreg", xregs = promos)
 }

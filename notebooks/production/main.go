@@ -82,7 +82,7 @@ func run(ctx context.Context, out string) error {
 	if err != nil {
 		return err
 	}
-	model, err := forecast.WithDrivers(forecast.Auto{}, p, "auto")
+	model, _, err := forecast.WithDrivers(forecast.Auto{}, p, "auto")
 	if err != nil {
 		return err
 	}
