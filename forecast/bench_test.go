@@ -101,7 +101,7 @@ func BenchmarkRunPerSeriesWithDrivers(b *testing.B) {
 				}
 			}
 			p.Exog = &series.Exog{Names: []string{"log_price", "promo", "feature", "display"}, Hist: hist, Horizon: 7, Future: make([]float64, n*7*4)}
-			model, err := WithDrivers(Auto{}, p, "auto")
+			model, _, err := WithDrivers(Auto{}, p, "auto")
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -190,7 +190,7 @@ func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
 	mask := make([]bool, 400)
 	start := series.MustParseDate("2025-01-06") // a Monday
 	for d := range y {
-		y[d] = 10
+		y[d] = 5 // a slow seller: a zero could be demand, so only the marks say it is not
 		if d%10 == 3 { // closed now and then, on any weekday
 			y[d], mask[d] = 0, true
 		}
@@ -206,9 +206,9 @@ func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
 		return seen
 	}
 	for _, m := range run(mask) {
-		assert.InDelta(t, 10, m, 1e-9, "closed days filled at the open days' level")
+		assert.InDelta(t, 5, m, 1e-9, "closed days filled at the open days' level")
 	}
 	for _, m := range run(nil) {
-		assert.InDelta(t, 9.1, m, 0.2, "as zeros, closed days pull the level down")
+		assert.InDelta(t, 4.55, m, 0.1, "as zeros, closed days pull the level down")
 	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
@@ -89,7 +88,7 @@ func (a *app) runBacktest(cmd *cobra.Command, o *backtestOptions) error {
 	fmt.Fprintf(a.stdout, "Backtest of %s series, %d windows of %d periods (origins %s), in %.1fs\n",
 		words.Commas(int64(res.Series)), o.bt.Windows, o.bt.Horizon, strings.Join(origins, ", "), time.Since(began).Seconds())
 	if u := res.DriverUse; len(u.LeftOut) > 0 || len(u.Scheduled) > 0 {
-		fmt.Fprintf(a.stdout, "Drivers nothing plans (as in the forecast): %s\n", driverUseText(u))
+		fmt.Fprintf(a.stdout, "Drivers nothing plans (as in the forecast): %s\n", driverUseText(u.LeftOut, u.Scheduled))
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\tMAE\tRMSE\tMASE\tRMSSE\tsMAPE\tWAPE\tbias\tSPL\tcover80\tcover95\tWRMSSE\t")
@@ -117,13 +116,13 @@ type backtestSummary struct {
 }
 
 // driverUseText says which drivers were left out and which carried on.
-func driverUseText(u forecast.DriverUse) string {
+func driverUseText(leftOut, scheduled []string) string {
 	var parts []string
-	if len(u.LeftOut) > 0 {
-		parts = append(parts, "left out "+strings.Join(u.LeftOut, ", "))
+	if len(leftOut) > 0 {
+		parts = append(parts, "left out "+strings.Join(leftOut, ", "))
 	}
-	if len(u.Scheduled) > 0 {
-		parts = append(parts, "carried on by their schedule "+strings.Join(u.Scheduled, ", "))
+	if len(scheduled) > 0 {
+		parts = append(parts, "carried on by their schedule "+strings.Join(scheduled, ", "))
 	}
 	return strings.Join(parts, "; ")
 }
