@@ -42,7 +42,11 @@ type Auto struct {
 }
 
 // DefaultCandidates are the models Auto compares on a regular series: ETS,
-// the dynamic optimised theta and the seasonal naive forecast. When the
+// the dynamic optimised theta and the seasonal naive forecast, and ARIMA on
+// daily data, whose weekly pattern of store sales (a weekday closed, the
+// weekend busiest) seasonal ARIMA follows well: on the Rossmann stores it
+// won most series and lowered auto's error by 1% to 2%
+// (notebooks/forecast-accuracy), at no cost on Store Item Demand. When the
 // series holds enough years of daily or weekly data (yearSeasonYears), ETS
 // is fitted to the series with its yearly season taken out
 // (MultiSeasonal), on the last 53 weeks: on the Store Item Demand backtest
@@ -52,13 +56,19 @@ type Auto struct {
 // fitted to two years of weekly promotions, and last year's same week,
 // won on noise (RMSSE 0.836 against 0.811 for ETS and theta alone).
 func DefaultCandidates(info *SeriesInfo, n int) []Model {
+	var cands []Model
 	switch {
 	case hasYears(info, n):
-		return []Model{MultiSeasonal{Inner: ETS{}, InnerWindow: 53 * 7 / info.Freq.Days()}, Theta{Variant: DOTM}, SeasonalNaive{}}
+		cands = []Model{MultiSeasonal{Inner: ETS{}, InnerWindow: 53 * 7 / info.Freq.Days()}, Theta{Variant: DOTM}, SeasonalNaive{}}
 	case info.Freq == series.Weekly:
 		return []Model{Theta{Variant: DOTM}, ETS{}}
+	default:
+		cands = []Model{ETS{}, Theta{Variant: DOTM}, SeasonalNaive{}}
 	}
-	return []Model{ETS{}, Theta{Variant: DOTM}, SeasonalNaive{}}
+	if info.Freq == series.Daily {
+		cands = append(cands, ARIMA{})
+	}
+	return cands
 }
 
 // yearSeasonYears is how many years of history (and a horizon) estimate a

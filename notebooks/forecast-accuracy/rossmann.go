@@ -146,6 +146,8 @@ type rossScore struct {
 	in80, in95, points      int
 	openRMSSE               float64
 	openN                   int
+	openIn80, openIn95      int // coverage on the days the store was open
+	openPoints              int
 	absErr, actual, seconds float64
 	chosen                  map[string]int
 }
@@ -172,8 +174,18 @@ func (a *rossScore) add(actual, fc, insample []float64, lo80, hi80, lo95, hi95 [
 	if closed != nil {
 		var act, f, ins []float64
 		for t, c := range closed {
-			if !c {
-				act, f = append(act, actual[t]), append(f, fc[t])
+			if c {
+				continue
+			}
+			act, f = append(act, actual[t]), append(f, fc[t])
+			if lo80 != nil {
+				if v := actual[t]; v >= lo80[t] && v <= hi80[t] {
+					a.openIn80++
+				}
+				if v := actual[t]; v >= lo95[t] && v <= hi95[t] {
+					a.openIn95++
+				}
+				a.openPoints++
 			}
 		}
 		for _, v := range insample {
@@ -270,12 +282,12 @@ func (s *study) rossmann() error {
 		}
 	}
 	for si, set := range rossSettings {
-		s.printf("### %s\n\n| Model | RMSSE | MASE | open RMSSE | WAPE | Cover 80%% | Cover 95%% | Seconds |\n|---|---|---|---|---|---|---|---|\n", set.name)
+		s.printf("### %s\n\n| Model | RMSSE | MASE | open RMSSE | WAPE | Cover 80%% | Cover 95%% | open: Cover 80%% | Cover 95%% | Seconds |\n|---|---|---|---|---|---|---|---|---|---|\n", set.name)
 		for _, name := range names {
 			sc := scores[cell{si, name}]
-			s.printf("| `%s` | %.3f | %.3f | %.3f | %.3f | %.1f%% | %.1f%% | %.0f |\n", name, sc.RMSSE(), sc.mase/float64(max(1, sc.n)),
-				sc.openRMSSE/float64(max(1, sc.openN)), sc.absErr/sc.actual, 100*float64(sc.in80)/float64(max(1, sc.points)),
-				100*float64(sc.in95)/float64(max(1, sc.points)), sc.seconds)
+			s.printf("| `%s` | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s | %.0f |\n", name, sc.RMSSE(), sc.mase/float64(max(1, sc.n)),
+				sc.openRMSSE/float64(max(1, sc.openN)), sc.absErr/sc.actual, share(sc.in80, sc.points), share(sc.in95, sc.points),
+				share(sc.openIn80, sc.openPoints), share(sc.openIn95, sc.openPoints), sc.seconds)
 		}
 		if sc := scores[cell{si, "auto"}]; sc != nil {
 			s.printf("\n`auto` chose: %s.\n\n", chosenList(sc.chosen))
@@ -386,6 +398,9 @@ func (s *study) rossPeers(full *series.Panel, origins []series.Date, names []str
 	s.printf("\n\n")
 	return nil
 }
+
+// share formats part of all as a percentage.
+func share(part, all int) string { return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(max(1, all))) }
 
 // family is a fitted model's name without its parameters: ETS(A,N,A) is
 // ETS.
