@@ -212,6 +212,7 @@ func TestReadPanelWithDrivers(t *testing.T) {
 	assert.InDelta(t, math.Log(2.5/ref), future[4], 1e-12)
 	assert.InDelta(t, math.Log(2.0/ref), future[8], 1e-12)
 	assert.Equal(t, []float64{1, 0, 1}, future[9:12])
+	assert.Equal(t, []bool{false, false, false, false}, p.Exog.Unplanned, "prices and promotions planned past the history")
 	// B has no prices at all: zeros throughout.
 	hist, future = p.Drivers(1)
 	for _, v := range hist {
@@ -234,4 +235,34 @@ func TestReadPanelWithDrivers(t *testing.T) {
 	require.NoError(t, short.Check())
 	assert.Equal(t, []float64{3, 0, 0}, short.Series(0))
 	assert.Equal(t, "2024-01-05", short.Starts[0].String())
+}
+
+// Promotion flags in the sales history with no plan of the days ahead:
+// the drivers are marked unplanned, so the forecast does not assume that
+// nothing will be promoted.
+func TestReadPanelMarksDriversNothingPlans(t *testing.T) {
+	ctx := context.Background()
+	s := openMemory(t)
+	dir := t.TempDir()
+	sales := writeFile(t, dir, "sales.csv", "date,sku,location,qty,promo\n2024-01-01,A,S1,2,false\n2024-01-02,A,S1,5,true\n")
+	_, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": sales}})
+	require.NoError(t, err)
+	p, err := s.ReadPanel(ctx, PanelOptions{Drivers: true, Horizon: 3})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, true, true, true}, p.Exog.Unplanned)
+
+	// A promotion plan that ended before the last sale plans nothing ahead;
+	// one reaching past it plans the promotions and, with them, the price paid.
+	past := writeFile(t, dir, "past.csv", "sku,start_date,end_date\nA,2024-01-02,2024-01-02\n")
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"promotions": past}})
+	require.NoError(t, err)
+	p, err = s.ReadPanel(ctx, PanelOptions{Drivers: true, Horizon: 3})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, true, true, true}, p.Exog.Unplanned)
+	ahead := writeFile(t, dir, "ahead.csv", "sku,start_date,end_date\nA,2024-01-02,2024-01-02\nA,2024-01-04,2024-01-05\n")
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"promotions": ahead}})
+	require.NoError(t, err)
+	p, err = s.ReadPanel(ctx, PanelOptions{Drivers: true, Horizon: 3})
+	require.NoError(t, err)
+	assert.Equal(t, []bool{false, false, false, false}, p.Exog.Unplanned)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A closed day is filled from the level around it and its weekday's
@@ -89,4 +90,84 @@ func FuzzFillUnobserved(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A busy store sells every day it is open: its zeros are closures (a
+// holiday, a refit), not demand, and a store that sold nothing on Sundays
+// for weeks is closed on Sundays ahead. A slow seller's zeros are demand.
+func TestClosedZerosOfABusySeries(t *testing.T) {
+	start := MustParseDate("2025-01-06") // a Monday
+	y := make([]float64, 140)
+	for d := range y {
+		y[d] = float64(200 + d%5)
+		if d%7 == 6 { // Sundays
+			y[d] = 0
+		}
+	}
+	y[30] = 0                  // a holiday
+	for d := 60; d < 80; d++ { // a refit
+		y[d] = 0
+	}
+	mask := ClosedZeros(y)
+	require.NotNil(t, mask)
+	assert.True(t, mask[30])
+	assert.True(t, mask[70])
+	assert.True(t, mask[6])
+	assert.False(t, mask[31])
+
+	p := &Panel{Freq: Daily}
+	p.Append(Key{SKU: "A", Location: "S1"}, start, y)
+	filled := p.Filled(0)
+	assert.InDelta(t, 202, filled[30], 5, "the holiday filled at the level around it")
+	assert.InDelta(t, 202, filled[70], 5, "the refit filled")
+	assert.Equal(t, 0.0, filled[6], "Sundays, closed by habit, keep their zeros")
+	// The series ends on a Sunday (day 139); the next 14 days hold two
+	// Sundays, steps 6 and 13.
+	assert.Equal(t, []int{6, 13}, p.ClosedSteps(0, start+140, 14))
+
+	// A long run of zeros at the end may be the end of the product: it
+	// stays demand.
+	tail := append(append([]float64(nil), y[:100]...), make([]float64, 10)...)
+	assert.False(t, ClosedZeros(tail)[105])
+	assert.True(t, ClosedZeros(append(append([]float64(nil), y[:100]...), 0, 0))[101], "a short run at the end is a closure")
+
+	slow := make([]float64, 140)
+	for d := range slow {
+		slow[d] = float64(d % 3) // 0, 1, 2: zeros are demand
+	}
+	assert.Nil(t, ClosedZeros(slow))
+	q := &Panel{Freq: Daily}
+	q.Append(Key{SKU: "B", Location: "S1"}, start, slow)
+	assert.Empty(t, q.ClosedSteps(0, start+140, 14))
+}
+
+// Exog.Select keeps the chosen drivers' columns, history and future, and
+// CarrySchedules carries a scheduled driver on from the end of each series.
+func TestExogSelectAndCarrySchedules(t *testing.T) {
+	p := &Panel{Freq: Daily}
+	p.Append(Key{SKU: "A"}, MustParseDate("2025-01-06"), make([]float64, 28))
+	x := &Exog{Names: []string{"price", "promo"}, Horizon: 10, Future: make([]float64, 20), Unplanned: []bool{false, true}}
+	for t := 0; t < 28; t++ {
+		promo := float32(0)
+		if t%14 < 5 { // Monday to Friday every other week
+			promo = 1
+		}
+		x.Hist = append(x.Hist, float32(t), promo)
+	}
+	p.Exog = x
+	sel := x.Select([]bool{false, true})
+	require.NotNil(t, sel)
+	assert.Equal(t, []string{"promo"}, sel.Names)
+	assert.Equal(t, []bool{true}, sel.Unplanned)
+	assert.Len(t, sel.Hist, 28)
+	assert.Equal(t, float32(1), sel.Hist[14])
+	assert.Nil(t, x.Select([]bool{false, false}))
+
+	sel.Schedule = []int{14}
+	p.Exog = sel
+	p.CarrySchedules()
+	// The history ends on day 27 (position 13 of the fortnight): the next
+	// days are 28.. = positions 0.., a promotion from Monday to Friday.
+	assert.Equal(t, []float64{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}, sel.Future)
+	require.NoError(t, p.Check())
 }

@@ -121,7 +121,7 @@ func (s *settings) historyFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	fc := &s.cfg.Forecast
 	f.StringVar(&fc.Freq, "freq", fc.Freq, "period of the series: D, W or M (default: the data's own)")
-	f.StringVar(&fc.Drivers, "drivers", fc.Drivers, "use prices and promotions as demand drivers: auto (when the sales have them), on or off")
+	f.StringVar(&fc.Drivers, "drivers", fc.Drivers, "use prices and promotions as demand drivers: auto (those planned ahead or keeping to a schedule), on or off")
 	f.StringVar(&fc.Reconcile, "reconcile", fc.Reconcile, "reconcile across the product and location hierarchies: none, bu, td or mint")
 	complete(cmd, "freq", "D", "W", "M")
 	complete(cmd, "drivers", "auto", "on", "off")

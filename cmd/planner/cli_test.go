@@ -262,3 +262,45 @@ func TestLoadFromPostgresThroughTheCLI(t *testing.T) {
 	assert.Equal(t, "2024-02-29", sum.LastLoad.LastDate)
 	assert.Contains(t, sum.LastLoad.Files[0].File, "planner:xxxxx@127.0.0.1")
 }
+
+// Promotion flags in the sales with no plan of the days ahead: the
+// forecast leaves the driver out and says so, on the terminal and in
+// every line of models.csv; the same flags every other week are carried
+// on by that schedule.
+func TestForecastSaysWhichDriversNothingPlans(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, promo func(day int) bool) string {
+		var b strings.Builder
+		b.WriteString("date,sku,location,qty,promo\n")
+		start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) // a Monday
+		for d := 0; d < 364; d++ {
+			qty := 40 + d%7*3
+			if promo(d) {
+				qty = qty * 3 / 2
+			}
+			fmt.Fprintf(&b, "%s,A,S1,%d,%t\n", start.AddDate(0, 0, d).Format("2006-01-02"), qty, promo(d))
+		}
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+		return path
+	}
+	random := write("random.csv", func(d int) bool { return (d*7)%10 < 3 })
+	models := filepath.Join(dir, "models.csv")
+	code, out, errOut := planner(t, "forecast", "--sales", random, "--horizon", "14", "--out", filepath.Join(dir, "f.csv"), "--out-models", models)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "drivers left out: promo is in the sales history, but nothing plans it ahead")
+	raw, err := os.ReadFile(models)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	assert.Equal(t, "sku,location,channel,model,class,why,note,drivers,drivers_left_out,drivers_scheduled", lines[0])
+	assert.True(t, strings.HasSuffix(lines[1], ",,promo,"), lines[1])
+
+	fortnight := write("fortnight.csv", func(d int) bool { return d%14 < 5 })
+	code, out, errOut = planner(t, "forecast", "--sales", fortnight, "--horizon", "14", "--out", filepath.Join(dir, "f.csv"), "--out-models", models)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "carried on by their schedule: promo every 14 days")
+	raw, err = os.ReadFile(models)
+	require.NoError(t, err)
+	lines = strings.Split(strings.TrimSpace(string(raw)), "\n")
+	assert.True(t, strings.HasSuffix(lines[1], ",promo,,promo every 14 days"), lines[1])
+}

@@ -1,0 +1,93 @@
+package forecast
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// promoPanel holds stores whose sales rise by half on promotion days,
+// with no plan of the promotions ahead. With fortnightly, the promotion
+// runs Monday to Friday every other week; otherwise on days drawn at
+// random.
+func promoPanel(stores, days int, fortnightly bool) *series.Panel {
+	p := &series.Panel{Freq: series.Daily}
+	x := &series.Exog{Names: []string{"log_price", "promo"}, Horizon: 28, Unplanned: []bool{true, true}}
+	start := series.MustParseDate("2024-01-01") // a Monday
+	for s := 0; s < stores; s++ {
+		y := make([]float64, days)
+		for t := range y {
+			promo := 0.0
+			if fortnightly && t%14 < 5 || !fortnightly && (t*7+s*3)%10 < 3 {
+				promo = 1
+			}
+			y[t] = math.Round((100 + 10*float64(s)) * (1 + 0.5*promo) * (1 + 0.2*math.Sin(2*math.Pi*float64(t%7)/7)))
+			x.Hist = append(x.Hist, 0, float32(promo))
+		}
+		p.Append(series.Key{SKU: "A", Location: string(rune('a' + s))}, start, y)
+		x.Future = append(x.Future, make([]float64, 28*2)...)
+	}
+	p.Exog = x
+	return p
+}
+
+// A driver that nothing plans is left out, and said to be; one that keeps
+// to a schedule is carried on by it, and the forecast rises on the days it
+// says.
+func TestWithDriversLeavesOutOrCarriesOnUnplannedDrivers(t *testing.T) {
+	random := promoPanel(5, 364, false)
+	model, use, err := WithDrivers(ETS{}, random, "auto")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"promo"}, use.LeftOut, "the price never varies, so it is not worth naming")
+	assert.Empty(t, use.Scheduled)
+	assert.Nil(t, random.Exog)
+	assert.Equal(t, "ets", model.Name())
+
+	sched := promoPanel(5, 364, true)
+	model, use, err = WithDrivers(ETS{}, sched, "auto")
+	require.NoError(t, err)
+	assert.Empty(t, use.LeftOut)
+	assert.Equal(t, []string{"promo every 14 days"}, use.Scheduled)
+	assert.Equal(t, "reg_ets", model.Name())
+	require.NotNil(t, sched.Exog)
+	assert.Equal(t, []string{"promo"}, sched.Exog.Names)
+	// 364 days end on a Sunday that closes a week without promotion: the
+	// next two weeks are a promotion from Monday to Friday, then none.
+	_, future := sched.Drivers(0)
+	assert.Equal(t, []float64{1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, future[:14])
+
+	res, err := Run(context.Background(), sched, Options{Horizon: 28, Model: model, Workers: 1})
+	require.NoError(t, err)
+	assert.Equal(t, "promo", res.Drivers[0])
+	fc := res.Series(0)
+	assert.Greater(t, fc[1], 1.3*fc[8], "a Tuesday with the promotion against one without")
+
+	// "on" keeps every driver, planned or not.
+	on := promoPanel(2, 364, false)
+	model, use, err = WithDrivers(ETS{}, on, "on")
+	require.NoError(t, err)
+	assert.Equal(t, "reg_ets", model.Name())
+	assert.Empty(t, use.LeftOut)
+	assert.Len(t, on.Exog.Names, 2)
+}
+
+// A backtest carries a scheduled driver on from each origin, as the
+// forecast would have, rather than reading what happened after it.
+func TestBacktestCarriesScheduleFromOrigin(t *testing.T) {
+	p := promoPanel(1, 364, true)
+	_, _, err := WithDrivers(ETS{}, p, "auto")
+	require.NoError(t, err)
+	// Break the schedule in the last 28 days: a promotion every day.
+	hist, _ := p.Drivers(0)
+	for t := 336; t < 364; t++ {
+		hist[t] = 1
+	}
+	train, _ := truncate(p, p.Freq.Add(p.Starts[0], 335), 28)
+	_, future := train.Drivers(0)
+	assert.Equal(t, []float64{1, 1, 1, 1, 1, 0, 0}, future[:7], "carried on from the origin, not the promotion that happened")
+}
