@@ -46,6 +46,9 @@ type SeriesInfo struct {
 	Horizon int
 	// Count says the values are counts (whole numbers, none negative).
 	Count bool
+	// Busy says the series sells much in a period (series.IsBusy): a zero
+	// is a closure, and its demand is near enough to normal for ARIMA.
+	Busy bool
 	// Drivers, when not nil, are the series' demand drivers.
 	Drivers *Drivers
 }
@@ -91,5 +94,5 @@ func infoOf(y []float64, freq series.Freq, horizon int) *SeriesInfo {
 			break
 		}
 	}
-	return &SeriesInfo{Freq: freq, Period: period, Horizon: horizon, Count: count}
+	return &SeriesInfo{Freq: freq, Period: period, Horizon: horizon, Count: count, Busy: series.IsBusy(y)}
 }

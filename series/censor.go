@@ -143,6 +143,22 @@ const busyLevel = 10
 // end of the product or of the store, which a forecast should follow.
 const closedTail = 3
 
+// IsBusy says whether a series sells much in a period: the median of its
+// periods with sales is at least busyLevel (from 14 such periods on).
+func IsBusy(y []float64) bool {
+	var sold []float64
+	for _, v := range y {
+		if v > 0 {
+			sold = append(sold, v)
+		}
+	}
+	if len(sold) < 14 {
+		return false
+	}
+	sort.Float64s(sold)
+	return sold[len(sold)/2] >= busyLevel
+}
+
 // ClosedZeros marks the zeros of a busy series (the median of its
 // periods with sales at least busyLevel) as closures rather than demand:
 // a store closed on a holiday or refitted for months sells nothing without
@@ -154,20 +170,13 @@ const closedTail = 3
 // Sales files without an availability flag (sales.available, openings)
 // have nothing else to tell closures by; with one, the marks add to it.
 func ClosedZeros(y []float64) []bool {
-	var sold []float64
 	zeros := 0
 	for _, v := range y {
-		if v > 0 {
-			sold = append(sold, v)
-		} else if v == 0 {
+		if v == 0 {
 			zeros++
 		}
 	}
-	if zeros == 0 || len(sold) < 14 {
-		return nil
-	}
-	sort.Float64s(sold)
-	if sold[len(sold)/2] < busyLevel {
+	if zeros == 0 || !IsBusy(y) {
 		return nil
 	}
 	mask := make([]bool, len(y))
