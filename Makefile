@@ -43,9 +43,14 @@ bench:
 	go test -run '^$$' -bench EstimateAndPrice -benchmem -benchtime 3x ./pricing/
 
 # R's forecast package on the study's series and windows (Debian's r-cran-forecast; never in CI).
+# Four runs, two at a time: Store Item Demand (about 45 minutes) beside
+# dunnhumby, then the Rossmann stores without and with the promotion flag
+# (about 30 minutes each).
 bench-peers:
 	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 50 sid & \
 	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 100000 dh 100; wait
+	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 100000 ross & \
+	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 100000 rossx; wait
 
 # The studies in notebooks/ (they read ../shared/data; about twenty minutes).
 studies:

@@ -146,17 +146,18 @@ const closedTail = 3
 // IsBusy says whether a series sells much in a period: the median of its
 // periods with sales is at least busyLevel (from 14 such periods on).
 func IsBusy(y []float64) bool {
-	var sold []float64
+	// The median of the sorted sales, sold[n/2], is at least busyLevel
+	// when at most n/2 of them are below it: counted without sorting.
+	n, below := 0, 0
 	for _, v := range y {
 		if v > 0 {
-			sold = append(sold, v)
+			n++
+			if v < busyLevel {
+				below++
+			}
 		}
 	}
-	if len(sold) < 14 {
-		return false
-	}
-	sort.Float64s(sold)
-	return sold[len(sold)/2] >= busyLevel
+	return n >= 14 && below <= n/2
 }
 
 // ClosedZeros marks the zeros of a busy series (the median of its
