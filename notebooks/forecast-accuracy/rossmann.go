@@ -224,7 +224,13 @@ func (s *study) rossmann() error {
 	s.printf("## Rossmann\n\n%d daily store series (units: sales / 10), %d windows of %d days ending %s, each forecast from all the history before it. ",
 		full.Len(), windows, h, end)
 	s.printf("Scored as in M5 on every day of the window, closed days (zero sales) included; the scale is each store's in-sample one-day naive error from its first sale. ")
-	s.printf("`open RMSSE` scores the days the store was open only, against the naive error of its open days.\n\n")
+	s.printf("`open RMSSE` scores the days the store was open only, against the naive error of its open days; `open: Cover` is the coverage on those days.\n\n")
+	s.printf("The settings: *sales file* is the units and the promotion flag as a sales file carries them, nothing else. The zeros of these busy stores " +
+		"(Sundays, holidays, the months of a refit) are read as closures, not demand (`series.ClosedZeros`), so the models fit around them and a weekday " +
+		"closed for the last eight weeks is forecast as zero; the promotion flag, which no plan gives for the days ahead, keeps to a fortnightly schedule " +
+		"and is carried on by it (models.csv: `drivers_scheduled`). *promotion plan* gives the promotion's real days in each window, as the chain's plan would. " +
+		"*closed days marked* maps the `Open` flag and marks the refits' missing days closed (a store calendar), so the closed days of each window, holidays " +
+		"included, are known ahead and forecast as zero.\n\n")
 	names := strings.Split(s.rossModels, ",")
 	type cell struct {
 		setting int
@@ -290,7 +296,14 @@ func (s *study) rossmann() error {
 				share(sc.openIn80, sc.openPoints), share(sc.openIn95, sc.openPoints), sc.seconds)
 		}
 		if sc := scores[cell{si, "auto"}]; sc != nil {
-			s.printf("\n`auto` chose: %s.\n\n", chosenList(sc.chosen))
+			best, bestName := math.Inf(1), ""
+			for _, name := range names {
+				if r := scores[cell{si, name}].RMSSE(); name != "auto" && r < best {
+					best, bestName = r, name
+				}
+			}
+			s.printf("\n`auto` chose: %s. Against the best single model, `%s`: RMSSE %.3f against %.3f (%+.1f%%).\n\n",
+				chosenList(sc.chosen), bestName, sc.RMSSE(), best, 100*(sc.RMSSE()/best-1))
 		}
 	}
 	return s.rossPeers(full, origins, names, func(setting int, model string) *rossScore { return peerScores[cell{setting, model}] },
