@@ -41,10 +41,14 @@ type rossSetting struct {
 	// plan: the promotion flags of the forecast days are known (a
 	// promotion plan); otherwise the promo driver has no future.
 	plan bool
+	// off: no drivers at all (--drivers off), to show what carrying the
+	// promotion flag on by its schedule is worth.
+	off bool
 }
 
 var rossSettings = []rossSetting{
 	{name: "sales file (promo in the history, no plan ahead)"},
+	{name: "sales file with --drivers off", off: true},
 	{name: "sales file and promotion plan", plan: true},
 	{name: "sales, closed days marked and promotion plan", open: true, plan: true},
 }
@@ -228,7 +232,7 @@ func (s *study) rossmann() error {
 	s.printf("The settings: *sales file* is the units and the promotion flag as a sales file carries them, nothing else. The zeros of these busy stores " +
 		"(Sundays, holidays, the months of a refit) are read as closures, not demand (`series.ClosedZeros`), so the models fit around them and a weekday " +
 		"closed for the last eight weeks is forecast as zero; the promotion flag, which no plan gives for the days ahead, keeps to a fortnightly schedule " +
-		"and is carried on by it (models.csv: `drivers_scheduled`). *promotion plan* gives the promotion's real days in each window, as the chain's plan would. " +
+		"and is carried on by it (models.csv: `drivers_scheduled`); *--drivers off* is the same file forecast without it. *promotion plan* gives the promotion's real days in each window, as the chain's plan would. " +
 		"*closed days marked* maps the `Open` flag and marks the refits' missing days closed (a store calendar), so the closed days of each window, holidays " +
 		"included, are known ahead and forecast as zero.\n\n")
 	names := strings.Split(s.rossModels, ",")
@@ -247,6 +251,9 @@ func (s *study) rossmann() error {
 			fits = 0
 			for _, origin := range origins {
 				train, index := rossWindow(full, origin, h, set)
+				if set.off {
+					train.Exog = nil
+				}
 				model, err := forecast.ParseModels(name)
 				if err != nil {
 					return err
@@ -403,7 +410,7 @@ func (s *study) rossPeers(full *series.Panel, origins []series.Date, names []str
 	s.printf("\nThe default forecast of the sales file (`%s`, no plan) against R's `auto.arima`: RMSSE %.3f against %.3f, **%.1f%% lower**, "+
 		"at %.4f CPU seconds per series against %.2f (**%.0fx faster**).",
 		names[0], def.RMSSE(), rArima, 100*(1-def.RMSSE()/rArima), ourSecs, arima.secs/float64(max(1, arima.sc.n)), arima.secs/float64(max(1, arima.sc.n))/ourSecs)
-	if plan := ours(1, names[0]); plan != nil {
+	if plan := ours(2, names[0]); plan != nil {
 		x := rScores[rModels[3].label]
 		s.printf(" With the promotion plan: %.3f, %.1f%% lower than R's `auto.arima` without it and %.1f%% lower than with it (%.3f).",
 			plan.RMSSE(), 100*(1-plan.RMSSE()/rArima), 100*(1-plan.RMSSE()/x.sc.RMSSE()), x.sc.RMSSE())
