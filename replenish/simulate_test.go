@@ -190,7 +190,7 @@ func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
 	mask := make([]bool, 400)
 	start := series.MustParseDate("2025-01-06") // a Monday
 	for d := range y {
-		y[d] = 5 // a slow seller: a zero could be demand, so only the marks say it is not
+		y[d] = 5       // a slow seller: a zero could be demand, so only the marks say it is not
 		if d%10 == 3 { // closed now and then, on any weekday
 			y[d], mask[d] = 0, true
 		}

@@ -420,7 +420,9 @@ func (s *study) rossPeers(full *series.Panel, origins []series.Date, names []str
 }
 
 // share formats part of all as a percentage.
-func share(part, all int) string { return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(max(1, all))) }
+func share(part, all int) string {
+	return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(max(1, all)))
+}
 
 // family is a fitted model's name without its parameters: ETS(A,N,A) is
 // ETS.
