@@ -154,12 +154,12 @@ func (r *ForecastResult) Report() StageReport {
 		}
 	}
 	if n := len(res.DriverUse.LeftOut); n > 0 {
-		is, it := "is", "it"
+		is, it, keeps := "is", "it", "it keeps"
 		if n > 1 {
-			is, it = "are", "them"
+			is, it, keeps = "are", "them", "they keep"
 		}
-		note := fmt.Sprintf("drivers left out: %s %s in the sales history, but nothing plans %s ahead and %s no schedule (load the plan with --promotions or --prices, "+
-			"or set --drivers on to forecast as if none were planned)", strings.Join(res.DriverUse.LeftOut, ", "), is, it, map[bool]string{true: "keeps to", false: "keep to"}[n == 1])
+		note := fmt.Sprintf("drivers left out: %s %s in the sales history, but nothing plans %s ahead and %s to no schedule (load the plan with --promotions or --prices, "+
+			"or set --drivers on to forecast as if none were planned)", strings.Join(res.DriverUse.LeftOut, ", "), is, it, keeps)
 		rep.Details = append(rep.Details, "  "+note)
 		rep.Notes = append(rep.Notes, "forecast: "+note)
 	}
@@ -262,13 +262,18 @@ type ForecastSummary struct {
 	Models    []ModelCount `json:"models"`
 	Fallbacks int          `json:"fallbacks"`
 	Seconds   float64      `json:"seconds"`
+	// DriversLeftOut and DriversScheduled say which drivers nothing plans
+	// were left out, and which were carried on by their schedule.
+	DriversLeftOut   []string `json:"drivers_left_out,omitempty"`
+	DriversScheduled []string `json:"drivers_scheduled,omitempty"`
 }
 
 // Summary is the forecast's --json object; the caller fills Out and
 // Seconds.
 func (r *ForecastResult) Summary() ForecastSummary {
 	res := r.Forecasts
-	s := ForecastSummary{Series: res.Len(), Horizon: res.Horizon, Fallbacks: fallbacks(res), Models: countModels(res.Model)}
+	s := ForecastSummary{Series: res.Len(), Horizon: res.Horizon, Fallbacks: fallbacks(res), Models: countModels(res.Model),
+		DriversLeftOut: res.DriverUse.LeftOut, DriversScheduled: res.DriverUse.Scheduled}
 	for _, q := range res.Quantiles {
 		s.Quantiles = append(s.Quantiles, forecast.QuantileName(q))
 	}

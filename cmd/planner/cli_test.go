@@ -288,7 +288,7 @@ func TestForecastSaysWhichDriversNothingPlans(t *testing.T) {
 	models := filepath.Join(dir, "models.csv")
 	code, out, errOut := planner(t, "forecast", "--sales", random, "--horizon", "14", "--out", filepath.Join(dir, "f.csv"), "--out-models", models)
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "drivers left out: promo is in the sales history, but nothing plans it ahead")
+	assert.Contains(t, out, "drivers left out: promo is in the sales history, but nothing plans it ahead and it keeps to no schedule")
 	raw, err := os.ReadFile(models)
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
@@ -303,4 +303,11 @@ func TestForecastSaysWhichDriversNothingPlans(t *testing.T) {
 	require.NoError(t, err)
 	lines = strings.Split(strings.TrimSpace(string(raw)), "\n")
 	assert.True(t, strings.HasSuffix(lines[1], ",promo,,promo every 14 days"), lines[1])
+
+	code, out, errOut = planner(t, "forecast", "--sales", random, "--horizon", "14", "--out", filepath.Join(dir, "f.csv"), "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	assert.Equal(t, []any{"promo"}, sum["drivers_left_out"])
+	assert.NotContains(t, sum, "drivers_scheduled")
 }
