@@ -18,4 +18,10 @@
 // errors. Quantiles of count series come from a negative-binomial (or
 // Poisson) distribution with that mean and variance, so slow movers never
 // get negative or fractional quantiles.
+//
+// Demand drivers (price, promotions) enter through Regression. WithDrivers
+// decides, once per run, which of the panel's drivers to use: a driver
+// nothing plans ahead is carried on by its own schedule when it keeps one
+// (a promotion every other week), and left out otherwise, since fitting
+// its effect and then assuming it away ahead is worse than ignoring it.
 package forecast

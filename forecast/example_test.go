@@ -75,3 +75,31 @@ func ExampleClassify() {
 	// Output:
 	// intermittent (ADI 4.0, CV² 0.016)
 }
+
+// A promotion flag in the sales history that no plan carries ahead is not
+// assumed away: it keeps to a fortnightly schedule, so the forecast
+// carries it on by that schedule, and says so.
+func ExampleWithDrivers() {
+	p := &series.Panel{Freq: series.Daily}
+	x := &series.Exog{Names: []string{"promo"}, Horizon: 7, Future: make([]float64, 7), Unplanned: []bool{true}}
+	y := make([]float64, 364)
+	for t := range y {
+		promo := float32(0)
+		if t%14 < 5 { // Monday to Friday, every other week
+			promo = 1
+		}
+		y[t] = 100 + 50*float64(promo)
+		x.Hist = append(x.Hist, promo)
+	}
+	p.Append(series.Key{SKU: "ALL", Location: "S01"}, series.MustParseDate("2024-01-01"), y)
+	p.Exog = x
+	model, use, err := forecast.WithDrivers(forecast.ETS{}, p, "auto")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, future := p.Drivers(0)
+	fmt.Println(model.Name(), use.Scheduled, future)
+	// Output:
+	// reg_ets [promo every 14 days] [1 1 1 1 1 0 0]
+}

@@ -67,3 +67,26 @@ func ExampleFillUnobserved() {
 	// Output:
 	// 20.0
 }
+
+// A store selling about 300 a day sold nothing on a holiday (day 3) and on
+// its Sundays: the zeros are closures, filled from the days around them,
+// except the Sundays, which it closes by habit and which stay zero ahead.
+func ExampleClosedZeros() {
+	start := series.MustParseDate("2025-01-06") // a Monday
+	y := make([]float64, 70)
+	for t := range y {
+		if t%7 != 6 {
+			y[t] = 300
+		}
+	}
+	y[3] = 0
+	p := series.Panel{Freq: series.Daily}
+	p.Append(series.Key{SKU: "ALL", Location: "S01"}, start, y)
+	fmt.Println("busy:", series.IsBusy(y), "holiday a closure:", series.ClosedZeros(y)[3])
+	fmt.Println("filled:", p.Filled(0)[:7])
+	fmt.Println("closed in the next week, steps:", p.ClosedSteps(0, start+70, 7))
+	// Output:
+	// busy: true holiday a closure: true
+	// filled: [300 300 300 300 300 300 0]
+	// closed in the next week, steps: [6]
+}
