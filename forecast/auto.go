@@ -220,7 +220,8 @@ func (a Auto) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 		out := &autoFit{Fitted: sc.fit, reason: reason, intermittent: class == Intermittent || class == Lumpy}
 		if !math.IsInf(sc.mse, 1) {
 			out.cvSigma = math.Sqrt(sc.mse)
-			if honestCV(len(y)) && len(sc.fcs) == len(actuals) {
+			if len(sc.fcs) == len(actuals) {
+				out.shapeOnly = !honestCV(len(y))
 				// The chosen model's errors, in units of its own spread.
 				for w, fc := range sc.fcs {
 					for t, v := range actuals[w] {
@@ -355,13 +356,19 @@ type autoFit struct {
 	reason       string
 	cvSigma      float64 // 0 when no window could be fitted
 	intermittent bool
-	// standardized holds the chosen model's honest out-of-sample errors
-	// divided by its predicted spread, for calibrating quantiles.
+	// standardized holds the chosen model's out-of-sample errors divided
+	// by its predicted spread, for calibrating quantiles.
 	standardized []float64
+	// shapeOnly says the errors came from rerunning the whole series'
+	// parameters (a long series): their scale is optimistic, their shape
+	// (how the central quantiles stand to the outer ones) is not.
+	shapeOnly bool
 }
 
 // calibrationErrors implements calibrated.
-func (f *autoFit) calibrationErrors() ([]float64, bool) { return f.standardized, f.intermittent }
+func (f *autoFit) calibrationErrors() ([]float64, bool, bool) {
+	return f.standardized, f.intermittent, f.shapeOnly
+}
 
 // Predict implements Fitted.
 func (f *autoFit) Predict(mean, sd []float64) bool {

@@ -9,7 +9,7 @@ import (
 // divided by its predicted spread (and whether the series is intermittent),
 // for calibrating the panel's quantiles.
 type calibrated interface {
-	calibrationErrors() (standardized []float64, intermittent bool)
+	calibrationErrors() (standardized []float64, intermittent, shapeOnly bool)
 }
 
 // minCalibration is the fewest pooled errors a calibration needs.

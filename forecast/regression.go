@@ -570,11 +570,11 @@ func varies(x *series.Exog, j int) bool {
 
 // calibrationErrors forwards the inner fit's standardized errors, which the
 // drivers' effects do not change.
-func (f *regressionFit) calibrationErrors() ([]float64, bool) {
+func (f *regressionFit) calibrationErrors() ([]float64, bool, bool) {
 	if c, ok := f.inner.(calibrated); ok {
 		return c.calibrationErrors()
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // Reason forwards how the inner model was chosen, when it was.

@@ -190,23 +190,40 @@ func checkFinite(p *series.Panel) error {
 
 // calibrationData is what one series offers for calibrating quantiles.
 type calibrationData struct {
-	errs         []float64
-	intermittent bool
+	errs                    []float64
+	intermittent, shapeOnly bool
 }
 
 // calibrate rewrites the quantiles of the series that offered honest
 // out-of-sample errors, with spreads scaled per probability from the
 // errors pooled over series of the same kind (regular or intermittent).
 func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibrationData) {
-	pooled := map[bool][]float64{}
+	type kind struct{ intermittent, shapeOnly bool }
+	pooled := map[kind][]float64{}
 	for _, c := range calib {
-		pooled[c.intermittent] = append(pooled[c.intermittent], c.errs...)
+		k := kind{c.intermittent, c.shapeOnly}
+		pooled[k] = append(pooled[k], c.errs...)
 	}
-	factors := map[bool][]float64{false: scales(pooled[false], probs), true: scales(pooled[true], probs)}
+	factors := map[kind][]float64{}
+	for k, errs := range pooled {
+		f := scales(errs, probs)
+		if f != nil && k.shapeOnly {
+			// Keep the model's own 95% interval; set the others against it.
+			ref := scales(errs, []float64{0.025, 0.975})
+			for j, p := range probs {
+				if p < 0.5 {
+					f[j] /= ref[0]
+				} else if p > 0.5 {
+					f[j] /= ref[1]
+				}
+			}
+		}
+		factors[k] = f
+	}
 	h, nq := res.Horizon, len(probs)
 	one := make([]float64, 1)
 	for i, c := range calib {
-		f := factors[c.intermittent]
+		f := factors[kind{c.intermittent, c.shapeOnly}]
 		if c.errs == nil || f == nil {
 			continue
 		}
@@ -262,7 +279,7 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 	zeroClosed(p, i, res)
 	var cd calibrationData
 	if c, ok := fit.(calibrated); ok && note == "" {
-		cd.errs, cd.intermittent = c.calibrationErrors()
+		cd.errs, cd.intermittent, cd.shapeOnly = c.calibrationErrors()
 	}
 	if res.Residuals != nil {
 		res.Residuals[i] = lastResiduals(fit, keepResid)
