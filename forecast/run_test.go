@@ -276,3 +276,37 @@ func TestReconciledForecastsAddUp(t *testing.T) {
 		}
 	}
 }
+
+// Errors whose scale is optimistic (a long series' reruns) set only the
+// shape of the quantiles: the 95% interval stays the model's own, and the
+// 80% one stands to it as in the errors. Laplace errors (b = 0.5, half
+// the predicted spread) put the 90% quantile at 0.821 of where a normal
+// with the 95% interval's spread would.
+func TestLongSeriesCalibrateTheShapeOfTheirQuantiles(t *testing.T) {
+	probs := []float64{0.025, 0.1, 0.5, 0.9, 0.975}
+	res := &Result{Forecasts: series.Forecasts{Horizon: 1, Quantiles: probs, Mean: []float64{100}, Q: make([]float64, len(probs))}}
+	quantilesOf(100, 10, false, probs, res.Q)
+	raw := append([]float64(nil), res.Q...)
+	const n, b = 2000, 0.5
+	errs := make([]float64, n)
+	for k := range errs {
+		u := (float64(k) + 0.5) / n
+		if u < 0.5 {
+			errs[k] = b * math.Log(2*u)
+		} else {
+			errs[k] = -b * math.Log(2*(1-u))
+		}
+	}
+	calibrate(res, probs, []float64{10}, []bool{false}, []calibrationData{{errs: errs, shapeOnly: true}})
+	assert.InDelta(t, raw[4], res.Q[4], 0.01, "the 97.5% quantile is the model's own")
+	assert.InDelta(t, raw[0], res.Q[0], 0.01, "and the 2.5%")
+	want := 100 + 1.2816*10*(math.Log(5)/1.2816)/(math.Log(20)/1.96)
+	assert.InDelta(t, want, res.Q[3], 0.1, "the 90% quantile moves in")
+	assert.InDelta(t, 200-want, res.Q[1], 0.1)
+
+	// The same errors taken as honest set the scale too: every quantile
+	// moves in, the 97.5% one to 100 + 10 * 0.5 * ln 20.
+	res.Q = append([]float64(nil), raw...)
+	calibrate(res, probs, []float64{10}, []bool{false}, []calibrationData{{errs: errs}})
+	assert.InDelta(t, 100+10*b*math.Log(20), res.Q[4], 0.1)
+}
