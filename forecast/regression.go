@@ -518,7 +518,7 @@ func WithDrivers(model Model, p *series.Panel, mode string) (Model, DriverUse, e
 				if !unplanned || !varies(x, j) {
 					continue
 				}
-				if lag, _ := driverSchedule(p, j, x.Horizon); lag > 0 && x.Horizon > 0 {
+				if lag := driverSchedule(p, j, x.Horizon); lag > 0 {
 					if schedule == nil {
 						schedule = make([]int, len(x.Names))
 					}

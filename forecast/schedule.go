@@ -30,10 +30,9 @@ func scheduleLags(f series.Freq) []int {
 	return []int{base, 2 * base, 3 * base, 4 * base}
 }
 
-// driverSchedule returns the lag at which driver j of the panel repeats,
-// or 0 when none repeats well enough, with the share of periods carrying
-// it on got right.
-func driverSchedule(p *series.Panel, j, h int) (lag int, hits float64) {
+// driverSchedule returns the lag at which driver j of the panel repeats
+// over horizons of h periods, or 0 when none repeats well enough.
+func driverSchedule(p *series.Panel, j, h int) int {
 	x := p.Exog
 	k := len(x.Names)
 	lags := scheduleLags(p.Freq)
@@ -70,7 +69,7 @@ func driverSchedule(p *series.Panel, j, h int) (lag int, hits float64) {
 		}
 	}
 	if total == 0 {
-		return 0, 0
+		return 0
 	}
 	best := 0
 	for l := range lags {
@@ -78,12 +77,12 @@ func driverSchedule(p *series.Panel, j, h int) (lag int, hits float64) {
 			best = l
 		}
 	}
-	hits = float64(right[best]) / float64(total)
+	hits := float64(right[best]) / float64(total)
 	missed, standInMissed := total-right[best], total-standIn
 	if hits < scheduleHits || 2*missed > standInMissed {
-		return 0, hits
+		return 0
 	}
-	return lags[best], hits
+	return lags[best]
 }
 
 // mostCommon returns the most common value of col over [lo, hi), and

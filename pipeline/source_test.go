@@ -102,7 +102,8 @@ func TestMemoryTrimsAndCutsItsSeries(t *testing.T) {
 	start := series.MustParseDate("2024-01-01")
 	p.Append(series.Key{SKU: "A"}, start, []float64{0, 0, 1, 2, 3, 4})
 	p.Append(series.Key{SKU: "B"}, start, []float64{0, 0, 0})
-	p.Exog = &series.Exog{Names: []string{"promo"}, Hist: []float32{0, 0, 1, 0, 1, 0, 1, 1, 1}, Horizon: 2, Future: []float64{1, 0, 0, 0}}
+	p.Exog = &series.Exog{Names: []string{"promo"}, Hist: []float32{0, 0, 1, 0, 1, 0, 1, 1, 1}, Horizon: 2, Future: []float64{1, 0, 0, 0},
+		Unplanned: []bool{true}}
 	m := &Memory{Sales: p}
 	got, err := m.ReadPanel(context.Background(), datasets.PanelOptions{Freq: series.Daily, TrimLeadingZeros: true, MaxPeriods: 3, Drivers: true, Horizon: 1})
 	require.NoError(t, err)
@@ -111,6 +112,7 @@ func TestMemoryTrimsAndCutsItsSeries(t *testing.T) {
 	assert.Equal(t, start+3, got.Starts[0])
 	assert.Equal(t, []float32{0, 1, 0}, got.Exog.Hist)
 	assert.Equal(t, []float64{1}, got.Exog.Future)
+	assert.Equal(t, []bool{true}, got.Exog.Unplanned, "a driver nothing plans stays marked, so the forecast does not assume it away")
 	_, err = m.ReadPanel(context.Background(), datasets.PanelOptions{Freq: series.Weekly})
 	assert.EqualError(t, err, "the sales are daily; they cannot be read as weekly series here")
 	_, err = m.ReadPanel(context.Background(), datasets.PanelOptions{Freq: series.Daily, Drivers: true, Horizon: 3})

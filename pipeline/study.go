@@ -72,14 +72,15 @@ func Backtest(ctx context.Context, src Source, cfg config.Forecast, opts Backtes
 	if err != nil {
 		return nil, err
 	}
+	// One decision on the drivers for every model: WithDrivers leaves the
+	// panel's drivers in place exactly when it wraps its model.
 	var use forecast.DriverUse
 	if p.Exog != nil {
-		exog := p.Exog
-		for i, m := range models {
-			p.Exog = exog
-			if models[i], use, err = forecast.WithDrivers(m, p, cfg.Drivers); err != nil {
-				return nil, err
-			}
+		if models[0], use, err = forecast.WithDrivers(models[0], p, cfg.Drivers); err != nil {
+			return nil, err
+		}
+		for i := 1; i < len(models) && p.Exog != nil; i++ {
+			models[i] = forecast.Regression{Inner: models[i]}
 		}
 	}
 	task := progress.From(ctx).Start("backtest", len(models)*opts.Windows)

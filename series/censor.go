@@ -202,7 +202,7 @@ const habitWeeks = 8
 // series' start) a busy daily series sold nothing on in each of its last
 // habitWeeks weeks: a store that closes on Sundays.
 func closedWeekdays(y []float64) (closed [7]bool, any bool) {
-	if len(y) < habitWeeks*7 || ClosedZeros(y) == nil {
+	if len(y) < habitWeeks*7 || !IsBusy(y) {
 		return closed, false
 	}
 	for pos := 0; pos < 7; pos++ {

@@ -310,4 +310,17 @@ func TestForecastSaysWhichDriversNothingPlans(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &sum))
 	assert.Equal(t, []any{"promo"}, sum["drivers_left_out"])
 	assert.NotContains(t, sum, "drivers_scheduled")
+
+	// The backtest decides as the forecast does, and says so.
+	code, out, errOut = planner(t, "backtest", "--sales", fortnight, "--windows", "2", "--horizon", "14", "--models", "ets,theta", "--json")
+	require.Equal(t, 0, code, errOut)
+	sum = nil
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	assert.Equal(t, []any{"promo every 14 days"}, sum["drivers_scheduled"])
+	overall := sum["overall"].([]any)
+	require.Len(t, overall, 2)
+	for k, name := range []string{"reg_ets", "reg_theta"} {
+		assert.Equal(t, name, overall[k].(map[string]any)["model"], "every model forecasts with the carried-on driver")
+	}
+	assert.NotContains(t, sum, "drivers_left_out")
 }
