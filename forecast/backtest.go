@@ -331,8 +331,7 @@ func truncate(p *series.Panel, origin series.Date, h int) (*series.Panel, []int)
 		}
 	}
 	if p.Exog != nil {
-		out.Exog = &series.Exog{Names: p.Exog.Names, Hist: hist, Horizon: h, Future: future,
-			Unplanned: p.Exog.Unplanned, Schedule: p.Exog.Schedule}
+		out.Exog = p.Exog.Reshaped(hist, future, h)
 		out.CarrySchedules()
 	}
 	return out, index

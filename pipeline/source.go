@@ -79,7 +79,7 @@ func (m *Memory) ReadPanel(_ context.Context, opts datasets.PanelOptions) (*seri
 		if opts.Horizon > in.Exog.Horizon {
 			return nil, fmt.Errorf("the sales hold drivers for %d future periods, not %d", in.Exog.Horizon, opts.Horizon)
 		}
-		x = &series.Exog{Names: in.Exog.Names, Horizon: opts.Horizon, Unplanned: in.Exog.Unplanned, Schedule: in.Exog.Schedule}
+		x = in.Exog.Reshaped(nil, nil, opts.Horizon)
 	}
 	out := &series.Panel{Freq: in.Freq}
 	for i, k := range in.Keys {

@@ -55,6 +55,14 @@ func (p *Panel) CarrySchedules() {
 	}
 }
 
+// Reshaped returns the same drivers, with their plan marks and schedules,
+// over other rows: hist and future (horizon periods a series), for a
+// panel cut from this one. Every copy of a panel's drivers goes through
+// it, so none loses what is known of their future.
+func (x *Exog) Reshaped(hist []float32, future []float64, horizon int) *Exog {
+	return &Exog{Names: x.Names, Hist: hist, Horizon: horizon, Future: future, Unplanned: x.Unplanned, Schedule: x.Schedule}
+}
+
 // Select returns the drivers whose keep is true, with their history,
 // future and marks, as a new Exog; nil when none is kept.
 func (x *Exog) Select(keep []bool) *Exog {
