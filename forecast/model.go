@@ -59,6 +59,10 @@ type SeriesInfo struct {
 type Drivers struct {
 	Names     []string
 	X, Future []float64
+	// Misses, when not nil, says how often each driver's future (as
+	// Names) is wrong: a driver carried on by its schedule
+	// (series.Exog.Misses).
+	Misses []series.ScheduleMiss
 }
 
 // window returns the info of the history y[:origin] with the next h
@@ -74,6 +78,7 @@ func (info *SeriesInfo) window(origin, h int) *SeriesInfo {
 	d.X = d.X[:origin*k]
 	end := min((origin+h)*k, len(info.Drivers.X))
 	d.Future = info.Drivers.X[origin*k : end]
+	d.Misses = nil
 	out.Drivers = &d
 	return &out
 }

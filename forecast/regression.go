@@ -76,7 +76,9 @@ func (r Regression) Fit(y []float64, info *SeriesInfo) (Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &regressionFit{inner: fit, beta: beta, active: active, names: info.Drivers.Names, future: info.Drivers.Future, k: k, x: info.Drivers.X}, nil
+	out := &regressionFit{inner: fit, beta: beta, active: active, names: info.Drivers.Names, future: info.Drivers.Future, k: k, x: info.Drivers.X}
+	out.setMisses(info.Drivers)
+	return out, nil
 }
 
 // effects estimates the drivers' log effects (zero for drivers that do not
@@ -277,6 +279,73 @@ type regressionFit struct {
 	future []float64
 	k      int
 	x      []float64 // the history's drivers
+	// misses, when not nil, says how often each driver's future is wrong
+	// (a driver carried on by its schedule), and usual and other are the
+	// driver's usual value in the history and the mean of its others:
+	// what a miss turns the carried value into.
+	misses       []series.ScheduleMiss
+	usual, other []float64
+}
+
+// setMisses keeps how often the drivers' future is wrong, with the values
+// a miss would turn each into.
+func (f *regressionFit) setMisses(d *Drivers) {
+	f.misses, f.usual, f.other = nil, nil, nil
+	if d.Misses == nil || f.beta == nil {
+		return
+	}
+	f.misses = d.Misses
+	n := len(d.X) / f.k
+	f.usual, f.other = make([]float64, f.k), make([]float64, f.k)
+	for j := 0; j < f.k; j++ {
+		counts := map[float64]int{}
+		for t := 0; t < n; t++ {
+			counts[d.X[t*f.k+j]]++
+		}
+		best := -1
+		for v, c := range counts {
+			if c > best || (c == best && v < f.usual[j]) {
+				f.usual[j], best = v, c
+			}
+		}
+		var sum float64
+		var others int
+		for t := 0; t < n; t++ {
+			if v := d.X[t*f.k+j]; v != f.usual[j] {
+				sum += v
+				others++
+			}
+		}
+		f.other[j] = f.usual[j]
+		if others > 0 {
+			f.other[j] = sum / float64(others)
+		}
+	}
+}
+
+// missMixture is what the drivers' misses do to a forecast of mean at
+// future drivers x. A miss on driver j moves the mean by the factor
+// exp(beta_j (alt - x_j)), so with probability m the period's mean is
+// mean times that factor, a two-point mixture: its mean is shifted by
+// m mean (factor-1), and its means spread by a variance of
+// m(1-m) (mean (factor-1))², added to the model's own. On the Rossmann
+// stores, with the promotion carried on by its fortnightly schedule, the
+// 80% interval held 76.7% of the days without it and 81.1% with it
+// (notebooks/forecast-accuracy).
+func (f *regressionFit) missMixture(mean float64, x []float64) (variance, shift float64) {
+	for j, miss := range f.misses {
+		if f.beta[j] == 0 {
+			continue
+		}
+		m, alt := miss.Usual, f.other[j]
+		if x[j] != f.usual[j] {
+			m, alt = miss.Other, f.usual[j]
+		}
+		d := mean * (math.Exp(f.beta[j]*(alt-x[j])) - 1)
+		variance += m * (1 - m) * d * d
+		shift += m * d
+	}
+	return variance, shift
 }
 
 // Predict implements Fitted.
@@ -289,10 +358,16 @@ func (f *regressionFit) Predict(mean, sd []float64) bool {
 		if (h+1)*f.k > len(f.future) {
 			break
 		}
-		e := math.Exp(dot(f.beta, f.future[h*f.k:(h+1)*f.k]))
+		x := f.future[h*f.k : (h+1)*f.k]
+		e := math.Exp(dot(f.beta, x))
 		mean[h] *= e
+		var v, shift float64
+		if f.misses != nil {
+			v, shift = f.missMixture(mean[h], x)
+		}
+		mean[h] += shift
 		if has {
-			sd[h] *= e
+			sd[h] = math.Sqrt(sd[h]*e*sd[h]*e + v)
 		}
 	}
 	return has
@@ -314,6 +389,7 @@ func (f *regressionFit) Refilter(y []float64, info *SeriesInfo) (Fitted, error) 
 			adj[t] = v / math.Exp(dot(f.beta, info.Drivers.X[t*f.k:(t+1)*f.k]))
 		}
 		out.future = info.Drivers.Future
+		out.setMisses(info.Drivers)
 	}
 	inner, err := rf.Refilter(adj, info)
 	if err != nil {
@@ -513,23 +589,25 @@ func WithDrivers(model Model, p *series.Panel, mode string) (Model, DriverUse, e
 		if x.Unplanned != nil {
 			keep := make([]bool, len(x.Names))
 			var schedule []int
+			var misses []series.ScheduleMiss
 			for j, unplanned := range x.Unplanned {
 				keep[j] = !unplanned
 				if !unplanned || !varies(x, j) {
 					continue
 				}
-				if lag := driverSchedule(p, j, x.Horizon); lag > 0 {
+				if lag, miss := driverSchedule(p, j, x.Horizon); lag > 0 {
 					if schedule == nil {
 						schedule = make([]int, len(x.Names))
+						misses = make([]series.ScheduleMiss, len(x.Names))
 					}
-					schedule[j], keep[j] = lag, true
+					schedule[j], misses[j], keep[j] = lag, miss, true
 					use.Scheduled = append(use.Scheduled, fmt.Sprintf("%s every %s", x.Names[j], periodsWord(p.Freq, lag)))
 				} else {
 					use.LeftOut = append(use.LeftOut, x.Names[j])
 				}
 			}
 			withSchedule := *x
-			withSchedule.Schedule = schedule
+			withSchedule.Schedule, withSchedule.Misses = schedule, misses
 			x = withSchedule.Select(keep)
 			p.Exog = x
 			p.CarrySchedules()

@@ -257,7 +257,7 @@ func forecastOne(p *series.Panel, i int, model Model, window, keepResid int, pro
 	info := infoOf(y, p.Freq, h)
 	if hist, future := p.Drivers(i); hist != nil {
 		k := len(p.Exog.Names)
-		info.Drivers = &Drivers{Names: p.Exog.Names, X: series.Row64(hist[skip*k:]), Future: padRows(future, h, k)}
+		info.Drivers = &Drivers{Names: p.Exog.Names, X: series.Row64(hist[skip*k:]), Future: padRows(future, h, k), Misses: p.Exog.Misses}
 	}
 	name, note, fit, hasDist := predict(model, y, info, mean, sd)
 	if !hasDist && fit != nil {

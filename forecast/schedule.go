@@ -31,14 +31,19 @@ func scheduleLags(f series.Freq) []int {
 }
 
 // driverSchedule returns the lag at which driver j of the panel repeats
-// over horizons of h periods, or 0 when none repeats well enough.
-func driverSchedule(p *series.Panel, j, h int) int {
+// over horizons of h periods, or 0 when none repeats well enough, with how
+// often carrying it on at that lag was wrong: on the periods where the
+// carried value is the driver's usual one, and on the others.
+func driverSchedule(p *series.Panel, j, h int) (int, series.ScheduleMiss) {
 	x := p.Exog
 	k := len(x.Names)
 	lags := scheduleLags(p.Freq)
 	maxLag := lags[len(lags)-1]
 	span := scheduleWindows*h + maxLag
-	right := make([]int, len(lags))
+	// Per lag, the periods whose carried value was the usual one or
+	// another, and how many of each were right.
+	type tally struct{ usual, usualRight, other, otherRight int }
+	tallies := make([]tally, len(lags))
 	var standIn, total int
 	step := max(1, p.Len()/scheduleSample)
 	for i := 0; i < p.Len(); i += step {
@@ -57,8 +62,17 @@ func driverSchedule(p *series.Panel, j, h int) int {
 			for t := 0; t < h; t++ {
 				actual := col(origin + t)
 				for l, lag := range lags {
-					if col(origin-lag+t%lag) == actual {
-						right[l]++
+					carried := col(origin - lag + t%lag)
+					right := 0
+					if carried == actual {
+						right = 1
+					}
+					if carried == common {
+						tallies[l].usual++
+						tallies[l].usualRight += right
+					} else {
+						tallies[l].other++
+						tallies[l].otherRight += right
 					}
 				}
 				if actual == common {
@@ -69,20 +83,30 @@ func driverSchedule(p *series.Panel, j, h int) int {
 		}
 	}
 	if total == 0 {
-		return 0
+		return 0, series.ScheduleMiss{}
 	}
 	best := 0
-	for l := range lags {
-		if right[l] > right[best] {
+	for l, t := range tallies {
+		if t.usualRight+t.otherRight > tallies[best].usualRight+tallies[best].otherRight {
 			best = l
 		}
 	}
-	hits := float64(right[best]) / float64(total)
-	missed, standInMissed := total-right[best], total-standIn
+	b := tallies[best]
+	right := b.usualRight + b.otherRight
+	hits := float64(right) / float64(total)
+	missed, standInMissed := total-right, total-standIn
 	if hits < scheduleHits || 2*missed > standInMissed {
+		return 0, series.ScheduleMiss{}
+	}
+	return lags[best], series.ScheduleMiss{Usual: missRate(b.usual, b.usualRight), Other: missRate(b.other, b.otherRight)}
+}
+
+// missRate is the share of n periods that were not among the right ones.
+func missRate(n, right int) float64 {
+	if n == 0 {
 		return 0
 	}
-	return lags[best]
+	return float64(n-right) / float64(n)
 }
 
 // mostCommon returns the most common value of col over [lo, hi), and

@@ -91,3 +91,62 @@ func TestBacktestCarriesScheduleFromOrigin(t *testing.T) {
 	_, future := train.Drivers(0)
 	assert.Equal(t, []float64{1, 1, 1, 1, 1, 0, 0}, future[:7], "carried on from the origin, not the promotion that happened")
 }
+
+// A schedule that slips now and then misses, and more often on the days
+// it carries a promotion on than on those it carries none: most misses
+// are a promotion that moved.
+func TestDriverScheduleCountsItsMisses(t *testing.T) {
+	steady := promoPanel(3, 364, true)
+	lag, miss := driverSchedule(steady, 1, 28)
+	assert.Equal(t, 14, lag)
+	assert.Equal(t, series.ScheduleMiss{}, miss, "a schedule kept to the day never misses")
+
+	slipping := promoPanel(3, 364, true)
+	for i := 0; i < slipping.Len(); i++ {
+		hist, _ := slipping.Drivers(i)
+		// Every fifth promotion runs a week late.
+		for f := 0; f*14 < 364; f += 5 {
+			for d := f * 14; d < f*14+5 && d+7 < 364; d++ {
+				hist[2*d+1], hist[2*(d+7)+1] = 0, 1
+			}
+		}
+	}
+	lag, miss = driverSchedule(slipping, 1, 28)
+	assert.Equal(t, 14, lag)
+	assert.Greater(t, miss.Usual, 0.0)
+	assert.Greater(t, miss.Other, miss.Usual)
+}
+
+// A forecast from a driver carried on by its schedule is a mixture of the
+// driver as carried and as missed: its mean moves towards the missed
+// value's by the miss rate, and its spread widens by the two means'
+// variance.
+func TestScheduledDriverMissesWidenTheForecast(t *testing.T) {
+	p := promoPanel(1, 364, true)
+	hist, _ := p.Drivers(0)
+	future := make([]float64, 2*28)
+	for h := 0; h < 28; h++ {
+		future[2*h+1] = float64(hist[2*(336+h)+1])
+	}
+	drivers := &Drivers{Names: p.Exog.Names, X: series.Row64(hist), Future: future}
+	info := infoOf(p.Series(0), series.Daily, 28)
+	info.Drivers = drivers
+	sureMean, sureSD, fit := predictN(t, Regression{Inner: SeasonalNaive{}}, p.Series(0), info, 28)
+	beta := fit.(*regressionFit).beta[1]
+	require.InDelta(t, math.Log(1.5), beta, 0.05, "the promotion lifts sales by half")
+
+	missed := *drivers
+	missed.Misses = []series.ScheduleMiss{{}, {Usual: 0.1, Other: 0.2}}
+	info.Drivers = &missed
+	mean, sd, _ := predictN(t, Regression{Inner: SeasonalNaive{}}, p.Series(0), info, 28)
+	for h := 0; h < 28; h++ {
+		m, factor := 0.1, math.Exp(beta)
+		if future[2*h+1] == 1 {
+			m, factor = 0.2, math.Exp(-beta)
+		}
+		d := sureMean[h] * (factor - 1)
+		assert.InDelta(t, sureMean[h]+m*d, mean[h], 1e-9, "day %d", h)
+		assert.InDelta(t, math.Sqrt(sureSD[h]*sureSD[h]+m*(1-m)*d*d), sd[h], 1e-9, "day %d", h)
+	}
+}
+

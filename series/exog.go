@@ -30,6 +30,19 @@ type Exog struct {
 	// 14 days), 0 for none. Its future is its history carried on at that
 	// lag (CarrySchedules): a plan read from the driver's own habit.
 	Schedule []int
+	// Misses, when not nil, gives (as Names) how often a scheduled
+	// driver carried on by its schedule was wrong in the history's last
+	// horizons, for the uncertainty that puts on the forecast.
+	Misses []ScheduleMiss
+}
+
+// ScheduleMiss is how often a driver carried on by its schedule missed:
+// the share of periods that went otherwise, over those where the carried
+// value was the driver's usual one (no promotion) and over the others (a
+// promotion). Most misses are a schedule shifting by a few days, so the
+// rarer value misses more often.
+type ScheduleMiss struct {
+	Usual, Other float64
 }
 
 // CarrySchedules sets the future of every scheduled driver of every
@@ -60,7 +73,7 @@ func (p *Panel) CarrySchedules() {
 // panel cut from this one. Every copy of a panel's drivers goes through
 // it, so none loses what is known of their future.
 func (x *Exog) Reshaped(hist []float32, future []float64, horizon int) *Exog {
-	return &Exog{Names: x.Names, Hist: hist, Horizon: horizon, Future: future, Unplanned: x.Unplanned, Schedule: x.Schedule}
+	return &Exog{Names: x.Names, Hist: hist, Horizon: horizon, Future: future, Unplanned: x.Unplanned, Schedule: x.Schedule, Misses: x.Misses}
 }
 
 // Select returns the drivers whose keep is true, with their history,
@@ -84,6 +97,9 @@ func (x *Exog) Select(keep []bool) *Exog {
 		}
 		if x.Schedule != nil {
 			out.Schedule = append(out.Schedule, x.Schedule[j])
+		}
+		if x.Misses != nil {
+			out.Misses = append(out.Misses, x.Misses[j])
 		}
 	}
 	for r := 0; r < len(x.Hist)/k; r++ {
@@ -138,6 +154,9 @@ func (p *Panel) checkExog() error {
 	}
 	if x.Schedule != nil && len(x.Schedule) != k {
 		return fmt.Errorf("the drivers have %d schedules for %d drivers", len(x.Schedule), k)
+	}
+	if x.Misses != nil && len(x.Misses) != k {
+		return fmt.Errorf("the drivers have %d schedule misses for %d drivers", len(x.Misses), k)
 	}
 	if len(x.Future) != k*x.Horizon*p.Len() {
 		return fmt.Errorf("the drivers have %d future values for %d series of %d periods", len(x.Future), p.Len(), x.Horizon)
