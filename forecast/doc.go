@@ -22,6 +22,7 @@
 // Demand drivers (price, promotions) enter through Regression. WithDrivers
 // decides, once per run, which of the panel's drivers to use: a driver
 // nothing plans ahead is carried on by its own schedule when it keeps one
-// (a promotion every other week), and left out otherwise, since fitting
+// (a promotion every other week), with the uncertainty of its misses on
+// each period's mean and spread, and left out otherwise, since fitting
 // its effect and then assuming it away ahead is worse than ignoring it.
 package forecast
