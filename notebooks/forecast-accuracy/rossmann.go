@@ -232,7 +232,7 @@ func (s *study) rossmann() error {
 	s.printf("The settings: *sales file* is the units and the promotion flag as a sales file carries them, nothing else. The zeros of these busy stores " +
 		"(Sundays, holidays, the months of a refit) are read as closures, not demand (`series.ClosedZeros`), so the models fit around them and a weekday " +
 		"closed for the last eight weeks is forecast as zero; the promotion flag, which no plan gives for the days ahead, keeps to a fortnightly schedule " +
-		"and is carried on by it (models.csv: `drivers_scheduled`); *--drivers off* is the same file forecast without it. *promotion plan* gives the promotion's real days in each window, as the chain's plan would. " +
+		"and is carried on by it (models.csv: `drivers_scheduled`), each day's forecast a mixture of the promotion as carried on and as missed, weighted by how often the schedule missed; *--drivers off* is the same file forecast without it. *promotion plan* gives the promotion's real days in each window, as the chain's plan would. " +
 		"*closed days marked* maps the `Open` flag and marks the refits' missing days closed (a store calendar), so the closed days of each window, holidays " +
 		"included, are known ahead and forecast as zero.\n\n")
 	names := strings.Split(s.rossModels, ",")
