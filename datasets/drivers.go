@@ -17,18 +17,19 @@ import (
 // last regular price observed holds. It returns len(all) x horizon x 4
 // values, and which drivers no plan gives a future for (unplanned, as
 // DriverNames): the promotion mechanics when no promotion ends after the
-// history, and the price when neither a price nor a promotion does. Their
-// values then stand in for an unknown future (no promotion, the last
-// regular price).
+// day plannedAfter (the history's end, or the day before the days a
+// simulation replays), and the price when neither a price nor a promotion
+// does. Their values then stand in for an unknown future (no promotion,
+// the last regular price).
 func (s *Store) plannedDrivers(ctx context.Context, conn *sql.Conn, all []panelSeries, cal *periodCalendar,
-	freq series.Freq, end series.Date, horizon int) (_ []float64, unplanned []bool, _ error) {
+	freq series.Freq, end, plannedAfter series.Date, horizon int) (_ []float64, unplanned []bool, _ error) {
 	out := make([]float64, len(all)*horizon*4)
 	if horizon <= 0 {
 		return out, nil, nil
 	}
 	var promos, prices bool
 	q := fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM promotions WHERE end_date > DATE '%[1]s'),
-		EXISTS (SELECT 1 FROM prices WHERE coalesce(end_date, DATE '9999-12-31') > DATE '%[1]s')`, end)
+		EXISTS (SELECT 1 FROM prices WHERE coalesce(end_date, DATE '9999-12-31') > DATE '%[1]s')`, plannedAfter)
 	if err := conn.QueryRowContext(ctx, q).Scan(&promos, &prices); err != nil {
 		return nil, nil, fmt.Errorf("reading whether prices and promotions are planned: %w", err)
 	}

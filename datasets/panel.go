@@ -40,6 +40,12 @@ type PanelOptions struct {
 	Drivers bool
 	// Horizon is how many future periods of drivers to read.
 	Horizon int
+	// Replay, when positive, is how many days at the end of the history a
+	// simulation replays: a driver then counts as planned (not
+	// Exog.Unplanned) when a plan reaches into those days rather than past
+	// the history, since a promotion plan covering them was known ahead
+	// of them.
+	Replay int
 }
 
 // DriverNames are the drivers Panels reads: the logarithm of the price paid
@@ -197,7 +203,7 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	}
 	b := &chunkBuilder{cal: cal, all: all, freq: freq, drivers: opts.Drivers, futureHorizon: opts.Horizon, avail: av}
 	if opts.Drivers {
-		b.future, b.unplanned, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, opts.Horizon)
+		b.future, b.unplanned, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, end-series.Date(opts.Replay), opts.Horizon)
 		if err != nil {
 			return err
 		}

@@ -150,3 +150,50 @@ func TestScheduledDriverMissesWidenTheForecast(t *testing.T) {
 	}
 }
 
+// Replaying a history, the forecast made on a past day knows the drivers a
+// plan gave for the days after it, and carries a scheduled one on from it.
+func TestUpdaterForecastsAPanelWithWhatWasKnownOnTheDay(t *testing.T) {
+	planned := promoPanel(1, 364, false)
+	planned.Exog.Unplanned = nil
+	model, _, err := WithDrivers(ETS{}, planned, "auto")
+	require.NoError(t, err)
+	require.Equal(t, "reg_ets", model.Name())
+	u := &Updater{Model: model, Freq: series.Daily, Refit: 91}
+	mean, sd := make([]float64, 14), make([]float64, 14)
+	u.ForecastPanel(planned, 0, 300, mean, sd)
+	hist, _ := planned.Drivers(0)
+	for t2 := 1; t2 < 14; t2++ {
+		promo, before := hist[(300+t2)*2+1], hist[(300+t2-1)*2+1]
+		switch {
+		case promo > before:
+			assert.Greater(t, mean[t2], 1.2*mean[t2-1], "day %d starts a promotion", 300+t2)
+		case promo < before:
+			assert.Less(t, mean[t2], mean[t2-1]/1.2, "day %d ends one", 300+t2)
+		}
+	}
+
+	sched := promoPanel(1, 364, true)
+	model, use, err := WithDrivers(ETS{}, sched, "auto")
+	require.NoError(t, err)
+	require.Equal(t, []string{"promo every 14 days"}, use.Scheduled)
+	hist, _ = sched.Drivers(0)
+	for t2 := 301; t2 < 308; t2++ {
+		hist[t2] = 1 // a promotion out of schedule, not known on day 300
+	}
+	u = &Updater{Model: model, Freq: series.Daily, Refit: 91}
+	u.ForecastPanel(sched, 0, 300, mean, sd)
+	// Day 300 is 300 % 14 = 6 into the fortnight: days 308 to 312 start the
+	// next promotion (days 0 to 4 of a fortnight). Each day against the
+	// same weekday a week on:
+	for t2 := 0; t2 < 7; t2++ {
+		a, b := 300+t2, 307+t2
+		switch pa, pb := a%14 < 5, b%14 < 5; {
+		case pa && !pb:
+			assert.Greater(t, mean[t2], 1.2*mean[t2+7], "day %d promoted by the schedule, day %d not", a, b)
+		case pb && !pa:
+			assert.Greater(t, mean[t2+7], 1.2*mean[t2], "day %d promoted by the schedule, day %d not", b, a)
+		default:
+			assert.InDelta(t, mean[t2], mean[t2+7], 0.1*mean[t2], "days %d and %d alike", a, b)
+		}
+	}
+}

@@ -26,6 +26,12 @@ type Updater struct {
 	fitEnd  int // the history's length at the last estimation
 	canStep bool
 	spread  float64 // out-of-sample error sd, for fits without a distribution
+
+	// filled is series filledSeries of panel filledOf with its closures
+	// filled, kept between the calls of ForecastPanel.
+	filled       []float64
+	filledOf     *series.Panel
+	filledSeries int
 }
 
 // Forecast writes the forecasts of the len(mean) periods after y: the
@@ -34,26 +40,84 @@ type Updater struct {
 // must be the same series each call, longer or as long as the last.
 // Forecasts are never negative.
 func (u *Updater) Forecast(y []float64, mean, sd []float64) {
+	u.forecast(y, nil, mean, sd)
+}
+
+// ForecastPanel forecasts the len(mean) days after the first n of series i
+// of p, as Forecast does for its filled history, with the panel's drivers
+// when the model takes them (WithDrivers wrapped it and left them in the
+// panel): their history up to day n, and ahead, for a replay of that
+// history, what was known on day n. A driver a plan gives is known: the
+// values the panel holds for the days after n. A driver nothing plans but
+// its schedule is carried on from day n (Exog.Schedule), as the nightly
+// forecast would have carried it.
+func (u *Updater) ForecastPanel(p *series.Panel, i, n int, mean, sd []float64) {
+	if u.filledOf != p || u.filledSeries != i {
+		u.filled, u.filledOf, u.filledSeries = p.Filled(i), p, i
+	}
+	y := u.filled[:n]
+	hist, future := p.Drivers(i)
+	if hist == nil {
+		u.forecast(y, nil, mean, sd)
+		return
+	}
+	x := p.Exog
+	k, h := len(x.Names), len(mean)
+	d := &Drivers{Names: x.Names, X: series.Row64(hist[:n*k]), Future: make([]float64, h*k), Misses: x.Misses}
+	total := len(hist) / k
+	for t := 0; t < h; t++ {
+		for j := 0; j < k; j++ {
+			v := 0.0
+			switch {
+			case x.Schedule != nil && x.Schedule[j] > 0:
+				lag := x.Schedule[j]
+				v = float64(hist[(n-lag+t%lag)*k+j])
+			case n+t < total:
+				v = float64(hist[(n+t)*k+j])
+			case x.Horizon > 0:
+				v = future[min(n+t-total, x.Horizon-1)*k+j]
+			default:
+				v = float64(hist[(total-1)*k+j])
+			}
+			d.Future[t*k+j] = v
+		}
+	}
+	u.forecast(y, d, mean, sd)
+}
+
+func (u *Updater) forecast(y []float64, d *Drivers, mean, sd []float64) {
 	h := len(mean)
 	refit := u.Refit
 	if refit <= 0 {
 		refit = 28
 	}
 	if u.fit == nil || len(y) < u.fitEnd || len(y)-u.fitEnd >= refit || !u.canStep {
-		u.estimate(y, h, mean, sd)
+		u.estimate(y, d, h, mean, sd)
 		return
 	}
-	info := infoOf(y[u.start:], u.Freq, h)
+	info := u.info(y, d, h)
 	next, err := u.fit.(refilterer).Refilter(y[u.start:], info)
 	if err != nil {
-		u.estimate(y, h, mean, sd)
+		u.estimate(y, d, h, mean, sd)
 		return
 	}
 	u.fit = next
 	u.write(mean, sd)
 }
 
-func (u *Updater) estimate(y []float64, h int, mean, sd []float64) {
+// info describes the fitted part of y, with its drivers.
+func (u *Updater) info(y []float64, d *Drivers, h int) *SeriesInfo {
+	info := infoOf(y[u.start:], u.Freq, h)
+	if d != nil {
+		k := len(d.Names)
+		window := *d
+		window.X = d.X[u.start*k:]
+		info.Drivers = &window
+	}
+	return info
+}
+
+func (u *Updater) estimate(y []float64, d *Drivers, h int, mean, sd []float64) {
 	model := u.Model
 	if model == nil {
 		model = Auto{}
@@ -66,7 +130,7 @@ func (u *Updater) estimate(y []float64, h int, mean, sd []float64) {
 	if window > 0 && len(y) > window {
 		u.start = len(y) - window
 	}
-	info := infoOf(y[u.start:], u.Freq, h)
+	info := u.info(y, d, h)
 	_, _, fit, hasDist := predict(model, y[u.start:], info, mean, sd)
 	u.fit, u.fitEnd, u.spread = fit, len(y), 0
 	if fit == nil {
@@ -85,6 +149,16 @@ func (u *Updater) estimate(y []float64, h int, mean, sd []float64) {
 		u.fit = a.Fitted
 		if a.cvSigma > 0 {
 			u.spread = a.cvSigma
+		}
+	}
+	if r, ok := fit.(*regressionFit); ok {
+		if a, ok := r.inner.(*autoFit); ok {
+			stepped := *r
+			stepped.inner = a.Fitted
+			u.fit = &stepped
+			if a.cvSigma > 0 {
+				u.spread = a.cvSigma
+			}
 		}
 	}
 	_, u.canStep = u.fit.(refilterer)

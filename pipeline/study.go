@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/planner-engine/planner/datasets"
@@ -68,7 +69,7 @@ func Backtest(ctx context.Context, src Source, cfg config.Forecast, opts Backtes
 	if len(models) == 0 {
 		return nil, fmt.Errorf("no model to backtest: name one or more, such as auto,snaive,ets")
 	}
-	p, err := readHistory(ctx, src, cfg, opts.Horizon, 0)
+	p, err := readHistory(ctx, src, cfg, datasets.PanelOptions{Horizon: opts.Horizon})
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +108,10 @@ func Backtest(ctx context.Context, src Source, cfg config.Forecast, opts Backtes
 }
 
 // readHistory reads the sales at the forecast section's period (the
-// sales' own when it names none), with drivers for horizon future periods
-// unless they are off, at most maxPeriods recent periods a series (0: all).
-func readHistory(ctx context.Context, src Source, cfg config.Forecast, horizon, maxPeriods int) (*series.Panel, error) {
+// sales' own when it names none), with drivers unless they are off; opts
+// says the rest (the drivers' horizon, the most recent periods a series,
+// the days a simulation replays).
+func readHistory(ctx context.Context, src Source, cfg config.Forecast, opts datasets.PanelOptions) (*series.Panel, error) {
 	freq := cfg.Period()
 	if freq == 0 {
 		var err error
@@ -121,8 +123,8 @@ func readHistory(ctx context.Context, src Source, cfg config.Forecast, horizon, 
 		}
 	}
 	task := progress.From(ctx).Start("read series", 0)
-	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: maxPeriods,
-		Drivers: cfg.Drivers != "off", Horizon: horizon})
+	opts.Freq, opts.TrimLeadingZeros, opts.Drivers = freq, true, cfg.Drivers != "off"
+	p, err := src.ReadPanel(ctx, opts)
 	if err != nil {
 		task.Fail()
 		return nil, err
@@ -149,7 +151,12 @@ type SimulateOptions struct {
 	Backorders           bool
 	// Refit is the days between re-estimations of each series' model.
 	Refit int
-	Seed  uint64
+	// Drivers is as the forecast section's: auto uses the drivers the
+	// sales carry when a plan (the promotions and prices tables) gave
+	// them for the replayed days, or they keep to a schedule; on uses
+	// all; off none.
+	Drivers string
+	Seed    uint64
 }
 
 // DefaultSimulateOptions are planner simulate's defaults: a weekly review
@@ -158,12 +165,12 @@ type SimulateOptions struct {
 // and the lead time have none: they must be given.
 func DefaultSimulateOptions() SimulateOptions {
 	r := config.DefaultReplenish()
-	return SimulateOptions{Review: 7, Target: r.Target, TargetType: r.TargetType, Policy: "auto", CoverDays: 14, Refit: 91, Seed: 1}
+	return SimulateOptions{Review: 7, Target: r.Target, TargetType: r.TargetType, Policy: "auto", CoverDays: 14, Refit: 91, Seed: 1, Drivers: "auto"}
 }
 
 // Check checks the options, naming each setting as name(key) does (keys:
 // holdout_days, lead_time, lead_time_sd, review, target, target_type,
-// policy, cover_days, refit).
+// policy, cover_days, refit, drivers).
 func (o *SimulateOptions) Check(name func(key string) string) error {
 	switch {
 	case o.Holdout < 1:
@@ -178,6 +185,8 @@ func (o *SimulateOptions) Check(name func(key string) string) error {
 		return fmt.Errorf("%s must be between 0 and 1 (got %v)", name("target"), o.Target)
 	case o.Refit < 1:
 		return fmt.Errorf("%s must be at least 1 day (got %d)", name("refit"), o.Refit)
+	case o.Drivers != "auto" && o.Drivers != "on" && o.Drivers != "off":
+		return fmt.Errorf("%s %q is not auto, on or off", name("drivers"), o.Drivers)
 	}
 	if _, err := replenish.ParseTargetType(o.TargetType); err != nil {
 		return fmt.Errorf("%s %q is not fill or csl", name("target_type"), o.TargetType)
@@ -192,6 +201,12 @@ func (o *SimulateOptions) Check(name func(key string) string) error {
 		return fmt.Errorf("%s %q is not auto, order-up-to, base-stock, reorder-point, min-max or cover", name("policy"), o.Policy)
 	}
 	return nil
+}
+
+// simHorizon is the days each of the simulation's forecasts covers: the
+// lead time (with four standard deviations of it) and a review period.
+func simHorizon(o SimulateOptions) int {
+	return int(math.Ceil(o.LeadTime)) + o.Review + 4*int(math.Ceil(o.LeadTimeSD)) + 1
 }
 
 // SimResult is what one policy achieved in a simulation.
@@ -209,6 +224,9 @@ func WriteBacktest(path string, r *BacktestResult) error {
 type SimulateResult struct {
 	*replenish.Comparison
 	Series int
+	// DriverUse says which drivers nothing planned for the replayed days
+	// were left out, or carried on by their schedule, as in the forecast.
+	DriverUse forecast.DriverUse
 }
 
 // Simulate replays the policy over the last Holdout days of the source's
@@ -224,20 +242,29 @@ func Simulate(ctx context.Context, src Source, o SimulateOptions) (*SimulateResu
 	if o.Policy == "cover" {
 		main = func(avg float64) replenish.Policy { return replenish.Cover{Days: o.CoverDays, Average: avg} }
 	}
-	p, err := readHistory(ctx, src, config.Forecast{Freq: "D", Drivers: "off"}, 0, 0)
+	// The drivers' plan marks are read as on the day before the holdout:
+	// a promotion plan reaching into it was known ahead of it.
+	p, err := readHistory(ctx, src, config.Forecast{Freq: "D", Drivers: o.Drivers}, datasets.PanelOptions{Horizon: simHorizon(o), Replay: o.Holdout})
+	if err != nil {
+		return nil, err
+	}
+	var model forecast.Model = forecast.Auto{}
+	model, use, err := forecast.WithDrivers(model, p, o.Drivers)
 	if err != nil {
 		return nil, err
 	}
 	task := progress.From(ctx).Start("simulate", p.Len())
 	opts := replenish.SimOptions{Holdout: o.Holdout, LeadTime: o.LeadTime, LeadTimeSD: o.LeadTimeSD, Review: o.Review,
 		Target: replenish.Target{Level: o.Target, Type: tt}, Backorders: o.Backorders, Seed: o.Seed,
-		Forecaster: func() replenish.Forecaster { return &forecast.Updater{Freq: series.Daily, Refit: o.Refit} },
-		Progress:   func(done, _ int) { task.Set(done) }}
+		Forecaster: func() replenish.Forecaster {
+			return &forecast.Updater{Model: model, Freq: series.Daily, Refit: o.Refit}
+		},
+		Progress: func(done, _ int) { task.Set(done) }}
 	c, err := replenish.Compare(ctx, p, main, opts)
 	if err != nil {
 		task.Fail()
 		return nil, err
 	}
 	task.Done("")
-	return &SimulateResult{Comparison: c, Series: p.Len()}, nil
+	return &SimulateResult{Comparison: c, Series: p.Len(), DriverUse: use}, nil
 }

@@ -21,6 +21,14 @@ type Forecaster interface {
 	Forecast(y []float64, mean, sd []float64)
 }
 
+// panelForecaster is a Forecaster that reads the panel itself: the
+// series' drivers as well as its history (forecast.Updater is one).
+type panelForecaster interface {
+	// ForecastPanel forecasts the len(mean) days after the first n of
+	// series i.
+	ForecastPanel(p *series.Panel, i, n int, mean, sd []float64)
+}
+
 // SimOptions say how Simulate replays the policies.
 type SimOptions struct {
 	// Holdout is how many days at the end of every series are replayed;
@@ -302,8 +310,16 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 		if (d-start)%o.Review != 0 {
 			continue
 		}
-		if fc != nil {
+		if pf, ok := fc.(panelForecaster); ok {
+			pf.ForecastPanel(p, i, d+1, mean, sd)
+		} else if fc != nil {
 			fc.Forecast(hist[:d+1], mean, sd)
+		}
+		if fc != nil {
+			// Nothing sells on the days the location is closed.
+			for _, t := range p.ClosedAfter(i, d+1, h) {
+				mean[t], sd[t] = 0, 0
+			}
 		}
 		recent := meanOf(hist[max(0, d+1-recentDays) : d+1])
 		weekday := p.Freq.Add(p.Starts[i], d).Weekday()

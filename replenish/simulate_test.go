@@ -212,3 +212,47 @@ func TestSimulationForecastsFromDemandNotClosedDays(t *testing.T) {
 		assert.InDelta(t, 4.55, m, 0.1, "as zeros, closed days pull the level down")
 	}
 }
+
+// recordMeans is a policy that orders up to the forecast and keeps each
+// review's forecast.
+type recordMeans struct{ got *[][]float64 }
+
+func (recordMeans) Name() string { return "record" }
+
+func (r recordMeans) Levels(it *Item) (Levels, error) {
+	*r.got = append(*r.got, append([]float64(nil), it.Mean...))
+	return OrderUpTo{}.Levels(it)
+}
+
+// The days a store is closed are known ahead in a replay (the sales mark
+// them, as a store calendar would), so the forecasts the orders come from
+// expect nothing on them.
+func TestSimulationForecastsNothingOnClosedDaysAhead(t *testing.T) {
+	p := &series.Panel{Freq: series.Daily}
+	y := make([]float64, 200)
+	mask := make([]bool, 200)
+	for d := range y {
+		y[d] = 5
+		if d%10 == 3 {
+			y[d], mask[d] = 0, true
+		}
+	}
+	p.Append(series.Key{SKU: "A", Location: "S1"}, series.MustParseDate("2025-01-06"), y)
+	p.Unobserved = mask
+	var got [][]float64
+	_, err := Simulate(context.Background(), p, []PolicyFor{func(float64) Policy { return recordMeans{&got} }},
+		SimOptions{Holdout: 70, LeadTime: 2, Review: 7, Target: Target{0.95, FillRate}, Workers: 1,
+			Forecaster: func() Forecaster { return seenMean{new([]float64)} }})
+	require.NoError(t, err)
+	require.Len(t, got, 11, "the warm start and ten reviews")
+	for r, mean := range got[1:] {
+		d := 130 + 7*r // the review's day
+		for t2, m := range mean {
+			if day := d + 1 + t2; day < len(y) && day%10 == 3 {
+				assert.Zero(t, m, "review on day %d, day %d closed", d, day)
+			} else {
+				assert.InDelta(t, 5, m, 1e-9, "review on day %d, day %d open", d, day)
+			}
+		}
+	}
+}

@@ -171,3 +171,28 @@ func TestExogSelectAndCarrySchedules(t *testing.T) {
 	assert.Equal(t, []float64{1, 1, 1, 1, 1, 0, 0, 0, 0, 0}, sel.Future)
 	require.NoError(t, p.Check())
 }
+
+// Replaying a history as if on an earlier day knows only the weekday
+// habit of the days before it, and takes the later closures the sales
+// mark (a holiday with nothing sold) as a store calendar would give them.
+func TestClosedAfterReadsOnlyTheHistoryBeforeTheDay(t *testing.T) {
+	start := MustParseDate("2025-01-06") // a Monday
+	y := make([]float64, 140)
+	unobserved := make([]bool, 140)
+	for d := range y {
+		y[d] = float64(200 + d%5)
+		if d >= 84 && d%7 == 6 { // closed on Sundays from week 13 on
+			y[d] = 0
+		}
+	}
+	y[100], unobserved[100] = 0, true // a holiday, marked
+	y[105], unobserved[105] = 3, true // a day marked, yet it sold: open
+	p := &Panel{Freq: Daily, Unobserved: unobserved}
+	p.Append(Key{SKU: "A", Location: "S1"}, start, y)
+
+	assert.Equal(t, []int{5}, p.ClosedAfter(0, 95, 14), "on day 95 the Sundays are no habit yet; day 100 is known closed")
+	// By day 140 the Sundays of the last eight weeks were closed: day 146
+	// and 153 are too.
+	assert.Equal(t, []int{6, 13}, p.ClosedAfter(0, 140, 14))
+	assert.Equal(t, []int{6, 13}, p.ClosedSteps(0, start+140, 14), "the whole history's answer")
+}

@@ -60,6 +60,31 @@ func (p *Panel) UnobservedOf(i int) []bool {
 // Sundays; ClosedZeros). None for panels that are not daily, whose periods
 // are more than a closed day.
 func (p *Panel) ClosedSteps(i int, start Date, h int) []int {
+	return p.closedSteps(i, p.Series(i), start, h)
+}
+
+// ClosedAfter returns the steps of the h days after the first n of
+// series i on which it cannot sell, for replaying its history as if on
+// day n: as ClosedSteps, with the weekday habit read from those n days
+// only, and with the later days of the series that sold nothing and are
+// marked unobserved (a store closed for a holiday) known ahead, as a
+// store calendar would give them.
+func (p *Panel) ClosedAfter(i, n, h int) []int {
+	y, unobserved := p.Series(i), p.UnobservedOf(i)
+	steps := p.closedSteps(i, y[:n], p.Starts[i]+Date(n), h)
+	if unobserved == nil {
+		return steps
+	}
+	for t := 0; t < h && n+t < len(y); t++ {
+		if unobserved[n+t] && y[n+t] == 0 {
+			steps = append(steps, t)
+		}
+	}
+	slices.Sort(steps)
+	return slices.Compact(steps)
+}
+
+func (p *Panel) closedSteps(i int, y []float64, start Date, h int) []int {
 	if p.Freq != Daily {
 		return nil
 	}
@@ -71,7 +96,6 @@ func (p *Panel) ClosedSteps(i int, start Date, h int) []int {
 			}
 		}
 	}
-	y := p.Series(i)
 	if weekdays, any := closedWeekdays(y); any {
 		end := p.Starts[i] + Date(len(y)) // the day after the series' last
 		for t := 0; t < h; t++ {

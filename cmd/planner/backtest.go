@@ -36,7 +36,7 @@ func (a *app) backtestCmd() *cobra.Command {
 		Args:    noArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runBacktest(cmd, o) },
 	}
-	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)")
+	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)", "promotions", "prices")
 	o.s.configFlag(cmd)
 	o.s.historyFlags(cmd)
 	f := cmd.Flags()

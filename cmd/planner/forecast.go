@@ -36,7 +36,7 @@ func (a *app) forecastCmd() *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runForecast(cmd, o) },
 	}
-	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)")
+	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)", "promotions", "prices")
 	o.s.configFlag(cmd)
 	o.s.forecastFlags(cmd)
 	f := cmd.Flags()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/series"
 )
 
 func TestReplenishPlansTheSyntheticRetailer(t *testing.T) {
@@ -115,4 +118,44 @@ func TestReplenishFromAForecastFile(t *testing.T) {
 	code, _, errOut = planner(t, "replenish", "--db", db, "--forecasts", weekly)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "weekly.csv: the plans are made from daily forecasts, and these are weekly")
+}
+
+// A simulation's forecasts use a promotion flag of the sales as the
+// nightly forecast would: carried on by its schedule when nothing planned
+// the replayed days, as given when the promotions file did.
+func TestSimulateUsesThePromotionsKnownAhead(t *testing.T) {
+	dir := t.TempDir()
+	var sales, promos strings.Builder
+	sales.WriteString("date,sku,location,qty,promo\n")
+	promos.WriteString("sku,location,start_date,end_date\n")
+	start := series.MustParseDate("2025-01-06") // a Monday
+	for d := 0; d < 210; d++ {
+		promo := 0
+		if d%14 < 5 {
+			promo = 1
+		}
+		if d%14 == 0 {
+			fmt.Fprintf(&promos, "A,S1,%s,%s\n", start+series.Date(d), start+series.Date(d+4))
+		}
+		fmt.Fprintf(&sales, "%s,A,S1,%d,%d\n", start+series.Date(d), 100+50*promo+d%7, promo)
+	}
+	salesFile, promosFile := filepath.Join(dir, "sales.csv"), filepath.Join(dir, "promotions.csv")
+	require.NoError(t, os.WriteFile(salesFile, []byte(sales.String()), 0o644))
+	require.NoError(t, os.WriteFile(promosFile, []byte(promos.String()), 0o644))
+	run := func(args ...string) map[string]any {
+		t.Helper()
+		code, out, errOut := planner(t, append([]string{"simulate", "--sales", salesFile, "--holdout-days", "56",
+			"--lead-time", "3", "--review", "7", "--json"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		var sum map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &sum))
+		return sum
+	}
+	assert.Equal(t, []any{"promo every 14 days"}, run()["drivers_scheduled"])
+	planned := run("--promotions", promosFile)
+	assert.NotContains(t, planned, "drivers_scheduled", "the promotions file planned the replayed days")
+	assert.NotContains(t, planned, "drivers_left_out")
+	off := run("--drivers", "off")
+	assert.NotContains(t, off, "drivers_scheduled")
+	assert.Less(t, planned["avg_inventory_units"], off["avg_inventory_units"], "knowing the promotions ahead needs less stock")
 }

@@ -34,7 +34,7 @@ func (a *app) simulateCmd() *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runSimulate(cmd, o) },
 	}
-	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)")
+	o.src.flags(cmd, o.s, "database to read the sales from (without --sales)", "promotions", "prices")
 	f := cmd.Flags()
 	d := o.sim
 	f.IntVar(&o.sim.Holdout, "holdout-days", d.Holdout, "days at the end of the sales to replay (required)")
@@ -48,9 +48,11 @@ func (a *app) simulateCmd() *cobra.Command {
 	f.BoolVar(&o.sim.Backorders, "backorders", false, "unmet sales wait for stock instead of being lost")
 	f.IntVar(&o.sim.Refit, "refit", d.Refit, "days between re-estimations of each series' forecast model")
 	f.Uint64Var(&o.sim.Seed, "seed", d.Seed, "seed of the random lead times")
+	f.StringVar(&o.sim.Drivers, "drivers", d.Drivers, "demand drivers in the forecasts: auto (those a plan gave for the replayed days, or that keep to a schedule), on, or off")
 	f.BoolVar(&o.json, "json", false, "print one JSON object")
 	complete(cmd, "policy", "auto", "order-up-to", "base-stock", "reorder-point", "min-max", "cover")
 	complete(cmd, "target-type", "fill", "csl")
+	complete(cmd, "drivers", "auto", "on", "off")
 	return cmd
 }
 
@@ -72,7 +74,8 @@ func (a *app) runSimulate(cmd *cobra.Command, o *simulateOptions) error {
 	out := simulateSummary{SimResult: c.Policy, Requested: o.sim.Policy, Series: c.Series, HoldoutDays: o.sim.Holdout,
 		LeadTime: o.sim.LeadTime, LeadTimeSD: o.sim.LeadTimeSD, Review: o.sim.Review, Target: o.sim.Target, TargetType: o.sim.TargetType,
 		Policies:  map[string]pipeline.SimResult{o.sim.Policy: c.Policy, "cover": c.Cover, "minmax": c.MinMax},
-		CoverDays: c.CoverDays, MinMaxSafetyDays: c.MinMaxSafetyDays, Seconds: seconds(time.Since(began))}
+		CoverDays: c.CoverDays, MinMaxSafetyDays: c.MinMaxSafetyDays, Seconds: seconds(time.Since(began)),
+		DriversLeftOut: c.DriverUse.LeftOut, DriversScheduled: c.DriverUse.Scheduled}
 	if o.json {
 		return printJSON(a.stdout, out)
 	}
@@ -86,6 +89,9 @@ func (a *app) runSimulate(cmd *cobra.Command, o *simulateOptions) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if u := c.DriverUse; len(u.LeftOut) > 0 || len(u.Scheduled) > 0 {
+		fmt.Fprintf(a.stdout, "Drivers nothing planned for the replayed days: %s\n", driverUseText(u.LeftOut, u.Scheduled))
 	}
 	if n := c.Policy.Skipped; n > 0 {
 		fmt.Fprintf(a.stdout, "%d series left out: fewer than 28 days of sales before the holdout\n", n)
@@ -111,4 +117,9 @@ type simulateSummary struct {
 	CoverDays        float64                       `json:"cover_days"`
 	MinMaxSafetyDays float64                       `json:"minmax_safety_days"`
 	Seconds          float64                       `json:"seconds"`
+	// DriversLeftOut and DriversScheduled say which drivers nothing
+	// planned for the replayed days were left out, or carried on by their
+	// schedule, as in the forecast.
+	DriversLeftOut   []string `json:"drivers_left_out,omitempty"`
+	DriversScheduled []string `json:"drivers_scheduled,omitempty"`
 }
