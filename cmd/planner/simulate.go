@@ -26,9 +26,11 @@ func (a *app) simulateCmd() *cobra.Command {
 		Long: "Simulate replays the last --holdout-days of every daily series: at each review (every --review days)\n" +
 			"it forecasts from the sales up to that day, orders with the policy, receives the order after the lead\n" +
 			"time (drawn per order when --lead-time-sd is set) and serves each day's actual sales from stock;\n" +
-			"unmet sales are lost (or wait, with --backorders). It runs two baselines beside the policy, each\n" +
-			"tuned to reach the policy's fill rate with the least stock: a weeks-of-cover rule and the min / max\n" +
-			"reorder rule of ERPs, both from the average of the last 28 days' sales.",
+			"unmet sales are lost (or wait, with --backorders). Each forecast knows what was known that day: the\n" +
+			"closed days ahead, and the drivers a plan gave (--promotions, --prices) or that keep to a schedule.\n" +
+			"It runs two baselines beside the policy, each tuned to reach the policy's fill rate with the least\n" +
+			"stock: a weeks-of-cover rule and the min / max reorder rule of ERPs, both from the average of the\n" +
+			"last 28 days' sales.",
 		Example: "  planner simulate --sales train.csv.gz --map qty=sales,location=store,sku=item --holdout-days 180 \\\n" +
 			"    --lead-time 7 --review 7 --target 0.95 --target-type fill --json",
 		Args: noArgs,
