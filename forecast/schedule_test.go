@@ -197,3 +197,21 @@ func TestUpdaterForecastsAPanelWithWhatWasKnownOnTheDay(t *testing.T) {
 		}
 	}
 }
+
+// A driver nothing plans, kept with "on", is replayed at the stand-in the
+// forecast assumes: what happened after the day changes nothing.
+func TestUpdaterNeverReadsAnUnplannedDriversFuture(t *testing.T) {
+	forecastOn := func(promoAhead float32) []float64 {
+		p := promoPanel(1, 364, false)
+		model, _, err := WithDrivers(ETS{}, p, "on")
+		require.NoError(t, err)
+		hist, _ := p.Drivers(0)
+		for d := 300; d < 314; d++ {
+			hist[d*2+1] = promoAhead
+		}
+		mean, sd := make([]float64, 14), make([]float64, 14)
+		(&Updater{Model: model, Freq: series.Daily, Refit: 91}).ForecastPanel(p, 0, 300, mean, sd)
+		return mean
+	}
+	assert.Equal(t, forecastOn(0), forecastOn(1))
+}

@@ -50,7 +50,8 @@ func (u *Updater) Forecast(y []float64, mean, sd []float64) {
 // history, what was known on day n. A driver a plan gives is known: the
 // values the panel holds for the days after n. A driver nothing plans but
 // its schedule is carried on from day n (Exog.Schedule), as the nightly
-// forecast would have carried it.
+// forecast would have carried it, and one it left in unplanned (drivers
+// "on") takes the stand-in the forecast assumes (no promotion).
 func (u *Updater) ForecastPanel(p *series.Panel, i, n int, mean, sd []float64) {
 	if u.filledOf != p || u.filledSeries != i {
 		u.filled, u.filledOf, u.filledSeries = p.Filled(i), p, i
@@ -72,6 +73,12 @@ func (u *Updater) ForecastPanel(p *series.Panel, i, n int, mean, sd []float64) {
 			case x.Schedule != nil && x.Schedule[j] > 0:
 				lag := x.Schedule[j]
 				v = float64(hist[(n-lag+t%lag)*k+j])
+			case x.Unplanned != nil && x.Unplanned[j] && x.Horizon > 0:
+				// Nothing planned it (kept with --drivers on): the
+				// stand-in the forecast assumes, never what happened.
+				v = future[j]
+			case x.Unplanned != nil && x.Unplanned[j]:
+				v = float64(hist[(n-1)*k+j])
 			case n+t < total:
 				v = float64(hist[(n+t)*k+j])
 			case x.Horizon > 0:
