@@ -298,16 +298,7 @@ func (f *regressionFit) setMisses(d *Drivers) {
 	n := len(d.X) / f.k
 	f.usual, f.other = make([]float64, f.k), make([]float64, f.k)
 	for j := 0; j < f.k; j++ {
-		counts := map[float64]int{}
-		for t := 0; t < n; t++ {
-			counts[d.X[t*f.k+j]]++
-		}
-		best := -1
-		for v, c := range counts {
-			if c > best || (c == best && v < f.usual[j]) {
-				f.usual[j], best = v, c
-			}
-		}
+		f.usual[j], _ = mostCommon(func(t int) float64 { return d.X[t*f.k+j] }, 0, n)
 		var sum float64
 		var others int
 		for t := 0; t < n; t++ {

@@ -52,7 +52,7 @@ func driverSchedule(p *series.Panel, j, h int) (int, series.ScheduleMiss) {
 		if n < span {
 			continue
 		}
-		col := func(t int) float32 { return hist[t*k+j] }
+		col := func(t int) float64 { return float64(hist[t*k+j]) }
 		common, varies := mostCommon(col, n-span, n)
 		if !varies {
 			continue
@@ -109,14 +109,15 @@ func missRate(n, right int) float64 {
 	return float64(n-right) / float64(n)
 }
 
-// mostCommon returns the most common value of col over [lo, hi), and
-// whether it takes more than one value there.
-func mostCommon(col func(int) float32, lo, hi int) (float32, bool) {
-	counts := map[float32]int{}
+// mostCommon returns the most common value of col over [lo, hi) (the
+// smallest of those as common), and whether it takes more than one value
+// there.
+func mostCommon(col func(int) float64, lo, hi int) (float64, bool) {
+	counts := map[float64]int{}
 	for t := lo; t < hi; t++ {
 		counts[col(t)]++
 	}
-	var best float32
+	var best float64
 	n := -1
 	for v, c := range counts {
 		if c > n || (c == n && v < best) {

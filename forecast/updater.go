@@ -71,8 +71,7 @@ func (u *Updater) ForecastPanel(p *series.Panel, i, n int, mean, sd []float64) {
 			v := 0.0
 			switch {
 			case x.Schedule != nil && x.Schedule[j] > 0:
-				lag := x.Schedule[j]
-				v = float64(hist[(n-lag+t%lag)*k+j])
+				v = x.Carried(hist, n, j, t)
 			case x.Unplanned != nil && x.Unplanned[j] && x.Horizon > 0:
 				// Nothing planned it (kept with --drivers on): the
 				// stand-in the forecast assumes, never what happened.

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/planner-engine/planner/datasets"
@@ -203,12 +202,6 @@ func (o *SimulateOptions) Check(name func(key string) string) error {
 	return nil
 }
 
-// simHorizon is the days each of the simulation's forecasts covers: the
-// lead time (with four standard deviations of it) and a review period.
-func simHorizon(o SimulateOptions) int {
-	return int(math.Ceil(o.LeadTime)) + o.Review + 4*int(math.Ceil(o.LeadTimeSD)) + 1
-}
-
 // SimResult is what one policy achieved in a simulation.
 type SimResult = replenish.SimResult
 
@@ -242,24 +235,23 @@ func Simulate(ctx context.Context, src Source, o SimulateOptions) (*SimulateResu
 	if o.Policy == "cover" {
 		main = func(avg float64) replenish.Policy { return replenish.Cover{Days: o.CoverDays, Average: avg} }
 	}
+	opts := replenish.SimOptions{Holdout: o.Holdout, LeadTime: o.LeadTime, LeadTimeSD: o.LeadTimeSD, Review: o.Review,
+		Target: replenish.Target{Level: o.Target, Type: tt}, Backorders: o.Backorders, Seed: o.Seed}
 	// The drivers' plan marks are read as on the day before the holdout:
 	// a promotion plan reaching into it was known ahead of it.
-	p, err := readHistory(ctx, src, config.Forecast{Freq: "D", Drivers: o.Drivers}, datasets.PanelOptions{Horizon: simHorizon(o), Replay: o.Holdout})
+	p, err := readHistory(ctx, src, config.Forecast{Freq: "D", Drivers: o.Drivers}, datasets.PanelOptions{Horizon: opts.Horizon(), Replay: o.Holdout})
 	if err != nil {
 		return nil, err
 	}
-	var model forecast.Model = forecast.Auto{}
-	model, use, err := forecast.WithDrivers(model, p, o.Drivers)
+	model, use, err := forecast.WithDrivers(forecast.Auto{}, p, o.Drivers)
 	if err != nil {
 		return nil, err
 	}
 	task := progress.From(ctx).Start("simulate", p.Len())
-	opts := replenish.SimOptions{Holdout: o.Holdout, LeadTime: o.LeadTime, LeadTimeSD: o.LeadTimeSD, Review: o.Review,
-		Target: replenish.Target{Level: o.Target, Type: tt}, Backorders: o.Backorders, Seed: o.Seed,
-		Forecaster: func() replenish.Forecaster {
-			return &forecast.Updater{Model: model, Freq: series.Daily, Refit: o.Refit}
-		},
-		Progress: func(done, _ int) { task.Set(done) }}
+	opts.Forecaster = func() replenish.Forecaster {
+		return &forecast.Updater{Model: model, Freq: series.Daily, Refit: o.Refit}
+	}
+	opts.Progress = func(done, _ int) { task.Set(done) }
 	c, err := replenish.Compare(ctx, p, main, opts)
 	if err != nil {
 		task.Fail()

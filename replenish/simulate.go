@@ -184,6 +184,18 @@ func Simulate(ctx context.Context, p *series.Panel, policies []PolicyFor, opts S
 	return out, nil
 }
 
+// Horizon is how many days each forecast of the replay covers: the lead
+// time (with four standard deviations of it when it varies) and a review
+// period, or the shelf life after the lead time when that is longer.
+func (o *SimOptions) Horizon() int {
+	lead := int(math.Ceil(o.LeadTime))
+	h := lead + o.Review + 4*int(math.Ceil(o.LeadTimeSD)) + 1
+	if o.ShelfLife > 0 {
+		h = max(h, lead+o.ShelfLife)
+	}
+	return h
+}
+
 func (o *SimOptions) check(p *series.Panel) error {
 	switch {
 	case o.Holdout < 1:
@@ -247,10 +259,7 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 		cost = o.UnitCost[i]
 	}
 	lead := int(math.Ceil(o.LeadTime))
-	h := lead + o.Review + 4*int(math.Ceil(o.LeadTimeSD)) + 1
-	if o.ShelfLife > 0 {
-		h = max(h, lead+o.ShelfLife)
-	}
+	h := o.Horizon()
 	var fc Forecaster
 	if o.Forecaster != nil {
 		fc = o.Forecaster()
@@ -310,12 +319,12 @@ func simulateSeries(p *series.Panel, i int, policies []PolicyFor, o *SimOptions)
 		if (d-start)%o.Review != 0 {
 			continue
 		}
-		if pf, ok := fc.(panelForecaster); ok {
-			pf.ForecastPanel(p, i, d+1, mean, sd)
-		} else if fc != nil {
-			fc.Forecast(hist[:d+1], mean, sd)
-		}
 		if fc != nil {
+			if pf, ok := fc.(panelForecaster); ok {
+				pf.ForecastPanel(p, i, d+1, mean, sd)
+			} else {
+				fc.Forecast(hist[:d+1], mean, sd)
+			}
 			// Nothing sells on the days the location is closed.
 			for _, t := range p.ClosedAfter(i, d+1, h) {
 				mean[t], sd[t] = 0, 0

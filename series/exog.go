@@ -62,10 +62,18 @@ func (p *Panel) CarrySchedules() {
 				continue
 			}
 			for h := 0; h < x.Horizon; h++ {
-				future[h*k+j] = float64(hist[(n-lag+h%lag)*k+j])
+				future[h*k+j] = x.Carried(hist, n, j, h)
 			}
 		}
 	}
+}
+
+// Carried is scheduled driver j's value h periods after the first n of a
+// series' history rows hist: its last Schedule[j] periods before n,
+// repeated.
+func (x *Exog) Carried(hist []float32, n, j, h int) float64 {
+	k, lag := len(x.Names), x.Schedule[j]
+	return float64(hist[(n-lag+h%lag)*k+j])
 }
 
 // Reshaped returns the same drivers, with their plan marks and schedules,

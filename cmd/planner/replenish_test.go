@@ -158,4 +158,8 @@ func TestSimulateUsesThePromotionsKnownAhead(t *testing.T) {
 	off := run("--drivers", "off")
 	assert.NotContains(t, off, "drivers_scheduled")
 	assert.Less(t, planned["avg_inventory_units"], off["avg_inventory_units"], "knowing the promotions ahead needs less stock")
+
+	code, _, errOut := planner(t, "simulate", "--sales", salesFile, "--holdout-days", "56", "--lead-time", "3", "--drivers", "sometimes")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `planner: --drivers "sometimes" is not auto, on or off`)
 }

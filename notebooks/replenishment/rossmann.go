@@ -85,8 +85,10 @@ func rossmann(ctx context.Context, data, out string, b *strings.Builder) error {
 
 func rossLaneStudy(ctx context.Context, store *datasets.Store, lane rossLane, out string, b *strings.Builder) error {
 	const holdout = 180
+	opts := replenish.SimOptions{Holdout: holdout, LeadTime: float64(lane.lead), Review: lane.review,
+		Target: replenish.Target{Level: 0.95, Type: replenish.FillRate}}
 	p, err := store.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily, TrimLeadingZeros: true, Drivers: true,
-		Horizon: lane.lead + lane.review + 1, Replay: holdout})
+		Horizon: opts.Horizon(), Replay: holdout})
 	if err != nil {
 		return err
 	}
@@ -105,9 +107,8 @@ func rossLaneStudy(ctx context.Context, store *datasets.Store, lane rossLane, ou
 		cover = append(cover, d)
 		pols = append(pols, func(avg float64) replenish.Policy { return replenish.Cover{Days: d, Average: avg} })
 	}
-	res, err := replenish.Simulate(ctx, p, pols, replenish.SimOptions{Holdout: holdout, LeadTime: float64(lane.lead), Review: lane.review,
-		Target:     replenish.Target{Level: 0.95, Type: replenish.FillRate},
-		Forecaster: func() replenish.Forecaster { return &forecast.Updater{Model: model, Freq: series.Daily, Refit: 91} }})
+	opts.Forecaster = func() replenish.Forecaster { return &forecast.Updater{Model: model, Freq: series.Daily, Refit: 91} }
+	res, err := replenish.Simulate(ctx, p, pols, opts)
 	if err != nil {
 		return err
 	}
