@@ -261,7 +261,8 @@ func (l *loader) stageM5(m5 M5Files) error {
 			%s AS category, %s AS department, CAST(NULL AS VARCHAR) AS brand, CAST(NULL AS DOUBLE) AS unit_cost,
 			CAST(NULL AS DOUBLE) AS unit_price, CAST(1 AS DOUBLE) AS pack_size, CAST(NULL AS BIGINT) AS shelf_life_days,
 			CAST(NULL AS DATE) AS launch_date, CAST(NULL AS DATE) AS end_date, CAST(NULL AS VARCHAR) AS price_family,
-			CAST(NULL AS DOUBLE) AS size, CAST(NULL AS DOUBLE) AS min_price, CAST(NULL AS DOUBLE) AS max_price, min(_pos) AS _pos
+			CAST(NULL AS DOUBLE) AS size, CAST(NULL AS DOUBLE) AS min_price, CAST(NULL AS DOUBLE) AS max_price,
+			CAST(NULL AS VARCHAR) AS planner, min(_pos) AS _pos
 		FROM %s WHERE item_id IS NOT NULL GROUP BY ALL ORDER BY _pos`, col("cat_id"), col("dept_id"), m5Wide)
 	if err := l.createStage(products, q, began); err != nil {
 		return err

@@ -166,6 +166,7 @@ var (
 			{Name: "size", Type: Float, Bound: Positive, Max: MaxUnits, Doc: "Content of one unit (ml, g, count) that per-unit price rules compare within a price family."},
 			{Name: "min_price", Type: Float, Bound: Positive, Doc: "Lowest price allowed (a reference or competitor bound); empty means none."},
 			{Name: "max_price", Type: Float, Bound: Positive, Doc: "Highest price allowed (a reference or competitor bound); empty means none."},
+			{Name: "planner", Type: Text, Doc: "The person who owns the product's exceptions (exceptions.csv's owner); empty means none."},
 		},
 	}
 	Locations = &Table{

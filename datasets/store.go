@@ -129,6 +129,9 @@ func (s *Store) migrate(ctx context.Context) error {
 			sha256 VARCHAR, rows BIGINT, mode VARCHAR, loaded_at TIMESTAMP)`,
 		`CREATE TABLE IF NOT EXISTS planner_problems (table_name VARCHAR, severity VARCHAR, code VARCHAR,
 			file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR, message VARCHAR, hint VARCHAR, count BIGINT)`,
+		// The exceptions runs raised: the first and last plan date each
+		// was seen on.
+		`CREATE TABLE IF NOT EXISTS planner_exceptions (exception_id VARCHAR PRIMARY KEY, first_seen DATE, last_seen DATE)`,
 	}
 	stmts = append(stmts,
 		// What a load replaced, and the days it covered (added later).

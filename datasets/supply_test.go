@@ -2,12 +2,14 @@ package datasets
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/series"
 	"github.com/planner-engine/planner/supply"
 )
 
@@ -39,4 +41,20 @@ func TestSupplyReadsLatestPositionsAndSourcing(t *testing.T) {
 	assert.Equal(t, []any{7, 1.0, 0.0, 10.0, true, 0.45, [7]bool{}}, []any{l.Review, l.Multiple, l.LeadTimeSD, l.MOQ, l.HasUnitCost, l.UnitCost, l.OrderDays})
 	assert.Equal(t, supply.ProductTerms{UnitCost: 0.5, PackSize: 6}, sup.Products["A"])
 	assert.Equal(t, supply.Location{Type: "store", DC: "DC1", Region: "North"}, sup.Locations["S1"])
+}
+
+// The database remembers the first plan date each exception was seen on,
+// across runs, whatever order the runs come in.
+func TestExceptionsAreRememberedAcrossRuns(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"), nil)
+	require.NoError(t, err)
+	defer s.Close()
+	d := series.MustParseDate("2025-01-06")
+	require.NoError(t, s.RecordExceptions(ctx, d, []string{"EX-1", "EX-2"}))
+	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), []string{"EX-2", "EX-3"}))
+	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(-2), []string{"EX-3"}))
+	seen, err := s.ExceptionsSeen(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]series.Date{"EX-1": d, "EX-2": d, "EX-3": d.AddDays(-2)}, seen)
 }

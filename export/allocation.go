@@ -57,7 +57,7 @@ func allocationRows(planDate string, allocs []allocation.Allocation, transfers [
 			if a.Qty[j] <= 0 && a.Need[j] <= 0 {
 				continue
 			}
-			rows = append(rows, []any{lineID("AL", planDate, a.SKU, a.DC, a.Stores[j]), "allocation", a.SKU, a.DC, a.Stores[j],
+			rows = append(rows, []any{AllocationLineID(planDate, a, j), "allocation", a.SKU, a.DC, a.Stores[j],
 				a.Qty[j], a.Need[j], a.OnHand[j], round4(a.ExpectedDemand[j]), round4(a.ExpectedSales[j]),
 				round4(fill(a.ExpectedSales[j], a.ExpectedDemand[j])), a.Method, a.Reason(j), a.Exception, planDate, AllocationSchema})
 		}

@@ -58,11 +58,14 @@ func ExampleWriteForecasts() {
 }
 
 // A plan file's rows become request lines for the ERP: numbers stay
-// numbers, every line carries its id as line_id.
+// numbers, every line carries its id as line_id; the approved lines go,
+// with a merchandiser's edited quantity where there is one; a line of
+// quantity 0 (cut to nothing, or edited to 0) is not sent.
 func ExamplePushPlan_LinesOf() {
 	orders := export.PushPlans()[0]
 	lines, err := orders.LinesOf("orders.csv", []string{"order_id", "sku", "quantity", "reason"},
-		[][]string{{"PO-1", "A", "12", "low stock"}, {"PO-2", "B", "6", "new"}}, func(id string) bool { return id == "PO-2" })
+		[][]string{{"PO-1", "A", "12", "low stock"}, {"PO-2", "B", "6", "new"}, {"PO-3", "C", "4", "new"}, {"PO-4", "D", "0", "cut"}, {"PO-5", "E", "3", "new"}},
+		func(id string) (string, bool) { return map[string]string{"PO-2": "", "PO-3": "5", "PO-5": "0"}[id], id != "PO-1" })
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -72,4 +75,5 @@ func ExamplePushPlan_LinesOf() {
 	}
 	// Output:
 	// PO-2 {"line_id":"PO-2","order_id":"PO-2","sku":"B","quantity":6,"reason":"new"}
+	// PO-3 {"line_id":"PO-3","order_id":"PO-3","sku":"C","quantity":5,"reason":"new"}
 }

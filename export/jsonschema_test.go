@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
@@ -71,6 +72,10 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 	require.NoError(t, WritePrices(files["prices"], lines))
 	require.NoError(t, WriteElasticities(files["elasticities"], est, fits))
 	require.NoError(t, WriteMarkdowns(files["markdowns"], lines))
+	files["exceptions"] = filepath.Join(dir, "exceptions.jsonl")
+	require.NoError(t, WriteExceptions(files["exceptions"], exceptions.Group([]exceptions.Finding{
+		{Kind: exceptions.DCShort, SKU: "A", Location: "DC1", Plan: "orders", Line: "TO-1", Units: 3, Value: 7.5, Detail: "short"}},
+		exceptions.Rules{}, series.MustParseDate("2026-03-02"))))
 	for i := range Outputs {
 		o := &Outputs[i]
 		raw, err := o.JSONSchema()

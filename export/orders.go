@@ -61,19 +61,25 @@ func targetText(t replenish.Target) string {
 // round4 rounds as number does, so JSON and Parquet hold what CSV shows.
 func round4(v float64) float64 { return math.Round(v*1e4)/1e4 + 0 }
 
-// WriteOrders writes the order lines with a quantity, as CSV, Parquet,
-// JSON (one array) or JSON Lines by the extension of path (.csv,
-// .parquet, .json, .jsonl), atomically.
+// WriteOrders writes the order lines with a quantity, and the lines a
+// short DC cut to nothing, as CSV, Parquet, JSON (one array) or JSON
+// Lines by the extension of path (.csv, .parquet, .json, .jsonl),
+// atomically.
 func WriteOrders(path string, lines []replenish.Line) error {
 	var rows [][]any
 	for i := range lines {
-		if lines[i].Qty > 0 {
+		if OrderWritten(&lines[i]) {
 			r := rowOf(&lines[i])
 			rows = append(rows, r.values())
 		}
 	}
 	return writeTable(path, &Outputs[0], rows)
 }
+
+// OrderWritten says whether an order line is in the orders file: it
+// orders something, or a short DC cut it to nothing (so that the
+// exception it raised points at a row).
+func OrderWritten(l *replenish.Line) bool { return l.Qty > 0 || l.Cut > 0 }
 
 // values lists the row's values in OrderColumns' order, as writeTable and
 // the workbook take them.

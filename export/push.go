@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -501,8 +502,10 @@ func batchKey(target, plan string, batch []PushLine) string {
 // LinesOf turns a plan file's rows (its columns in file order) into
 // request lines: every column under its name (numbers as numbers, empty
 // nullable numbers as null) and line_id, the plan's id column's value.
-// keep, when not nil, says which ids to send.
-func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep func(id string) bool) ([]PushLine, error) {
+// keep, when not nil, says which ids to send, and the quantity to send
+// for each ("" for the planned one): a merchandiser's edit. A line whose
+// quantity is 0 is not a move and is not sent.
+func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep func(id string) (qty string, ok bool)) ([]PushLine, error) {
 	types := map[string]string{}
 	if p.doc != nil {
 		for _, c := range p.doc.Columns {
@@ -518,11 +521,24 @@ func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep f
 	if idCol < 0 {
 		return nil, fmt.Errorf("%s: no %s column; is it the plan file a run wrote?", file, p.IDColumn)
 	}
+	qtyCol := slices.Index(columns, "quantity")
 	var out []PushLine
 	for n, rec := range rows {
 		id := rec[idCol]
-		if keep != nil && !keep(id) {
-			continue
+		if keep != nil {
+			qty, ok := keep(id)
+			if !ok {
+				continue
+			}
+			if qty != "" && qtyCol >= 0 && qtyCol < len(rec) {
+				rec = slices.Clone(rec)
+				rec[qtyCol] = qty
+			}
+		}
+		if qtyCol >= 0 && qtyCol < len(rec) {
+			if q, err := strconv.ParseFloat(rec[qtyCol], 64); err == nil && q == 0 {
+				continue
+			}
 		}
 		var b bytes.Buffer
 		b.WriteString(`{"line_id":`)

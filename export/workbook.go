@@ -109,9 +109,8 @@ func WriteWorkbook(path string, wb *Workbook) error {
 	}
 	var orders [][]any
 	for i := range wb.Orders {
-		// The lines orders.csv has (a line without a quantity is not an
-		// order; its exception is on the summary).
-		if wb.Orders[i].Qty > 0 {
+		// The lines orders.csv has.
+		if OrderWritten(&wb.Orders[i]) {
 			r := rowOf(&wb.Orders[i])
 			orders = append(orders, r.values())
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/planner-engine/planner/allocation"
 	"github.com/planner-engine/planner/datasets/files"
@@ -78,8 +79,10 @@ type AllocateResult struct {
 	Problems    []allocation.Problem
 	Allocations []allocation.Allocation
 	// Exceptions are every exception: the inputs' (stores no DC serves,
-	// DCs without stock rows) and the allocations' own.
+	// DCs without stock rows), which Inputs repeats, and the allocations'
+	// own.
 	Exceptions []string
+	Inputs     []string
 }
 
 // Allocate splits each SKU's stock at each DC among the stores the DC
@@ -99,12 +102,13 @@ func Allocate(ctx context.Context, in *allocation.Input, cfg config.Allocate) (*
 	if err != nil {
 		return nil, err
 	}
+	inputs := slices.Clone(exceptions)
 	for i := range allocs {
 		if a := &allocs[i]; a.Exception != "" {
 			exceptions = append(exceptions, fmt.Sprintf("%s at %s: %s", a.SKU, a.DC, a.Exception))
 		}
 	}
-	return &AllocateResult{Method: m, PlanDate: in.Forecasts.First(), Problems: problems, Allocations: allocs, Exceptions: exceptions}, nil
+	return &AllocateResult{Method: m, PlanDate: in.Forecasts.First(), Problems: problems, Allocations: allocs, Exceptions: exceptions, Inputs: inputs}, nil
 }
 
 // Write writes the allocation file (.csv, .parquet, .json or .jsonl) and
@@ -133,7 +137,7 @@ func (r *AllocateResult) Report() StageReport {
 		Summary: fmt.Sprintf("%s of %s units of %s SKU-DCs to %s stores (%s); %s units expected to sell",
 			words.Commas(int64(math.Round(s.AllocatedUnits))), words.Commas(int64(math.Round(s.AllocatedUnits+s.UnallocatedUnits))),
 			words.Commas(int64(s.Problems)), words.Commas(int64(s.Stores)), s.Method, words.Commas(int64(math.Round(s.ExpectedSales))))}
-	rep.listExceptions("allocate", r.Exceptions)
+	rep.listExceptions(r.Exceptions)
 	return rep
 }
 

@@ -48,7 +48,13 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err := r.record(WorkbookName); err != nil {
 		return StageReport{}, err
 	}
-	return StageReport{Summary: fmt.Sprintf("%s: %d order lines, %d allocation lines, %d exceptions", WorkbookName, len(wb.Orders), r.allocationLines(), len(wb.Exceptions)),
+	orders := 0
+	for i := range wb.Orders {
+		if export.OrderWritten(&wb.Orders[i]) {
+			orders++
+		}
+	}
+	return StageReport{Summary: fmt.Sprintf("%s: %d order lines, %d allocation lines, %d exceptions", WorkbookName, orders, r.allocationLines(), len(wb.Exceptions)),
 		Rows: map[string]int64{WorkbookName: int64(len(wb.Exceptions))}}, nil
 }
 
@@ -112,6 +118,13 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 	if r.prices != nil {
 		figures = append(figures, priceFigures(r.prices)...)
 		exceptions = append(exceptions, r.prices.Exceptions...)
+	}
+	if r.exceptions != nil {
+		// The root causes, ranked, rather than every plan's flags.
+		exceptions = exceptions[:0]
+		for i := range r.exceptions {
+			exceptions = append(exceptions, exceptionLine(&r.exceptions[i]))
+		}
 	}
 	figures = append(figures, export.Figure{Name: "Exceptions to review", Value: float64(len(exceptions))})
 	return figures, exceptions

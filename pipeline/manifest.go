@@ -5,18 +5,22 @@ import "encoding/json"
 // Manifest describes a run: what went in, what ran and for how long, and
 // what came out. Its JSON keys are stable (documented in docs/cli.md).
 type Manifest struct {
-	RunID      string          `json:"run_id"`
-	Version    string          `json:"version"`
-	Status     string          `json:"status"` // ok, exceptions or failed
-	Error      string          `json:"error,omitempty"`
-	Started    string          `json:"started"`
-	Finished   string          `json:"finished"`
-	Config     json.RawMessage `json:"config"`
-	Inputs     []Input         `json:"inputs"`
-	Stages     []StageRecord   `json:"stages"`
-	Outputs    []Output        `json:"outputs"`
-	Warnings   []string        `json:"warnings"`
-	Exceptions int             `json:"exceptions"`
+	RunID    string          `json:"run_id"`
+	Version  string          `json:"version"`
+	Status   string          `json:"status"` // ok, exceptions or failed
+	Error    string          `json:"error,omitempty"`
+	Started  string          `json:"started"`
+	Finished string          `json:"finished"`
+	Config   json.RawMessage `json:"config"`
+	Inputs   []Input         `json:"inputs"`
+	Stages   []StageRecord   `json:"stages"`
+	Outputs  []Output        `json:"outputs"`
+	// Warnings are the data warnings' lines (problems.csv has them all);
+	// DataWarnings counts them, and Exceptions the plan exceptions
+	// (exceptions.csv's rows of every kind but data_problem).
+	Warnings     []string `json:"warnings"`
+	Exceptions   int      `json:"exceptions"`
+	DataWarnings int      `json:"data_warnings"`
 }
 
 // Input is one file a run read.

@@ -55,8 +55,20 @@ func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
 	for _, s := range m.Stages {
 		assert.Equal(t, "ok", s.Status, s.Name)
 	}
-	assert.Equal(t, m.Stages[3].Exceptions, m.Exceptions)
 	assert.Greater(t, m.Exceptions, 0)
+	// The run's count is exceptions.csv's plan exceptions: every row but
+	// the data problems.
+	raw, err := os.ReadFile(filepath.Join(cfg.Out, "runs", m.RunID, ExceptionsName))
+	require.NoError(t, err)
+	rows := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	plan := 0
+	for _, row := range rows[1:] {
+		if !strings.Contains(row, ",data_problem,") {
+			plan++
+		}
+	}
+	assert.Equal(t, plan, m.Exceptions)
+	assert.True(t, strings.HasPrefix(rows[0], "exception_id,kind,sku,location,lines,line_ids,units,value_at_risk,severity"), rows[0])
 	assert.Len(t, m.Inputs, 11)
 	for _, in := range m.Inputs {
 		assert.Len(t, in.SHA256, 64, in.File)
@@ -65,8 +77,8 @@ func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
 	for _, o := range m.Outputs {
 		files = append(files, o.File)
 	}
-	assert.Equal(t, []string{"forecasts.csv", "models.csv", "orders.csv", "plan.xlsx", "problems.csv", "report.html", "summary.json"}, files)
-	raw, err := os.ReadFile(filepath.Join(cfg.Out, "runs", m.RunID, "forecasts.csv"))
+	assert.Equal(t, []string{"exceptions.csv", "forecasts.csv", "models.csv", "orders.csv", "plan.xlsx", "problems.csv", "report.html", "summary.json"}, files)
+	raw, err = os.ReadFile(filepath.Join(cfg.Out, "runs", m.RunID, "forecasts.csv"))
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 	assert.Equal(t, "sku,location,date,model,mean,p10,p50,p90,channel", lines[0])

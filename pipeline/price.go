@@ -140,7 +140,7 @@ func (r *PriceResult) Report() StageReport {
 		rep.Details = append(rep.Details, "note: "+n)
 		rep.Notes = append(rep.Notes, "price: "+n)
 	}
-	rep.listExceptions("price", r.Exceptions)
+	rep.listExceptions(r.Exceptions)
 	return rep
 }
 

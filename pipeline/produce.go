@@ -203,7 +203,7 @@ func (r *ProduceResult) Report() StageReport {
 		rep.Details = append(rep.Details, "note: "+n)
 		rep.Notes = append(rep.Notes, "produce: "+n)
 	}
-	rep.listExceptions("produce", r.Exceptions)
+	rep.listExceptions(r.Exceptions)
 	return rep
 }
 

@@ -32,7 +32,7 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 	if err != nil {
 		return nil, err
 	}
-	var keep func(string) bool
+	var keep func(string) (string, bool)
 	if o.ApprovedOnly {
 		path := filepath.Join(runDir, ApprovalsName)
 		if _, err := os.Stat(path); err != nil {
@@ -42,7 +42,7 @@ func Push(ctx context.Context, runDir string, o PushOptions) (*PushResult, error
 		if err != nil {
 			return nil, err
 		}
-		keep = func(id string) bool { return approved[id] }
+		keep = func(id string) (string, bool) { q, ok := approved[id]; return q, ok }
 	}
 	var all []export.PlanLines
 	for _, p := range plans {

@@ -76,12 +76,19 @@ func rationByExpectedSales(sku, dc string, available float64, claims []replenish
 }
 
 // Write writes the orders (.csv, .parquet, .json or .jsonl) and returns
-// the rows written: the lines with a quantity.
+// the rows written: the lines with a quantity and the lines cut to
+// nothing.
 func (r *ReplenishResult) Write(path string) (map[string]int64, error) {
 	if err := export.WriteOrders(path, r.Lines); err != nil {
 		return nil, err
 	}
-	return map[string]int64{baseName(path): int64(r.Summary().PurchaseOrders + r.Summary().TransferOrders)}, nil
+	n := 0
+	for i := range r.Lines {
+		if export.OrderWritten(&r.Lines[i]) {
+			n++
+		}
+	}
+	return map[string]int64{baseName(path): int64(n)}, nil
 }
 
 // exceptions are the lines' exceptions, each with its lane.
@@ -101,7 +108,7 @@ func (r *ReplenishResult) Report() StageReport {
 	rep := StageReport{Rows: map[string]int64{"items": int64(s.Items)},
 		Summary: fmt.Sprintf("%s purchase and %s transfer orders for %s, %s units, value %.2f", words.Commas(int64(s.PurchaseOrders)),
 			words.Commas(int64(s.TransferOrders)), s.AsOf, words.Commas(int64(math.Round(s.Units))), s.Value)}
-	rep.listExceptions("replenish", r.exceptions())
+	rep.listExceptions(r.exceptions())
 	return rep
 }
 

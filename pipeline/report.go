@@ -19,16 +19,16 @@ type StageReport struct {
 	// capacity short, ...), which make the exit code 3.
 	Warnings   int
 	Exceptions int
-	Notes      []string // warnings and exceptions worth a line in the manifest
+	Notes      []string // data warnings worth a line in the manifest
 }
 
 // maxListed is how many exceptions a report lists; the plan files hold
 // them all.
 const maxListed = 20
 
-// listExceptions adds the first exceptions to the report's details and
-// notes, each note prefixed with the stage's name.
-func (r *StageReport) listExceptions(stage string, exceptions []string) {
+// listExceptions counts the exceptions and adds the first to the report's
+// details (exceptions.csv has them all, by root cause).
+func (r *StageReport) listExceptions(exceptions []string) {
 	r.Exceptions += len(exceptions)
 	if len(exceptions) == 0 {
 		return
@@ -40,7 +40,6 @@ func (r *StageReport) listExceptions(stage string, exceptions []string) {
 			break
 		}
 		r.Details = append(r.Details, "  "+e)
-		r.Notes = append(r.Notes, stage+": "+e)
 	}
 }
 

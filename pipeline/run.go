@@ -18,6 +18,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/files"
+	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/progress"
 	"github.com/planner-engine/planner/pipeline/config"
@@ -59,6 +60,10 @@ type Run struct {
 	allocation *AllocateResult
 	production *ProduceResult
 	prices     *PriceResult
+	// What the load warned about, and the root causes of every flag
+	// (the exceptions stage).
+	problems   datasets.Problems
+	exceptions []exceptions.Exception
 }
 
 // path is the path of a file in the run's folder; "" stays "".
@@ -268,6 +273,7 @@ func (r *Run) execute(ctx context.Context) error {
 		}
 	}
 	ctx = progress.WithReporter(ctx, r.Progress)
+	exceptionsRan := false
 	for i, stage := range selected {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -293,8 +299,15 @@ func (r *Run) execute(ctx context.Context) error {
 		}
 		rec.Status = "ok"
 		r.manifest.Stages = append(r.manifest.Stages, rec)
-		r.manifest.Exceptions += rep.Exceptions
 		r.manifest.Warnings = append(r.manifest.Warnings, rep.Notes...)
+		// The exceptions stage counts root causes, which is the run's
+		// count; without it, the plans' flags are.
+		switch {
+		case stage.Name() == (ExceptionsStage{}).Name():
+			r.manifest.Exceptions, exceptionsRan = rep.Exceptions, true
+		case !exceptionsRan:
+			r.manifest.Exceptions += rep.Exceptions
+		}
 		task.Done(rep.Summary)
 		r.Log.Info("stage finished", "stage", stage.Name(), "seconds", round3(rec.Seconds), "warnings", rep.Warnings)
 	}

@@ -117,7 +117,8 @@ func (m *Memory) ReadPanel(_ context.Context, opts datasets.PanelOptions) (*seri
 // HierarchyLabels implements Source.
 func (m *Memory) HierarchyLabels(context.Context) (*supply.Labels, error) {
 	if m.Labels == nil {
-		return &supply.Labels{Category: map[string]string{}, Department: map[string]string{}, Region: map[string]string{}}, nil
+		return &supply.Labels{Category: map[string]string{}, Department: map[string]string{}, Region: map[string]string{},
+			Name: map[string]string{}, Planner: map[string]string{}, LocationName: map[string]string{}}, nil
 	}
 	return m.Labels, nil
 }

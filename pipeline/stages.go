@@ -21,7 +21,8 @@ type Stage interface {
 
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
-	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{}, ExportStage{}, ReportStage{}}
+	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{},
+		ExceptionsStage{}, ExportStage{}, ReportStage{}}
 }
 
 // StageNames lists the stage names in pipeline order (config.StageNames,
@@ -65,6 +66,8 @@ func (LoadStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	for _, p := range rep.Problems {
 		out.Notes = append(out.Notes, p.String())
 	}
+	r.problems = rep.Problems
+	r.manifest.DataWarnings = len(rep.Problems) // problems.csv's rows
 	out.Summary = fmt.Sprintf("%s sales rows, %s", words.Commas(rep.Rows("sales")), words.Plural(out.Warnings, "warning"))
 	if err := r.WriteFile("problems.csv", func(w io.Writer) error { return datasets.WriteProblemsCSV(w, rep.Problems) }); err != nil {
 		return out, err

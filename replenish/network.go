@@ -167,6 +167,7 @@ func rationTransfers(dc *Item, stores []*Item, lines []Line, idx []int, ration R
 		l.Reason += fmt.Sprintf("; cut from %s to %s: %s can ship %s of the %s units its locations ordered", fmtUnits(l.Qty), fmtUnits(given[k]),
 			l.From, fmtUnits(avail), fmtUnits(ordered))
 		l.Exception = fmt.Sprintf("DC stock short: %s holds %s of the %s units ordered from it", l.From, fmtUnits(avail), fmtUnits(ordered))
+		l.Cut = l.Qty - given[k]
 		l.Qty = given[k]
 	}
 }

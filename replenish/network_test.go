@@ -92,6 +92,8 @@ func TestTransfersAreCutToTheDCsStock(t *testing.T) {
 	assert.Greater(t, got[1].Qty+got[0].Qty, 40.0, "the stores ordered more than 40")
 	assert.Equal(t, 10.0, s1.Qty)
 	assert.Equal(t, 30.0, s2.Qty)
+	assert.Equal(t, got[1].Qty-10, s1.Cut, "the units the DC took off the line")
+	assert.Equal(t, got[0].Qty-30, s2.Cut)
 	assert.Equal(t, "DC stock short: DC1 holds 40 of the "+fmtUnits(got[0].Qty+got[1].Qty)+" units ordered from it", s1.Exception)
 	assert.Contains(t, s1.Reason, "; cut from "+fmtUnits(got[1].Qty)+" to 10: DC1 can ship 40 of the")
 	// The DC's purchase order sees the cut transfers.

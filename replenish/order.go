@@ -19,6 +19,10 @@ type Line struct {
 	// purchase order.
 	Transfer bool
 	Qty      float64
+	// Cut is what a short DC took off the line: the units it ordered
+	// less the units it gets (Qty). A line cut to nothing stays, with
+	// Qty 0, so that the exception it raises points at a line.
+	Cut      float64
 	UnitCost float64
 	Policy   string
 	Levels   Levels

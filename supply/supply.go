@@ -87,9 +87,14 @@ type PricingTerms struct {
 }
 
 // Labels are the hierarchy labels of the masters: each SKU's category and
-// department, and each location's region. Maps are empty when a master
-// is not loaded; missing values are "".
+// department, and each location's region; with them, the names people
+// read beside the codes and each product's planner. Maps are empty when a
+// master is not loaded; missing values are "".
 type Labels struct {
 	Category, Department map[string]string // by SKU
 	Region               map[string]string // by location
+	// Name and Planner are each SKU's name and owner; LocationName each
+	// location's name.
+	Name, Planner map[string]string // by SKU
+	LocationName  map[string]string // by location
 }

@@ -324,3 +324,66 @@ func TestForecastSaysWhichDriversNothingPlans(t *testing.T) {
 	}
 	assert.NotContains(t, sum, "drivers_left_out")
 }
+
+// A run with exceptions exits 3 by default; schedulers set 0 by flag or
+// in planner.yaml, and the summary still names exceptions.csv. Every line
+// an exception names is a row of the run's plan files: a DC that holds
+// nothing cuts its stores' transfers to 0, and those lines stay.
+func TestExceptionsExitCodeIsConfigurable(t *testing.T) {
+	dir := synthSample(t)
+	cfg := filepath.Join(dir, "planner.yaml")
+	inv := filepath.Join(dir, "inventory.csv")
+	raw, err := os.ReadFile(inv)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	for i, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if strings.HasPrefix(f[2], "DC") {
+			f[3] = "0" // on_hand
+			lines[i+1] = strings.Join(f, ",")
+		}
+	}
+	require.NoError(t, os.WriteFile(inv, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+
+	code, out, errOut := planner(t, "run", "--config", cfg)
+	assert.Equal(t, 3, code, errOut)
+	assert.Regexp(t, `(?m)^\d+ plan exceptions? to review, ranked by value at risk: exceptions.csv in the run folder$`, out)
+	assert.Contains(t, errOut, "to review")
+	run, err := filepath.EvalSymlinks(filepath.Join(dir, "out", "latest"))
+	require.NoError(t, err)
+	orders, err := os.ReadFile(filepath.Join(run, "orders.csv"))
+	require.NoError(t, err)
+	exs, err := os.ReadFile(filepath.Join(run, "exceptions.csv"))
+	require.NoError(t, err)
+	short := 0
+	for _, row := range strings.Split(strings.TrimSpace(string(exs)), "\n")[1:] {
+		f := strings.Split(row, ",")
+		if f[1] != "dc_short" {
+			continue
+		}
+		short++
+		assert.True(t, strings.HasPrefix(f[3], "DC"), "the DC is the cause: %s", row)
+		for _, id := range strings.Fields(f[5]) {
+			plan, line, _ := strings.Cut(id, ":")
+			require.Equal(t, "orders", plan, row)
+			assert.Regexp(t, `(?m)^`+line+`,transfer,`+f[2]+`,`+f[3]+`,[^,]+,0,`, string(orders), "the cut line is in orders.csv with quantity 0")
+		}
+	}
+	assert.Positive(t, short)
+
+	code, out, errOut = planner(t, "run", "--config", cfg, "--exceptions-exit-code", "0")
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "to review, ranked by value at risk")
+
+	code, _, errOut = planner(t, "run", "--config", cfg, "--exceptions-exit-code", "1")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--exceptions-exit-code must be 0 or from 3 to 125 (got 1)")
+
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("exceptions:\n  exit_code: 0\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	code, _, errOut = planner(t, "run", "--config", cfg)
+	assert.Equal(t, 0, code, errOut)
+}

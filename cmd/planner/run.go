@@ -14,8 +14,9 @@ import (
 )
 
 type runOptions struct {
-	config string
-	json   bool
+	config   string
+	json     bool
+	exitCode int
 }
 
 func (a *app) runCmd() *cobra.Command {
@@ -27,7 +28,8 @@ func (a *app) runCmd() *cobra.Command {
 			"to out/runs/<id> with a manifest.json (inputs and their checksums, config, version, per-stage\n" +
 			"timings and row counts, warnings) and out/latest points at the newest successful run. A stage that\n" +
 			"fails stops the run; the previous run's outputs and the database stay as they were.\n\n" +
-			"Exit codes: 0 ok, 1 failed, 2 bad usage or invalid input, 3 finished with exceptions.",
+			"Exit codes: 0 ok, 1 failed, 2 bad usage or invalid input, 3 finished with exceptions (exceptions.csv;\n" +
+			"--exceptions-exit-code or exceptions.exit_code in planner.yaml set another, such as 0 for schedulers).",
 		Example: "  planner run --config planner.yaml\n  planner run --config planner.yaml --log-format json --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -37,6 +39,12 @@ func (a *app) runCmd() *cobra.Command {
 			}
 			if a.fileMode != "" {
 				cfg.Security.FileMode = a.fileMode
+			}
+			if cmd.Flags().Changed("exceptions-exit-code") {
+				cfg.Exceptions.ExitCode = o.exitCode
+				if err := cfg.Exceptions.Check(func(string) string { return "--exceptions-exit-code" }); err != nil {
+					return &usageError{err}
+				}
 			}
 			began := time.Now()
 			m, err := pipeline.Execute(cmd.Context(), cfg, pipeline.Options{
@@ -60,21 +68,25 @@ func (a *app) runCmd() *cobra.Command {
 					}
 					fmt.Fprintln(a.stdout)
 				}
-				if n := len(m.Warnings); n > 0 {
-					fmt.Fprintf(a.stdout, "%d data warnings (see problems.csv in the run folder)\n", n)
+				if m.Exceptions > 0 {
+					fmt.Fprintf(a.stdout, "%s to review, ranked by value at risk: exceptions.csv in the run folder\n", words.Plural(m.Exceptions, "plan exception"))
+				}
+				if m.DataWarnings > 0 {
+					fmt.Fprintf(a.stdout, "%s: problems.csv in the run folder\n", words.Plural(m.DataWarnings, "data warning"))
 				}
 				if cfg.Security.Archive != "" {
 					fmt.Fprintf(a.stdout, "Archived, sealed to %s: %s\n", words.Plural(len(cfg.Security.Recipients), "recipient"),
 						pipeline.ArchivePath(cfg.Security, m.RunID))
 				}
 			}
-			if m.Exceptions > 0 {
-				return &exitError{code: exitExceptions, err: errors.New(fmt.Sprint(m.Exceptions, " exceptions to review"))}
+			if m.Exceptions > 0 && cfg.Exceptions.ExitCode != 0 {
+				return &exitError{code: cfg.Exceptions.ExitCode, err: errors.New(words.Plural(m.Exceptions, "exception") + " to review")}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&o.config, "config", "planner.yaml", "the run's configuration")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the run's manifest as one JSON object")
+	cmd.Flags().IntVar(&o.exitCode, "exceptions-exit-code", 3, "exit code of a run that finished with exceptions: 0, or 3 to 125 (default exceptions.exit_code, else 3)")
 	return cmd
 }

@@ -1,7 +1,9 @@
 package files
 
 import (
+	"math"
 	"strconv"
+	"strings"
 
 	"github.com/planner-engine/planner/internal/csvcell"
 )
@@ -49,17 +51,26 @@ func ReadTargets(path string) ([]Target, error) {
 }
 
 // ReadApproved reads the line ids an approvals.csv (planner
-// import-approvals) says yes to.
-func ReadApproved(path string) (map[string]bool, error) {
+// import-approvals) says yes to, each with the quantity a merchandiser
+// set ("" for the planned one).
+func ReadApproved(path string) (map[string]string, error) {
 	t, err := ReadCSVTable(path, "line_id", "decision")
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
+	out := map[string]string{}
 	for i := 0; i < t.Len(); i++ {
 		switch d := t.String(i, "decision"); d {
 		case "yes":
-			out[csvcell.Unescape(t.Raw(i, "line_id"))] = true
+			// An approvals file from before edits has no quantity column:
+			// its lines go as planned ("").
+			q := strings.TrimSpace(t.Raw(i, "quantity"))
+			if q != "" {
+				if v, err := strconv.ParseFloat(q, 64); err != nil || v < 0 || math.IsInf(v, 0) {
+					return nil, t.Errorf(i, "quantity", "%q is not a quantity of 0 or more", q)
+				}
+			}
+			out[csvcell.Unescape(t.Raw(i, "line_id"))] = q
 		case "no", "pending":
 		default:
 			return nil, t.Errorf(i, "decision", "%q is not yes, no or pending", d)

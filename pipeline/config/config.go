@@ -16,7 +16,7 @@ import (
 const DefaultDB = "planner.duckdb"
 
 // StageNames are the stages of the nightly run, in the order they run.
-var StageNames = []string{"load", "summary", "forecast", "replenish", "allocate", "produce", "price", "export", "report"}
+var StageNames = []string{"load", "summary", "forecast", "replenish", "allocate", "produce", "price", "exceptions", "export", "report"}
 
 // Config is planner.yaml. Relative paths are relative to the folder of the
 // file. The zero value of each field means its default.
@@ -44,6 +44,9 @@ type Config struct {
 	Price *Price `yaml:"price,omitempty" json:"price,omitempty"`
 	// Security sets file permissions and the encryption of archives.
 	Security Security `yaml:"security,omitempty" json:"security"`
+	// Exceptions says how the run ranks its exceptions and what it exits
+	// with when it has some.
+	Exceptions Exceptions `yaml:"exceptions,omitempty" json:"exceptions"`
 
 	dir string // folder of the config file
 }
@@ -130,7 +133,7 @@ func (in *Inputs) CheckFormat(name func(key string) string) error {
 // Default is the configuration of an empty planner.yaml: the forecast and
 // replenish stages with their defaults, the optional stages off.
 func Default() *Config {
-	return &Config{DB: DefaultDB, Out: "out", Forecast: DefaultForecast(), Replenish: DefaultReplenish(), dir: "."}
+	return &Config{DB: DefaultDB, Out: "out", Forecast: DefaultForecast(), Replenish: DefaultReplenish(), Exceptions: DefaultExceptions(), dir: "."}
 }
 
 // WithAllSections returns the configuration with every optional section
@@ -297,6 +300,9 @@ func (c *Config) resolve() error {
 		if err := c.Price.Check(Key("price")); err != nil {
 			return err
 		}
+	}
+	if err := c.Exceptions.Check(Key("exceptions")); err != nil {
+		return err
 	}
 	c.Security.Archive = c.Path(c.Security.Archive)
 	if err := c.Security.Check(Key("security")); err != nil {

@@ -523,3 +523,45 @@ func (c *Security) AgeRecipients(name func(string) string) ([]age.Recipient, err
 	}
 	return out, nil
 }
+
+// Exceptions is the exceptions section of planner.yaml: how the run's
+// exceptions (exceptions.csv) are ranked, and the exit code of a run that
+// has some.
+type Exceptions struct {
+	// ExitCode is what planner run exits with when the plans raised
+	// exceptions: 3 by default, for scripts that rely on it; 0 for
+	// schedulers (cron, Airflow, Kubernetes) that take any other code for
+	// a failure.
+	ExitCode int `yaml:"exit_code" json:"exit_code"`
+	// HighValue and MediumValue are the values at risk (in the prices'
+	// currency) from which an exception is high or medium severity.
+	HighValue   float64 `yaml:"high_value,omitempty" json:"high_value"`
+	MediumValue float64 `yaml:"medium_value,omitempty" json:"medium_value"`
+	// PriceMove is the everyday price change, as a share of the current
+	// price, from which a new price is an exception to check (markdowns
+	// are planned clearance, not checked here).
+	PriceMove float64 `yaml:"price_move,omitempty" json:"price_move"`
+}
+
+// DefaultExceptions are the section's defaults: exit code 3, high from
+// 1000 at risk, medium from 100, price moves of 20% or more (above the
+// price section's default largest move, so that a move it allows is not
+// flagged unless that limit is raised).
+func DefaultExceptions() Exceptions {
+	return Exceptions{ExitCode: 3, HighValue: 1000, MediumValue: 100, PriceMove: 0.20}
+}
+
+// Check checks the section's values.
+func (c *Exceptions) Check(name func(string) string) error {
+	switch {
+	case c.ExitCode != 0 && (c.ExitCode < 3 || c.ExitCode > 125):
+		return fmt.Errorf("%s must be 0 or from 3 to 125 (got %d): 1 and 2 mean a failed run and bad input", name("exit_code"), c.ExitCode)
+	case !(c.HighValue >= 0 && c.HighValue < 1e15):
+		return fmt.Errorf("%s must be 0 or more (got %v)", name("high_value"), c.HighValue)
+	case !(c.MediumValue >= 0 && c.MediumValue <= c.HighValue):
+		return fmt.Errorf("%s must be from 0 to %s (got %v)", name("medium_value"), name("high_value"), c.MediumValue)
+	case !(c.PriceMove > 0 && c.PriceMove < 10):
+		return fmt.Errorf("%s must be more than 0, as a share of the price (got %v)", name("price_move"), c.PriceMove)
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+package exceptions
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// Kind names a root cause.
+type Kind string
+
+// The kinds of root cause, as exceptions.csv names them.
+const (
+	// DCShort: a DC holds less than its locations' orders or needs.
+	DCShort Kind = "dc_short"
+	// NotPlanned: the planner could not plan a line (no lane, bad terms).
+	NotPlanned Kind = "not_planned"
+	// OrderCheck: a line was planned, with a condition to check (a minimum
+	// order far above demand, a capacity that cut it).
+	OrderCheck Kind = "order_check"
+	// NoDemand: a DC holds stock that no store expects to sell.
+	NoDemand Kind = "no_demand"
+	// CapacityOverload: a factory cannot make what is due in time.
+	CapacityOverload Kind = "capacity_overload"
+	// ProductionLate: production due inside the lead time.
+	ProductionLate Kind = "production_late"
+	// InputCheck: a plan's inputs disagree (a store no DC serves, a
+	// factory with demand and no capacity, a product made in two places).
+	InputCheck Kind = "input_check"
+	// PriceCheck: a product whose price could not be set.
+	PriceCheck Kind = "price_check"
+	// PriceMove: a new price that moves more than the limit.
+	PriceMove Kind = "price_move"
+	// DataProblem: input rows the load warned about.
+	DataProblem Kind = "data_problem"
+)
+
+// Action is the suggested first step for each kind.
+var Action = map[Kind]string{
+	DCShort:          "expedite the DC's inbound or approve the cut lines as they are",
+	NotPlanned:       "fix the line's master data (sourcing, costs) so that the next run plans it",
+	OrderCheck:       "check the order's quantity before approving it",
+	NoDemand:         "move the stock to where it sells, or mark it down",
+	CapacityOverload: "add capacity, move production earlier, or agree a later date",
+	ProductionLate:   "agree a later date with the customer, or expedite",
+	InputCheck:       "fix the masters, sourcing or capacity file the detail names",
+	PriceCheck:       "check the product's costs and price bounds",
+	PriceMove:        "check the price change before approving it",
+	DataProblem:      "fix the rows in the named file before the next load",
+}
+
+// Finding is one sign of a root cause: a plan line flagged, or a cause
+// with no line of its own (Line is then "").
+type Finding struct {
+	Kind Kind
+	// SKU and Location place the cause: for a short DC the DC, not the
+	// store whose line was cut.
+	SKU, Location string
+	// Cause tells apart causes that are not one SKU's at one place (a
+	// data problem's file, column and code; an input check's words).
+	Cause string
+	// Plan is the file the line is in (orders, allocation, production,
+	// prices, problems); Line its id there.
+	Plan, Line string
+	// Units are short (or in excess); Value is what they are worth.
+	Units, Value float64
+	// Detail says what happened, in words.
+	Detail string
+}
+
+// Exception is one root cause, with every line it affects.
+type Exception struct {
+	// ID is stable across nights for the same kind, SKU and location, so
+	// that an exception can be followed (FirstSeen) and, later, snoozed.
+	ID            string
+	Kind          Kind
+	SKU, Location string
+	// Lines are the affected plan lines, as plan:line_id, sorted.
+	Lines []string
+	// Units and ValueAtRisk: within a plan the findings add up; across
+	// plans the largest counts, since two plans that see one short DC see
+	// the same units.
+	Units, ValueAtRisk float64
+	Severity           Severity
+	Owner              string
+	// Status is new on the first night the exception is seen, open after.
+	Status    string
+	FirstSeen series.Date
+	Action    string
+	Detail    string
+}
+
+// Severity ranks an exception by its value at risk.
+type Severity string
+
+// Severities, from the most urgent.
+const (
+	High   Severity = "high"
+	Medium Severity = "medium"
+	Low    Severity = "low"
+)
+
+// Rules say how findings become exceptions.
+type Rules struct {
+	// HighValue and MediumValue are the values at risk from which an
+	// exception is high or medium severity; below MediumValue it is low.
+	HighValue, MediumValue float64
+	// Owner names the person who owns a SKU's exceptions; nil or "" for
+	// none.
+	Owner func(sku string) string
+}
+
+// ID is an exception's id for its kind, SKU, location and cause: EX- and
+// 12 hex digits.
+func ID(kind Kind, sku, location, cause string) string {
+	h := sha256.Sum256([]byte(string(kind) + "\x00" + sku + "\x00" + location + "\x00" + cause))
+	return "EX-" + hex.EncodeToString(h[:6])
+}
+
+// Group groups findings by root cause (kind, SKU, location and cause)
+// and ranks the exceptions by value at risk, the largest first (then by
+// kind, SKU, location and id, so that the order never depends on the findings' order).
+// Every exception is new and first seen on day; Carry says otherwise for
+// the ones seen on earlier nights.
+func Group(findings []Finding, rules Rules, day series.Date) []Exception {
+	type key struct {
+		kind                 Kind
+		sku, location, cause string
+	}
+	type acc struct {
+		ex           *Exception
+		units, value map[string]float64 // by plan
+		lines        map[string]bool
+	}
+	groups := map[key]*acc{}
+	var order []key
+	for _, f := range findings {
+		k := key{f.Kind, f.SKU, f.Location, f.Cause}
+		g := groups[k]
+		if g == nil {
+			g = &acc{ex: &Exception{ID: ID(f.Kind, f.SKU, f.Location, f.Cause), Kind: f.Kind, SKU: f.SKU, Location: f.Location,
+				Status: "new", FirstSeen: day, Action: Action[f.Kind], Detail: f.Detail},
+				units: map[string]float64{}, value: map[string]float64{}, lines: map[string]bool{}}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.units[f.Plan] += f.Units
+		g.value[f.Plan] += f.Value
+		if f.Line != "" {
+			g.lines[f.Plan+":"+f.Line] = true
+		}
+	}
+	out := make([]Exception, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		e := g.ex
+		for _, plan := range sortedKeys(g.units) {
+			e.Units = math.Max(e.Units, g.units[plan])
+			e.ValueAtRisk = math.Max(e.ValueAtRisk, g.value[plan])
+		}
+		e.Units, e.ValueAtRisk = round2(e.Units), round2(e.ValueAtRisk)
+		e.Lines = sortedKeys(g.lines)
+		e.Severity = rules.severity(e.ValueAtRisk)
+		if rules.Owner != nil {
+			e.Owner = rules.Owner(e.SKU)
+		}
+		out = append(out, *e)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if a.ValueAtRisk != b.ValueAtRisk {
+			return a.ValueAtRisk > b.ValueAtRisk
+		}
+		return strings.Join([]string{string(a.Kind), a.SKU, a.Location, a.ID}, "\x00") < strings.Join([]string{string(b.Kind), b.SKU, b.Location, b.ID}, "\x00")
+	})
+	return out
+}
+
+func (r Rules) severity(value float64) Severity {
+	switch {
+	case value >= r.HighValue && r.HighValue > 0:
+		return High
+	case value >= r.MediumValue && r.MediumValue > 0:
+		return Medium
+	}
+	return Low
+}
+
+// Carry marks the exceptions an earlier night saw: seen holds the day
+// each id was first seen. Those are open, and keep their first day.
+func Carry(exs []Exception, seen map[string]series.Date) {
+	for i := range exs {
+		if d, ok := seen[exs[i].ID]; ok && d < exs[i].FirstSeen {
+			exs[i].FirstSeen, exs[i].Status = d, "open"
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func round2(v float64) float64 { return math.Round(v*100)/100 + 0 }

@@ -1,0 +1,242 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/exceptions"
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/internal/words"
+	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/pricing"
+	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
+)
+
+// ExceptionsName is the exceptions file in a run's folder.
+const ExceptionsName = "exceptions.csv"
+
+// ExceptionsInput is what a run's exceptions are found in: the plans it
+// made (nil when a plan was not made), the data problems its load found,
+// and the masters that value and own them.
+type ExceptionsInput struct {
+	// Day is the plan date: the day the exceptions are first seen on.
+	Day        series.Date
+	Orders     []replenish.Line
+	Allocation *AllocateResult
+	Production *ProduceResult
+	Prices     *PriceResult
+	Problems   datasets.Problems
+	// Terms give each SKU's unit price and cost; Labels its planner.
+	Terms  map[string]supply.PricingTerms
+	Labels *supply.Labels
+}
+
+// Exceptions turns the plans' flags into one exception per root cause,
+// ranked by value at risk (exceptions.Group). Units short are valued at
+// the product's unit price (sales lost); stock and orders to check at its
+// unit cost; either falls back to the other, and to 1 a unit.
+func Exceptions(in *ExceptionsInput, cfg config.Exceptions) []exceptions.Exception {
+	var fs []exceptions.Finding
+	add := func(f exceptions.Finding) { fs = append(fs, f) }
+	price, cost := in.valuers()
+	for i := range in.Orders {
+		l := &in.Orders[i]
+		switch {
+		case l.Exception == "":
+		case l.Cut > 0 || strings.HasPrefix(l.Exception, "DC stock short"):
+			add(exceptions.Finding{Kind: exceptions.DCShort, SKU: l.SKU, Location: l.From, Plan: "orders", Line: l.ID,
+				Units: l.Cut, Value: l.Cut * price(l.SKU), Detail: l.Exception})
+		case l.Qty <= 0:
+			add(exceptions.Finding{Kind: exceptions.NotPlanned, SKU: l.SKU, Location: l.To, Plan: "orders", Line: l.ID,
+				Detail: l.Exception})
+		default:
+			add(exceptions.Finding{Kind: exceptions.OrderCheck, SKU: l.SKU, Location: l.To, Plan: "orders", Line: l.ID,
+				Units: l.Qty, Value: l.Qty * cost(l.SKU), Detail: l.Exception})
+		}
+	}
+	if a := in.Allocation; a != nil {
+		for _, e := range a.Inputs {
+			add(exceptions.Finding{Kind: exceptions.InputCheck, Cause: e, Plan: "allocation", Detail: e})
+		}
+		day := a.PlanDate.String()
+		for k := range a.Allocations {
+			al := &a.Allocations[k]
+			switch {
+			case al.Exception == "":
+			case strings.HasPrefix(al.Exception, "DC stock short"):
+				for j := range al.Stores {
+					if short := al.Need[j] - al.Qty[j]; short > 0 {
+						add(exceptions.Finding{Kind: exceptions.DCShort, SKU: al.SKU, Location: al.DC, Plan: "allocation",
+							Line: export.AllocationLineID(day, al, j), Units: short, Value: short * price(al.SKU),
+							Detail: al.DC + ": " + al.Exception})
+					}
+				}
+			default:
+				stock := al.Allocated + al.Unallocated
+				add(exceptions.Finding{Kind: exceptions.NoDemand, SKU: al.SKU, Location: al.DC, Plan: "allocation",
+					Units: stock, Value: stock * cost(al.SKU), Detail: al.DC + ": " + al.Exception})
+			}
+		}
+	}
+	if p := in.Production; p != nil {
+		for _, e := range p.Problem.Exceptions {
+			add(exceptions.Finding{Kind: exceptions.InputCheck, Cause: e, Plan: "production", Detail: e})
+		}
+		for k := range p.Problem.Factories {
+			f := &p.Problem.Factories[k]
+			for _, s := range p.Plans[k].Shortfalls {
+				add(exceptions.Finding{Kind: exceptions.CapacityOverload, SKU: s.SKU, Location: f.Name, Plan: "production",
+					Units: s.Qty, Value: s.Qty * price(s.SKU),
+					Detail: fmt.Sprintf("%s units due in %s cannot be made in time: no capacity left", units(s.Qty), periodLabel(p.Problem.Periods[s.Period]))})
+			}
+			for _, s := range p.Plans[k].Late {
+				add(exceptions.Finding{Kind: exceptions.ProductionLate, SKU: s.SKU, Location: f.Name, Plan: "production",
+					Units: s.Qty, Value: s.Qty * price(s.SKU),
+					Detail: fmt.Sprintf("%s units due in %s are late: the lead time does not fit", units(s.Qty), periodLabel(p.Problem.Periods[s.Period]))})
+			}
+		}
+	}
+	if p := in.Prices; p != nil {
+		for _, e := range p.Exceptions {
+			sku, _, _ := strings.Cut(e, ":")
+			add(exceptions.Finding{Kind: exceptions.PriceCheck, SKU: sku, Cause: e, Plan: "prices", Detail: e})
+		}
+		for i := range p.Lines {
+			l := &p.Lines[i]
+			if l.Kind != pricing.KindEveryday || l.Current <= 0 || math.Abs(l.New/l.Current-1) < cfg.PriceMove-1e-9 {
+				continue
+			}
+			moved := math.Abs(l.RevenueNew - l.RevenueCurrent)
+			add(exceptions.Finding{Kind: exceptions.PriceMove, SKU: l.SKU, Location: l.Location, Plan: "prices", Line: export.PriceLineID(l),
+				Units: l.UnitsNew, Value: moved,
+				Detail: fmt.Sprintf("%s price %.2f -> %.2f (%+.0f%%), expected revenue %.2f -> %.2f", l.Kind, l.Current, l.New,
+					100*(l.New/l.Current-1), l.RevenueCurrent, l.RevenueNew)})
+		}
+	}
+	for _, pr := range in.Problems {
+		if pr.Severity != datasets.Warning {
+			continue
+		}
+		n := float64(max(1, pr.Count))
+		add(exceptions.Finding{Kind: exceptions.DataProblem, Cause: pr.Table + "\x00" + pr.Column + "\x00" + pr.Code, Plan: "problems",
+			Units: n, Detail: pr.String()})
+	}
+	rules := exceptions.Rules{HighValue: cfg.HighValue, MediumValue: cfg.MediumValue}
+	if in.Labels != nil {
+		rules.Owner = func(sku string) string { return in.Labels.Planner[sku] }
+	}
+	return exceptions.Group(fs, rules, in.Day)
+}
+
+// valuers return a SKU's unit price and unit cost from the terms, each
+// falling back to the other and then to 1.
+func (in *ExceptionsInput) valuers() (price, cost func(string) float64) {
+	pick := func(a, b float64) float64 {
+		switch {
+		case a > 0:
+			return a
+		case b > 0:
+			return b
+		}
+		return 1
+	}
+	price = func(sku string) float64 { t := in.Terms[sku]; return pick(t.UnitPrice, t.UnitCost) }
+	cost = func(sku string) float64 { t := in.Terms[sku]; return pick(t.UnitCost, t.UnitPrice) }
+	return price, cost
+}
+
+// planExceptions counts the exceptions that are the plans', not the data's.
+func planExceptions(exs []exceptions.Exception) int {
+	n := 0
+	for i := range exs {
+		if exs[i].Kind != exceptions.DataProblem {
+			n++
+		}
+	}
+	return n
+}
+
+// ExceptionsStage writes exceptions.csv: the root causes of every flag the
+// plans raised and of the load's data warnings (Exceptions), with the
+// first night each was seen, which the database keeps. Its count of plan
+// exceptions is the run's (the manifest's exceptions, and exit code 3).
+type ExceptionsStage struct{}
+
+// Name implements Stage.
+func (ExceptionsStage) Name() string { return "exceptions" }
+
+// Run implements Stage.
+func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	if r.forecasts == nil {
+		return StageReport{Summary: "skipped: no forecast in this run, so no plan to check"}, nil
+	}
+	labels, err := r.Store.HierarchyLabels(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	terms, err := r.Store.PricingTerms(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	in := &ExceptionsInput{Day: r.forecasts.Values().First(), Orders: r.orderLines(), Allocation: r.allocation, Production: r.production,
+		Prices: r.prices, Problems: r.problems, Terms: terms, Labels: labels}
+	exs := Exceptions(in, r.Config.Exceptions)
+	seen, err := r.Store.ExceptionsSeen(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	exceptions.Carry(exs, seen)
+	ids := make([]string, len(exs))
+	for i := range exs {
+		ids[i] = exs[i].ID
+	}
+	if err := r.Store.RecordExceptions(ctx, in.Day, ids); err != nil {
+		return StageReport{}, err
+	}
+	if err := export.WriteExceptions(r.path(ExceptionsName), exs); err != nil {
+		return StageReport{}, err
+	}
+	r.exceptions = exs
+	rep := exceptionsReport(exs)
+	return rep, r.recordAll(map[string]int64{ExceptionsName: int64(len(exs))}, &rep)
+}
+
+// exceptionsReport counts the exceptions by severity and lists the first.
+func exceptionsReport(exs []exceptions.Exception) StageReport {
+	plan := planExceptions(exs)
+	var high int
+	var value float64
+	for i := range exs {
+		if exs[i].Severity == exceptions.High {
+			high++
+		}
+		value += exs[i].ValueAtRisk
+	}
+	rep := StageReport{Exceptions: plan,
+		Summary: fmt.Sprintf("%s: %d root causes (%d high), %.2f at risk, %s", ExceptionsName, len(exs), high, value,
+			words.Plural(len(exs)-plan, "data problem"))}
+	for i := range exs {
+		if i == maxListed {
+			rep.Details = append(rep.Details, fmt.Sprintf("  ... and %d more", len(exs)-maxListed))
+			break
+		}
+		e := &exs[i]
+		rep.Details = append(rep.Details, "  "+exceptionLine(e))
+	}
+	return rep
+}
+
+// exceptionLine is an exception on one line, as the run summary, the
+// workbook and the report list it.
+func exceptionLine(e *exceptions.Exception) string {
+	where := strings.TrimSpace(e.SKU + " " + e.Location)
+	if where != "" {
+		where += " "
+	}
+	return fmt.Sprintf("%s %s%s: %.2f at risk, %s: %s", e.Severity, where, e.Kind, e.ValueAtRisk, words.Plural(len(e.Lines), "line"), e.Detail)
+}

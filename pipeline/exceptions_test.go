@@ -1,0 +1,63 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/exceptions"
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
+)
+
+// One DC short for five stores is one exception with the five cut lines,
+// valued at the units cut times the unit price; an order to check, worth
+// less, ranks below it, and a product without a price is valued at its
+// cost. The file holds them in that order.
+func TestExceptionsFileGroupsAndRanksAHandBuiltCase(t *testing.T) {
+	day := series.MustParseDate("2025-01-06")
+	var lines []replenish.Line
+	for i := 1; i <= 5; i++ {
+		lines = append(lines, replenish.Line{ID: fmt.Sprintf("TO-%d", i), SKU: "A", From: "DC1", To: fmt.Sprintf("S%d", i), Transfer: true,
+			Qty: float64(4 - min(i, 4)), Cut: float64(min(i, 4)), Exception: "DC stock short: DC1 holds 6 of the 20 units ordered from it"})
+	}
+	lines = append(lines,
+		replenish.Line{ID: "TO-9", SKU: "A", From: "DC1", To: "S9", Transfer: true, Qty: 3}, // not cut: no exception
+		replenish.Line{ID: "PO-1", SKU: "B", From: "SUP", To: "DC1", Qty: 20, UnitCost: 2, Exception: "the minimum order covers 120 days of demand"})
+	in := &ExceptionsInput{Day: day, Orders: lines,
+		Terms:  map[string]supply.PricingTerms{"A": {UnitPrice: 5, UnitCost: 3}, "B": {UnitPrice: math.NaN(), UnitCost: 1.5}},
+		Labels: &supply.Labels{Planner: map[string]string{"A": "Ana"}}}
+	exs := Exceptions(in, config.DefaultExceptions())
+	require.Len(t, exs, 2)
+
+	path := filepath.Join(t.TempDir(), ExceptionsName)
+	require.NoError(t, export.WriteExceptions(path, exs))
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	rows := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	require.Len(t, rows, 3)
+	assert.Equal(t, "exception_id,kind,sku,location,lines,line_ids,units,value_at_risk,severity,owner,status,first_seen,action,detail,schema", rows[0])
+	// 1+2+3+4+4 = 14 units cut at 5 each.
+	assert.Equal(t, exceptions.ID(exceptions.DCShort, "A", "DC1", "")+",dc_short,A,DC1,5,"+
+		"orders:TO-1 orders:TO-2 orders:TO-3 orders:TO-4 orders:TO-5,14,70,low,Ana,new,2025-01-06,"+
+		exceptions.Action[exceptions.DCShort]+",DC stock short: DC1 holds 6 of the 20 units ordered from it,exceptions/1", rows[1])
+	// 20 units ordered, valued at B's cost 1.5 (it has no price): 30.
+	assert.Equal(t, exceptions.ID(exceptions.OrderCheck, "B", "DC1", "")+",order_check,B,DC1,1,orders:PO-1,20,30,low,,new,2025-01-06,"+
+		exceptions.Action[exceptions.OrderCheck]+",the minimum order covers 120 days of demand,exceptions/1", rows[2])
+
+	// Worth more than the short DC, the order ranks first.
+	in.Orders[len(in.Orders)-1].Qty = 100
+	exs = Exceptions(in, config.DefaultExceptions())
+	assert.Equal(t, exceptions.OrderCheck, exs[0].Kind)
+	assert.Equal(t, 150.0, exs[0].ValueAtRisk)
+	assert.Equal(t, exceptions.Medium, exs[0].Severity, "from 100 at risk")
+}
