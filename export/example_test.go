@@ -65,7 +65,9 @@ func ExamplePushPlan_LinesOf() {
 	orders := export.PushPlans()[0]
 	lines, err := orders.LinesOf("orders.csv", []string{"order_id", "sku", "quantity", "reason"},
 		[][]string{{"PO-1", "A", "12", "low stock"}, {"PO-2", "B", "6", "new"}, {"PO-3", "C", "4", "new"}, {"PO-4", "D", "0", "cut"}, {"PO-5", "E", "3", "new"}},
-		func(id string) (string, bool) { return map[string]string{"PO-2": "", "PO-3": "5", "PO-5": "0"}[id], id != "PO-1" })
+		func(id string) (string, bool) {
+			return map[string]string{"PO-2": "", "PO-3": "5", "PO-5": "0"}[id], id != "PO-1"
+		})
 	if err != nil {
 		fmt.Println(err)
 		return
