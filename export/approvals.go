@@ -1,5 +1,11 @@
 package export
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // Approval is a merchandiser's decision on one plan line, as
 // approvals.csv records it.
 type Approval struct {
@@ -13,39 +19,112 @@ type Approval struct {
 	SKU, From, To string
 	// Decision is yes, no, or "" when the line was left undecided.
 	Decision string
+	// Edit is the merchandiser's value of the plan's editable column
+	// (quantity; new_price for prices), "" when it was left as planned;
+	// Note is what they wrote beside the line.
+	Edit, Note string
 }
 
 // PlanSheet is a plan sheet of the workbook and the plan file behind it:
 // its id column and the columns that say where a line goes (From: where
 // it ships or is made; To: where it arrives or applies; "" when the plan
 // has no such column). Approvals carry those values and are checked
-// against the file by them.
+// against the file by them. Keys are the columns shown first, and Edit
+// the one a merchandiser may change (quantity, or new_price), shown just
+// before the approve and note columns.
 type PlanSheet struct {
 	Sheet, File, ID, From, To string
+	Keys                      []string
+	Edit                      string
 	doc                       *OutputFile
 }
 
 // Plan returns the plan's name, as approvals name it.
 func (p PlanSheet) Plan() string { return p.doc.Name }
 
-// Columns returns the plan file's columns, in the sheet's order; the
-// approve column follows them on the sheet.
-func (p PlanSheet) Columns() []string {
-	out := make([]string, len(p.doc.Columns))
-	for i, c := range p.doc.Columns {
-		out[i] = c.Name
+// The columns a person fills in on every plan sheet, after its Edit
+// column.
+const (
+	ApproveColumn = "approve"
+	NoteColumn    = "note"
+)
+
+// SheetColumn is one column of a plan sheet: a column of the plan file,
+// the approve or note column, or a name beside a code (sku_name, to_name,
+// ...). Name is canonical; Header is what the sheet shows, in words, with
+// Name in the header cell's comment.
+type SheetColumn struct {
+	Name, Header string
+	// Input marks the columns a person fills in.
+	Input bool
+	// Of is the code column a name column names ("" for the others).
+	Of string
+}
+
+// Columns returns the sheet's columns in order: the keys, each code
+// followed by its name, the Edit column, approve and note, then the
+// plan file's other columns (but schema, which every row of the file
+// carries).
+func (p PlanSheet) Columns() []SheetColumn {
+	var out []SheetColumn
+	placed := map[string]bool{}
+	add := func(name string) {
+		placed[name] = true
+		out = append(out, SheetColumn{Name: name, Header: headerWords(name), Input: name == p.Edit})
+		if namedCodes[name] {
+			h := headerWords(name) + " name"
+			if name == "sku" {
+				h = "Product"
+			}
+			out = append(out, SheetColumn{Name: name + "_name", Header: h, Of: name})
+		}
+	}
+	for _, k := range p.Keys {
+		add(k)
+	}
+	add(p.Edit)
+	out = append(out, SheetColumn{Name: ApproveColumn, Header: "Approve", Input: true}, SheetColumn{Name: NoteColumn, Header: "Note", Input: true})
+	for _, c := range p.doc.Columns {
+		if !placed[c.Name] && c.Name != schemaColumn.Name {
+			add(c.Name)
+		}
 	}
 	return out
+}
+
+// namedCodes are the code columns whose names the sheets show beside them.
+var namedCodes = map[string]bool{"sku": true, "from": true, "to": true, "factory": true, "location": true}
+
+// headerWords is a column's header on a sheet: its canonical name in
+// words ("protection_demand" is "Protection demand"; "sku" is "SKU").
+func headerWords(name string) string {
+	words := strings.Split(name, "_")
+	for i, w := range words {
+		switch w {
+		case "sku":
+			words[i] = "SKU"
+		case "id":
+			words[i] = "ID"
+		case "pct":
+			words[i] = "%"
+		}
+	}
+	s := strings.Join(words, " ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // PlanSheets are the workbook's plan sheets, in order.
 func PlanSheets() []PlanSheet { return planSheets }
 
 var planSheets = []PlanSheet{
-	{Sheet: OrdersSheet, File: "orders.csv", ID: "order_id", From: "from", To: "to", doc: &Outputs[0]},
-	{Sheet: AllocationSheet, File: "allocation.csv", ID: "line_id", From: "from", To: "to", doc: &allocationFile},
-	{Sheet: ProductionSheet, File: "production.csv", ID: "order_id", From: "factory", doc: &productionFile}, // made at a factory, sent nowhere
-	{Sheet: PricesSheet, File: "prices.csv", ID: "line_id", To: "location", doc: &pricesFile},               // applies at a location
+	{Sheet: OrdersSheet, File: "orders.csv", ID: "order_id", From: "from", To: "to", Keys: []string{"order_id", "type", "sku", "from", "to"},
+		Edit: "quantity", doc: &Outputs[0]},
+	{Sheet: AllocationSheet, File: "allocation.csv", ID: "line_id", From: "from", To: "to", Keys: []string{"line_id", "type", "sku", "from", "to"},
+		Edit: "quantity", doc: &allocationFile},
+	{Sheet: ProductionSheet, File: "production.csv", ID: "order_id", From: "factory", Keys: []string{"order_id", "factory", "sku"}, // made at a factory, sent nowhere
+		Edit: "quantity", doc: &productionFile},
+	{Sheet: PricesSheet, File: "prices.csv", ID: "line_id", To: "location", Keys: []string{"line_id", "sku", "location", "kind"}, // applies at a location
+		Edit: "new_price", doc: &pricesFile},
 }
 
 // ApprovalsSchema names the approvals file's layout and version.
@@ -62,6 +141,8 @@ var approvalsFile = OutputFile{Name: "approvals", Schema: ApprovalsSchema,
 		{"to", "text", "Receiver of the line."},
 		{"decision", "text", "yes, no, or pending when the approve cell was left empty."},
 		schemaColumn,
+		{"edited_value", NullableNumber, "The merchandiser's value of the plan's editable column (quantity; new_price for prices), which planner push --approved-only sends; empty when left as planned."},
+		{"note", "text", "What the merchandiser wrote beside the line."},
 	}}
 
 func init() { Outputs = append(Outputs, approvalsFile) }
@@ -75,7 +156,15 @@ func WriteApprovals(path string, approvals []Approval) error {
 		if d == "" {
 			d = "pending"
 		}
-		rows[i] = []any{a.Plan, a.LineID, a.SKU, a.From, a.To, d, ApprovalsSchema}
+		var edit any
+		if a.Edit != "" {
+			v, err := strconv.ParseFloat(a.Edit, 64)
+			if err != nil {
+				return fmt.Errorf("%s: line %s: edited value %q is not a number", path, a.LineID, a.Edit)
+			}
+			edit = v
+		}
+		rows[i] = []any{a.Plan, a.LineID, a.SKU, a.From, a.To, d, ApprovalsSchema, edit, a.Note}
 	}
 	return writeTable(path, &approvalsFile, rows)
 }

@@ -29,8 +29,8 @@ func ExampleWriteOrders() {
 	raw, _ := os.ReadFile(path)
 	fmt.Print(string(raw))
 	// Output:
-	// order_id,type,sku,from,to,quantity,order_date,receipt_date,unit_cost,policy,reason,exception,inventory_position,reorder_point,order_up_to,safety_stock,protection_demand,class,target,schema
-	// TO-0123456789ab,transfer,A,DC1,S1,12,2026-03-02,2026-03-04,1.5,order-up-to,inventory position 3 < order-up-to level 15,,0,0,0,0,0,AX,0.95 fill,orders/1
+	// order_id,type,sku,from,to,quantity,order_date,receipt_date,unit_cost,policy,reason,exception,inventory_position,reorder_point,order_up_to,safety_stock,protection_demand,class,target,schema,order_multiple,max_quantity
+	// TO-0123456789ab,transfer,A,DC1,S1,12,2026-03-02,2026-03-04,1.5,order-up-to,inventory position 3 < order-up-to level 15,,0,0,0,0,0,AX,0.95 fill,orders/1,1,12
 }
 
 // Forecasts are written with a column per quantile, named by its percent.

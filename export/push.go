@@ -30,17 +30,19 @@ import (
 // and its line id column.
 type PushPlan struct {
 	Name, File, IDColumn string
-	doc                  *OutputFile
+	// EditColumn is the column an approval's edit replaces.
+	EditColumn string
+	doc        *OutputFile
 }
 
 // PushPlans are the plans push knows, in the order it sends them; a run
 // holds the ones its configuration makes.
 func PushPlans() []PushPlan {
 	return []PushPlan{
-		{Name: "replenishment", File: "orders.csv", IDColumn: "order_id", doc: &Outputs[0]},
-		{Name: "allocation", File: "allocation.csv", IDColumn: "line_id", doc: &allocationFile},
-		{Name: "pricing", File: "prices.csv", IDColumn: "line_id", doc: &pricesFile},
-		{Name: "production", File: "production.csv", IDColumn: "order_id", doc: &productionFile},
+		{Name: "replenishment", File: "orders.csv", IDColumn: "order_id", EditColumn: "quantity", doc: &Outputs[0]},
+		{Name: "allocation", File: "allocation.csv", IDColumn: "line_id", EditColumn: "quantity", doc: &allocationFile},
+		{Name: "pricing", File: "prices.csv", IDColumn: "line_id", EditColumn: "new_price", doc: &pricesFile},
+		{Name: "production", File: "production.csv", IDColumn: "order_id", EditColumn: "quantity", doc: &productionFile},
 	}
 }
 
@@ -502,10 +504,10 @@ func batchKey(target, plan string, batch []PushLine) string {
 // LinesOf turns a plan file's rows (its columns in file order) into
 // request lines: every column under its name (numbers as numbers, empty
 // nullable numbers as null) and line_id, the plan's id column's value.
-// keep, when not nil, says which ids to send, and the quantity to send
-// for each ("" for the planned one): a merchandiser's edit. A line whose
-// quantity is 0 is not a move and is not sent.
-func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep func(id string) (qty string, ok bool)) ([]PushLine, error) {
+// keep, when not nil, says which ids to send, and the value of the edit
+// column to send for each ("" for the planned one): a merchandiser's
+// edit. A line whose quantity is 0 is not a move and is not sent.
+func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep func(id string) (edit string, ok bool)) ([]PushLine, error) {
 	types := map[string]string{}
 	if p.doc != nil {
 		for _, c := range p.doc.Columns {
@@ -521,18 +523,18 @@ func (p PushPlan) LinesOf(file string, columns []string, rows [][]string, keep f
 	if idCol < 0 {
 		return nil, fmt.Errorf("%s: no %s column; is it the plan file a run wrote?", file, p.IDColumn)
 	}
-	qtyCol := slices.Index(columns, "quantity")
+	qtyCol, editCol := slices.Index(columns, "quantity"), slices.Index(columns, p.EditColumn)
 	var out []PushLine
 	for n, rec := range rows {
 		id := rec[idCol]
 		if keep != nil {
-			qty, ok := keep(id)
+			edit, ok := keep(id)
 			if !ok {
 				continue
 			}
-			if qty != "" && qtyCol >= 0 && qtyCol < len(rec) {
+			if edit != "" && editCol >= 0 && editCol < len(rec) {
 				rec = slices.Clone(rec)
-				rec[qtyCol] = qty
+				rec[editCol] = edit
 			}
 		}
 		if qtyCol >= 0 && qtyCol < len(rec) {

@@ -20,8 +20,8 @@ type OutputFile struct {
 // Outputs documents the files the planner writes for ERPs and scripts.
 var Outputs = []OutputFile{
 	{Name: "orders", Schema: OrdersSchema,
-		Doc: "Replenishment orders (`planner replenish --out`): one row per order line with a quantity, and the lines a short DC " +
-			"cut to nothing (quantity 0, with the cut in reason and exception), which exceptions.csv points at. " +
+		Doc: "Replenishment orders (`planner replenish --out`): one row per order line with a quantity, and the lines with an exception " +
+			"and no quantity (cut to nothing by a short DC, or not planned: quantity 0, with the why in reason and exception), which exceptions.csv points at. " +
 			"CSV, Parquet, JSON (one array) or JSON Lines by the file's extension.",
 		Columns: []OutputColumn{
 			{"order_id", "text", "PO- (purchase) or TO- (transfer) and 12 hex digits; the same for the same day, SKU and lane on every rerun."},
@@ -29,7 +29,7 @@ var Outputs = []OutputFile{
 			{"sku", "text", "SKU ordered."},
 			{"from", "text", "Location that ships: supplier, factory or DC."},
 			{"to", "text", "Location that receives."},
-			{"quantity", "number", "Units to order, after order days, minimum order, multiples and shelf life; 0 for a line a short DC cut to nothing (never sent by planner push)."},
+			{"quantity", "number", "Units to order, after order days, minimum order, multiples and shelf life; 0 for a line cut to nothing or not planned (never sent by planner push)."},
 			{"order_date", "date", "Day the order is placed: the day of the stock positions."},
 			{"receipt_date", "date", "Day the order is expected: order date + lead time (rounded up)."},
 			{"unit_cost", "number", "Cost per unit on the lane (the product's unit cost when the lane has none)."},
@@ -44,6 +44,8 @@ var Outputs = []OutputFile{
 			{"class", "text", "ABC / XYZ class of the SKU at the location: A, B, C by forecast sales value (80%, 15%, 5%), X, Y, Z by forecast variability."},
 			{"target", "text", "Service target the order was planned for, such as 0.95 fill or 0.9 csl."},
 			schemaColumn,
+			{"order_multiple", "number", "The lane's order multiple (case or pack; 1 when none): an edited quantity is a whole number of it."},
+			{"max_quantity", "number", "The largest quantity a merchandiser may set (planner import-approvals): the order-up-to level, or the planned quantity when a minimum order made it larger, in whole multiples."},
 		}},
 }
 

@@ -46,6 +46,9 @@ type Workbook struct {
 	// made them.
 	Prices    []pricing.Line
 	Forecasts *forecast.Result
+	// ProductNames and LocationNames are shown beside the codes; a code
+	// without a name shows none.
+	ProductNames, LocationNames map[string]string
 }
 
 // ProductionPlan is the factories' production for the workbook: the
@@ -73,7 +76,6 @@ const (
 	ProductionSheet = "Production"
 	PricesSheet     = "Prices"
 	ForecastSheet   = "Forecasts"
-	ApproveColumn   = "approve"
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
@@ -115,20 +117,20 @@ func WriteWorkbook(path string, wb *Workbook) error {
 			orders = append(orders, r.values())
 		}
 	}
-	if err := planSheet(f, OrdersSheet, &Outputs[0], orders, st); err != nil {
+	if err := planSheet(f, &planSheets[0], orders, wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := planSheet(f, AllocationSheet, &allocationFile, allocationRows(wb.PlanDate, wb.Allocation, wb.Transfers), st); err != nil {
+	if err := planSheet(f, &planSheets[1], allocationRows(wb.PlanDate, wb.Allocation, wb.Transfers), wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	var prodRows [][]any
 	if pp := wb.Production; pp != nil {
 		prodRows = productionRows(pp.Periods, pp.Factories, pp.Plans, pp.Method)
 	}
-	if err := planSheet(f, ProductionSheet, &productionFile, prodRows, st); err != nil {
+	if err := planSheet(f, &planSheets[2], prodRows, wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := planSheet(f, PricesSheet, &pricesFile, priceRows(wb.Prices), st); err != nil {
+	if err := planSheet(f, &planSheets[3], priceRows(wb.Prices), wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if wb.Forecasts != nil {
@@ -228,38 +230,72 @@ func newWorkbookStyles(f *excelize.File) (*workbookStyles, error) {
 	return &st, err
 }
 
-// planSheet writes one plan's rows under the documented columns, then the
-// approve column.
-func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st *workbookStyles) error {
+// planSheet writes one plan's rows (values in the plan file's column
+// order) in the sheet's columns (PlanSheet.Columns): keys and names
+// first, frozen with the header, then the column a merchandiser may edit,
+// approve (a yes / no list) and note, shaded as inputs, then the rest.
+// Headers are in words, each with its canonical name as a comment; the
+// page prints landscape, one page wide, the header on every page.
+func planSheet(f *excelize.File, ps *PlanSheet, rows [][]any, wb *Workbook, st *workbookStyles) error {
+	doc, sheet := ps.doc, ps.Sheet
 	if err := checkFinite(doc, rows); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheet, err)
+	}
+	cols := ps.Columns()
+	// Set before the stream writer, which writes the sheet's settings as
+	// it finds them.
+	if err := printSetup(f, sheet); err != nil {
+		return err
+	}
+	for i, c := range cols {
+		if err := f.AddComment(sheet, excelize.Comment{Cell: cellName(i+1, 1), Text: c.Name}); err != nil {
+			return err
+		}
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	ncol := len(doc.Columns) + 1
-	exceptionCol := -1
+	fileCol := map[string]int{}
+	for i, c := range doc.Columns {
+		fileCol[c.Name] = i
+	}
+	ncol := len(cols)
 	widths := make([]float64, ncol)
 	header := make([]any, ncol)
-	for i, c := range doc.Columns {
-		header[i] = excelize.Cell{StyleID: st.header, Value: c.Name}
-		widths[i] = float64(len(c.Name)) + 2
-		if c.Name == "exception" {
-			exceptionCol = i
+	frozen, approveAt := 0, 0
+	for i, c := range cols {
+		header[i] = excelize.Cell{StyleID: st.header, Value: c.Header}
+		widths[i] = float64(len(c.Header)) + 3
+		if c.Name == ps.Edit {
+			frozen = i
+		}
+		if c.Name == ApproveColumn {
+			approveAt = i
 		}
 	}
-	header[ncol-1] = excelize.Cell{StyleID: st.header, Value: ApproveColumn}
-	widths[ncol-1] = 10
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: frozen, YSplit: 1, TopLeftCell: cellName(frozen+1, 2), ActivePane: "bottomRight"}); err != nil {
 		return err
+	}
+	value := func(r []any, c SheetColumn) any {
+		switch {
+		case c.Of != "":
+			code, _ := r[fileCol[c.Of]].(string)
+			if c.Of == "sku" {
+				return wb.ProductNames[code]
+			}
+			return wb.LocationNames[code]
+		case c.Input && c.Name != ps.Edit:
+			return ""
+		}
+		return r[fileCol[c.Name]]
 	}
 	// Widths from the first rows' contents: enough to read, capped so a
 	// long reason does not push everything off screen.
 	for _, r := range rows[:min(len(rows), 200)] {
-		for i, v := range r {
+		for i, c := range cols {
 			n := 10.0
-			if s, ok := v.(string); ok {
+			if s, ok := value(r, c).(string); ok {
 				n = float64(len(s)) + 2
 			}
 			widths[i] = math.Min(60, math.Max(widths[i], n))
@@ -275,8 +311,12 @@ func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st
 	}
 	cells := make([]any, ncol)
 	for k, r := range rows {
-		flagged := exceptionCol >= 0 && r[exceptionCol] != ""
-		for i, v := range r {
+		flagged := false
+		if i, ok := fileCol["exception"]; ok {
+			flagged = r[i] != ""
+		}
+		for i, c := range cols {
+			v := value(r, c)
 			style := st.text
 			switch x := v.(type) {
 			case int:
@@ -287,34 +327,32 @@ func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st
 					style = st.units
 				}
 			case string:
-				if doc.Columns[i].Type == "date" && x != "" {
+				if j, ok := fileCol[c.Name]; ok && doc.Columns[j].Type == "date" && x != "" {
 					if d, err := series.ParseDate(x); err == nil {
 						v = d.Time()
 						style = st.date
 					}
 				}
 			}
-			if flagged && i == exceptionCol {
+			switch {
+			case c.Input:
+				style = st.approve
+			case flagged && c.Name == "exception":
 				style = st.exception
 			}
 			cells[i] = excelize.Cell{StyleID: style, Value: v}
 		}
-		cells[ncol-1] = excelize.Cell{StyleID: st.approve, Value: ""}
-		cell, _ := excelize.CoordinatesToCellName(1, k+2)
-		if err := sw.SetRow(cell, cells); err != nil {
+		if err := sw.SetRow(cellName(1, k+2), cells); err != nil {
 			return err
 		}
 	}
 	if len(rows) > 0 {
-		last, _ := excelize.CoordinatesToCellName(ncol, len(rows)+1)
-		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: sheet + "Plan", StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(true)}); err != nil {
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + cellName(ncol, len(rows)+1), Name: sheet + "Plan", StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(true)}); err != nil {
 			return err
 		}
-	}
-	if len(rows) > 0 {
 		// The yes / no list goes into the sheet the stream writes: set
 		// before Flush, it is written with it.
-		approve, _ := excelize.ColumnNumberToName(ncol)
+		approve, _ := excelize.ColumnNumberToName(approveAt + 1)
 		dv := excelize.NewDataValidation(true)
 		dv.SetSqref(fmt.Sprintf("%s2:%s%d", approve, approve, len(rows)+1))
 		if err := dv.SetDropList([]string{"yes", "no"}); err != nil {
@@ -325,6 +363,25 @@ func planSheet(f *excelize.File, sheet string, doc *OutputFile, rows [][]any, st
 		}
 	}
 	return sw.Flush()
+}
+
+// printSetup prints a sheet landscape, one page wide, with its header row
+// on every page.
+func printSetup(f *excelize.File, sheet string) error {
+	landscape, wide, tall := "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: boolPtr(true)}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
+}
+
+// cellName is the A1 name of a cell (1-based column and row).
+func cellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
 }
 
 func boolPtr(b bool) *bool { return &b }

@@ -34,7 +34,8 @@ func sampleWorkbook(t *testing.T) *Workbook {
 	return &Workbook{PlanDate: "2026-03-03",
 		Figures:    []Figure{{"Series forecast", 3}, {"Purchase orders", 1}, {"Order value", 150.5}},
 		Exceptions: []string{"A at DC1: DC stock short"}, Orders: sampleOrders(),
-		Allocation: []allocation.Allocation{*a}, Prices: prices, Forecasts: res}
+		Allocation: []allocation.Allocation{*a}, Prices: prices, Forecasts: res,
+		ProductNames: map[string]string{"A": "Apple juice 1l"}, LocationNames: map[string]string{"S1": "High Street", "DC1": "North DC"}}
 }
 
 func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
@@ -45,55 +46,81 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	defer f.Close()
 	assert.Equal(t, WorkbookSheets, f.GetSheetList())
 
-	// Orders: the orders file's columns, then approve; one row per order.
+	// Orders: the keys with their names, then the quantity, approve and
+	// note, then the rest of the orders file's columns but schema; headers
+	// in words, each with its canonical name as a comment.
 	rows, err := f.GetRows(OrdersSheet)
 	require.NoError(t, err)
-	var want []string
-	for _, c := range Outputs[0].Columns {
-		want = append(want, c.Name)
+	assert.Equal(t, []string{"Order ID", "Type", "SKU", "Product", "From", "From name", "To", "To name", "Quantity", "Approve", "Note",
+		"Order date", "Receipt date", "Unit cost", "Policy", "Reason", "Exception", "Inventory position", "Reorder point", "Order up to",
+		"Safety stock", "Protection demand", "Class", "Target", "Order multiple", "Max quantity"}, rows[0])
+	comments, err := f.GetComments(OrdersSheet)
+	require.NoError(t, err)
+	byCell := map[string]string{}
+	for _, c := range comments {
+		byCell[c.Cell] = c.Text
 	}
-	assert.Equal(t, append(want, ApproveColumn), rows[0])
+	assert.Equal(t, "order_id", byCell["A1"])
+	assert.Equal(t, "sku_name", byCell["D1"])
+	assert.Equal(t, "approve", byCell["J1"])
+	assert.Equal(t, "protection_demand", byCell["V1"])
 	require.Len(t, rows, 3, "two orders")
 	assert.Regexp(t, `^(PO|TO)-[0-9a-f]{12}$`, rows[1][0])
+	assert.Equal(t, "Apple juice 1l", rows[1][3])
 	// Quantities are numbers with a thousands format, dates real dates.
-	qty, err := f.GetCellValue(OrdersSheet, "F2", excelize.Options{RawCellValue: true})
+	qty, err := f.GetCellValue(OrdersSheet, "I2", excelize.Options{RawCellValue: true})
 	require.NoError(t, err)
 	assert.Regexp(t, `^[0-9]+$`, qty)
-	styleID, err := f.GetCellStyle(OrdersSheet, "F2")
-	require.NoError(t, err)
-	style, err := f.GetStyle(styleID)
-	require.NoError(t, err)
-	require.NotNil(t, style.CustomNumFmt)
-	assert.Equal(t, "#,##0", *style.CustomNumFmt)
-	dateStyle, _ := f.GetCellStyle(OrdersSheet, "G2")
+	dateStyle, _ := f.GetCellStyle(OrdersSheet, "L2")
 	ds, _ := f.GetStyle(dateStyle)
 	require.NotNil(t, ds.CustomNumFmt)
 	assert.Equal(t, "yyyy-mm-dd", *ds.CustomNumFmt)
-	shown, _ := f.GetCellValue(OrdersSheet, "G2")
+	shown, _ := f.GetCellValue(OrdersSheet, "L2")
 	assert.Equal(t, "2026-03-02", shown)
-	// Frozen header, a filterable table, a yes / no approve list.
+	// The cells a merchandiser fills in are shaded alike.
+	for _, c := range []string{"I2", "J2", "K2"} {
+		id, _ := f.GetCellStyle(OrdersSheet, c)
+		st, _ := f.GetStyle(id)
+		assert.Equal(t, []string{"FFF2CC"}, st.Fill.Color, c)
+	}
+	// Header and keys frozen, a filterable table, a yes / no approve list.
 	panes, err := f.GetPanes(OrdersSheet)
 	require.NoError(t, err)
 	assert.True(t, panes.Freeze)
 	assert.Equal(t, 1, panes.YSplit)
+	assert.Equal(t, 8, panes.XSplit, "keys and names frozen")
 	tables, err := f.GetTables(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, tables, 1)
-	assert.Equal(t, "A1:U3", tables[0].Range)
+	assert.Equal(t, "A1:Z3", tables[0].Range)
 	dvs, err := f.GetDataValidations(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, dvs, 1)
-	assert.Equal(t, "U2:U3", dvs[0].Sqref)
+	assert.Equal(t, "J2:J3", dvs[0].Sqref)
 	assert.Contains(t, dvs[0].Formula1, "yes,no")
+	// Printed landscape, one page wide, the header on every page.
+	layout, err := f.GetPageLayout(OrdersSheet)
+	require.NoError(t, err)
+	assert.Equal(t, "landscape", *layout.Orientation)
+	assert.Equal(t, 1, *layout.FitToWidth)
+	names := f.GetDefinedName()
+	titles := map[string]string{}
+	for _, n := range names {
+		if n.Name == "_xlnm.Print_Titles" {
+			titles[n.Scope] = n.RefersTo
+		}
+	}
+	assert.Equal(t, "'Orders'!$1:$1", titles[OrdersSheet])
 
 	// Allocation: one row per store, the exception highlighted.
 	rows, err = f.GetRows(AllocationSheet)
 	require.NoError(t, err)
-	assert.Equal(t, ApproveColumn, rows[0][len(rows[0])-1])
+	assert.Equal(t, "Approve", rows[0][9])
 	require.Len(t, rows, 3)
-	assert.Equal(t, "S1", rows[1][4])
-	assert.Contains(t, rows[1][13], "DC stock short")
-	exStyle, _ := f.GetCellStyle(AllocationSheet, "N2")
+	assert.Equal(t, []string{"S1", "High Street"}, rows[1][6:8])
+	assert.Equal(t, "Exception", rows[0][18])
+	assert.Contains(t, rows[1][18], "DC stock short")
+	exStyle, _ := f.GetCellStyle(AllocationSheet, "S2")
 	es, _ := f.GetStyle(exStyle)
 	assert.Equal(t, []string{"FFC7CE"}, es.Fill.Color)
 
@@ -101,11 +128,11 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	rows, err = f.GetRows(PricesSheet)
 	require.NoError(t, err)
 	require.Len(t, rows, 4)
-	assert.Equal(t, "line_id", rows[0][0])
-	assert.Equal(t, ApproveColumn, rows[0][len(rows[0])-1])
-	assert.Equal(t, []string{"B", "S1", "everyday"}, rows[2][1:4])
-	assert.Equal(t, "", rows[2][8], "no unit cost")
-	assert.Equal(t, "markdown", rows[3][3])
+	assert.Equal(t, []string{"Line ID", "SKU", "Product", "Location", "Location name", "Kind", "New price", "Approve", "Note"}, rows[0][:9])
+	assert.Equal(t, []string{"B", "", "S1", "High Street", "everyday"}, rows[2][1:6])
+	assert.Equal(t, "Unit cost", rows[0][12])
+	assert.Equal(t, "", rows[2][12], "no unit cost")
+	assert.Equal(t, "markdown", rows[3][5])
 
 	// Forecasts by SKU: A's two locations added day by day.
 	rows, err = f.GetRows(ForecastSheet)

@@ -42,6 +42,11 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		wb.Prices = r.prices.Lines
 	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
+	labels, err := r.Store.HierarchyLabels(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	wb.ProductNames, wb.LocationNames = labels.Name, labels.LocationName
 	if err := export.WriteWorkbook(filepath.Join(r.Dir, WorkbookName), wb); err != nil {
 		return StageReport{}, err
 	}

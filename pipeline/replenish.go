@@ -76,8 +76,8 @@ func rationByExpectedSales(sku, dc string, available float64, claims []replenish
 }
 
 // Write writes the orders (.csv, .parquet, .json or .jsonl) and returns
-// the rows written: the lines with a quantity and the lines cut to
-// nothing.
+// the rows written: the lines with a quantity and those with an
+// exception and none.
 func (r *ReplenishResult) Write(path string) (map[string]int64, error) {
 	if err := export.WriteOrders(path, r.Lines); err != nil {
 		return nil, err

@@ -19,6 +19,9 @@ type Line struct {
 	// purchase order.
 	Transfer bool
 	Qty      float64
+	// Multiple is the lane's order multiple (at least 1): an edited
+	// quantity must be a whole number of it.
+	Multiple float64
 	// Cut is what a short DC took off the line: the units it ordered
 	// less the units it gets (Qty). A line cut to nothing stays, with
 	// Qty 0, so that the exception it raises points at a line.
@@ -59,7 +62,7 @@ const moqWarnDays = 90
 // Each constraint that changes the quantity says so in the reason.
 func Plan(it *Item, p Policy, weekday time.Weekday) (Line, error) {
 	line := Line{SKU: it.SKU, From: it.Lane.From, To: it.Location, Transfer: it.Lane.Transfer, UnitCost: it.Lane.UnitCost, Policy: p.Name(),
-		Class: it.Class, Target: it.Target}
+		Class: it.Class, Target: it.Target, Multiple: math.Max(1, it.Lane.Multiple)}
 	if err := it.Check(); err != nil {
 		return line, err
 	}

@@ -41,12 +41,12 @@ func (a *app) importApprovalsCmd() *cobra.Command {
 			}
 			sum, err := pipeline.ImportApprovals(dir, book)
 			if err != nil {
-				return &usageError{err}
+				return err // the workbook's errors exit 2 without a usage hint
 			}
 			if asJSON {
 				return printJSON(a.stdout, sum)
 			}
-			fmt.Fprintf(a.stdout, "%d lines: %d approved, %d rejected, %d pending; written to %s\n", sum.Lines, sum.Approved, sum.Rejected, sum.Pending, sum.Out)
+			fmt.Fprintf(a.stdout, "%d lines: %d approved, %d rejected, %d pending, %d edited; written to %s\n", sum.Lines, sum.Approved, sum.Rejected, sum.Pending, sum.Edited, sum.Out)
 			return nil
 		},
 	}

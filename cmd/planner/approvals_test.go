@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,10 +46,19 @@ func decide(t *testing.T, run string, edit func(f *excelize.File)) string {
 	return book
 }
 
+// approveCell is the sheet's approve cell of a row; column, the cell of
+// the column with that header.
 func approveCell(t *testing.T, f *excelize.File, sheet string, row int) string {
+	return column(t, f, sheet, "Approve", row)
+}
+
+func column(t *testing.T, f *excelize.File, sheet, header string, row int) string {
+	t.Helper()
 	rows, err := f.GetRows(sheet)
 	require.NoError(t, err)
-	col, _ := excelize.ColumnNumberToName(len(rows[0]))
+	i := slices.Index(rows[0], header)
+	require.GreaterOrEqual(t, i, 0, "no %s column on %s", header, sheet)
+	col, _ := excelize.ColumnNumberToName(i + 1)
 	return col + strconv.Itoa(row)
 }
 
@@ -76,9 +86,9 @@ func TestImportApprovals(t *testing.T) {
 	assert.Equal(t, 1.0, sum["rejected"])
 	assert.Equal(t, sum["lines"].(float64)-2, sum["pending"])
 	lines := strings.Split(strings.TrimSpace(written), "\n")
-	assert.Equal(t, "plan,line_id,sku,from,to,decision,schema", lines[0])
-	assert.Contains(t, lines[1], ",yes,approvals/1")
-	assert.Contains(t, lines[2], ",no,approvals/1")
+	assert.Equal(t, "plan,line_id,sku,from,to,decision,schema,edited_value,note", lines[0])
+	assert.Contains(t, lines[1], ",yes,approvals/1,,")
+	assert.Contains(t, lines[2], ",no,approvals/1,,")
 }
 
 func TestImportApprovalsRefusesEditedWorkbooks(t *testing.T) {
@@ -92,8 +102,8 @@ func TestImportApprovalsRefusesEditedWorkbooks(t *testing.T) {
 		"unknown sheet": {func(f *excelize.File) { _, err := f.NewSheet("My notes"); require.NoError(t, err) }, `unknown sheet "My notes"`},
 		"bad decision": {func(f *excelize.File) {
 			require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", 2), "maybe"))
-		}, `row 2, column approve: "maybe" is neither yes nor no`},
-		"edited header": {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "F1", "qty")) }, "the header was edited: column 6"},
+		}, `row 2, column Approve: "maybe" is neither yes nor no`},
+		"edited header": {func(f *excelize.File) { require.NoError(t, f.SetCellValue("Orders", "I1", "qty")) }, "the header was edited: column 9"},
 	} {
 		book := decide(t, run, c.edit)
 		code, _, errOut := planner(t, "import-approvals", book, "--run", run)
@@ -114,6 +124,6 @@ func TestImportApprovalsOfPrices(t *testing.T) {
 	sum, written := importApprovals(t, book, run)
 	assert.Equal(t, 1.0, sum["approved"])
 	assert.Equal(t, 1.0, sum["rejected"])
-	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,yes,approvals/1`, written)
-	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,no,approvals/1`, written)
+	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,yes,approvals/1,,`, written)
+	assert.Regexp(t, `prices,PR-[0-9a-f]{12},SKU\d+,,\*,no,approvals/1,,`, written)
 }

@@ -20,23 +20,28 @@ type Approval struct {
 	SKU, From, To string
 	// Decision is yes, no, or "" when the line was left undecided.
 	Decision string
+	// Edit is the sheet's value of the plan's editable column (quantity,
+	// new_price) as stored, for the plan file's to be checked against;
+	// Note is what the merchandiser wrote beside the line.
+	Edit, Note string
 }
 
 // Workbook is the layout of a plan workbook: every sheet it has, the plan
-// sheets among them and the name of their approve column.
+// sheets among them and the names of their approve and note columns.
 type Workbook struct {
-	Sheets  []string
-	Plans   []PlanSheet
-	Approve string
+	Sheets        []string
+	Plans         []PlanSheet
+	Approve, Note string
 }
 
-// PlanSheet is the layout of one plan sheet: its plan's columns in order
-// (the approve column follows them), the id column, and the columns that
-// say where a line comes from and goes to ("" when the plan has none).
+// PlanSheet is the layout of one plan sheet: its columns in order, by
+// canonical name and by the header the sheet shows; the id column; the
+// columns that say where a line comes from and goes to ("" when the plan
+// has none); and the column a merchandiser may edit.
 type PlanSheet struct {
-	Sheet, Plan  string
-	Columns      []string
-	ID, From, To string
+	Sheet, Plan        string
+	Columns, Headers   []string
+	ID, From, To, Edit string
 }
 
 // ReadApprovals reads the approve column of a workbook's plan sheets. It
@@ -63,7 +68,7 @@ func readApprovals(path string, f *excelize.File, layout Workbook) ([]Approval, 
 	}
 	var out []Approval
 	for _, ps := range layout.Plans {
-		got, err := readPlanSheet(f, path, ps, layout.Approve)
+		got, err := readPlanSheet(f, path, ps, layout)
 		if err != nil {
 			return nil, err
 		}
@@ -72,17 +77,18 @@ func readApprovals(path string, f *excelize.File, layout Workbook) ([]Approval, 
 	return out, nil
 }
 
-func readPlanSheet(f *excelize.File, path string, ps PlanSheet, approve string) ([]Approval, error) {
-	want := append(slices.Clone(ps.Columns), approve)
+func readPlanSheet(f *excelize.File, path string, ps PlanSheet, layout Workbook) ([]Approval, error) {
+	approve, want := layout.Approve, ps.Headers
 	rows, err := f.Rows(ps.Sheet)
 	if err != nil {
 		return nil, inputErrorf("%s: no %s sheet; is it the plan workbook a run wrote?", path, ps.Sheet)
 	}
 	defer rows.Close()
-	col := func(name string) int { return slices.Index(want, name) }
+	col := func(name string) int { return slices.Index(ps.Columns, name) }
 	var out []Approval
 	for r := 1; rows.Next(); r++ {
-		cells, err := rows.Columns()
+		// Raw values: a quantity formatted 1,200 is read as 1200.
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, inputErrorf("%s, sheet %s row %d: cannot be read (%s)", path, ps.Sheet, r, plainError(err))
 		}
@@ -104,7 +110,8 @@ func readPlanSheet(f *excelize.File, path string, ps PlanSheet, approve string) 
 			}
 			return ""
 		}
-		a := Approval{Sheet: ps.Sheet, Row: r, Plan: ps.Plan, LineID: get(ps.ID), SKU: get("sku"), From: get(ps.From), To: get(ps.To)}
+		a := Approval{Sheet: ps.Sheet, Row: r, Plan: ps.Plan, LineID: get(ps.ID), SKU: get("sku"), From: get(ps.From), To: get(ps.To),
+			Edit: strings.TrimSpace(get(ps.Edit)), Note: strings.TrimSpace(get(layout.Note))}
 		if strings.TrimSpace(a.LineID) == "" && strings.TrimSpace(a.SKU) == "" {
 			continue // a blank row
 		}
@@ -115,7 +122,7 @@ func readPlanSheet(f *excelize.File, path string, ps PlanSheet, approve string) 
 			a.Decision = "no"
 		case "":
 		default:
-			return nil, inputErrorf("%s, sheet %s row %d, column %s: %q is neither yes nor no", path, ps.Sheet, r, approve, d)
+			return nil, inputErrorf("%s, sheet %s row %d, column %s: %q is neither yes nor no", path, ps.Sheet, r, ps.Headers[col(approve)], d)
 		}
 		out = append(out, a)
 	}

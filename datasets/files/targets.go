@@ -51,8 +51,8 @@ func ReadTargets(path string) ([]Target, error) {
 }
 
 // ReadApproved reads the line ids an approvals.csv (planner
-// import-approvals) says yes to, each with the quantity a merchandiser
-// set ("" for the planned one).
+// import-approvals) says yes to, each with the value a merchandiser set
+// for its editable column ("" for the planned one).
 func ReadApproved(path string) (map[string]string, error) {
 	t, err := ReadCSVTable(path, "line_id", "decision")
 	if err != nil {
@@ -62,12 +62,12 @@ func ReadApproved(path string) (map[string]string, error) {
 	for i := 0; i < t.Len(); i++ {
 		switch d := t.String(i, "decision"); d {
 		case "yes":
-			// An approvals file from before edits has no quantity column:
-			// its lines go as planned ("").
-			q := strings.TrimSpace(t.Raw(i, "quantity"))
+			// An approvals file from before edits has no edited_value
+			// column: its lines go as planned ("").
+			q := strings.TrimSpace(t.Raw(i, "edited_value"))
 			if q != "" {
 				if v, err := strconv.ParseFloat(q, 64); err != nil || v < 0 || math.IsInf(v, 0) {
-					return nil, t.Errorf(i, "quantity", "%q is not a quantity of 0 or more", q)
+					return nil, t.Errorf(i, "edited_value", "%q is not a value of 0 or more", q)
 				}
 			}
 			out[csvcell.Unescape(t.Raw(i, "line_id"))] = q

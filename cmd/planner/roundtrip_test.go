@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+// The merchandisers' loop end to end: a run, three quantities edited and
+// approved in the workbook (one to 0, which cancels it), a fourth line
+// approved as planned, a fifth rejected; the import; the push of the
+// approved lines to an ERP on loopback. The ERP receives the edited
+// quantities, the planned one, and nothing else.
+func TestWorkbookEditsReachTheERP(t *testing.T) {
+	run := runSample(t)
+	type edit struct {
+		row  int
+		qty  string
+		want float64 // what the ERP gets; -1: not sent
+	}
+	ids := map[int]string{}
+	planned := map[int]float64{}
+	var edits []edit
+	var kept, rejected int
+	book := decide(t, run, func(f *excelize.File) {
+		rows, err := f.GetRows("Orders", excelize.Options{RawCellValue: true})
+		require.NoError(t, err)
+		at := func(r int, header string) float64 {
+			v, _ := strconv.ParseFloat(rows[r-1][indexOf(rows[0], header)], 64)
+			return v
+		}
+		// Three edits: a line raised to its maximum, one cut by an order
+		// multiple, one cancelled (0); then one approved as planned and
+		// one rejected.
+		for r := 2; r <= len(rows); r++ {
+			qty, mult, most := at(r, "Quantity"), at(r, "Order multiple"), at(r, "Max quantity")
+			if qty <= 0 {
+				continue
+			}
+			ids[r], planned[r] = rows[r-1][0], qty
+			switch len(edits) {
+			case 0:
+				if most > qty {
+					edits = append(edits, edit{r, fmtQty(most), most})
+				}
+				continue
+			case 1:
+				if qty >= 2*mult {
+					edits = append(edits, edit{r, fmtQty(qty - mult), qty - mult})
+				}
+				continue
+			case 2:
+				edits = append(edits, edit{r, "0", -1})
+				continue
+			}
+			if kept == 0 {
+				kept = r
+			} else if rejected == 0 {
+				rejected = r
+				break
+			}
+		}
+		require.Len(t, edits, 3, "the sample has lines to raise, cut and cancel")
+		require.Positive(t, rejected)
+		for _, e := range edits {
+			require.NoError(t, f.SetCellValue("Orders", column(t, f, "Orders", "Quantity", e.row), e.qty))
+			require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", e.row), "yes"))
+			require.NoError(t, f.SetCellValue("Orders", column(t, f, "Orders", "Note", e.row), "edited in review"))
+		}
+		require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", kept), "yes"))
+		require.NoError(t, f.SetCellValue("Orders", approveCell(t, f, "Orders", rejected), "no"))
+	})
+	sum, written := importApprovals(t, book, run)
+	assert.Equal(t, 4.0, sum["approved"])
+	assert.Equal(t, 3.0, sum["edited"])
+	assert.Contains(t, written, ",edited in review\n")
+
+	var mu sync.Mutex
+	got := map[string]float64{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Lines []map[string]any `json:"lines"`
+		}
+		body, _ := io.ReadAll(r.Body)
+		require.NoError(t, json.Unmarshal(body, &req))
+		mu.Lock()
+		defer mu.Unlock()
+		for _, l := range req.Lines {
+			got[l["line_id"].(string)] = l["quantity"].(float64)
+		}
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	code, _, errOut := planner(t, "push", "--run", run, "--target", srv.URL, "--plans", "replenishment", "--approved-only")
+	require.Equal(t, 0, code, errOut)
+	want := map[string]float64{ids[kept]: planned[kept]}
+	for _, e := range edits {
+		if e.want >= 0 {
+			want[ids[e.row]] = e.want
+		}
+	}
+	assert.Equal(t, want, got)
+}
+
+// Every bad edit is reported at once, each with its sheet, row and
+// column, and nothing is written.
+func TestImportApprovalsChecksEveryEdit(t *testing.T) {
+	run := runSample(t)
+	var max3 string
+	book := decide(t, run, func(f *excelize.File) {
+		rows, err := f.GetRows("Orders", excelize.Options{RawCellValue: true})
+		require.NoError(t, err)
+		max3 = rows[2][indexOf(rows[0], "Max quantity")]
+		m, _ := strconv.ParseFloat(max3, 64)
+		require.NoError(t, f.SetCellValue("Orders", column(t, f, "Orders", "Quantity", 2), "-4"))
+		require.NoError(t, f.SetCellValue("Orders", column(t, f, "Orders", "Quantity", 3), fmtQty(m+1000)))
+		require.NoError(t, f.SetCellValue("Orders", column(t, f, "Orders", "Quantity", 4), "lots"))
+	})
+	code, _, errOut := planner(t, "import-approvals", book, "--run", run)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "3 errors in the workbook; nothing was imported")
+	assert.Contains(t, errOut, "sheet Orders row 2, column Quantity: -4 is outside 0 to")
+	assert.Contains(t, errOut, "sheet Orders row 3, column Quantity: ")
+	assert.Contains(t, errOut, "is outside 0 to "+max3+", the line's maximum")
+	assert.Contains(t, errOut, `sheet Orders row 4, column Quantity: "lots" is not a number`)
+	assert.NoFileExists(t, filepath.Join(run, "approvals.csv"))
+}
+
+func indexOf(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func fmtQty(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
