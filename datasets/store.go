@@ -132,6 +132,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		// The exceptions runs raised: the first and last plan date each
 		// was seen on.
 		`CREATE TABLE IF NOT EXISTS planner_exceptions (exception_id VARCHAR PRIMARY KEY, first_seen DATE, last_seen DATE)`,
+		// Planners' forecast overrides (planner override), applied by
+		// every run whose days they cover.
+		`CREATE TABLE IF NOT EXISTS planner_overrides (sku VARCHAR, location VARCHAR, from_date DATE, to_date DATE,
+			set_qty BOOLEAN, qty DOUBLE, change DOUBLE, note VARCHAR, who VARCHAR, PRIMARY KEY (sku, location, from_date, to_date))`,
+		// What each run forecast, for scoring against the sales that
+		// arrive later: the final mean, the statistical one, the outer
+		// quantiles the plans used.
+		`CREATE TABLE IF NOT EXISTS planner_forecast_log (run_id VARCHAR, plan_date DATE, sku VARCHAR, location VARCHAR,
+			channel VARCHAR, date DATE, step INTEGER, model VARCHAR, mean DOUBLE, statistical DOUBLE, lo DOUBLE, hi DOUBLE,
+			lo_level DOUBLE, hi_level DOUBLE, overridden BOOLEAN)`,
 	}
 	stmts = append(stmts,
 		// What a load replaced, and the days it covered (added later).

@@ -52,9 +52,9 @@ func ExampleWriteForecasts() {
 	raw, _ := os.ReadFile(path)
 	fmt.Print(string(raw))
 	// Output:
-	// sku,location,date,model,mean,p10,p90,channel
-	// A,S1,2026-03-05,Naive,4,1.5575,6.6793,store
-	// A,S1,2026-03-06,Naive,4,1.5575,6.6793,store
+	// sku,location,date,model,mean,p10,p90,channel,override
+	// A,S1,2026-03-05,Naive,4,1.5575,6.6793,store,
+	// A,S1,2026-03-06,Naive,4,1.5575,6.6793,store,
 }
 
 // A plan file's rows become request lines for the ERP: numbers stay

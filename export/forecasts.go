@@ -21,15 +21,24 @@ import (
 )
 
 // ForecastColumns returns the columns of a forecast file: sku, location,
-// date, model, mean, one column per quantile (p10, p50, p2_5, ...), and the
-// channel. The first five and the quantiles' places are a contract
-// (docs/cli.md); columns are only ever added after them.
+// date, model, mean, one column per quantile (p10, p50, p2_5, ...), the
+// channel, and the override a planner applied (empty for none). The first
+// five and the quantiles' places are a contract (docs/cli.md); columns
+// are only ever added after them.
 func ForecastColumns(quantiles []float64) []string {
 	cols := []string{"sku", "location", "date", "model", "mean"}
 	for _, q := range quantiles {
 		cols = append(cols, forecast.QuantileName(q))
 	}
-	return append(cols, "channel")
+	return append(cols, "channel", "override")
+}
+
+// overrideOf is what an override did to step j of a result ("" for none).
+func overrideOf(r *forecast.Result, j int) string {
+	if r.Override == nil {
+		return ""
+	}
+	return r.Override[j]
 }
 
 // WriteForecasts writes one row per series and forecast period, as CSV or
@@ -101,6 +110,8 @@ func writeForecastsCSV(w io.Writer, r *forecast.Result) error {
 			}
 			buf = append(buf, ',')
 			buf = append(buf, ch...)
+			buf = append(buf, ',')
+			buf = append(buf, csvField(overrideOf(r, i*r.Horizon+t))...)
 			buf = append(buf, '\n')
 		}
 		var err error
@@ -155,7 +166,7 @@ func writeForecastsParquet(w io.Writer, r *forecast.Result) error {
 	for _, q := range r.Quantiles {
 		fields = append(fields, arrow.Field{Name: forecast.QuantileName(q), Type: arrow.PrimitiveTypes.Float64})
 	}
-	fields = append(fields, arrow.Field{Name: "channel", Type: arrow.BinaryTypes.String})
+	fields = append(fields, arrow.Field{Name: "channel", Type: arrow.BinaryTypes.String}, arrow.Field{Name: "override", Type: arrow.BinaryTypes.String})
 	schema, fw, err := newParquetWriter(w, fields, "forecasts/1")
 	if err != nil {
 		return err
@@ -177,6 +188,7 @@ func writeForecastsParquet(w io.Writer, r *forecast.Result) error {
 					b.Field(5 + k).(*array.Float64Builder).Append(r.Quantile(i, t, k))
 				}
 				b.Field(5 + nq).(*array.StringBuilder).Append(key.Channel)
+				b.Field(6 + nq).(*array.StringBuilder).Append(overrideOf(r, i*r.Horizon+t))
 			}
 		}
 		rec := b.NewRecordBatch()

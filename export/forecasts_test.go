@@ -36,13 +36,13 @@ func TestWriteForecastsCSV(t *testing.T) {
 	// at 0.5 + (0.025-0.0183)/0.0733; P(X<=3)=0.4335, P(X=4)=0.1954 the
 	// median at 3.5 + 0.0665/0.1954; P(X<=6)=0.8893, P(X=7)=0.0595 90% at
 	// 6.5 + 0.0107/0.0595.
-	want := "sku,location,date,model,mean,p2_5,p50,p90,channel\n" +
-		"A,S1,2024-01-09,Naive,4,0.5912,3.8405,6.6793,store\n" +
-		"A,S1,2024-01-10,Naive,4,0.5912,3.8405,6.6793,store\n" +
-		"A,S1,2024-01-11,Naive,4,0.5912,3.8405,6.6793,store\n" +
-		"\"B,2\",S1,2024-01-09,Naive,0,0,0,0,online\n" +
-		"\"B,2\",S1,2024-01-10,Naive,0,0,0,0,online\n" +
-		"\"B,2\",S1,2024-01-11,Naive,0,0,0,0,online\n"
+	want := "sku,location,date,model,mean,p2_5,p50,p90,channel,override\n" +
+		"A,S1,2024-01-09,Naive,4,0.5912,3.8405,6.6793,store,\n" +
+		"A,S1,2024-01-10,Naive,4,0.5912,3.8405,6.6793,store,\n" +
+		"A,S1,2024-01-11,Naive,4,0.5912,3.8405,6.6793,store,\n" +
+		"\"B,2\",S1,2024-01-09,Naive,0,0,0,0,online,\n" +
+		"\"B,2\",S1,2024-01-10,Naive,0,0,0,0,online,\n" +
+		"\"B,2\",S1,2024-01-11,Naive,0,0,0,0,online,\n"
 	assert.Equal(t, want, string(got))
 }
 

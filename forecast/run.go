@@ -81,6 +81,11 @@ type Result struct {
 	// Residuals holds Options.Residuals in-sample one-step errors per
 	// series, the last one last (zeros where a model has none).
 	Residuals [][]float64
+	// Override says, per series and step, what a planner's override did
+	// to the mean ("" where none applied), and Statistical holds the means
+	// before it; both nil when no override applied (ApplyOverrides).
+	Override    []string
+	Statistical []float64
 }
 
 // Run forecasts every series of the panel. Series are handed to workers in

@@ -23,13 +23,17 @@ type ForecastResult struct {
 	Forecasts  *forecast.Result
 	Aggregates *forecast.Result
 	History    *series.Panel
+	// Overridden counts the series-days a planner's override set.
+	Overridden int
 }
 
 // Forecast forecasts every series of the source with the forecast
 // section's settings: at the section's period (the sales' own when it
 // names none), on the most recent Window periods (three years by
 // default), with prices and promotions as drivers unless they are off,
-// reconciled across the product and location hierarchies when asked.
+// reconciled across the product and location hierarchies when asked,
+// then with the planners' overrides applied (forecast.ApplyOverrides; the
+// aggregates keep the statistical forecast).
 func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastResult, error) {
 	if err := cfg.Check(config.Key("forecast")); err != nil {
 		return nil, err
@@ -97,6 +101,11 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	}
 	out.Forecasts.DriverUse = use
 	task.Done(words.Commas(int64(out.Forecasts.Len())) + " series")
+	overrides, err := src.Overrides(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Overridden = forecast.ApplyOverrides(out.Forecasts, overrides)
 	return out, nil
 }
 
@@ -144,6 +153,9 @@ func (r *ForecastResult) Report() StageReport {
 	res := r.Forecasts
 	rep := StageReport{Rows: map[string]int64{"series": int64(res.Len())},
 		Summary: fmt.Sprintf("%s series, %d %s ahead", words.Commas(int64(res.Len())), res.Horizon, periodsWord(res.Freq, res.Horizon))}
+	if r.Overridden > 0 {
+		rep.Summary += fmt.Sprintf("; %s overridden by planners", words.Plural(r.Overridden, "series-"+periodsWord(res.Freq, 1)))
+	}
 	for _, f := range modelFamilies(res.Model) {
 		rep.Details = append(rep.Details, fmt.Sprintf("  %-22s %s series", f.Model, words.Commas(int64(f.Series))))
 	}

@@ -81,7 +81,7 @@ func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
 	raw, err = os.ReadFile(filepath.Join(cfg.Out, "runs", m.RunID, "forecasts.csv"))
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
-	assert.Equal(t, "sku,location,date,model,mean,p10,p50,p90,channel", lines[0])
+	assert.Equal(t, "sku,location,date,model,mean,p10,p50,p90,channel,override", lines[0])
 	var series int64
 	for _, s := range m.Stages {
 		if s.Name == "forecast" {

@@ -243,6 +243,9 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	if err := pointLatest(cfg.Out, id); err != nil {
 		return m, err
 	}
+	if err := pruneRuns(runs, cfg.KeepRuns, id); err != nil {
+		log.Warn("cannot remove old runs", "error", err)
+	}
 	if cfg.Security.Archive != "" {
 		path := ArchivePath(cfg.Security, id)
 		n, err := Archive(final, path, cfg.Security)

@@ -30,6 +30,8 @@ type Source interface {
 	PriceHistory(ctx context.Context, freq series.Freq) (*series.PriceHistory, error)
 	// PricingTerms are the product master's pricing fields, by SKU.
 	PricingTerms(ctx context.Context) (map[string]supply.PricingTerms, error)
+	// Overrides are the planners' forecast overrides.
+	Overrides(ctx context.Context) ([]series.Override, error)
 }
 
 var _ Source = (*datasets.Store)(nil)
@@ -46,7 +48,11 @@ type Memory struct {
 	Preorders []supply.Preorder
 	Prices    *series.PriceHistory
 	Terms     map[string]supply.PricingTerms
+	Override  []series.Override
 }
+
+// Overrides implements Source.
+func (m *Memory) Overrides(context.Context) ([]series.Override, error) { return m.Override, nil }
 
 var _ Source = (*Memory)(nil)
 

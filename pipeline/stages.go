@@ -119,6 +119,9 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	r.forecasts = res
+	if err := r.recordForecasts(ctx, res.Forecasts); err != nil {
+		return StageReport{}, err
+	}
 	files := ForecastFiles{Forecasts: "forecasts." + fc.Format, Models: "models.csv"}
 	if res.Aggregates != nil {
 		files.Aggregates = "forecasts_aggregates." + fc.Format

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -145,3 +149,111 @@ func indexOf(xs []string, x string) int {
 }
 
 func fmtQty(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// An override reaches the next run's forecasts, and once the sales of its
+// days are loaded, planner accuracy scores it: FVA is the statistical
+// forecast's WAPE less the final one's on the overridden days, computed
+// here by hand from the two runs' forecasts.csv (the first run's means
+// are the second's statistical ones: same inputs) and the held-out sales.
+func TestOverridesShowAndAreScored(t *testing.T) {
+	dir := synthSample(t)
+	cfg := filepath.Join(dir, "planner.yaml")
+	db := filepath.Join(dir, "planner.duckdb")
+	code, _, errOut := planner(t, "run", "--config", cfg)
+	require.Equal(t, 0, code, errOut)
+	first := readForecasts(t, filepath.Join(dir, "out", "latest", "forecasts.csv"))
+
+	overrides := filepath.Join(t.TempDir(), "overrides.csv")
+	require.NoError(t, os.WriteFile(overrides, []byte("sku,location,from,to,qty,change_pct,note,who\n"+
+		"SKU00002,*,2023-04-02,2023-04-08,,50,flyer,ana\n"), 0o600))
+	code, out, errOut := planner(t, "override", "--db", db, "--file", overrides)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "1 override stored")
+	code, out, errOut = planner(t, "run", "--config", cfg)
+	require.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `forecast .*; \d+ series-days overridden by planners`, out)
+	second := readForecasts(t, filepath.Join(dir, "out", "latest", "forecasts.csv"))
+
+	overridden := 0
+	for k, f := range second {
+		if f.override == "" {
+			assert.Equal(t, first[k].mean, f.mean, k)
+			continue
+		}
+		overridden++
+		assert.Equal(t, "change +50%: flyer (ana)", f.override)
+		assert.True(t, strings.HasPrefix(k, "SKU00002|") && k[len(k)-10:] <= "2023-04-08", k)
+		assert.InDelta(t, 1.5*first[k].mean, f.mean, 1e-3, k)
+	}
+	assert.Positive(t, overridden)
+
+	// Nothing to score until the days' sales arrive.
+	code, out, errOut = planner(t, "accuracy", "--db", db)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "No past forecast has sales to score yet")
+	future := filepath.Join(dir, "truth", "future_sales.csv")
+	code, _, errOut = planner(t, "load", "--db", db, "--sales", future, "--append")
+	require.Equal(t, 0, code, errOut)
+
+	code, out, errOut = planner(t, "accuracy", "--db", db, "--json")
+	require.Equal(t, 0, code, errOut)
+	var acc struct {
+		Runs []struct {
+			RunID          string   `json:"run_id"`
+			WAPE           *float64 `json:"wape"`
+			OverriddenDays int64    `json:"overridden_days"`
+			FVA            *float64 `json:"fva"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &acc))
+	require.Len(t, acc.Runs, 2)
+	assert.Equal(t, int64(0), acc.Runs[0].OverriddenDays)
+	assert.Nil(t, acc.Runs[0].FVA)
+	require.NotNil(t, acc.Runs[1].FVA)
+	assert.Equal(t, int64(overridden), acc.Runs[1].OverriddenDays)
+	require.NotNil(t, acc.Runs[0].WAPE)
+
+	actual := map[string]float64{}
+	raw, err := os.ReadFile(future)
+	require.NoError(t, err)
+	for _, row := range strings.Split(strings.TrimSpace(string(raw)), "\n")[1:] {
+		f := strings.Split(row, ",") // date,sku,location,channel,qty,...
+		q, _ := strconv.ParseFloat(f[4], 64)
+		actual[f[1]+"|"+f[2]+"|"+f[3]+"|"+f[0]] += q
+	}
+	var stat, final, sum float64
+	for k, f := range second {
+		if f.override == "" {
+			continue
+		}
+		a := actual[k]
+		stat += math.Abs(first[k].mean - a)
+		final += math.Abs(f.mean - a)
+		sum += a
+	}
+	require.Positive(t, sum)
+	assert.InDelta(t, (stat-final)/sum, *acc.Runs[1].FVA, 2e-4)
+}
+
+type forecastRow struct {
+	mean     float64
+	override string
+}
+
+// readForecasts reads a forecasts.csv by sku|location|channel|date (its
+// model names hold commas inside quotes).
+func readForecasts(t *testing.T, path string) map[string]forecastRow {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	col := func(name string) int { return indexOf(rows[0], name) }
+	out := map[string]forecastRow{}
+	for _, r := range rows[1:] {
+		m, _ := strconv.ParseFloat(r[col("mean")], 64)
+		out[r[col("sku")]+"|"+r[col("location")]+"|"+r[col("channel")]+"|"+r[col("date")]] = forecastRow{m, r[col("override")]}
+	}
+	return out
+}

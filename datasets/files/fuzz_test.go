@@ -135,6 +135,7 @@ func FuzzPlanTables(f *testing.F) {
 		"sku,location,qty\nA,S1,3\n", "sku,like_sku,scale\nN,A,0.5\n", "factory,sku,period,qty\nF1,A,1,3\n",
 		"factory,period,capacity\nF1,2025-01-06,5\n", "sku,setup_cost,holding_cost,capacity_per_unit,min_batch,batch_multiple,lead_time\nA,1,1,2,3,4,1\n",
 		"sku,target,location\nA,0.95,S1\n", "SKU,DC,QTY\nA,DC1,1e400\n", "sku,dc,qty\nA,DC1,NaN\n",
+		"sku,location,from,to,qty,change_pct,note,who\nA,S1,2025-01-06,2025-01-12,,20,flyer,ana\nB,*,2025-01-06,2025-01-06,12,,,\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -173,6 +174,13 @@ func FuzzPlanTables(f *testing.F) {
 		}
 		_, err = ReadApproved(path)
 		checkErr(t, err)
+		overrides, err := ReadOverrides(path)
+		checkErr(t, err)
+		for _, o := range overrides {
+			if o.To < o.From || o.SKU == "" || (o.Set && !(o.Qty >= 0)) || (!o.Set && !(o.Change > -1)) {
+				t.Fatalf("override %+v accepted", o)
+			}
+		}
 	})
 }
 
@@ -198,8 +206,9 @@ func workbook(t testing.TB, decision string) []byte {
 	return b.Bytes()
 }
 
-var testLayout = Workbook{Sheets: []string{"Summary", "Orders"}, Approve: "approve",
-	Plans: []PlanSheet{{Sheet: "Orders", Plan: "orders", Columns: []string{"order_id", "sku", "from", "to"}, ID: "order_id", From: "from", To: "to"}}}
+var testLayout = Workbook{Sheets: []string{"Summary", "Orders"}, Approve: "approve", Note: "note",
+	Plans: []PlanSheet{{Sheet: "Orders", Plan: "orders", Columns: []string{"order_id", "sku", "from", "to", "approve"},
+		Headers: []string{"order_id", "sku", "from", "to", "approve"}, ID: "order_id", From: "from", To: "to", Edit: "quantity"}}}
 
 func FuzzReadApprovals(f *testing.F) {
 	f.Add(workbook(f, "yes"))

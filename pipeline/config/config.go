@@ -44,6 +44,10 @@ type Config struct {
 	Price *Price `yaml:"price,omitempty" json:"price,omitempty"`
 	// Security sets file permissions and the encryption of archives.
 	Security Security `yaml:"security,omitempty" json:"security"`
+	// KeepRuns is how many run folders out/runs keeps, the newest (and
+	// the database the forecasts of as many runs, for planner accuracy);
+	// 30 by default.
+	KeepRuns int `yaml:"keep_runs,omitempty" json:"keep_runs"`
 	// Exceptions says how the run ranks its exceptions and what it exits
 	// with when it has some.
 	Exceptions Exceptions `yaml:"exceptions,omitempty" json:"exceptions"`
@@ -130,10 +134,13 @@ func (in *Inputs) CheckFormat(name func(key string) string) error {
 	return nil
 }
 
+// DefaultKeepRuns is how many runs are kept when planner.yaml does not say.
+const DefaultKeepRuns = 30
+
 // Default is the configuration of an empty planner.yaml: the forecast and
 // replenish stages with their defaults, the optional stages off.
 func Default() *Config {
-	return &Config{DB: DefaultDB, Out: "out", Forecast: DefaultForecast(), Replenish: DefaultReplenish(), Exceptions: DefaultExceptions(), dir: "."}
+	return &Config{DB: DefaultDB, Out: "out", Forecast: DefaultForecast(), Replenish: DefaultReplenish(), Exceptions: DefaultExceptions(), KeepRuns: DefaultKeepRuns, dir: "."}
 }
 
 // WithAllSections returns the configuration with every optional section
@@ -300,6 +307,9 @@ func (c *Config) resolve() error {
 		if err := c.Price.Check(Key("price")); err != nil {
 			return err
 		}
+	}
+	if c.KeepRuns < 1 || c.KeepRuns > 100000 {
+		return fmt.Errorf("keep_runs must be from 1 to 100000 (got %d)", c.KeepRuns)
 	}
 	if err := c.Exceptions.Check(Key("exceptions")); err != nil {
 		return err

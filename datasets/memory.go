@@ -1,0 +1,192 @@
+package datasets
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/planner-engine/planner/series"
+)
+
+// SaveOverrides stores forecast overrides in one transaction: an override
+// for the same SKU, location and days as a stored one replaces it.
+func (s *Store) SaveOverrides(ctx context.Context, overrides []series.Override) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, o := range overrides {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO planner_overrides VALUES (?, ?, CAST(? AS DATE), CAST(? AS DATE), ?, ?, ?, ?, ?)`,
+			o.SKU, o.Location, o.From.String(), o.To.String(), o.Set, o.Qty, o.Change, o.Note, o.Who); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Overrides returns the stored forecast overrides, oldest first by their
+// first day (so that, where two cover a day, the later-starting wins).
+func (s *Store) Overrides(ctx context.Context) ([]series.Override, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT sku, location, CAST(from_date AS VARCHAR), CAST(to_date AS VARCHAR), set_qty, qty, change, note, who
+		FROM planner_overrides ORDER BY from_date, to_date, sku, location`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []series.Override
+	for rows.Next() {
+		var o series.Override
+		var from, to string
+		if err := rows.Scan(&o.SKU, &o.Location, &from, &to, &o.Set, &o.Qty, &o.Change, &o.Note, &o.Who); err != nil {
+			return nil, err
+		}
+		o.From, _ = series.ParseDate(from)
+		o.To, _ = series.ParseDate(to)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ForecastLog is one run's forecasts as the database keeps them: per
+// series and step the final mean, the statistical mean (the same where
+// no override applied), and the outer quantiles, at levels LoLevel and
+// HiLevel.
+type ForecastLog struct {
+	RunID             string
+	PlanDate          series.Date
+	Freq              series.Freq
+	Horizon           int
+	Keys              []series.Key
+	Starts            []series.Date
+	Model             []string
+	Mean, Statistical []float64
+	Lo, Hi            []float64
+	LoLevel, HiLevel  float64
+	Overridden        []bool // nil: none
+}
+
+// RecordForecasts appends a run's forecasts to the log, with DuckDB's
+// appender (a run of a million series-days takes seconds, not minutes).
+func (s *Store) RecordForecasts(ctx context.Context, f *ForecastLog) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "planner_forecast_log")
+		if err != nil {
+			return err
+		}
+		plan := f.PlanDate.Time()
+		for i, k := range f.Keys {
+			for t := 0; t < f.Horizon; t++ {
+				j := i*f.Horizon + t
+				over := f.Overridden != nil && f.Overridden[j]
+				if err := app.AppendRow(f.RunID, plan, k.SKU, k.Location, k.Channel, f.Freq.Add(f.Starts[i], t).Time(), int32(t+1),
+					f.Model[i], f.Mean[j], f.Statistical[j], f.Lo[j], f.Hi[j], f.LoLevel, f.HiLevel, over); err != nil {
+					app.Close()
+					return err
+				}
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("recording the run's forecasts: %w", err)
+	}
+	return nil
+}
+
+// DropForecastLogs deletes the logged forecasts of every run but those
+// kept (by id).
+func (s *Store) DropForecastLogs(ctx context.Context, keep []string) error {
+	if len(keep) == 0 {
+		_, err := s.db.ExecContext(ctx, `DELETE FROM planner_forecast_log`)
+		return err
+	}
+	args := make([]any, len(keep))
+	marks := ""
+	for i, id := range keep {
+		args[i] = id
+		if i > 0 {
+			marks += ", "
+		}
+		marks += "?"
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM planner_forecast_log WHERE run_id NOT IN (`+marks+`)`, args...)
+	return err
+}
+
+// AccuracySums are the sums planner accuracy scores one group of logged
+// forecasts by: a run, a horizon band, a category and a model family,
+// over the days whose sales have arrived (a day without a sales row sold
+// 0; a day marked unavailable is left out).
+type AccuracySums struct {
+	RunID, PlanDate, Horizon, Category, Model string
+	// Days counts the series-days scored; Actual sums their sales;
+	// AbsErr and Err the final forecast's absolute and signed errors,
+	// StatAbsErr the statistical forecast's; Covered counts the days
+	// whose sales fell within the logged quantiles.
+	Days                            int64
+	Actual, AbsErr, Err, StatAbsErr float64
+	Covered                         int64
+	// The same over the overridden days alone.
+	OverDays                               int64
+	OverActual, OverAbsErr, OverStatAbsErr float64
+}
+
+// Accuracy sums the logged forecasts' errors against the sales loaded
+// since, by run, horizon band (steps 1-7, 8-14, 15-28, 29+), category
+// and model family, in that order.
+func (s *Store) Accuracy(ctx context.Context) ([]AccuracySums, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		WITH last AS (SELECT max(date) AS d FROM sales),
+		act AS (SELECT sku, location, channel, date, sum(qty) AS qty, bool_and(coalesce(available, true)) AS avail FROM sales GROUP BY ALL),
+		scored AS (
+			SELECT l.*, coalesce(act.qty, 0) AS a, CASE WHEN l.step <= 7 THEN 1 WHEN l.step <= 14 THEN 2 WHEN l.step <= 28 THEN 3 ELSE 4 END AS band
+			FROM planner_forecast_log l CROSS JOIN last LEFT JOIN act USING (sku, location, channel, date)
+			WHERE l.date <= last.d AND coalesce(act.avail, true))
+		SELECT run_id, CAST(plan_date AS VARCHAR), ['1-7', '8-14', '15-28', '29+'][band], coalesce(p.category, ''), split_part(model, '(', 1),
+			count(*), sum(a), sum(abs(mean - a)), sum(mean - a), sum(abs(statistical - a)),
+			count(*) FILTER (WHERE a >= lo - 1e-9 AND a <= hi + 1e-9),
+			count(*) FILTER (WHERE overridden), coalesce(sum(a) FILTER (WHERE overridden), 0),
+			coalesce(sum(abs(mean - a)) FILTER (WHERE overridden), 0), coalesce(sum(abs(statistical - a)) FILTER (WHERE overridden), 0)
+		FROM scored LEFT JOIN products p USING (sku)
+		GROUP BY run_id, plan_date, band, 4, 5 ORDER BY run_id, band, 4, 5`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AccuracySums
+	for rows.Next() {
+		var a AccuracySums
+		if err := rows.Scan(&a.RunID, &a.PlanDate, &a.Horizon, &a.Category, &a.Model, &a.Days, &a.Actual, &a.AbsErr, &a.Err, &a.StatAbsErr,
+			&a.Covered, &a.OverDays, &a.OverActual, &a.OverAbsErr, &a.OverStatAbsErr); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// LoggedRuns lists the runs whose forecasts the log holds, by id.
+func (s *Store) LoggedRuns(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT run_id FROM planner_forecast_log ORDER BY run_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
