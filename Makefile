@@ -63,26 +63,31 @@ studies:
 
 # Opens the demo's workbook in LibreOffice (Debian's libreoffice-calc; not
 # in CI): converts it to PDF and every sheet to CSV, and checks that the
-# plan sheets hold the plan files' lines, in order.
+# Summary prints on one page, that each plan sheet's Approve column sits
+# between the editable column and Note, right after the keys, that the
+# Summary chart's date axis has a date format, and that the plan sheets
+# hold the plan files' lines, in order.
 XLSX_CHECK := out/xlsx-check
 check-xlsx: demo
-	@command -v libreoffice >/dev/null || { echo "check-xlsx needs LibreOffice: apt-get install libreoffice-calc"; exit 1; }
+	@command -v libreoffice >/dev/null || { echo "check-xlsx needs LibreOffice: apt-get install libreoffice-calc poppler-utils"; exit 1; }
+	@command -v pdftotext >/dev/null || { echo "check-xlsx needs pdftotext: apt-get install poppler-utils"; exit 1; }
 	rm -rf $(XLSX_CHECK) && mkdir -p $(XLSX_CHECK)
 	libreoffice --headless --convert-to pdf --outdir $(XLSX_CHECK) out/latest/plan.xlsx >/dev/null
 	libreoffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
 		--outdir $(XLSX_CHECK) out/latest/plan.xlsx >/dev/null
-	test -s $(XLSX_CHECK)/plan.pdf
-	cut -d, -f1 out/latest/orders.csv > $(XLSX_CHECK)/orders.ids
-	cut -d, -f1 $(XLSX_CHECK)/plan-Orders.csv > $(XLSX_CHECK)/sheet-orders.ids
-	cmp $(XLSX_CHECK)/orders.ids $(XLSX_CHECK)/sheet-orders.ids
-	cut -d, -f1 out/latest/allocation.csv > $(XLSX_CHECK)/allocation.ids
-	cut -d, -f1 $(XLSX_CHECK)/plan-Allocation.csv > $(XLSX_CHECK)/sheet-allocation.ids
-	cmp $(XLSX_CHECK)/allocation.ids $(XLSX_CHECK)/sheet-allocation.ids
-	cut -d, -f1 out/latest/prices.csv > $(XLSX_CHECK)/prices.ids
-	cut -d, -f1 $(XLSX_CHECK)/plan-Prices.csv > $(XLSX_CHECK)/sheet-prices.ids
-	cmp $(XLSX_CHECK)/prices.ids $(XLSX_CHECK)/sheet-prices.ids
+	pdftotext -f 2 -l 2 $(XLSX_CHECK)/plan.pdf - | head -1 | grep -q '^Order ID' || { echo "the Summary does not fit on one page"; exit 1; }
+	head -1 $(XLSX_CHECK)/plan-Orders.csv | cut -d, -f9-11 | grep -qx 'Quantity,Approve,Note' || { echo "Orders: Approve is not between Quantity and Note"; exit 1; }
+	head -1 $(XLSX_CHECK)/plan-Allocation.csv | cut -d, -f9-11 | grep -qx 'Quantity,Approve,Note' || { echo "Allocation: Approve is not between Quantity and Note"; exit 1; }
+	python3 -c "import zipfile,sys; x=zipfile.ZipFile('out/latest/plan.xlsx').read('xl/charts/chart1.xml').decode(); sys.exit(0 if 'formatCode=\"d mmm\"' in x else 1)" \
+		|| { echo "the Summary chart's date axis has no date format"; exit 1; }
+	for p in orders allocation prices; do \
+		sheet=$$(echo $$p | sed 's/^./\U&/'); \
+		tail -n +2 out/latest/$$p.csv | cut -d, -f1 > $(XLSX_CHECK)/$$p.ids; \
+		tail -n +2 $(XLSX_CHECK)/plan-$$sheet.csv | cut -d, -f1 > $(XLSX_CHECK)/sheet-$$p.ids; \
+		cmp $(XLSX_CHECK)/$$p.ids $(XLSX_CHECK)/sheet-$$p.ids || exit 1; \
+	done
 	grep -q '^Exceptions to review' $(XLSX_CHECK)/plan-Summary.csv
-	@echo "LibreOffice read out/latest/plan.xlsx: PDF and one CSV per sheet in $(XLSX_CHECK)/, plan lines as in the plan files"
+	@echo "LibreOffice read out/latest/plan.xlsx: the Summary on one page, Approve beside the keys, a date axis, plan lines as in the plan files ($(XLSX_CHECK)/)"
 
 docs: build
 	$(PLANNER) schema > docs/schema.md

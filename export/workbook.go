@@ -488,10 +488,24 @@ func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) (
 	return daily, nil
 }
 
-// summarySheet writes the run's key figures and exceptions, and the total
-// forecast by day with its chart.
+// summaryExceptions is how many exceptions the Summary lists, the first
+// by value at risk; exceptions.csv has them all.
+const summaryExceptions = 20
+
+// SummaryAxisFormat is the number format of the Summary chart's date axis.
+const SummaryAxisFormat = "d mmm"
+
+// summarySheet writes the run's key figures and first exceptions, and the
+// total forecast by day with its chart, on one landscape page.
 func summarySheet(f *excelize.File, wb *Workbook, daily []dayTotal, st *workbookStyles) error {
 	s := SummarySheet
+	landscape, one := "landscape", 1
+	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &one, FitToHeight: &one}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(s, &excelize.SheetPropsOptions{FitToPage: boolPtr(true)}); err != nil {
+		return err
+	}
 	set := func(cell string, v any, style int) error {
 		if err := f.SetCellValue(s, cell, v); err != nil {
 			return err
@@ -544,8 +558,8 @@ func summarySheet(f *excelize.File, wb *Workbook, daily []dayTotal, st *workbook
 		return err
 	}
 	for i, e := range wb.Exceptions {
-		if i == 500 {
-			if err := set(fmt.Sprintf("A%d", row+1), fmt.Sprintf("... and %d more: see the Orders and Allocation sheets", len(wb.Exceptions)-500), st.text); err != nil {
+		if i == summaryExceptions {
+			if err := set(fmt.Sprintf("A%d", row+1), fmt.Sprintf("... and %d more: see exceptions.csv", len(wb.Exceptions)-summaryExceptions), st.text); err != nil {
 				return err
 			}
 			break
@@ -600,5 +614,6 @@ func summarySheet(f *excelize.File, wb *Workbook, daily []dayTotal, st *workbook
 	}
 	return f.AddChart(s, "I4", &excelize.Chart{Type: excelize.Line, Series: chartSeries,
 		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Forecast demand, all SKUs and locations"}}},
+		XAxis:  excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: SummaryAxisFormat}},
 		Legend: excelize.ChartLegend{Position: "bottom"}, Dimension: excelize.ChartDimension{Width: 640, Height: 320}})
 }

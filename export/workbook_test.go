@@ -1,8 +1,10 @@
 package export
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -154,6 +156,20 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	assert.Contains(t, text, "Exceptions to review (1)")
 	assert.Contains(t, text, "A at DC1: DC stock short")
 	assert.Contains(t, text, "2026-03-03|7.00")
+	// One landscape page, and a chart whose date axis shows dates.
+	layout, err = f.GetPageLayout(SummarySheet)
+	require.NoError(t, err)
+	assert.Equal(t, "landscape", *layout.Orientation)
+	assert.Equal(t, 1, *layout.FitToWidth)
+	assert.Equal(t, 1, *layout.FitToHeight)
+	zr, err := zip.OpenReader(path)
+	require.NoError(t, err)
+	defer zr.Close()
+	chart, err := zr.Open("xl/charts/chart1.xml")
+	require.NoError(t, err)
+	xml, err := io.ReadAll(chart)
+	require.NoError(t, err)
+	assert.Contains(t, string(xml), `formatCode="`+SummaryAxisFormat+`"`)
 }
 
 func TestWorkbookRefusesOtherExtensions(t *testing.T) {
