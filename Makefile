@@ -7,7 +7,7 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PLANNER := bin/planner
 
-.PHONY: demo test build sample bench bench-peers studies docs check-xlsx clean
+.PHONY: demo test build sample bench bench-peers studies docs check-xlsx check-report clean
 
 # A run with exceptions to review (DC stock short, minimum orders far
 # above demand) exits 3 by default; the demo, as a scheduler would, asks
@@ -88,6 +88,18 @@ check-xlsx: demo
 	done
 	grep -q '^Exceptions to review' $(XLSX_CHECK)/plan-Summary.csv
 	@echo "LibreOffice read out/latest/plan.xlsx: the Summary on one page, Approve beside the keys, a date axis, plan lines as in the plan files ($(XLSX_CHECK)/)"
+
+# Takes a screenshot of the demo's report in headless Chromium (Debian's
+# chromium; not in CI), to look at: out/report-check/report.png.
+REPORT_CHECK := out/report-check
+check-report: demo
+	@command -v chromium >/dev/null || { echo "check-report needs Chromium: apt-get install chromium"; exit 1; }
+	rm -rf $(REPORT_CHECK) && mkdir -p $(REPORT_CHECK)
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --user-data-dir=$(REPORT_CHECK)/profile --hide-scrollbars \
+		--window-size=1280,1600 --screenshot=$(REPORT_CHECK)/report.png file://$(CURDIR)/out/latest/report.html 2>/dev/null
+	test -s $(REPORT_CHECK)/report.png
+	@echo "Screenshot of out/latest/report.html: $(REPORT_CHECK)/report.png"
 
 docs: build
 	$(PLANNER) schema > docs/schema.md

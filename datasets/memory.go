@@ -190,3 +190,34 @@ func (s *Store) LoggedRuns(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// ForecastMove is a SKU's forecast over the days two runs share, all its
+// locations and channels added: the run before and this one.
+type ForecastMove struct {
+	SKU         string
+	Before, Now float64
+}
+
+// ForecastMoves returns the n SKUs whose forecast moved most (in units)
+// since the run logged before runID, over the days both runs forecast.
+func (s *Store) ForecastMoves(ctx context.Context, runID string, n int) ([]ForecastMove, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		WITH prev AS (SELECT max(run_id) AS id FROM planner_forecast_log WHERE run_id < ?),
+		now AS (SELECT sku, date, sum(mean) AS m FROM planner_forecast_log WHERE run_id = ? GROUP BY ALL),
+		before AS (SELECT sku, date, sum(mean) AS m FROM planner_forecast_log, prev WHERE run_id = prev.id GROUP BY ALL)
+		SELECT sku, sum(before.m), sum(now.m) FROM now JOIN before USING (sku, date)
+		GROUP BY sku HAVING abs(sum(now.m) - sum(before.m)) >= 0.5 ORDER BY abs(sum(now.m) - sum(before.m)) DESC, sku LIMIT ?`, runID, runID, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ForecastMove
+	for rows.Next() {
+		var m ForecastMove
+		if err := rows.Scan(&m.SKU, &m.Before, &m.Now); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

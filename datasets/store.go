@@ -144,6 +144,14 @@ func (s *Store) migrate(ctx context.Context) error {
 			lo_level DOUBLE, hi_level DOUBLE, overridden BOOLEAN)`,
 	}
 	stmts = append(stmts,
+		// What each exception was about and its value at risk, now and
+		// the night before (added later).
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS kind VARCHAR`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS sku VARCHAR`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS location VARCHAR`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS value DOUBLE`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS prev_value DOUBLE`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS prev_seen DATE`,
 		// What a load replaced, and the days it covered (added later).
 		`ALTER TABLE planner_loads ADD COLUMN IF NOT EXISTS replaced BIGINT`,
 		`ALTER TABLE planner_loads ADD COLUMN IF NOT EXISTS first_date DATE`,

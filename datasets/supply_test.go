@@ -51,10 +51,49 @@ func TestExceptionsAreRememberedAcrossRuns(t *testing.T) {
 	require.NoError(t, err)
 	defer s.Close()
 	d := series.MustParseDate("2025-01-06")
-	require.NoError(t, s.RecordExceptions(ctx, d, []string{"EX-1", "EX-2"}))
-	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), []string{"EX-2", "EX-3"}))
-	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(-2), []string{"EX-3"}))
+	ex := func(id string, v float64) SeenException { return SeenException{ID: id, Kind: "dc_short", SKU: "A", Location: "DC1", Value: v} }
+	require.NoError(t, s.RecordExceptions(ctx, d, []SeenException{ex("EX-1", 10), ex("EX-2", 5)}))
+	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), []SeenException{ex("EX-2", 8), ex("EX-3", 1)}))
+	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), []SeenException{ex("EX-2", 9), ex("EX-3", 1)})) // a rerun
 	seen, err := s.ExceptionsSeen(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]series.Date{"EX-1": d, "EX-2": d, "EX-3": d.AddDays(-2)}, seen)
+	assert.Equal(t, map[string]series.Date{"EX-1": d, "EX-2": d, "EX-3": d.AddDays(1)}, seen)
+
+	// The second night: EX-1 resolved, EX-2 worse than the night before
+	// (5, not the rerun's 8), EX-3 new.
+	ch, err := s.ChangesSince(ctx, d.AddDays(1))
+	require.NoError(t, err)
+	assert.Equal(t, []SeenException{ex("EX-1", 10)}, ch.Resolved)
+	assert.Equal(t, []SeenException{ex("EX-2", 9)}, ch.Worsened)
+	assert.Equal(t, []float64{5}, ch.Previous)
+
+	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(-2), []SeenException{ex("EX-3", 1)}))
+	seen, err = s.ExceptionsSeen(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, d.AddDays(-2), seen["EX-3"], "an earlier night moves the first sighting back")
+}
+
+// Forecast moves compare a run with the one logged before it, over the
+// days both forecast, all locations added; a SKU that barely moved is
+// not listed.
+func TestForecastMovesSinceTheRunBefore(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"), nil)
+	require.NoError(t, err)
+	defer s.Close()
+	d := series.MustParseDate("2025-01-06")
+	keys := []series.Key{{SKU: "A", Location: "S1"}, {SKU: "A", Location: "S2"}, {SKU: "B", Location: "S1"}}
+	log := func(id string, start series.Date, mean []float64) *ForecastLog {
+		return &ForecastLog{RunID: id, PlanDate: start, Freq: series.Daily, Horizon: 2, Keys: keys, Starts: []series.Date{start, start, start},
+			Model: []string{"m", "m", "m"}, Mean: mean, Statistical: mean, Lo: mean, Hi: mean}
+	}
+	require.NoError(t, s.RecordForecasts(ctx, log("R1", d, []float64{1, 2, 3, 4, 5, 5})))
+	// The next night forecasts from d+1: day d+1 is shared.
+	require.NoError(t, s.RecordForecasts(ctx, log("R2", d.AddDays(1), []float64{6, 0, 8, 0, 5.2, 0})))
+	moves, err := s.ForecastMoves(ctx, "R2", 10)
+	require.NoError(t, err)
+	assert.Equal(t, []ForecastMove{{SKU: "A", Before: 2 + 4, Now: 6 + 8}}, moves)
+	logged, err := s.LoggedRuns(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"R1", "R2"}, logged)
 }

@@ -191,11 +191,11 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	exceptions.Carry(exs, seen)
-	ids := make([]string, len(exs))
-	for i := range exs {
-		ids[i] = exs[i].ID
+	seenNow := make([]datasets.SeenException, len(exs))
+	for i, e := range exs {
+		seenNow[i] = datasets.SeenException{ID: e.ID, Kind: string(e.Kind), SKU: e.SKU, Location: e.Location, Value: e.ValueAtRisk}
 	}
-	if err := r.Store.RecordExceptions(ctx, in.Day, ids); err != nil {
+	if err := r.Store.RecordExceptions(ctx, in.Day, seenNow); err != nil {
 		return StageReport{}, err
 	}
 	if err := export.WriteExceptions(r.path(ExceptionsName), exs); err != nil {

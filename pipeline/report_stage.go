@@ -49,6 +49,9 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.prices != nil {
 		d.Tables = append(d.Tables, priceTables(r.prices)...)
 	}
+	if err := r.changes(ctx, d); err != nil {
+		return StageReport{}, err
+	}
 	charts, err := r.skuCharts(ctx)
 	if err != nil {
 		return StageReport{}, err
@@ -285,4 +288,57 @@ func priceFigures(res *PriceResult) []export.Figure {
 	return []export.Figure{{Name: "Price increases", Value: float64(up)}, {Name: "Price decreases", Value: float64(down)},
 		{Name: "Markdowns", Value: float64(markdowns)},
 		{Name: "Expected margin change of new prices (28 days)", Value: math.Round((after-before)*100) / 100}}
+}
+
+// reportMoves is how many forecast moves the report lists.
+const reportMoves = 10
+
+// changes fills the report's "changed since last night": the exceptions
+// that are new tonight, those resolved since the night before and those
+// with more at risk than then, and the SKUs whose forecast moved most
+// since the run before (over the days both forecast).
+func (r *Run) changes(ctx context.Context, d *report.Data) error {
+	day := r.forecasts.Values().First()
+	ch, err := r.Store.ChangesSince(ctx, day)
+	if err != nil {
+		return err
+	}
+	moves, err := r.Store.ForecastMoves(ctx, r.ID, reportMoves)
+	if err != nil {
+		return err
+	}
+	exTable := report.Table{Title: "Exceptions", Header: []string{"Change", "Kind", "SKU", "Location", "Value at risk", "Night before"},
+		Numeric: []bool{false, false, false, false, true, true}}
+	money := func(v float64) string { return report.Number(v) }
+	first := len(moves) == 0 && len(ch.Resolved) == 0 && len(ch.Worsened) == 0
+	for i := range r.exceptions {
+		if e := &r.exceptions[i]; e.Status == "new" && !first {
+			exTable.Rows = append(exTable.Rows, []string{"new", string(e.Kind), e.SKU, e.Location, money(e.ValueAtRisk), ""})
+		}
+	}
+	for i, e := range ch.Worsened {
+		exTable.Rows = append(exTable.Rows, []string{"worse", e.Kind, e.SKU, e.Location, money(e.Value), money(ch.Previous[i])})
+	}
+	for _, e := range ch.Resolved {
+		exTable.Rows = append(exTable.Rows, []string{"resolved", e.Kind, e.SKU, e.Location, "", money(e.Value)})
+	}
+	if first {
+		d.ChangesNote = "Nothing to compare with: no earlier night in this database moved an exception or a forecast."
+	}
+	if len(exTable.Rows) > 0 {
+		d.Changes = append(d.Changes, exTable)
+	}
+	if len(moves) > 0 {
+		t := report.Table{Title: "Largest forecast moves", Note: "All locations and channels added, over the days both runs forecast.",
+			Header: []string{"SKU", "Before", "Now", "Change"}, Numeric: []bool{false, true, true, true}}
+		for _, m := range moves {
+			change := "new"
+			if m.Before > 0 {
+				change = fmt.Sprintf("%+.0f%%", 100*(m.Now/m.Before-1))
+			}
+			t.Rows = append(t.Rows, []string{m.SKU, fmt.Sprintf("%.0f", m.Before), fmt.Sprintf("%.0f", m.Now), change})
+		}
+		d.Changes = append(d.Changes, t)
+	}
+	return nil
 }

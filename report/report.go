@@ -25,6 +25,11 @@ type Data struct {
 	Title      string
 	Figures    []Figure
 	Exceptions []string
+	// Changes are what moved since the night before (new, resolved and
+	// worsened exceptions, the largest forecast moves); ChangesNote says
+	// why there are none, on a first night.
+	Changes     []Table
+	ChangesNote string
 	// Tables follow the exceptions, such as the day's largest price moves.
 	Tables []Table
 	Charts []SKUChart
@@ -65,8 +70,8 @@ type SKUChart struct {
 // Write renders the report to path (an .html file), atomically.
 func Write(path string, d *Data) error {
 	type chart struct {
-		SKU, Why   string
-		PNG, Stock template.URL
+		SKU, Why, Anchor string
+		PNG, Stock       template.URL
 	}
 	uri := func(png []byte) template.URL {
 		return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
@@ -91,16 +96,46 @@ func Write(path string, d *Data) error {
 		*Data
 		Rendered []chart
 	}{d, charts}
+	for i := range view.Rendered {
+		view.Rendered[i].Anchor = anchor(view.Rendered[i].SKU)
+	}
 	return fsutil.WriteFile(path, func(w io.Writer) error { return page.Execute(w, view) })
 }
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num": func(v float64) string {
-		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-			return words.Commas(int64(v))
+// Number formats a figure the one way the report writes numbers:
+// thousands separated, two decimals unless it is whole.
+func Number(v float64) string {
+	if math.Abs(v) >= 1e15 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Sprintf("%g", v)
+	}
+	if v == math.Trunc(v) {
+		return words.Commas(int64(v))
+	}
+	whole, frac := math.Modf(math.Abs(math.Round(v*100) / 100))
+	s := words.Commas(int64(whole)) + fmt.Sprintf("%.2f", frac)[1:]
+	if v < 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+// anchor is the id of a SKU's chart on the page: "sku-" and the SKU with
+// every character but letters, digits, - and _ as _, so that a link
+// (report.html#sku-A1) finds it.
+func anchor(sku string) string {
+	b := []byte("sku-")
+	for _, c := range []byte(sku) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
+			b = append(b, c)
+		} else {
+			b = append(b, '_')
 		}
-		return fmt.Sprintf("%.2f", v)
-	},
+	}
+	return string(b)
+}
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{
+	"num": Number,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
@@ -108,18 +143,25 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px solid #eee;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+nav{background:#f6f8fa;padding:.5rem .75rem;border-radius:4px;line-height:1.8}
 .exc li{color:#9c0006}.chart{margin:1rem 0}.chart img{max-width:100%}.why{color:#555;font-size:.9rem}
 </style></head><body>
 <h1>{{.Title}}</h1>
-<h2>Key figures</h2>
+<nav><b>Contents</b>: <a href="#figures">Key figures</a> · <a href="#changes">Changed since last night</a> · <a href="#exceptions">Exceptions</a>{{range $i, $t := .Tables}} · <a href="#table-{{$i}}">{{$t.Title}}</a>{{end}} · <a href="#charts">Forecasts and projected stock</a>
+{{if .Rendered}}<br><b>SKUs</b>: {{range $i, $c := .Rendered}}{{if $i}} · {{end}}<a href="#{{$c.Anchor}}">{{$c.SKU}}</a>{{end}}{{end}}</nav>
+<h2 id="figures">Key figures</h2>
 <table>{{range .Figures}}<tr><td>{{.Name}}</td><td class="n">{{num .Value}}</td></tr>{{end}}</table>
-<h2>Exceptions to review ({{len .Exceptions}})</h2>
-{{if .Exceptions}}<ul class="exc">{{range .Exceptions}}<li>{{.}}</li>{{end}}</ul>{{else}}<p>None.</p>{{end}}
-{{range .Tables}}{{$t := .}}<h2>{{.Title}}</h2>{{if .Note}}<p class="why">{{.Note}}</p>{{end}}
+<h2 id="changes">Changed since last night</h2>
+{{if .ChangesNote}}<p class="why">{{.ChangesNote}}</p>{{end}}
+{{range .Changes}}{{$t := .}}<h3>{{.Title}}</h3>{{if .Note}}<p class="why">{{.Note}}</p>{{end}}
 <table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if index $t.Numeric $i}} class="n"{{end}}>{{$c}}</td>{{end}}</tr>{{end}}</table>
-{{end}}<h2>Forecasts and projected stock</h2>
+{{end}}<h2 id="exceptions">Exceptions to review ({{len .Exceptions}})</h2>
+{{if .Exceptions}}<ul class="exc">{{range .Exceptions}}<li>{{.}}</li>{{end}}</ul>{{else}}<p>None.</p>{{end}}
+{{range $i, $t := .Tables}}<h2 id="table-{{$i}}">{{.Title}}</h2>{{if .Note}}<p class="why">{{.Note}}</p>{{end}}
+<table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if index $t.Numeric $i}} class="n"{{end}}>{{$c}}</td>{{end}}</tr>{{end}}</table>
+{{end}}<h2 id="charts">Forecasts and projected stock</h2>
 <p>Each chart adds a SKU's locations and channels: recent sales (grey), the forecast (dark blue) with its 80% band; below it, where the run has stock positions, the network's stock projected day by day from today's inventory positions, today's purchase orders on their receipt days and the forecast (green), against zero.</p>
-{{range .Rendered}}<div class="chart"><h3>{{.SKU}}</h3><p class="why">{{.Why}}</p><img alt="forecast of {{.SKU}}" src="{{.PNG}}">{{if .Stock}}<br><img alt="projected stock of {{.SKU}}" src="{{.Stock}}">{{end}}</div>{{end}}
+{{range .Rendered}}<div class="chart" id="{{.Anchor}}"><h3>{{.SKU}}</h3><p class="why">{{.Why}}</p><img alt="forecast of {{.SKU}}" src="{{.PNG}}">{{if .Stock}}<br><img alt="projected stock of {{.SKU}}" src="{{.Stock}}">{{end}}</div>{{end}}
 <p class="why">The run's manifest.json has its inputs, settings, stage timings and outputs.</p>
 </body></html>
 `))

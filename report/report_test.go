@@ -17,6 +17,17 @@ import (
 	"github.com/planner-engine/planner/series"
 )
 
+func TestNumbersHaveOneFormat(t *testing.T) {
+	for v, want := range map[float64]string{1234567: "1,234,567", 9415.21: "9,415.21", -1234.5: "-1,234.50", 0.999: "1.00", 12.345: "12.35"} {
+		assert.Equal(t, want, Number(v), v)
+	}
+}
+
+func TestAnchorsAreSafeIDs(t *testing.T) {
+	assert.Equal(t, "sku-A_1_x_", anchor("A 1/x>"))
+	assert.Equal(t, "sku-SKU-9_", anchor("SKU-9\""))
+}
+
 func TestReportIsOneSelfContainedPage(t *testing.T) {
 	start := series.MustParseDate("2025-01-01")
 	d := &Data{Title: "Plan for 2025-01-01",
@@ -33,10 +44,14 @@ func TestReportIsOneSelfContainedPage(t *testing.T) {
 	require.NoError(t, err)
 	page := string(raw)
 	assert.Contains(t, page, "<title>Plan for 2025-01-01</title>")
-	assert.Contains(t, page, "<td>Value ordered</td><td class=\"n\">9415.21</td>")
+	assert.Contains(t, page, "<td>Value ordered</td><td class=\"n\">9,415.21</td>")
 	assert.Contains(t, page, "1,234,567")
 	// Text is escaped, not markup.
 	assert.Contains(t, page, "DC stock short &lt;check&gt;")
+	// The contents link every section and every charted SKU.
+	assert.Contains(t, page, `<a href="#sku-SKU1">SKU1</a>`)
+	assert.Contains(t, page, `<div class="chart" id="sku-SKU1">`)
+	assert.Contains(t, page, `<h2 id="changes">Changed since last night</h2>`)
 	// Nothing to fetch: no external links or scripts.
 	assert.NotRegexp(t, `(src|href)="https?:`, page)
 	assert.NotContains(t, page, "<script")
@@ -67,7 +82,8 @@ func TestReportTables(t *testing.T) {
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	page := string(raw)
-	assert.Contains(t, page, "<h2>Price moves (1)</h2>")
+	assert.Contains(t, page, `<h2 id="table-0">Price moves (1)</h2>`)
+	assert.Contains(t, page, `<a href="#table-0">Price moves (1)</a>`, "in the contents")
 	assert.Contains(t, page, "<tr><th>SKU</th><th>New price</th></tr>")
 	assert.Contains(t, page, `<tr><td>A&lt;1&gt;</td><td class="n">3.99</td></tr>`)
 }
