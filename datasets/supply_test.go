@@ -51,7 +51,9 @@ func TestExceptionsAreRememberedAcrossRuns(t *testing.T) {
 	require.NoError(t, err)
 	defer s.Close()
 	d := series.MustParseDate("2025-01-06")
-	ex := func(id string, v float64) SeenException { return SeenException{ID: id, Kind: "dc_short", SKU: "A", Location: "DC1", Value: v} }
+	ex := func(id string, v float64) SeenException {
+		return SeenException{ID: id, Kind: "dc_short", SKU: "A", Location: "DC1", Value: v}
+	}
 	require.NoError(t, s.RecordExceptions(ctx, d, []SeenException{ex("EX-1", 10), ex("EX-2", 5)}))
 	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), []SeenException{ex("EX-2", 8), ex("EX-3", 1)}))
 	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), []SeenException{ex("EX-2", 9), ex("EX-3", 1)})) // a rerun
