@@ -53,27 +53,74 @@ func (s *Store) HierarchyLabels(ctx context.Context) (*supply.Labels, error) {
 	return l, rows.Err()
 }
 
-// ExceptionsSeen returns the plan date each exception was first seen on,
-// by id, as RecordExceptions kept them.
-func (s *Store) ExceptionsSeen(ctx context.Context) (map[string]series.Date, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT exception_id, CAST(first_seen AS VARCHAR) FROM planner_exceptions`)
+// ExceptionMemory is what the database keeps of an exception between
+// nights: the day it was first seen, and a person's snooze or
+// acknowledgement (planner snooze).
+type ExceptionMemory struct {
+	FirstSeen, SnoozedUntil series.Date
+	SnoozedUpTo             float64
+	Acknowledged            bool
+}
+
+// ExceptionsSeen returns what the database keeps of each exception the
+// runs raised, by id.
+func (s *Store) ExceptionsSeen(ctx context.Context) (map[string]ExceptionMemory, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT exception_id, CAST(first_seen AS VARCHAR), coalesce(CAST(snooze_until AS VARCHAR), ''),
+		coalesce(snooze_up_to, 0), coalesce(acknowledged, false) FROM planner_exceptions`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]series.Date{}
+	out := map[string]ExceptionMemory{}
 	for rows.Next() {
-		var id, day string
-		if err := rows.Scan(&id, &day); err != nil {
+		var id, first, until string
+		var m ExceptionMemory
+		if err := rows.Scan(&id, &first, &until, &m.SnoozedUpTo, &m.Acknowledged); err != nil {
 			return nil, err
 		}
-		d, err := series.ParseDate(day)
-		if err != nil {
+		if m.FirstSeen, err = series.ParseDate(first); err != nil {
 			return nil, err
 		}
-		out[id] = d
+		if until != "" {
+			if m.SnoozedUntil, err = series.ParseDate(until); err != nil {
+				return nil, err
+			}
+		}
+		out[id] = m
 	}
 	return out, rows.Err()
+}
+
+// Snooze records a person's decision on exceptions the runs raised: a
+// snooze until a plan date (until, 0 for none) and while the value at
+// risk grows by at most a share of what it is now (grows, below 0 for
+// none), or an acknowledgement (ack). Unknown ids are an error and
+// nothing is recorded.
+func (s *Store) Snooze(ctx context.Context, ids []string, until series.Date, grows float64, ack bool, note, who string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		var untilArg, upTo any
+		if until != 0 {
+			untilArg = until.String()
+		}
+		if grows >= 0 {
+			upTo = grows
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE planner_exceptions SET snooze_until = CAST(? AS DATE),
+			snooze_up_to = CASE WHEN ? IS NULL THEN NULL ELSE value * (1 + CAST(? AS DOUBLE)) END,
+			acknowledged = ?, decision_note = ?, decided_by = ? WHERE exception_id = ?`, untilArg, upTo, upTo, ack, note, who, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%s is not an exception a run raised in this database (the exception_id column of exceptions.csv)", id)
+		}
+	}
+	return tx.Commit()
 }
 
 // SeenException is an exception as the database remembers it from night

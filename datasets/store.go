@@ -152,6 +152,12 @@ func (s *Store) migrate(ctx context.Context) error {
 		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS value DOUBLE`,
 		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS prev_value DOUBLE`,
 		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS prev_seen DATE`,
+		// A person's snooze or acknowledgement (planner snooze).
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS snooze_until DATE`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS snooze_up_to DOUBLE`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS acknowledged BOOLEAN`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS decision_note VARCHAR`,
+		`ALTER TABLE planner_exceptions ADD COLUMN IF NOT EXISTS decided_by VARCHAR`,
 		// What a load replaced, and the days it covered (added later).
 		`ALTER TABLE planner_loads ADD COLUMN IF NOT EXISTS replaced BIGINT`,
 		`ALTER TABLE planner_loads ADD COLUMN IF NOT EXISTS first_date DATE`,

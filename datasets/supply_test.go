@@ -59,7 +59,7 @@ func TestExceptionsAreRememberedAcrossRuns(t *testing.T) {
 	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), []SeenException{ex("EX-2", 9), ex("EX-3", 1)})) // a rerun
 	seen, err := s.ExceptionsSeen(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]series.Date{"EX-1": d, "EX-2": d, "EX-3": d.AddDays(1)}, seen)
+	assert.Equal(t, map[string]ExceptionMemory{"EX-1": {FirstSeen: d}, "EX-2": {FirstSeen: d}, "EX-3": {FirstSeen: d.AddDays(1)}}, seen)
 
 	// The second night: EX-1 resolved, EX-2 worse than the night before
 	// (5, not the rerun's 8), EX-3 new.
@@ -72,7 +72,20 @@ func TestExceptionsAreRememberedAcrossRuns(t *testing.T) {
 	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(-2), []SeenException{ex("EX-3", 1)}))
 	seen, err = s.ExceptionsSeen(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, d.AddDays(-2), seen["EX-3"], "an earlier night moves the first sighting back")
+	assert.Equal(t, d.AddDays(-2), seen["EX-3"].FirstSeen, "an earlier night moves the first sighting back")
+
+	// A snooze until a day and while the value grows by at most half (EX-2
+	// is at 9 now: up to 13.5); an acknowledgement; an unknown id refused,
+	// with nothing recorded.
+	require.NoError(t, s.Snooze(ctx, []string{"EX-2"}, d.AddDays(7), 0.5, false, "supplier called", "ana"))
+	require.NoError(t, s.Snooze(ctx, []string{"EX-1"}, 0, -1, true, "", "bo"))
+	err = s.Snooze(ctx, []string{"EX-3", "EX-9"}, d, -1, false, "", "")
+	require.ErrorContains(t, err, "EX-9 is not an exception a run raised in this database")
+	seen, err = s.ExceptionsSeen(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, ExceptionMemory{FirstSeen: d, SnoozedUntil: d.AddDays(7), SnoozedUpTo: 13.5}, seen["EX-2"])
+	assert.Equal(t, ExceptionMemory{FirstSeen: d, Acknowledged: true}, seen["EX-1"])
+	assert.Equal(t, ExceptionMemory{FirstSeen: d.AddDays(-2)}, seen["EX-3"], "the refused call recorded nothing")
 }
 
 // Forecast moves compare a run with the one logged before it, over the

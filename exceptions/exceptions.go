@@ -88,7 +88,8 @@ type Exception struct {
 	Units, ValueAtRisk float64
 	Severity           Severity
 	Owner              string
-	// Status is new on the first night the exception is seen, open after.
+	// Status is new on the first night the exception is seen, open after;
+	// acknowledged once someone owns it; snoozed while a snooze holds.
 	Status    string
 	FirstSeen series.Date
 	Action    string
@@ -191,14 +192,60 @@ func (r Rules) severity(value float64) Severity {
 	return Low
 }
 
-// Carry marks the exceptions an earlier night saw: seen holds the day
-// each id was first seen. Those are open, and keep their first day.
-func Carry(exs []Exception, seen map[string]series.Date) {
+// Memory is what earlier nights left of an exception: the day it was
+// first seen, and a person's decision on it.
+type Memory struct {
+	FirstSeen series.Date
+	// SnoozedUntil, when set, snoozes the exception up to and including
+	// that plan date; SnoozedUpTo, when above 0, while its value at risk
+	// stays at or below it. Both hold when both are set.
+	SnoozedUntil series.Date
+	SnoozedUpTo  float64
+	// Acknowledged says someone owns it: it stays on the list, so marked.
+	Acknowledged bool
+}
+
+// Snoozed says whether a snooze holds for an exception worth value on
+// day.
+func (m *Memory) Snoozed(day series.Date, value float64) bool {
+	if m.SnoozedUntil == 0 && m.SnoozedUpTo <= 0 {
+		return false
+	}
+	return (m.SnoozedUntil == 0 || day <= m.SnoozedUntil) && (m.SnoozedUpTo <= 0 || value <= m.SnoozedUpTo+1e-9)
+}
+
+// Carry applies what earlier nights left: an exception seen before keeps
+// its first day and is open, or acknowledged when someone said so, or
+// snoozed while its snooze holds on day.
+func Carry(exs []Exception, memory map[string]Memory, day series.Date) {
 	for i := range exs {
-		if d, ok := seen[exs[i].ID]; ok && d < exs[i].FirstSeen {
-			exs[i].FirstSeen, exs[i].Status = d, "open"
+		e := &exs[i]
+		m, ok := memory[e.ID]
+		if !ok {
+			continue
+		}
+		if m.FirstSeen != 0 && m.FirstSeen < e.FirstSeen {
+			e.FirstSeen, e.Status = m.FirstSeen, "open"
+		}
+		switch {
+		case m.Snoozed(day, e.ValueAtRisk):
+			e.Status = "snoozed"
+		case m.Acknowledged:
+			e.Status = "acknowledged"
 		}
 	}
+}
+
+// Active counts the exceptions someone must act on: every kind but data
+// problems, less the snoozed.
+func Active(exs []Exception) int {
+	n := 0
+	for i := range exs {
+		if exs[i].Kind != DataProblem && exs[i].Status != "snoozed" {
+			n++
+		}
+	}
+	return n
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -59,9 +59,39 @@ func TestPlansSeeingOneCauseCountItOnce(t *testing.T) {
 // today (a rerun) stays new.
 func TestCarryKeepsTheFirstNight(t *testing.T) {
 	exs := Group([]Finding{{Kind: NoDemand, SKU: "A", Location: "DC1"}, {Kind: NoDemand, SKU: "B", Location: "DC1"}}, Rules{}, day)
-	Carry(exs, map[string]series.Date{ID(NoDemand, "A", "DC1", ""): day.AddDays(-3), ID(NoDemand, "B", "DC1", ""): day})
+	Carry(exs, map[string]Memory{ID(NoDemand, "A", "DC1", ""): {FirstSeen: day.AddDays(-3)}, ID(NoDemand, "B", "DC1", ""): {FirstSeen: day}}, day)
 	assert.Equal(t, "open", exs[0].Status)
 	assert.Equal(t, day.AddDays(-3), exs[0].FirstSeen)
 	assert.Equal(t, "new", exs[1].Status)
 	assert.Equal(t, day, exs[1].FirstSeen)
+}
+
+// A snooze holds until its day, or while the value at risk stays within
+// its bound (both, when both are set); an acknowledged exception stays
+// on the list as such; the snoozed are not counted as active.
+func TestSnoozesHoldUntilTheirDayOrValue(t *testing.T) {
+	exs := Group([]Finding{
+		{Kind: DCShort, SKU: "A", Location: "DC1", Units: 1, Value: 50},
+		{Kind: DCShort, SKU: "B", Location: "DC1", Units: 1, Value: 200},
+		{Kind: DCShort, SKU: "C", Location: "DC1", Units: 1, Value: 10},
+		{Kind: DCShort, SKU: "D", Location: "DC1", Units: 1, Value: 5},
+	}, Rules{}, day)
+	memory := map[string]Memory{
+		ID(DCShort, "A", "DC1", ""): {FirstSeen: day - 1, SnoozedUntil: day},
+		ID(DCShort, "B", "DC1", ""): {FirstSeen: day - 1, SnoozedUpTo: 150},
+		ID(DCShort, "C", "DC1", ""): {FirstSeen: day - 1, Acknowledged: true},
+		ID(DCShort, "D", "DC1", ""): {FirstSeen: day - 1, SnoozedUntil: day - 1},
+	}
+	Carry(exs, memory, day)
+	status := map[string]string{}
+	for _, e := range exs {
+		status[e.SKU] = e.Status
+	}
+	assert.Equal(t, map[string]string{"A": "snoozed", "B": "open", "C": "acknowledged", "D": "open"}, status,
+		"B grew past its bound, D's snooze ended yesterday")
+	assert.Equal(t, 3, Active(exs))
+	m := Memory{SnoozedUntil: day, SnoozedUpTo: 100}
+	assert.True(t, m.Snoozed(day, 100))
+	assert.False(t, m.Snoozed(day, 101))
+	assert.False(t, m.Snoozed(day+1, 1))
 }

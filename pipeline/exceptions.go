@@ -150,16 +150,6 @@ func (in *ExceptionsInput) valuers() (price, cost func(string) float64) {
 	return price, cost
 }
 
-// planExceptions counts the exceptions that are the plans', not the data's.
-func planExceptions(exs []exceptions.Exception) int {
-	n := 0
-	for i := range exs {
-		if exs[i].Kind != exceptions.DataProblem {
-			n++
-		}
-	}
-	return n
-}
 
 // ExceptionsStage writes exceptions.csv: the root causes of every flag the
 // plans raised and of the load's data warnings (Exceptions), with the
@@ -190,7 +180,11 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err != nil {
 		return StageReport{}, err
 	}
-	exceptions.Carry(exs, seen)
+	memory := make(map[string]exceptions.Memory, len(seen))
+	for id, m := range seen {
+		memory[id] = exceptions.Memory(m)
+	}
+	exceptions.Carry(exs, memory, in.Day)
 	seenNow := make([]datasets.SeenException, len(exs))
 	for i, e := range exs {
 		seenNow[i] = datasets.SeenException{ID: e.ID, Kind: string(e.Kind), SKU: e.SKU, Location: e.Location, Value: e.ValueAtRisk}
@@ -208,18 +202,22 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 
 // exceptionsReport counts the exceptions by severity and lists the first.
 func exceptionsReport(exs []exceptions.Exception) StageReport {
-	plan := planExceptions(exs)
-	var high int
+	var high, data, snoozed int
 	var value float64
 	for i := range exs {
-		if exs[i].Severity == exceptions.High {
+		switch {
+		case exs[i].Kind == exceptions.DataProblem:
+			data++
+		case exs[i].Status == "snoozed":
+			snoozed++
+		case exs[i].Severity == exceptions.High:
 			high++
 		}
 		value += exs[i].ValueAtRisk
 	}
-	rep := StageReport{Exceptions: plan,
-		Summary: fmt.Sprintf("%s: %d root causes (%d high), %.2f at risk, %s", ExceptionsName, len(exs), high, value,
-			words.Plural(len(exs)-plan, "data problem"))}
+	rep := StageReport{Exceptions: exceptions.Active(exs),
+		Summary: fmt.Sprintf("%s: %d root causes (%d high), %.2f at risk, %s, %d snoozed", ExceptionsName, len(exs), high, value,
+			words.Plural(data, "data problem"), snoozed)}
 	for i := range exs {
 		if i == maxListed {
 			rep.Details = append(rep.Details, fmt.Sprintf("  ... and %d more", len(exs)-maxListed))

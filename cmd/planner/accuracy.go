@@ -86,3 +86,37 @@ func share(v *float64) string {
 	}
 	return pct(*v)
 }
+
+func (a *app) snoozeCmd() *cobra.Command {
+	var db string
+	o := pipeline.SnoozeOptions{Grows: -1}
+	cmd := &cobra.Command{
+		Use:   "snooze EXCEPTION_ID...",
+		Short: "Snooze or acknowledge exceptions, for the nights to come",
+		Long: "Snooze records a decision on exceptions the runs raised (the exception_id column of\n" +
+			"exceptions.csv): --until a plan date, --until-grows a share (snoozed while the value at risk\n" +
+			"grows by at most that share of what it is now; both may be given, and both must hold), or\n" +
+			"--ack (someone owns it). Later runs mark them snoozed or acknowledged in exceptions.csv; a\n" +
+			"snoozed exception does not count towards the run's exit code.",
+		Example: "  planner snooze EX-3f2a9c0b11de --until 2025-01-15\n  planner snooze EX-3f2a9c0b11de --until-grows 0.5 --note 'supplier confirmed' --who ana",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, ids []string) error {
+			if cmd.Flags().Changed("until-grows") && !(o.Grows >= 0 && o.Grows < 1e6) {
+				return usagef("--until-grows must be 0 or more, a share of the value at risk (got %v)", o.Grows)
+			}
+			o.IDs = ids
+			if err := pipeline.Snooze(cmd.Context(), db, o); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s recorded in %s\n", words.Plural(len(ids), "decision"), db)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&db, "db", config.DefaultDB, "database file")
+	cmd.Flags().StringVar(&o.Until, "until", "", "snoozed up to and including this plan date (YYYY-MM-DD)")
+	cmd.Flags().Float64Var(&o.Grows, "until-grows", -1, "snoozed while the value at risk grows by at most this share (0.5: half again)")
+	cmd.Flags().BoolVar(&o.Acknowledge, "ack", false, "acknowledge: someone owns it")
+	cmd.Flags().StringVar(&o.Note, "note", "", "why")
+	cmd.Flags().StringVar(&o.Who, "who", "", "who decided")
+	return cmd
+}

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -330,20 +332,8 @@ func TestForecastSaysWhichDriversNothingPlans(t *testing.T) {
 // an exception names is a row of the run's plan files: a DC that holds
 // nothing cuts its stores' transfers to 0, and those lines stay.
 func TestExceptionsExitCodeIsConfigurable(t *testing.T) {
-	dir := synthSample(t)
+	dir := shortDCSample(t)
 	cfg := filepath.Join(dir, "planner.yaml")
-	inv := filepath.Join(dir, "inventory.csv")
-	raw, err := os.ReadFile(inv)
-	require.NoError(t, err)
-	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
-	for i, l := range lines[1:] {
-		f := strings.Split(l, ",")
-		if strings.HasPrefix(f[2], "DC") {
-			f[3] = "0" // on_hand
-			lines[i+1] = strings.Join(f, ",")
-		}
-	}
-	require.NoError(t, os.WriteFile(inv, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
 
 	code, out, errOut := planner(t, "run", "--config", cfg)
 	assert.Equal(t, 3, code, errOut)
@@ -386,4 +376,77 @@ func TestExceptionsExitCodeIsConfigurable(t *testing.T) {
 	require.NoError(t, f.Close())
 	code, _, errOut = planner(t, "run", "--config", cfg)
 	assert.Equal(t, 0, code, errOut)
+}
+
+// shortDCSample is the small synthetic retailer with DCs that hold
+// nothing: its run cuts the stores' transfers and has exceptions.
+func shortDCSample(t *testing.T) string {
+	dir := synthSample(t)
+	inv := filepath.Join(dir, "inventory.csv")
+	raw, err := os.ReadFile(inv)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	for i, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if strings.HasPrefix(f[2], "DC") {
+			f[3] = "0" // on_hand
+			lines[i+1] = strings.Join(f, ",")
+		}
+	}
+	require.NoError(t, os.WriteFile(inv, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+	return dir
+}
+
+// Snoozed exceptions survive the nights: the next run marks them snoozed
+// and, with none left to act on, exits 0; an acknowledged one stays on
+// the list as such and still counts.
+func TestSnoozedExceptionsStaySnoozed(t *testing.T) {
+	dir := shortDCSample(t)
+	cfg := filepath.Join(dir, "planner.yaml")
+	db := filepath.Join(dir, "planner.duckdb")
+	code, _, errOut := planner(t, "run", "--config", cfg)
+	require.Equal(t, 3, code, errOut)
+	exs := readExceptions(t, filepath.Join(dir, "out", "latest", "exceptions.csv"))
+	require.Greater(t, len(exs), 1)
+	var ids []string
+	for id := range exs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	code, out, errOut := planner(t, append([]string{"snooze", "--db", db, "--until", "2099-12-31", "--note", "DC inbound on its way"}, ids[1:]...)...)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "recorded in "+db)
+	code, _, errOut = planner(t, "snooze", "--db", db, "--ack", ids[0])
+	require.Equal(t, 0, code, errOut)
+
+	code, out, errOut = planner(t, "run", "--config", cfg)
+	assert.Equal(t, 3, code, "the acknowledged one still counts: %s", errOut)
+	assert.Regexp(t, `(?m)^1 plan exception to review`, out)
+	exs = readExceptions(t, filepath.Join(dir, "out", "latest", "exceptions.csv"))
+	assert.Equal(t, "acknowledged", exs[ids[0]])
+	for _, id := range ids[1:] {
+		assert.Equal(t, "snoozed", exs[id], id)
+	}
+
+	code, _, errOut = planner(t, "snooze", "--db", db, "--until", "2099-12-31", "EX-000000000000")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "EX-000000000000 is not an exception a run raised in this database")
+	code, _, errOut = planner(t, "snooze", "--db", db, ids[0])
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "say how long")
+}
+
+// readExceptions reads exceptions.csv's status by exception_id.
+func readExceptions(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, r := range rows[1:] {
+		out[r[0]] = r[indexOf(rows[0], "status")]
+	}
+	return out
 }
