@@ -221,3 +221,41 @@ func (s *Store) ForecastMoves(ctx context.Context, runID string, n int) ([]Forec
 	}
 	return out, rows.Err()
 }
+
+// TrackingSignal is a series' bias over the days its logged forecasts
+// (each run's first week) have sales for: the summed error (forecast less
+// sales), the mean absolute error, and their ratio, the tracking signal
+// (Brown, Smoothing, Forecasting and Prediction, 1963).
+type TrackingSignal struct {
+	SKU, Location, Channel string
+	Days                   int
+	Error, MAD, Signal     float64
+}
+
+// TrackingSignals returns the series with at least 14 scored days whose
+// tracking signal is not 0, the largest in size first.
+func (s *Store) TrackingSignals(ctx context.Context) ([]TrackingSignal, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		WITH last AS (SELECT max(date) AS d FROM sales),
+		act AS (SELECT sku, location, channel, date, sum(qty) AS qty, bool_and(coalesce(available, true)) AS avail FROM sales GROUP BY ALL),
+		e AS (SELECT l.sku, l.location, l.channel, l.mean - coalesce(act.qty, 0) AS err
+			FROM planner_forecast_log l CROSS JOIN last LEFT JOIN act USING (sku, location, channel, date)
+			WHERE l.step <= 7 AND l.date <= last.d AND coalesce(act.avail, true))
+		SELECT sku, location, channel, count(*), sum(err), avg(abs(err)) FROM e GROUP BY ALL
+		HAVING count(*) >= 14 AND avg(abs(err)) > 0
+		ORDER BY abs(sum(err)) / avg(abs(err)) DESC, sku, location, channel`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TrackingSignal
+	for rows.Next() {
+		var t TrackingSignal
+		if err := rows.Scan(&t.SKU, &t.Location, &t.Channel, &t.Days, &t.Error, &t.MAD); err != nil {
+			return nil, err
+		}
+		t.Signal = t.Error / t.MAD
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -111,4 +112,41 @@ func TestForecastMovesSinceTheRunBefore(t *testing.T) {
 	logged, err := s.LoggedRuns(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"R1", "R2"}, logged)
+}
+
+// The tracking signal sums a series' first-week errors over the days its
+// sales arrived for and divides by their mean absolute error; a series
+// with fewer than 14 scored days is left out.
+func TestTrackingSignalsOfLoggedForecasts(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"), nil)
+	require.NoError(t, err)
+	defer s.Close()
+	d := series.MustParseDate("2025-01-06")
+	keys := []series.Key{{SKU: "A", Location: "S1", Channel: "store"}, {SKU: "B", Location: "S1", Channel: "store"}}
+	for r := 0; r < 3; r++ { // three weekly runs, 7 days each
+		start := d.AddDays(7 * r)
+		mean := []float64{}
+		for k := range keys {
+			for range 7 {
+				mean = append(mean, float64(6-k*4)) // A forecasts 6, B 2
+			}
+		}
+		require.NoError(t, s.RecordForecasts(ctx, &ForecastLog{RunID: fmt.Sprintf("R%d", r), PlanDate: start, Freq: series.Daily, Horizon: 7,
+			Keys: keys, Starts: []series.Date{start, start}, Model: []string{"m", "m"}, Mean: mean, Statistical: mean, Lo: mean, Hi: mean}))
+	}
+	// Sales for the first 14 days: A sells 4 or 5 (forecast 6: biased),
+	// B sells 1 or 3 (forecast 2: not).
+	for i := 0; i < 14; i++ {
+		day := d.AddDays(i).String()
+		_, err := s.db.ExecContext(ctx, `INSERT INTO sales (date, sku, location, channel, qty) VALUES (CAST(? AS DATE), 'A', 'S1', 'store', ?), (CAST(? AS DATE), 'B', 'S1', 'store', ?)`,
+			day, 4+i%2, day, 1+2*(i%2))
+		require.NoError(t, err)
+	}
+	got, err := s.TrackingSignals(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, TrackingSignal{SKU: "A", Location: "S1", Channel: "store", Days: 14, Error: 21, MAD: 1.5, Signal: 14}, got[0])
+	assert.Equal(t, "B", got[1].SKU)
+	assert.Zero(t, got[1].Error)
 }

@@ -25,6 +25,17 @@ const (
 	OrderCheck Kind = "order_check"
 	// NoDemand: a DC holds stock that no store expects to sell.
 	NoDemand Kind = "no_demand"
+	// StockoutRisk: a location's stock on hand and in transit is expected
+	// to fill less of the demand over the lead time than its target.
+	StockoutRisk Kind = "stockout_risk"
+	// Overstock: stock on hand beyond the overstock horizon's demand.
+	Overstock Kind = "overstock"
+	// Ageing: perishable stock on hand that will not sell within its
+	// shelf life.
+	Ageing Kind = "ageing"
+	// ForecastBias: a series whose forecasts kept erring one way (the
+	// tracking signal beyond its limit).
+	ForecastBias Kind = "forecast_bias"
 	// CapacityOverload: a factory cannot make what is due in time.
 	CapacityOverload Kind = "capacity_overload"
 	// ProductionLate: production due inside the lead time.
@@ -46,6 +57,10 @@ var Action = map[Kind]string{
 	NotPlanned:       "fix the line's master data (sourcing, costs) so that the next run plans it",
 	OrderCheck:       "check the order's quantity before approving it",
 	NoDemand:         "move the stock to where it sells, or mark it down",
+	StockoutRisk:     "expedite the open order, or move stock from a nearby location",
+	Overstock:        "stop ordering, move the stock to where it sells, or mark it down",
+	Ageing:           "mark it down or move it before it expires",
+	ForecastBias:     "check the forecast, or override it until the model catches up",
 	CapacityOverload: "add capacity, move production earlier, or agree a later date",
 	ProductionLate:   "agree a later date with the customer, or expedite",
 	InputCheck:       "fix the masters, sourcing or capacity file the detail names",

@@ -25,8 +25,14 @@ const ExceptionsName = "exceptions.csv"
 // and the masters that value and own them.
 type ExceptionsInput struct {
 	// Day is the plan date: the day the exceptions are first seen on.
-	Day        series.Date
-	Orders     []replenish.Line
+	Day    series.Date
+	Orders []replenish.Line
+	// Network is the replenish stage's: its locations' stock against
+	// their forecasts (stock-out risk, overstock, ageing).
+	Network *replenish.Network
+	// Bias are the series whose logged forecasts the later sales show
+	// erring one way (datasets.Store.TrackingSignals).
+	Bias       []datasets.TrackingSignal
 	Allocation *AllocateResult
 	Production *ProduceResult
 	Prices     *PriceResult
@@ -58,6 +64,46 @@ func Exceptions(in *ExceptionsInput, cfg config.Exceptions) []exceptions.Excepti
 			add(exceptions.Finding{Kind: exceptions.OrderCheck, SKU: l.SKU, Location: l.To, Plan: "orders", Line: l.ID,
 				Units: l.Qty, Value: l.Qty * cost(l.SKU), Detail: l.Exception})
 		}
+	}
+	if n := in.Network; n != nil {
+		// A DC's item holds its own forecast, not its stores': its stock
+		// is judged by allocation (dc_short, no_demand).
+		dcs := map[string]bool{}
+		for _, it := range n.Items {
+			if it.Lane.Transfer {
+				dcs[it.Lane.From] = true
+			}
+		}
+		for _, it := range n.Items {
+			if dcs[it.Location] {
+				continue
+			}
+			h := replenish.StockHealth(it, cfg.OverstockDays)
+			if h.Short >= 0.5 && h.Fill < it.Target.Level {
+				add(exceptions.Finding{Kind: exceptions.StockoutRisk, SKU: it.SKU, Location: it.Location, Units: round2(h.Short), Value: h.Short * price(it.SKU),
+					Detail: fmt.Sprintf("stock on hand and in transit meets %.0f%% of the demand expected before a new order can arrive (target %.0f%%)", 100*h.Fill, 100*it.Target.Level)})
+			}
+			switch {
+			case h.Expiring >= 1:
+				add(exceptions.Finding{Kind: exceptions.Ageing, SKU: it.SKU, Location: it.Location, Units: h.Expiring, Value: h.Expiring * cost(it.SKU),
+					Detail: fmt.Sprintf("%s units on hand will not sell within their %d-day shelf life at %.2f a day", units(h.Expiring), it.ShelfLife, h.DailyDemand)})
+			case h.Excess >= 1:
+				add(exceptions.Finding{Kind: exceptions.Overstock, SKU: it.SKU, Location: it.Location, Units: h.Excess, Value: h.Excess * cost(it.SKU),
+					Detail: fmt.Sprintf("%s units on hand beyond %g days of demand at %.2f a day", units(h.Excess), cfg.OverstockDays, h.DailyDemand)})
+			}
+		}
+	}
+	for _, b := range in.Bias {
+		if math.Abs(b.Signal) <= cfg.TrackingSignal {
+			continue
+		}
+		way := "over"
+		if b.Signal < 0 {
+			way = "under"
+		}
+		add(exceptions.Finding{Kind: exceptions.ForecastBias, SKU: b.SKU, Location: b.Location, Cause: b.Channel, Units: math.Abs(b.Error),
+			Value:  math.Abs(b.Error) * price(b.SKU),
+			Detail: fmt.Sprintf("the %s forecasts %sforecast the %d days scored by %s units (tracking signal %.1f)", b.Channel, way, b.Days, units(math.Abs(b.Error)), b.Signal)})
 	}
 	if a := in.Allocation; a != nil {
 		for _, e := range a.Inputs {
@@ -150,7 +196,6 @@ func (in *ExceptionsInput) valuers() (price, cost func(string) float64) {
 	return price, cost
 }
 
-
 // ExceptionsStage writes exceptions.csv: the root causes of every flag the
 // plans raised and of the load's data warnings (Exceptions), with the
 // first night each was seen, which the database keeps. Its count of plan
@@ -173,8 +218,15 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err != nil {
 		return StageReport{}, err
 	}
+	bias, err := r.Store.TrackingSignals(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
 	in := &ExceptionsInput{Day: r.forecasts.Values().First(), Orders: r.orderLines(), Allocation: r.allocation, Production: r.production,
-		Prices: r.prices, Problems: r.problems, Terms: terms, Labels: labels}
+		Prices: r.prices, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
+	if r.orders != nil {
+		in.Network = r.orders.Network
+	}
 	exs := Exceptions(in, r.Config.Exceptions)
 	seen, err := r.Store.ExceptionsSeen(ctx)
 	if err != nil {

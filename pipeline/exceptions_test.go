@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
@@ -60,4 +61,52 @@ func TestExceptionsFileGroupsAndRanksAHandBuiltCase(t *testing.T) {
 	assert.Equal(t, exceptions.OrderCheck, exs[0].Kind)
 	assert.Equal(t, 150.0, exs[0].ValueAtRisk)
 	assert.Equal(t, exceptions.Medium, exs[0].Severity, "from 100 at risk")
+}
+
+// A store's stock is judged against its forecast: too little for the
+// lead time is a stock-out risk, perishables beyond their shelf life's
+// sales are ageing, other stock beyond the overstock horizon overstock;
+// a DC's item is left to allocation. A tracking signal beyond its limit
+// is forecast bias.
+func TestStockAndForecastExceptions(t *testing.T) {
+	day := series.MustParseDate("2025-01-06")
+	flat := func(v float64) []float64 { return []float64{v, v, v, v, v, v, v} }
+	target := replenish.Target{Level: 0.95, Type: replenish.FillRate}
+	net := &replenish.Network{AsOf: day - 1, Items: []*replenish.Item{
+		{SKU: "A", Location: "S1", Position: replenish.Position{OnHand: 2}, Lane: replenish.Lane{From: "DC1", Transfer: true, LeadTime: 3},
+			Target: target, Mean: flat(5), SD: flat(1)},
+		{SKU: "B", Location: "S1", Position: replenish.Position{OnHand: 100}, Lane: replenish.Lane{From: "DC1", Transfer: true, LeadTime: 3},
+			Target: target, ShelfLife: 5, Mean: flat(4), SD: flat(1)},
+		{SKU: "C", Location: "S1", Position: replenish.Position{OnHand: 1000}, Lane: replenish.Lane{From: "DC1", Transfer: true, LeadTime: 3},
+			Target: target, Mean: flat(2), SD: flat(1)},
+		{SKU: "A", Location: "DC1", Position: replenish.Position{OnHand: 0}, Lane: replenish.Lane{From: "SUP", LeadTime: 7},
+			Target: target, Mean: flat(0), SD: flat(0)},
+	}}
+	in := &ExceptionsInput{Day: day, Network: net, Terms: map[string]supply.PricingTerms{"A": {UnitPrice: 10, UnitCost: 6}, "B": {UnitPrice: 3, UnitCost: 2},
+		"C": {UnitPrice: 5, UnitCost: 4}},
+		Bias: []datasets.TrackingSignal{{SKU: "C", Location: "S1", Channel: "store", Days: 28, Error: 50, MAD: 10, Signal: 5},
+			{SKU: "A", Location: "S1", Channel: "store", Days: 28, Error: -30, MAD: 10, Signal: -3}}}
+	exs := Exceptions(in, config.DefaultExceptions())
+	got := map[exceptions.Kind][]string{}
+	for _, e := range exs {
+		got[e.Kind] = append(got[e.Kind], e.SKU+"@"+e.Location)
+	}
+	assert.Equal(t, map[exceptions.Kind][]string{exceptions.StockoutRisk: {"A@S1"}, exceptions.Ageing: {"B@S1"},
+		exceptions.Overstock: {"C@S1"}, exceptions.ForecastBias: {"C@S1"}}, got)
+	for _, e := range exs {
+		switch e.Kind {
+		case exceptions.Ageing:
+			assert.Equal(t, 80.0, e.Units, "100 on hand, 5 days at 4 sell")
+			assert.Equal(t, 160.0, e.ValueAtRisk, "at cost")
+		case exceptions.Overstock:
+			assert.Equal(t, 820.0, e.Units, "1000 on hand, 90 days at 2")
+			assert.Equal(t, 3280.0, e.ValueAtRisk)
+			assert.Equal(t, exceptions.High, e.Severity)
+		case exceptions.ForecastBias:
+			assert.Equal(t, 250.0, e.ValueAtRisk, "50 units over-forecast at the price")
+			assert.Contains(t, e.Detail, "overforecast")
+		case exceptions.StockoutRisk:
+			assert.InDelta(t, 13, e.Units, 0.5, "15 units of demand over the lead time, 2 on hand")
+		}
+	}
 }

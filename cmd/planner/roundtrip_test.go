@@ -159,7 +159,7 @@ func TestOverridesShowAndAreScored(t *testing.T) {
 	dir := synthSample(t)
 	cfg := filepath.Join(dir, "planner.yaml")
 	db := filepath.Join(dir, "planner.duckdb")
-	code, _, errOut := planner(t, "run", "--config", cfg)
+	code, _, errOut := planner(t, "run", "--config", cfg, "--exceptions-exit-code", "0")
 	require.Equal(t, 0, code, errOut)
 	first := readForecasts(t, filepath.Join(dir, "out", "latest", "forecasts.csv"))
 
@@ -169,7 +169,7 @@ func TestOverridesShowAndAreScored(t *testing.T) {
 	code, out, errOut := planner(t, "override", "--db", db, "--file", overrides)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "1 override stored")
-	code, out, errOut = planner(t, "run", "--config", cfg)
+	code, out, errOut = planner(t, "run", "--config", cfg, "--exceptions-exit-code", "0")
 	require.Equal(t, 0, code, errOut)
 	assert.Regexp(t, `forecast .*; \d+ series-days overridden by planners`, out)
 	second := readForecasts(t, filepath.Join(dir, "out", "latest", "forecasts.csv"))

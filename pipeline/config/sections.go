@@ -541,14 +541,22 @@ type Exceptions struct {
 	// price, from which a new price is an exception to check (markdowns
 	// are planned clearance, not checked here).
 	PriceMove float64 `yaml:"price_move,omitempty" json:"price_move"`
+	// OverstockDays is the days of mean demand beyond which stock on hand
+	// is overstock.
+	OverstockDays float64 `yaml:"overstock_days,omitempty" json:"overstock_days"`
+	// TrackingSignal is the limit of a series' tracking signal (its
+	// forecasts' summed errors over their mean absolute error) beyond
+	// which its forecast is biased.
+	TrackingSignal float64 `yaml:"tracking_signal,omitempty" json:"tracking_signal"`
 }
 
 // DefaultExceptions are the section's defaults: exit code 3, high from
 // 1000 at risk, medium from 100, price moves of 20% or more (above the
 // price section's default largest move, so that a move it allows is not
-// flagged unless that limit is raised).
+// flagged unless that limit is raised), overstock beyond 90 days of
+// demand, a tracking signal beyond 4 (Brown's customary limit).
 func DefaultExceptions() Exceptions {
-	return Exceptions{ExitCode: 3, HighValue: 1000, MediumValue: 100, PriceMove: 0.20}
+	return Exceptions{ExitCode: 3, HighValue: 1000, MediumValue: 100, PriceMove: 0.20, OverstockDays: 90, TrackingSignal: 4}
 }
 
 // Check checks the section's values.
@@ -562,6 +570,10 @@ func (c *Exceptions) Check(name func(string) string) error {
 		return fmt.Errorf("%s must be from 0 to %s (got %v)", name("medium_value"), name("high_value"), c.MediumValue)
 	case !(c.PriceMove > 0 && c.PriceMove < 10):
 		return fmt.Errorf("%s must be more than 0, as a share of the price (got %v)", name("price_move"), c.PriceMove)
+	case !(c.OverstockDays >= 1 && c.OverstockDays <= 3650):
+		return fmt.Errorf("%s must be from 1 to 3650 days (got %v)", name("overstock_days"), c.OverstockDays)
+	case !(c.TrackingSignal > 0 && c.TrackingSignal < 1000):
+		return fmt.Errorf("%s must be more than 0 (got %v)", name("tracking_signal"), c.TrackingSignal)
 	}
 	return nil
 }
