@@ -302,3 +302,35 @@ func BenchmarkLoadPostgres(b *testing.B) {
 	loadEach(b, datasets.LoadOptions{Files: map[string]string{"sales": url}, Query: query}, wantRows(n))
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkRecordForecasts logs an M5-sized run's forecasts (30,490
+// series x 28 days) in the database, as the nightly forecast stage does
+// for planner accuracy.
+func BenchmarkRecordForecasts(b *testing.B) {
+	const n, h = 30490, 28
+	start := series.MustParseDate("2016-05-23")
+	log := &datasets.ForecastLog{PlanDate: start, Freq: series.Daily, Horizon: h, LoLevel: 0.1, HiLevel: 0.9}
+	for i := 0; i < n; i++ {
+		log.Keys = append(log.Keys, series.Key{SKU: fmt.Sprintf("SKU%05d", i/10), Location: fmt.Sprintf("S%02d", i%10), Channel: "store"})
+		log.Starts = append(log.Starts, start)
+		log.Model = append(log.Model, "ETS(A,N,A)")
+	}
+	log.Mean = make([]float64, n*h)
+	for j := range log.Mean {
+		log.Mean[j] = float64(j % 17)
+	}
+	log.Statistical, log.Lo, log.Hi = log.Mean, log.Mean, log.Mean
+	s, err := datasets.Open(context.Background(), filepath.Join(b.TempDir(), "p.duckdb"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		log.RunID = fmt.Sprintf("R%d", i)
+		if err := s.RecordForecasts(context.Background(), log); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*h), "rows")
+}
