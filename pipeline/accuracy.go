@@ -56,6 +56,11 @@ func Accuracy(ctx context.Context, db string) (*AccuracyResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	return accuracyOf(sums), nil
+}
+
+// accuracyOf scores the sums of each group and adds each run's total.
+func accuracyOf(sums []datasets.AccuracySums) *AccuracyResult {
 	out := &AccuracyResult{Runs: []AccuracyRow{}, Groups: make([]AccuracyRow, 0, len(sums))}
 	var total datasets.AccuracySums
 	for i, s := range sums {
@@ -77,7 +82,7 @@ func Accuracy(ctx context.Context, db string) (*AccuracyResult, error) {
 			out.Runs = append(out.Runs, scoreRow(&total))
 		}
 	}
-	return out, nil
+	return out
 }
 
 func scoreRow(s *datasets.AccuracySums) AccuracyRow {

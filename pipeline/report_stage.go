@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/report"
@@ -322,11 +324,34 @@ func (r *Run) changes(ctx context.Context, d *report.Data) error {
 	for _, e := range ch.Resolved {
 		exTable.Rows = append(exTable.Rows, []string{"resolved", e.Kind, e.SKU, e.Location, "", money(e.Value)})
 	}
-	if first {
-		d.ChangesNote = "Nothing to compare with: no earlier night in this database moved an exception or a forecast."
-	}
 	if len(exTable.Rows) > 0 {
 		d.Changes = append(d.Changes, exTable)
+	}
+	if t := r.orderMoves(); len(t.Rows) > 0 {
+		d.Changes = append(d.Changes, t)
+	}
+	sums, err := r.Store.Accuracy(ctx)
+	if err != nil {
+		return err
+	}
+	if acc := accuracyOf(sums); len(acc.Runs) > 0 {
+		t := report.Table{Title: "Accuracy of past runs",
+			Note:    "Each run's forecasts against the sales loaded since (planner accuracy has them by horizon, category and model). FVA: the WAPE points planners' overrides saved.",
+			Header:  []string{"Run", "Plan date", "Days scored", "WAPE", "Bias", "Within the band", "Overridden days", "FVA"},
+			Numeric: []bool{false, false, true, true, true, true, true, true}}
+		share := func(v *float64) string {
+			if v == nil {
+				return ""
+			}
+			return fmt.Sprintf("%.1f%%", 100**v)
+		}
+		runs := acc.Runs[max(0, len(acc.Runs)-reportMoves):]
+		for i := len(runs) - 1; i >= 0; i-- {
+			a := &runs[i]
+			t.Rows = append(t.Rows, []string{a.RunID, a.PlanDate, report.Number(float64(a.Days)), share(a.WAPE), share(a.Bias), share(a.Coverage),
+				report.Number(float64(a.OverriddenDays)), share(a.FVA)})
+		}
+		d.Changes = append(d.Changes, t)
 	}
 	if len(moves) > 0 {
 		t := report.Table{Title: "Largest forecast moves", Note: "All locations and channels added, over the days both runs forecast.",
@@ -340,5 +365,47 @@ func (r *Run) changes(ctx context.Context, d *report.Data) error {
 		}
 		d.Changes = append(d.Changes, t)
 	}
+	if len(d.Changes) == 0 {
+		d.ChangesNote = "Nothing to compare with: no earlier night in this database moved an exception, a forecast or an order."
+	}
 	return nil
+}
+
+// orderMoves are the order lines whose quantity moved most since the run
+// out/latest points at (the night before), by SKU and lane.
+func (r *Run) orderMoves() report.Table {
+	t := report.Table{Title: "Largest order moves", Note: "Against the previous run's orders, by SKU and lane.",
+		Header: []string{"SKU", "From", "To", "Before", "Now"}, Numeric: []bool{false, false, false, true, true}}
+	prev, err := files.ReadCSVTable(filepath.Join(r.Config.Out, "latest", "orders.csv"), "sku", "from", "to", "quantity")
+	if err != nil || r.orders == nil {
+		return t // no run before this one, or no orders in either
+	}
+	type lane struct{ sku, from, to string }
+	before, now := map[lane]float64{}, map[lane]float64{}
+	for i := 0; i < prev.Len(); i++ {
+		q, _ := strconv.ParseFloat(prev.String(i, "quantity"), 64)
+		before[lane{cell(prev, i, "sku"), cell(prev, i, "from"), cell(prev, i, "to")}] += q
+	}
+	for _, l := range r.orders.Lines {
+		now[lane{l.SKU, l.From, l.To}] += l.Qty
+	}
+	var lanes []lane
+	for _, m := range []map[lane]float64{before, now} {
+		for k := range m {
+			if math.Abs(now[k]-before[k]) >= 1 && !slices.Contains(lanes, k) {
+				lanes = append(lanes, k)
+			}
+		}
+	}
+	sort.Slice(lanes, func(a, b int) bool {
+		da, db := math.Abs(now[lanes[a]]-before[lanes[a]]), math.Abs(now[lanes[b]]-before[lanes[b]])
+		if da != db {
+			return da > db
+		}
+		return lanes[a].sku+lanes[a].from+lanes[a].to < lanes[b].sku+lanes[b].from+lanes[b].to
+	})
+	for _, k := range lanes[:min(len(lanes), reportMoves)] {
+		t.Rows = append(t.Rows, []string{k.sku, k.from, k.to, report.Number(before[k]), report.Number(now[k])})
+	}
+	return t
 }

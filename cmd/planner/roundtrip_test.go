@@ -23,8 +23,10 @@ import (
 // approved in the workbook (one to 0, which cancels it), a fourth line
 // approved as planned, a fifth rejected; the import; the push of the
 // approved lines to an ERP on loopback. The ERP receives the edited
-// quantities, the planned one, and nothing else.
-func TestWorkbookEditsReachTheERP(t *testing.T) {
+// quantities, the planned one, and nothing else. Then a forecast
+// override, a rerun that shows it, and its FVA once the sales of its
+// days are loaded (overrideAndScore).
+func TestReviewRoundTrip(t *testing.T) {
 	run := runSample(t)
 	type edit struct {
 		row  int
@@ -113,6 +115,8 @@ func TestWorkbookEditsReachTheERP(t *testing.T) {
 		}
 	}
 	assert.Equal(t, want, got)
+
+	overrideAndScore(t, filepath.Dir(filepath.Dir(filepath.Dir(run))))
 }
 
 // Every bad edit is reported at once, each with its sheet, row and
@@ -150,17 +154,16 @@ func indexOf(xs []string, x string) int {
 
 func fmtQty(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// An override reaches the next run's forecasts, and once the sales of its
-// days are loaded, planner accuracy scores it: FVA is the statistical
+// overrideAndScore checks that an override reaches the next run's
+// forecasts of the sample in dir, and once the sales of its days are
+// loaded, that planner accuracy scores it: FVA is the statistical
 // forecast's WAPE less the final one's on the overridden days, computed
-// here by hand from the two runs' forecasts.csv (the first run's means
-// are the second's statistical ones: same inputs) and the held-out sales.
-func TestOverridesShowAndAreScored(t *testing.T) {
-	dir := synthSample(t)
+// here by hand from the two runs' forecasts.csv (the latest run's means
+// are the next's statistical ones: same inputs) and the held-out sales.
+func overrideAndScore(t *testing.T, dir string) {
+	t.Helper()
 	cfg := filepath.Join(dir, "planner.yaml")
 	db := filepath.Join(dir, "planner.duckdb")
-	code, _, errOut := planner(t, "run", "--config", cfg, "--exceptions-exit-code", "0")
-	require.Equal(t, 0, code, errOut)
 	first := readForecasts(t, filepath.Join(dir, "out", "latest", "forecasts.csv"))
 
 	overrides := filepath.Join(t.TempDir(), "overrides.csv")
@@ -186,6 +189,15 @@ func TestOverridesShowAndAreScored(t *testing.T) {
 		assert.InDelta(t, 1.5*first[k].mean, f.mean, 1e-3, k)
 	}
 	assert.Positive(t, overridden)
+	// The report says what moved since the run before: SKU00002 alone.
+	page, err := os.ReadFile(filepath.Join(dir, "out", "latest", "report.html"))
+	require.NoError(t, err)
+	i := strings.Index(string(page), "<h3>Largest forecast moves</h3>")
+	require.GreaterOrEqual(t, i, 0, "the report lists the forecast moves")
+	rest := string(page)[i:]
+	rest = rest[:strings.Index(rest, "</table>")]
+	assert.Equal(t, 1, strings.Count(rest, "<tr><td>"), rest)
+	assert.Contains(t, rest, "<tr><td>SKU00002</td>")
 
 	// Nothing to score until the days' sales arrive.
 	code, out, errOut = planner(t, "accuracy", "--db", db)
