@@ -36,7 +36,10 @@ type PlanSheet struct {
 	Sheet, File, ID, From, To string
 	Keys                      []string
 	Edit                      string
-	doc                       *OutputFile
+	// Value, when set, names a column after Note that values the line:
+	// the Edit column times unit_cost.
+	Value string
+	doc   *OutputFile
 }
 
 // Plan returns the plan's name, as approvals name it.
@@ -59,6 +62,9 @@ type SheetColumn struct {
 	Input bool
 	// Of is the code column a name column names ("" for the others).
 	Of string
+	// Times names the two columns whose product a value column is (a
+	// formula, so that an edited quantity revalues the line).
+	Times [2]string
 }
 
 // Columns returns the sheet's columns in order: the keys, each code
@@ -84,6 +90,9 @@ func (p PlanSheet) Columns() []SheetColumn {
 	}
 	add(p.Edit)
 	out = append(out, SheetColumn{Name: ApproveColumn, Header: "Approve", Input: true}, SheetColumn{Name: NoteColumn, Header: "Note", Input: true})
+	if p.Value != "" {
+		out = append(out, SheetColumn{Name: p.Value, Header: headerWords(p.Value), Times: [2]string{p.Edit, "unit_cost"}})
+	}
 	for _, c := range p.doc.Columns {
 		if !placed[c.Name] && c.Name != schemaColumn.Name {
 			add(c.Name)
@@ -118,7 +127,7 @@ func PlanSheets() []PlanSheet { return planSheets }
 
 var planSheets = []PlanSheet{
 	{Sheet: OrdersSheet, File: "orders.csv", ID: "order_id", From: "from", To: "to", Keys: []string{"order_id", "type", "sku", "from", "to"},
-		Edit: "quantity", doc: &Outputs[0]},
+		Edit: "quantity", Value: "order_value", doc: &Outputs[0]},
 	{Sheet: AllocationSheet, File: "allocation.csv", ID: "line_id", From: "from", To: "to", Keys: []string{"line_id", "type", "sku", "from", "to"},
 		Edit: "quantity", doc: &allocationFile},
 	{Sheet: ProductionSheet, File: "production.csv", ID: "order_id", From: "factory", Keys: []string{"order_id", "factory", "sku"}, // made at a factory, sent nowhere

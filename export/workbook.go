@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/planner-engine/planner/allocation"
+	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/pricing"
@@ -46,6 +47,8 @@ type Workbook struct {
 	// made them.
 	Prices    []pricing.Line
 	Forecasts *forecast.Result
+	// Root causes are the run's exceptions, for the Exceptions sheet.
+	RootCauses []exceptions.Exception
 	// ProductNames and LocationNames are shown beside the codes; a code
 	// without a name shows none.
 	ProductNames, LocationNames map[string]string
@@ -71,6 +74,7 @@ type Figure struct {
 // the plan sheets back by these names.
 const (
 	SummarySheet    = "Summary"
+	ExceptionsSheet = "Exceptions"
 	OrdersSheet     = "Orders"
 	AllocationSheet = "Allocation"
 	ProductionSheet = "Production"
@@ -79,7 +83,7 @@ const (
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
-var WorkbookSheets = []string{SummarySheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, ForecastSheet}
+var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, ForecastSheet}
 
 // workbookStyles are the cell styles every sheet shares.
 type workbookStyles struct {
@@ -108,6 +112,9 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		if _, err := f.NewSheet(s); err != nil {
 			return err
 		}
+	}
+	if err := exceptionsSheet(f, wb, st); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	var orders [][]any
 	for i := range wb.Orders {
@@ -277,8 +284,16 @@ func planSheet(f *excelize.File, ps *PlanSheet, rows [][]any, wb *Workbook, st *
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: frozen, YSplit: 1, TopLeftCell: cellName(frozen+1, 2), ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
+	colName := map[string]string{}
+	for i, c := range cols {
+		colName[c.Name], _ = excelize.ColumnNumberToName(i + 1)
+	}
 	value := func(r []any, c SheetColumn) any {
 		switch {
+		case c.Times[0] != "":
+			a, _ := r[fileCol[c.Times[0]]].(float64)
+			b, _ := r[fileCol[c.Times[1]]].(float64)
+			return round4(a * b)
 		case c.Of != "":
 			code, _ := r[fileCol[c.Of]].(string)
 			if c.Of == "sku" {
@@ -334,13 +349,17 @@ func planSheet(f *excelize.File, ps *PlanSheet, rows [][]any, wb *Workbook, st *
 					}
 				}
 			}
+			formula := ""
 			switch {
 			case c.Input:
 				style = st.approve
 			case flagged && c.Name == "exception":
 				style = st.exception
+			case c.Times[0] != "":
+				style = st.decimals
+				formula = fmt.Sprintf("%s%d*%s%d", colName[c.Times[0]], k+2, colName[c.Times[1]], k+2)
 			}
-			cells[i] = excelize.Cell{StyleID: style, Value: v}
+			cells[i] = excelize.Cell{StyleID: style, Value: v, Formula: formula}
 		}
 		if err := sw.SetRow(cellName(1, k+2), cells); err != nil {
 			return err
@@ -359,6 +378,54 @@ func planSheet(f *excelize.File, ps *PlanSheet, rows [][]any, wb *Workbook, st *
 			return err
 		}
 		if err := f.AddDataValidation(sheet, dv); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// exceptionsSheet lists the run's exceptions as exceptions.csv has them,
+// the largest value at risk first, with names beside the codes.
+func exceptionsSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
+	s := ExceptionsSheet
+	if err := printSetup(f, s); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(s)
+	if err != nil {
+		return err
+	}
+	header := []string{"Value at risk", "Severity", "Kind", "SKU", "Product", "Location", "Location name", "Lines", "Units", "Owner",
+		"Status", "First seen", "Action", "Detail", "Exception ID", "Line IDs"}
+	widths := []float64{13, 9, 15, 12, 24, 10, 18, 7, 9, 12, 12, 11, 40, 60, 16, 40}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{StyleID: st.header, Value: h}
+		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for k, e := range wb.RootCauses {
+		var first any = ""
+		if e.FirstSeen != 0 {
+			first = excelize.Cell{StyleID: st.date, Value: e.FirstSeen.Time()}
+		}
+		row := []any{excelize.Cell{StyleID: st.decimals, Value: e.ValueAtRisk}, string(e.Severity), string(e.Kind), e.SKU, wb.ProductNames[e.SKU],
+			e.Location, wb.LocationNames[e.Location], len(e.Lines), excelize.Cell{StyleID: st.decimals, Value: e.Units}, e.Owner, e.Status, first,
+			e.Action, excelize.Cell{StyleID: st.exception, Value: e.Detail}, e.ID, strings.Join(e.Lines, " ")}
+		if err := sw.SetRow(cellName(1, k+2), row); err != nil {
+			return err
+		}
+	}
+	if len(wb.RootCauses) > 0 {
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + cellName(len(header), len(wb.RootCauses)+1), Name: "ExceptionsList",
+			StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(true)}); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/planner-engine/planner/allocation"
+	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/series"
 )
@@ -37,7 +38,9 @@ func sampleWorkbook(t *testing.T) *Workbook {
 		Figures:    []Figure{{"Series forecast", 3}, {"Purchase orders", 1}, {"Order value", 150.5}},
 		Exceptions: []string{"A at DC1: DC stock short"}, Orders: sampleOrders(),
 		Allocation: []allocation.Allocation{*a}, Prices: prices, Forecasts: res,
-		ProductNames: map[string]string{"A": "Apple juice 1l"}, LocationNames: map[string]string{"S1": "High Street", "DC1": "North DC"}}
+		ProductNames: map[string]string{"A": "Apple juice 1l"}, LocationNames: map[string]string{"S1": "High Street", "DC1": "North DC"},
+		RootCauses: exceptions.Group([]exceptions.Finding{{Kind: exceptions.DCShort, SKU: "A", Location: "DC1", Plan: "orders", Line: "TO-1",
+			Units: 3, Value: 7.5, Detail: "DC1 holds 2 of the 5 units ordered from it"}}, exceptions.Rules{}, series.MustParseDate("2026-03-03"))}
 }
 
 func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
@@ -48,13 +51,20 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	defer f.Close()
 	assert.Equal(t, WorkbookSheets, f.GetSheetList())
 
+	// Exceptions: the root causes, value at risk first, names beside codes.
+	rows, err := f.GetRows(ExceptionsSheet)
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.Equal(t, []string{"Value at risk", "Severity", "Kind", "SKU", "Product", "Location", "Location name", "Lines"}, rows[0][:8])
+	assert.Equal(t, []string{"7.50", "low", "dc_short", "A", "Apple juice 1l", "DC1", "North DC", "1"}, rows[1][:8])
+
 	// Orders: the keys with their names, then the quantity, approve and
 	// note, then the rest of the orders file's columns but schema; headers
 	// in words, each with its canonical name as a comment.
-	rows, err := f.GetRows(OrdersSheet)
+	rows, err = f.GetRows(OrdersSheet)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Order ID", "Type", "SKU", "Product", "From", "From name", "To", "To name", "Quantity", "Approve", "Note",
-		"Order date", "Receipt date", "Unit cost", "Policy", "Reason", "Exception", "Inventory position", "Reorder point", "Order up to",
+		"Order value", "Order date", "Receipt date", "Unit cost", "Policy", "Reason", "Exception", "Inventory position", "Reorder point", "Order up to",
 		"Safety stock", "Protection demand", "Class", "Target", "Order multiple", "Max quantity"}, rows[0])
 	comments, err := f.GetComments(OrdersSheet)
 	require.NoError(t, err)
@@ -65,7 +75,13 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	assert.Equal(t, "order_id", byCell["A1"])
 	assert.Equal(t, "sku_name", byCell["D1"])
 	assert.Equal(t, "approve", byCell["J1"])
-	assert.Equal(t, "protection_demand", byCell["V1"])
+	assert.Equal(t, "order_value", byCell["L1"])
+	assert.Equal(t, "protection_demand", byCell["W1"])
+	// The order's value is quantity times unit cost, as a formula: an
+	// edited quantity revalues it.
+	formula, err := f.GetCellFormula(OrdersSheet, "L2")
+	require.NoError(t, err)
+	assert.Equal(t, "I2*O2", formula)
 	require.Len(t, rows, 3, "two orders")
 	assert.Regexp(t, `^(PO|TO)-[0-9a-f]{12}$`, rows[1][0])
 	assert.Equal(t, "Apple juice 1l", rows[1][3])
@@ -73,11 +89,11 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	qty, err := f.GetCellValue(OrdersSheet, "I2", excelize.Options{RawCellValue: true})
 	require.NoError(t, err)
 	assert.Regexp(t, `^[0-9]+$`, qty)
-	dateStyle, _ := f.GetCellStyle(OrdersSheet, "L2")
+	dateStyle, _ := f.GetCellStyle(OrdersSheet, "M2")
 	ds, _ := f.GetStyle(dateStyle)
 	require.NotNil(t, ds.CustomNumFmt)
 	assert.Equal(t, "yyyy-mm-dd", *ds.CustomNumFmt)
-	shown, _ := f.GetCellValue(OrdersSheet, "L2")
+	shown, _ := f.GetCellValue(OrdersSheet, "M2")
 	assert.Equal(t, "2026-03-02", shown)
 	// The cells a merchandiser fills in are shaded alike.
 	for _, c := range []string{"I2", "J2", "K2"} {
@@ -94,7 +110,7 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	tables, err := f.GetTables(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, tables, 1)
-	assert.Equal(t, "A1:Z3", tables[0].Range)
+	assert.Equal(t, "A1:AA3", tables[0].Range)
 	dvs, err := f.GetDataValidations(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, dvs, 1)

@@ -47,6 +47,7 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	wb.ProductNames, wb.LocationNames = labels.Name, labels.LocationName
+	wb.RootCauses = r.exceptions
 	if err := export.WriteWorkbook(filepath.Join(r.Dir, WorkbookName), wb); err != nil {
 		return StageReport{}, err
 	}
