@@ -75,7 +75,7 @@ check-xlsx: demo
 	libreoffice --headless --convert-to pdf --outdir $(XLSX_CHECK) out/latest/plan.xlsx >/dev/null
 	libreoffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
 		--outdir $(XLSX_CHECK) out/latest/plan.xlsx >/dev/null
-	pdftotext -f 2 -l 2 $(XLSX_CHECK)/plan.pdf - | head -1 | grep -q '^Order ID' || { echo "the Summary does not fit on one page"; exit 1; }
+	pdftotext -f 2 -l 2 $(XLSX_CHECK)/plan.pdf - | head -1 | grep -q '^Value at risk' || { echo "the Summary does not fit on one page"; exit 1; }
 	head -1 $(XLSX_CHECK)/plan-Orders.csv | cut -d, -f9-11 | grep -qx 'Quantity,Approve,Note' || { echo "Orders: Approve is not between Quantity and Note"; exit 1; }
 	head -1 $(XLSX_CHECK)/plan-Allocation.csv | cut -d, -f9-11 | grep -qx 'Quantity,Approve,Note' || { echo "Allocation: Approve is not between Quantity and Note"; exit 1; }
 	python3 -c "import zipfile,sys; x=zipfile.ZipFile('out/latest/plan.xlsx').read('xl/charts/chart1.xml').decode(); sys.exit(0 if 'formatCode=\"d mmm\"' in x else 1)" \
