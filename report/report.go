@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -170,7 +169,7 @@ nav{background:#f6f8fa;padding:.5rem .75rem;border-radius:4px;line-height:1.8}
 // stock, with days on the x axis counted from the forecast's first day.
 func fanChart(c *SKUChart) ([]byte, error) {
 	p := plot.New()
-	p.X.Label.Text = fmt.Sprintf("%s from %s", periodName(c.Freq), c.Start)
+	p.X.Label.Text = "date"
 	p.Y.Label.Text = "units"
 	step := func(d series.Date) float64 { return float64(c.Freq.Between(c.Start, d)) }
 	off := step(c.HistoryStart)
@@ -220,7 +219,7 @@ func fanChart(c *SKUChart) ([]byte, error) {
 	}
 	p.Legend.Top = true
 	p.Legend.Left = true
-	p.X.Tick.Marker = wholeTicks{}
+	p.X.Tick.Marker = dateTicks{c.Start, c.Freq}
 	return render(p, 3*vg.Inch)
 }
 
@@ -228,7 +227,7 @@ func fanChart(c *SKUChart) ([]byte, error) {
 // days.
 func stockChart(c *SKUChart) ([]byte, error) {
 	p := plot.New()
-	p.X.Label.Text = fmt.Sprintf("%s from %s", periodName(c.Freq), c.Start)
+	p.X.Label.Text = "date"
 	p.Y.Label.Text = "units in stock"
 	pts := make(plotter.XYs, len(c.Stock))
 	for t, v := range c.Stock {
@@ -250,7 +249,7 @@ func stockChart(c *SKUChart) ([]byte, error) {
 	p.Legend.Add("projected stock", l)
 	p.Legend.Add("stock-out", zero)
 	p.Legend.Top = true
-	p.X.Tick.Marker = wholeTicks{}
+	p.X.Tick.Marker = dateTicks{c.Start, c.Freq}
 	return render(p, 2*vg.Inch)
 }
 
@@ -266,25 +265,25 @@ func render(p *plot.Plot, height vg.Length) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// wholeTicks labels an axis of periods with whole numbers.
-type wholeTicks struct{}
+// dateTicks labels an axis of periods counted from start with their
+// dates ("6 Jan"), at whole periods.
+type dateTicks struct {
+	start series.Date
+	freq  series.Freq
+}
 
-func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
+func (d dateTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ticks {
-		if ticks[i].Label != "" {
-			ticks[i].Label = strconv.FormatFloat(math.Round(ticks[i].Value), 'f', 0, 64)
+	out := ticks[:0]
+	for _, t := range ticks {
+		if t.Label != "" {
+			if t.Value != math.Round(t.Value) {
+				continue // a date falls on a whole period
+			}
+			t.Label = d.freq.Add(d.start, int(t.Value)).Time().Format("2 Jan")
 		}
+		out = append(out, t)
 	}
-	return ticks
+	return out
 }
 
-func periodName(f series.Freq) string {
-	switch f {
-	case series.Weekly:
-		return "weeks"
-	case series.Monthly:
-		return "months"
-	}
-	return "days"
-}

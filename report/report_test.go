@@ -87,3 +87,17 @@ func TestReportTables(t *testing.T) {
 	assert.Contains(t, page, "<tr><th>SKU</th><th>New price</th></tr>")
 	assert.Contains(t, page, `<tr><td>A&lt;1&gt;</td><td class="n">3.99</td></tr>`)
 }
+
+// Chart axes say dates, at whole periods.
+func TestDateTicks(t *testing.T) {
+	start := series.MustParseDate("2025-01-06")
+	var labels []string
+	for _, tk := range (dateTicks{start, series.Daily}).Ticks(-10, 27) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	assert.Equal(t, []string{"27 Dec", "6 Jan", "16 Jan", "26 Jan"}, labels)
+	week := (dateTicks{start, series.Weekly}).Ticks(0, 4)
+	assert.Equal(t, "6 Jan", week[0].Label)
+}
