@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -441,14 +440,9 @@ func TestSnoozedExceptionsStaySnoozed(t *testing.T) {
 // readExceptions reads exceptions.csv's status by exception_id.
 func readExceptions(t *testing.T, path string) map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
 	out := map[string]string{}
-	for _, r := range rows[1:] {
-		out[r[0]] = r[indexOf(rows[0], "status")]
+	for _, r := range readCSVFile(t, path) {
+		out[r["exception_id"]] = r["status"]
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"math"
@@ -252,20 +251,13 @@ type forecastRow struct {
 	override string
 }
 
-// readForecasts reads a forecasts.csv by sku|location|channel|date (its
-// model names hold commas inside quotes).
+// readForecasts reads a forecasts.csv by sku|location|channel|date.
 func readForecasts(t *testing.T, path string) map[string]forecastRow {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := func(name string) int { return indexOf(rows[0], name) }
 	out := map[string]forecastRow{}
-	for _, r := range rows[1:] {
-		m, _ := strconv.ParseFloat(r[col("mean")], 64)
-		out[r[col("sku")]+"|"+r[col("location")]+"|"+r[col("channel")]+"|"+r[col("date")]] = forecastRow{m, r[col("override")]}
+	for _, r := range readCSVFile(t, path) {
+		m, _ := strconv.ParseFloat(r["mean"], 64)
+		out[r["sku"]+"|"+r["location"]+"|"+r["channel"]+"|"+r["date"]] = forecastRow{m, r["override"]}
 	}
 	return out
 }
