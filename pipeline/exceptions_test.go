@@ -14,6 +14,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
@@ -109,4 +110,26 @@ func TestStockAndForecastExceptions(t *testing.T) {
 			assert.InDelta(t, 13, e.Units, 0.5, "15 units of demand over the lead time, 2 on hand")
 		}
 	}
+}
+
+// A short DC's projection starts from what it holds after today's
+// transfers, takes its open inbound when its lead time has passed, and
+// gives its stores what they need beyond their own stock.
+func TestDCProjection(t *testing.T) {
+	start := series.MustParseDate("2025-01-06")
+	fc := &forecast.Result{Forecasts: series.Forecasts{Freq: series.Daily, Horizon: 4,
+		Keys:   []series.Key{{SKU: "A", Location: "S1", Channel: "store"}, {SKU: "A", Location: "S2", Channel: "store"}, {SKU: "B", Location: "S1"}},
+		Starts: []series.Date{start, start, start}, Mean: []float64{2, 2, 2, 2, 1, 1, 1, 1, 9, 9, 9, 9}}}
+	net := &replenish.Network{AsOf: start - 1, Items: []*replenish.Item{
+		{SKU: "A", Location: "DC1", Position: replenish.Position{OnHand: 10, OnOrder: 20}, Lane: replenish.Lane{From: "SUP", LeadTime: 2}},
+		{SKU: "A", Location: "S1", Lane: replenish.Lane{From: "DC1", Transfer: true, LeadTime: 1}},
+		{SKU: "A", Location: "S2", Lane: replenish.Lane{From: "DC1", Transfer: true, LeadTime: 1}},
+	}}
+	lines := []replenish.Line{{SKU: "A", From: "DC1", To: "S1", Transfer: true, Qty: 6}, {SKU: "A", From: "DC1", To: "S2", Transfer: true, Qty: 0, Cut: 4}}
+	r := &Run{forecasts: &ForecastResult{Forecasts: fc}, orders: &ReplenishResult{Network: net, Lines: lines}}
+	// S1 holds 1 and gets 6: it needs the DC from day 4 (2 a day from 7).
+	// S2 holds 1 and gets nothing: 1 a day from day 2. The DC: 10 - 6 = 4,
+	// +20 on day 3 (its lead time, 2, passed), less those needs.
+	got := r.dcProjection("A", "DC1", map[[2]string]float64{{"A", "S1"}: 1, {"A", "S2"}: 1, {"A", "DC1"}: 30})
+	assert.Equal(t, []float64{4, 3, 22, 20}, got)
 }

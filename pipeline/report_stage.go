@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/planner-engine/planner/datasets/files"
+	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/report"
@@ -138,6 +139,7 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 	// The network's stock of each SKU: every location's inventory position
 	// today, with today's purchase orders added on their receipt day.
 	position := map[string]float64{}
+	at := map[[2]string]float64{} // by SKU and location
 	hasStock := false
 	if sup, err := r.Store.Supply(ctx); err != nil {
 		return nil, err
@@ -145,6 +147,14 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 		hasStock = true
 		for _, p := range sup.Positions {
 			position[p.SKU] += p.Inventory()
+			at[[2]string{p.SKU, p.Location}] += p.Inventory()
+		}
+	}
+	// A SKU shown for a short DC gets that DC's projection.
+	shortDC := map[string]string{}
+	for i := range r.exceptions {
+		if e := &r.exceptions[i]; e.Kind == exceptions.DCShort && shortDC[e.SKU] == "" {
+			shortDC[e.SKU] = e.Location
 		}
 	}
 	receipts := map[string]map[int]float64{}
@@ -168,7 +178,10 @@ func (r *Run) skuCharts(ctx context.Context) ([]report.SKUChart, error) {
 			c.Lo[k], c.Hi[k] = math.Max(0, t.mean[k]-z*sd), t.mean[k]+z*sd
 		}
 		c.HistoryStart, c.History = r.recentSales(s, start, map[series.Freq]int{series.Daily: 56, series.Weekly: 26, series.Monthly: 12}[res.Freq])
-		if hasStock {
+		switch dc := shortDC[s]; {
+		case hasStock && dc != "" && strings.HasPrefix(why[s], "Exception"):
+			c.StockOf, c.Stock = dc, r.dcProjection(s, dc, at)
+		case hasStock:
 			c.Stock = make([]float64, h)
 			level := position[s]
 			for k := range c.Stock {
@@ -408,4 +421,73 @@ func (r *Run) orderMoves() report.Table {
 		t.Rows = append(t.Rows, []string{k.sku, k.from, k.to, report.Number(before[k]), report.Number(now[k])})
 	}
 	return t
+}
+
+// dcProjection projects a DC's stock of a SKU over the forecast days: what
+// it holds to ship today less today's transfers to its stores; its open
+// inbound (on order, in transit) when its lead time has passed, as the
+// dates of open orders are not known; today's purchase orders on their
+// receipt days; less what its stores will need beyond their own stock
+// (their positions and today's transfers) as their forecasts add up.
+// Below zero, the DC cannot serve them.
+func (r *Run) dcProjection(sku, dc string, at map[[2]string]float64) []float64 {
+	res := r.forecasts.Values()
+	start, h := res.First(), res.Horizon
+	level := 0.0
+	receipts := make([]float64, h)
+	stock := map[string]float64{} // each store's stock before the days ahead
+	if r.orders != nil {
+		for _, it := range r.orders.Network.Items {
+			switch {
+			case it.SKU != sku:
+			case it.Location == dc:
+				p := it.Position
+				level = math.Max(0, p.OnHand-p.Backorders-p.Reserved)
+				receipts[min(h-1, int(math.Ceil(it.Lane.LeadTime)))] += p.OnOrder + p.InTransit
+			case it.Lane.Transfer && it.Lane.From == dc:
+				stock[it.Location] = 0
+			}
+		}
+	}
+	for _, l := range r.orderLines() {
+		switch {
+		case l.SKU != sku:
+		case l.Transfer && l.From == dc:
+			level -= l.Qty
+			stock[l.To] += l.Qty
+		case !l.Transfer && l.To == dc && l.Qty > 0:
+			if k := res.Freq.Between(start, l.ReceiptDate); k < h {
+				receipts[max(0, k)] += l.Qty
+			}
+		}
+	}
+	for loc := range stock {
+		stock[loc] += at[[2]string{sku, loc}]
+	}
+	demand := map[string][]float64{}
+	for i, k := range res.Keys {
+		if _, served := stock[k.Location]; k.SKU != sku || !served {
+			continue
+		}
+		if demand[k.Location] == nil {
+			demand[k.Location] = make([]float64, h)
+		}
+		off := res.Freq.Between(start, res.Starts[i])
+		for t := 0; t < h && off+t < h; t++ {
+			demand[k.Location][off+t] += res.Mean[i*h+t]
+		}
+	}
+	out := make([]float64, h)
+	cum := map[string]float64{}
+	for t := range out {
+		need := 0.0
+		for loc, d := range demand {
+			before := math.Max(0, cum[loc]-stock[loc])
+			cum[loc] += d[t]
+			need += math.Max(0, cum[loc]-stock[loc]) - before
+		}
+		level += receipts[t] - need
+		out[t] = level
+	}
+	return out
 }

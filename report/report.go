@@ -60,6 +60,9 @@ type SKUChart struct {
 	History      []float64
 	Start        series.Date
 	Mean, Lo, Hi []float64
+	// StockOf names the location whose stock Stock projects (a DC that
+	// ran short); "" for the whole network.
+	StockOf string
 	// Stock, when set, is the projected stock at the end of each forecast
 	// day (one value per Mean).
 	Stock []float64
@@ -69,8 +72,8 @@ type SKUChart struct {
 // Write renders the report to path (an .html file), atomically.
 func Write(path string, d *Data) error {
 	type chart struct {
-		SKU, Why, Anchor string
-		PNG, Stock       template.URL
+		SKU, Why, Anchor, StockOf string
+		PNG, Stock                template.URL
 	}
 	uri := func(png []byte) template.URL {
 		return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
@@ -82,7 +85,7 @@ func Write(path string, d *Data) error {
 		if err != nil {
 			return fmt.Errorf("report: chart of %s: %w", c.SKU, err)
 		}
-		ch := chart{SKU: c.SKU, Why: c.Why, PNG: uri(png)}
+		ch := chart{SKU: c.SKU, Why: c.Why, StockOf: c.StockOf, PNG: uri(png)}
 		if len(c.Stock) > 0 {
 			if png, err = stockChart(c); err != nil {
 				return fmt.Errorf("report: stock chart of %s: %w", c.SKU, err)
@@ -159,8 +162,8 @@ nav{background:#f6f8fa;padding:.5rem .75rem;border-radius:4px;line-height:1.8}
 {{range $i, $t := .Tables}}<h2 id="table-{{$i}}">{{.Title}}</h2>{{if .Note}}<p class="why">{{.Note}}</p>{{end}}
 <table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if index $t.Numeric $i}} class="n"{{end}}>{{$c}}</td>{{end}}</tr>{{end}}</table>
 {{end}}<h2 id="charts">Forecasts and projected stock</h2>
-<p>Each chart adds a SKU's locations and channels: recent sales (grey), the forecast (dark blue) with its 80% band; below it, where the run has stock positions, the network's stock projected day by day from today's inventory positions, today's purchase orders on their receipt days and the forecast (green), against zero.</p>
-{{range .Rendered}}<div class="chart" id="{{.Anchor}}"><h3>{{.SKU}}</h3><p class="why">{{.Why}}</p><img alt="forecast of {{.SKU}}" src="{{.PNG}}">{{if .Stock}}<br><img alt="projected stock of {{.SKU}}" src="{{.Stock}}">{{end}}</div>{{end}}
+<p>Each chart adds a SKU's locations and channels: recent sales (grey), the forecast (dark blue) with its 80% band; below it, where the run has stock positions, the stock projected day by day (green), against zero: the network's (today's inventory positions, today's purchase orders on their receipt days, less the forecast), or for a SKU shown because a DC ran short, that DC's (its position after today's transfers, its purchase orders on their receipt days, less what its stores will need beyond their own stock).</p>
+{{range .Rendered}}<div class="chart" id="{{.Anchor}}"><h3>{{.SKU}}</h3><p class="why">{{.Why}}</p><img alt="forecast of {{.SKU}}" src="{{.PNG}}">{{if .Stock}}<br>{{if .StockOf}}<p class="why">Projected stock at {{.StockOf}}, the DC that ran short:</p>{{end}}<img alt="projected stock of {{.SKU}}{{if .StockOf}} at {{.StockOf}}{{end}}" src="{{.Stock}}">{{end}}</div>{{end}}
 <p class="why">The run's manifest.json has its inputs, settings, stage timings and outputs.</p>
 </body></html>
 `))
@@ -246,7 +249,11 @@ func stockChart(c *SKUChart) ([]byte, error) {
 	zero.Color = color.RGBA{R: 203, G: 24, B: 29, A: 255}
 	zero.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 	p.Add(l, zero)
-	p.Legend.Add("projected stock", l)
+	name := "projected stock, network"
+	if c.StockOf != "" {
+		name = "projected stock at " + c.StockOf
+	}
+	p.Legend.Add(name, l)
 	p.Legend.Add("stock-out", zero)
 	p.Legend.Top = true
 	p.X.Tick.Marker = dateTicks{c.Start, c.Freq}
@@ -286,4 +293,3 @@ func (d dateTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	return out
 }
-
