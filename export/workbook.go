@@ -80,10 +80,13 @@ const (
 	ProductionSheet = "Production"
 	PricesSheet     = "Prices"
 	ForecastSheet   = "Forecasts"
+	// OverridesSheet is an empty form for forecast overrides, which
+	// planner override --file plan.xlsx reads.
+	OverridesSheet = "Overrides"
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
-var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, ForecastSheet}
+var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, ForecastSheet, OverridesSheet}
 
 // workbookStyles are the cell styles every sheet shares.
 type workbookStyles struct {
@@ -114,6 +117,9 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		}
 	}
 	if err := exceptionsSheet(f, wb, st); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := overridesSheet(f, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	var orders [][]any
@@ -430,6 +436,45 @@ func exceptionsSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
 		}
 	}
 	return sw.Flush()
+}
+
+// overrideColumns are the Overrides sheet's columns, each with what to
+// write in it (the header cell's comment).
+var overrideColumns = [][2]string{
+	{"sku", "SKU to override"},
+	{"location", "Location; empty or * for all"},
+	{"from", "First day (a date)"},
+	{"to", "Last day, inclusive"},
+	{"qty", "Units a day; or leave empty and give change_pct"},
+	{"change_pct", "Change in percent: 50 for half as much again, -15"},
+	{"note", "Why"},
+	{"who", "Who asked"},
+}
+
+// overridesSheet writes an empty form for forecast overrides: planner
+// override --file plan.xlsx stores what is filled in, for the next runs.
+func overridesSheet(f *excelize.File, st *workbookStyles) error {
+	s := OverridesSheet
+	for i, c := range overrideColumns {
+		cell := cellName(i+1, 1)
+		if err := f.SetCellValue(s, cell, c[0]); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(s, cell, cell, st.header); err != nil {
+			return err
+		}
+		if err := f.AddComment(s, excelize.Comment{Cell: cell, Text: c[1]}); err != nil {
+			return err
+		}
+	}
+	last, _ := excelize.ColumnNumberToName(len(overrideColumns))
+	if err := f.SetColWidth(s, "A", last, 16); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(s, "A2", last+"200", st.approve); err != nil {
+		return err
+	}
+	return f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }
 
 // printSetup prints a sheet landscape, one page wide, with its header row

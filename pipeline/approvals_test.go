@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/export"
 )
 
@@ -39,4 +40,10 @@ func TestApprovalsMatchKeysAsTheyAre(t *testing.T) {
 	sum, err := ImportApprovals(dir, book)
 	require.NoError(t, err)
 	assert.Equal(t, 3, sum.Approved)
+}
+
+// The workbook export writes and the override reader reads the same sheet.
+func TestOverridesSheetIsTheReadersOne(t *testing.T) {
+	assert.Equal(t, files.OverridesSheet, export.OverridesSheet)
+	assert.Contains(t, export.WorkbookSheets, files.OverridesSheet)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -260,4 +261,50 @@ func readForecasts(t *testing.T, path string) map[string]forecastRow {
 		out[r["sku"]+"|"+r["location"]+"|"+r["channel"]+"|"+r["date"]] = forecastRow{m, r["override"]}
 	}
 	return out
+}
+
+// Overrides can be written in the plan workbook's Overrides sheet, dates
+// as the workbook's own date cells; a bad row is named by sheet, row and
+// column, and nothing is stored.
+func TestOverridesFromTheWorkbook(t *testing.T) {
+	run := runSample(t)
+	dir := filepath.Dir(filepath.Dir(filepath.Dir(run)))
+	db := filepath.Join(dir, "planner.duckdb")
+	fill := func(rows ...[]any) string {
+		return decide(t, run, func(f *excelize.File) {
+			for r, row := range rows {
+				for c, v := range row {
+					require.NoError(t, f.SetCellValue("Overrides", cellAt(c+1, r+2), v))
+				}
+			}
+		})
+	}
+	day := time.Date(2023, 4, 3, 0, 0, 0, 0, time.UTC)
+	bad := fill([]any{"SKU00002", "*", day, day, "", "", "no quantity nor change"})
+	code, _, errOut := planner(t, "override", "--db", db, "--file", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "sheet Overrides row 2, column qty: give either qty")
+
+	book := fill([]any{"SKU00002", "S001", day, day.AddDate(0, 0, 1), 9, "", "event", "ana"})
+	code, out, errOut := planner(t, "override", "--db", db, "--file", book)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "1 override stored")
+	code, _, errOut = planner(t, "run", "--config", filepath.Join(dir, "planner.yaml"), "--exceptions-exit-code", "0")
+	require.Equal(t, 0, code, errOut)
+	got := readForecasts(t, filepath.Join(dir, "out", "latest", "forecasts.csv"))
+	n := 0
+	for k, f := range got {
+		if f.override != "" {
+			n++
+			assert.Equal(t, "set 9: event (ana)", f.override, k)
+			assert.Equal(t, 9.0, f.mean, k)
+			assert.Contains(t, []string{"2023-04-03", "2023-04-04"}, k[len(k)-10:], k)
+		}
+	}
+	assert.Positive(t, n)
+}
+
+func cellAt(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
 }

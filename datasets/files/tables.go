@@ -21,6 +21,9 @@ type CSVTable struct {
 	header map[string]int
 	rows   [][]string
 	lines  []int
+	// sheet marks a table read from a workbook's sheet: its errors name
+	// rows, not lines.
+	sheet bool
 }
 
 // ReadCSVTable reads a CSV file (gzip-compressed or not) whose header names
@@ -128,7 +131,11 @@ func (t *CSVTable) Number(i int, col string, def, min float64) (float64, error) 
 
 // Errorf formats an error naming the file, row i's line and the column.
 func (t *CSVTable) Errorf(i int, col, format string, args ...any) error {
-	return inputErrorf("%s line %d, column %s: %s", t.Path, t.lines[i], col, fmt.Sprintf(format, args...))
+	where := "line"
+	if t.sheet {
+		where = "row"
+	}
+	return inputErrorf("%s %s %d, column %s: %s", t.Path, where, t.lines[i], col, fmt.Sprintf(format, args...))
 }
 
 // ReadDCStock reads sku,dc,qty (optional reserve) rows. Negative or
