@@ -78,7 +78,6 @@ func ReadOverrides(path string) ([]series.Override, error) {
 // OverridesSheet is the plan workbook's sheet of forecast overrides.
 const OverridesSheet = "Overrides"
 
-
 // readOverridesSheet reads a workbook's Overrides sheet as a table: the
 // first row names the columns.
 func readOverridesSheet(path string) (*CSVTable, error) {
