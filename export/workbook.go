@@ -429,10 +429,23 @@ func exceptionsSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
 			return err
 		}
 	}
-	if len(wb.RootCauses) > 0 {
-		if err := sw.AddTable(&excelize.Table{Range: "A1:" + cellName(len(header), len(wb.RootCauses)+1), Name: "ExceptionsList",
+	if n := len(wb.RootCauses); n > 0 {
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + cellName(len(header), n+1), Name: "ExceptionsList",
 			StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(true)}); err != nil {
 			return err
+		}
+		// Severity in colour, so a row that becomes high on a rerun of
+		// the sheet's data reads as such: set before Flush, it is
+		// written with the sheet.
+		for _, c := range []struct{ severity, fill string }{{"high", "FFC7CE"}, {"medium", "FFEB9C"}} {
+			style, err := f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.fill}}})
+			if err != nil {
+				return err
+			}
+			if err := f.SetConditionalFormat(s, fmt.Sprintf("B2:B%d", n+1), []excelize.ConditionalFormatOptions{
+				{Type: "cell", Criteria: "==", Format: &style, Value: `"` + c.severity + `"`}}); err != nil {
+				return err
+			}
 		}
 	}
 	return sw.Flush()

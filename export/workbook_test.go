@@ -57,6 +57,10 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	require.Len(t, rows, 2)
 	assert.Equal(t, []string{"Value at risk", "Severity", "Kind", "SKU", "Product", "Location", "Location name", "Lines"}, rows[0][:8])
 	assert.Equal(t, []string{"7.50", "low", "dc_short", "A", "Apple juice 1l", "DC1", "North DC", "1"}, rows[1][:8])
+	formats, err := f.GetConditionalFormats(ExceptionsSheet)
+	require.NoError(t, err)
+	require.Len(t, formats["B2:B2"], 2, "high and medium in colour")
+	assert.Equal(t, `"high"`, formats["B2:B2"][0].Value)
 
 	// Orders: the keys with their names, then the quantity, approve and
 	// note, then the rest of the orders file's columns but schema; headers
