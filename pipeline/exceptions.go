@@ -288,5 +288,9 @@ func exceptionLine(e *exceptions.Exception) string {
 	if where != "" {
 		where += " "
 	}
-	return fmt.Sprintf("%s %s%s: %.2f at risk, %s: %s", e.Severity, where, e.Kind, e.ValueAtRisk, words.Plural(len(e.Lines), "line"), e.Detail)
+	lines := ""
+	if len(e.Lines) > 0 {
+		lines = ", " + words.Plural(len(e.Lines), "line")
+	}
+	return fmt.Sprintf("%s %s%s: %.2f at risk%s: %s", e.Severity, where, e.Kind, e.ValueAtRisk, lines, e.Detail)
 }

@@ -138,6 +138,7 @@ func anchor(sku string) string {
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num": Number,
+	"sub": func(a, b int) int { return a - b },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
@@ -158,7 +159,7 @@ nav{background:#f6f8fa;padding:.5rem .75rem;border-radius:4px;line-height:1.8}
 {{range .Changes}}{{$t := .}}<h3>{{.Title}}</h3>{{if .Note}}<p class="why">{{.Note}}</p>{{end}}
 <table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if index $t.Numeric $i}} class="n"{{end}}>{{$c}}</td>{{end}}</tr>{{end}}</table>
 {{end}}<h2 id="exceptions">Exceptions to review ({{len .Exceptions}})</h2>
-{{if .Exceptions}}<ul class="exc">{{range .Exceptions}}<li>{{.}}</li>{{end}}</ul>{{else}}<p>None.</p>{{end}}
+{{if .Exceptions}}<ul class="exc">{{range $i, $e := .Exceptions}}{{if lt $i 50}}<li>{{$e}}</li>{{end}}{{end}}</ul>{{if gt (len .Exceptions) 50}}<p class="why">... and {{sub (len .Exceptions) 50}} more, the largest value at risk first: exceptions.csv in the run's folder, and the workbook's Exceptions sheet.</p>{{end}}{{else}}<p>None.</p>{{end}}
 {{range $i, $t := .Tables}}<h2 id="table-{{$i}}">{{.Title}}</h2>{{if .Note}}<p class="why">{{.Note}}</p>{{end}}
 <table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if index $t.Numeric $i}} class="n"{{end}}>{{$c}}</td>{{end}}</tr>{{end}}</table>
 {{end}}<h2 id="charts">Forecasts and projected stock</h2>

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"image/png"
 	"os"
@@ -100,4 +101,21 @@ func TestDateTicks(t *testing.T) {
 	assert.Equal(t, []string{"27 Dec", "6 Jan", "16 Jan", "26 Jan"}, labels)
 	week := (dateTicks{start, series.Weekly}).Ticks(0, 4)
 	assert.Equal(t, "6 Jan", week[0].Label)
+}
+
+// The report lists the first 50 exceptions and says how many more the
+// run's files hold.
+func TestLongExceptionListsAreCut(t *testing.T) {
+	d := &Data{Title: "Plan"}
+	for i := range 60 {
+		d.Exceptions = append(d.Exceptions, fmt.Sprintf("exception %d", i))
+	}
+	path := filepath.Join(t.TempDir(), "report.html")
+	require.NoError(t, Write(path, d))
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	page := string(raw)
+	assert.Equal(t, 50, strings.Count(page, "<li>exception "))
+	assert.Contains(t, page, "<li>exception 49</li>")
+	assert.Contains(t, page, "... and 10 more")
 }
