@@ -262,7 +262,6 @@ func priceTables(res *PriceResult) []report.Table {
 	}
 	sort.SliceStable(moves, func(a, b int) bool { return gain(moves[a]) > gain(moves[b]) })
 	sort.SliceStable(markdowns, func(a, b int) bool { return markdowns[a].Stock > markdowns[b].Stock })
-	f2 := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 	var out []report.Table
 	if len(moves) > 0 {
 		t := report.Table{Title: fmt.Sprintf("Price moves (%d)", len(moves)),
@@ -270,8 +269,8 @@ func priceTables(res *PriceResult) []report.Table {
 			Header:  []string{"SKU", "Location", "Price", "New price", "Elasticity", "Expected gain", "Held by"},
 			Numeric: []bool{false, false, true, true, true, true, false}}
 		for _, l := range moves[:min(len(moves), reportPriceRows)] {
-			t.Rows = append(t.Rows, []string{l.SKU, l.Location, f2(l.Current), f2(l.New),
-				fmt.Sprintf("%.2f ± %.2f", l.Elasticity, l.StdError), f2(gain(l)), l.Bound})
+			t.Rows = append(t.Rows, []string{l.SKU, l.Location, report.Money(l.Current), report.Money(l.New),
+				fmt.Sprintf("%.2f ± %.2f", l.Elasticity, l.StdError), report.Money(gain(l)), l.Bound})
 		}
 		out = append(out, t)
 	}
@@ -281,8 +280,8 @@ func priceTables(res *PriceResult) []report.Table {
 			Header:  []string{"SKU", "Stock", "Price", "First price", "Weeks", "Expected units left"},
 			Numeric: []bool{false, true, true, true, true, true}}
 		for _, l := range markdowns[:min(len(markdowns), reportPriceRows)] {
-			t.Rows = append(t.Rows, []string{l.SKU, f2(l.Stock), f2(l.Current), f2(l.New),
-				strconv.Itoa(len(l.Markdown.Prices)), f2(l.Markdown.Leftover)})
+			t.Rows = append(t.Rows, []string{l.SKU, report.Number(math.Round(l.Stock)), report.Money(l.Current), report.Money(l.New),
+				strconv.Itoa(len(l.Markdown.Prices)), report.Number(math.Round(l.Markdown.Leftover))})
 		}
 		out = append(out, t)
 	}
@@ -324,7 +323,7 @@ func (r *Run) changes(ctx context.Context, d *report.Data) error {
 	}
 	exTable := report.Table{Title: "Exceptions", Header: []string{"Change", "Kind", "SKU", "Location", "Value at risk", "Night before"},
 		Numeric: []bool{false, false, false, false, true, true}}
-	money := func(v float64) string { return report.Number(v) }
+	money := report.Money
 	first := len(moves) == 0 && len(ch.Resolved) == 0 && len(ch.Worsened) == 0
 	for i := range r.exceptions {
 		if e := &r.exceptions[i]; e.Status == "new" && !first {
@@ -374,7 +373,7 @@ func (r *Run) changes(ctx context.Context, d *report.Data) error {
 			if m.Before > 0 {
 				change = fmt.Sprintf("%+.0f%%", 100*(m.Now/m.Before-1))
 			}
-			t.Rows = append(t.Rows, []string{m.SKU, fmt.Sprintf("%.0f", m.Before), fmt.Sprintf("%.0f", m.Now), change})
+			t.Rows = append(t.Rows, []string{m.SKU, report.Number(math.Round(m.Before)), report.Number(math.Round(m.Now)), change})
 		}
 		d.Changes = append(d.Changes, t)
 	}

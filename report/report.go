@@ -107,11 +107,17 @@ func Write(path string, d *Data) error {
 // Number formats a figure the one way the report writes numbers:
 // thousands separated, two decimals unless it is whole.
 func Number(v float64) string {
+	if math.Abs(v) < 1e15 && v == math.Trunc(v) {
+		return words.Commas(int64(v))
+	}
+	return Money(v)
+}
+
+// Money formats an amount (a price, a value) with thousands separated and
+// always two decimals.
+func Money(v float64) string {
 	if math.Abs(v) >= 1e15 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return fmt.Sprintf("%g", v)
-	}
-	if v == math.Trunc(v) {
-		return words.Commas(int64(v))
 	}
 	whole, frac := math.Modf(math.Abs(math.Round(v*100) / 100))
 	s := words.Commas(int64(whole)) + fmt.Sprintf("%.2f", frac)[1:]

@@ -22,6 +22,8 @@ func TestNumbersHaveOneFormat(t *testing.T) {
 	for v, want := range map[float64]string{1234567: "1,234,567", 9415.21: "9,415.21", -1234.5: "-1,234.50", 0.999: "1.00", 12.345: "12.35"} {
 		assert.Equal(t, want, Number(v), v)
 	}
+	assert.Equal(t, "3.00", Money(3))
+	assert.Equal(t, "12,345.60", Money(12345.6))
 }
 
 func TestAnchorsAreSafeIDs(t *testing.T) {
