@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -445,4 +446,28 @@ func readExceptions(t *testing.T, path string) map[string]string {
 		out[r["exception_id"]] = r["status"]
 	}
 	return out
+}
+
+// planner split writes a partition per shard of every SKU table and the
+// other tables whole; its rows add up to the inputs.
+func TestSplitCommand(t *testing.T) {
+	dir := synthSample(t)
+	out := filepath.Join(t.TempDir(), "split")
+	code, stdout, errOut := planner(t, "split", "--config", filepath.Join(dir, "planner.yaml"), "--shards", "3", "--out", out, "--json")
+	require.Equal(t, 0, code, errOut)
+	var res struct {
+		Rows map[string]int64 `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &res))
+	assert.Equal(t, int64(5148), res.Rows["sales"])
+	for i := 0; i < 3; i++ {
+		_, err := os.Stat(filepath.Join(out, "sales", "shard="+strconv.Itoa(i)))
+		assert.NoError(t, err, "shard %d", i)
+	}
+	_, err := os.Stat(filepath.Join(out, "locations.parquet"))
+	assert.NoError(t, err)
+
+	code, _, errOut = planner(t, "split", "--config", filepath.Join(dir, "planner.yaml"), "--shards", "0", "--out", out)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--shards must be from 1")
 }
