@@ -340,6 +340,7 @@ func TestExceptionsExitCodeIsConfigurable(t *testing.T) {
 	code, out, errOut := planner(t, "run", "--config", cfg)
 	assert.Equal(t, 3, code, errOut)
 	assert.Regexp(t, `(?m)^\d+ plan exceptions? to review, ranked by value at risk: exceptions.csv in the run folder$`, out)
+	assert.NotContains(t, out, "data warning", "problems.csv is empty: plan exceptions are not data warnings")
 	assert.Contains(t, errOut, "to review")
 	run, err := filepath.EvalSymlinks(filepath.Join(dir, "out", "latest"))
 	require.NoError(t, err)
@@ -470,4 +471,30 @@ func TestSplitCommand(t *testing.T) {
 	code, _, errOut = planner(t, "split", "--config", filepath.Join(dir, "planner.yaml"), "--shards", "0", "--out", out)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--shards must be from 1")
+}
+
+// Data warnings are counted apart from plan exceptions, and the count is
+// problems.csv's rows.
+func TestDataWarningsMatchProblemsCSV(t *testing.T) {
+	dir := synthSample(t)
+	sales := filepath.Join(dir, "sales.csv")
+	raw, err := os.ReadFile(sales)
+	require.NoError(t, err)
+	lines := strings.Split(string(raw), "\n")
+	f := strings.Split(lines[1], ",") // date,sku,location,channel,qty,price,...
+	f[5] = "0"                        // a price of 0: a warning, not an error
+	lines[1] = strings.Join(f, ",")
+	require.NoError(t, os.WriteFile(sales, []byte(strings.Join(lines, "\n")), 0o600))
+	code, out, errOut := planner(t, "run", "--config", filepath.Join(dir, "planner.yaml"), "--exceptions-exit-code", "0", "--json")
+	require.Equal(t, 0, code, errOut)
+	var m struct {
+		DataWarnings int `json:"data_warnings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &m))
+	problems := readCSVFile(t, filepath.Join(dir, "out", "latest", "problems.csv"))
+	require.NotEmpty(t, problems)
+	assert.Equal(t, len(problems), m.DataWarnings)
+	code, out, _ = planner(t, "run", "--config", filepath.Join(dir, "planner.yaml"), "--exceptions-exit-code", "0")
+	require.Equal(t, 0, code)
+	assert.Regexp(t, fmt.Sprintf(`(?m)^%d data warnings?: problems.csv in the run folder$`, len(problems)), out)
 }
