@@ -39,9 +39,9 @@ type Regression struct {
 
 // DriverPrior is the distribution of driver effects across a panel.
 type DriverPrior struct {
-	Names []string
-	Mean  []float64
-	Var   []float64 // between-series variance of the effects
+	Names []string  `json:"names"`
+	Mean  []float64 `json:"mean"`
+	Var   []float64 `json:"var"` // between-series variance of the effects
 }
 
 // Name implements Model.

@@ -34,6 +34,10 @@ type Options struct {
 	// Residuals keeps each series' last Residuals in-sample one-step errors
 	// in Result.Residuals (for reconciliation); 0 keeps none.
 	Residuals int
+	// Params, when set, are the panel-level parameters to forecast with,
+	// in place of learning them from this panel (a shard of a larger one:
+	// see PanelParams).
+	Params *PanelParams
 }
 
 // DefaultWindow returns how many recent periods models are fitted on by
@@ -81,6 +85,9 @@ type Result struct {
 	// Residuals holds Options.Residuals in-sample one-step errors per
 	// series, the last one last (zeros where a model has none).
 	Residuals [][]float64
+	// Params are the panel-level parameters the forecast used: learned
+	// from this panel, or Options.Params.
+	Params *PanelParams
 	// Override says, per series and step, what a planner's override did
 	// to the mean ("" where none applied), and Statistical holds the means
 	// before it; both nil when no override applied (ApplyOverrides).
@@ -122,7 +129,11 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	if window == 0 {
 		window = DefaultWindow(p.Freq)
 	}
-	if pr, ok := model.(preparer); ok {
+	params := opts.Params
+	switch pr, ok := model.(preparer); {
+	case params != nil:
+		model = withParams(model, params)
+	case ok:
 		var err error
 		if model, err = pr.Prepare(ctx, p, window, opts.Horizon); err != nil {
 			return nil, err
@@ -175,7 +186,16 @@ func Run(ctx context.Context, p *series.Panel, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	calibrate(res, probs, sds, counts, calib)
+	learned := &PanelParams{}
+	paramsOf(model, learned)
+	if params == nil {
+		learned.Calibration = calibrationFactors(probs, calib)
+		params = learned
+	} else if err := checkCalibration(params, probs); err != nil {
+		return nil, err
+	}
+	calibrate(res, probs, sds, counts, calib, params.Calibration)
+	res.Params = params
 	return res, nil
 }
 
@@ -199,20 +219,24 @@ type calibrationData struct {
 	intermittent, shapeOnly bool
 }
 
-// calibrate rewrites the quantiles of the series that offered honest
-// out-of-sample errors, with spreads scaled per probability from the
-// errors pooled over series of the same kind (regular or intermittent).
-func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibrationData) {
+// calibrationFactors scales the spread per probability from the errors
+// pooled over series of the same kind (regular or intermittent), for each
+// kind with enough of them.
+func calibrationFactors(probs []float64, calib []calibrationData) []CalibrationFactors {
 	type kind struct{ intermittent, shapeOnly bool }
 	pooled := map[kind][]float64{}
 	for _, c := range calib {
 		k := kind{c.intermittent, c.shapeOnly}
 		pooled[k] = append(pooled[k], c.errs...)
 	}
-	factors := map[kind][]float64{}
-	for k, errs := range pooled {
+	var out []CalibrationFactors
+	for _, k := range []kind{{false, false}, {false, true}, {true, false}, {true, true}} {
+		errs := pooled[k]
 		f := scales(errs, probs)
-		if f != nil && k.shapeOnly {
+		if f == nil {
+			continue
+		}
+		if k.shapeOnly {
 			// Keep the model's own 95% interval; set the others against it.
 			ref := scales(errs, []float64{0.025, 0.975})
 			for j, p := range probs {
@@ -223,7 +247,34 @@ func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibra
 				}
 			}
 		}
-		factors[k] = f
+		out = append(out, CalibrationFactors{Intermittent: k.intermittent, ShapeOnly: k.shapeOnly, Probs: append([]float64(nil), probs...), Factors: f})
+	}
+	return out
+}
+
+// checkCalibration refuses parameters calibrated for other quantiles.
+func checkCalibration(pp *PanelParams, probs []float64) error {
+	for _, c := range pp.Calibration {
+		if len(c.Probs) != len(probs) || len(c.Factors) != len(probs) {
+			return fmt.Errorf("the panel parameters calibrate quantiles %v, not %v", c.Probs, probs)
+		}
+		for i := range probs {
+			if c.Probs[i] != probs[i] {
+				return fmt.Errorf("the panel parameters calibrate quantiles %v, not %v", c.Probs, probs)
+			}
+		}
+	}
+	return nil
+}
+
+// calibrate rewrites the quantiles of the series that offered honest
+// out-of-sample errors, with spreads scaled per probability by the factors
+// of their kind.
+func calibrate(res *Result, probs, sds []float64, counts []bool, calib []calibrationData, all []CalibrationFactors) {
+	type kind struct{ intermittent, shapeOnly bool }
+	factors := map[kind][]float64{}
+	for _, c := range all {
+		factors[kind{c.Intermittent, c.ShapeOnly}] = c.Factors
 	}
 	h, nq := res.Horizon, len(probs)
 	one := make([]float64, 1)

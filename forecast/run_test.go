@@ -297,7 +297,8 @@ func TestLongSeriesCalibrateTheShapeOfTheirQuantiles(t *testing.T) {
 			errs[k] = -b * math.Log(2*(1-u))
 		}
 	}
-	calibrate(res, probs, []float64{10}, []bool{false}, []calibrationData{{errs: errs, shapeOnly: true}})
+	calib := []calibrationData{{errs: errs, shapeOnly: true}}
+	calibrate(res, probs, []float64{10}, []bool{false}, calib, calibrationFactors(probs, calib))
 	assert.InDelta(t, raw[4], res.Q[4], 0.01, "the 97.5% quantile is the model's own")
 	assert.InDelta(t, raw[0], res.Q[0], 0.01, "and the 2.5%")
 	want := 100 + 1.2816*10*(math.Log(5)/1.2816)/(math.Log(20)/1.96)
@@ -307,6 +308,7 @@ func TestLongSeriesCalibrateTheShapeOfTheirQuantiles(t *testing.T) {
 	// The same errors taken as honest set the scale too: every quantile
 	// moves in, the 97.5% one to 100 + 10 * 0.5 * ln 20.
 	res.Q = append([]float64(nil), raw...)
-	calibrate(res, probs, []float64{10}, []bool{false}, []calibrationData{{errs: errs}})
+	calib = []calibrationData{{errs: errs}}
+	calibrate(res, probs, []float64{10}, []bool{false}, calib, calibrationFactors(probs, calib))
 	assert.InDelta(t, 100+10*b*math.Log(20), res.Q[4], 0.1)
 }

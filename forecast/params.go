@@ -1,0 +1,79 @@
+package forecast
+
+// PanelParams are what a forecast learns across the panel's series rather
+// than from each series alone: the candidates Auto prefers (for regular
+// and for intermittent series), the drivers' pooled prior (Regression),
+// and the factors that calibrate the quantiles (pooled errors by kind).
+// A run spread over shards forecasts each shard with the parameters of
+// the whole panel (Options.Params), so that every series' forecast is the
+// same whichever shard it falls in.
+type PanelParams struct {
+	// Preferred maps "regular" and "intermittent" to a candidate's name.
+	Preferred map[string]string `json:"preferred,omitempty"`
+	// Prior is the drivers' pooled prior; nil without drivers.
+	Prior *DriverPrior `json:"prior,omitempty"`
+	// Calibration holds the quantile factors of each kind of series.
+	Calibration []CalibrationFactors `json:"calibration,omitempty"`
+}
+
+// CalibrationFactors scale the predicted spread of one kind of series,
+// one factor per probability of Probs.
+type CalibrationFactors struct {
+	Intermittent bool      `json:"intermittent"`
+	ShapeOnly    bool      `json:"shape_only"`
+	Probs        []float64 `json:"probs"`
+	Factors      []float64 `json:"factors"`
+}
+
+func preferredKey(intermittent bool) string {
+	if intermittent {
+		return "intermittent"
+	}
+	return "regular"
+}
+
+// paramsOf reads the panel-level parameters a prepared model holds.
+func paramsOf(m Model, pp *PanelParams) {
+	switch m := m.(type) {
+	case Auto:
+		for inter, name := range m.preferred {
+			if pp.Preferred == nil {
+				pp.Preferred = map[string]string{}
+			}
+			pp.Preferred[preferredKey(inter)] = name
+		}
+	case Regression:
+		pp.Prior = m.Prior
+		if m.Inner != nil {
+			paramsOf(m.Inner, pp)
+		} else {
+			paramsOf(Auto{}, pp)
+		}
+	}
+}
+
+// withParams returns the model prepared with the given parameters instead
+// of what Prepare would learn from the panel at hand.
+func withParams(m Model, pp *PanelParams) Model {
+	switch m := m.(type) {
+	case Auto:
+		if m.Margin >= 0 {
+			m.preferred = map[bool]string{}
+			for _, inter := range []bool{false, true} {
+				if name, ok := pp.Preferred[preferredKey(inter)]; ok {
+					m.preferred[inter] = name
+				}
+			}
+		}
+		return m
+	case Regression:
+		m.Prior = pp.Prior
+		inner := m.Inner
+		if inner == nil {
+			inner = Auto{}
+		}
+		m.Inner = withParams(inner, pp)
+		return m
+	}
+	return m
+}
