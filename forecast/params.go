@@ -1,5 +1,11 @@
 package forecast
 
+import (
+	"context"
+
+	"github.com/planner-engine/planner/series"
+)
+
 // PanelParams are what a forecast learns across the panel's series rather
 // than from each series alone: the candidates Auto prefers (for regular
 // and for intermittent series), the drivers' pooled prior (Regression),
@@ -76,4 +82,26 @@ func withParams(m Model, pp *PanelParams) Model {
 		return m
 	}
 	return m
+}
+
+// ParamsSample is how many series LearnParams forecasts at most.
+const ParamsSample = 2000
+
+// LearnParams learns the panel-level parameters on up to ParamsSample of
+// the panel's series, spread evenly over it, by forecasting them as Run
+// does: the pre-pass of a run spread over shards, whose parameters every
+// shard then forecasts with. For a panel of ParamsSample series or fewer
+// they are the parameters Run learns on the whole panel.
+func LearnParams(ctx context.Context, p *series.Panel, opts Options) (*PanelParams, error) {
+	step := max(1, (p.Len()+ParamsSample-1)/ParamsSample)
+	var idx []int
+	for i := 0; i < p.Len(); i += step {
+		idx = append(idx, i)
+	}
+	opts.Params, opts.Progress, opts.Residuals = nil, nil, 0
+	res, err := Run(ctx, p.Subset(idx), opts)
+	if err != nil {
+		return nil, err
+	}
+	return res.Params, nil
 }

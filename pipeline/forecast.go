@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -72,8 +75,14 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	if err != nil {
 		return nil, err
 	}
+	var params *forecast.PanelParams
+	if cfg.Params != "" {
+		if params, err = readParams(cfg.Params); err != nil {
+			return nil, err
+		}
+	}
 	task = prog.Start("forecast", p.Len())
-	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window,
+	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window, Params: params,
 		Progress: func(done, _ int) { task.Set(done) }}
 	out := &ForecastResult{History: p}
 	if cfg.Reconcile != "none" {
@@ -302,3 +311,52 @@ func periodsWord(f series.Freq, n int) string {
 
 // Values are the forecasts' means and quantiles, what plans read.
 func (r *ForecastResult) Values() *series.Forecasts { return &r.Forecasts.Forecasts }
+
+// readParams reads a panel parameters file (planner split's params.json),
+// refusing fields it does not know.
+func readParams(path string) (*forecast.PanelParams, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("forecast.params: %s cannot be read; it is the params.json planner split writes", path)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var pp forecast.PanelParams
+	if err := dec.Decode(&pp); err != nil {
+		return nil, &InputError{fmt.Errorf("forecast.params: %s is not a panel parameters file (the params.json planner split writes)", path)}
+	}
+	return &pp, nil
+}
+
+// LearnForecastParams learns the forecast's panel-level parameters on a
+// sample of the source's series (forecast.LearnParams), with the forecast
+// section's settings: the pre-pass of a run spread over shards.
+func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (*forecast.PanelParams, error) {
+	if err := cfg.Check(config.Key("forecast")); err != nil {
+		return nil, err
+	}
+	freq := cfg.Period()
+	if freq == 0 {
+		var err error
+		if freq, err = src.Frequency(ctx); err != nil || freq == 0 {
+			return nil, err
+		}
+	}
+	window := cfg.Window
+	if window == 0 {
+		window = forecast.DefaultWindow(freq)
+	}
+	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
+		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon})
+	if err != nil || p.Len() == 0 {
+		return nil, err
+	}
+	model, err := forecast.ParseModels(cfg.Models)
+	if err != nil {
+		return nil, err
+	}
+	if model, _, err = forecast.WithDrivers(model, p, cfg.Drivers); err != nil {
+		return nil, err
+	}
+	return forecast.LearnParams(ctx, p, forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window})
+}

@@ -498,3 +498,66 @@ func TestDataWarningsMatchProblemsCSV(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Regexp(t, fmt.Sprintf(`(?m)^%d data warnings?: problems.csv in the run folder$`, len(problems)), out)
 }
+
+// Shard invariance of the forecast: the sample split in three, each shard
+// run on its partitions with the whole panel's parameters (params.json),
+// gives, line for line, the forecasts of the whole run.
+func TestShardsForecastAsTheWholeRun(t *testing.T) {
+	dir := synthSample(t)
+	cfg := filepath.Join(dir, "planner.yaml")
+	split := filepath.Join(t.TempDir(), "split")
+	raw, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfg, append(raw, []byte("forecast:\n  drivers: off\n")...), 0o600))
+	code, _, errOut := planner(t, "split", "--config", cfg, "--shards", "3", "--out", split)
+	require.Equal(t, 0, code, errOut)
+	whole := filepath.Join(t.TempDir(), "whole.yaml")
+	inputs := "inputs:\n"
+	for _, table := range []string{"sales", "products", "locations", "prices", "promotions", "events", "inventory", "sourcing", "capacity", "preorders", "openings"} {
+		if p := filepath.Join(dir, table+".csv"); exists(p) {
+			inputs += fmt.Sprintf("  %s: %s\n", table, p)
+		}
+	}
+	// Which drivers a run uses is still decided on the panel at hand: the
+	// shards forecast without them for now.
+	require.NoError(t, os.WriteFile(whole, []byte("db: whole.duckdb\nout: whole\nstages: [load, forecast]\nforecast:\n  drivers: off\n"+inputs), 0o600))
+	code, _, errOut = planner(t, "run", "--config", whole)
+	require.Equal(t, 0, code, errOut)
+	want := dataLines(t, filepath.Join(filepath.Dir(whole), "whole", "latest", "forecasts.csv"))
+
+	var got []string
+	for i := 0; i < 3; i++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, "db: s%d.duckdb\nout: s%d\nstages: [load, forecast]\nforecast:\n  drivers: off\n  params: %s\ninputs:\n", i, i, filepath.Join(split, "params.json"))
+		for _, table := range []string{"sales", "products", "prices", "promotions", "inventory", "sourcing", "preorders"} {
+			if p := filepath.Join(split, table, "shard="+strconv.Itoa(i)); exists(p) {
+				fmt.Fprintf(&b, "  %s: %s\n", table, p)
+			}
+		}
+		for _, table := range []string{"locations", "events", "capacity", "openings"} {
+			if p := filepath.Join(split, table+".parquet"); exists(p) {
+				fmt.Fprintf(&b, "  %s: %s\n", table, p)
+			}
+		}
+		shardCfg := filepath.Join(t.TempDir(), "shard.yaml")
+		require.NoError(t, os.WriteFile(shardCfg, []byte(b.String()), 0o600))
+		code, _, errOut = planner(t, "run", "--config", shardCfg)
+		require.Equal(t, 0, code, errOut)
+		got = append(got, dataLines(t, filepath.Join(filepath.Dir(shardCfg), "s"+strconv.Itoa(i), "latest", "forecasts.csv"))...)
+	}
+	slices.Sort(got)
+	require.Equal(t, len(want), len(got))
+	assert.Equal(t, want, got)
+}
+
+// dataLines are a CSV file's lines but its header, sorted.
+func dataLines(t *testing.T, path string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")[1:]
+	slices.Sort(lines)
+	return lines
+}
+
+func exists(path string) bool { _, err := os.Stat(path); return err == nil }

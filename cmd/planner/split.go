@@ -21,7 +21,9 @@ func (a *app) splitCmd() *cobra.Command {
 		Long: "Split loads the input files planner.yaml names, checked as a run checks them, and writes them\n" +
 			"as the inputs of --shards shards: every table with a sku column as <out>/<table>/shard=<i>/ (each\n" +
 			"SKU in one shard: the first 8 bytes of MD5(sku), big-endian, mod N, which an export can also\n" +
-			"compute upstream), the others whole as <out>/<table>.parquet. docs/cli.md has the layout.",
+			"compute upstream), the others whole as <out>/<table>.parquet, and <out>/params.json, what the\n" +
+			"forecast learns across the whole panel, which each shard's forecast reads (forecast.params).\n" +
+			"docs/cli.md has the layout.",
 		Example: "  planner split --config planner.yaml --shards 16 --out split/",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -36,7 +38,7 @@ func (a *app) splitCmd() *cobra.Command {
 				return &usageError{err}
 			}
 			began := time.Now()
-			res, err := pipeline.Split(cmd.Context(), &cfg.Inputs, shards, out)
+			res, err := pipeline.Split(cmd.Context(), cfg, shards, out)
 			if err != nil {
 				return err
 			}

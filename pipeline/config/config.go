@@ -290,6 +290,7 @@ func (c *Config) resolve() error {
 		return err
 	}
 	c.Replenish.Targets = c.Path(c.Replenish.Targets)
+	c.Forecast.Params = c.Path(c.Forecast.Params)
 	if c.Allocate != nil {
 		c.Allocate.fill()
 		if err := c.Allocate.Check(Key("allocate")); err != nil {

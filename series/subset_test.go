@@ -1,0 +1,34 @@
+package series
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A subset holds the chosen series whole: values, marks, closed days and
+// drivers, in the order asked.
+func TestSubsetKeepsEachSeriesWhole(t *testing.T) {
+	d := MustParseDate("2025-01-06")
+	p := &Panel{Freq: Daily}
+	p.Append(Key{SKU: "A"}, d, []float64{1, 2})
+	p.Append(Key{SKU: "B"}, d+1, []float64{3, 4, 5})
+	p.Append(Key{SKU: "C"}, d, []float64{6})
+	p.Unobserved = []bool{false, true, false, false, true, false}
+	p.Closed = [][]Date{{d + 3}, nil, {d + 4}}
+	p.Exog = &Exog{Names: []string{"promo"}, Horizon: 2, Hist: []float32{0, 1, 2, 3, 4, 5}, Future: []float64{10, 11, 20, 21, 30, 31}}
+	s := p.Subset([]int{2, 1})
+	require.NoError(t, s.Check())
+	assert.Equal(t, []Key{{SKU: "C"}, {SKU: "B"}}, s.Keys)
+	assert.Equal(t, []float64{6}, s.Series(0))
+	assert.Equal(t, []float64{3, 4, 5}, s.Series(1))
+	assert.Equal(t, []Date{d, d + 1}, s.Starts)
+	assert.Equal(t, []bool{false, false, false, true}, s.Unobserved)
+	assert.Equal(t, [][]Date{{d + 4}, nil}, s.Closed)
+	assert.Equal(t, []float32{5, 2, 3, 4}, s.Exog.Hist)
+	assert.Equal(t, []float64{30, 31, 20, 21}, s.Exog.Future)
+	s.Values[0] = 99
+	assert.Equal(t, 6.0, p.Series(2)[0], "the subset shares no values")
+	assert.Equal(t, 0, p.Subset(nil).Len())
+}
