@@ -20,6 +20,9 @@ type PanelParams struct {
 	Prior *DriverPrior `json:"prior,omitempty"`
 	// Calibration holds the quantile factors of each kind of series.
 	Calibration []CalibrationFactors `json:"calibration,omitempty"`
+	// Drivers is which drivers the forecast uses (WithDrivers' decision
+	// on the whole panel); the caller sets it, as it calls WithDrivers.
+	Drivers *DriverDecision `json:"drivers,omitempty"`
 }
 
 // CalibrationFactors scale the predicted spread of one kind of series,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -548,6 +549,9 @@ type DriverUse struct {
 	// Scheduled says, per driver carried on by its own schedule, how: such
 	// as "promo every 14 days".
 	Scheduled []string
+	// Decision is the decision itself, for a shard to take
+	// (PanelParams.Drivers).
+	Decision DriverDecision `json:"-"`
 }
 
 // WithDrivers decides whether to forecast with the panel's demand drivers:
@@ -574,44 +578,92 @@ func WithDrivers(model Model, p *series.Panel, mode string) (Model, DriverUse, e
 	if p.Exog == nil {
 		return model, use, nil
 	}
-	on := mode == "on"
+	x := p.Exog
+	dec := DriverDecision{On: mode == "on"}
+	keep := make([]bool, len(x.Names))
+	for j := range keep {
+		keep[j] = true
+	}
 	if mode == "auto" || mode == "" {
-		x := p.Exog
 		if x.Unplanned != nil {
-			keep := make([]bool, len(x.Names))
-			var schedule []int
-			var misses []series.ScheduleMiss
 			for j, unplanned := range x.Unplanned {
 				keep[j] = !unplanned
 				if !unplanned || !varies(x, j) {
 					continue
 				}
 				if lag, miss := driverSchedule(p, j, x.Horizon); lag > 0 {
-					if schedule == nil {
-						schedule = make([]int, len(x.Names))
-						misses = make([]series.ScheduleMiss, len(x.Names))
+					if dec.Schedule == nil {
+						dec.Schedule, dec.Misses = map[string]int{}, map[string]series.ScheduleMiss{}
 					}
-					schedule[j], misses[j], keep[j] = lag, miss, true
+					dec.Schedule[x.Names[j]], dec.Misses[x.Names[j]], keep[j] = lag, miss, true
 					use.Scheduled = append(use.Scheduled, fmt.Sprintf("%s every %s", x.Names[j], periodsWord(p.Freq, lag)))
 				} else {
 					use.LeftOut = append(use.LeftOut, x.Names[j])
 				}
 			}
-			withSchedule := *x
-			withSchedule.Schedule, withSchedule.Misses = schedule, misses
-			x = withSchedule.Select(keep)
-			p.Exog = x
-			p.CarrySchedules()
 		}
-		for j := 0; x != nil && j < len(x.Names) && !on; j++ {
-			on = varies(x, j)
+		for j := range x.Names {
+			dec.On = dec.On || (keep[j] && varies(x, j))
 		}
 	}
-	if !on {
+	for j, name := range x.Names {
+		if keep[j] {
+			dec.Kept = append(dec.Kept, name)
+		}
+	}
+	use.Decision = dec
+	m, err := WithDriverDecision(model, p, dec)
+	return m, use, err
+}
+
+// DriverDecision is which of a panel's drivers a forecast uses, and how:
+// what WithDrivers decides on the panel at hand, and what a shard of a
+// larger panel takes from the whole one's (PanelParams.Drivers), so that
+// it forecasts with the same drivers.
+type DriverDecision struct {
+	// On says the forecast uses drivers at all; Kept names them.
+	On   bool     `json:"on"`
+	Kept []string `json:"kept,omitempty"`
+	// Schedule and Misses give, for a driver nothing plans that keeps to a
+	// schedule, its lag and how often carrying it on was wrong.
+	Schedule map[string]int                 `json:"schedule,omitempty"`
+	Misses   map[string]series.ScheduleMiss `json:"misses,omitempty"`
+}
+
+// WithDriverDecision applies a decision on drivers to the panel (its
+// kept drivers, their schedules carried on) and returns model wrapped in
+// a Regression when the decision uses drivers; otherwise it drops the
+// panel's drivers and returns model unchanged. A kept driver the panel
+// lacks is an error.
+func WithDriverDecision(model Model, p *series.Panel, dec DriverDecision) (Model, error) {
+	x := p.Exog
+	if x == nil || !dec.On {
 		p.Exog = nil
-		return model, use, nil
+		return model, nil
 	}
-	return Regression{Inner: model}, use, nil
+	keep := make([]bool, len(x.Names))
+	for _, name := range dec.Kept {
+		j := slices.Index(x.Names, name)
+		if j < 0 {
+			return nil, fmt.Errorf("the forecast uses driver %s, which these sales do not have", name)
+		}
+		keep[j] = true
+	}
+	if dec.Schedule != nil {
+		withSchedule := *x
+		withSchedule.Schedule = make([]int, len(x.Names))
+		withSchedule.Misses = make([]series.ScheduleMiss, len(x.Names))
+		for j, name := range x.Names {
+			withSchedule.Schedule[j], withSchedule.Misses[j] = dec.Schedule[name], dec.Misses[name]
+		}
+		x = &withSchedule
+	}
+	p.Exog = x.Select(keep)
+	p.CarrySchedules()
+	if p.Exog == nil {
+		return model, nil
+	}
+	return Regression{Inner: model}, nil
 }
 
 // periodsWord says n periods of frequency f, such as "14 days".

@@ -71,15 +71,22 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	if err != nil {
 		return nil, err
 	}
-	model, use, err := forecast.WithDrivers(model, p, cfg.Drivers)
-	if err != nil {
-		return nil, err
-	}
 	var params *forecast.PanelParams
 	if cfg.Params != "" {
 		if params, err = readParams(cfg.Params); err != nil {
 			return nil, err
 		}
+	}
+	var use forecast.DriverUse
+	if params != nil && params.Drivers != nil {
+		// The whole panel's decision, not this one's.
+		use.Decision = *params.Drivers
+		model, err = forecast.WithDriverDecision(model, p, *params.Drivers)
+	} else {
+		model, use, err = forecast.WithDrivers(model, p, cfg.Drivers)
+	}
+	if err != nil {
+		return nil, err
 	}
 	task = prog.Start("forecast", p.Len())
 	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window, Params: params,
@@ -355,8 +362,14 @@ func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (
 	if err != nil {
 		return nil, err
 	}
-	if model, _, err = forecast.WithDrivers(model, p, cfg.Drivers); err != nil {
+	model, use, err := forecast.WithDrivers(model, p, cfg.Drivers)
+	if err != nil {
 		return nil, err
 	}
-	return forecast.LearnParams(ctx, p, forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window})
+	params, err := forecast.LearnParams(ctx, p, forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window})
+	if err != nil {
+		return nil, err
+	}
+	params.Drivers = &use.Decision
+	return params, nil
 }

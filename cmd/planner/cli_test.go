@@ -500,15 +500,13 @@ func TestDataWarningsMatchProblemsCSV(t *testing.T) {
 }
 
 // Shard invariance of the forecast: the sample split in three, each shard
-// run on its partitions with the whole panel's parameters (params.json),
-// gives, line for line, the forecasts of the whole run.
+// run on its partitions with the whole panel's parameters (params.json:
+// its drivers, the models auto prefers, the drivers' prior, the quantile
+// calibration), gives, line for line, the forecasts of the whole run.
 func TestShardsForecastAsTheWholeRun(t *testing.T) {
 	dir := synthSample(t)
 	cfg := filepath.Join(dir, "planner.yaml")
 	split := filepath.Join(t.TempDir(), "split")
-	raw, err := os.ReadFile(cfg)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(cfg, append(raw, []byte("forecast:\n  drivers: off\n")...), 0o600))
 	code, _, errOut := planner(t, "split", "--config", cfg, "--shards", "3", "--out", split)
 	require.Equal(t, 0, code, errOut)
 	whole := filepath.Join(t.TempDir(), "whole.yaml")
@@ -518,9 +516,7 @@ func TestShardsForecastAsTheWholeRun(t *testing.T) {
 			inputs += fmt.Sprintf("  %s: %s\n", table, p)
 		}
 	}
-	// Which drivers a run uses is still decided on the panel at hand: the
-	// shards forecast without them for now.
-	require.NoError(t, os.WriteFile(whole, []byte("db: whole.duckdb\nout: whole\nstages: [load, forecast]\nforecast:\n  drivers: off\n"+inputs), 0o600))
+	require.NoError(t, os.WriteFile(whole, []byte("db: whole.duckdb\nout: whole\nstages: [load, forecast]\n"+inputs), 0o600))
 	code, _, errOut = planner(t, "run", "--config", whole)
 	require.Equal(t, 0, code, errOut)
 	want := dataLines(t, filepath.Join(filepath.Dir(whole), "whole", "latest", "forecasts.csv"))
@@ -528,7 +524,7 @@ func TestShardsForecastAsTheWholeRun(t *testing.T) {
 	var got []string
 	for i := 0; i < 3; i++ {
 		var b strings.Builder
-		fmt.Fprintf(&b, "db: s%d.duckdb\nout: s%d\nstages: [load, forecast]\nforecast:\n  drivers: off\n  params: %s\ninputs:\n", i, i, filepath.Join(split, "params.json"))
+		fmt.Fprintf(&b, "db: s%d.duckdb\nout: s%d\nstages: [load, forecast]\nforecast:\n  params: %s\ninputs:\n", i, i, filepath.Join(split, "params.json"))
 		for _, table := range []string{"sales", "products", "prices", "promotions", "inventory", "sourcing", "preorders"} {
 			if p := filepath.Join(split, table, "shard="+strconv.Itoa(i)); exists(p) {
 				fmt.Fprintf(&b, "  %s: %s\n", table, p)

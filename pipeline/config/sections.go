@@ -38,9 +38,9 @@ type Forecast struct {
 	// Format of the forecasts file: csv or parquet.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 	// Params is a panel parameters file (the params.json planner split
-	// writes): the series are forecast with the whole panel's learned
-	// parameters instead of their own panel's, so that a shard forecasts
-	// each series as the whole run would.
+	// writes): the series are forecast with the whole panel's drivers and
+	// learned parameters instead of their own panel's, so that a shard
+	// forecasts each series as the whole run would.
 	Params string `yaml:"params,omitempty" json:"params,omitempty"`
 }
 
