@@ -649,6 +649,10 @@ func WithDriverDecision(model Model, p *series.Panel, dec DriverDecision) (Model
 		}
 		keep[j] = true
 	}
+	if len(dec.Kept) == len(x.Names) && dec.Schedule == nil {
+		// Every driver as it is: no copy of the panel's largest part.
+		return Regression{Inner: model}, nil
+	}
 	if dec.Schedule != nil {
 		withSchedule := *x
 		withSchedule.Schedule = make([]int, len(x.Names))
