@@ -14,7 +14,16 @@ import (
 func (s *Store) HierarchyLabels(ctx context.Context) (*supply.Labels, error) {
 	l := &supply.Labels{Category: map[string]string{}, Department: map[string]string{}, Region: map[string]string{},
 		Name: map[string]string{}, Planner: map[string]string{}, LocationName: map[string]string{}}
-	rows, err := s.db.QueryContext(ctx, `SELECT sku, category, department, name, planner FROM products`)
+	// A database opened read-only may predate the planner column.
+	cols, err := s.tableColumns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	planner := "planner"
+	if !cols["products"]["planner"] {
+		planner = "CAST(NULL AS VARCHAR)"
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT sku, category, department, name, `+planner+` FROM products`)
 	if err != nil {
 		return nil, err
 	}

@@ -34,8 +34,12 @@ func (s *Store) SaveOverrides(ctx context.Context, overrides []series.Override) 
 }
 
 // Overrides returns the stored forecast overrides, oldest first by their
-// first day (so that, where two cover a day, the later-starting wins).
+// first day (so that, where two cover a day, the later-starting wins). A
+// database opened read-only that predates them has none.
 func (s *Store) Overrides(ctx context.Context) ([]series.Override, error) {
+	if ok, err := s.hasTable(ctx, "planner_overrides"); err != nil || !ok {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT sku, location, CAST(from_date AS VARCHAR), CAST(to_date AS VARCHAR), set_qty, qty, change, note, who
 		FROM planner_overrides ORDER BY from_date, to_date, sku, location`)
 	if err != nil {
@@ -314,4 +318,13 @@ func (s *Store) TrackingSignals(ctx context.Context) ([]TrackingSignal, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// hasTable says whether the database holds the table: one opened
+// read-only may predate the tables a later version adds.
+func (s *Store) hasTable(ctx context.Context, name string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = 'main' AND table_catalog = current_database() AND table_name = ?`, name).Scan(&n)
+	return n > 0, err
 }

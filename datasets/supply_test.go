@@ -150,3 +150,27 @@ func TestTrackingSignalsOfLoggedForecasts(t *testing.T) {
 	assert.Equal(t, "B", got[1].SKU)
 	assert.Zero(t, got[1].Error)
 }
+
+// A database written before overrides and planners existed, opened
+// read-only, has none of either (and no error): the forecast reads
+// overrides, and the hierarchy labels, on every path.
+func TestOverridesOfAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	s, err := Open(ctx, path, nil)
+	require.NoError(t, err)
+	_, err = s.db.ExecContext(ctx, `DROP TABLE planner_overrides`)
+	require.NoError(t, err)
+	_, err = s.db.ExecContext(ctx, `ALTER TABLE products DROP COLUMN planner`)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	ro, err := Open(ctx, path, &StoreOptions{ReadOnly: true})
+	require.NoError(t, err)
+	defer ro.Close()
+	got, err := ro.Overrides(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	labels, err := ro.HierarchyLabels(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, labels.Planner)
+}
