@@ -94,7 +94,9 @@ func (s *Store) RecordForecasts(ctx context.Context, f *ForecastLog) error {
 		tmp.Close()
 		return fmt.Errorf("recording the run's forecasts: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO planner_forecast_log SELECT * FROM read_parquet(`+quoteString(path)+`)`)
+	// Never hive partitioning: the database may sit in a folder named
+	// like a partition (a shard's, shard=3-of-16).
+	_, err = s.db.ExecContext(ctx, `INSERT INTO planner_forecast_log SELECT * FROM read_parquet(`+quoteString(path)+`, hive_partitioning = false)`)
 	if err != nil {
 		return fmt.Errorf("recording the run's forecasts: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/internal/shard"
 	"github.com/planner-engine/planner/pipeline/config"
 )
 
@@ -47,4 +48,11 @@ func Split(ctx context.Context, cfg *config.Config, n int, dir string) (*dataset
 		})
 	}
 	return res, err
+}
+
+// ParseShard reads a shard spec (i/N, auto or auto/N; the index from
+// JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX) from the environment
+// getenv reads.
+func ParseShard(s string, getenv func(string) string) (shard.Spec, error) {
+	return shard.Parse(s, getenv)
 }

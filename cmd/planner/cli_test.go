@@ -521,29 +521,59 @@ func TestShardsForecastAsTheWholeRun(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	want := dataLines(t, filepath.Join(filepath.Dir(whole), "whole", "latest", "forecasts.csv"))
 
+	// Each shard through planner shard, as an Indexed Job would run it,
+	// with the sample's settings and its forecast's stages.
+	shardCfg := filepath.Join(t.TempDir(), "shard.yaml")
+	require.NoError(t, os.WriteFile(shardCfg, []byte("stages: [load, forecast]\ninputs:\n  sales: unused.csv\n"), 0o600))
+	runs := filepath.Join(t.TempDir(), "runs")
 	var got []string
 	for i := 0; i < 3; i++ {
-		var b strings.Builder
-		fmt.Fprintf(&b, "db: s%d.duckdb\nout: s%d\nstages: [load, forecast]\nforecast:\n  params: %s\ninputs:\n", i, i, filepath.Join(split, "params.json"))
-		for _, table := range []string{"sales", "products", "prices", "promotions", "inventory", "sourcing", "preorders"} {
-			if p := filepath.Join(split, table, "shard="+strconv.Itoa(i)); exists(p) {
-				fmt.Fprintf(&b, "  %s: %s\n", table, p)
-			}
-		}
-		for _, table := range []string{"locations", "events", "capacity", "openings"} {
-			if p := filepath.Join(split, table+".parquet"); exists(p) {
-				fmt.Fprintf(&b, "  %s: %s\n", table, p)
-			}
-		}
-		shardCfg := filepath.Join(t.TempDir(), "shard.yaml")
-		require.NoError(t, os.WriteFile(shardCfg, []byte(b.String()), 0o600))
-		code, _, errOut = planner(t, "run", "--config", shardCfg)
+		t.Setenv("JOB_COMPLETION_INDEX", strconv.Itoa(i))
+		code, out, errOut := planner(t, "shard", "--shard", "auto/3", "--in", split, "--out", runs, "--run", "R1", "--config", shardCfg, "--json")
 		require.Equal(t, 0, code, errOut)
-		got = append(got, dataLines(t, filepath.Join(filepath.Dir(shardCfg), "s"+strconv.Itoa(i), "latest", "forecasts.csv"))...)
+		var sm struct {
+			Shard, Shards int
+			Files         []struct {
+				Name   string
+				Rows   int64
+				SHA256 string
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &sm))
+		assert.Equal(t, [2]int{i, 3}, [2]int{sm.Shard, sm.Shards})
+		folder := filepath.Join(runs, "run=R1", fmt.Sprintf("shard=%d-of-3", i))
+		lines := dataLines(t, filepath.Join(folder, "forecasts.csv"))
+		for _, f := range sm.Files {
+			if f.Name == "forecasts.csv" {
+				assert.Equal(t, int64(len(lines)), f.Rows)
+				assert.Len(t, f.SHA256, 64)
+			}
+		}
+		_, err := os.Stat(filepath.Join(folder, "_MANIFEST.json"))
+		require.NoError(t, err)
+		got = append(got, lines...)
 	}
 	slices.Sort(got)
 	require.Equal(t, len(want), len(got))
 	assert.Equal(t, want, got)
+
+	// A retried shard overwrites its files with the same bytes.
+	manifest := filepath.Join(runs, "run=R1", "shard=2-of-3", "_MANIFEST.json")
+	before, err := os.ReadFile(manifest)
+	require.NoError(t, err)
+	code, _, errOut = planner(t, "shard", "--shard", "2/3", "--in", split, "--out", runs, "--run", "R1", "--config", shardCfg)
+	require.Equal(t, 0, code, errOut)
+	after, err := os.ReadFile(manifest)
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after))
+	_, err = os.Stat(filepath.Join(runs, ".work"))
+	assert.NoError(t, err, "the work folder's parent stays")
+	entries, _ := os.ReadDir(filepath.Join(runs, ".work"))
+	assert.Empty(t, entries, "each shard's own database and run folder are removed")
+
+	code, _, errOut = planner(t, "shard", "--shard", "3/3", "--in", split, "--out", runs, "--run", "R1", "--config", shardCfg)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "the index must be from 0 to 2")
 }
 
 // dataLines are a CSV file's lines but its header, sorted.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,5 +60,59 @@ func (a *app) splitCmd() *cobra.Command {
 	cmd.Flags().IntVar(&shards, "shards", 0, "number of shards")
 	cmd.Flags().StringVar(&out, "out", "", "folder for the shards' inputs")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+func (a *app) shardCmd() *cobra.Command {
+	var cfgPath, spec, in, out, runID string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "shard",
+		Short: "Run the nightly stages on one shard of a run spread over many machines",
+		Long: "Shard runs the stages of planner.yaml on one shard's inputs, as planner split wrote them in --in\n" +
+			"(the shard's partition of each SKU table, the shared tables, params.json), and writes the run's\n" +
+			"outputs to <out>/run=<id>/shard=<i>-of-<N>/, with _MANIFEST.json last (each file's rows and\n" +
+			"SHA-256, the shard, N, the version). --shard auto takes the index from JOB_COMPLETION_INDEX (a\n" +
+			"Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX, and N from auto/N, PLANNER_SHARDS or\n" +
+			"AWS_BATCH_JOB_ARRAY_SIZE. A rerun overwrites the shard's files. Exit codes as planner run.",
+		Example: "  planner shard --shard 3/16 --in split/ --out runs/ --run 2025-01-06 --config planner.yaml\n" +
+			"  planner shard --shard auto --in split/ --out runs/ --run 2025-01-06",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sp, err := pipeline.ParseShard(spec, os.Getenv)
+			if err != nil {
+				return usagef("--shard: %v", err)
+			}
+			if in == "" || out == "" || runID == "" {
+				return usagef("--in, --out and --run are all needed: the inputs planner split wrote, where the shard's outputs go, and the run's id")
+			}
+			cfg, err := config.Load(cfgPath)
+			if err != nil {
+				return &usageError{err}
+			}
+			sm, err := pipeline.RunShard(cmd.Context(), cfg, sp, in, out, runID, pipeline.Options{Version: version, Now: a.now, Logger: a.logger(), Progress: a.progress()})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := printJSON(a.stdout, sm); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(a.stdout, "Shard %d of %d of run %s %s: %s in %s\n", sp.Index, sp.Count, runID, sm.Status,
+					words.Plural(len(sm.Files), "file"), filepath.Join(out, "run="+runID, sp.Name()))
+			}
+			if sm.Status == "exceptions" && cfg.Exceptions.ExitCode != 0 {
+				return &exitError{code: cfg.Exceptions.ExitCode}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cfgPath, "config", "planner.yaml", "the run's configuration (its settings; the inputs come from --in)")
+	cmd.Flags().StringVar(&spec, "shard", "", "the shard: i/N (such as 3/16), auto or auto/N")
+	cmd.Flags().StringVar(&in, "in", "", "the folder planner split wrote")
+	cmd.Flags().StringVar(&out, "out", "", "the folder the shards' outputs go to")
+	cmd.Flags().StringVar(&runID, "run", "", "the run's id, the same for every shard")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the shard's manifest")
 	return cmd
 }
