@@ -574,6 +574,38 @@ func TestShardsForecastAsTheWholeRun(t *testing.T) {
 	code, _, errOut = planner(t, "shard", "--shard", "3/3", "--in", split, "--out", runs, "--run", "R1", "--config", shardCfg)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "the index must be from 0 to 2")
+
+	// Reduce: every shard there and agreeing, the rows add up.
+	code, out, errOut := planner(t, "reduce", "--run", "R1", "--shards", "3", "--in", runs, "--json")
+	require.Equal(t, 0, code, errOut)
+	var sum struct {
+		Shards int              `json:"shards"`
+		Rows   map[string]int64 `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &sum))
+	assert.Equal(t, 3, sum.Shards)
+	assert.Equal(t, int64(len(want)), sum.Rows["forecasts.csv"])
+	// A shard without its manifest has not finished: exit 1, rerun it.
+	m1 := filepath.Join(runs, "run=R1", "shard=1-of-3", "_MANIFEST.json")
+	saved, err := os.ReadFile(m1)
+	require.NoError(t, err)
+	require.NoError(t, os.Remove(m1))
+	code, _, errOut = planner(t, "reduce", "--run", "R1", "--shards", "3", "--in", runs)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "1 of 3 shards of run R1 have not finished (no _MANIFEST.json): shards [1]; rerun them")
+	// A manifest of another run's shard, or a changed file: exit 2.
+	require.NoError(t, os.WriteFile(m1, []byte(strings.Replace(string(saved), `"run_id": "R1"`, `"run_id": "R0"`, 1)), 0o600))
+	code, _, errOut = planner(t, "reduce", "--run", "R1", "--shards", "3", "--in", runs)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "names shard 1 of 3 of run R0, not shard 1 of 3 of run R1")
+	require.NoError(t, os.WriteFile(m1, saved, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(runs, "run=R1", "shard=1-of-3", "forecasts.csv"), []byte("changed\n"), 0o600))
+	code, _, errOut = planner(t, "reduce", "--run", "R1", "--shards", "3", "--in", runs)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "shard 1: forecasts.csv is not the file its manifest lists")
+	code, _, errOut = planner(t, "reduce", "--run", "R1", "--shards", "4", "--in", runs)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "run R1 has shards of another count (shard=0-of-3), not 4")
 }
 
 // dataLines are a CSV file's lines but its header, sorted.

@@ -116,3 +116,40 @@ func (a *app) shardCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the shard's manifest")
 	return cmd
 }
+
+func (a *app) reduceCmd() *cobra.Command {
+	var dir, runID string
+	var shards int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "reduce",
+		Short: "Check that every shard of a run finished and agrees, and sum the run up",
+		Long: "Reduce reads the manifests of the --shards shards of run --run in --in (as planner shard wrote them)\n" +
+			"and refuses to go on unless all are there, name this run and shard count, come from one version, and\n" +
+			"list files that are there with their checksums. It then writes <in>/run=<id>/_RUN.json: the run,\n" +
+			"its shards, version, status and each output's rows over all shards. Exit codes: 1 when a shard\n" +
+			"has not finished (rerun it), 2 when shards disagree.",
+		Example: "  planner reduce --run 2025-01-06 --shards 16 --in runs/",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir == "" || runID == "" || shards < 1 {
+				return usagef("--in, --run and --shards are all needed: where the shards wrote, the run's id, and how many shards it has")
+			}
+			sum, err := pipeline.Reduce(cmd.Context(), dir, runID, shards)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(a.stdout, sum)
+			}
+			fmt.Fprintf(a.stdout, "Run %s %s: %s agree; %s\n", runID, sum.Status, words.Plural(shards, "shard"),
+				filepath.Join(dir, "run="+runID, pipeline.RunSummaryName))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "in", "", "the folder the shards wrote to (planner shard --out)")
+	cmd.Flags().StringVar(&runID, "run", "", "the run's id")
+	cmd.Flags().IntVar(&shards, "shards", 0, "how many shards the run has")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the run's summary")
+	return cmd
+}
