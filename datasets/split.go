@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/shard"
 )
 
@@ -28,7 +29,7 @@ func (s *Store) Split(ctx context.Context, dir string, n int) (*SplitResult, err
 	if n < 1 {
 		return nil, fmt.Errorf("the number of shards must be at least 1 (got %d)", n)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, fsutil.DirMode()); err != nil {
 		return nil, err
 	}
 	out := &SplitResult{Rows: map[string]int64{}}

@@ -8,6 +8,7 @@
 //
 // The plans stay ignorant of this package: pipeline reads their results
 // and hands the findings here as values (Finding). The memory of earlier
-// nights (which exceptions were seen before, and since when) is passed in
-// the same way, as the ids and dates a store kept (Seen).
+// nights (since when each exception is seen, and a person's snooze or
+// acknowledgement) is passed in the same way, as values a store kept
+// (Memory).
 package exceptions

@@ -55,8 +55,6 @@ func paramsOf(m Model, pp *PanelParams) {
 		pp.Prior = m.Prior
 		if m.Inner != nil {
 			paramsOf(m.Inner, pp)
-		} else {
-			paramsOf(Auto{}, pp)
 		}
 	}
 }
@@ -76,12 +74,11 @@ func withParams(m Model, pp *PanelParams) Model {
 		}
 		return m
 	case Regression:
+		// As Prepare: a nil inner model (Auto{} unprepared) stays nil.
 		m.Prior = pp.Prior
-		inner := m.Inner
-		if inner == nil {
-			inner = Auto{}
+		if m.Inner != nil {
+			m.Inner = withParams(m.Inner, pp)
 		}
-		m.Inner = withParams(inner, pp)
 		return m
 	}
 	return m

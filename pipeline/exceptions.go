@@ -210,7 +210,7 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.forecasts == nil {
 		return StageReport{Summary: "skipped: no forecast in this run, so no plan to check"}, nil
 	}
-	labels, err := r.Store.HierarchyLabels(ctx)
+	labels, err := r.masterLabels(ctx)
 	if err != nil {
 		return StageReport{}, err
 	}

@@ -42,7 +42,7 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		wb.Prices = r.prices.Lines
 	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
-	labels, err := r.Store.HierarchyLabels(ctx)
+	labels, err := r.masterLabels(ctx)
 	if err != nil {
 		return StageReport{}, err
 	}

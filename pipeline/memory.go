@@ -3,13 +3,16 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/series"
 )
 
 // recordForecasts keeps the run's forecasts in the database, for planner
@@ -118,6 +121,58 @@ func pruneRuns(runs string, keep int, current string) error {
 			}
 		}
 		ids = ids[1:]
+	}
+	return nil
+}
+
+// SaveOverrides reads forecast overrides from a file (files.ReadOverrides)
+// and stores them in the database, where every later run applies them to
+// the days they cover. It returns how many it stored.
+func SaveOverrides(ctx context.Context, db, path string) (int, error) {
+	overrides, err := files.ReadOverrides(path)
+	if err != nil {
+		return 0, err
+	}
+	store, err := datasets.Open(ctx, db, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer store.Close()
+	return len(overrides), store.SaveOverrides(ctx, overrides)
+}
+
+// SnoozeOptions say what a person decided on exceptions: a snooze until a
+// plan date (Until, "" for none) and while the value at risk grows by at
+// most a share (Grows, below 0 for none), or an acknowledgement.
+type SnoozeOptions struct {
+	IDs         []string
+	Until       string
+	Grows       float64
+	Acknowledge bool
+	Note, Who   string
+}
+
+// Snooze records a decision on exceptions in the database, where every
+// later run reads it (exceptions.csv's status: snoozed, acknowledged).
+func Snooze(ctx context.Context, db string, o SnoozeOptions) error {
+	var until series.Date
+	if o.Until != "" {
+		d, err := series.ParseDate(o.Until)
+		if err != nil {
+			return &InputError{fmt.Errorf("--until %q is not a date (YYYY-MM-DD)", o.Until)}
+		}
+		until = d
+	}
+	if !o.Acknowledge && until == 0 && o.Grows < 0 {
+		return &InputError{fmt.Errorf("say how long: --until a plan date, --until-grows a share of the value at risk, or --ack")}
+	}
+	store, err := datasets.Open(ctx, db, nil)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Snooze(ctx, o.IDs, until, o.Grows, o.Acknowledge, o.Note, o.Who); err != nil {
+		return &InputError{err}
 	}
 	return nil
 }

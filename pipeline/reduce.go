@@ -3,8 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,7 +73,7 @@ func Reduce(ctx context.Context, dir, runID string, n int) (*RunSummary, error) 
 			sum.Status = "exceptions"
 		}
 		for _, f := range m.Files {
-			got, err := fileSHA256(filepath.Join(folder, f.Name))
+			got, _, err := fileDigest(filepath.Join(folder, f.Name))
 			if err != nil || got != f.SHA256 {
 				return nil, &InputError{fmt.Errorf("shard %d: %s is not the file its manifest lists (missing or changed since): rerun the shard", i, f.Name)}
 			}
@@ -97,17 +95,4 @@ func Reduce(ctx context.Context, dir, runID string, n int) (*RunSummary, error) 
 		return enc.Encode(sum)
 	})
 	return sum, err
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/planner-engine/planner/internal/progress"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/supply"
 )
 
 // Options are what a run needs from its caller. The zero value is usable.
@@ -64,6 +65,20 @@ type Run struct {
 	// (the exceptions stage).
 	problems   datasets.Problems
 	exceptions []exceptions.Exception
+	labels     *supply.Labels // the masters' labels and names, read once
+}
+
+// masterLabels returns the hierarchy labels, names and planners of the
+// run's masters, read from the database the first time.
+func (r *Run) masterLabels(ctx context.Context) (*supply.Labels, error) {
+	if r.labels == nil {
+		l, err := r.Store.HierarchyLabels(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.labels = l
+	}
+	return r.labels, nil
 }
 
 // path is the path of a file in the run's folder; "" stays "".
@@ -124,18 +139,27 @@ func (r *Run) WriteFile(name string, fn func(io.Writer) error) error {
 // record adds a file already written into the run folder to the manifest,
 // with its checksum and size.
 func (r *Run) record(name string) error {
-	f, err := os.Open(filepath.Join(r.Dir, name))
+	sum, size, err := fileDigest(filepath.Join(r.Dir, name))
 	if err != nil {
 		return err
+	}
+	r.manifest.Outputs = append(r.manifest.Outputs, Output{File: filepath.ToSlash(name), SHA256: sum, Bytes: size})
+	return nil
+}
+
+// fileDigest returns a file's SHA-256 (hex) and size.
+func fileDigest(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	size, err := io.Copy(h, f)
 	if err != nil {
-		return err
+		return "", 0, err
 	}
-	r.manifest.Outputs = append(r.manifest.Outputs, Output{File: filepath.ToSlash(name), SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: size})
-	return nil
+	return hex.EncodeToString(h.Sum(nil)), size, nil
 }
 
 type countingWriter struct {
