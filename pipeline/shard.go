@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -122,36 +123,24 @@ func copyCounting(from, to string) (ShardFile, error) {
 	if err := os.MkdirAll(filepath.Dir(to), fsutil.DirMode()); err != nil {
 		return f, err
 	}
-	h := sha256.New()
-	lines := int64(0)
+	h, lines := sha256.New(), &lineCounter{}
 	err = fsutil.WriteFile(to, func(w io.Writer) error {
-		buf := make([]byte, 1<<16)
-		for {
-			n, rerr := src.Read(buf)
-			if n > 0 {
-				for _, b := range buf[:n] {
-					if b == '\n' {
-						lines++
-					}
-				}
-				h.Write(buf[:n])
-				if _, err := w.Write(buf[:n]); err != nil {
-					return err
-				}
-			}
-			if rerr == io.EOF {
-				return nil
-			}
-			if rerr != nil {
-				return rerr
-			}
-		}
+		_, err := io.Copy(io.MultiWriter(w, h, lines), src)
+		return err
 	})
 	f.SHA256 = hex.EncodeToString(h.Sum(nil))
-	if filepath.Ext(to) == ".csv" && lines > 0 {
-		f.Rows = lines - 1
+	if filepath.Ext(to) == ".csv" && lines.n > 0 {
+		f.Rows = lines.n - 1
 	}
 	return f, err
+}
+
+// lineCounter counts the line breaks written to it.
+type lineCounter struct{ n int64 }
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.n += int64(bytes.Count(p, []byte{'\n'}))
+	return len(p), nil
 }
 
 func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
