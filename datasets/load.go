@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -898,6 +899,9 @@ func (l *loader) resolveColumns(t *Table, in *inputFile) ([]colSource, bool) {
 		}
 		if closest(h, absent) != "" {
 			continue // reported with the missing required column
+		}
+		if h == "shard" && strings.Contains(filepath.ToSlash(in.path), "/shard=") {
+			continue // the partition key of planner split's folders, not data
 		}
 		unknown = append(unknown, h)
 	}

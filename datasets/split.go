@@ -14,6 +14,9 @@ import (
 // SplitResult says what Split wrote: rows by table.
 type SplitResult struct {
 	Rows map[string]int64 `json:"rows"`
+	// Warnings is how many of the inputs' problems were warnings (the
+	// split's problems.csv lists them).
+	Warnings int `json:"warnings"`
 }
 
 // Split writes the database's tables as the inputs of n shards, in dir:

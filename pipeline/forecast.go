@@ -1,11 +1,8 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -72,10 +69,8 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 		return nil, err
 	}
 	var params *forecast.PanelParams
-	if cfg.Params != "" {
-		if params, err = readParams(cfg.Params); err != nil {
-			return nil, err
-		}
+	if np := networkParams(src); np != nil {
+		params = &np.PanelParams
 	}
 	var use forecast.DriverUse
 	if params != nil && params.Drivers != nil {
@@ -88,9 +83,21 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	if err != nil {
 		return nil, err
 	}
+	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window, Params: params}
+	if params == nil && p.Len() > forecast.ParamsSample {
+		// The panel-level parameters come from the sample planner split
+		// learns them on, so that a run spread over shards forecasts
+		// every series as this one does.
+		task = prog.Start("forecast: learn the panel's parameters", 0)
+		if opts.Params, err = forecast.LearnParams(ctx, p, opts); err != nil {
+			task.Fail()
+			return nil, err
+		}
+		opts.Params.Drivers = &use.Decision
+		task.Done("on a sample of up to " + words.Commas(forecast.ParamsSample) + " series")
+	}
 	task = prog.Start("forecast", p.Len())
-	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window, Params: params,
-		Progress: func(done, _ int) { task.Set(done) }}
+	opts.Progress = func(done, _ int) { task.Set(done) }
 	out := &ForecastResult{History: p}
 	if cfg.Reconcile != "none" {
 		method, _ := hierarchy.ParseMethod(cfg.Reconcile)
@@ -318,58 +325,3 @@ func periodsWord(f series.Freq, n int) string {
 
 // Values are the forecasts' means and quantiles, what plans read.
 func (r *ForecastResult) Values() *series.Forecasts { return &r.Forecasts.Forecasts }
-
-// readParams reads a panel parameters file (planner split's params.json),
-// refusing fields it does not know.
-func readParams(path string) (*forecast.PanelParams, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &InputError{fmt.Errorf("forecast.params: %s cannot be read; it is the params.json planner split writes", path)}
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var pp forecast.PanelParams
-	if err := dec.Decode(&pp); err != nil {
-		return nil, &InputError{fmt.Errorf("forecast.params: %s is not a panel parameters file (the params.json planner split writes)", path)}
-	}
-	return &pp, nil
-}
-
-// LearnForecastParams learns the forecast's panel-level parameters on a
-// sample of the source's series (forecast.LearnParams), with the forecast
-// section's settings: the pre-pass of a run spread over shards.
-func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (*forecast.PanelParams, error) {
-	if err := cfg.Check(config.Key("forecast")); err != nil {
-		return nil, err
-	}
-	freq := cfg.Period()
-	if freq == 0 {
-		var err error
-		if freq, err = src.Frequency(ctx); err != nil || freq == 0 {
-			return nil, err
-		}
-	}
-	window := cfg.Window
-	if window == 0 {
-		window = forecast.DefaultWindow(freq)
-	}
-	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
-		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon})
-	if err != nil || p.Len() == 0 {
-		return nil, err
-	}
-	model, err := forecast.ParseModels(cfg.Models)
-	if err != nil {
-		return nil, err
-	}
-	model, use, err := forecast.WithDrivers(model, p, cfg.Drivers)
-	if err != nil {
-		return nil, err
-	}
-	params, err := forecast.LearnParams(ctx, p, forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window})
-	if err != nil {
-		return nil, err
-	}
-	params.Drivers = &use.Decision
-	return params, nil
-}

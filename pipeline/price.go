@@ -72,6 +72,13 @@ func Price(ctx context.Context, src Source, cfg config.Price) (*PriceResult, err
 	}
 	task.Done(words.Commas(int64(in.History.Observations())) + " location-periods")
 	settings.ReleaseHistory = true
+	if p := networkParams(src); p != nil {
+		if p.PricePools == nil {
+			task.Fail()
+			return nil, &InputError{errors.New("params: the parameters file has no price pools; split the data with the configuration that prices (a price section)")}
+		}
+		settings.Pools = p.PricePools
+	}
 	task = prog.Start("price: estimate and recommend", 0)
 	res, err := pricing.Price(ctx, in, &settings)
 	var none *pricing.NoHistoryError

@@ -61,7 +61,11 @@ func Replenish(ctx context.Context, src Source, fc *series.Forecasts, cfg config
 	policy, _ := replenish.PolicyNamed(cfg.Policy, 0)
 	net := replenish.NetworkFrom(snap, fc, replenish.Target{Level: cfg.Target, Type: tt})
 	net.Ration = rationByExpectedSales
-	replenish.SetTargets(net.Items, tt, classes, overrides)
+	cuts, err := classCuts(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	replenish.SetTargets(net.Items, cuts, tt, classes, overrides)
 	return &ReplenishResult{Network: net, Lines: replenish.PlanNetwork(net, policy)}, nil
 }
 

@@ -36,6 +36,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Progress shows stage progress on a terminal; nil shows nothing.
 	Progress *progress.Reporter
+	// Sharded says the run is one shard of many (RunShard): its load
+	// repeats none of the inputs' warnings, which planner split reported
+	// (a shard's share would be only a part), and production, which
+	// plans a factory's SKUs together, writes the shard's part of the
+	// factories' problem for the reduce step to plan.
+	Sharded bool
 
 	// fail, in tests, fails the run after the named stage has run.
 	fail func(stage string) error
@@ -43,9 +49,12 @@ type Options struct {
 
 // Run is the state of one run, handed to each stage.
 type Run struct {
-	ID       string
-	Config   *config.Config
-	Store    *datasets.Store
+	ID     string
+	Config *config.Config
+	Store  *datasets.Store
+	// Source is what the plans read: the store, with the network's
+	// parameters when the run is one shard of many (config.Params).
+	Source   Source
 	Dir      string // the run's folder while it runs
 	Log      *slog.Logger
 	Progress *progress.Reporter
@@ -53,6 +62,7 @@ type Run struct {
 	manifest *Manifest
 	db       string                   // the database the run works on: a copy until the run succeeds
 	fail     func(stage string) error // tests: a failure injected after a stage
+	sharded  bool                     // Options.Sharded
 	// The plans made so far, for the stages after them: forecasts for
 	// the plans, orders for allocation to net out, and all of them for
 	// the workbook and the report.
@@ -229,7 +239,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	cfgJSON := manifestConfig(cfg)
 	m := &Manifest{RunID: id, Version: opts.Version, Started: started.Format(time.RFC3339), Config: cfgJSON,
 		Inputs: []Input{}, Stages: []StageRecord{}, Outputs: []Output{}, Warnings: []string{}}
-	run := &Run{ID: id, Config: cfg, Dir: tmp, Log: log.With("run", id), Progress: opts.Progress, manifest: m, db: work, fail: opts.fail}
+	run := &Run{ID: id, Config: cfg, Dir: tmp, Log: log.With("run", id), Progress: opts.Progress, manifest: m, db: work, fail: opts.fail, sharded: opts.Sharded}
 
 	runErr := run.execute(ctx)
 	m.Finished = now().UTC().Format(time.RFC3339)
@@ -290,6 +300,9 @@ func (r *Run) execute(ctx context.Context) error {
 	}
 	defer store.Close()
 	r.Store = store
+	if r.Source, err = SourceFor(store, r.Config); err != nil {
+		return err
+	}
 	selected := Stages()
 	if len(r.Config.Stages) > 0 {
 		selected = selected[:0]

@@ -52,6 +52,9 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	if runID == "" {
 		return nil, errors.New("a shard needs the run's id (--run), the same for every shard of the run")
 	}
+	if r := cfg.Forecast.Reconcile; r != "" && r != "none" {
+		return nil, &InputError{fmt.Errorf("forecast.reconcile is %s: reconciliation sums series across SKUs, which a shard holds only some of; a run spread over shards forecasts with reconcile none", r)}
+	}
 	sc := *cfg
 	sc.Inputs = config.Inputs{}
 	found := false
@@ -69,7 +72,7 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 		return nil, &InputError{fmt.Errorf("%s holds no sales for shard %s: is it the folder planner split wrote, for %d shards?", in, spec, spec.Count)}
 	}
 	if p := filepath.Join(in, ParamsName); fileExists(p) {
-		sc.Forecast.Params = p
+		sc.Params = p
 	}
 	work := filepath.Join(out, ".work", spec.Name())
 	if err := os.RemoveAll(work); err != nil {
@@ -80,6 +83,7 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	}
 	defer os.RemoveAll(work)
 	sc.DB, sc.Out = filepath.Join(work, "shard.duckdb"), filepath.Join(work, "out")
+	opts.Sharded = true
 	m, err := Execute(ctx, &sc, opts)
 	if err != nil {
 		return nil, err

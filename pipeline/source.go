@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/files"
@@ -32,6 +34,9 @@ type Source interface {
 	PricingTerms(ctx context.Context) (map[string]supply.PricingTerms, error)
 	// Overrides are the planners' forecast overrides.
 	Overrides(ctx context.Context) ([]series.Override, error)
+	// SeriesValues are each SKU's sales value at each location over the
+	// last days days: the network's values ABC classes are cut from.
+	SeriesValues(ctx context.Context, days int) ([]float64, error)
 }
 
 var _ Source = (*datasets.Store)(nil)
@@ -160,6 +165,36 @@ func (m *Memory) PricingTerms(context.Context) (map[string]supply.PricingTerms, 
 		return map[string]supply.PricingTerms{}, nil
 	}
 	return m.Terms, nil
+}
+
+// SeriesValues implements Source, as datasets.Store's: the last days
+// days of each series, summed over channels, valued at the unit cost.
+func (m *Memory) SeriesValues(_ context.Context, days int) ([]float64, error) {
+	if m.Sales == nil || m.Sales.Len() == 0 {
+		return nil, nil
+	}
+	p := m.Sales
+	var last series.Date
+	for i := range p.Keys {
+		last = max(last, p.Starts[i]+series.Date((len(p.Series(i))-1)*p.Freq.Days()))
+	}
+	sums := map[[2]string]float64{}
+	for i, k := range p.Keys {
+		for t, v := range p.Series(i) {
+			if day := p.Starts[i] + series.Date(t*p.Freq.Days()); day > last-series.Date(days) {
+				sums[[2]string{k.SKU, k.Location}] += v
+			}
+		}
+	}
+	out := make([]float64, 0, len(sums))
+	for key, units := range sums {
+		if c := m.Terms[key[0]].UnitCost; c > 0 {
+			units *= c
+		}
+		out = append(out, units)
+	}
+	slices.SortFunc(out, func(a, b float64) int { return cmp.Compare(b, a) })
+	return out, nil
 }
 
 func freqWord(f series.Freq) string {

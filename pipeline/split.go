@@ -3,8 +3,11 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/internal/fsutil"
@@ -12,27 +15,29 @@ import (
 	"github.com/planner-engine/planner/pipeline/config"
 )
 
-// ParamsName is the panel parameters file planner split writes beside
-// the shards' inputs.
-const ParamsName = "params.json"
-
 // Split loads the configured input files, checked as a run checks them,
 // into a database of its own (in memory) and writes them as the inputs of
 // n shards in dir (datasets.Store.Split): for exports not yet partitioned
-// by SKU. Beside them goes params.json, what the forecast learns across
-// the whole panel (LearnForecastParams), which each shard's forecast reads
-// (forecast.params) so that a series is forecast alike in any shard. Bad
-// input stops it before anything is written.
+// by SKU. Beside them goes params.json, what the plans learn across the
+// whole network (LearnNetworkParams), which each shard plans with
+// (params) so that a SKU is planned alike in any shard. Bad input stops
+// it before anything is written.
 func Split(ctx context.Context, cfg *config.Config, n int, dir string) (*datasets.SplitResult, error) {
 	store, err := datasets.Open(ctx, "", nil)
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	if _, err := store.Load(ctx, LoadOptions(&cfg.Inputs)); err != nil {
+	rep, err := store.Load(ctx, LoadOptions(&cfg.Inputs))
+	if err != nil {
 		return nil, err
 	}
-	params, err := LearnForecastParams(ctx, store, cfg.Forecast)
+	if cfg.Price != nil {
+		if err := familiesTogether(ctx, store, n); err != nil {
+			return nil, err
+		}
+	}
+	params, err := LearnNetworkParams(ctx, store, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -40,13 +45,18 @@ func Split(ctx context.Context, cfg *config.Config, n int, dir string) (*dataset
 	if err != nil {
 		return nil, err
 	}
-	if params != nil {
-		err = fsutil.WriteFile(filepath.Join(dir, ParamsName), func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(params)
-		})
+	// The shards' loads repeat none of the warnings: they are here, once.
+	res.Warnings = rep.Problems.Warnings()
+	if err := fsutil.WriteFile(filepath.Join(dir, "problems.csv"), func(w io.Writer) error {
+		return datasets.WriteProblemsCSV(w, rep.Problems)
+	}); err != nil {
+		return nil, err
 	}
+	err = fsutil.WriteFile(filepath.Join(dir, ParamsName), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(params)
+	})
 	return res, err
 }
 
@@ -55,4 +65,27 @@ func Split(ctx context.Context, cfg *config.Config, n int, dir string) (*dataset
 // getenv reads.
 func ParseShard(s string, getenv func(string) string) (shard.Spec, error) {
 	return shard.Parse(s, getenv)
+}
+
+// familiesTogether checks that each price family's SKUs share a shard:
+// the family is priced together, and a shard prices only its own SKUs.
+func familiesTogether(ctx context.Context, src Source, n int) error {
+	terms, err := src.PricingTerms(ctx)
+	if err != nil {
+		return err
+	}
+	first := map[string]string{}
+	skus := slices.Sorted(maps.Keys(terms))
+	for _, sku := range skus {
+		f := terms[sku].PriceFamily
+		if f == "" {
+			continue
+		}
+		if other, ok := first[f]; !ok {
+			first[f] = sku
+		} else if a, b := shard.Of(other, n), shard.Of(sku, n); a != b {
+			return &InputError{fmt.Errorf("price family %s has SKUs in shard %d (%s) and shard %d (%s) of %d: a family is priced together, so a run that prices cannot be spread over shards that split it", f, a, other, b, sku, n)}
+		}
+	}
+	return nil
 }

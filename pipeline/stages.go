@@ -58,6 +58,9 @@ func (LoadStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if err != nil {
 		return StageReport{}, err
 	}
+	if r.sharded {
+		rep.Problems = nil
+	}
 	out := StageReport{Rows: map[string]int64{}, Warnings: rep.Problems.Warnings()}
 	for _, t := range rep.Tables {
 		out.Rows[t.Table] += t.Rows
@@ -114,7 +117,7 @@ func (ForecastStage) Name() string { return "forecast" }
 // Run implements Stage.
 func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	fc := r.Config.Forecast
-	res, err := Forecast(ctx, r.Store, fc)
+	res, err := Forecast(ctx, r.Source, fc)
 	if err != nil {
 		return StageReport{}, err
 	}
@@ -148,7 +151,7 @@ func (ReplenishStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.forecasts == nil {
 		return StageReport{}, errors.New("replenish plans from the forecast stage's forecasts: run it too")
 	}
-	res, err := Replenish(ctx, r.Store, r.forecasts.Values(), r.Config.Replenish)
+	res, err := Replenish(ctx, r.Source, r.forecasts.Values(), r.Config.Replenish)
 	if err != nil {
 		return skipped(err)
 	}
@@ -179,7 +182,7 @@ func (AllocateStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.forecasts == nil {
 		return StageReport{}, errors.New("allocate plans from the forecast stage's forecasts: run it too")
 	}
-	in, err := AllocationInput(ctx, r.Store, r.forecasts.Values(), r.orderLines(), ac.HorizonDays, ac.Service)
+	in, err := AllocationInput(ctx, r.Source, r.forecasts.Values(), r.orderLines(), ac.HorizonDays, ac.Service)
 	if err != nil {
 		return skipped(err)
 	}
@@ -213,9 +216,12 @@ func (ProduceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.forecasts == nil {
 		return StageReport{}, errors.New("produce plans from the forecast stage's forecasts: run it too")
 	}
-	prob, notes, err := ProductionProblem(ctx, r.Store, r.forecasts.Values(), *pc)
+	prob, notes, err := ProductionProblem(ctx, r.Source, r.forecasts.Values(), *pc)
 	if err != nil {
 		return skipped(err)
+	}
+	if r.sharded {
+		return r.writeFactoryShare(ctx, prob)
 	}
 	res, err := Produce(ctx, prob, *pc)
 	if err != nil {
@@ -245,7 +251,7 @@ func (PriceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if pc == nil {
 		return StageReport{Summary: "skipped: no price section in the configuration"}, nil
 	}
-	res, err := Price(ctx, r.Store, *pc)
+	res, err := Price(ctx, r.Source, *pc)
 	if err != nil {
 		return skipped(err)
 	}

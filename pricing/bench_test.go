@@ -26,7 +26,7 @@ func BenchmarkEstimateAndPrice(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				est := Pool(products, fits, nil)
+				est := Pool(products, fits, nil, nil)
 				items := make([]Item, len(products))
 				for i := range items {
 					items[i] = Item{SKU: products[i].SKU, Location: "*", Price: fits[i].RegularPrice(0), Cost: 1.5, Elasticity: est[i],

@@ -16,7 +16,7 @@ func ExampleEstimate() {
 	if err != nil {
 		panic(err)
 	}
-	for _, e := range Pool(products, fits, nil) {
+	for _, e := range Pool(products, fits, nil, nil) {
 		fmt.Printf("%s: own %.2f, used %.2f (%s)\n", e.SKU, e.Own, e.Elasticity, e.Confidence())
 	}
 	// Output:

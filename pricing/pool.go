@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"encoding/json"
 	"math"
 	"sort"
 )
@@ -124,22 +125,125 @@ func randomEffects(est, se []float64, minSpread float64) pool {
 	return pool{mean: swse / sws, se: math.Sqrt(1 / sws), tau2: tau2, n: k}
 }
 
-// Pool turns the products' fits into the elasticities to price with: each
-// trusted own estimate is shrunk towards its group's mean by their
-// precisions (the empirical Bayes posterior under a normal prior; Efron &
-// Morris, "Stein's estimation rule and its competitors", JASA 1973); an
-// untrusted one is replaced by the group's estimate, or every product's
-// when the group is too small, and flagged. fits and products are in the
-// same order; so is the result.
-func Pool(products []Product, fits []Fit, opts *PoolOptions) []Elasticity {
+// Pools are the priors the products' elasticities are shrunk towards:
+// every product's, and each group's with enough members. A run spread
+// over shards learns them once on every product (LearnPools) and prices
+// each shard with them (Settings.Pools), so that a product's elasticity
+// does not depend on the products it shares a shard with.
+type Pools struct {
+	All    Prior            `json:"all"`
+	Groups map[string]Prior `json:"groups,omitempty"`
+}
+
+// Prior is a random-effects summary of a set of own estimates: their
+// mean, its standard error, the spread between products (tau²) and how
+// many there were. Mean is NaN (null in JSON) without any.
+type Prior struct {
+	Mean   float64 `json:"mean"`
+	StdErr float64 `json:"std_err"`
+	Tau2   float64 `json:"tau2"`
+	N      int     `json:"n"`
+}
+
+func (p Prior) pool() pool { return pool{mean: p.Mean, se: p.StdErr, tau2: p.Tau2, n: p.N} }
+func (p pool) prior() Prior { return Prior{Mean: p.mean, StdErr: p.se, Tau2: p.tau2, N: p.n} }
+
+// MarshalJSON writes a missing mean as null.
+func (p Prior) MarshalJSON() ([]byte, error) {
+	type plain Prior
+	if math.IsNaN(p.Mean) {
+		return json.Marshal(struct {
+			Mean *float64 `json:"mean"`
+			plain
+		}{plain: plain{StdErr: p.StdErr, Tau2: p.Tau2, N: p.N}})
+	}
+	return json.Marshal(plain(p))
+}
+
+// UnmarshalJSON reads a null mean as NaN.
+func (p *Prior) UnmarshalJSON(b []byte) error {
+	type plain Prior
+	var v struct {
+		Mean *float64 `json:"mean"`
+		plain
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*p = Prior(v.plain)
+	p.Mean = math.NaN()
+	if v.Mean != nil {
+		p.Mean = *v.Mean
+	}
+	return nil
+}
+
+// trusted says whether a fit's own estimate counts in the pools.
+func (o PoolOptions) trusted(f *Fit) bool {
+	return !math.IsNaN(f.Elasticity) && f.Err == nil && f.NObs >= o.MinObs && f.StdError <= o.MaxStdError
+}
+
+// LearnPools summarises the trusted own estimates of the fits: every
+// product's pool, and each group's with at least MinGroupSize members and
+// a negative mean. fits and products are in the same order.
+func LearnPools(products []Product, fits []Fit, opts *PoolOptions) Pools {
 	o := PoolOptions{}
 	if opts != nil {
 		o = *opts
 	}
 	o = o.withDefaults()
-	out := make([]Elasticity, len(fits))
 	byGroup := map[string][]int{}
 	var all []int
+	for i := range fits {
+		// Wrong-signed estimates still count in the pool: leaving them out
+		// would bias the group's mean towards stronger responses.
+		if o.trusted(&fits[i]) {
+			byGroup[products[i].Group] = append(byGroup[products[i].Group], i)
+			all = append(all, i)
+		}
+	}
+	summarise := func(idx []int) pool {
+		est, se := make([]float64, len(idx)), make([]float64, len(idx))
+		for k, i := range idx {
+			est[k], se[k] = fits[i].Elasticity, math.Max(fits[i].StdError, 1e-3)
+		}
+		return randomEffects(est, se, o.MinSpread)
+	}
+	out := Pools{All: summarise(all).prior(), Groups: map[string]Prior{}}
+	names := make([]string, 0, len(byGroup))
+	for g := range byGroup {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	for _, g := range names {
+		if len(byGroup[g]) >= o.MinGroupSize {
+			if p := summarise(byGroup[g]); p.mean < 0 {
+				out.Groups[g] = p.prior()
+			}
+		}
+	}
+	return out
+}
+
+// Pool turns the products' fits into the elasticities to price with: each
+// trusted own estimate is shrunk towards its group's mean by their
+// precisions (the empirical Bayes posterior under a normal prior; Efron &
+// Morris, "Stein's estimation rule and its competitors", JASA 1973); an
+// untrusted one is replaced by the group's estimate, or every product's
+// when the group is too small, and flagged. The pools are the fits' own
+// (LearnPools) unless given. fits and products are in the same order; so
+// is the result.
+func Pool(products []Product, fits []Fit, pools *Pools, opts *PoolOptions) []Elasticity {
+	o := PoolOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	o = o.withDefaults()
+	if pools == nil {
+		learned := LearnPools(products, fits, &o)
+		pools = &learned
+	}
+	out := make([]Elasticity, len(fits))
 	for i := range fits {
 		f := &fits[i]
 		e := Elasticity{SKU: f.SKU, Group: products[i].Group, Own: f.Elasticity, OwnStdError: f.StdError, NObs: f.NObs}
@@ -155,40 +259,14 @@ func Pool(products []Product, fits []Fit, opts *PoolOptions) []Elasticity {
 		case f.StdError > o.MaxStdError:
 			e.Flag = FlagImprecise
 		}
-		// Wrong-signed estimates still count in the pool: leaving them out
-		// would bias the group's mean towards stronger responses.
-		if !math.IsNaN(f.Elasticity) && f.Err == nil && f.NObs >= o.MinObs && f.StdError <= o.MaxStdError {
-			byGroup[e.Group] = append(byGroup[e.Group], i)
-			all = append(all, i)
-		}
 		out[i] = e
 	}
-	summarise := func(idx []int) pool {
-		est, se := make([]float64, len(idx)), make([]float64, len(idx))
-		for k, i := range idx {
-			est[k], se[k] = fits[i].Elasticity, math.Max(fits[i].StdError, 1e-3)
-		}
-		return randomEffects(est, se, o.MinSpread)
-	}
-	everyone := summarise(all)
-	groups := map[string]pool{}
-	names := make([]string, 0, len(byGroup))
-	for g := range byGroup {
-		names = append(names, g)
-	}
-	sort.Strings(names)
-	for _, g := range names {
-		if len(byGroup[g]) >= o.MinGroupSize {
-			if p := summarise(byGroup[g]); p.mean < 0 {
-				groups[g] = p
-			}
-		}
-	}
+	everyone := pools.All.pool()
 	for i := range out {
 		e := &out[i]
 		prior, method := everyone, MethodAll
-		if g, ok := groups[e.Group]; ok {
-			prior, method = g, MethodGroup
+		if g, ok := pools.Groups[e.Group]; ok {
+			prior, method = g.pool(), MethodGroup
 		}
 		if math.IsNaN(prior.mean) || prior.mean >= 0 {
 			if e.Flag == "" {

@@ -15,6 +15,9 @@ import (
 type Settings struct {
 	Estimate EstimateOptions
 	Pool     PoolOptions
+	// Pools, when set, are the priors to shrink towards instead of those
+	// the products at hand would give (a run spread over shards).
+	Pools *Pools
 	// Rules without an objective mean DefaultRules; Markdown
 	// without discounts, DefaultMarkdownRules on the rules' ladder.
 	Rules    Rules
@@ -73,6 +76,8 @@ type Input struct {
 type Result struct {
 	Elasticities []Elasticity
 	Fits         []Fit
+	// Pools are the priors the elasticities were shrunk towards.
+	Pools Pools
 	Lines        []Line
 	// PlanDate is the first day after the history: when new prices apply.
 	PlanDate   series.Date
@@ -126,7 +131,12 @@ func Price(ctx context.Context, in *Input, settings *Settings) (*Result, error) 
 		return nil, err
 	}
 	res.Fits = fits
-	res.Elasticities = Pool(products, fits, &s.Pool)
+	if s.Pools == nil {
+		learned := LearnPools(products, fits, &s.Pool)
+		s.Pools = &learned
+	}
+	res.Pools = *s.Pools
+	res.Elasticities = Pool(products, fits, s.Pools, &s.Pool)
 	planPeriod := h.Freq.Between(h.Start, res.PlanDate)
 	horizon := max(1, s.HorizonDays/h.Freq.Days())
 	noCost := 0

@@ -152,7 +152,7 @@ func TestPoolShrinksAndReplaces(t *testing.T) {
 	for i := range products {
 		products[i].Group = "dept"
 	}
-	out := Pool(products, fits, nil)
+	out := Pool(products, fits, nil, nil)
 	for _, e := range out[:3] {
 		assert.Equal(t, MethodShrunk, e.Method, e.SKU)
 		assert.Empty(t, e.Flag)

@@ -1,9 +1,10 @@
 package replenish
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,56 +17,73 @@ import (
 const (
 	abcA, abcB = 0.80, 0.95
 	xyzX, xyzY = 0.5, 1.0
-	classDays  = 28
+	// ClassDays is the span an item's value is taken over: its
+	// forecast's, and the recent sales' that set the cuts.
+	ClassDays = 28
 )
 
-// Classify sets each item's Class from its forecast over the next four
-// weeks: value is mean demand times unit cost (units when costs are
-// missing), variability the forecast's coefficient of variation. Items
-// are ranked by value across the whole network, ties by SKU and location.
-func Classify(items []*Item) {
-	type ranked struct {
-		it    *Item
-		value float64
-	}
-	rs := make([]ranked, 0, len(items))
+// ClassCuts are the values that open the classes: an item worth at
+// least A over ClassDays is an A item, at least B a B item, any other a
+// C item. They come from the whole network's recent sales (CutsOf), so a
+// run spread over shards classifies each item as the whole run does.
+type ClassCuts struct {
+	A float64 `json:"a"`
+	B float64 `json:"b"`
+}
+
+// CutsOf finds the cuts in the values of the network's series over the
+// last ClassDays days (units times unit cost, units when the cost is
+// missing): ranked by value, the series before 80% of the total are A,
+// those before 95% B, and each cut is the least value of its class. With
+// no value at all every item is an A item.
+func CutsOf(values []float64) ClassCuts {
+	vs := slices.Clone(values)
+	slices.SortFunc(vs, func(a, b float64) int { return cmp.Compare(b, a) })
 	total := 0.0
+	for _, v := range vs {
+		total += v
+	}
+	var c ClassCuts
+	cum := 0.0
+	for _, v := range vs {
+		share := cum / math.Max(total, 1e-12)
+		if share < abcA {
+			c.A = v
+		}
+		if share < abcB {
+			c.B = v
+		}
+		cum += v
+	}
+	return c
+}
+
+// Classify sets each item's Class from its forecast over the next
+// ClassDays days: its value (mean demand times unit cost, units when
+// costs are missing) against the cuts, and its variability, the
+// forecast's coefficient of variation.
+func Classify(items []*Item, cuts ClassCuts) {
 	for _, it := range items {
-		units := sumTo(it.Mean, classDays)
+		units := sumTo(it.Mean, ClassDays)
 		v := units * it.Lane.UnitCost
 		if it.Lane.UnitCost <= 0 {
 			v = units
 		}
-		rs = append(rs, ranked{it, v})
-		total += v
-	}
-	sort.SliceStable(rs, func(a, b int) bool {
-		if rs[a].value != rs[b].value {
-			return rs[a].value > rs[b].value
-		}
-		if rs[a].it.SKU != rs[b].it.SKU {
-			return rs[a].it.SKU < rs[b].it.SKU
-		}
-		return rs[a].it.Location < rs[b].it.Location
-	})
-	cum := 0.0
-	for _, r := range rs {
 		abc := "C"
-		switch share := cum / math.Max(total, 1e-12); {
-		case share < abcA:
+		switch {
+		case v >= cuts.A:
 			abc = "A"
-		case share < abcB:
+		case v >= cuts.B:
 			abc = "B"
 		}
-		cum += r.value
-		r.it.Class = abc + xyz(r.it)
+		it.Class = abc + xyz(it)
 	}
 }
 
 func xyz(it *Item) string {
 	var cv float64
 	n := 0
-	for t := 0; t < min(classDays, len(it.Mean)); t++ {
+	for t := 0; t < min(ClassDays, len(it.Mean)); t++ {
 		if it.Mean[t] > 0 {
 			cv += it.SD[t] / it.Mean[t]
 			n++

@@ -9,28 +9,39 @@ import (
 )
 
 func TestClassifyABCXYZ(t *testing.T) {
-	// Ten items; the first sells 70 a day, the second 12, the rest 2.25
-	// each: 70% + 12% + 8 x 2.25% of the value.
+	// Ten items selling 100 a day between them, so that each one's daily
+	// units are its percent of the value.
 	var items []*Item
-	for i, daily := range []float64{70, 12, 2.25, 2.25, 2.25, 2.25, 2.25, 2.25, 2.25, 2.25} {
-		m, sd := flat(28, daily, daily*0.3)
+	var values []float64
+	for i, daily := range []float64{70, 12, 4, 3, 3, 2, 2, 1.5, 1.5, 1} {
+		m, sd := flat(ClassDays, daily, daily*0.3)
 		if i == 1 {
-			sd = make([]float64, 28)
+			sd = make([]float64, ClassDays)
 			for k := range sd {
 				sd[k] = daily * 1.5
 			}
 		}
 		items = append(items, &Item{SKU: fmt.Sprintf("S%02d", i), Location: "L", Lane: Lane{UnitCost: 1}, Mean: m, SD: sd})
+		values = append(values, daily*ClassDays)
 	}
-	Classify(items)
-	// Cumulative share before each: 0 (A), 0.70 (A), 0.82 (B), ... 0.9325
-	// (B), 0.955 (C) ...
+	// Cumulative share before each: 0 and 0.70 (A); 0.82 to 0.94 (B);
+	// 0.96 and on (C). The cuts are the least value of A and of B.
+	cuts := CutsOf(values)
+	assert.Equal(t, ClassCuts{A: 12 * ClassDays, B: 2 * ClassDays}, cuts)
+	Classify(items, cuts)
 	var got []string
 	for _, it := range items {
 		got = append(got, it.Class)
 	}
-	assert.Equal(t, []string{"AX", "AZ", "BX", "BX", "BX", "BX", "BX", "BX", "CX", "CX"}, got)
+	assert.Equal(t, []string{"AX", "AZ", "BX", "BX", "BX", "BX", "BX", "CX", "CX", "CX"}, got)
+	// An item worth more than any series of the history is still an A.
+	big := &Item{Lane: Lane{UnitCost: 2}, Mean: m70(), SD: m70()}
+	Classify([]*Item{big}, cuts)
+	assert.Equal(t, "A", big.Class[:1])
+	assert.Equal(t, ClassCuts{}, CutsOf(nil), "no value: every item an A")
 }
+
+func m70() []float64 { m, _ := flat(ClassDays, 70, 0); return m }
 
 func TestClassTargets(t *testing.T) {
 	c, err := ParseClassTargets("A=0.98, b=0.95,C=0.9,CZ=0.85")

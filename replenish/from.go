@@ -115,12 +115,12 @@ type TargetOverride struct {
 	Level         float64
 }
 
-// SetTargets classifies the items (ABC by forecast value, XYZ by forecast
-// variability) and sets each one's target: an override for the SKU at the
+// SetTargets classifies the items (ABC by forecast value against the
+// cuts, XYZ by forecast variability) and sets each one's target: an override for the SKU at the
 // location, then for the SKU at every location, else its class's level,
 // else the target it has.
-func SetTargets(items []*Item, tt TargetType, classes ClassTargets, overrides []TargetOverride) {
-	Classify(items)
+func SetTargets(items []*Item, cuts ClassCuts, tt TargetType, classes ClassTargets, overrides []TargetOverride) {
+	Classify(items, cuts)
 	byKey := make(map[[2]string]float64, len(overrides))
 	for _, o := range overrides {
 		byKey[[2]string{o.SKU, o.Location}] = o.Level

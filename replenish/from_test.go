@@ -70,7 +70,7 @@ func TestSetTargetsOverridesThenClassesThenTheDefault(t *testing.T) {
 	}
 	classes, err := ParseClassTargets("A=0.99,C=0.8")
 	require.NoError(t, err)
-	SetTargets(items, FillRate, classes, []TargetOverride{{SKU: "A", Location: "S2", Level: 0.97}, {SKU: "B", Level: 0.85}})
+	SetTargets(items, ClassCuts{A: 100, B: 1}, FillRate, classes, []TargetOverride{{SKU: "A", Location: "S2", Level: 0.97}, {SKU: "B", Level: 0.85}})
 	assert.Equal(t, "A", items[0].Class[:1])
 	assert.Equal(t, 0.99, items[0].Target.Level, "its class's level")
 	assert.Equal(t, 0.97, items[1].Target.Level, "the override for the SKU at the location")

@@ -68,7 +68,11 @@ func (a *app) runForecast(cmd *cobra.Command, o *forecastOptions) error {
 		return err
 	}
 	defer src.Close()
-	res, err := pipeline.Forecast(ctx, src, *fc)
+	plans, err := pipeline.SourceFor(src, o.s.cfg)
+	if err != nil {
+		return err
+	}
+	res, err := pipeline.Forecast(ctx, plans, *fc)
 	if err != nil {
 		return err
 	}

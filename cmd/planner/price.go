@@ -48,7 +48,11 @@ func (a *app) priceCmd() *cobra.Command {
 				return err
 			}
 			defer src.Close()
-			res, err := pipeline.Price(ctx, src, *pc)
+			plans, err := pipeline.SourceFor(src, o.s.cfg)
+			if err != nil {
+				return err
+			}
+			res, err := pipeline.Price(ctx, plans, *pc)
 			if err != nil {
 				return err
 			}

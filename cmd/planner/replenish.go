@@ -66,11 +66,15 @@ func (a *app) runReplenish(cmd *cobra.Command, o *replenishOptions) error {
 		return err
 	}
 	defer src.Close()
-	fc, err := pipeline.UpstreamForecasts(ctx, src, o.forecasts, o.s.cfg.Forecast)
+	plans, err := pipeline.SourceFor(src, o.s.cfg)
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.Replenish(ctx, src, fc, *rc)
+	fc, err := pipeline.UpstreamForecasts(ctx, plans, o.forecasts, o.s.cfg.Forecast)
+	if err != nil {
+		return err
+	}
+	res, err := pipeline.Replenish(ctx, plans, fc, *rc)
 	if err != nil {
 		return err
 	}

@@ -23,9 +23,10 @@ func (a *app) splitCmd() *cobra.Command {
 		Long: "Split loads the input files planner.yaml names, checked as a run checks them, and writes them\n" +
 			"as the inputs of --shards shards: every table with a sku column as <out>/<table>/shard=<i>/ (each\n" +
 			"SKU in one shard: the first 8 bytes of MD5(sku), big-endian, mod N, which an export can also\n" +
-			"compute upstream), the others whole as <out>/<table>.parquet, and <out>/params.json, what the\n" +
-			"forecast learns across the whole panel, which each shard's forecast reads (forecast.params).\n" +
-			"docs/cli.md has the layout.",
+			"compute upstream), the others whole as <out>/<table>.parquet; <out>/params.json, what the plans\n" +
+			"learn across the whole network (the forecast's panel parameters, the ABC cuts, the price\n" +
+			"elasticities' priors), which every shard plans with; and <out>/problems.csv, the inputs'\n" +
+			"warnings, which the shards do not repeat. docs/cli.md has the layout.",
 		Example: "  planner split --config planner.yaml --shards 16 --out split/",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -45,7 +46,7 @@ func (a *app) splitCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return printJSON(a.stdout, map[string]any{"shards": shards, "out": out, "rows": res.Rows, "seconds": seconds(time.Since(began))})
+				return printJSON(a.stdout, map[string]any{"shards": shards, "out": out, "rows": res.Rows, "warnings": res.Warnings, "seconds": seconds(time.Since(began))})
 			}
 			var total int64
 			for _, n := range res.Rows {
@@ -53,6 +54,9 @@ func (a *app) splitCmd() *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "Split %s rows of %s into %s in %.1fs: %s\n", words.Commas(total), words.Plural(len(res.Rows), "table"),
 				words.Plural(shards, "shard"), time.Since(began).Seconds(), out)
+			if res.Warnings > 0 {
+				fmt.Fprintf(a.stdout, "%s: %s\n", words.Plural(res.Warnings, "data warning"), filepath.Join(out, "problems.csv"))
+			}
 			return nil
 		},
 	}
@@ -118,7 +122,7 @@ func (a *app) shardCmd() *cobra.Command {
 }
 
 func (a *app) reduceCmd() *cobra.Command {
-	var dir, runID string
+	var dir, runID, cfgPath string
 	var shards int
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -127,15 +131,25 @@ func (a *app) reduceCmd() *cobra.Command {
 		Long: "Reduce reads the manifests of the --shards shards of run --run in --in (as planner shard wrote them)\n" +
 			"and refuses to go on unless all are there, name this run and shard count, come from one version, and\n" +
 			"list files that are there with their checksums. It then writes <in>/run=<id>/_RUN.json: the run,\n" +
-			"its shards, version, status and each output's rows over all shards. Exit codes: 1 when a shard\n" +
-			"has not finished (rerun it), 2 when shards disagree.",
-		Example: "  planner reduce --run 2025-01-06 --shards 16 --in runs/",
+			"its shards, version, status and each output's rows over all shards. What spans shards it plans\n" +
+			"there: production (a factory's capacity is shared by SKUs of every shard) with --config's produce\n" +
+			"section, into production.csv, capacity_load.csv and exceptions.csv in the run's folder. Exit\n" +
+			"codes: 1 when a shard has not finished (rerun it), 2 when shards disagree.",
+		Example: "  planner reduce --run 2025-01-06 --shards 16 --in runs/ --config planner.yaml",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" || runID == "" || shards < 1 {
 				return usagef("--in, --run and --shards are all needed: where the shards wrote, the run's id, and how many shards it has")
 			}
-			sum, err := pipeline.Reduce(cmd.Context(), dir, runID, shards)
+			var cfg *config.Config
+			if cfgPath != "" {
+				c, err := config.Load(cfgPath)
+				if err != nil {
+					return &usageError{err}
+				}
+				cfg = c
+			}
+			sum, err := pipeline.Reduce(cmd.Context(), dir, runID, shards, cfg)
 			if err != nil {
 				return err
 			}
@@ -150,6 +164,7 @@ func (a *app) reduceCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dir, "in", "", "the folder the shards wrote to (planner shard --out)")
 	cmd.Flags().StringVar(&runID, "run", "", "the run's id")
 	cmd.Flags().IntVar(&shards, "shards", 0, "how many shards the run has")
+	cmd.Flags().StringVar(&cfgPath, "config", "", "the run's configuration, whose produce section plans the factories (needed when the shards produce)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the run's summary")
 	return cmd
 }

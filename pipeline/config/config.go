@@ -51,6 +51,11 @@ type Config struct {
 	// Exceptions says how the run ranks its exceptions and what it exits
 	// with when it has some.
 	Exceptions Exceptions `yaml:"exceptions,omitempty" json:"exceptions"`
+	// Params is the network's parameters file (the params.json planner
+	// split writes): the plans use what was learned across the whole
+	// network instead of what this run's data alone would give, so that
+	// a shard plans each SKU as the whole run would.
+	Params string `yaml:"params,omitempty" json:"params,omitempty"`
 
 	dir string // folder of the config file
 }
@@ -290,7 +295,7 @@ func (c *Config) resolve() error {
 		return err
 	}
 	c.Replenish.Targets = c.Path(c.Replenish.Targets)
-	c.Forecast.Params = c.Path(c.Forecast.Params)
+	c.Params = c.Path(c.Params)
 	if c.Allocate != nil {
 		c.Allocate.fill()
 		if err := c.Allocate.Check(Key("allocate")); err != nil {

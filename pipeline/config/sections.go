@@ -37,11 +37,6 @@ type Forecast struct {
 	Reconcile string `yaml:"reconcile,omitempty" json:"reconcile,omitempty"`
 	// Format of the forecasts file: csv or parquet.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
-	// Params is a panel parameters file (the params.json planner split
-	// writes): the series are forecast with the whole panel's drivers and
-	// learned parameters instead of their own panel's, so that a shard
-	// forecasts each series as the whole run would.
-	Params string `yaml:"params,omitempty" json:"params,omitempty"`
 }
 
 // DefaultForecast returns the forecast settings of an empty section.

@@ -1,0 +1,164 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/pricing"
+	"github.com/planner-engine/planner/replenish"
+)
+
+// ParamsName is the network's parameters file planner split writes beside
+// the shards' inputs.
+const ParamsName = "params.json"
+
+// NetworkParams are what the plans learn across the whole network rather
+// than from each SKU alone: the forecast's panel-level parameters, the
+// value cuts of the ABC classes, and the priors of the price
+// elasticities. A run spread over shards learns them once on all the data
+// (planner split) and every shard plans with them, so that each SKU's plan
+// is the same whichever shard it falls in.
+type NetworkParams struct {
+	forecast.PanelParams
+	// Classes are the ABC cuts of replenishment (replenish.CutsOf).
+	Classes *replenish.ClassCuts `json:"classes,omitempty"`
+	// PricePools are the elasticities' priors; nil when the run does not
+	// price.
+	PricePools *pricing.Pools `json:"price_pools,omitempty"`
+}
+
+// paramsSource is a source whose network-wide parameters were learned on
+// more than it holds.
+type paramsSource struct {
+	Source
+	params *NetworkParams
+}
+
+// networkParams are the parameters the source carries, or nil when the
+// plans learn them from the source itself.
+func networkParams(src Source) *NetworkParams {
+	if s, ok := src.(*paramsSource); ok {
+		return s.params
+	}
+	return nil
+}
+
+// SourceFor is the source the plans of cfg read: src itself, or src with
+// the network's parameters of cfg.Params (a shard of a run).
+func SourceFor(src Source, cfg *config.Config) (Source, error) {
+	if cfg.Params == "" {
+		return src, nil
+	}
+	p, err := ReadNetworkParams(cfg.Params)
+	if err != nil {
+		return nil, err
+	}
+	return &paramsSource{Source: src, params: p}, nil
+}
+
+// ReadNetworkParams reads a parameters file (planner split's params.json),
+// refusing fields it does not know.
+func ReadNetworkParams(path string) (*NetworkParams, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("params: %s cannot be read; it is the params.json planner split writes", path)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var p NetworkParams
+	if err := dec.Decode(&p); err != nil {
+		return nil, &InputError{fmt.Errorf("params: %s is not a parameters file (the params.json planner split writes)", path)}
+	}
+	return &p, nil
+}
+
+// LearnNetworkParams learns on all of the source what the plans of cfg
+// learn across the network: the forecast's parameters on a sample of the
+// series (LearnForecastParams), the ABC cuts from the recent sales, and,
+// when the run prices, the elasticities' priors from every product.
+func LearnNetworkParams(ctx context.Context, src Source, cfg *config.Config) (*NetworkParams, error) {
+	p := &NetworkParams{}
+	fp, err := LearnForecastParams(ctx, src, cfg.Forecast)
+	if err != nil {
+		return nil, err
+	}
+	if fp != nil {
+		p.PanelParams = *fp
+	}
+	cuts, err := classCuts(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	p.Classes = &cuts
+	if cfg.Price != nil {
+		res, err := Price(ctx, src, *cfg.Price)
+		var skip *SkipError
+		switch {
+		case errors.As(err, &skip):
+		case err != nil:
+			return nil, err
+		default:
+			p.PricePools = &res.Pools
+		}
+	}
+	return p, nil
+}
+
+// classCuts are the ABC cuts: the network's, or the source's own recent
+// sales'.
+func classCuts(ctx context.Context, src Source) (replenish.ClassCuts, error) {
+	if p := networkParams(src); p != nil && p.Classes != nil {
+		return *p.Classes, nil
+	}
+	values, err := src.SeriesValues(ctx, replenish.ClassDays)
+	if err != nil {
+		return replenish.ClassCuts{}, err
+	}
+	return replenish.CutsOf(values), nil
+}
+
+// LearnForecastParams learns the forecast's panel-level parameters on a
+// sample of the source's series (forecast.LearnParams), with the forecast
+// section's settings: the pre-pass of a run spread over shards.
+func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (*forecast.PanelParams, error) {
+	if err := cfg.Check(config.Key("forecast")); err != nil {
+		return nil, err
+	}
+	freq := cfg.Period()
+	if freq == 0 {
+		var err error
+		if freq, err = src.Frequency(ctx); err != nil || freq == 0 {
+			return nil, err
+		}
+	}
+	window := cfg.Window
+	if window == 0 {
+		window = forecast.DefaultWindow(freq)
+	}
+	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
+		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon})
+	if err != nil || p.Len() == 0 {
+		return nil, err
+	}
+	model, err := forecast.ParseModels(cfg.Models)
+	if err != nil {
+		return nil, err
+	}
+	model, use, err := forecast.WithDrivers(model, p, cfg.Drivers)
+	if err != nil {
+		return nil, err
+	}
+	params, err := forecast.LearnParams(ctx, p, forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window})
+	if err != nil {
+		return nil, err
+	}
+	params.Drivers = &use.Decision
+	return params, nil
+}
