@@ -13,6 +13,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -50,6 +51,12 @@ func TestPlansFromMemoryEqualPlansFromTheDatabase(t *testing.T) {
 	_, err = store.Load(ctx, LoadOptions(&cfg.Inputs))
 	require.NoError(t, err)
 	mem := memoryOf(t, store, cfg.Forecast.Horizon)
+	want, err := store.SeriesValues(ctx, replenish.ClassDays)
+	require.NoError(t, err)
+	got, err := mem.SeriesValues(ctx, replenish.ClassDays)
+	require.NoError(t, err)
+	require.Len(t, got, len(want))
+	assert.InDeltaSlice(t, want, got, 1e-6, "the values ABC cuts are made from")
 
 	type plans struct{ forecasts, orders, allocation, production, prices []byte }
 	plan := func(src Source) plans {

@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -183,4 +184,15 @@ func TestRandomEffects(t *testing.T) {
 	p = randomEffects([]float64{-1, -2, -3, -4}, []float64{0.01, 0.01, 0.01, 0.01}, 0.1)
 	assert.InDelta(t, 5.0/3, p.tau2, 0.01)
 	assert.InDelta(t, -2.5, p.mean, 1e-9)
+}
+
+func TestPoolsTravelAsJSON(t *testing.T) {
+	in := Pools{All: Prior{Mean: math.NaN(), N: 0}, Groups: map[string]Prior{"Dairy": {Mean: -1.5, StdErr: 0.2, Tau2: 0.09, N: 4}}}
+	raw, err := json.Marshal(in)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"all":{"mean":null,"std_err":0,"tau2":0,"n":0},"groups":{"Dairy":{"mean":-1.5,"std_err":0.2,"tau2":0.09,"n":4}}}`, string(raw))
+	var out Pools
+	require.NoError(t, json.Unmarshal(raw, &out))
+	assert.True(t, math.IsNaN(out.All.Mean))
+	assert.Equal(t, in.Groups, out.Groups)
 }

@@ -25,9 +25,11 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 	type key struct{ sku, loc string }
 	start := snap.AsOf + 1
 	h := fc.Horizon
-	days := h
+	// Each SKU's days are its own lanes' need, so that its items are the
+	// same whichever other SKUs are planned with it.
+	days := map[string]int{}
 	for _, l := range snap.Lanes {
-		days = max(days, int(math.Ceil(l.LeadTime+4*l.LeadTimeSD))+l.Review+1, int(math.Ceil(l.LeadTime))+snap.Products[l.SKU].ShelfLife)
+		days[l.SKU] = max(h, days[l.SKU], int(math.Ceil(l.LeadTime+4*l.LeadTimeSD))+l.Review+1, int(math.Ceil(l.LeadTime))+snap.Products[l.SKU].ShelfLife)
 	}
 	source := func(t int) int {
 		if t < h {
@@ -39,11 +41,12 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 	mean, variance := map[key][]float64{}, map[key][]float64{}
 	for i, k := range fc.Keys {
 		kk := key{k.SKU, k.Location}
+		n := max(h, days[k.SKU])
 		if mean[kk] == nil {
-			mean[kk], variance[kk] = make([]float64, days), make([]float64, days)
+			mean[kk], variance[kk] = make([]float64, n), make([]float64, n)
 		}
 		offset := int(start - fc.Starts[i])
-		for t := range days {
+		for t := range n {
 			src := source(t + offset)
 			mean[kk][t] += fc.Mean[i*h+src]
 			variance[kk][t] += fc.Variance(i, src)

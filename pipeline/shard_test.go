@@ -1,0 +1,187 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/planner-engine/planner/datasets/synth"
+	"github.com/planner-engine/planner/internal/shard"
+	"github.com/planner-engine/planner/pipeline/config"
+)
+
+// shardFixture is a retailer of 300 SKUs at 20 stores with every plan on,
+// and three awkward SKUs: one sold at a single store (SKU00005), one new
+// this last week (SKU00006), and one that never sold at S002 (SKU00007).
+func shardFixture(t *testing.T) *config.Config {
+	t.Helper()
+	dir := t.TempDir()
+	res, err := synth.Generate(context.Background(), dir, synth.Config{Stores: 20, SKUs: 300, Days: 70, Horizon: 28, NoTruth: true}, nil)
+	require.NoError(t, err)
+	editCSV(t, filepath.Join(dir, "sales.csv"), func(col map[string]int, rec []string) bool {
+		sku, loc := rec[col["sku"]], rec[col["location"]]
+		switch {
+		case sku == "SKU00005":
+			return loc == "S001"
+		case sku == "SKU00006":
+			return rec[col["date"]] >= "2023-03-07"
+		case sku == "SKU00007" && loc == "S002":
+			rec[col["qty"]] = "0"
+		}
+		return true
+	})
+	cfg, err := config.Load(res.Files["config"])
+	require.NoError(t, err)
+	al, pc, pr := config.DefaultAllocate(), config.DefaultProduce(), config.DefaultPrice()
+	pc.Weeks = 4
+	cfg.Allocate, cfg.Produce, cfg.Price = &al, &pc, &pr
+	cfg.Stages = []string{"load", "forecast", "replenish", "allocate", "produce", "price", "exceptions"}
+	return cfg
+}
+
+// editCSV rewrites a CSV file keeping the rows keep says to, as it may
+// have changed them.
+func editCSV(t *testing.T, path string, keep func(col map[string]int, rec []string) bool) {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	out := recs[:1]
+	for _, rec := range recs[1:] {
+		if keep(col, rec) {
+			out = append(out, rec)
+		}
+	}
+	w, err := os.Create(path)
+	require.NoError(t, err)
+	cw := csv.NewWriter(w)
+	require.NoError(t, cw.WriteAll(out))
+	require.NoError(t, w.Close())
+}
+
+// shardedRun splits the fixture n ways, runs every shard and reduces
+// them, and returns each output table's files (the shards' and the
+// reduce step's).
+func shardedRun(t *testing.T, cfg *config.Config, n int) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	split, out := filepath.Join(t.TempDir(), "split"), filepath.Join(t.TempDir(), "runs")
+	_, err := Split(ctx, cfg, n, split)
+	require.NoError(t, err)
+	for i := 0; i < n; i++ {
+		_, err := RunShard(ctx, cfg, shard.Spec{Index: i, Count: n}, split, out, "R", Options{Version: "test"})
+		require.NoError(t, err, "shard %d of %d", i, n)
+	}
+	sum, err := Reduce(ctx, out, "R", n, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"capacity_load.csv", "exceptions.csv", "production.csv"}, sum.Files)
+	tables := map[string][]string{}
+	files, err := filepath.Glob(filepath.Join(out, "run=R", "*.csv"))
+	require.NoError(t, err)
+	more, err := filepath.Glob(filepath.Join(out, "run=R", "shard=*", "*.csv"))
+	require.NoError(t, err)
+	for _, f := range append(files, more...) {
+		tables[filepath.Base(f)] = append(tables[filepath.Base(f)], f)
+	}
+	return tables
+}
+
+func TestShardedRunsAreOneRunHoweverManyShards(t *testing.T) {
+	cfg := shardFixture(t)
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	read := func(files []string) string {
+		quoted := make([]string, len(files))
+		for i, f := range files {
+			quoted[i] = "'" + f + "'"
+		}
+		return fmt.Sprintf("SELECT * FROM read_csv([%s], header = true, all_varchar = true, union_by_name = true, hive_partitioning = false)", strings.Join(quoted, ", "))
+	}
+	count := func(query string) int {
+		var n int
+		require.NoError(t, db.QueryRow(query).Scan(&n), query)
+		return n
+	}
+	one := shardedRun(t, cfg, 1)
+	tables := slices.Sorted(func(yield func(string) bool) {
+		for name := range one {
+			if !yield(name) {
+				return
+			}
+		}
+	})
+	assert.Equal(t, []string{"allocation.csv", "capacity_load.csv", "elasticities.csv", "exceptions.csv", "forecasts.csv",
+		"markdowns.csv", "models.csv", "orders.csv", "prices.csv", "problems.csv", "production.csv"}, tables)
+	// The awkward SKUs are planned: the one-store SKU at its store only,
+	// the new one, and the series that never sold forecast as zero.
+	fc := read(one["forecasts.csv"])
+	assert.Equal(t, 1, count("SELECT count(DISTINCT location) FROM ("+fc+") WHERE sku = 'SKU00005'"))
+	assert.Positive(t, count("SELECT count(*) FROM ("+fc+") WHERE sku = 'SKU00006'"))
+	assert.Zero(t, count("SELECT count(*) FROM ("+fc+") WHERE sku = 'SKU00007' AND location = 'S002' AND CAST(mean AS DOUBLE) > 0"))
+	for _, n := range []int{3, 7, 16} {
+		other := shardedRun(t, cfg, n)
+		for _, table := range tables {
+			a, b := read(one[table]), read(other[table])
+			assert.Equal(t, count("SELECT count(*) FROM ("+a+")"), count("SELECT count(*) FROM ("+b+")"), "%s, %d shards", table, n)
+			assert.Zero(t, count("SELECT count(*) FROM ("+a+" EXCEPT ALL "+b+")"), "%s: rows of 1 shard not in %d", table, n)
+			assert.Zero(t, count("SELECT count(*) FROM ("+b+" EXCEPT ALL "+a+")"), "%s: rows of %d shards not in 1", table, n)
+		}
+	}
+}
+
+func TestSplitRefusesAPriceFamilyAcrossShards(t *testing.T) {
+	cfg := sampleConfig(t)
+	pr := config.DefaultPrice()
+	cfg.Price = &pr
+	// SKU00001 and the first SKU of another shard of two form a family.
+	var partner string
+	for i := 2; partner == ""; i++ {
+		if sku := fmt.Sprintf("SKU%05d", i); shard.Of(sku, 2) != shard.Of("SKU00001", 2) {
+			partner = sku
+		}
+	}
+	raw, err := os.ReadFile(cfg.Inputs.Products)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	for i := range lines {
+		switch {
+		case i == 0:
+			lines[i] += ",price_family"
+		case strings.HasPrefix(lines[i], "SKU00001,"), strings.HasPrefix(lines[i], partner+","):
+			lines[i] += ",Family"
+		default:
+			lines[i] += ","
+		}
+	}
+	require.NoError(t, os.WriteFile(cfg.Inputs.Products, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+	dir := filepath.Join(t.TempDir(), "split")
+	_, err = Split(context.Background(), cfg, 2, dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("price family Family has SKUs in shard %d (SKU00001) and shard %d (%s) of 2", shard.Of("SKU00001", 2), shard.Of(partner, 2), partner))
+	_, statErr := os.Stat(dir)
+	assert.True(t, os.IsNotExist(statErr), "nothing written")
+	// Without prices the family does not bind the shards.
+	cfg.Price = nil
+	_, err = Split(context.Background(), cfg, 2, dir)
+	require.NoError(t, err)
+	cfg.Forecast.Reconcile = "mint"
+	_, err = RunShard(context.Background(), cfg, shard.Spec{Index: 0, Count: 2}, dir, t.TempDir(), "R", Options{})
+	assert.ErrorContains(t, err, "forecast.reconcile is mint: reconciliation sums series across SKUs")
+}
