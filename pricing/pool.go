@@ -145,7 +145,7 @@ type Prior struct {
 	N      int     `json:"n"`
 }
 
-func (p Prior) pool() pool { return pool{mean: p.Mean, se: p.StdErr, tau2: p.Tau2, n: p.N} }
+func (p Prior) pool() pool  { return pool{mean: p.Mean, se: p.StdErr, tau2: p.Tau2, n: p.N} }
 func (p pool) prior() Prior { return Prior{Mean: p.mean, StdErr: p.se, Tau2: p.tau2, N: p.n} }
 
 // MarshalJSON writes a missing mean as null.

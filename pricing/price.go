@@ -78,7 +78,7 @@ type Result struct {
 	Fits         []Fit
 	// Pools are the priors the elasticities were shrunk towards.
 	Pools Pools
-	Lines        []Line
+	Lines []Line
 	// PlanDate is the first day after the history: when new prices apply.
 	PlanDate   series.Date
 	Exceptions []string
