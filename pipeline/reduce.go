@@ -6,13 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/internal/objstore"
 	"github.com/planner-engine/planner/internal/shard"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -33,21 +35,33 @@ type RunSummary struct {
 	Files   []string         `json:"files"`
 }
 
-// Reduce checks that all n shards of the run in dir (dir/run=<runID>/)
+// Reduce checks that all n shards of the run in in (in/run=<runID>/)
 // finished and agree, plans what spans shards, and writes the run's
-// summary there. What spans shards is production: a factory's capacity
-// is shared by SKUs of every shard, so the shards' parts of the
-// factories' problem are planned together with cfg's produce section
-// (ReduceProduction), into the run's folder. Every shard
-// must have its manifest, name this run and n shards, come from the same
-// version, and hold the files its manifest lists with their checksums; a
-// shard that has not finished is an error that says to rerun it, and one
-// that disagrees is an error naming what differs. Nothing is written then.
-func Reduce(ctx context.Context, dir, runID string, n int, cfg *config.Config) (*RunSummary, error) {
+// summary to out/run=<runID>/ (in and out are local folders or object
+// storage URLs; out may be in). What spans shards is production: a
+// factory's capacity is shared by SKUs of every shard, so the shards'
+// parts of the factories' problem are planned together with cfg's produce
+// section (ReduceProduction), into the run's folder. Every shard must have
+// its manifest, name this run and n shards, come from the same version,
+// and hold the files its manifest lists at their sizes (and the parts it
+// reads with their checksums); a shard that has not finished is an error
+// that says to rerun it, and one that disagrees is an error naming what
+// differs. Nothing is written then. The summary is written last.
+func Reduce(ctx context.Context, in, out, runID string, n int, cfg *config.Config) (*RunSummary, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("the number of shards must be at least 1 (got %d)", n)
 	}
-	root := filepath.Join(dir, "run="+runID)
+	src, err := objstore.Open(ctx, in)
+	if err != nil {
+		return nil, &InputError{err}
+	}
+	defer src.Close()
+	root := "run=" + runID + "/"
+	work, err := os.MkdirTemp("", "planner-reduce-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
 	sum := &RunSummary{RunID: runID, Shards: n, Status: "ok", Rows: map[string]int64{}, Files: []string{}}
 	var missing []int
 	var shares []string
@@ -56,9 +70,10 @@ func Reduce(ctx context.Context, dir, runID string, n int, cfg *config.Config) (
 			return nil, err
 		}
 		spec := shard.Spec{Index: i, Count: n}
-		folder := filepath.Join(root, spec.Name())
-		raw, err := os.ReadFile(filepath.Join(folder, ManifestName))
-		if errors.Is(err, os.ErrNotExist) {
+		folder := root + spec.Name() + "/"
+		where := src.Where(folder + ManifestName)
+		raw, err := src.Get(ctx, folder+ManifestName)
+		if errors.Is(err, fs.ErrNotExist) {
 			missing = append(missing, i)
 			continue
 		}
@@ -69,12 +84,12 @@ func Reduce(ctx context.Context, dir, runID string, n int, cfg *config.Config) (
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&m); err != nil {
-			return nil, &InputError{fmt.Errorf("%s: not a shard manifest", filepath.Join(folder, ManifestName))}
+			return nil, &InputError{fmt.Errorf("%s: not a shard manifest", where)}
 		}
 		switch {
 		case m.RunID != runID || m.Shard != i || m.Shards != n:
 			return nil, &InputError{fmt.Errorf("%s names shard %d of %d of run %s, not shard %d of %d of run %s",
-				filepath.Join(folder, ManifestName), m.Shard, m.Shards, m.RunID, i, n, runID)}
+				where, m.Shard, m.Shards, m.RunID, i, n, runID)}
 		case i > 0 && m.Version != sum.Version:
 			return nil, &InputError{fmt.Errorf("shard %d ran version %s and shard 0 version %s: rerun them with one version", i, m.Version, sum.Version)}
 		}
@@ -83,42 +98,61 @@ func Reduce(ctx context.Context, dir, runID string, n int, cfg *config.Config) (
 			sum.Status = "exceptions"
 		}
 		for _, f := range m.Files {
-			got, _, err := fileDigest(filepath.Join(folder, f.Name))
-			if err != nil || got != f.SHA256 {
-				return nil, &InputError{fmt.Errorf("shard %d: %s is not the file its manifest lists (missing or changed since): rerun the shard", i, f.Name)}
+			changed := &InputError{fmt.Errorf("shard %d: %s is not the file its manifest lists (missing or changed since): rerun the shard", i, f.Name)}
+			if size, err := src.Size(ctx, folder+f.Name); err != nil || size != f.Bytes {
+				return nil, changed
 			}
 			sum.Rows[f.Name] += f.Rows
 			if f.Name == FactoryShareName {
-				shares = append(shares, filepath.Join(folder, f.Name))
+				local := filepath.Join(work, spec.Name(), f.Name)
+				if err := src.GetFile(ctx, folder+f.Name, local); err != nil {
+					return nil, err
+				}
+				if got, _, err := fileDigest(local); err != nil || got != f.SHA256 {
+					return nil, changed
+				}
+				shares = append(shares, local)
 			}
 		}
 	}
 	if len(missing) == n {
 		// None of n: perhaps the run was split another number of ways.
-		if other, _ := filepath.Glob(filepath.Join(root, "shard=0-of-*")); len(other) > 0 {
-			return nil, &InputError{fmt.Errorf("run %s has shards of another count (%s), not %d", runID, filepath.Base(other[0]), n)}
+		if other, _ := src.List(ctx, root+"shard=0-of-"); len(other) > 0 {
+			name, _, _ := strings.Cut(strings.TrimPrefix(other[0], root), "/")
+			return nil, &InputError{fmt.Errorf("run %s has shards of another count (%s), not %d", runID, name, n)}
 		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%d of %d shards of run %s have not finished (no %s): shards %v; rerun them, then reduce", len(missing), n, runID, ManifestName, missing)
 	}
+	dest, err := objstore.Open(ctx, out)
+	if err != nil {
+		return nil, &InputError{err}
+	}
+	defer dest.Close()
 	if len(shares) > 0 {
 		if cfg == nil || cfg.Produce == nil {
 			return nil, &InputError{fmt.Errorf("the shards of run %s left production to plan: reduce plans it with the run's configuration and its produce section (--config)", runID)}
 		}
-		rows, err := ReduceProduction(ctx, shares, *cfg.Produce, cfg.Exceptions, root)
+		planned := filepath.Join(work, "planned")
+		if err := os.MkdirAll(planned, fsutil.DirMode()); err != nil {
+			return nil, err
+		}
+		rows, err := ReduceProduction(ctx, shares, *cfg.Produce, cfg.Exceptions, planned)
 		if err != nil {
 			return nil, err
 		}
 		for _, name := range slices.Sorted(maps.Keys(rows)) {
+			if err := dest.PutFile(ctx, root+name, filepath.Join(planned, name)); err != nil {
+				return nil, err
+			}
 			sum.Rows[name] += rows[name]
 			sum.Files = append(sum.Files, name)
 		}
 	}
-	err := fsutil.WriteFile(filepath.Join(root, RunSummaryName), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
-	})
-	return sum, err
+	raw, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return sum, dest.Put(ctx, root+RunSummaryName, bytes.NewReader(append(raw, '\n')))
 }

@@ -11,9 +11,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/planner-engine/planner/datasets"
-	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/internal/objstore"
 	"github.com/planner-engine/planner/internal/shard"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -34,20 +35,26 @@ type ShardManifest struct {
 	Files   []ShardFile `json:"files"`
 }
 
-// ShardFile is one output of a shard.
+// ShardFile is one output of a shard: its rows (for a CSV file), size
+// and checksum.
 type ShardFile struct {
 	Name   string `json:"name"`
 	Rows   int64  `json:"rows"`
+	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
 }
 
 // RunShard runs the nightly stages on one shard's inputs, as planner split
-// wrote them in dir in (its partition folder of each SKU table, the shared
-// tables whole, and params.json for the forecast), with cfg's settings,
-// and copies the run's outputs to out/run=<runID>/shard=<i>-of-<N>/, then
-// writes the manifest there last. File names are the run's, so a rerun of
-// the shard overwrites them. The shard's own database and run folder live
-// under out/.work and are removed at the end.
+// wrote them in in (its partition folder of each SKU table, the shared
+// tables whole, and params.json), with cfg's settings, and uploads the
+// run's outputs to out/run=<runID>/shard=<i>-of-<N>/, then the manifest
+// there last. in and out are local folders or object storage URLs
+// (internal/objstore): from object storage the shard downloads only its
+// own partitions. File names are the run's, so a rerun of the shard
+// overwrites them; the manifest of an earlier try is deleted first, so
+// the shard counts as done only once every file of this try is there.
+// The shard's database and run folder live in a temporary folder,
+// removed at the end.
 func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out, runID string, opts Options) (*ShardManifest, error) {
 	if runID == "" {
 		return nil, errors.New("a shard needs the run's id (--run), the same for every shard of the run")
@@ -55,13 +62,22 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	if r := cfg.Forecast.Reconcile; r != "" && r != "none" {
 		return nil, &InputError{fmt.Errorf("forecast.reconcile is %s: reconciliation sums series across SKUs, which a shard holds only some of; a run spread over shards forecasts with reconcile none", r)}
 	}
+	work, err := os.MkdirTemp("", "planner-"+spec.Name()+"-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	inDir, err := shardInputs(ctx, in, spec, filepath.Join(work, "in"))
+	if err != nil {
+		return nil, err
+	}
 	sc := *cfg
 	sc.Inputs = config.Inputs{}
 	found := false
 	for _, t := range datasets.Tables {
-		path := filepath.Join(in, t.Name, fmt.Sprintf("shard=%d", spec.Index))
+		path := filepath.Join(inDir, t.Name, fmt.Sprintf("shard=%d", spec.Index))
 		if t.Column("sku") == nil {
-			path = filepath.Join(in, t.Name+".parquet")
+			path = filepath.Join(inDir, t.Name+".parquet")
 		}
 		if _, err := os.Stat(path); err == nil {
 			*sc.Inputs.File(t.Name) = path
@@ -71,72 +87,86 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	if !found {
 		return nil, &InputError{fmt.Errorf("%s holds no sales for shard %s: is it the folder planner split wrote, for %d shards?", in, spec, spec.Count)}
 	}
-	if p := filepath.Join(in, ParamsName); fileExists(p) {
+	if p := filepath.Join(inDir, ParamsName); fileExists(p) {
 		sc.Params = p
 	}
-	work := filepath.Join(out, ".work", spec.Name())
-	if err := os.RemoveAll(work); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(work, fsutil.DirMode()); err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(work)
 	sc.DB, sc.Out = filepath.Join(work, "shard.duckdb"), filepath.Join(work, "out")
 	opts.Sharded = true
 	m, err := Execute(ctx, &sc, opts)
 	if err != nil {
 		return nil, err
 	}
-	dest := filepath.Join(out, "run="+runID, spec.Name())
-	if err := os.MkdirAll(dest, fsutil.DirMode()); err != nil {
-		return nil, err
+	dest, err := objstore.Open(ctx, out)
+	if err != nil {
+		return nil, &InputError{err}
 	}
+	defer dest.Close()
+	prefix := "run=" + runID + "/" + spec.Name() + "/"
 	// A manifest left by an earlier try goes first: until the new one is
 	// written, the shard is not done.
-	if err := os.Remove(filepath.Join(dest, ManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := dest.Delete(ctx, prefix+ManifestName); err != nil {
 		return nil, err
 	}
 	sm := &ShardManifest{RunID: runID, Shard: spec.Index, Shards: spec.Count, Version: opts.Version, Status: m.Status, Files: []ShardFile{}}
 	runDir := filepath.Join(sc.Out, "runs", m.RunID)
 	for _, o := range m.Outputs {
-		f, err := copyCounting(filepath.Join(runDir, o.File), filepath.Join(dest, o.File))
+		f, err := upload(ctx, dest, prefix+o.File, filepath.Join(runDir, o.File))
 		if err != nil {
 			return nil, err
 		}
 		f.Name = o.File
 		sm.Files = append(sm.Files, f)
 	}
-	err = fsutil.WriteFile(filepath.Join(dest, ManifestName), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sm)
-	})
-	return sm, err
+	raw, err := json.MarshalIndent(sm, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return sm, dest.Put(ctx, prefix+ManifestName, bytes.NewReader(append(raw, '\n')))
 }
 
-// copyCounting copies a file atomically and returns its checksum and, for
-// a CSV file, its rows (lines less the header).
-func copyCounting(from, to string) (ShardFile, error) {
+// shardInputs is the local folder of the shard's inputs: in itself when it
+// is one, else dir with the shard's partitions, the shared tables and the
+// parameters downloaded into it.
+func shardInputs(ctx context.Context, in string, spec shard.Spec, dir string) (string, error) {
+	src, err := objstore.Open(ctx, in)
+	if err != nil {
+		return "", &InputError{err}
+	}
+	defer src.Close()
+	if local, ok := src.Local(); ok {
+		return local, nil
+	}
+	own := fmt.Sprintf("shard=%d", spec.Index)
+	_, err = src.Download(ctx, dir, func(key string) bool {
+		for _, part := range strings.Split(key, "/") {
+			if strings.HasPrefix(part, "shard=") && part != own {
+				return false
+			}
+		}
+		return true
+	})
+	return dir, err
+}
+
+// upload copies a file to the object key, and returns its size, checksum
+// and, for a CSV file, its rows (lines less the header).
+func upload(ctx context.Context, dest *objstore.Store, key, from string) (ShardFile, error) {
 	var f ShardFile
 	src, err := os.Open(from)
 	if err != nil {
 		return f, err
 	}
 	defer src.Close()
-	if err := os.MkdirAll(filepath.Dir(to), fsutil.DirMode()); err != nil {
+	h, lines := sha256.New(), &lineCounter{}
+	counted := &countingWriter{w: io.MultiWriter(h, lines)}
+	if err := dest.Put(ctx, key, io.TeeReader(src, counted)); err != nil {
 		return f, err
 	}
-	h, lines := sha256.New(), &lineCounter{}
-	err = fsutil.WriteFile(to, func(w io.Writer) error {
-		_, err := io.Copy(io.MultiWriter(w, h, lines), src)
-		return err
-	})
-	f.SHA256 = hex.EncodeToString(h.Sum(nil))
-	if filepath.Ext(to) == ".csv" && lines.n > 0 {
+	f.SHA256, f.Bytes = hex.EncodeToString(h.Sum(nil)), counted.n
+	if filepath.Ext(from) == ".csv" && lines.n > 0 {
 		f.Rows = lines.n - 1
 	}
-	return f, err
+	return f, nil
 }
 
 // lineCounter counts the line breaks written to it.

@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/planner-engine/planner/datasets/synth"
+	"github.com/planner-engine/planner/internal/objstore"
+	"github.com/planner-engine/planner/internal/objstore/objstoretest"
 	"github.com/planner-engine/planner/internal/shard"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -75,22 +77,31 @@ func editCSV(t *testing.T, path string, keep func(col map[string]int, rec []stri
 	require.NoError(t, w.Close())
 }
 
-// shardedRun splits the fixture n ways, runs every shard and reduces
-// them, and returns each output table's files (the shards' and the
+// shardedRun splits the fixture n ways into split, runs every shard into
+// runs and reduces them (split and runs are folders or object storage
+// URLs), and returns each output table's local files (the shards' and the
 // reduce step's).
-func shardedRun(t *testing.T, cfg *config.Config, n int) map[string][]string {
+func shardedRun(t *testing.T, cfg *config.Config, n int, split, runs string) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
-	split, out := filepath.Join(t.TempDir(), "split"), filepath.Join(t.TempDir(), "runs")
 	_, err := Split(ctx, cfg, n, split)
 	require.NoError(t, err)
 	for i := 0; i < n; i++ {
-		_, err := RunShard(ctx, cfg, shard.Spec{Index: i, Count: n}, split, out, "R", Options{Version: "test"})
+		_, err := RunShard(ctx, cfg, shard.Spec{Index: i, Count: n}, split, runs, "R", Options{Version: "test"})
 		require.NoError(t, err, "shard %d of %d", i, n)
 	}
-	sum, err := Reduce(ctx, out, "R", n, cfg)
+	sum, err := Reduce(ctx, runs, runs, "R", n, cfg)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"capacity_load.csv", "exceptions.csv", "production.csv"}, sum.Files)
+	store, err := objstore.Open(ctx, runs)
+	require.NoError(t, err)
+	defer store.Close()
+	out, ok := store.Local()
+	if !ok {
+		out = t.TempDir()
+		_, err := store.Download(ctx, out, nil)
+		require.NoError(t, err)
+	}
 	tables := map[string][]string{}
 	files, err := filepath.Glob(filepath.Join(out, "run=R", "*.csv"))
 	require.NoError(t, err)
@@ -119,7 +130,10 @@ func TestShardedRunsAreOneRunHoweverManyShards(t *testing.T) {
 		require.NoError(t, db.QueryRow(query).Scan(&n), query)
 		return n
 	}
-	one := shardedRun(t, cfg, 1)
+	local := func(n int) map[string][]string {
+		return shardedRun(t, cfg, n, filepath.Join(t.TempDir(), "split"), filepath.Join(t.TempDir(), "runs"))
+	}
+	one := local(1)
 	tables := slices.Sorted(func(yield func(string) bool) {
 		for name := range one {
 			if !yield(name) {
@@ -135,8 +149,16 @@ func TestShardedRunsAreOneRunHoweverManyShards(t *testing.T) {
 	assert.Equal(t, 1, count("SELECT count(DISTINCT location) FROM ("+fc+") WHERE sku = 'SKU00005'"))
 	assert.Positive(t, count("SELECT count(*) FROM ("+fc+") WHERE sku = 'SKU00006'"))
 	assert.Zero(t, count("SELECT count(*) FROM ("+fc+") WHERE sku = 'SKU00007' AND location = 'S002' AND CAST(mean AS DOUBLE) > 0"))
+	// Three shards through S3 (an in-process server on 127.0.0.1): split
+	// uploads, each shard downloads its partitions and uploads its outputs,
+	// reduce reads the manifests there and writes the plan back.
+	runs := map[int]map[string][]string{
+		3:  shardedRun(t, cfg, 3, objstoretest.S3(t, "inputs", "split/2023-03-13"), objstoretest.S3(t, "plans", "runs")),
+		7:  local(7),
+		16: local(16),
+	}
 	for _, n := range []int{3, 7, 16} {
-		other := shardedRun(t, cfg, n)
+		other := runs[n]
 		for _, table := range tables {
 			a, b := read(one[table]), read(other[table])
 			assert.Equal(t, count("SELECT count(*) FROM ("+a+")"), count("SELECT count(*) FROM ("+b+")"), "%s, %d shards", table, n)

@@ -5,24 +5,37 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/internal/objstore"
 	"github.com/planner-engine/planner/internal/shard"
 	"github.com/planner-engine/planner/pipeline/config"
 )
 
 // Split loads the configured input files, checked as a run checks them,
 // into a database of its own (in memory) and writes them as the inputs of
-// n shards in dir (datasets.Store.Split): for exports not yet partitioned
-// by SKU. Beside them goes params.json, what the plans learn across the
+// n shards in out (datasets.Store.Split): for exports not yet partitioned
+// by SKU. Beside them go params.json, what the plans learn across the
 // whole network (LearnNetworkParams), which each shard plans with
-// (params) so that a SKU is planned alike in any shard. Bad input stops
-// it before anything is written.
-func Split(ctx context.Context, cfg *config.Config, n int, dir string) (*datasets.SplitResult, error) {
+// (params) so that a SKU is planned alike in any shard, and problems.csv,
+// the inputs' warnings. out is a local folder or an object storage URL,
+// which the files are uploaded to. Bad input stops it before anything is
+// written.
+func Split(ctx context.Context, cfg *config.Config, n int, out string) (*datasets.SplitResult, error) {
+	if objstore.IsURL(out) {
+		// A malformed URL stops it before the inputs are read.
+		s, err := objstore.Open(ctx, out)
+		if err != nil {
+			return nil, &InputError{err}
+		}
+		s.Close()
+	}
 	store, err := datasets.Open(ctx, "", nil)
 	if err != nil {
 		return nil, err
@@ -41,6 +54,18 @@ func Split(ctx context.Context, cfg *config.Config, n int, dir string) (*dataset
 	if err != nil {
 		return nil, err
 	}
+	dest, err := objstore.Open(ctx, out)
+	if err != nil {
+		return nil, &InputError{err}
+	}
+	defer dest.Close()
+	dir, local := dest.Local()
+	if !local {
+		if dir, err = os.MkdirTemp("", "planner-split-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+	}
 	res, err := store.Split(ctx, dir, n)
 	if err != nil {
 		return nil, err
@@ -57,7 +82,19 @@ func Split(ctx context.Context, cfg *config.Config, n int, dir string) (*dataset
 		enc.SetIndent("", "  ")
 		return enc.Encode(params)
 	})
-	return res, err
+	if err != nil || local {
+		return res, err
+	}
+	return res, filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		return dest.PutFile(ctx, filepath.ToSlash(rel), path)
+	})
 }
 
 // ParseShard reads a shard spec (i/N, auto or auto/N; the index from

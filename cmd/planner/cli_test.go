@@ -526,6 +526,8 @@ func TestShardsForecastAsTheWholeRun(t *testing.T) {
 	shardCfg := filepath.Join(t.TempDir(), "shard.yaml")
 	require.NoError(t, os.WriteFile(shardCfg, []byte("stages: [load, forecast]\ninputs:\n  sales: unused.csv\n"), 0o600))
 	runs := filepath.Join(t.TempDir(), "runs")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where a shard works
 	var got []string
 	for i := 0; i < 3; i++ {
 		t.Setenv("JOB_COMPLETION_INDEX", strconv.Itoa(i))
@@ -566,9 +568,11 @@ func TestShardsForecastAsTheWholeRun(t *testing.T) {
 	after, err := os.ReadFile(manifest)
 	require.NoError(t, err)
 	assert.Equal(t, string(before), string(after))
-	_, err = os.Stat(filepath.Join(runs, ".work"))
-	assert.NoError(t, err, "the work folder's parent stays")
-	entries, _ := os.ReadDir(filepath.Join(runs, ".work"))
+	entries, err := os.ReadDir(runs)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "the run's folder only")
+	entries, err = os.ReadDir(tmp)
+	require.NoError(t, err)
 	assert.Empty(t, entries, "each shard's own database and run folder are removed")
 
 	code, _, errOut = planner(t, "shard", "--shard", "3/3", "--in", split, "--out", runs, "--run", "R1", "--config", shardCfg)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -62,7 +63,7 @@ func (a *app) splitCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&cfgPath, "config", "planner.yaml", "the run's configuration (its inputs)")
 	cmd.Flags().IntVar(&shards, "shards", 0, "number of shards")
-	cmd.Flags().StringVar(&out, "out", "", "folder for the shards' inputs")
+	cmd.Flags().StringVar(&out, "out", "", "folder or object storage URL (s3://, gs://, file://) for the shards' inputs")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
 }
@@ -76,11 +77,14 @@ func (a *app) shardCmd() *cobra.Command {
 		Long: "Shard runs the stages of planner.yaml on one shard's inputs, as planner split wrote them in --in\n" +
 			"(the shard's partition of each SKU table, the shared tables, params.json), and writes the run's\n" +
 			"outputs to <out>/run=<id>/shard=<i>-of-<N>/, with _MANIFEST.json last (each file's rows and\n" +
-			"SHA-256, the shard, N, the version). --shard auto takes the index from JOB_COMPLETION_INDEX (a\n" +
-			"Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX, and N from auto/N, PLANNER_SHARDS or\n" +
-			"AWS_BATCH_JOB_ARRAY_SIZE. A rerun overwrites the shard's files. Exit codes as planner run.",
+			"size and SHA-256, the shard, N, the version). --in and --out are folders or object storage URLs\n" +
+			"(s3://bucket/prefix, gs://bucket/prefix, file:///folder; credentials from the environment): from\n" +
+			"object storage the shard downloads its own partitions only. --shard auto takes the index from\n" +
+			"JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX, and N from auto/N,\n" +
+			"PLANNER_SHARDS or AWS_BATCH_JOB_ARRAY_SIZE. A rerun overwrites the shard's files. Exit codes as\n" +
+			"planner run.",
 		Example: "  planner shard --shard 3/16 --in split/ --out runs/ --run 2025-01-06 --config planner.yaml\n" +
-			"  planner shard --shard auto --in split/ --out runs/ --run 2025-01-06",
+			"  planner shard --shard auto --in s3://plans/split/2025-01-06 --out s3://plans/runs --run 2025-01-06",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sp, err := pipeline.ParseShard(spec, os.Getenv)
@@ -114,15 +118,15 @@ func (a *app) shardCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&cfgPath, "config", "planner.yaml", "the run's configuration (its settings; the inputs come from --in)")
 	cmd.Flags().StringVar(&spec, "shard", "", "the shard: i/N (such as 3/16), auto or auto/N")
-	cmd.Flags().StringVar(&in, "in", "", "the folder planner split wrote")
-	cmd.Flags().StringVar(&out, "out", "", "the folder the shards' outputs go to")
+	cmd.Flags().StringVar(&in, "in", "", "the folder or URL planner split wrote to")
+	cmd.Flags().StringVar(&out, "out", "", "the folder or URL the shards' outputs go to")
 	cmd.Flags().StringVar(&runID, "run", "", "the run's id, the same for every shard")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the shard's manifest")
 	return cmd
 }
 
 func (a *app) reduceCmd() *cobra.Command {
-	var dir, runID, cfgPath string
+	var dir, out, runID, cfgPath string
 	var shards int
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -130,11 +134,12 @@ func (a *app) reduceCmd() *cobra.Command {
 		Short: "Check that every shard of a run finished and agrees, and sum the run up",
 		Long: "Reduce reads the manifests of the --shards shards of run --run in --in (as planner shard wrote them)\n" +
 			"and refuses to go on unless all are there, name this run and shard count, come from one version, and\n" +
-			"list files that are there with their checksums. It then writes <in>/run=<id>/_RUN.json: the run,\n" +
-			"its shards, version, status and each output's rows over all shards. What spans shards it plans\n" +
-			"there: production (a factory's capacity is shared by SKUs of every shard) with --config's produce\n" +
-			"section, into production.csv, capacity_load.csv and exceptions.csv in the run's folder. Exit\n" +
-			"codes: 1 when a shard has not finished (rerun it), 2 when shards disagree.",
+			"list files that are there at their sizes. What spans shards it plans: production (a factory's\n" +
+			"capacity is shared by SKUs of every shard) with --config's produce section, into production.csv,\n" +
+			"capacity_load.csv and exceptions.csv in <out>/run=<id>/. Last it writes <out>/run=<id>/_RUN.json:\n" +
+			"the run, its shards, version, status and each output's rows over all shards. --in and --out are\n" +
+			"folders or object storage URLs. Exit codes: 1 when a shard has not finished (rerun it), 2 when\n" +
+			"shards disagree.",
 		Example: "  planner reduce --run 2025-01-06 --shards 16 --in runs/ --config planner.yaml",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -149,7 +154,10 @@ func (a *app) reduceCmd() *cobra.Command {
 				}
 				cfg = c
 			}
-			sum, err := pipeline.Reduce(cmd.Context(), dir, runID, shards, cfg)
+			if out == "" {
+				out = dir
+			}
+			sum, err := pipeline.Reduce(cmd.Context(), dir, out, runID, shards, cfg)
 			if err != nil {
 				return err
 			}
@@ -157,11 +165,12 @@ func (a *app) reduceCmd() *cobra.Command {
 				return printJSON(a.stdout, sum)
 			}
 			fmt.Fprintf(a.stdout, "Run %s %s: %s agree; %s\n", runID, sum.Status, words.Plural(shards, "shard"),
-				filepath.Join(dir, "run="+runID, pipeline.RunSummaryName))
+				strings.TrimRight(out, "/")+"/run="+runID+"/"+pipeline.RunSummaryName)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dir, "in", "", "the folder the shards wrote to (planner shard --out)")
+	cmd.Flags().StringVar(&dir, "in", "", "the folder or URL the shards wrote to (planner shard --out)")
+	cmd.Flags().StringVar(&out, "out", "", "the folder or URL the run's summary and production plan go to (default --in)")
 	cmd.Flags().StringVar(&runID, "run", "", "the run's id")
 	cmd.Flags().IntVar(&shards, "shards", 0, "how many shards the run has")
 	cmd.Flags().StringVar(&cfgPath, "config", "", "the run's configuration, whose produce section plans the factories (needed when the shards produce)")
