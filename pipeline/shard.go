@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/objstore"
 	"github.com/planner-engine/planner/internal/shard"
 	"github.com/planner-engine/planner/pipeline/config"
@@ -53,8 +54,9 @@ type ShardFile struct {
 // own partitions. File names are the run's, so a rerun of the shard
 // overwrites them; the manifest of an earlier try is deleted first, so
 // the shard counts as done only once every file of this try is there.
-// The shard's database and run folder live in a temporary folder,
-// removed at the end.
+// The shard's database and run folder live in a folder of the system's
+// temporary folder (TMPDIR) named after the run and the shard, removed at
+// the end.
 func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out, runID string, opts Options) (*ShardManifest, error) {
 	if runID == "" {
 		return nil, errors.New("a shard needs the run's id (--run), the same for every shard of the run")
@@ -62,8 +64,13 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	if r := cfg.Forecast.Reconcile; r != "" && r != "none" {
 		return nil, &InputError{fmt.Errorf("forecast.reconcile is %s: reconciliation sums series across SKUs, which a shard holds only some of; a run spread over shards forecasts with reconcile none", r)}
 	}
-	work, err := os.MkdirTemp("", "planner-"+spec.Name()+"-")
-	if err != nil {
+	// The folder's name is the run's and the shard's, so that the paths
+	// the run's files name are the same on every try.
+	work := filepath.Join(os.TempDir(), "planner-run="+runID+"-"+spec.Name())
+	if err := os.RemoveAll(work); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(work, fsutil.DirMode()); err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(work)

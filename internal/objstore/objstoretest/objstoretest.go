@@ -4,6 +4,7 @@
 package objstoretest
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -16,11 +17,22 @@ import (
 // prefix in the bucket (for objstore.Open).
 func S3(t testing.TB, bucket, prefix string) string {
 	t.Helper()
+	return S3Through(t, bucket, prefix, nil)
+}
+
+// S3Through is S3 with every request passed through wrap first (nil: none),
+// which can stall or fail chosen requests.
+func S3Through(t testing.TB, bucket, prefix string, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
 	backend := s3mem.New()
 	if err := backend.CreateBucket(bucket); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(gofakes3.New(backend).Server())
+	h := gofakes3.New(backend).Server()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	t.Setenv("AWS_ACCESS_KEY_ID", "planner")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "planner-secret")
