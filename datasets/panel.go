@@ -46,6 +46,11 @@ type PanelOptions struct {
 	// the history, since a promotion plan covering them was known ahead
 	// of them.
 	Replay int
+	// Sample, when positive, reads only up to Sample series spread evenly
+	// over the key order (series.SampleIndex), as Panel.Subset would pick
+	// them from the whole panel (drivers' panel-wide settings included),
+	// holding one chunk at a time.
+	Sample int
 }
 
 // DriverNames are the drivers Panels reads: the logarithm of the price paid
@@ -79,13 +84,23 @@ func (s *Store) Panels(ctx context.Context, opts PanelOptions) iter.Seq2[*series
 
 // ReadPanel reads the whole sales table as one Panel.
 func (s *Store) ReadPanel(ctx context.Context, opts PanelOptions) (*series.Panel, error) {
-	opts.ChunkSeries = math.MaxInt
-	var out *series.Panel
+	if opts.Sample <= 0 {
+		opts.ChunkSeries = math.MaxInt
+	}
+	var parts []*series.Panel
 	for p, err := range s.Panels(ctx, opts) {
 		if err != nil {
 			return nil, err
 		}
-		out = p
+		parts = append(parts, p)
+	}
+	var out *series.Panel
+	switch len(parts) {
+	case 0:
+	case 1:
+		out = parts[0]
+	default:
+		out = series.Concat(parts...)
 	}
 	if out == nil {
 		freq := opts.Freq
@@ -206,6 +221,26 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		b.future, b.unplanned, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, end-series.Date(opts.Replay), opts.Horizon)
 		if err != nil {
 			return err
+		}
+	}
+	if opts.Sample > 0 {
+		// Each chunk gives the sampled series it holds.
+		kept := map[int]bool{}
+		for _, i := range series.SampleIndex(len(all), opts.Sample) {
+			kept[i] = true
+		}
+		whole := yield
+		yield = func(p *series.Panel, err error) bool {
+			if p == nil {
+				return whole(p, err)
+			}
+			var idx []int
+			for i := 0; i < p.Len(); i++ {
+				if kept[b.lo+i] {
+					idx = append(idx, i)
+				}
+			}
+			return whole(p.Subset(idx), err)
 		}
 	}
 	b.start(0, min(chunk, len(all)))

@@ -266,3 +266,25 @@ func TestReadPanelMarksDriversNothingPlans(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []bool{false, false, false, false}, p.Exog.Unplanned)
 }
+
+// A sampled read holds the series Subset would pick from the whole panel,
+// drivers and their panel-wide settings included, read chunk by chunk.
+func TestASampledReadIsTheWholePanelsSubset(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	res, err := synth.Generate(ctx, dir, synth.Config{Stores: 3, SKUs: 15, Days: 120, Horizon: 7, Seed: 3}, nil)
+	require.NoError(t, err)
+	s := openMemory(t)
+	_, err = s.Load(ctx, LoadOptions{Files: map[string]string{"sales": res.Files["sales"], "promotions": res.Files["promotions"]}})
+	require.NoError(t, err)
+	opts := PanelOptions{Freq: series.Daily, TrimLeadingZeros: true, Drivers: true, Horizon: 7}
+	whole, err := s.ReadPanel(ctx, opts)
+	require.NoError(t, err)
+	want := whole.Subset(series.SampleIndex(whole.Len(), 10))
+	opts.Sample, opts.ChunkSeries = 10, 7
+	got, err := s.ReadPanel(ctx, opts)
+	require.NoError(t, err)
+	require.NoError(t, got.Check())
+	assert.Equal(t, 10, got.Len())
+	assert.Equal(t, want, got)
+}

@@ -88,18 +88,17 @@ func withParams(m Model, pp *PanelParams) Model {
 const ParamsSample = 2000
 
 // LearnParams learns the panel-level parameters on up to ParamsSample of
-// the panel's series, spread evenly over it, by forecasting them as Run
+// the panel's series, spread evenly over it (series.SampleIndex), by forecasting them as Run
 // does: the pre-pass of a run spread over shards, whose parameters every
 // shard then forecasts with. For a panel of ParamsSample series or fewer
 // they are the parameters Run learns on the whole panel.
 func LearnParams(ctx context.Context, p *series.Panel, opts Options) (*PanelParams, error) {
-	step := max(1, (p.Len()+ParamsSample-1)/ParamsSample)
-	var idx []int
-	for i := 0; i < p.Len(); i += step {
-		idx = append(idx, i)
-	}
 	opts.Params, opts.Progress, opts.Residuals = nil, nil, 0
-	res, err := Run(ctx, p.Subset(idx), opts)
+	sample := p
+	if p.Len() > ParamsSample {
+		sample = p.Subset(series.SampleIndex(p.Len(), ParamsSample))
+	}
+	res, err := Run(ctx, sample, opts)
 	if err != nil {
 		return nil, err
 	}

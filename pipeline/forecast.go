@@ -73,28 +73,37 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 		params = &np.PanelParams
 	}
 	var use forecast.DriverUse
-	if params != nil && params.Drivers != nil {
+	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Window: cfg.Window, Params: params}
+	switch {
+	case params != nil && params.Drivers != nil:
 		// The whole panel's decision, not this one's.
 		use.Decision = *params.Drivers
-		model, err = forecast.WithDriverDecision(model, p, *params.Drivers)
-	} else {
-		model, use, err = forecast.WithDrivers(model, p, cfg.Drivers)
-	}
-	if err != nil {
-		return nil, err
-	}
-	opts := forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window, Params: params}
-	if params == nil && p.Len() > forecast.ParamsSample {
-		// The panel-level parameters come from the sample planner split
-		// learns them on, so that a run spread over shards forecasts
-		// every series as this one does.
+		opts.Model, err = forecast.WithDriverDecision(model, p, *params.Drivers)
+	case p.Len() > forecast.ParamsSample:
+		// What is learned across series comes from the sample planner
+		// split learns it on (LearnForecastParams), so that a run spread
+		// over shards forecasts every series as this one does.
 		task = prog.Start("forecast: learn the panel's parameters", 0)
-		if opts.Params, err = forecast.LearnParams(ctx, p, opts); err != nil {
+		sample := p.Subset(series.SampleIndex(p.Len(), forecast.ParamsSample))
+		var learner forecast.Model
+		if learner, use, err = forecast.WithDrivers(model, sample, cfg.Drivers); err != nil {
+			task.Fail()
+			return nil, err
+		}
+		learnOpts := opts
+		learnOpts.Model = learner
+		if opts.Params, err = forecast.LearnParams(ctx, sample, learnOpts); err != nil {
 			task.Fail()
 			return nil, err
 		}
 		opts.Params.Drivers = &use.Decision
-		task.Done("on a sample of up to " + words.Commas(forecast.ParamsSample) + " series")
+		task.Done("on a sample of " + words.Commas(int64(sample.Len())) + " series")
+		opts.Model, err = forecast.WithDriverDecision(model, p, use.Decision)
+	default:
+		opts.Model, use, err = forecast.WithDrivers(model, p, cfg.Drivers)
+	}
+	if err != nil {
+		return nil, err
 	}
 	task = prog.Start("forecast", p.Len())
 	opts.Progress = func(done, _ int) { task.Set(done) }

@@ -142,8 +142,9 @@ func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (
 	if window == 0 {
 		window = forecast.DefaultWindow(freq)
 	}
+	// The sample only: every whole run learns on the same one (Forecast).
 	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
-		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon})
+		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon, Sample: forecast.ParamsSample})
 	if err != nil || p.Len() == 0 {
 		return nil, err
 	}

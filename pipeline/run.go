@@ -294,7 +294,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 // execute opens the run's database and runs the stages, recording each
 // one.
 func (r *Run) execute(ctx context.Context) error {
-	store, err := datasets.Open(ctx, r.db, nil)
+	store, err := datasets.Open(ctx, r.db, &datasets.StoreOptions{MemoryLimit: r.Config.MemoryLimit})
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,9 @@ func (m *Memory) ReadPanel(_ context.Context, opts datasets.PanelOptions) (*seri
 		}
 	}
 	out.Exog = x
+	if opts.Sample > 0 && out.Len() > opts.Sample {
+		out = out.Subset(series.SampleIndex(out.Len(), opts.Sample))
+	}
 	return out, nil
 }
 

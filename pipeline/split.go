@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,7 +37,14 @@ func Split(ctx context.Context, cfg *config.Config, n int, out string) (*dataset
 		}
 		s.Close()
 	}
-	store, err := datasets.Open(ctx, "", nil)
+	// A database on disk, not in memory: an export of every SKU may be
+	// larger than the machine's memory, and DuckDB spills to its file.
+	tmp, err := os.MkdirTemp("", "planner-split-db-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	store, err := datasets.Open(ctx, filepath.Join(tmp, "split.duckdb"), &datasets.StoreOptions{MemoryLimit: cmp.Or(cfg.MemoryLimit, splitMemory)})
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +104,12 @@ func Split(ctx context.Context, cfg *config.Config, n int, out string) (*dataset
 		return dest.PutFile(ctx, filepath.ToSlash(rel), path)
 	})
 }
+
+// splitMemory bounds what the split's database holds in memory unless
+// memory_limit says otherwise; the rest spills to its file. The split
+// reads every SKU of the retailer, so it must not take the machine's
+// memory as a run's database may.
+const splitMemory = "4GB"
 
 // ParseShard reads a shard spec (i/N, auto or auto/N; the index from
 // JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX) from the environment

@@ -32,3 +32,21 @@ func TestSubsetKeepsEachSeriesWhole(t *testing.T) {
 	assert.Equal(t, 6.0, p.Series(2)[0], "the subset shares no values")
 	assert.Equal(t, 0, p.Subset(nil).Len())
 }
+
+func TestSampleIndexSpreadsEvenly(t *testing.T) {
+	assert.Equal(t, []int{0, 1, 2}, SampleIndex(3, 10))
+	assert.Equal(t, []int{0, 3, 6, 9}, SampleIndex(10, 4))
+	assert.Equal(t, []int{0, 2, 4, 6, 8}, SampleIndex(10, 5))
+	assert.Empty(t, SampleIndex(0, 5))
+}
+
+func TestConcatIsTheWholeAgain(t *testing.T) {
+	p := &Panel{Freq: Daily}
+	for i, k := range []string{"A", "B", "C", "D"} {
+		p.Append(Key{SKU: k, Location: "S1"}, Date(100+i), []float64{float64(i), 1, 2})
+	}
+	p.Unobserved = make([]bool, len(p.Values))
+	p.Unobserved[4] = true
+	first, second := p.Subset([]int{0, 1}), p.Subset([]int{2, 3})
+	assert.Equal(t, p.Subset([]int{0, 1, 2, 3}), Concat(first, second))
+}

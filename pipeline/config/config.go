@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -48,6 +49,10 @@ type Config struct {
 	// the database the forecasts of as many runs, for planner accuracy);
 	// 30 by default.
 	KeepRuns int `yaml:"keep_runs,omitempty" json:"keep_runs"`
+	// MemoryLimit is the most memory the run's database holds, such as
+	// 3GB (DuckDB's memory_limit); what does not fit spills to its file.
+	// Empty means DuckDB's own default, 80% of the machine's memory.
+	MemoryLimit string `yaml:"memory_limit,omitempty" json:"memory_limit,omitempty"`
 	// Exceptions says how the run ranks its exceptions and what it exits
 	// with when it has some.
 	Exceptions Exceptions `yaml:"exceptions,omitempty" json:"exceptions"`
@@ -138,6 +143,9 @@ func (in *Inputs) CheckFormat(name func(key string) string) error {
 	}
 	return nil
 }
+
+// memorySize is a size in bytes' units, as DuckDB reads memory_limit.
+var memorySize = regexp.MustCompile(`^[0-9]+(\.[0-9]+)? ?(?i:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
 
 // DefaultKeepRuns is how many runs are kept when planner.yaml does not say.
 const DefaultKeepRuns = 30
@@ -313,6 +321,9 @@ func (c *Config) resolve() error {
 		if err := c.Price.Check(Key("price")); err != nil {
 			return err
 		}
+	}
+	if c.MemoryLimit != "" && !memorySize.MatchString(c.MemoryLimit) {
+		return fmt.Errorf("memory_limit %q is not a size such as 512MB or 3GB", c.MemoryLimit)
 	}
 	if c.KeepRuns < 1 || c.KeepRuns > 100000 {
 		return fmt.Errorf("keep_runs must be from 1 to 100000 (got %d)", c.KeepRuns)
