@@ -123,6 +123,10 @@ func (a *app) exitCode(err error) int {
 		fmt.Fprintln(a.stderr, "planner:", err)
 		return exitInvalid
 	}
+	if oom := datasets.OutOfMemory(err); oom != nil {
+		fmt.Fprintln(a.stderr, "planner:", oom)
+		return exitFailed
+	}
 	fmt.Fprintln(a.stderr, "planner:", err)
 	return exitFailed
 }
