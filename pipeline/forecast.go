@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/forecast/hierarchy"
@@ -38,24 +37,16 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	if err := cfg.Check(config.Key("forecast")); err != nil {
 		return nil, err
 	}
-	freq := cfg.Period()
-	if freq == 0 {
-		var err error
-		if freq, err = src.Frequency(ctx); err != nil {
-			return nil, err
-		}
-		if freq == 0 {
-			return nil, skip("no sales to forecast")
-		}
+	popts, err := panelOptions(ctx, src, cfg)
+	if err != nil {
+		return nil, err
 	}
-	window := cfg.Window
-	if window == 0 {
-		window = forecast.DefaultWindow(freq)
+	if popts.Freq == 0 {
+		return nil, skip("no sales to forecast")
 	}
 	prog := progress.From(ctx)
 	task := prog.Start("read series", 0)
-	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
-		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon})
+	p, err := src.ReadPanel(ctx, popts)
 	if err != nil {
 		task.Fail()
 		return nil, err
@@ -85,18 +76,10 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 		// over shards forecasts every series as this one does.
 		task = prog.Start("forecast: learn the panel's parameters", 0)
 		sample := p.Subset(series.SampleIndex(p.Len(), forecast.ParamsSample))
-		var learner forecast.Model
-		if learner, use, err = forecast.WithDrivers(model, sample, cfg.Drivers); err != nil {
+		if opts.Params, use, err = learnOnSample(ctx, sample, model, cfg); err != nil {
 			task.Fail()
 			return nil, err
 		}
-		learnOpts := opts
-		learnOpts.Model = learner
-		if opts.Params, err = forecast.LearnParams(ctx, sample, learnOpts); err != nil {
-			task.Fail()
-			return nil, err
-		}
-		opts.Params.Drivers = &use.Decision
 		task.Done("on a sample of " + words.Commas(int64(sample.Len())) + " series")
 		opts.Model, err = forecast.WithDriverDecision(model, p, use.Decision)
 	default:

@@ -13,6 +13,7 @@ import (
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
 )
 
 // ParamsName is the network's parameters file planner split writes beside
@@ -125,41 +126,63 @@ func classCuts(ctx context.Context, src Source) (replenish.ClassCuts, error) {
 }
 
 // LearnForecastParams learns the forecast's panel-level parameters on a
-// sample of the source's series (forecast.LearnParams), with the forecast
-// section's settings: the pre-pass of a run spread over shards.
+// sample of the source's series (forecast.ParamsSample of them, read
+// chunk by chunk), with the forecast section's settings: the pre-pass of
+// a run spread over shards. A whole run learns them on the same sample
+// (Forecast), both through learnOnSample.
 func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (*forecast.PanelParams, error) {
 	if err := cfg.Check(config.Key("forecast")); err != nil {
 		return nil, err
 	}
-	freq := cfg.Period()
-	if freq == 0 {
-		var err error
-		if freq, err = src.Frequency(ctx); err != nil || freq == 0 {
-			return nil, err
-		}
+	opts, err := panelOptions(ctx, src, cfg)
+	if err != nil || opts.Freq == 0 {
+		return nil, err
 	}
-	window := cfg.Window
-	if window == 0 {
-		window = forecast.DefaultWindow(freq)
-	}
-	// The sample only: every whole run learns on the same one (Forecast).
-	p, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
-		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon, Sample: forecast.ParamsSample})
-	if err != nil || p.Len() == 0 {
+	opts.Sample = forecast.ParamsSample
+	sample, err := src.ReadPanel(ctx, opts)
+	if err != nil || sample.Len() == 0 {
 		return nil, err
 	}
 	model, err := forecast.ParseModels(cfg.Models)
 	if err != nil {
 		return nil, err
 	}
-	model, use, err := forecast.WithDrivers(model, p, cfg.Drivers)
+	params, _, err := learnOnSample(ctx, sample, model, cfg)
+	return params, err
+}
+
+// learnOnSample decides the drivers and learns the panel-level parameters
+// on a sample of the series: what split writes and what a whole run of
+// more than forecast.ParamsSample series forecasts with, which must be
+// the same.
+func learnOnSample(ctx context.Context, sample *series.Panel, model forecast.Model, cfg config.Forecast) (*forecast.PanelParams, forecast.DriverUse, error) {
+	learner, use, err := forecast.WithDrivers(model, sample, cfg.Drivers)
 	if err != nil {
-		return nil, err
+		return nil, use, err
 	}
-	params, err := forecast.LearnParams(ctx, p, forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: model, Window: cfg.Window})
+	params, err := forecast.LearnParams(ctx, sample, forecast.Options{Horizon: cfg.Horizon, Quantiles: cfg.Quantiles, Model: learner, Window: cfg.Window})
 	if err != nil {
-		return nil, err
+		return nil, use, err
 	}
 	params.Drivers = &use.Decision
-	return params, nil
+	return params, use, nil
+}
+
+// panelOptions are how the forecast reads its series: at the section's
+// frequency (the data's own when unset; 0 without sales), cut to its
+// window, with drivers unless they are off.
+func panelOptions(ctx context.Context, src Source, cfg config.Forecast) (datasets.PanelOptions, error) {
+	freq := cfg.Period()
+	if freq == 0 {
+		var err error
+		if freq, err = src.Frequency(ctx); err != nil || freq == 0 {
+			return datasets.PanelOptions{}, err
+		}
+	}
+	window := cfg.Window
+	if window == 0 {
+		window = forecast.DefaultWindow(freq)
+	}
+	return datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
+		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon}, nil
 }
