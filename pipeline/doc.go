@@ -11,4 +11,12 @@
 // with their checksums, the configuration, the version, and per-stage
 // timings, row counts and warnings; only its timings and run id differ
 // between two identical runs.
+//
+// A run can also be spread over machines by SKU: Split writes each
+// shard's inputs and the network's parameters (LearnNetworkParams), which
+// every shard plans with; RunShard runs the stages on one shard and
+// uploads its outputs with a manifest; Reduce checks the manifests and
+// plans production, whose factories serve SKUs of every shard. The shards'
+// plans together are the whole run's, row for row (architecture.md, Many
+// machines).
 package pipeline

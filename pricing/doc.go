@@ -17,7 +17,9 @@
 //     empirical Bayes estimate across the products of a department), and
 //     replaces the estimates it cannot trust (no price variation, too few
 //     periods, the wrong sign, a huge standard error) by the group's,
-//     flagging each.
+//     flagging each. The groups' priors (Pools) can be learned once on
+//     every product (LearnPools) and given to Price, as a run spread over
+//     shards does.
 //  3. Recommend picks everyday prices from a price ladder within the
 //     retailer's guardrails (minimum margin, maximum change, price bounds,
 //     price families and pack sizes), and PlanMarkdown schedules discounts
