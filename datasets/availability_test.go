@@ -112,3 +112,34 @@ func TestPriceHistoryLeavesOutUnobservedDays(t *testing.T) {
 	}
 	assert.Equal(t, []int{0, 2}, periods)
 }
+
+// The price history read in parts of whole SKUs is the whole history: the
+// parts hold the series in order, each at most the part's size unless one
+// SKU alone is larger, and each carries the whole history's dates.
+func TestPriceHistoryInPartsIsTheWholeHistory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openMemory(t)
+	csv := "date,sku,location,qty,price\n"
+	for _, r := range []string{"A,S1", "A,S2", "B,S1", "C,S1", "C,S2", "C,S3", "C,S4", "D,S2", "E,S1", "E,S3"} {
+		csv += "2024-01-01," + r + ",3,2.5\n2024-01-02," + r + ",4,2.0\n"
+	}
+	_, err := s.Load(ctx, LoadOptions{Files: map[string]string{"sales": writeFile(t, dir, "s.csv", csv)}})
+	require.NoError(t, err)
+	whole, err := s.PriceHistory(ctx, series.Daily)
+	require.NoError(t, err)
+	require.Len(t, whole.Series, 10)
+	var got []series.PriceSeries
+	var sizes []int
+	for h, err := range s.PriceHistories(ctx, series.Daily, 3) {
+		require.NoError(t, err)
+		assert.Equal(t, whole.Start, h.Start)
+		assert.Equal(t, whole.End, h.End)
+		assert.Equal(t, whole.Rows, h.Rows)
+		got = append(got, h.Series...)
+		sizes = append(sizes, len(h.Series))
+	}
+	assert.Equal(t, whole.Series, got)
+	// A and B (3), C alone (4, larger than a part), D and E (3).
+	assert.Equal(t, []int{3, 4, 3}, sizes)
+}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -178,6 +180,15 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 	if len(all) == 0 {
 		return nil
 	}
+	if opts.Sample > 0 && opts.Sample < len(all) {
+		// Keep only the sampled series, numbered anew in key order, so that
+		// nothing below (drivers planned ahead, availability, the sales
+		// scan) costs more than the sample does. What is panel-wide (which
+		// drivers no plan reaches) is read from the whole tables.
+		if all, err = keepSample(ctx, conn, all, series.SampleIndex(len(all), opts.Sample)); err != nil {
+			return err
+		}
+	}
 	if opts.MaxPeriods > 0 {
 		for i := range all {
 			all[i].first = max(all[i].first, cal.last+1-opts.MaxPeriods)
@@ -221,26 +232,6 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		b.future, b.unplanned, err = s.plannedDrivers(ctx, conn, all, cal, freq, end, end-series.Date(opts.Replay), opts.Horizon)
 		if err != nil {
 			return err
-		}
-	}
-	if opts.Sample > 0 {
-		// Each chunk gives the sampled series it holds.
-		kept := map[int]bool{}
-		for _, i := range series.SampleIndex(len(all), opts.Sample) {
-			kept[i] = true
-		}
-		whole := yield
-		yield = func(p *series.Panel, err error) bool {
-			if p == nil {
-				return whole(p, err)
-			}
-			var idx []int
-			for i := 0; i < p.Len(); i++ {
-				if kept[b.lo+i] {
-					idx = append(idx, i)
-				}
-			}
-			return whole(p.Subset(idx), err)
 		}
 	}
 	b.start(0, min(chunk, len(all)))
@@ -289,6 +280,24 @@ func (s *Store) streamPanels(ctx context.Context, opts PanelOptions, yield func(
 		}
 		b.start(b.hi, min(b.hi+chunk, len(all)))
 	}
+}
+
+// keepSample narrows planner_panel_keys and all to the series at idx (in
+// ascending order), numbered 0, 1, ... in the same order.
+func keepSample(ctx context.Context, conn *sql.Conn, all []panelSeries, idx []int) ([]panelSeries, error) {
+	ids := make([]string, len(idx))
+	kept := make([]panelSeries, len(idx))
+	for j, i := range idx {
+		ids[j] = strconv.Itoa(i)
+		kept[j] = all[i]
+	}
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE planner_panel_keys AS
+		SELECT * REPLACE ((row_number() OVER (ORDER BY id) - 1)::BIGINT AS id)
+		FROM planner_panel_keys WHERE id IN (%s)`, strings.Join(ids, ","))
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return nil, fmt.Errorf("sampling series: %w", err)
+	}
+	return kept, nil
 }
 
 // periodCalendar maps days (counted from the origin) to periods.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"iter"
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,78 +19,137 @@ import (
 // the series numbered, so a retailer of tens of millions of rows is read
 // without a string per row.
 func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.PriceHistory, error) {
-	if freq != series.Daily && freq != series.Weekly {
-		return nil, fmt.Errorf("price history is daily or weekly, not %s", freq)
+	var out *series.PriceHistory
+	for h, err := range s.PriceHistories(ctx, freq, math.MaxInt) {
+		if err != nil {
+			return nil, err
+		}
+		out = h
 	}
-	h := &series.PriceHistory{Freq: freq}
+	return out, nil
+}
+
+// PriceHistories streams the price history (PriceHistory) in parts of
+// whole SKUs, in SKU order, each of at most chunkSeries series unless one
+// SKU has more: what learns across every product without holding every
+// product's history at once. Each part carries the whole history's dates
+// and row counts. A history without priced sales is one empty part.
+func (s *Store) PriceHistories(ctx context.Context, freq series.Freq, chunkSeries int) iter.Seq2[*series.PriceHistory, error] {
+	return func(yield func(*series.PriceHistory, error) bool) {
+		if err := s.streamPriceHistory(ctx, freq, chunkSeries, yield); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+func (s *Store) streamPriceHistory(ctx context.Context, freq series.Freq, chunkSeries int, yield func(*series.PriceHistory, error) bool) error {
+	if freq != series.Daily && freq != series.Weekly {
+		return fmt.Errorf("price history is daily or weekly, not %s", freq)
+	}
+	whole := series.PriceHistory{Freq: freq}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer conn.Close()
 	var lo, hi sql.NullTime
 	err = conn.QueryRowContext(ctx, `SELECT min(date), max(date), count(*), count(*) FILTER (WHERE price IS NULL),
-		count(*) FILTER (WHERE price = 0) FROM sales`).Scan(&lo, &hi, &h.Rows, &h.Unpriced, &h.ZeroPrice)
+		count(*) FILTER (WHERE price = 0) FROM sales`).Scan(&lo, &hi, &whole.Rows, &whole.Unpriced, &whole.ZeroPrice)
 	if err != nil {
-		return nil, fmt.Errorf("reading the sales' dates: %w", err)
+		return fmt.Errorf("reading the sales' dates: %w", err)
 	}
 	if !lo.Valid {
-		return h, nil
+		yield(&whole, nil)
+		return nil
 	}
-	h.Start, h.End = freq.PeriodStart(series.DateOf(lo.Time)), series.DateOf(hi.Time)
+	whole.Start, whole.End = freq.PeriodStart(series.DateOf(lo.Time)), series.DateOf(hi.Time)
 	keysQ := `CREATE OR REPLACE TEMP TABLE planner_price_keys AS
 		SELECT sku, location, (row_number() OVER (ORDER BY sku, location) - 1)::BIGINT AS id
 		FROM (SELECT DISTINCT sku, location FROM sales WHERE price > 0)`
 	if _, err := conn.ExecContext(ctx, keysQ); err != nil {
-		return nil, fmt.Errorf("numbering price series: %w", err)
+		return fmt.Errorf("numbering price series: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS planner_price_keys")
-	err = func() error {
-		rows, err := conn.QueryContext(ctx, `SELECT sku, location FROM planner_price_keys ORDER BY id`)
-		if err != nil {
+	// The parts' bounds: runs of whole SKUs, by their first series' id.
+	var bounds []int64
+	err = eachRowOn(ctx, conn, `SELECT min(id), count(*) FROM planner_price_keys GROUP BY sku ORDER BY 1`, func(rows *sql.Rows) error {
+		var first, n int64
+		if err := rows.Scan(&first, &n); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var ps series.PriceSeries
-			if err := rows.Scan(&ps.SKU, &ps.Location); err != nil {
-				return err
-			}
-			h.Series = append(h.Series, ps)
+		if len(bounds) == 0 || first > bounds[len(bounds)-1] && first+n-bounds[len(bounds)-1] > int64(max(chunkSeries, 1)) {
+			bounds = append(bounds, first)
 		}
-		return rows.Err()
-	}()
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("reading price series: %w", err)
+		return fmt.Errorf("reading price series: %w", err)
 	}
+	var total int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM planner_price_keys`).Scan(&total); err != nil {
+		return fmt.Errorf("reading price series: %w", err)
+	}
+	if total == 0 {
+		yield(&whole, nil)
+		return nil
+	}
+	bounds = append(bounds, total)
 	// Days whose demand went unobserved (closed, out of stock) say nothing
 	// of how demand answers price.
 	observed := ""
 	var has bool
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM information_schema.columns
 		WHERE table_schema = 'main' AND table_name = 'sales' AND column_name = 'available'`).Scan(&has); err != nil {
-		return nil, err
+		return err
 	}
 	if has {
 		observed = " AND coalesce(s.available, true)"
 	}
+	for c := 0; c+1 < len(bounds); c++ {
+		h, err := s.priceHistoryPart(ctx, conn, whole, bounds[c], bounds[c+1], observed)
+		if err != nil {
+			return err
+		}
+		if !yield(h, nil) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// priceHistoryPart reads the price series numbered [lo, hi).
+func (s *Store) priceHistoryPart(ctx context.Context, conn *sql.Conn, whole series.PriceHistory, lo, hi int64, observed string) (*series.PriceHistory, error) {
+	h := whole
+	h.Series = make([]series.PriceSeries, 0, hi-lo)
+	err := eachRowOn(ctx, conn, fmt.Sprintf(`SELECT sku, location FROM planner_price_keys WHERE id >= %d AND id < %d ORDER BY id`, lo, hi),
+		func(rows *sql.Rows) error {
+			var ps series.PriceSeries
+			if err := rows.Scan(&ps.SKU, &ps.Location); err != nil {
+				return err
+			}
+			h.Series = append(h.Series, ps)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reading price series: %w", err)
+	}
 	period := fmt.Sprintf("(s.date - DATE '%s')", h.Start)
-	if freq == series.Weekly {
+	if h.Freq == series.Weekly {
 		period += " // 7"
 	}
 	// Event days per region ('*' for everywhere), joined rather than
 	// looked up row by row.
 	q := fmt.Sprintf(`WITH ev AS (SELECT DISTINCT date, region FROM events),
-		days AS (SELECT s.*, k.id, l.region AS loc_region FROM sales s JOIN planner_price_keys k USING (sku, location)
-			LEFT JOIN locations l ON l.location = s.location WHERE s.price > 0%s)
-		SELECT id, (%s)::BIGINT AS period, sum(qty)::DOUBLE, avg(price)::DOUBLE, avg(coalesce(base_price, price))::DOUBLE,
+		days AS (SELECT s.*, k.id - %[3]d AS id, l.region AS loc_region FROM sales s JOIN planner_price_keys k USING (sku, location)
+			LEFT JOIN locations l ON l.location = s.location WHERE s.price > 0%[1]s AND k.id >= %[3]d AND k.id < %[4]d)
+		SELECT id, (%[2]s)::BIGINT AS period, sum(qty)::DOUBLE, avg(price)::DOUBLE, avg(coalesce(base_price, price))::DOUBLE,
 			avg(CASE WHEN promo THEN 1 ELSE 0 END)::DOUBLE, avg(CASE WHEN feature THEN 1 ELSE 0 END)::DOUBLE,
 			avg(CASE WHEN display THEN 1 ELSE 0 END)::DOUBLE,
 			avg(CASE WHEN e1.date IS NOT NULL OR e2.date IS NOT NULL THEN 1 ELSE 0 END)::DOUBLE
 		FROM days s
 			LEFT JOIN ev e1 ON e1.date = s.date AND e1.region = '*'
 			LEFT JOIN ev e2 ON e2.date = s.date AND e2.region = s.loc_region AND e2.region <> '*'
-		GROUP BY ALL ORDER BY 1, 2`, observed, period)
+		GROUP BY ALL ORDER BY 1, 2`, observed, period, lo, hi)
 	err = scanArrow(ctx, conn, s.spoolDir(), q, func(rec arrow.RecordBatch) error {
 		ids := rec.Column(0).(*array.Int64).Int64Values()
 		periods := rec.Column(1).(*array.Int64).Int64Values()
@@ -112,7 +172,7 @@ func (s *Store) PriceHistory(ctx context.Context, freq series.Freq) (*series.Pri
 	if err != nil {
 		return nil, fmt.Errorf("reading price history: %w", err)
 	}
-	return h, nil
+	return &h, nil
 }
 
 // PricingTerms reads the product master's pricing fields, by SKU.

@@ -78,7 +78,17 @@ func (s *Store) Supply(ctx context.Context) (*supply.Snapshot, error) {
 }
 
 func (s *Store) eachRow(ctx context.Context, query string, scan func(*sql.Rows) error) error {
-	rows, err := s.db.QueryContext(ctx, query)
+	return eachRowOn(ctx, s.db, query, scan)
+}
+
+// querier is a database or one of its connections.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// eachRowOn runs query on q and calls scan on each row.
+func eachRowOn(ctx context.Context, q querier, query string, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 
@@ -99,14 +98,8 @@ func LearnNetworkParams(ctx context.Context, src Source, cfg *config.Config) (*N
 	}
 	p.Classes = &cuts
 	if cfg.Price != nil {
-		res, err := Price(ctx, src, *cfg.Price)
-		var skip *SkipError
-		switch {
-		case errors.As(err, &skip):
-		case err != nil:
+		if p.PricePools, err = learnPricePools(ctx, src, *cfg.Price, pricePoolPart); err != nil {
 			return nil, err
-		default:
-			p.PricePools = &res.Pools
 		}
 	}
 	return p, nil

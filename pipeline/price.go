@@ -23,18 +23,11 @@ import (
 // otherwise), the product master, and the units each SKU has in stock or
 // on the way across the network, less what is owed or promised.
 func PricingInput(ctx context.Context, src Source, freq series.Freq) (*pricing.Input, error) {
-	if freq == 0 {
-		f, err := src.Frequency(ctx)
-		if err != nil {
-			return nil, err
-		}
-		freq = series.Weekly
-		if f == series.Daily {
-			freq = series.Daily
-		}
+	freq, err := priceFreq(ctx, src, freq)
+	if err != nil {
+		return nil, err
 	}
 	in := &pricing.Input{Stock: map[string]float64{}}
-	var err error
 	if in.History, err = src.PriceHistory(ctx, freq); err != nil {
 		return nil, err
 	}
@@ -49,6 +42,62 @@ func PricingInput(ctx context.Context, src Source, freq series.Freq) (*pricing.I
 		in.Stock[p.SKU] += p.Inventory()
 	}
 	return in, nil
+}
+
+// priceFreq is the period pricing reads the history by: freq, or when 0,
+// daily when the sales are daily and weekly otherwise.
+func priceFreq(ctx context.Context, src Source, freq series.Freq) (series.Freq, error) {
+	if freq != 0 {
+		return freq, nil
+	}
+	f, err := src.Frequency(ctx)
+	if err != nil || f == series.Daily {
+		return f, err
+	}
+	return series.Weekly, nil
+}
+
+// pricePoolPart is how many price series the pre-pass fits at a time:
+// under a gigabyte of history at two years of daily sales.
+const pricePoolPart = 20_000
+
+// learnPricePools learns the elasticities' priors (pricing.LearnPools) on
+// every product of the source, as the price stage would on all of them,
+// fitting the price history part series (whole SKUs) at a time so that a
+// retailer of any size is read in bounded memory: the pre-pass of a run
+// spread over shards. Without priced sales there are none (nil).
+func learnPricePools(ctx context.Context, src Source, cfg config.Price, part int) (*pricing.Pools, error) {
+	settings, err := cfg.Settings(config.Key("price"))
+	if err != nil {
+		return nil, err
+	}
+	freq, err := priceFreq(ctx, src, cfg.Period())
+	if err != nil {
+		return nil, err
+	}
+	terms, err := src.PricingTerms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	learner := pricing.NewPoolLearner(&settings.Pool)
+	priced := false
+	for h, err := range src.PriceHistories(ctx, freq, part) {
+		if err != nil {
+			return nil, err
+		}
+		if len(h.Series) == 0 {
+			continue
+		}
+		priced = true
+		if err := learner.AddHistory(ctx, h, terms, &settings.Estimate); err != nil {
+			return nil, err
+		}
+	}
+	if !priced {
+		return nil, nil
+	}
+	pools := learner.Pools()
+	return &pools, nil
 }
 
 // PriceResult is the elasticities and price recommendations.
@@ -72,7 +121,7 @@ func Price(ctx context.Context, src Source, cfg config.Price) (*PriceResult, err
 	}
 	task.Done(words.Commas(int64(in.History.Observations())) + " location-periods")
 	settings.ReleaseHistory = true
-	if p := networkParams(src); p != nil {
+	if p := networkParams(src); p != nil && len(in.History.Series) > 0 {
 		if p.PricePools == nil {
 			task.Fail()
 			return nil, &InputError{errors.New("params: the parameters file has no price pools; split the data with the configuration that prices (a price section)")}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 
 	"github.com/planner-engine/planner/datasets"
@@ -30,6 +31,9 @@ type Source interface {
 	Production(ctx context.Context) ([]supply.CapacityRow, []supply.Preorder, error)
 	// PriceHistory is the sales with their prices, by period of freq.
 	PriceHistory(ctx context.Context, freq series.Freq) (*series.PriceHistory, error)
+	// PriceHistories is the price history in parts of whole SKUs of at
+	// most chunkSeries series each (one SKU may exceed it), in SKU order.
+	PriceHistories(ctx context.Context, freq series.Freq, chunkSeries int) iter.Seq2[*series.PriceHistory, error]
 	// PricingTerms are the product master's pricing fields, by SKU.
 	PricingTerms(ctx context.Context) (map[string]supply.PricingTerms, error)
 	// Overrides are the planners' forecast overrides.
@@ -160,6 +164,38 @@ func (m *Memory) PriceHistory(_ context.Context, freq series.Freq) (*series.Pric
 		return nil, fmt.Errorf("the price history is %s; it cannot be read as %s here", freqWord(m.Prices.Freq), freqWord(freq))
 	}
 	return m.Prices, nil
+}
+
+// PriceHistories implements Source: the history held, in parts that
+// copy its series.
+func (m *Memory) PriceHistories(ctx context.Context, freq series.Freq, chunkSeries int) iter.Seq2[*series.PriceHistory, error] {
+	return func(yield func(*series.PriceHistory, error) bool) {
+		h, err := m.PriceHistory(ctx, freq)
+		if err != nil || len(h.Series) == 0 {
+			yield(h, err)
+			return
+		}
+		// A part ends before the SKU that would take it past chunkSeries.
+		lo := 0
+		for i := 1; i <= len(h.Series); i++ {
+			if i < len(h.Series) && h.Series[i].SKU == h.Series[i-1].SKU {
+				continue // inside a SKU
+			}
+			next := i
+			for next < len(h.Series) && h.Series[next].SKU == h.Series[i].SKU {
+				next++
+			}
+			if i == len(h.Series) || next-lo > chunkSeries {
+				part := *h
+				// A copy of the series, which the reader may empty.
+				part.Series = slices.Clone(h.Series[lo:i])
+				if !yield(&part, nil) {
+					return
+				}
+				lo = i
+			}
+		}
+	}
 }
 
 // PricingTerms implements Source.

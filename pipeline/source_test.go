@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/planner-engine/planner/datasets"
+	"github.com/planner-engine/planner/datasets/synth"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
@@ -131,4 +132,34 @@ func read(t *testing.T, path string) []byte {
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return raw
+}
+
+// The price pools a split learns, fitting a few SKUs at a time, are the
+// pools the price stage learns on every product at once, from the
+// database and from values in memory.
+func TestPricePoolsLearnedInPartsAreTheWholeRunsPools(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	res, err := synth.Generate(ctx, dir, synth.Config{Stores: 3, SKUs: 60, Days: 240, Horizon: 28, Seed: 5}, nil)
+	require.NoError(t, err)
+	cfg, err := config.Load(res.Files["config"])
+	require.NoError(t, err)
+	store, err := datasets.Open(ctx, filepath.Join(dir, "p.duckdb"), nil)
+	require.NoError(t, err)
+	defer store.Close()
+	_, err = store.Load(ctx, LoadOptions(&cfg.Inputs))
+	require.NoError(t, err)
+	pc := config.DefaultPrice()
+	whole, err := Price(ctx, store, pc)
+	require.NoError(t, err)
+	require.NotEmpty(t, whole.Pools.Groups, "a fixture whose groups pool")
+	for name, src := range map[string]Source{"database": store, "memory": memoryOf(t, store, cfg.Forecast.Horizon)} {
+		pools, err := learnPricePools(ctx, src, pc, 4)
+		require.NoError(t, err, name)
+		require.NotNil(t, pools, name)
+		assert.Equal(t, whole.Pools, *pools, name)
+	}
+	none, err := learnPricePools(ctx, &Memory{}, pc, 4)
+	require.NoError(t, err)
+	assert.Nil(t, none, "no priced sales, no pools")
 }

@@ -1,9 +1,13 @@
 package pricing
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"sort"
+
+	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
 
 // Flags say why a product's own elasticity was not used as it is.
@@ -187,37 +191,65 @@ func (o PoolOptions) trusted(f *Fit) bool {
 // product's pool, and each group's with at least MinGroupSize members and
 // a negative mean. fits and products are in the same order.
 func LearnPools(products []Product, fits []Fit, opts *PoolOptions) Pools {
+	l := NewPoolLearner(opts)
+	l.Add(products, fits)
+	return l.Pools()
+}
+
+// PoolLearner learns the pools (LearnPools) from products fitted a part
+// at a time, keeping only their trusted estimates: how every product of a
+// retailer too large to hold at once shapes the priors.
+type PoolLearner struct {
+	opts    PoolOptions
+	byGroup map[string][]estimate
+	all     []estimate
+}
+
+// estimate is one trusted own estimate and its standard error.
+type estimate struct{ est, se float64 }
+
+// NewPoolLearner starts learning pools with opts (nil: the defaults).
+func NewPoolLearner(opts *PoolOptions) *PoolLearner {
 	o := PoolOptions{}
 	if opts != nil {
 		o = *opts
 	}
-	o = o.withDefaults()
-	byGroup := map[string][]int{}
-	var all []int
+	return &PoolLearner{opts: o.withDefaults(), byGroup: map[string][]estimate{}}
+}
+
+// Add counts the trusted own estimates of fits, in the same order as
+// products. The pools do not depend on how the products are split into
+// calls, only on their order.
+func (l *PoolLearner) Add(products []Product, fits []Fit) {
 	for i := range fits {
 		// Wrong-signed estimates still count in the pool: leaving them out
 		// would bias the group's mean towards stronger responses.
-		if o.trusted(&fits[i]) {
-			byGroup[products[i].Group] = append(byGroup[products[i].Group], i)
-			all = append(all, i)
+		if l.opts.trusted(&fits[i]) {
+			e := estimate{fits[i].Elasticity, math.Max(fits[i].StdError, 1e-3)}
+			l.byGroup[products[i].Group] = append(l.byGroup[products[i].Group], e)
+			l.all = append(l.all, e)
 		}
 	}
-	summarise := func(idx []int) pool {
-		est, se := make([]float64, len(idx)), make([]float64, len(idx))
-		for k, i := range idx {
-			est[k], se[k] = fits[i].Elasticity, math.Max(fits[i].StdError, 1e-3)
+}
+
+// Pools summarises the estimates added so far.
+func (l *PoolLearner) Pools() Pools {
+	summarise := func(es []estimate) pool {
+		est, se := make([]float64, len(es)), make([]float64, len(es))
+		for k, e := range es {
+			est[k], se[k] = e.est, e.se
 		}
-		return randomEffects(est, se, o.MinSpread)
+		return randomEffects(est, se, l.opts.MinSpread)
 	}
-	out := Pools{All: summarise(all).prior(), Groups: map[string]Prior{}}
-	names := make([]string, 0, len(byGroup))
-	for g := range byGroup {
+	out := Pools{All: summarise(l.all).prior(), Groups: map[string]Prior{}}
+	names := make([]string, 0, len(l.byGroup))
+	for g := range l.byGroup {
 		names = append(names, g)
 	}
 	sort.Strings(names)
 	for _, g := range names {
-		if len(byGroup[g]) >= o.MinGroupSize {
-			if p := summarise(byGroup[g]); p.mean < 0 {
+		if len(l.byGroup[g]) >= l.opts.MinGroupSize {
+			if p := summarise(l.byGroup[g]); p.mean < 0 {
 				out.Groups[g] = p.prior()
 			}
 		}
@@ -289,4 +321,17 @@ func Pool(products []Product, fits []Fit, pools *Pools, opts *PoolOptions) []Ela
 		e.Method = MethodShrunk
 	}
 	return out
+}
+
+// AddHistory fits the products of a part of the price history (whole
+// SKUs, grouped by GroupHistory) and adds their estimates. It empties the
+// part's series as it copies them.
+func (l *PoolLearner) AddHistory(ctx context.Context, h *series.PriceHistory, master map[string]supply.PricingTerms, est *EstimateOptions) error {
+	products := GroupHistory(h, master, true)
+	fits, err := Estimate(ctx, Calendar{Freq: h.Freq, Start: h.Start}, products, est)
+	if err != nil {
+		return err
+	}
+	l.Add(products, fits)
+	return nil
 }
