@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/planner-engine/planner/series"
 )
@@ -404,26 +406,49 @@ type SeenException struct {
 // it, with its value at risk, and keeps the value and day it had on the
 // night before (a rerun for the same day keeps those as they were).
 func (s *Store) RecordExceptions(ctx context.Context, day series.Date, exs []SeenException) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	for _, e := range exs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO planner_exceptions
-			(exception_id, first_seen, last_seen, kind, sku, location, value) VALUES (?, CAST(? AS DATE), CAST(? AS DATE), ?, ?, ?, ?)
-			ON CONFLICT (exception_id) DO UPDATE SET
-				first_seen = least(first_seen, excluded.first_seen),
-				prev_seen = CASE WHEN last_seen < excluded.last_seen THEN last_seen ELSE prev_seen END,
-				prev_value = CASE WHEN last_seen < excluded.last_seen THEN value ELSE prev_value END,
-				value = CASE WHEN last_seen <= excluded.last_seen THEN excluded.value ELSE value END,
-				last_seen = greatest(last_seen, excluded.last_seen),
-				kind = excluded.kind, sku = excluded.sku, location = excluded.location`,
-			e.ID, day.String(), day.String(), e.Kind, e.SKU, e.Location, e.Value); err != nil {
+	defer conn.Close()
+	// The night's exceptions go in with one statement from a table the
+	// appender fills: one statement a row would take longer than the
+	// plans of a large shard.
+	const seen = "planner_seen_exceptions"
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+seen+
+		` (seq BIGINT, exception_id VARCHAR, kind VARCHAR, sku VARCHAR, location VARCHAR, value DOUBLE)`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+seen)
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", seen)
+		if err != nil {
 			return err
 		}
+		for i, e := range exs {
+			if err := app.AppendRow(int64(i), e.ID, e.Kind, e.SKU, e.Location, e.Value); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return err
 	}
-	return tx.Commit()
+	// An exception listed twice counts once, with its last value.
+	_, err = conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO planner_exceptions
+		(exception_id, first_seen, last_seen, kind, sku, location, value)
+		SELECT exception_id, DATE '%[1]s', DATE '%[1]s', kind, sku, location, value FROM %[2]s
+		QUALIFY row_number() OVER (PARTITION BY exception_id ORDER BY seq DESC) = 1
+		ON CONFLICT (exception_id) DO UPDATE SET
+			first_seen = least(first_seen, excluded.first_seen),
+			prev_seen = CASE WHEN last_seen < excluded.last_seen THEN last_seen ELSE prev_seen END,
+			prev_value = CASE WHEN last_seen < excluded.last_seen THEN value ELSE prev_value END,
+			value = CASE WHEN last_seen <= excluded.last_seen THEN excluded.value ELSE value END,
+			last_seen = greatest(last_seen, excluded.last_seen),
+			kind = excluded.kind, sku = excluded.sku, location = excluded.location`, day, seen))
+	return err
 }
 
 // ExceptionChanges are the exceptions of the night before day that day's

@@ -89,6 +89,34 @@ func TestExceptionsAreRememberedAcrossRuns(t *testing.T) {
 	assert.Equal(t, ExceptionMemory{FirstSeen: d.AddDays(-2)}, seen["EX-3"], "the refused call recorded nothing")
 }
 
+// A night's exceptions are recorded with one statement, however many;
+// one listed twice counts once, with its last value.
+func TestANightsExceptionsAreRecordedTogether(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"), nil)
+	require.NoError(t, err)
+	defer s.Close()
+	d := series.MustParseDate("2025-01-06")
+	var exs []SeenException
+	for i := range 5000 {
+		exs = append(exs, SeenException{ID: fmt.Sprintf("EX-%d", i), Kind: "stockout_risk", SKU: "A", Location: "S1", Value: float64(i)})
+	}
+	exs = append(exs, SeenException{ID: "EX-7", Kind: "stockout_risk", SKU: "A", Location: "S1", Value: 70})
+	require.NoError(t, s.RecordExceptions(ctx, d, exs))
+	require.NoError(t, s.RecordExceptions(ctx, d.AddDays(1), exs[:10]))
+	seen, err := s.ExceptionsSeen(ctx)
+	require.NoError(t, err)
+	assert.Len(t, seen, 5000)
+	ch, err := s.ChangesSince(ctx, d.AddDays(1))
+	require.NoError(t, err)
+	assert.Len(t, ch.Resolved, 4990)
+	require.Len(t, ch.Worsened, 0, "the same values the night before")
+	assert.Equal(t, SeenException{ID: "EX-4999", Kind: "stockout_risk", SKU: "A", Location: "S1", Value: 4999}, ch.Resolved[0])
+	var value, before float64
+	require.NoError(t, s.db.QueryRowContext(ctx, "SELECT value, prev_value FROM planner_exceptions WHERE exception_id = 'EX-7'").Scan(&value, &before))
+	assert.Equal(t, [2]float64{7, 70}, [2]float64{value, before}, "the first night kept the duplicate's last value")
+}
+
 // Forecast moves compare a run with the one logged before it, over the
 // days both forecast, all locations added; a SKU that barely moved is
 // not listed.
