@@ -187,14 +187,18 @@ func Group(findings []Finding, rules Rules, day series.Date) []Exception {
 		}
 		out = append(out, *e)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if a.ValueAtRisk != b.ValueAtRisk {
-			return a.ValueAtRisk > b.ValueAtRisk
-		}
-		return strings.Join([]string{string(a.Kind), a.SKU, a.Location, a.ID}, "\x00") < strings.Join([]string{string(b.Kind), b.SKU, b.Location, b.ID}, "\x00")
-	})
+	sort.SliceStable(out, func(i, j int) bool { return RanksBefore(&out[i], &out[j]) })
 	return out
+}
+
+// RanksBefore says whether a comes before b in the ranked list: the more
+// value at risk first, then by kind, SKU, location and id. Lists ranked
+// apart (a run's shards') merge into the one list the whole would give.
+func RanksBefore(a, b *Exception) bool {
+	if a.ValueAtRisk != b.ValueAtRisk {
+		return a.ValueAtRisk > b.ValueAtRisk
+	}
+	return strings.Join([]string{string(a.Kind), a.SKU, a.Location, a.ID}, "\x00") < strings.Join([]string{string(b.Kind), b.SKU, b.Location, b.ID}, "\x00")
 }
 
 func (r Rules) severity(value float64) Severity {

@@ -3,12 +3,20 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/datasetstest"
+	"github.com/planner-engine/planner/datasets/synth"
+	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/benchutil"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
 )
@@ -91,4 +99,129 @@ func BenchmarkPlanNetwork(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(n.Items)), "items")
 	b.ReportMetric(float64(orders), "orders")
+}
+
+// BenchmarkPerSeries times the plans of a synthetic retailer one unit at a
+// time, on one thread, and reports the median and 99th percentile of the
+// CPU time each series costs in the forecast (one series, with the panel's
+// parameters learned once, as a shard forecasts), replenishment (one SKU's
+// network of DCs and stores, shared among its series) and pricing (one
+// product's price-response fit, shared among its locations): the figures
+// a run's size is extrapolated from. One thread does the work, so its
+// wall time is its CPU time.
+func BenchmarkPerSeries(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	res, err := synth.Generate(ctx, dir, synth.Config{Stores: 40, SKUs: 100, Days: 120, Horizon: 28,
+		Channels: []string{"store"}, Format: "parquet", NoTruth: true, Seed: 7}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := config.Load(res.Files["config"])
+	if err != nil {
+		b.Fatal(err)
+	}
+	store, err := datasets.Open(ctx, filepath.Join(dir, "bench.duckdb"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Load(ctx, LoadOptions(&cfg.Inputs)); err != nil {
+		b.Fatal(err)
+	}
+	report := func(b *testing.B, perSeries []time.Duration) {
+		slices.Sort(perSeries)
+		at := func(q float64) float64 {
+			return float64(perSeries[int(math.Ceil(q*float64(len(perSeries))))-1].Microseconds()) / 1000
+		}
+		b.ReportMetric(at(0.5), "ms-p50/series")
+		b.ReportMetric(at(0.99), "ms-p99/series")
+		b.ReportMetric(float64(len(perSeries)), "series")
+	}
+	fcfg := cfg.Forecast
+	popts, err := panelOptions(ctx, store, fcfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	panel, err := store.ReadPanel(ctx, popts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	model, err := forecast.ParseModels(fcfg.Models)
+	if err != nil {
+		b.Fatal(err)
+	}
+	params, use, err := learnOnSample(ctx, panel.Subset(series.SampleIndex(panel.Len(), forecast.ParamsSample)), model, fcfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("stage=forecast", func(b *testing.B) {
+		for n := 0; n < b.N; n++ {
+			times := make([]time.Duration, panel.Len())
+			for i := range times {
+				one := panel.Subset([]int{i})
+				m, err := forecast.WithDriverDecision(model, one, use.Decision)
+				if err != nil {
+					b.Fatal(err)
+				}
+				began := time.Now()
+				if _, err := forecast.Run(ctx, one, forecast.Options{Horizon: fcfg.Horizon, Quantiles: fcfg.Quantiles,
+					Window: fcfg.Window, Params: params, Model: m, Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+				times[i] = time.Since(began)
+			}
+			report(b, times)
+		}
+	})
+	fc, err := Forecast(ctx, store, fcfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("stage=replenish", func(b *testing.B) {
+		rep, err := Replenish(ctx, store, fc.Values(), cfg.Replenish)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bySKU := map[string][]*replenish.Item{}
+		for _, it := range rep.Network.Items {
+			bySKU[it.SKU] = append(bySKU[it.SKU], it)
+		}
+		for n := 0; n < b.N; n++ {
+			var times []time.Duration
+			for _, sku := range slices.Sorted(maps.Keys(bySKU)) {
+				items := bySKU[sku]
+				net := &replenish.Network{AsOf: rep.Network.AsOf, Items: items, Ration: rep.Network.Ration}
+				began := time.Now()
+				replenish.PlanNetwork(net, replenish.OrderUpTo{})
+				each := time.Since(began) / time.Duration(len(items))
+				for range items {
+					times = append(times, each)
+				}
+			}
+			report(b, times)
+		}
+	})
+	b.Run("stage=price", func(b *testing.B) {
+		in, err := PricingInput(ctx, store, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		products := pricing.GroupHistory(in.History, in.Products, false)
+		cal := pricing.Calendar{Freq: in.History.Freq, Start: in.History.Start}
+		for n := 0; n < b.N; n++ {
+			var times []time.Duration
+			for i := range products {
+				began := time.Now()
+				if _, err := pricing.Estimate(ctx, cal, products[i:i+1], &pricing.EstimateOptions{Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+				each := time.Since(began) / time.Duration(len(products[i].Locations))
+				for range products[i].Locations {
+					times = append(times, each)
+				}
+			}
+			report(b, times)
+		}
+	})
 }

@@ -109,17 +109,8 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 			export.Figure{Name: "Stores' expected sales over the allocation horizon", Value: math.Round(expected)})
 	}
 	if r.production != nil {
-		orders, units := 0.0, 0.0
-		for _, p := range r.production.Plans {
-			orders += float64(p.Cost.Setups)
-			for _, lots := range p.Lots {
-				for _, q := range lots {
-					units += q
-				}
-			}
-		}
 		exceptions = append(exceptions, r.production.Exceptions...)
-		figures = append(figures, export.Figure{Name: "Production orders", Value: orders}, export.Figure{Name: "Units to produce", Value: math.Round(units)})
+		figures = append(figures, r.production.figures()...)
 	}
 	if r.prices != nil {
 		figures = append(figures, priceFigures(r.prices)...)
@@ -132,6 +123,31 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 			exceptions = append(exceptions, exceptionLine(&r.exceptions[i]))
 		}
 	}
-	figures = append(figures, export.Figure{Name: "Exceptions to review", Value: float64(len(exceptions))})
+	figures = append(figures, export.Figure{Name: exceptionsFigure, Value: float64(len(exceptions))})
 	return figures, exceptions
+}
+
+// figures are production's key figures: its orders (setups) and units.
+func (r *ProduceResult) figures() []export.Figure {
+	orders, units := 0.0, 0.0
+	for _, p := range r.Plans {
+		orders += float64(p.Cost.Setups)
+		for _, lots := range p.Lots {
+			for _, q := range lots {
+				units += q
+			}
+		}
+	}
+	return []export.Figure{{Name: "Production orders", Value: orders}, {Name: "Units to produce", Value: math.Round(units)}}
+}
+
+// summary is what the run's manifest says of its plans: the key figures
+// and the first exceptions.
+func (r *Run) summary() ([]Figure, []TopException) {
+	figures, _ := r.keyFigures()
+	out := make([]Figure, len(figures))
+	for i, f := range figures {
+		out[i] = Figure(f)
+	}
+	return out, topOf(r.exceptions)
 }

@@ -74,8 +74,8 @@ func positive(v float64) float64 {
 // the shards' parts of the factories' problem together (the files named,
 // in shard order), plans it with the produce section as the produce stage
 // would (Produce), and writes production, capacity_load.csv and
-// exceptions.csv (production's) into dir. It returns the files' rows.
-func ReduceProduction(ctx context.Context, shares []string, cfg config.Produce, ex config.Exceptions, dir string) (map[string]int64, error) {
+// exceptions.csv (production's) into dir.
+func ReduceProduction(ctx context.Context, shares []string, cfg config.Produce, ex config.Exceptions, dir string) (*ReducedProduction, error) {
 	var parts []*production.Problem
 	in := &ExceptionsInput{Terms: map[string]supply.PricingTerms{}, Labels: &supply.Labels{Planner: map[string]string{}}}
 	for _, path := range shares {
@@ -124,5 +124,18 @@ func ReduceProduction(ctx context.Context, shares []string, cfg config.Produce, 
 		return nil, err
 	}
 	rows[ExceptionsName] = int64(len(exs))
-	return rows, nil
+	figures := []Figure{}
+	for _, f := range res.figures() {
+		figures = append(figures, Figure(f))
+	}
+	return &ReducedProduction{Rows: rows, Figures: figures, TopExceptions: topOf(exs), Exceptions: len(exs)}, nil
+}
+
+// ReducedProduction is what ReduceProduction wrote (the files' rows), and
+// production's key figures and exceptions (how many, and the first).
+type ReducedProduction struct {
+	Rows          map[string]int64
+	Figures       []Figure
+	TopExceptions []TopException
+	Exceptions    int
 }

@@ -8,15 +8,19 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/objstore"
 	"github.com/planner-engine/planner/internal/shard"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/report"
 )
 
 // RunSummaryName is the file the reduce step writes into a run's folder.
@@ -33,6 +37,11 @@ type RunSummary struct {
 	Status  string           `json:"status"`
 	Rows    map[string]int64 `json:"rows"`
 	Files   []string         `json:"files"`
+	// Figures are the run's key figures, the shards' added up (to the
+	// cent) with production's; TopExceptions the first exceptions of the
+	// shards' and production's ranked lists merged.
+	Figures       []Figure       `json:"figures"`
+	TopExceptions []TopException `json:"top_exceptions"`
 }
 
 // Reduce checks that all n shards of the run in in (in/run=<runID>/)
@@ -65,6 +74,10 @@ func Reduce(ctx context.Context, in, out, runID string, n int, cfg *config.Confi
 	sum := &RunSummary{RunID: runID, Shards: n, Status: "ok", Rows: map[string]int64{}, Files: []string{}}
 	var missing []int
 	var shares []string
+	var shardFigures [][]Figure
+	shardTable := report.Table{Title: "Shards", Header: []string{"Shard", "Status", "Series forecast", "Exceptions to review"},
+		Numeric: []bool{true, false, true, true}}
+	top := []TopException{}
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -97,6 +110,10 @@ func Reduce(ctx context.Context, in, out, runID string, n int, cfg *config.Confi
 		if m.Status == "exceptions" {
 			sum.Status = "exceptions"
 		}
+		shardFigures = append(shardFigures, m.Figures)
+		top = mergeTop(top, m.TopExceptions)
+		shardTable.Rows = append(shardTable.Rows, []string{strconv.Itoa(i), m.Status,
+			figureText(m.Figures, "Series forecast"), figureText(m.Figures, "Exceptions to review")})
 		for _, f := range m.Files {
 			changed := &InputError{fmt.Errorf("shard %d: %s is not the file its manifest lists (missing or changed since): rerun the shard", i, f.Name)}
 			if size, err := src.Size(ctx, folder+f.Name); err != nil || size != f.Bytes {
@@ -138,21 +155,89 @@ func Reduce(ctx context.Context, in, out, runID string, n int, cfg *config.Confi
 		if err := os.MkdirAll(planned, fsutil.DirMode()); err != nil {
 			return nil, err
 		}
-		rows, err := ReduceProduction(ctx, shares, *cfg.Produce, cfg.Exceptions, planned)
+		prod, err := ReduceProduction(ctx, shares, *cfg.Produce, cfg.Exceptions, planned)
 		if err != nil {
 			return nil, err
 		}
-		for _, name := range slices.Sorted(maps.Keys(rows)) {
+		for _, name := range slices.Sorted(maps.Keys(prod.Rows)) {
 			if err := dest.PutFile(ctx, root+name, filepath.Join(planned, name)); err != nil {
 				return nil, err
 			}
-			sum.Rows[name] += rows[name]
+			sum.Rows[name] += prod.Rows[name]
 			sum.Files = append(sum.Files, name)
 		}
+		shardFigures = append(shardFigures, prod.Figures, []Figure{{Name: exceptionsFigure, Value: float64(prod.Exceptions)}})
+		top = mergeTop(top, prod.TopExceptions)
 	}
+	sum.Figures, sum.TopExceptions = addFigures(shardFigures), top
+	// The run's report: its figures, its first exceptions and its shards;
+	// each shard's report charts its own SKUs.
+	page := filepath.Join(work, ReportName)
+	d := &report.Data{Title: fmt.Sprintf("Run %s: %s", runID, words.Plural(n, "shard")), Tables: []report.Table{shardTable}}
+	for _, f := range sum.Figures {
+		d.Figures = append(d.Figures, report.Figure{Name: f.Name, Value: f.Value})
+	}
+	for _, e := range top {
+		d.Exceptions = append(d.Exceptions, e.Line)
+	}
+	if err := report.Write(page, d); err != nil {
+		return nil, err
+	}
+	if err := dest.PutFile(ctx, root+ReportName, page); err != nil {
+		return nil, err
+	}
+	sum.Files = append(sum.Files, ReportName)
 	raw, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
 		return nil, err
 	}
 	return sum, dest.Put(ctx, root+RunSummaryName, bytes.NewReader(append(raw, '\n')))
+}
+
+// exceptionsFigure is the key figure that counts the exceptions.
+const exceptionsFigure = "Exceptions to review"
+
+// addFigures adds up figures of the same name, in cents so that the sum
+// does not depend on the order, named in the order they first come.
+func addFigures(parts [][]Figure) []Figure {
+	cents := map[string]int64{}
+	var names []string
+	for _, fs := range parts {
+		for _, f := range fs {
+			if _, ok := cents[f.Name]; !ok {
+				names = append(names, f.Name)
+			}
+			cents[f.Name] += int64(math.Round(f.Value * 100))
+		}
+	}
+	out := make([]Figure, len(names))
+	for i, name := range names {
+		out[i] = Figure{Name: name, Value: float64(cents[name]) / 100}
+	}
+	return out
+}
+
+// mergeTop merges two ranked lists of exceptions into the first
+// topExceptions of both.
+func mergeTop(a, b []TopException) []TopException {
+	out := make([]TopException, 0, min(len(a)+len(b), topExceptions))
+	for len(out) < topExceptions && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || len(a) > 0 && !b[0].ranksBefore(&a[0]) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
+}
+
+// figureText is the named figure's value as the report shows it, or
+// blank.
+func figureText(fs []Figure, name string) string {
+	for _, f := range fs {
+		if f.Name == name {
+			return strconv.FormatFloat(f.Value, 'f', -1, 64)
+		}
+	}
+	return ""
 }

@@ -242,6 +242,7 @@ func Execute(ctx context.Context, cfg *config.Config, opts Options) (*Manifest, 
 	run := &Run{ID: id, Config: cfg, Dir: tmp, Log: log.With("run", id), Progress: opts.Progress, manifest: m, db: work, fail: opts.fail, sharded: opts.Sharded}
 
 	runErr := run.execute(ctx)
+	m.Figures, m.TopExceptions = run.summary()
 	m.Finished = now().UTC().Format(time.RFC3339)
 	m.Status = "ok"
 	switch {

@@ -34,6 +34,10 @@ type ShardManifest struct {
 	Version string      `json:"version"`
 	Status  string      `json:"status"` // ok or exceptions, as the shard's run
 	Files   []ShardFile `json:"files"`
+	// Figures and TopExceptions are the shard's run's (Manifest), which
+	// the reduce step adds up and merges into the run's.
+	Figures       []Figure       `json:"figures"`
+	TopExceptions []TopException `json:"top_exceptions"`
 }
 
 // ShardFile is one output of a shard: its rows (for a CSV file), size
@@ -114,7 +118,8 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	if err := dest.Delete(ctx, prefix+ManifestName); err != nil {
 		return nil, err
 	}
-	sm := &ShardManifest{RunID: runID, Shard: spec.Index, Shards: spec.Count, Version: opts.Version, Status: m.Status, Files: []ShardFile{}}
+	sm := &ShardManifest{RunID: runID, Shard: spec.Index, Shards: spec.Count, Version: opts.Version, Status: m.Status, Files: []ShardFile{},
+		Figures: m.Figures, TopExceptions: m.TopExceptions}
 	runDir := filepath.Join(sc.Out, "runs", m.RunID)
 	for _, o := range m.Outputs {
 		f, err := upload(ctx, dest, prefix+o.File, filepath.Join(runDir, o.File))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,7 +82,7 @@ func editCSV(t *testing.T, path string, keep func(col map[string]int, rec []stri
 // runs and reduces them (split and runs are folders or object storage
 // URLs), and returns each output table's local files (the shards' and the
 // reduce step's).
-func shardedRun(t *testing.T, cfg *config.Config, n int, split, runs string) map[string][]string {
+func shardedRun(t *testing.T, cfg *config.Config, n int, split, runs string) (map[string][]string, *RunSummary) {
 	t.Helper()
 	ctx := context.Background()
 	_, err := Split(ctx, cfg, n, split)
@@ -92,7 +93,7 @@ func shardedRun(t *testing.T, cfg *config.Config, n int, split, runs string) map
 	}
 	sum, err := Reduce(ctx, runs, runs, "R", n, cfg)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"capacity_load.csv", "exceptions.csv", "production.csv"}, sum.Files)
+	assert.Equal(t, []string{"capacity_load.csv", "exceptions.csv", "production.csv", ReportName}, sum.Files)
 	store, err := objstore.Open(ctx, runs)
 	require.NoError(t, err)
 	defer store.Close()
@@ -110,7 +111,12 @@ func shardedRun(t *testing.T, cfg *config.Config, n int, split, runs string) map
 	for _, f := range append(files, more...) {
 		tables[filepath.Base(f)] = append(tables[filepath.Base(f)], f)
 	}
-	return tables
+	page, err := os.ReadFile(filepath.Join(out, "run=R", ReportName))
+	require.NoError(t, err)
+	for _, e := range sum.TopExceptions {
+		assert.Contains(t, string(page), html.EscapeString(e.Line), "the run's report lists its first exceptions")
+	}
+	return tables, sum
 }
 
 func TestShardedRunsAreOneRunHoweverManyShards(t *testing.T) {
@@ -130,8 +136,11 @@ func TestShardedRunsAreOneRunHoweverManyShards(t *testing.T) {
 		require.NoError(t, db.QueryRow(query).Scan(&n), query)
 		return n
 	}
+	sums := map[int]*RunSummary{}
 	local := func(n int) map[string][]string {
-		return shardedRun(t, cfg, n, filepath.Join(t.TempDir(), "split"), filepath.Join(t.TempDir(), "runs"))
+		tables, sum := shardedRun(t, cfg, n, filepath.Join(t.TempDir(), "split"), filepath.Join(t.TempDir(), "runs"))
+		sums[n] = sum
+		return tables
 	}
 	one := local(1)
 	tables := slices.Sorted(func(yield func(string) bool) {
@@ -152,12 +161,43 @@ func TestShardedRunsAreOneRunHoweverManyShards(t *testing.T) {
 	// Three shards through S3 (an in-process server on 127.0.0.1): split
 	// uploads, each shard downloads its partitions and uploads its outputs,
 	// reduce reads the manifests there and writes the plan back.
-	runs := map[int]map[string][]string{
-		3:  shardedRun(t, cfg, 3, objstoretest.S3(t, "inputs", "split/2023-03-13"), objstoretest.S3(t, "plans", "runs")),
-		7:  local(7),
-		16: local(16),
+	viaS3, sum3 := shardedRun(t, cfg, 3, objstoretest.S3(t, "inputs", "split/2023-03-13"), objstoretest.S3(t, "plans", "runs"))
+	sums[3] = sum3
+	runs := map[int]map[string][]string{3: viaS3, 7: local(7), 16: local(16)}
+	// The run's first exceptions are the first rows of its exceptions,
+	// all shards' and production's ranked together.
+	ex := read(one["exceptions.csv"])
+	var want []string
+	rows, err := db.Query("SELECT exception_id FROM (" + ex + ") ORDER BY CAST(value_at_risk AS DOUBLE) DESC, kind, sku, location, exception_id LIMIT 20")
+	require.NoError(t, err)
+	for rows.Next() {
+		var id string
+		require.NoError(t, rows.Scan(&id))
+		want = append(want, id)
 	}
+	require.NoError(t, rows.Err())
+	require.Len(t, want, 20)
+	var got []string
+	for _, e := range sums[1].TopExceptions {
+		got = append(got, e.ID)
+	}
+	assert.Equal(t, want, got)
+	counts := map[string]bool{"Series forecast": true, "Purchase orders": true, "Transfer orders": true, "Production orders": true, "Exceptions to review": true}
+	figure := func(sum *RunSummary, name string) float64 {
+		for _, f := range sum.Figures {
+			if f.Name == name {
+				return f.Value
+			}
+		}
+		t.Fatalf("no figure %s", name)
+		return 0
+	}
+	assert.Equal(t, float64(count("SELECT count(*) FROM ("+ex+")")), figure(sums[1], "Exceptions to review"))
 	for _, n := range []int{3, 7, 16} {
+		assert.Equal(t, sums[1].TopExceptions, sums[n].TopExceptions, "%d shards", n)
+		for name := range counts {
+			assert.Equal(t, figure(sums[1], name), figure(sums[n], name), "%s, %d shards", name, n)
+		}
 		other := runs[n]
 		for _, table := range tables {
 			a, b := read(one[table]), read(other[table])
