@@ -132,7 +132,7 @@ func BenchmarkPerSeries(b *testing.B) {
 	report := func(b *testing.B, perSeries []time.Duration) {
 		slices.Sort(perSeries)
 		at := func(q float64) float64 {
-			return float64(perSeries[int(math.Ceil(q*float64(len(perSeries))))-1].Microseconds()) / 1000
+			return float64(perSeries[int(math.Ceil(q*float64(len(perSeries))))-1]) / 1e6
 		}
 		b.ReportMetric(at(0.5), "ms-p50/series")
 		b.ReportMetric(at(0.99), "ms-p99/series")
