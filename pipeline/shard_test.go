@@ -111,6 +111,18 @@ func shardedRun(t *testing.T, cfg *config.Config, n int, split, runs string) (ma
 	for _, f := range append(files, more...) {
 		tables[filepath.Base(f)] = append(tables[filepath.Base(f)], f)
 	}
+	// The inputs' warnings are split's, once; the shards' are empty.
+	in, err := objstore.Open(ctx, split)
+	require.NoError(t, err)
+	defer in.Close()
+	problems := filepath.Join(t.TempDir(), "problems.csv")
+	require.NoError(t, in.GetFile(ctx, "problems.csv", problems))
+	for _, f := range tables["problems.csv"] {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.Equal(t, 1, strings.Count(string(raw), "\n"), "a shard repeats no warning")
+	}
+	tables["problems.csv"] = []string{problems}
 	page, err := os.ReadFile(filepath.Join(out, "run=R", ReportName))
 	require.NoError(t, err)
 	for _, e := range sum.TopExceptions {
@@ -193,6 +205,21 @@ func TestShardedRunsAreOneRunHoweverManyShards(t *testing.T) {
 		return 0
 	}
 	assert.Equal(t, float64(count("SELECT count(*) FROM ("+ex+")")), figure(sums[1], "Exceptions to review"))
+	// The whole run (planner run) plans as one shard does: its plans are
+	// the same rows, and its load warns as split does. Its exceptions
+	// raise those warnings as data problems too, which a shard's do not.
+	m, err := Execute(context.Background(), cfg, Options{Version: "test"})
+	require.NoError(t, err)
+	whole := filepath.Join(cfg.Out, "runs", m.RunID)
+	for _, table := range tables {
+		a, b := read(one[table]), read([]string{filepath.Join(whole, table)})
+		if table == "exceptions.csv" {
+			a, b = a+" WHERE kind <> 'data_problem'", b+" WHERE kind <> 'data_problem'"
+		}
+		assert.Equal(t, count("SELECT count(*) FROM ("+a+")"), count("SELECT count(*) FROM ("+b+")"), "%s, the whole run", table)
+		assert.Zero(t, count("SELECT count(*) FROM ("+a+" EXCEPT ALL "+b+")"), "%s: rows of 1 shard not in the whole run", table)
+		assert.Zero(t, count("SELECT count(*) FROM ("+b+" EXCEPT ALL "+a+")"), "%s: rows of the whole run not in 1 shard", table)
+	}
 	for _, n := range []int{3, 7, 16} {
 		assert.Equal(t, sums[1].TopExceptions, sums[n].TopExceptions, "%d shards", n)
 		for name := range counts {
