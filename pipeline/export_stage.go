@@ -88,7 +88,7 @@ func (r *Run) keyFigures() ([]export.Figure, []string) {
 	var figures []export.Figure
 	var exceptions []string
 	if r.forecasts != nil {
-		figures = append(figures, export.Figure{Name: "Series forecast", Value: float64(r.forecasts.Forecasts.Len())})
+		figures = append(figures, export.Figure{Name: seriesFigure, Value: float64(r.forecasts.Forecasts.Len())})
 	}
 	if r.orders != nil {
 		s := r.orders.Summary()

@@ -75,7 +75,7 @@ func Reduce(ctx context.Context, in, out, runID string, n int, cfg *config.Confi
 	var missing []int
 	var shares []string
 	var shardFigures [][]Figure
-	shardTable := report.Table{Title: "Shards", Header: []string{"Shard", "Status", "Series forecast", "Exceptions to review"},
+	shardTable := report.Table{Title: "Shards", Header: []string{"Shard", "Status", seriesFigure, exceptionsFigure},
 		Numeric: []bool{true, false, true, true}}
 	top := []TopException{}
 	for i := 0; i < n; i++ {
@@ -113,7 +113,7 @@ func Reduce(ctx context.Context, in, out, runID string, n int, cfg *config.Confi
 		shardFigures = append(shardFigures, m.Figures)
 		top = mergeTop(top, m.TopExceptions)
 		shardTable.Rows = append(shardTable.Rows, []string{strconv.Itoa(i), m.Status,
-			figureText(m.Figures, "Series forecast"), figureText(m.Figures, "Exceptions to review")})
+			figureText(m.Figures, seriesFigure), figureText(m.Figures, exceptionsFigure)})
 		for _, f := range m.Files {
 			changed := &InputError{fmt.Errorf("shard %d: %s is not the file its manifest lists (missing or changed since): rerun the shard", i, f.Name)}
 			if size, err := src.Size(ctx, folder+f.Name); err != nil || size != f.Bytes {
@@ -194,8 +194,11 @@ func Reduce(ctx context.Context, in, out, runID string, n int, cfg *config.Confi
 	return sum, dest.Put(ctx, root+RunSummaryName, bytes.NewReader(append(raw, '\n')))
 }
 
-// exceptionsFigure is the key figure that counts the exceptions.
-const exceptionsFigure = "Exceptions to review"
+// The key figures that count the series forecast and the exceptions.
+const (
+	seriesFigure     = "Series forecast"
+	exceptionsFigure = "Exceptions to review"
+)
 
 // addFigures adds up figures of the same name, in cents so that the sum
 // does not depend on the order, named in the order they first come.
