@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/parquet/file"
+
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/internal/fsutil"
 	"github.com/planner-engine/planner/internal/objstore"
@@ -71,6 +73,12 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	// The folder's name is the run's and the shard's, so that the paths
 	// the run's files name are the same on every try.
 	work := filepath.Join(os.TempDir(), "planner-run="+runID+"-"+spec.Name())
+	// Two tries of one shard on one machine at once would share the folder.
+	lock, err := lockFolder(work+".lock", fmt.Sprintf("the work folder of shard %s of run %s", spec, runID))
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
 	if err := os.RemoveAll(work); err != nil {
 		return nil, err
 	}
@@ -161,7 +169,8 @@ func shardInputs(ctx context.Context, in string, spec shard.Spec, dir string) (s
 }
 
 // upload copies a file to the object key, and returns its size, checksum
-// and, for a CSV file, its rows (lines less the header).
+// and, for a CSV or Parquet file, its rows (for CSV, the lines less the
+// header).
 func upload(ctx context.Context, dest *objstore.Store, key, from string) (ShardFile, error) {
 	var f ShardFile
 	src, err := os.Open(from)
@@ -175,8 +184,17 @@ func upload(ctx context.Context, dest *objstore.Store, key, from string) (ShardF
 		return f, err
 	}
 	f.SHA256, f.Bytes = hex.EncodeToString(h.Sum(nil)), counted.n
-	if filepath.Ext(from) == ".csv" && lines.n > 0 {
-		f.Rows = lines.n - 1
+	switch filepath.Ext(from) {
+	case ".csv":
+		f.Rows = max(lines.n-1, 0)
+	case ".parquet":
+		// The rows are in the file's footer.
+		pf, err := file.OpenParquetFile(from, false)
+		if err != nil {
+			return f, err
+		}
+		f.Rows = pf.NumRows()
+		pf.Close()
 	}
 	return f, nil
 }

@@ -274,3 +274,38 @@ func TestSplitRefusesAPriceFamilyAcrossShards(t *testing.T) {
 	_, err = RunShard(context.Background(), cfg, shard.Spec{Index: 0, Count: 2}, dir, t.TempDir(), "R", Options{})
 	assert.ErrorContains(t, err, "forecast.reconcile is mint: reconciliation sums series across SKUs")
 }
+
+// A manifest counts the rows of the CSV and Parquet files it lists.
+func TestAShardsManifestCountsRowsOfCSVAndParquet(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	pq := filepath.Join(dir, "forecasts.parquet")
+	_, err = db.Exec(fmt.Sprintf("COPY (SELECT range AS i FROM range(7)) TO '%s' (FORMAT parquet)", pq))
+	require.NoError(t, err)
+	csvFile := filepath.Join(dir, "orders.csv")
+	require.NoError(t, os.WriteFile(csvFile, []byte("sku,qty\nA,1\nB,2\nC,3\n"), 0o600))
+	dest, err := objstore.Open(ctx, filepath.Join(dir, "out"))
+	require.NoError(t, err)
+	defer dest.Close()
+	for path, rows := range map[string]int64{pq: 7, csvFile: 3} {
+		f, err := upload(ctx, dest, filepath.Base(path), path)
+		require.NoError(t, err)
+		assert.Equal(t, rows, f.Rows, path)
+	}
+}
+
+// Two tries of one shard at once on one machine would share the shard's
+// work folder: the second is refused.
+func TestOneShardRunsOnceAtATimeOnAMachine(t *testing.T) {
+	cfg := sampleConfig(t)
+	spec := shard.Spec{Index: 0, Count: 2}
+	lock, err := lockFolder(filepath.Join(os.TempDir(), "planner-run=busy-"+spec.Name())+".lock", "the test's")
+	require.NoError(t, err)
+	defer lock.Unlock()
+	_, err = RunShard(context.Background(), cfg, spec, t.TempDir(), t.TempDir(), "busy", Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "another run is using the work folder of shard 0/2 of run busy")
+}
