@@ -262,6 +262,18 @@ func queryDates(ctx context.Context, db queryer, q string) ([]series.Date, error
 	return out, rows.Err()
 }
 
+// SalesEnd is the last day of the sales history; 0 without sales.
+func (s *Store) SalesEnd(ctx context.Context) (series.Date, error) {
+	var end dateScan
+	if err := s.db.QueryRowContext(ctx, "SELECT max(date) FROM sales").Scan(&end); err != nil {
+		return 0, fmt.Errorf("reading the sales dates: %w", err)
+	}
+	if !end.Valid {
+		return 0, nil
+	}
+	return end.Date, nil
+}
+
 // Frequency returns the spacing of the sales dates (the period of the
 // series, as Inspect reports it), or 0 when there are no sales.
 func (s *Store) Frequency(ctx context.Context) (series.Freq, error) {

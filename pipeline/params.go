@@ -32,6 +32,24 @@ type NetworkParams struct {
 	// PricePools are the elasticities' priors; nil when the run does not
 	// price.
 	PricePools *pricing.Pools `json:"price_pools,omitempty"`
+	// HistoryEnd is the network's last day of sales (YYYY-MM-DD): the
+	// plans start the day after it, even in a shard whose own SKUs all
+	// stopped selling before it, as they would in the whole run.
+	HistoryEnd string `json:"history_end,omitempty"`
+}
+
+// historyEnd is the network's last day of sales when the source carries
+// the network's parameters, else 0 (the source's own).
+func historyEnd(src Source) series.Date {
+	p := networkParams(src)
+	if p == nil || p.HistoryEnd == "" {
+		return 0
+	}
+	d, err := series.ParseDate(p.HistoryEnd)
+	if err != nil {
+		return 0 // ReadNetworkParams checked it
+	}
+	return d
 }
 
 // paramsSource is a source whose network-wide parameters were learned on
@@ -76,15 +94,26 @@ func ReadNetworkParams(path string) (*NetworkParams, error) {
 	if err := dec.Decode(&p); err != nil {
 		return nil, &InputError{fmt.Errorf("params: %s is not a parameters file (the params.json planner split writes)", path)}
 	}
+	if _, err := series.ParseDate(p.HistoryEnd); p.HistoryEnd != "" && err != nil {
+		return nil, &InputError{fmt.Errorf("params: %s: history_end %q is not a date (YYYY-MM-DD)", path, p.HistoryEnd)}
+	}
 	return &p, nil
 }
 
 // LearnNetworkParams learns on all of the source what the plans of cfg
-// learn across the network: the forecast's parameters on a sample of the
-// series (LearnForecastParams), the ABC cuts from the recent sales, and,
-// when the run prices, the elasticities' priors from every product.
+// learn across the network: the last day of sales, the forecast's
+// parameters on a sample of the series (LearnForecastParams), the ABC
+// cuts from the recent sales, and, when the run prices, the elasticities'
+// priors from every product.
 func LearnNetworkParams(ctx context.Context, src Source, cfg *config.Config) (*NetworkParams, error) {
 	p := &NetworkParams{}
+	end, err := src.SalesEnd(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if end != 0 {
+		p.HistoryEnd = end.String()
+	}
 	fp, err := LearnForecastParams(ctx, src, cfg.Forecast)
 	if err != nil {
 		return nil, err
@@ -177,5 +206,5 @@ func panelOptions(ctx context.Context, src Source, cfg config.Forecast) (dataset
 		window = forecast.DefaultWindow(freq)
 	}
 	return datasets.PanelOptions{Freq: freq, TrimLeadingZeros: true, MaxPeriods: max(window, 0),
-		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon}, nil
+		Drivers: cfg.Drivers != "off", Horizon: cfg.Horizon, End: historyEnd(src)}, nil
 }

@@ -31,6 +31,10 @@ func PricingInput(ctx context.Context, src Source, freq series.Freq) (*pricing.I
 	if in.History, err = src.PriceHistory(ctx, freq); err != nil {
 		return nil, err
 	}
+	// Prices apply from the network's plan date, as in the whole run.
+	if end := historyEnd(src); end > in.History.End && len(in.History.Series) > 0 {
+		in.History.End = end
+	}
 	if in.Products, err = src.PricingTerms(ctx); err != nil {
 		return nil, err
 	}

@@ -21,6 +21,8 @@ import (
 type Source interface {
 	// Frequency is the spacing of the sales dates; 0 without sales.
 	Frequency(ctx context.Context) (series.Freq, error)
+	// SalesEnd is the last day of the sales history; 0 without sales.
+	SalesEnd(ctx context.Context) (series.Date, error)
 	// ReadPanel reads the sales history as series.
 	ReadPanel(ctx context.Context, opts datasets.PanelOptions) (*series.Panel, error)
 	// HierarchyLabels are the product and location hierarchies.
@@ -71,6 +73,20 @@ func (m *Memory) Frequency(context.Context) (series.Freq, error) {
 		return 0, nil
 	}
 	return m.Sales.Freq, nil
+}
+
+// SalesEnd implements Source: the last day of the sales panel's last
+// period.
+func (m *Memory) SalesEnd(context.Context) (series.Date, error) {
+	var end series.Date
+	if m.Sales == nil {
+		return 0, nil
+	}
+	for i := 0; i < m.Sales.Len(); i++ {
+		n := m.Sales.Offsets[i+1] - m.Sales.Offsets[i]
+		end = max(end, m.Sales.Freq.Add(m.Sales.Starts[i], n)-1)
+	}
+	return end, nil
 }
 
 // ReadPanel implements Source: the sales panel, each series started at

@@ -14,6 +14,7 @@ import (
 	"github.com/planner-engine/planner/datasets/synth"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
 )
@@ -162,4 +163,31 @@ func TestPricePoolsLearnedInPartsAreTheWholeRunsPools(t *testing.T) {
 	none, err := learnPricePools(ctx, &Memory{}, pc, 4)
 	require.NoError(t, err)
 	assert.Nil(t, none, "no priced sales, no pools")
+}
+
+// A shard whose SKUs all stopped selling before the network's last day of
+// sales plans from the network's plan date, as the whole run does: its
+// forecasts start, and its prices apply, the day after history_end.
+func TestAShardPlansFromTheNetworksLastDay(t *testing.T) {
+	ctx := context.Background()
+	cfg := sampleConfig(t)
+	store, err := datasets.Open(ctx, filepath.Join(t.TempDir(), "p.duckdb"), nil)
+	require.NoError(t, err)
+	defer store.Close()
+	_, err = store.Load(ctx, LoadOptions(&cfg.Inputs))
+	require.NoError(t, err)
+	own, err := store.SalesEnd(ctx)
+	require.NoError(t, err)
+	network := own.AddDays(5)
+	shard := &paramsSource{Source: store, params: &NetworkParams{HistoryEnd: network.String()}}
+	fc, err := Forecast(ctx, shard, cfg.Forecast)
+	require.NoError(t, err)
+	assert.Equal(t, network.AddDays(1), fc.Values().First())
+	alone, err := Forecast(ctx, store, cfg.Forecast)
+	require.NoError(t, err)
+	assert.Equal(t, own.AddDays(1), alone.Values().First())
+	shard.params.PricePools = &pricing.Pools{Groups: map[string]pricing.Prior{}}
+	pr, err := Price(ctx, shard, config.DefaultPrice())
+	require.NoError(t, err)
+	assert.Equal(t, network.AddDays(1), pr.PlanDate)
 }
