@@ -74,11 +74,17 @@ func RunShard(ctx context.Context, cfg *config.Config, spec shard.Spec, in, out,
 	// the run's files name are the same on every try.
 	work := filepath.Join(os.TempDir(), "planner-run="+runID+"-"+spec.Name())
 	// Two tries of one shard on one machine at once would share the folder.
-	lock, err := lockFolder(work+".lock", fmt.Sprintf("the work folder of shard %s of run %s", spec, runID))
+	lockPath := work + ".lock"
+	lock, err := lockFolder(lockPath, fmt.Sprintf("the work folder of shard %s of run %s", spec, runID))
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Unlock()
+	defer func() {
+		// Removed while held, so that nothing is left behind and no other
+		// try can take a lock on it as it goes.
+		os.Remove(lockPath)
+		lock.Unlock()
+	}()
 	if err := os.RemoveAll(work); err != nil {
 		return nil, err
 	}

@@ -302,8 +302,10 @@ func TestAShardsManifestCountsRowsOfCSVAndParquet(t *testing.T) {
 func TestOneShardRunsOnceAtATimeOnAMachine(t *testing.T) {
 	cfg := sampleConfig(t)
 	spec := shard.Spec{Index: 0, Count: 2}
-	lock, err := lockFolder(filepath.Join(os.TempDir(), "planner-run=busy-"+spec.Name())+".lock", "the test's")
+	path := filepath.Join(os.TempDir(), "planner-run=busy-"+spec.Name()) + ".lock"
+	lock, err := lockFolder(path, "the test's")
 	require.NoError(t, err)
+	defer os.Remove(path)
 	defer lock.Unlock()
 	_, err = RunShard(context.Background(), cfg, spec, t.TempDir(), t.TempDir(), "busy", Options{})
 	require.Error(t, err)
