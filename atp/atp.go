@@ -54,11 +54,22 @@ type Line struct {
 	Reason        string
 }
 
+// Shortfall is a position whose channels' reserves add up to more than
+// its stock: a ring-fence that cannot be kept.
+type Shortfall struct {
+	SKU, Location   string
+	Reserved, Stock float64
+}
+
+func (s Shortfall) String() string {
+	return fmt.Sprintf("%s at %s: the channels' reserves (%g units) are more than its stock (%g)", s.SKU, s.Location, s.Reserved, s.Stock)
+}
+
 // Plan decides what each channel may promise of each position. The lines
 // come in the order of the positions, then of the channels as given. A
-// position whose reserves add up to more than its stock gets an exception
+// position whose reserves add up to more than its stock is a Shortfall
 // (its lines promise what is left, if anything).
-func Plan(positions []Position, channels []Channel) ([]Line, []string, error) {
+func Plan(positions []Position, channels []Channel) ([]Line, []Shortfall, error) {
 	if err := check(channels); err != nil {
 		return nil, nil, err
 	}
@@ -69,7 +80,7 @@ func Plan(positions []Position, channels []Channel) ([]Line, []string, error) {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(channels[b].LostSale, channels[a].LostSale) })
 	var lines []Line
-	var exceptions []string
+	var short []Shortfall
 	reserved := 0.0
 	for _, c := range channels {
 		reserved += math.Ceil(c.Reserve)
@@ -86,7 +97,7 @@ func Plan(positions []Position, channels []Channel) ([]Line, []string, error) {
 		}
 		stock := math.Max(0, math.Floor(pos.Stock))
 		if reserved > stock {
-			exceptions = append(exceptions, fmt.Sprintf("%s at %s: the channels' reserves (%g units) are more than its stock (%g)", pos.SKU, pos.Location, reserved, stock))
+			short = append(short, Shortfall{SKU: pos.SKU, Location: pos.Location, Reserved: reserved, Stock: stock})
 		}
 		level, dearer, names := protection(pos, channels, order)
 		for i, c := range channels {
@@ -117,7 +128,7 @@ func Plan(positions []Position, channels []Channel) ([]Line, []string, error) {
 				Promise: promise, Kept: stock - promise, Reason: reason})
 		}
 	}
-	return lines, exceptions, nil
+	return lines, short, nil
 }
 
 // protection returns, per channel, the units kept for the channels whose

@@ -88,7 +88,9 @@ func TestReservesSharesAndEqualCosts(t *testing.T) {
 	demand := []Demand{{5, 9}, {4, 4}, {1, 1}}
 	lines, exceptions, err := Plan([]Position{{SKU: "A", Location: "S1", Stock: 10, Demand: demand}, {SKU: "B", Location: "S1", Stock: 2.7, Demand: demand}}, channels)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"B at S1: the channels' reserves (3 units) are more than its stock (2)"}, exceptions)
+	require.Len(t, exceptions, 1)
+	assert.Equal(t, Shortfall{SKU: "B", Location: "S1", Reserved: 3, Stock: 2}, exceptions[0])
+	assert.Equal(t, "B at S1: the channels' reserves (3 units) are more than its stock (2)", exceptions[0].String())
 	assert.Equal(t, []Line{
 		{SKU: "A", Location: "S1", Channel: "store", Stock: 10, Promise: 7, Kept: 3, Reason: "3 reserved for other channels"},
 		{SKU: "A", Location: "S1", Channel: "app", Stock: 10, Promise: 4, Kept: 6, Reason: "3 reserved for other channels; at most 40% of the stock"},

@@ -49,6 +49,9 @@ const (
 	PriceMove Kind = "price_move"
 	// DataProblem: input rows the load warned about.
 	DataProblem Kind = "data_problem"
+	// RingFence: a location's channel reserves add up to more than its
+	// stock, so not every channel's ring-fence can be kept.
+	RingFence Kind = "ring_fence"
 )
 
 // Action is the suggested first step for each kind.
@@ -67,6 +70,7 @@ var Action = map[Kind]string{
 	PriceCheck:       "check the product's costs and price bounds",
 	PriceMove:        "check the price change before approving it",
 	DataProblem:      "fix the rows in the named file before the next load",
+	RingFence:        "send stock to the location, or lower the channels' reserves (planner.yaml's atp section)",
 }
 
 // Finding is one sign of a root cause: a plan line flagged, or a cause

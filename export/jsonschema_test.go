@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/atp"
 	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
@@ -72,6 +73,11 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 	require.NoError(t, WritePrices(files["prices"], lines))
 	require.NoError(t, WriteElasticities(files["elasticities"], est, fits))
 	require.NoError(t, WriteMarkdowns(files["markdowns"], lines))
+	files["atp"] = filepath.Join(dir, "atp.jsonl")
+	promised, _, err := atp.Plan([]atp.Position{{SKU: "A", Location: "S1", Stock: 6, Demand: []atp.Demand{{Mean: 2, Variance: 3}, {Mean: 1, Variance: 1}}}},
+		[]atp.Channel{{Name: "store", LostSale: 1}, {Name: "instant", LostSale: 0.6, MaxShare: 0.5}})
+	require.NoError(t, err)
+	require.NoError(t, WriteATP(files["atp"], series.MustParseDate("2026-03-02"), promised))
 	files["exceptions"] = filepath.Join(dir, "exceptions.jsonl")
 	require.NoError(t, WriteExceptions(files["exceptions"], exceptions.Group([]exceptions.Finding{
 		{Kind: exceptions.DCShort, SKU: "A", Location: "DC1", Plan: "orders", Line: "TO-1", Units: 3, Value: 7.5, Detail: "short"}},

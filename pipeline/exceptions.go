@@ -36,6 +36,7 @@ type ExceptionsInput struct {
 	Allocation *AllocateResult
 	Production *ProduceResult
 	Prices     *PriceResult
+	ATP        *ATPResult
 	Problems   datasets.Problems
 	// Terms give each SKU's unit price and cost; Labels its planner.
 	Terms  map[string]supply.PricingTerms
@@ -164,6 +165,13 @@ func Exceptions(in *ExceptionsInput, cfg config.Exceptions) []exceptions.Excepti
 					100*(l.New/l.Current-1), l.RevenueCurrent, l.RevenueNew)})
 		}
 	}
+	if a := in.ATP; a != nil {
+		for _, s := range a.Short {
+			short := s.Reserved - s.Stock
+			add(exceptions.Finding{Kind: exceptions.RingFence, SKU: s.SKU, Location: s.Location, Plan: "atp",
+				Units: short, Value: short * price(s.SKU), Detail: s.String()})
+		}
+	}
 	for _, pr := range in.Problems {
 		if pr.Severity != datasets.Warning {
 			continue
@@ -223,7 +231,7 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	in := &ExceptionsInput{Day: r.forecasts.Values().First(), Orders: r.orderLines(), Allocation: r.allocation, Production: r.production,
-		Prices: r.prices, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
+		Prices: r.prices, ATP: r.atp, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
 	if r.orders != nil {
 		in.Network = r.orders.Network
 	}

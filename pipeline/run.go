@@ -71,6 +71,7 @@ type Run struct {
 	allocation *AllocateResult
 	production *ProduceResult
 	prices     *PriceResult
+	atp        *ATPResult
 	// What the load warned about, and the root causes of every flag
 	// (the exceptions stage).
 	problems   datasets.Problems

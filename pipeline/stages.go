@@ -22,7 +22,7 @@ type Stage interface {
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
 	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{},
-		ExceptionsStage{}, ExportStage{}, ReportStage{}}
+		ATPStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
 }
 
 // StageNames lists the stage names in pipeline order (config.StageNames,
@@ -263,6 +263,38 @@ func (PriceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	}
 	return rep, r.recordAll(rows, &rep)
 }
+
+// ATPStage writes atp.csv: what each channel may promise of each
+// location's stock tomorrow. It runs when planner.yaml has an atp section.
+type ATPStage struct{}
+
+// Name implements Stage.
+func (ATPStage) Name() string { return "atp" }
+
+// Run implements Stage.
+func (ATPStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	ac := r.Config.ATP
+	switch {
+	case ac == nil:
+		return StageReport{Summary: "skipped: no atp section in the configuration"}, nil
+	case r.forecasts == nil:
+		return StageReport{Summary: "skipped: no forecasts in this run to promise from"}, nil
+	}
+	res, err := ATP(ctx, r.Source, r.forecasts.Values(), *ac)
+	if err != nil {
+		return skipped(err)
+	}
+	r.atp = res
+	rep := res.Report()
+	rows, err := res.Write(r.path(ATPName + "." + ac.Format))
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// ATPName is the available-to-promise file's name, before its extension.
+const ATPName = "atp"
 
 // skipped turns a plan's *SkipError into a stage that ran and had nothing
 // to do; any other error stops the run.

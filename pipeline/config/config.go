@@ -17,7 +17,7 @@ import (
 const DefaultDB = "planner.duckdb"
 
 // StageNames are the stages of the nightly run, in the order they run.
-var StageNames = []string{"load", "summary", "forecast", "replenish", "allocate", "produce", "price", "exceptions", "export", "report"}
+var StageNames = []string{"load", "summary", "forecast", "replenish", "allocate", "produce", "price", "atp", "exceptions", "export", "report"}
 
 // Config is planner.yaml. Relative paths are relative to the folder of the
 // file. The zero value of each field means its default.
@@ -43,6 +43,9 @@ type Config struct {
 	// Price configures the price stage, which runs only when the section
 	// is there.
 	Price *Price `yaml:"price,omitempty" json:"price,omitempty"`
+	// ATP configures the atp stage (what each channel may promise of a
+	// location's stock), which runs only when the section is there.
+	ATP *ATP `yaml:"atp,omitempty" json:"atp,omitempty"`
 	// Security sets file permissions and the encryption of archives.
 	Security Security `yaml:"security,omitempty" json:"security"`
 	// KeepRuns is how many run folders out/runs keeps, the newest (and
@@ -172,6 +175,10 @@ func (c *Config) WithAllSections() *Config {
 	if out.Price == nil {
 		p := DefaultPrice()
 		out.Price = &p
+	}
+	if out.ATP == nil {
+		a := DefaultATP()
+		out.ATP = &a
 	}
 	return &out
 }
@@ -319,6 +326,12 @@ func (c *Config) resolve() error {
 	if c.Price != nil {
 		c.Price.fill()
 		if err := c.Price.Check(Key("price")); err != nil {
+			return err
+		}
+	}
+	if c.ATP != nil {
+		c.ATP.fill()
+		if err := c.ATP.Check(Key("atp")); err != nil {
 			return err
 		}
 	}

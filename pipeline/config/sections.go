@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -576,4 +578,67 @@ func (c *Exceptions) Check(name func(string) string) error {
 		return fmt.Errorf("%s must be more than 0 (got %v)", name("tracking_signal"), c.TrackingSignal)
 	}
 	return nil
+}
+
+// ATP is the atp section of planner.yaml: what each sales channel may
+// promise of a location's stock, one pool for every channel.
+type ATP struct {
+	// HorizonDays is the days whose demand the promises are sized for:
+	// the days until the stock is next replenished.
+	HorizonDays int `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
+	// Channels are the channels' rules, by name; a channel the forecasts
+	// have and this does not list costs 1 per lost sale, with no reserve
+	// and no cap.
+	Channels map[string]ATPChannel `yaml:"channels,omitempty" json:"channels,omitempty"`
+	// Format of the atp file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// ATPChannel is one channel's rules (atp.Channel).
+type ATPChannel struct {
+	// LostSale is what a lost sale in the channel costs, relative to the
+	// others; 1 when unset.
+	LostSale float64 `yaml:"lost_sale,omitempty" json:"lost_sale,omitempty"`
+	// Reserve is the units always kept for the channel.
+	Reserve float64 `yaml:"reserve,omitempty" json:"reserve,omitempty"`
+	// MaxShare is the largest share of a location's stock the channel may
+	// promise; 0 for no cap.
+	MaxShare float64 `yaml:"max_share,omitempty" json:"max_share,omitempty"`
+}
+
+// DefaultATP returns the atp settings of an empty section.
+func DefaultATP() ATP {
+	return ATP{HorizonDays: 1, Format: "csv"}
+}
+
+func (c *ATP) fill() {
+	d := DefaultATP()
+	fillInt(&c.HorizonDays, d.HorizonDays)
+	fillString(&c.Format, d.Format)
+	for name, ch := range c.Channels {
+		fillFloat(&ch.LostSale, 1)
+		c.Channels[name] = ch
+	}
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *ATP) Check(name func(string) string) error {
+	if c.HorizonDays < 1 {
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("horizon_days"), c.HorizonDays)
+	}
+	for _, ch := range slices.Sorted(maps.Keys(c.Channels)) {
+		r := c.Channels[ch]
+		key := func(k string) string { return name("channels." + ch + "." + k) }
+		switch {
+		case ch == "":
+			return fmt.Errorf("%s names a channel with an empty name", name("channels"))
+		case !(r.LostSale > 0) || math.IsInf(r.LostSale, 0):
+			return fmt.Errorf("%s must be a number above 0 (got %v)", key("lost_sale"), r.LostSale)
+		case !(r.Reserve >= 0) || math.IsInf(r.Reserve, 0):
+			return fmt.Errorf("%s must be a number of units of at least 0 (got %v)", key("reserve"), r.Reserve)
+		case !(r.MaxShare >= 0 && r.MaxShare <= 1):
+			return fmt.Errorf("%s must be from 0 to 1 (got %v)", key("max_share"), r.MaxShare)
+		}
+	}
+	return checkPlanFormat(name("format"), c.Format)
 }

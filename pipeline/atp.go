@@ -1,0 +1,145 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/planner-engine/planner/atp"
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/series"
+)
+
+// ATPResult is what each channel may promise of each location's stock
+// on Day.
+type ATPResult struct {
+	Day   series.Date
+	Lines []atp.Line
+	// Short are the locations whose channels' reserves exceed their
+	// stock.
+	Short []atp.Shortfall
+}
+
+// ATP decides what each sales channel may promise of each location's
+// stock on the day after the history (atp.Plan), from the latest stock
+// positions and the channels' daily forecasts over the atp section's
+// horizon, with its channels' rules. Every channel a location sells
+// through gets a line, and only those channels' rules hold there. The
+// lines are sorted by location, SKU and channel. Without stock positions there is nothing to
+// promise (a *SkipError).
+func ATP(ctx context.Context, src Source, fc *series.Forecasts, cfg config.ATP) (*ATPResult, error) {
+	if err := cfg.Check(config.Key("atp")); err != nil {
+		return nil, err
+	}
+	if fc.Freq != series.Daily {
+		return nil, fmt.Errorf("available to promise is planned from daily forecasts, and these are %s: forecast by day (forecast.freq D, or --freq D)", freqWord(fc.Freq))
+	}
+	snap, err := src.Supply(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(snap.Positions) == 0 {
+		return nil, skip("no stock positions are loaded: load an inventory file (--inventory)")
+	}
+	// The channels: the section's, and any other the forecasts have.
+	rules := map[string]config.ATPChannel{}
+	for i := range fc.Keys {
+		rules[fc.Keys[i].Channel] = config.ATPChannel{LostSale: 1}
+	}
+	maps.Copy(rules, cfg.Channels)
+	names := slices.Sorted(maps.Keys(rules))
+	channels := make([]atp.Channel, len(names))
+	index := map[string]int{}
+	for c, name := range names {
+		r := rules[name]
+		channels[c] = atp.Channel{Name: name, LostSale: r.LostSale, Reserve: r.Reserve, MaxShare: r.MaxShare}
+		index[name] = c
+	}
+	// Each location's series by SKU.
+	type place struct{ sku, location string }
+	sold := map[place][]int{}
+	for i, k := range fc.Keys {
+		p := place{k.SKU, k.Location}
+		sold[p] = append(sold[p], i)
+	}
+	day := fc.First()
+	// Positions grouped by the channels selling there: a channel's rules
+	// (its reserve above all) hold only where it sells.
+	groups := map[string][]atp.Position{}
+	members := map[string][]atp.Channel{}
+	for _, sp := range snap.Positions {
+		at := sold[place{sp.SKU, sp.Location}]
+		if len(at) == 0 {
+			continue // nothing sold there: nothing to promise
+		}
+		demand := make([]atp.Demand, len(channels))
+		has := make([]bool, len(channels))
+		for _, i := range at {
+			c := index[fc.Keys[i].Channel]
+			has[c] = true
+			from := int(day - fc.Starts[i])
+			for t := max(from, 0); t < min(from+cfg.HorizonDays, fc.Horizon); t++ {
+				demand[c].Mean += fc.Mean[i*fc.Horizon+t]
+				demand[c].Variance += fc.Variance(i, t)
+			}
+		}
+		pos := atp.Position{SKU: sp.SKU, Location: sp.Location, Stock: sp.OnHand - sp.Backorders - sp.Reserved}
+		set := ""
+		var these []atp.Channel
+		for c := range channels {
+			if has[c] {
+				set += channels[c].Name + "\x00"
+				these = append(these, channels[c])
+				pos.Demand = append(pos.Demand, demand[c])
+			}
+		}
+		groups[set] = append(groups[set], pos)
+		members[set] = these
+	}
+	res := &ATPResult{Day: day}
+	for _, set := range slices.Sorted(maps.Keys(groups)) {
+		lines, short, err := atp.Plan(groups[set], members[set])
+		if err != nil {
+			return nil, err
+		}
+		res.Lines = append(res.Lines, lines...)
+		res.Short = append(res.Short, short...)
+	}
+	slices.SortFunc(res.Lines, func(a, b atp.Line) int {
+		return cmp.Or(cmp.Compare(a.Location, b.Location), cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.Channel, b.Channel))
+	})
+	slices.SortFunc(res.Short, func(a, b atp.Shortfall) int {
+		return cmp.Or(cmp.Compare(a.Location, b.Location), cmp.Compare(a.SKU, b.SKU))
+	})
+	return res, nil
+}
+
+// Write writes atp.<format> and returns its rows by name.
+func (r *ATPResult) Write(path string) (map[string]int64, error) {
+	if err := export.WriteATP(path, r.Day, r.Lines); err != nil {
+		return nil, err
+	}
+	return map[string]int64{baseName(path): int64(len(r.Lines))}, nil
+}
+
+// Report says how much of the stock the channels may promise and what
+// was kept.
+func (r *ATPResult) Report() StageReport {
+	var kept int
+	for i := range r.Lines {
+		if r.Lines[i].Kept > 0 {
+			kept++
+		}
+	}
+	rep := StageReport{Rows: map[string]int64{"lines": int64(len(r.Lines))},
+		Summary: fmt.Sprintf("%d promises for %s, %d keeping units for other channels", len(r.Lines), r.Day, kept)}
+	flags := make([]string, len(r.Short))
+	for i, s := range r.Short {
+		flags[i] = s.String()
+	}
+	rep.listExceptions(flags)
+	return rep
+}
