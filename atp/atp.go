@@ -54,8 +54,9 @@ type Line struct {
 	Reason        string
 }
 
-// Shortfall is a position whose channels' reserves add up to more than
-// its stock: a ring-fence that cannot be kept.
+// Shortfall is a position with stock whose channels' reserves add up to
+// more than it: a ring-fence that cannot be kept. (A position without
+// stock is a stock-out, which replenishment flags.)
 type Shortfall struct {
 	SKU, Location   string
 	Reserved, Stock float64
@@ -96,7 +97,7 @@ func Plan(positions []Position, channels []Channel) ([]Line, []Shortfall, error)
 			}
 		}
 		stock := math.Max(0, math.Floor(pos.Stock))
-		if reserved > stock {
+		if reserved > stock && stock > 0 { // without stock, a stock-out, not a fence to check
 			short = append(short, Shortfall{SKU: pos.SKU, Location: pos.Location, Reserved: reserved, Stock: stock})
 		}
 		level, dearer, names := protection(pos, channels, order)
