@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/planner-engine/planner/allocation"
+	"github.com/planner-engine/planner/atp"
 	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
@@ -45,8 +46,12 @@ type Workbook struct {
 	Production *ProductionPlan
 	// Prices are the price recommendations and markdowns, when the run
 	// made them.
-	Prices    []pricing.Line
-	Forecasts *forecast.Result
+	Prices []pricing.Line
+	// Promises are what each channel may promise of a location's stock on
+	// PromiseDay, when the run planned them.
+	Promises   []atp.Line
+	PromiseDay series.Date
+	Forecasts  *forecast.Result
 	// Root causes are the run's exceptions, for the Exceptions sheet.
 	RootCauses []exceptions.Exception
 	// ProductNames and LocationNames are shown beside the codes; a code
@@ -79,14 +84,17 @@ const (
 	AllocationSheet = "Allocation"
 	ProductionSheet = "Production"
 	PricesSheet     = "Prices"
-	ForecastSheet   = "Forecasts"
+	// PromisesSheet is what each channel may promise of a location's
+	// stock (atp.csv), to read, not to approve.
+	PromisesSheet = "Promises"
+	ForecastSheet = "Forecasts"
 	// OverridesSheet is an empty form for forecast overrides, which
 	// planner override --file plan.xlsx reads.
 	OverridesSheet = "Overrides"
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
-var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, ForecastSheet, OverridesSheet}
+var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, PromisesSheet, ForecastSheet, OverridesSheet}
 
 // workbookStyles are the cell styles every sheet shares.
 type workbookStyles struct {
@@ -144,6 +152,9 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := planSheet(f, &planSheets[3], priceRows(wb.Prices), wb, st); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := promisesSheet(f, wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if wb.Forecasts != nil {
@@ -525,6 +536,40 @@ type dayTotal struct {
 // all its locations and channels (means added; the 10% and 90% levels
 // from the added variances, a normal approximation), and returns the
 // totals by day for the summary's chart.
+// promisesSheet lists atp.csv's rows: what each channel may promise of
+// each location's stock.
+func promisesSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
+	sw, err := f.NewStreamWriter(PromisesSheet)
+	if err != nil {
+		return err
+	}
+	header := []any{}
+	for _, h := range []string{"date", "location", "sku", "channel", "stock", "promise", "kept", "reason"} {
+		header = append(header, excelize.Cell{StyleID: st.header, Value: h})
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for i, w := range []float64{12, 12, 16, 12, 10, 10, 10, 48} {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	for i := range wb.Promises {
+		l := &wb.Promises[i]
+		cellName, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cellName, []any{excelize.Cell{StyleID: st.date, Value: wb.PromiseDay.Time()}, l.Location, l.SKU, l.Channel,
+			excelize.Cell{StyleID: st.units, Value: l.Stock}, excelize.Cell{StyleID: st.units, Value: l.Promise},
+			excelize.Cell{StyleID: st.units, Value: l.Kept}, l.Reason}); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
 func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) ([]dayTotal, error) {
 	sw, err := f.NewStreamWriter(ForecastSheet)
 	if err != nil {

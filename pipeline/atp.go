@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/planner-engine/planner/atp"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -142,4 +144,36 @@ func (r *ATPResult) Report() StageReport {
 	}
 	rep.listExceptions(flags)
 	return rep
+}
+
+// table is the report's view of the promises: per channel, the stock it
+// sees, what it may promise and what is kept from it.
+func (r *ATPResult) table() report.Table {
+	type sums struct {
+		lines                int
+		stock, promise, kept float64
+	}
+	by := map[string]*sums{}
+	for i := range r.Lines {
+		l := &r.Lines[i]
+		s := by[l.Channel]
+		if s == nil {
+			s = &sums{}
+			by[l.Channel] = s
+		}
+		s.lines++
+		s.stock += l.Stock
+		s.promise += l.Promise
+		s.kept += l.Kept
+	}
+	t := report.Table{Title: "What each channel may promise on " + r.Day.String(),
+		Note:    "One pool of stock for every channel of a location (atp.csv): units are kept from a channel for those whose lost sale costs more and for the others' reserves.",
+		Header:  []string{"Channel", "SKU-locations", "Units in stock", "Units it may promise", "Units kept from it"},
+		Numeric: []bool{false, true, true, true, true}}
+	for _, c := range slices.Sorted(maps.Keys(by)) {
+		s := by[c]
+		t.Rows = append(t.Rows, []string{c, strconv.Itoa(s.lines), strconv.FormatFloat(s.stock, 'f', -1, 64),
+			strconv.FormatFloat(s.promise, 'f', -1, 64), strconv.FormatFloat(s.kept, 'f', -1, 64)})
+	}
+	return t
 }

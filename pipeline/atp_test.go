@@ -11,7 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
+	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
 )
 
@@ -44,7 +46,7 @@ func TestTheATPStagePromisesOnePoolToEveryChannel(t *testing.T) {
 		"store":   {LostSale: 1, Reserve: 2},
 		"instant": {LostSale: 0.6, MaxShare: 0.5},
 	}}
-	cfg.Stages = []string{"load", "forecast", "atp", "exceptions"}
+	cfg.Stages = []string{"load", "forecast", "atp", "exceptions", "export", "report"}
 	m, err := Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	dir := filepath.Join(cfg.Out, "runs", m.RunID)
@@ -83,4 +85,17 @@ func TestTheATPStagePromisesOnePoolToEveryChannel(t *testing.T) {
 	}
 	assert.Positive(t, short)
 	assert.Equal(t, short, fences, "one ring_fence exception a store whose stock is below the reserve")
+	// The merchandisers' workbook lists the promises; the report sums them
+	// by channel.
+	wb, err := excelize.OpenFile(filepath.Join(dir, WorkbookName))
+	require.NoError(t, err)
+	defer wb.Close()
+	sheet, err := wb.GetRows(export.PromisesSheet)
+	require.NoError(t, err)
+	require.Len(t, sheet, len(rows)+1)
+	assert.Equal(t, []string{rows[0]["location"], rows[0]["sku"], rows[0]["channel"], rows[0]["promise"]},
+		[]string{sheet[1][1], sheet[1][2], sheet[1][3], sheet[1][5]})
+	page, err := os.ReadFile(filepath.Join(dir, ReportName))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "What each channel may promise on "+rows[0]["date"])
 }

@@ -23,7 +23,7 @@ func (ExportStage) Name() string { return "export" }
 
 // Run implements Stage.
 func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
-	if r.forecasts == nil && r.orders == nil && r.allocation == nil && r.production == nil && r.prices == nil {
+	if r.forecasts == nil && r.orders == nil && r.allocation == nil && r.production == nil && r.prices == nil && r.atp == nil {
 		return StageReport{Summary: "skipped: no plan in this run to export"}, nil
 	}
 	wb := &export.Workbook{Orders: r.orderLines()}
@@ -40,6 +40,9 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	}
 	if r.prices != nil {
 		wb.Prices = r.prices.Lines
+	}
+	if r.atp != nil {
+		wb.Promises, wb.PromiseDay = r.atp.Lines, r.atp.Day
 	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
 	labels, err := r.masterLabels(ctx)

@@ -52,6 +52,9 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.prices != nil {
 		d.Tables = append(d.Tables, priceTables(r.prices)...)
 	}
+	if r.atp != nil {
+		d.Tables = append(d.Tables, r.atp.table())
+	}
 	if err := r.changes(ctx, d); err != nil {
 		return StageReport{}, err
 	}
