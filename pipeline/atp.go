@@ -149,31 +149,57 @@ func (r *ATPResult) Report() StageReport {
 // table is the report's view of the promises: per channel, the stock it
 // sees, what it may promise and what is kept from it.
 func (r *ATPResult) table() report.Table {
-	type sums struct {
-		lines                int
-		stock, promise, kept float64
-	}
-	by := map[string]*sums{}
-	for i := range r.Lines {
-		l := &r.Lines[i]
-		s := by[l.Channel]
-		if s == nil {
-			s = &sums{}
-			by[l.Channel] = s
-		}
-		s.lines++
-		s.stock += l.Stock
-		s.promise += l.Promise
-		s.kept += l.Kept
-	}
-	t := report.Table{Title: "What each channel may promise on " + r.Day.String(),
+	sum := r.Summary()
+	t := report.Table{Title: "What each channel may promise on " + sum.Date,
 		Note:    "One pool of stock for every channel of a location (atp.csv): units are kept from a channel for those whose lost sale costs more and for the others' reserves.",
 		Header:  []string{"Channel", "SKU-locations", "Units in stock", "Units it may promise", "Units kept from it"},
 		Numeric: []bool{false, true, true, true, true}}
-	for _, c := range slices.Sorted(maps.Keys(by)) {
-		s := by[c]
-		t.Rows = append(t.Rows, []string{c, strconv.Itoa(s.lines), strconv.FormatFloat(s.stock, 'f', -1, 64),
-			strconv.FormatFloat(s.promise, 'f', -1, 64), strconv.FormatFloat(s.kept, 'f', -1, 64)})
+	for _, c := range slices.Sorted(maps.Keys(sum.Channels)) {
+		s := sum.Channels[c]
+		t.Rows = append(t.Rows, []string{c, strconv.Itoa(s.Lines), strconv.FormatFloat(s.Stock, 'f', -1, 64),
+			strconv.FormatFloat(s.Promise, 'f', -1, 64), strconv.FormatFloat(s.Kept, 'f', -1, 64)})
 	}
 	return t
+}
+
+// ATPSummary is planner atp --json's object (docs/cli.md).
+type ATPSummary struct {
+	Date     string                     `json:"date"`
+	Lines    int                        `json:"lines"`
+	Kept     int                        `json:"lines_keeping_units"`
+	Channels map[string]ChannelPromises `json:"channels"`
+	// Exceptions are the locations whose reserves exceed their stock.
+	Exceptions []string `json:"exceptions"`
+	Seconds    float64  `json:"seconds"`
+	Out        string   `json:"out,omitempty"`
+}
+
+// ChannelPromises are one channel's totals over its lines.
+type ChannelPromises struct {
+	Lines   int     `json:"lines"`
+	Stock   float64 `json:"stock"`
+	Promise float64 `json:"promise"`
+	Kept    float64 `json:"kept"`
+}
+
+// Summary is the promises' --json object; the caller fills Out and
+// Seconds.
+func (r *ATPResult) Summary() ATPSummary {
+	sum := ATPSummary{Date: r.Day.String(), Lines: len(r.Lines), Channels: map[string]ChannelPromises{}, Exceptions: []string{}}
+	for i := range r.Lines {
+		l := &r.Lines[i]
+		c := sum.Channels[l.Channel]
+		c.Lines++
+		c.Stock += l.Stock
+		c.Promise += l.Promise
+		c.Kept += l.Kept
+		sum.Channels[l.Channel] = c
+		if l.Kept > 0 {
+			sum.Kept++
+		}
+	}
+	for _, s := range r.Short {
+		sum.Exceptions = append(sum.Exceptions, s.String())
+	}
+	return sum
 }
