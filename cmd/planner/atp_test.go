@@ -29,9 +29,9 @@ func TestATPIsTheRunsStage(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "atp.csv")
 	code, stdout, errOut := planner(t, "atp", "--config", cfgPath, "--forecasts", filepath.Join(run, "forecasts.csv"), "--out", out, "--json")
 	var sum struct {
-		Lines      int `json:"lines"`
+		Lines      int                                  `json:"lines"`
 		Channels   map[string]struct{ Promise float64 } `json:"channels"`
-		Exceptions []string `json:"exceptions"`
+		Exceptions []string                             `json:"exceptions"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &sum), errOut)
 	want, got := readCSVFile(t, filepath.Join(run, "atp.csv")), readCSVFile(t, out)
