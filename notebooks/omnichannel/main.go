@@ -56,6 +56,10 @@ const (
 // day).
 var arrivalOrders = []string{"instant orders first", "interleaved"}
 
+// sensitivity are the costs of a lost instant order, as a share of the
+// margin, whose fence the report compares.
+var sensitivity = []float64{0.9, 0.6, 0.3}
+
 // stockLevels are the service levels of the pooled demand that set each
 // day's stock: from short to ample.
 var stockLevels = []float64{0.5, 0.7, 0.9}
@@ -162,62 +166,25 @@ func run(ctx context.Context, out string) error {
 		}
 		return x.date < y.date
 	})
-	channels := []atp.Channel{{Name: "store", LostSale: storeLostSale}, {Name: "instant", LostSale: instantLostSale}}
 	names := []string{"separate pools", "one pool, no rules", "one pool, ring-fenced"}
-	results := make([][][3]result, len(arrivalOrders))
-	for ai := range arrivalOrders {
-		results[ai] = make([][3]result, len(stockLevels))
+	sim := &simulation{keys: keys, days: days, dispersion: dispersion, margin: margin, seed: uint64(cfg.Seed)}
+	results, err := sim.run(instantLostSale)
+	if err != nil {
+		return err
 	}
-	for li, level := range stockLevels {
-		for _, k := range keys {
-			d := days[k]
-			variance := func(m float64) float64 { return m + m*m/dispersion[k.sku] }
-			pooled, err := dist.NewDemand(d.mean[0]+d.mean[1], variance(d.mean[0])+variance(d.mean[1]))
-			if err != nil {
-				return err
-			}
-			stock := pooled.Quantile(level)
-			lines, _, err := atp.Plan([]atp.Position{{SKU: k.sku, Location: k.location, Stock: stock,
-				Demand: []atp.Demand{{Mean: d.mean[0], Variance: variance(d.mean[0])}, {Mean: d.mean[1], Variance: variance(d.mean[1])}}}}, channels)
-			if err != nil {
-				return err
-			}
-			// Instant's units, then the walk-ins'; or both in a random order,
-			// the same for every policy.
-			first := make([]int, 0, int(d.sales[0]+d.sales[1]))
-			for _, c := range []int{1, 0} {
-				for range int(d.sales[c]) {
-					first = append(first, c)
-				}
-			}
-			rng := rand.New(rand.NewPCG(uint64(cfg.Seed), seedOf(k)))
-			mixed := append([]int{}, first...)
-			rng.Shuffle(len(mixed), func(i, j int) { mixed[i], mixed[j] = mixed[j], mixed[i] })
-			worth := [2]float64{margin[k.sku] * storeLostSale, margin[k.sku] * instantLostSale}
-			share := split(stock, d.mean)
-			limits := [3][2]float64{share, {stock, stock}, {lines[0].Promise, lines[1].Promise}}
-			for ai, arrivals := range [][]int{first, mixed} {
-				for p := range 3 {
-					left, taken := stock, [2]float64{}
-					r := &results[ai][li][p]
-					for _, c := range arrivals {
-						r.demand++
-						ok := left > 0 && taken[c] < limits[p][c]
-						if p == 0 {
-							ok = taken[c] < share[c] // each channel its own shelf
-						}
-						if ok {
-							left--
-							taken[c]++
-							r.served++
-							r.value += worth[c]
-						} else {
-							r.lost += worth[c]
-						}
-					}
-				}
-			}
+	// How the fence's worth moves with what a lost instant order costs.
+	var costs []float64
+	var gains [][]float64 // by cost, by stock level: fence vs no rules, instant orders first
+	for _, c := range sensitivity {
+		r, err := sim.run(c)
+		if err != nil {
+			return err
 		}
+		g := make([]float64, len(stockLevels))
+		for li := range stockLevels {
+			g[li] = r[0][li][2].value/r[0][li][1].value - 1
+		}
+		costs, gains = append(costs, c), append(gains, g)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -255,6 +222,23 @@ func run(ctx context.Context, out string) error {
 					order, level, 100*(fenced.fill()-sep.fill()), 100*(fenced.value/pool.value-1))
 			}
 		}
+		fmt.Fprintf(w, "\nWhat the fence earns against one pool without rules (instant orders promised first) as the cost of a lost instant order changes:\n\n")
+		fmt.Fprintf(w, "| Lost instant order, share of the margin |")
+		for _, level := range stockLevels {
+			fmt.Fprintf(w, " stock at the %.1f quantile |", level)
+		}
+		fmt.Fprintf(w, "\n|---|")
+		for range stockLevels {
+			fmt.Fprintf(w, "---|")
+		}
+		fmt.Fprintf(w, "\n")
+		for ci, c := range costs {
+			fmt.Fprintf(w, "| %.1f |", c)
+			for li := range stockLevels {
+				fmt.Fprintf(w, " %+.2f%% |", 100*gains[ci][li])
+			}
+			fmt.Fprintf(w, "\n")
+		}
 		fmt.Fprintf(w, "\nOne pool fills 3 to 5 points more than separate pools at the same stock, with or without the fence: "+
 			"a unit either channel can sell is sold more often (risk pooling). The fence moves margin only when stock is short, "+
 			"and only one way when the instant orders are promised before the walk-ins shop, the case Littlewood's rule is exact for: "+
@@ -263,6 +247,79 @@ func run(ctx context.Context, out string) error {
 			"a fence that shrinks as the day's walk-in demand passes would serve that case.\n")
 		return nil
 	})
+}
+
+// simulation is the replay's data: the store-SKU-days both channels sell
+// on, each with its true means and sales, and each product's dispersion
+// and margin.
+type simulation struct {
+	keys               []key
+	days               map[key]*day
+	dispersion, margin map[string]float64
+	seed               uint64
+}
+
+// run replays every day under the three policies at every stock level
+// and both orders of demand, with a lost instant order costing
+// instantCost of the margin: results by order, stock level and policy.
+func (sim *simulation) run(instantCost float64) ([][][3]result, error) {
+	channels := []atp.Channel{{Name: "store", LostSale: storeLostSale}, {Name: "instant", LostSale: instantCost}}
+	results := make([][][3]result, len(arrivalOrders))
+	for ai := range arrivalOrders {
+		results[ai] = make([][3]result, len(stockLevels))
+	}
+	for li, level := range stockLevels {
+		for _, k := range sim.keys {
+			d := sim.days[k]
+			variance := func(m float64) float64 { return m + m*m/sim.dispersion[k.sku] }
+			pooled, err := dist.NewDemand(d.mean[0]+d.mean[1], variance(d.mean[0])+variance(d.mean[1]))
+			if err != nil {
+				return nil, err
+			}
+			stock := pooled.Quantile(level)
+			lines, _, err := atp.Plan([]atp.Position{{SKU: k.sku, Location: k.location, Stock: stock,
+				Demand: []atp.Demand{{Mean: d.mean[0], Variance: variance(d.mean[0])}, {Mean: d.mean[1], Variance: variance(d.mean[1])}}}}, channels)
+			if err != nil {
+				return nil, err
+			}
+			// Instant's units, then the walk-ins'; or both in a random order,
+			// the same for every policy.
+			first := make([]int, 0, int(d.sales[0]+d.sales[1]))
+			for _, c := range []int{1, 0} {
+				for range int(d.sales[c]) {
+					first = append(first, c)
+				}
+			}
+			rng := rand.New(rand.NewPCG(sim.seed, seedOf(k)))
+			mixed := append([]int{}, first...)
+			rng.Shuffle(len(mixed), func(i, j int) { mixed[i], mixed[j] = mixed[j], mixed[i] })
+			worth := [2]float64{sim.margin[k.sku] * storeLostSale, sim.margin[k.sku] * instantCost}
+			share := split(stock, d.mean)
+			limits := [3][2]float64{share, {stock, stock}, {lines[0].Promise, lines[1].Promise}}
+			for ai, arrivals := range [][]int{first, mixed} {
+				for p := range 3 {
+					left, taken := stock, [2]float64{}
+					r := &results[ai][li][p]
+					for _, c := range arrivals {
+						r.demand++
+						ok := left > 0 && taken[c] < limits[p][c]
+						if p == 0 {
+							ok = taken[c] < share[c] // each channel its own shelf
+						}
+						if ok {
+							left--
+							taken[c]++
+							r.served++
+							r.value += worth[c]
+						} else {
+							r.lost += worth[c]
+						}
+					}
+				}
+			}
+		}
+	}
+	return results, nil
 }
 
 // split divides the stock between the channels in proportion to their
