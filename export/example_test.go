@@ -20,7 +20,8 @@ func ExampleWriteOrders() {
 	day := series.MustParseDate("2026-03-02")
 	lines := []replenish.Line{{ID: "TO-0123456789ab", Transfer: true, SKU: "A", From: "DC1", To: "S1", Qty: 12, OrderDate: day, ReceiptDate: day + 2,
 		UnitCost: 1.5, Policy: "order-up-to", Reason: "inventory position 3 < order-up-to level 15", Class: "AX",
-		Target: replenish.Target{Level: 0.95, Type: replenish.FillRate}}}
+		Target:   replenish.Target{Level: 0.95, Type: replenish.FillRate},
+		Channels: []replenish.ChannelDemand{{Channel: "instant", Units: 4}, {Channel: "store", Units: 8.5}}}}
 	path := filepath.Join(dir, "orders.csv")
 	if err := export.WriteOrders(path, lines); err != nil {
 		fmt.Println(err)
@@ -29,8 +30,8 @@ func ExampleWriteOrders() {
 	raw, _ := os.ReadFile(path)
 	fmt.Print(string(raw))
 	// Output:
-	// order_id,type,sku,from,to,quantity,order_date,receipt_date,unit_cost,policy,reason,exception,inventory_position,reorder_point,order_up_to,safety_stock,protection_demand,class,target,schema,order_multiple,max_quantity
-	// TO-0123456789ab,transfer,A,DC1,S1,12,2026-03-02,2026-03-04,1.5,order-up-to,inventory position 3 < order-up-to level 15,,0,0,0,0,0,AX,0.95 fill,orders/1,1,12
+	// order_id,type,sku,from,to,quantity,order_date,receipt_date,unit_cost,policy,reason,exception,inventory_position,reorder_point,order_up_to,safety_stock,protection_demand,class,target,schema,order_multiple,max_quantity,channel_split
+	// TO-0123456789ab,transfer,A,DC1,S1,12,2026-03-02,2026-03-04,1.5,order-up-to,inventory position 3 < order-up-to level 15,,0,0,0,0,0,AX,0.95 fill,orders/1,1,12,store 68%; instant 32%
 }
 
 // Forecasts are written with a column per quantile, named by its percent.

@@ -1,7 +1,11 @@
 package export
 
 import (
+	"cmp"
+	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/planner-engine/planner/replenish"
 )
@@ -10,7 +14,7 @@ import (
 // documents them; columns are only ever added at the end).
 var OrderColumns = []string{"order_id", "type", "sku", "from", "to", "quantity", "order_date", "receipt_date",
 	"unit_cost", "policy", "reason", "exception", "inventory_position", "reorder_point", "order_up_to",
-	"safety_stock", "protection_demand", "class", "target", "schema", "order_multiple", "max_quantity"}
+	"safety_stock", "protection_demand", "class", "target", "schema", "order_multiple", "max_quantity", "channel_split"}
 
 // OrdersSchema names the orders file's layout and version, written into
 // Parquet metadata.
@@ -39,17 +43,41 @@ type orderRow struct {
 	Target      string  `json:"target"`
 	Multiple    float64 `json:"order_multiple"`
 	Max         float64 `json:"max_quantity"`
+	Channels    string  `json:"channel_split"`
 }
 
 func rowOf(l *replenish.Line) orderRow {
 	r := orderRow{ID: l.ID, Type: l.Type(), SKU: l.SKU, From: l.From, To: l.To, Qty: l.Qty, OrderDate: l.OrderDate.String(),
 		UnitCost: round4(l.UnitCost), Policy: l.Policy, Reason: l.Reason, Exception: l.Exception, Inventory: round4(l.Levels.Inventory),
 		Reorder: round4(l.Levels.ReorderPoint), UpTo: round4(l.Levels.OrderUpTo), Safety: round4(l.Levels.SafetyStock), Demand: round4(l.Levels.Demand),
-		Class: l.Class, Target: targetText(l.Target), Multiple: math.Max(1, l.Multiple), Max: MaxOrder(l)}
+		Class: l.Class, Target: targetText(l.Target), Multiple: math.Max(1, l.Multiple), Max: MaxOrder(l), Channels: ChannelSplit(l.Channels)}
 	if l.ReceiptDate != 0 {
 		r.ReceiptDate = l.ReceiptDate.String()
 	}
 	return r
+}
+
+// ChannelSplit writes each channel's share of the demand, largest first,
+// as "store 68%; instant 32%": empty without demand or without named
+// channels.
+func ChannelSplit(channels []replenish.ChannelDemand) string {
+	total := 0.0
+	for _, c := range channels {
+		if c.Channel == "" {
+			return ""
+		}
+		total += c.Units
+	}
+	if total <= 0 {
+		return ""
+	}
+	sorted := slices.Clone(channels)
+	slices.SortStableFunc(sorted, func(a, b replenish.ChannelDemand) int { return cmp.Compare(b.Units, a.Units) })
+	parts := make([]string, len(sorted))
+	for i, c := range sorted {
+		parts[i] = fmt.Sprintf("%s %.0f%%", c.Channel, 100*c.Units/total)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // targetText writes a target as "0.95 fill" or "0.9 csl".
@@ -97,5 +125,5 @@ func OrderWritten(l *replenish.Line) bool { return l.Qty > 0 || l.Cut > 0 || l.E
 // the workbook take them.
 func (r *orderRow) values() []any {
 	return []any{r.ID, r.Type, r.SKU, r.From, r.To, r.Qty, r.OrderDate, r.ReceiptDate, r.UnitCost, r.Policy, r.Reason,
-		r.Exception, r.Inventory, r.Reorder, r.UpTo, r.Safety, r.Demand, r.Class, r.Target, OrdersSchema, r.Multiple, r.Max}
+		r.Exception, r.Inventory, r.Reorder, r.UpTo, r.Safety, r.Demand, r.Class, r.Target, OrdersSchema, r.Multiple, r.Max, r.Channels}
 }

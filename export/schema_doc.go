@@ -46,6 +46,7 @@ var Outputs = []OutputFile{
 			schemaColumn,
 			{"order_multiple", "number", "The lane's order multiple (case or pack; 1 when none): an edited quantity is a whole number of it."},
 			{"max_quantity", "number", "The largest quantity a merchandiser may set (planner import-approvals): the order-up-to level, or the planned quantity when a minimum order made it larger, in whole multiples."},
+			{"channel_split", "text", "Each sales channel's share of the receiver's demand, largest first, such as store 68%; instant 32% (a location's channels sell from its one stock; a DC's are its locations'); empty without demand."},
 		}},
 }
 

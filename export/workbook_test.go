@@ -69,7 +69,7 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Order ID", "Type", "SKU", "Product", "From", "From name", "To", "To name", "Quantity", "Approve", "Note",
 		"Order value", "Order date", "Receipt date", "Unit cost", "Policy", "Reason", "Exception", "Inventory position", "Reorder point", "Order up to",
-		"Safety stock", "Protection demand", "Class", "Target", "Order multiple", "Max quantity"}, rows[0])
+		"Safety stock", "Protection demand", "Class", "Target", "Order multiple", "Max quantity", "Channel split"}, rows[0])
 	comments, err := f.GetComments(OrdersSheet)
 	require.NoError(t, err)
 	byCell := map[string]string{}
@@ -114,7 +114,7 @@ func TestWorkbookSheetsHeadersFormatsAndValues(t *testing.T) {
 	tables, err := f.GetTables(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, tables, 1)
-	assert.Equal(t, "A1:AA3", tables[0].Range)
+	assert.Equal(t, "A1:AB3", tables[0].Range)
 	dvs, err := f.GetDataValidations(OrdersSheet)
 	require.NoError(t, err)
 	require.Len(t, dvs, 1)

@@ -39,6 +39,7 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 		return h - week + (t-h)%week
 	}
 	mean, variance := map[key][]float64{}, map[key][]float64{}
+	channels := map[key][]ChannelDemand{}
 	for i, k := range fc.Keys {
 		kk := key{k.SKU, k.Location}
 		n := max(h, days[k.SKU])
@@ -46,11 +47,14 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 			mean[kk], variance[kk] = make([]float64, n), make([]float64, n)
 		}
 		offset := int(start - fc.Starts[i])
+		units := 0.0
 		for t := range n {
 			src := source(t + offset)
 			mean[kk][t] += fc.Mean[i*h+src]
 			variance[kk][t] += fc.Variance(i, src)
+			units += fc.Mean[i*h+src]
 		}
+		channels[kk] = addChannels(channels[kk], []ChannelDemand{{Channel: k.Channel, Units: units}})
 	}
 	positions := map[key]supply.StockPosition{}
 	for _, p := range snap.Positions {
@@ -64,7 +68,7 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 		it := &Item{SKU: kk.sku, Location: kk.loc, Target: target, ShelfLife: prod.ShelfLife,
 			Position: Position{OnHand: pos.OnHand, OnOrder: pos.OnOrder, InTransit: pos.InTransit, Backorders: pos.Backorders, Reserved: pos.Reserved}}
 		if m := mean[kk]; m != nil {
-			it.Mean = m
+			it.Mean, it.Channels = m, channels[kk]
 			it.SD = make([]float64, len(m))
 			for t, v := range variance[kk] {
 				it.SD[t] = math.Sqrt(v)

@@ -92,3 +92,33 @@ func TestPolicyNamed(t *testing.T) {
 	_, err = PolicyNamed("minimax", 7)
 	assert.EqualError(t, err, `"minimax" is not auto, order-up-to, base-stock, reorder-point or min-max`)
 }
+
+// An item's demand keeps its channels apart: each channel's units over the
+// item's days, which a DC's line adds up over the locations it serves.
+func TestItemsAndLinesSplitTheirDemandByChannel(t *testing.T) {
+	asOf := series.MustParseDate("2026-03-10")
+	fc := &series.Forecasts{Freq: series.Daily, Horizon: 7,
+		Keys: []series.Key{{SKU: "A", Location: "S1", Channel: "store"}, {SKU: "A", Location: "S1", Channel: "instant"},
+			{SKU: "A", Location: "S2", Channel: "store"}},
+		Starts: []series.Date{asOf + 1, asOf + 1, asOf + 1}}
+	for _, m := range []float64{3, 1, 2} {
+		for range 7 {
+			fc.Mean = append(fc.Mean, m)
+		}
+	}
+	snap := &supply.Snapshot{AsOf: asOf,
+		Lanes: []supply.Lane{{SKU: "A", From: "DC1", To: "S1", LeadTime: 2, Review: 7}, {SKU: "A", From: "DC1", To: "S2", LeadTime: 2, Review: 7},
+			{SKU: "A", From: "SUP", To: "DC1", LeadTime: 5, Review: 7}},
+		Products:  map[string]supply.ProductTerms{"A": {UnitCost: 2}},
+		Locations: map[string]supply.Location{"DC1": {Type: "dc"}, "S1": {Type: "store", DC: "DC1"}, "S2": {Type: "store", DC: "DC1"}}}
+	net := NetworkFrom(snap, fc, Target{Level: 0.9, Type: FillRate})
+	days := float64(len(net.Items[0].Mean))
+	assert.Equal(t, []ChannelDemand{{"instant", 1 * days}, {"store", 3 * days}}, net.Items[0].Channels, "S1")
+	byTo := map[string][]ChannelDemand{}
+	for _, l := range PlanNetwork(net, OrderUpTo{}) {
+		byTo[l.To] = l.Channels
+	}
+	assert.Equal(t, []ChannelDemand{{"instant", 1 * days}, {"store", 3 * days}}, byTo["S1"])
+	assert.Equal(t, []ChannelDemand{{"store", 2 * days}}, byTo["S2"])
+	assert.Equal(t, []ChannelDemand{{"instant", 1 * days}, {"store", 5 * days}}, byTo["DC1"], "the DC's stores added up")
+}

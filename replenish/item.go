@@ -3,6 +3,7 @@ package replenish
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // Position is the stock of one SKU at one location. One pool serves every
@@ -98,6 +99,34 @@ type Item struct {
 	// quantiles, see dist.SDFromQuantiles). They must cover at least the lead
 	// time and the review period.
 	Mean, SD []float64
+	// Channels split the demand among the sales channels it comes from
+	// (every channel sells from the location's one stock; a DC's are its
+	// locations'), sorted by channel.
+	Channels []ChannelDemand
+}
+
+// ChannelDemand is one channel's part of an item's demand: its mean units
+// over the item's forecast days.
+type ChannelDemand struct {
+	Channel string
+	Units   float64
+}
+
+// addChannels adds the channels' demand of b to a, by channel, sorted.
+func addChannels(a, b []ChannelDemand) []ChannelDemand {
+	by := map[string]float64{}
+	for _, c := range a {
+		by[c.Channel] += c.Units
+	}
+	for _, c := range b {
+		by[c.Channel] += c.Units
+	}
+	out := make([]ChannelDemand, 0, len(by))
+	for c, u := range by {
+		out = append(out, ChannelDemand{Channel: c, Units: u})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
+	return out
 }
 
 // Check says what makes the item unplannable, naming the field.

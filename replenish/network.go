@@ -95,6 +95,9 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 		k := key{it.SKU, it.Location}
 		dc := *it
 		dc.Mean, dc.SD = addDemand(it, served[k])
+		for _, s := range served[k] {
+			dc.Channels = addChannels(dc.Channels, s.Channels)
+		}
 		dc.Position.Reserved += outflow[k]
 		lines = append(lines, planOne(&dc, policy, weekday, n.AsOf))
 	}
@@ -189,6 +192,7 @@ func planOne(it *Item, policy Policy, weekday time.Weekday, asOf series.Date) Li
 			Reason: "not planned", Exception: err.Error()}
 	}
 	line.OrderDate = asOf
+	line.Channels = it.Channels
 	if line.Qty > 0 {
 		line.ReceiptDate = asOf.AddDays(int(math.Ceil(it.Lane.LeadTime)))
 	}

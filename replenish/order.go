@@ -42,6 +42,9 @@ type Line struct {
 	// OrderDate is the day the order is placed; ReceiptDate the day it is
 	// expected (order date + lead time), zero without an order.
 	OrderDate, ReceiptDate series.Date
+	// Channels split the receiving location's demand by sales channel
+	// (Item.Channels).
+	Channels []ChannelDemand
 }
 
 // Type is "transfer" or "purchase".
