@@ -33,8 +33,12 @@ type Input struct {
 }
 
 // HorizonDemand is the mean and variance of one location's demand for one
-// SKU over the first days of the forecasts, channels added.
-type HorizonDemand struct{ Mean, Variance float64 }
+// SKU over the first days of the forecasts, channels added, and each
+// channel's mean (sorted by channel).
+type HorizonDemand struct {
+	Mean, Variance float64
+	Channels       []series.ChannelUnits
+}
 
 // DemandOver adds up each SKU x location's forecast over its first days:
 // the means, and the variances of independent periods (from the spread of
@@ -54,6 +58,7 @@ func DemandOver(fc *series.Forecasts, days int) map[[2]string]HorizonDemand {
 		sum := out[key]
 		sum.Mean += d.Mean
 		sum.Variance += d.Variance
+		sum.Channels = series.AddChannelUnits(sum.Channels, []series.ChannelUnits{{Channel: k.Channel, Units: d.Mean}})
 		out[key] = sum
 	}
 	return out
@@ -136,12 +141,15 @@ func Problems(in *Input) ([]Problem, []string, error) {
 				// the mean so that a count stays a count.
 				ld := demand[[2]string{like.Like, r.Location}]
 				d = HorizonDemand{Mean: ld.Mean * like.Scale, Variance: ld.Variance * like.Scale}
+				for _, c := range ld.Channels {
+					d.Channels = append(d.Channels, series.ChannelUnits{Channel: c.Channel, Units: c.Units * like.Scale})
+				}
 			}
 			pack := r.Pack
 			if pp := in.ProductPack[s.SKU]; pp > 0 {
 				pack = pp
 			}
-			p.Stores = append(p.Stores, Store{Location: r.Location, Mean: d.Mean, Variance: d.Variance,
+			p.Stores = append(p.Stores, Store{Location: r.Location, Mean: d.Mean, Variance: d.Variance, Channels: d.Channels,
 				OnHand: stock[[2]string{s.SKU, r.Location}], Min: r.Min, Max: r.Max, Pack: pack, Priority: r.Priority})
 		}
 		if len(p.Stores) == 0 {

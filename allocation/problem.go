@@ -8,14 +8,17 @@ import (
 	"sync"
 
 	"github.com/planner-engine/planner/dist"
+	"github.com/planner-engine/planner/series"
 )
 
 // Store is one store's side of one product's allocation.
 type Store struct {
 	Location string
 	// Mean and Variance describe the store's demand over the horizon
-	// (until the next delivery).
+	// (until the next delivery); Channels split the mean by sales channel
+	// (none when unknown).
 	Mean, Variance float64
+	Channels       []series.ChannelUnits
 	// OnHand is the stock the store holds (and has on the way) already.
 	OnHand float64
 	// Min is the presentation stock the store should show at least; Max
@@ -59,8 +62,10 @@ type Allocation struct {
 	Need, Target []float64
 	// ExpectedDemand and ExpectedSales are each store's mean demand over
 	// the horizon and the units it is expected to sell with its stock
-	// after the allocation.
+	// after the allocation; Channels split each store's demand by sales
+	// channel.
 	ExpectedDemand, ExpectedSales []float64
+	Channels                      [][]series.ChannelUnits
 	// Allocated and Unallocated split the DC's stock less the reserve.
 	Allocated, Unallocated float64
 	// Exception flags a problem the planner should look at ("" if none).
@@ -319,13 +324,14 @@ func finish(p *Problem, name string, stores []store, qty []float64, supply float
 	cols := make([]float64, 6*n)
 	a := &Allocation{SKU: p.SKU, DC: p.DC, Method: name, Qty: qty, Stores: make([]string, n),
 		OnHand: cols[:n:n], Need: cols[n : 2*n : 2*n], Target: cols[2*n : 3*n : 3*n],
-		ExpectedDemand: cols[3*n : 4*n : 4*n], ExpectedSales: cols[4*n : 5*n : 5*n], max: cols[5*n:]}
+		ExpectedDemand: cols[3*n : 4*n : 4*n], ExpectedSales: cols[4*n : 5*n : 5*n], max: cols[5*n:], Channels: make([][]series.ChannelUnits, n)}
 	anyDemand := false
 	need := 0.0
 	for i := range stores {
 		s := &stores[i]
 		a.Stores[i] = s.Location
 		a.OnHand[i], a.Need[i], a.Target[i], a.ExpectedDemand[i], a.max[i] = s.OnHand, s.need, s.target, s.Mean, s.Max
+		a.Channels[i] = s.Channels
 		if sales != nil {
 			a.ExpectedSales[i] = sales[i]
 		} else {

@@ -31,6 +31,7 @@ var allocationFile = OutputFile{Name: "allocation", Schema: AllocationSchema,
 		{"exception", "text", "What a planner should check for this SKU at this DC (DC stock short, no demand anywhere); empty when nothing."},
 		{"plan_date", "date", "Day the plan is for: the first forecast day."},
 		schemaColumn,
+		{"channel_split", "text", "Each sales channel's share of the receiver's expected_demand, largest first, such as store 89%; instant 11%; empty for rebalancing and without demand."},
 	}}
 
 func init() { Outputs = append(Outputs, allocationFile) }
@@ -59,15 +60,25 @@ func allocationRows(planDate string, allocs []allocation.Allocation, transfers [
 			}
 			rows = append(rows, []any{AllocationLineID(planDate, a, j), "allocation", a.SKU, a.DC, a.Stores[j],
 				a.Qty[j], a.Need[j], a.OnHand[j], round4(a.ExpectedDemand[j]), round4(a.ExpectedSales[j]),
-				round4(fill(a.ExpectedSales[j], a.ExpectedDemand[j])), a.Method, a.Reason(j), a.Exception, planDate, AllocationSchema})
+				round4(fill(a.ExpectedSales[j], a.ExpectedDemand[j])), a.Method, a.Reason(j), a.Exception, planDate, AllocationSchema,
+				allocationSplit(a, j)})
 		}
 	}
 	for _, t := range transfers {
 		rows = append(rows, []any{lineID("RB", planDate, t.SKU, t.From, t.To), "rebalance", t.SKU, t.From, t.To,
 			t.Qty, t.ToNeed, t.ToOnHand, round4(t.ToDemand), round4(t.ToSales), round4(fill(t.ToSales, t.ToDemand)),
-			"rebalance", t.Reason, "", planDate, AllocationSchema})
+			"rebalance", t.Reason, "", planDate, AllocationSchema, ""})
 	}
 	return rows
+}
+
+// allocationSplit is store j's channel split; empty when the allocation
+// has none.
+func allocationSplit(a *allocation.Allocation, j int) string {
+	if j >= len(a.Channels) {
+		return ""
+	}
+	return ChannelSplit(a.Channels[j])
 }
 
 func fill(sales, demand float64) float64 {

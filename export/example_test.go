@@ -21,7 +21,7 @@ func ExampleWriteOrders() {
 	lines := []replenish.Line{{ID: "TO-0123456789ab", Transfer: true, SKU: "A", From: "DC1", To: "S1", Qty: 12, OrderDate: day, ReceiptDate: day + 2,
 		UnitCost: 1.5, Policy: "order-up-to", Reason: "inventory position 3 < order-up-to level 15", Class: "AX",
 		Target:   replenish.Target{Level: 0.95, Type: replenish.FillRate},
-		Channels: []replenish.ChannelDemand{{Channel: "instant", Units: 4}, {Channel: "store", Units: 8.5}}}}
+		Channels: []series.ChannelUnits{{Channel: "instant", Units: 4}, {Channel: "store", Units: 8.5}}}}
 	path := filepath.Join(dir, "orders.csv")
 	if err := export.WriteOrders(path, lines); err != nil {
 		fmt.Println(err)

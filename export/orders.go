@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
 )
 
 // OrderColumns are the columns of an orders file, in order (docs/schema.md
@@ -60,7 +61,7 @@ func rowOf(l *replenish.Line) orderRow {
 // ChannelSplit writes each channel's share of the demand, largest first,
 // as "store 68%; instant 32%": empty without demand or without named
 // channels.
-func ChannelSplit(channels []replenish.ChannelDemand) string {
+func ChannelSplit(channels []series.ChannelUnits) string {
 	total := 0.0
 	for _, c := range channels {
 		if c.Channel == "" {
@@ -72,7 +73,7 @@ func ChannelSplit(channels []replenish.ChannelDemand) string {
 		return ""
 	}
 	sorted := slices.Clone(channels)
-	slices.SortStableFunc(sorted, func(a, b replenish.ChannelDemand) int { return cmp.Compare(b.Units, a.Units) })
+	slices.SortStableFunc(sorted, func(a, b series.ChannelUnits) int { return cmp.Compare(b.Units, a.Units) })
 	parts := make([]string, len(sorted))
 	for i, c := range sorted {
 		parts[i] = fmt.Sprintf("%s %.0f%%", c.Channel, 100*c.Units/total)

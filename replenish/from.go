@@ -39,7 +39,7 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 		return h - week + (t-h)%week
 	}
 	mean, variance := map[key][]float64{}, map[key][]float64{}
-	channels := map[key][]ChannelDemand{}
+	channels := map[key][]series.ChannelUnits{}
 	for i, k := range fc.Keys {
 		kk := key{k.SKU, k.Location}
 		n := max(h, days[k.SKU])
@@ -54,7 +54,7 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 			variance[kk][t] += fc.Variance(i, src)
 			units += fc.Mean[i*h+src]
 		}
-		channels[kk] = addChannels(channels[kk], []ChannelDemand{{Channel: k.Channel, Units: units}})
+		channels[kk] = series.AddChannelUnits(channels[kk], []series.ChannelUnits{{Channel: k.Channel, Units: units}})
 	}
 	positions := map[key]supply.StockPosition{}
 	for _, p := range snap.Positions {

@@ -113,12 +113,12 @@ func TestItemsAndLinesSplitTheirDemandByChannel(t *testing.T) {
 		Locations: map[string]supply.Location{"DC1": {Type: "dc"}, "S1": {Type: "store", DC: "DC1"}, "S2": {Type: "store", DC: "DC1"}}}
 	net := NetworkFrom(snap, fc, Target{Level: 0.9, Type: FillRate})
 	days := float64(len(net.Items[0].Mean))
-	assert.Equal(t, []ChannelDemand{{"instant", 1 * days}, {"store", 3 * days}}, net.Items[0].Channels, "S1")
-	byTo := map[string][]ChannelDemand{}
+	assert.Equal(t, []series.ChannelUnits{{Channel: "instant", Units: 1 * days}, {Channel: "store", Units: 3 * days}}, net.Items[0].Channels, "S1")
+	byTo := map[string][]series.ChannelUnits{}
 	for _, l := range PlanNetwork(net, OrderUpTo{}) {
 		byTo[l.To] = l.Channels
 	}
-	assert.Equal(t, []ChannelDemand{{"instant", 1 * days}, {"store", 3 * days}}, byTo["S1"])
-	assert.Equal(t, []ChannelDemand{{"store", 2 * days}}, byTo["S2"])
-	assert.Equal(t, []ChannelDemand{{"instant", 1 * days}, {"store", 5 * days}}, byTo["DC1"], "the DC's stores added up")
+	assert.Equal(t, []series.ChannelUnits{{Channel: "instant", Units: 1 * days}, {Channel: "store", Units: 3 * days}}, byTo["S1"])
+	assert.Equal(t, []series.ChannelUnits{{Channel: "store", Units: 2 * days}}, byTo["S2"])
+	assert.Equal(t, []series.ChannelUnits{{Channel: "instant", Units: 1 * days}, {Channel: "store", Units: 5 * days}}, byTo["DC1"], "the DC's stores added up")
 }

@@ -3,7 +3,8 @@ package replenish
 import (
 	"fmt"
 	"math"
-	"sort"
+
+	"github.com/planner-engine/planner/series"
 )
 
 // Position is the stock of one SKU at one location. One pool serves every
@@ -101,32 +102,9 @@ type Item struct {
 	Mean, SD []float64
 	// Channels split the demand among the sales channels it comes from
 	// (every channel sells from the location's one stock; a DC's are its
-	// locations'), sorted by channel.
-	Channels []ChannelDemand
-}
-
-// ChannelDemand is one channel's part of an item's demand: its mean units
-// over the item's forecast days.
-type ChannelDemand struct {
-	Channel string
-	Units   float64
-}
-
-// addChannels adds the channels' demand of b to a, by channel, sorted.
-func addChannels(a, b []ChannelDemand) []ChannelDemand {
-	by := map[string]float64{}
-	for _, c := range a {
-		by[c.Channel] += c.Units
-	}
-	for _, c := range b {
-		by[c.Channel] += c.Units
-	}
-	out := make([]ChannelDemand, 0, len(by))
-	for c, u := range by {
-		out = append(out, ChannelDemand{Channel: c, Units: u})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Channel < out[j].Channel })
-	return out
+	// locations'), sorted by channel: each channel's mean units over the
+	// item's days.
+	Channels []series.ChannelUnits
 }
 
 // Check says what makes the item unplannable, naming the field.

@@ -96,7 +96,7 @@ func PlanNetwork(n *Network, policy Policy) []Line {
 		dc := *it
 		dc.Mean, dc.SD = addDemand(it, served[k])
 		for _, s := range served[k] {
-			dc.Channels = addChannels(dc.Channels, s.Channels)
+			dc.Channels = series.AddChannelUnits(dc.Channels, s.Channels)
 		}
 		dc.Position.Reserved += outflow[k]
 		lines = append(lines, planOne(&dc, policy, weekday, n.AsOf))

@@ -44,7 +44,7 @@ type Line struct {
 	OrderDate, ReceiptDate series.Date
 	// Channels split the receiving location's demand by sales channel
 	// (Item.Channels).
-	Channels []ChannelDemand
+	Channels []series.ChannelUnits
 }
 
 // Type is "transfer" or "purchase".
