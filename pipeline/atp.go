@@ -29,9 +29,10 @@ type ATPResult struct {
 // stock on the day after the history (atp.Plan), from the latest stock
 // positions and the channels' daily forecasts over the atp section's
 // horizon, with its channels' rules. Every channel a location sells
-// through gets a line, and only those channels' rules hold there. The
-// lines are sorted by location, SKU and channel. Without stock positions there is nothing to
-// promise (a *SkipError).
+// through gets a line, and only those channels' rules hold there; a
+// series without a channel sells through the store, as the sales load
+// takes it. The lines are sorted by location, SKU and channel. Without
+// stock positions there is nothing to promise (a *SkipError).
 func ATP(ctx context.Context, src Source, fc *series.Forecasts, cfg config.ATP) (*ATPResult, error) {
 	if err := cfg.Check(config.Key("atp")); err != nil {
 		return nil, err
@@ -49,7 +50,7 @@ func ATP(ctx context.Context, src Source, fc *series.Forecasts, cfg config.ATP) 
 	// The channels: the section's, and any other the forecasts have.
 	rules := map[string]config.ATPChannel{}
 	for i := range fc.Keys {
-		rules[fc.Keys[i].Channel] = config.ATPChannel{LostSale: 1}
+		rules[channelOf(fc.Keys[i])] = config.ATPChannel{LostSale: 1}
 	}
 	maps.Copy(rules, cfg.Channels)
 	names := slices.Sorted(maps.Keys(rules))
@@ -80,7 +81,7 @@ func ATP(ctx context.Context, src Source, fc *series.Forecasts, cfg config.ATP) 
 		demand := make([]atp.Demand, len(channels))
 		has := make([]bool, len(channels))
 		for _, i := range at {
-			c := index[fc.Keys[i].Channel]
+			c := index[channelOf(fc.Keys[i])]
 			has[c] = true
 			from := int(day - fc.Starts[i])
 			for t := max(from, 0); t < min(from+cfg.HorizonDays, fc.Horizon); t++ {
@@ -117,6 +118,14 @@ func ATP(ctx context.Context, src Source, fc *series.Forecasts, cfg config.ATP) 
 		return cmp.Or(cmp.Compare(a.Location, b.Location), cmp.Compare(a.SKU, b.SKU))
 	})
 	return res, nil
+}
+
+// channelOf is a series' channel: store when it names none.
+func channelOf(k series.Key) string {
+	if k.Channel == "" {
+		return "store"
+	}
+	return k.Channel
 }
 
 // Write writes atp.<format> and returns its rows by name.

@@ -15,6 +15,8 @@ import (
 
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/series"
+	"github.com/planner-engine/planner/supply"
 )
 
 // csvRecords reads a CSV file as maps from its header's names.
@@ -98,4 +100,19 @@ func TestTheATPStagePromisesOnePoolToEveryChannel(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(dir, ReportName))
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "What each channel may promise on "+rows[0]["date"])
+}
+
+// Forecasts without a channel (a forecasts file without the column) sell
+// through the store, as the sales load takes them: its rules hold.
+func TestASeriesWithoutAChannelSellsThroughTheStore(t *testing.T) {
+	day := series.MustParseDate("2026-03-02")
+	fc := &series.Forecasts{Freq: series.Daily, Horizon: 2, Keys: []series.Key{{SKU: "A", Location: "S1"}},
+		Starts: []series.Date{day}, Mean: []float64{2, 2}}
+	src := &Memory{Snapshot: &supply.Snapshot{AsOf: day - 1, Positions: []supply.StockPosition{{SKU: "A", Location: "S1", OnHand: 6}}}}
+	res, err := ATP(context.Background(), src, fc, config.ATP{HorizonDays: 1, Format: "csv",
+		Channels: map[string]config.ATPChannel{"store": {LostSale: 1, MaxShare: 0.5}}})
+	require.NoError(t, err)
+	require.Len(t, res.Lines, 1)
+	assert.Equal(t, "store", res.Lines[0].Channel)
+	assert.Equal(t, 3.0, res.Lines[0].Promise, "the store's cap of half the stock")
 }
