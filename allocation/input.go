@@ -58,7 +58,7 @@ func DemandOver(fc *series.Forecasts, days int) map[[2]string]HorizonDemand {
 		sum := out[key]
 		sum.Mean += d.Mean
 		sum.Variance += d.Variance
-		sum.Channels = series.AddChannelUnits(sum.Channels, []series.ChannelUnits{{Channel: k.Channel, Units: d.Mean}})
+		sum.Channels = series.AddChannel(sum.Channels, k.Channel, d.Mean)
 		out[key] = sum
 	}
 	return out

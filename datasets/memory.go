@@ -13,7 +13,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
-	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/planner-engine/planner/series"
 )
@@ -420,18 +419,13 @@ func (s *Store) RecordExceptions(ctx context.Context, day series.Date, exs []See
 		return err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+seen)
-	err = conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", seen)
-		if err != nil {
-			return err
-		}
+	err = appendToTemp(conn, seen, func(add func(...driver.Value) error) error {
 		for i, e := range exs {
-			if err := app.AppendRow(int64(i), e.ID, e.Kind, e.SKU, e.Location, e.Value); err != nil {
-				app.Close()
+			if err := add(int64(i), e.ID, e.Kind, e.SKU, e.Location, e.Value); err != nil {
 				return err
 			}
 		}
-		return app.Close()
+		return nil
 	})
 	if err != nil {
 		return err

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
-
 	"github.com/planner-engine/planner/datasets/files"
 )
 
@@ -113,18 +111,13 @@ func (l *loader) readParquetSet(t *Table, spec, name string, paths []string, beg
 	if _, err := l.conn.ExecContext(l.ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (idx BIGINT, filename VARCHAR)", partsTable)); err != nil {
 		return nil, err
 	}
-	err := l.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", partsTable)
-		if err != nil {
-			return err
-		}
+	err := appendToTemp(l.conn, partsTable, func(add func(...driver.Value) error) error {
 		for i, p := range paths {
-			if err := app.AppendRow(int64(i), p); err != nil {
-				app.Close()
+			if err := add(int64(i), p); err != nil {
 				return err
 			}
 		}
-		return app.Close()
+		return nil
 	})
 	if err != nil {
 		return nil, err

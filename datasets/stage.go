@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/planner-engine/planner/datasets/files"
@@ -512,11 +511,7 @@ func (l *loader) stageXLSX(st *stage, in *inputFile, cols []colSource) error {
 // appender. Date cells stored as Excel serial numbers become ISO dates on
 // the way.
 func (l *loader) appendSheet(table string, in *inputFile, isDate []bool) error {
-	err := l.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
-		if err != nil {
-			return err
-		}
+	err := appendToTemp(l.conn, table, func(add func(...driver.Value) error) error {
 		vals := make([]driver.Value, len(in.header)+1)
 		for r, row := range in.rows {
 			vals[0] = in.rowNums[r]
@@ -535,12 +530,11 @@ func (l *loader) appendSheet(table string, in *inputFile, isDate []bool) error {
 					vals[i+1] = v
 				}
 			}
-			if err := app.AppendRow(vals...); err != nil {
-				app.Close()
+			if err := add(vals...); err != nil {
 				return err
 			}
 		}
-		return app.Close()
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("copying sheet %s of %s: %w", in.sheet, in.path, err)

@@ -139,19 +139,10 @@ func (r *ATPResult) Write(path string) (map[string]int64, error) {
 // Report says how much of the stock the channels may promise and what
 // was kept.
 func (r *ATPResult) Report() StageReport {
-	var kept int
-	for i := range r.Lines {
-		if r.Lines[i].Kept > 0 {
-			kept++
-		}
-	}
-	rep := StageReport{Rows: map[string]int64{"lines": int64(len(r.Lines))},
-		Summary: fmt.Sprintf("%d promises for %s, %d keeping units for other channels", len(r.Lines), r.Day, kept)}
-	flags := make([]string, len(r.Short))
-	for i, s := range r.Short {
-		flags[i] = s.String()
-	}
-	rep.listExceptions(flags)
+	sum := r.Summary()
+	rep := StageReport{Rows: map[string]int64{"lines": int64(sum.Lines)},
+		Summary: fmt.Sprintf("%d promises for %s, %d keeping units for other channels", sum.Lines, sum.Date, sum.Kept)}
+	rep.listExceptions(sum.Exceptions)
 	return rep
 }
 

@@ -54,7 +54,7 @@ func NetworkFrom(snap *supply.Snapshot, fc *series.Forecasts, target Target) *Ne
 			variance[kk][t] += fc.Variance(i, src)
 			units += fc.Mean[i*h+src]
 		}
-		channels[kk] = series.AddChannelUnits(channels[kk], []series.ChannelUnits{{Channel: k.Channel, Units: units}})
+		channels[kk] = series.AddChannel(channels[kk], k.Channel, units)
 	}
 	positions := map[key]supply.StockPosition{}
 	for _, p := range snap.Positions {

@@ -50,3 +50,17 @@ func TestConcatIsTheWholeAgain(t *testing.T) {
 	first, second := p.Subset([]int{0, 1}), p.Subset([]int{2, 3})
 	assert.Equal(t, p.Subset([]int{0, 1, 2, 3}), Concat(first, second))
 }
+
+// Channels added one by one stay sorted and add up; adding lists leaves
+// the first as it was.
+func TestChannelUnitsAddUpSorted(t *testing.T) {
+	var l []ChannelUnits
+	for _, c := range []ChannelUnits{{"store", 2}, {"instant", 1}, {"store", 3}, {"online", 4}, {"app", 0.5}} {
+		l = AddChannel(l, c.Channel, c.Units)
+	}
+	assert.Equal(t, []ChannelUnits{{"app", 0.5}, {"instant", 1}, {"online", 4}, {"store", 5}}, l)
+	a := []ChannelUnits{{"instant", 1}, {"store", 2}}
+	sum := AddChannelUnits(a, []ChannelUnits{{"store", 1}, {"app", 1}})
+	assert.Equal(t, []ChannelUnits{{"app", 1}, {"instant", 1}, {"store", 3}}, sum)
+	assert.Equal(t, []ChannelUnits{{"instant", 1}, {"store", 2}}, a)
+}

@@ -36,19 +36,11 @@ func (a *app) atpCmd() *cobra.Command {
 			}
 			ctx := a.context(cmd)
 			began := time.Now()
-			src, err := pipeline.OpenDatabase(ctx, s.cfg.DB, "")
+			store, plans, fc, err := s.forecastsFromDB(ctx, forecasts)
 			if err != nil {
 				return err
 			}
-			defer src.Close()
-			plans, err := pipeline.SourceFor(src, s.cfg)
-			if err != nil {
-				return err
-			}
-			fc, err := pipeline.UpstreamForecasts(ctx, plans, forecasts, s.cfg.Forecast)
-			if err != nil {
-				return err
-			}
+			defer store.Close()
 			res, err := pipeline.ATP(ctx, plans, fc, *ac)
 			if err != nil {
 				return err

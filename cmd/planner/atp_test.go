@@ -54,4 +54,18 @@ func TestATPIsTheRunsStage(t *testing.T) {
 	require.Positive(t, short)
 	assert.Len(t, sum.Exceptions, short)
 	assert.Equal(t, 3, code, "a reserve above a location's stock")
+
+	// --config's params (a shard's network parameters) hold for the
+	// command too: its forecasts and promises start after the network's
+	// last day of sales.
+	params := filepath.Join(t.TempDir(), "params.json")
+	require.NoError(t, os.WriteFile(params, []byte(`{"history_end": "2023-06-10"}`+"\n"), 0o600))
+	f, err = os.OpenFile(cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("params: " + params + "\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	code, _, errOut = planner(t, "atp", "--config", cfgPath, "--out", out)
+	require.Equal(t, 3, code, errOut)
+	assert.Equal(t, "2023-06-11", readCSVFile(t, out)[0]["date"])
 }

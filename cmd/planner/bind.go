@@ -13,6 +13,7 @@ import (
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/series"
 )
 
 // settings binds a command's flags into the configuration the nightly run
@@ -219,3 +220,23 @@ func (l *floatList) Set(s string) error {
 }
 
 func (l *floatList) Type() string { return "numbers" }
+
+// forecastsFromDB opens the configured database (read-only) as the plans'
+// source and the daily forecasts they start from: the file named, or the
+// database forecast as the forecast stage does. The caller closes the
+// store.
+func (s *settings) forecastsFromDB(ctx context.Context, file string) (*datasets.Store, pipeline.Source, *series.Forecasts, error) {
+	store, err := pipeline.OpenDatabase(ctx, s.cfg.DB, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	plans, err := pipeline.SourceFor(store, s.cfg)
+	if err == nil {
+		var fc *series.Forecasts
+		if fc, err = pipeline.UpstreamForecasts(ctx, plans, file, s.cfg.Forecast); err == nil {
+			return store, plans, fc, nil
+		}
+	}
+	store.Close()
+	return nil, nil, nil, err
+}

@@ -61,19 +61,11 @@ func (a *app) runReplenish(cmd *cobra.Command, o *replenishOptions) error {
 	}
 	ctx := a.context(cmd)
 	began := time.Now()
-	src, err := pipeline.OpenDatabase(ctx, o.s.cfg.DB, "")
+	store, plans, fc, err := o.s.forecastsFromDB(ctx, o.forecasts)
 	if err != nil {
 		return err
 	}
-	defer src.Close()
-	plans, err := pipeline.SourceFor(src, o.s.cfg)
-	if err != nil {
-		return err
-	}
-	fc, err := pipeline.UpstreamForecasts(ctx, plans, o.forecasts, o.s.cfg.Forecast)
-	if err != nil {
-		return err
-	}
+	defer store.Close()
 	res, err := pipeline.Replenish(ctx, plans, fc, *rc)
 	if err != nil {
 		return err
