@@ -72,6 +72,7 @@ func (s *Store) streamPriceHistory(ctx context.Context, freq series.Freq, chunkS
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS planner_price_keys")
 	// The parts' bounds: runs of whole SKUs, by their first series' id.
 	var bounds []int64
+	var total int64 // series so far: the SKUs come in id order
 	err = eachRowOn(ctx, conn, `SELECT min(id), count(*) FROM planner_price_keys GROUP BY sku ORDER BY 1`, func(rows *sql.Rows) error {
 		var first, n int64
 		if err := rows.Scan(&first, &n); err != nil {
@@ -80,13 +81,10 @@ func (s *Store) streamPriceHistory(ctx context.Context, freq series.Freq, chunkS
 		if len(bounds) == 0 || first > bounds[len(bounds)-1] && first+n-bounds[len(bounds)-1] > int64(max(chunkSeries, 1)) {
 			bounds = append(bounds, first)
 		}
+		total = first + n
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("reading price series: %w", err)
-	}
-	var total int64
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM planner_price_keys`).Scan(&total); err != nil {
 		return fmt.Errorf("reading price series: %w", err)
 	}
 	if total == 0 {
