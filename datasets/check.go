@@ -31,6 +31,7 @@ func (l *loader) checkAll() error {
 	for _, st := range l.order {
 		checks := l.columnChecks(st)
 		checks = append(checks, l.referenceChecks(st)...)
+		checks = append(checks, l.networkChecks(st)...)
 		if err := l.runRowChecks(st, checks); err != nil {
 			return err
 		}
@@ -186,7 +187,7 @@ func (l *loader) referenceChecks(st *stage) []rowCheck {
 		}
 		rel, label, ok := l.refRelation(c.Ref.Table, c.Ref.Column)
 		if !ok {
-			if !warned[c.Ref.Table] && !l.failed[c.Ref.Table] {
+			if !warned[c.Ref.Table] && !l.failed[c.Ref.Table] && l.hasValues(st, c) {
 				warned[c.Ref.Table] = true
 				l.add(Problem{Severity: Warning, Code: "unchecked_references", Table: st.table.Name, File: st.file,
 					Message: fmt.Sprintf("no %s master is loaded, so the codes in %s are not checked against it", c.Ref.Table, st.file),
@@ -219,6 +220,97 @@ func (l *loader) referenceChecks(st *stage) []rowCheck {
 		}
 	}
 	return checks
+}
+
+// networkChecks tests what placement needs of the network's tables
+// beyond their own rows: every zone has a lane from some node, and no
+// lane leaves a node that can hold nothing.
+func (l *loader) networkChecks(st *stage) []rowCheck {
+	switch st.table {
+	case Zones:
+		lanes, label, ok := l.refRelation(Lanes.Name, "zone")
+		if !ok {
+			return nil
+		}
+		return []rowCheck{{sev: Error, code: "zone_unserved", column: "zone",
+			cond:  fmt.Sprintf(`"zone" NOT IN (SELECT "zone" FROM %s)`, lanes),
+			value: `"zone"`,
+			msg: func(v string) string {
+				return fmt.Sprintf("no lane in %s reaches zone %q, so no node serves it", label, v)
+			},
+			hint: "add a lane from a node to the zone, or drop the zone"}}
+	case Lanes:
+		if _, staged := l.staged[Zones.Name]; !staged {
+			l.zonesWithoutLanes(st)
+		}
+		locs := l.fullRelation(Locations.Name)
+		if locs == "" {
+			return nil
+		}
+		return []rowCheck{{sev: Error, code: "zero_capacity", column: "node",
+			cond:  fmt.Sprintf(`"node" IN (SELECT "location" FROM %s WHERE "capacity" = 0)`, locs),
+			value: `"node"`,
+			msg: func(v string) string {
+				return fmt.Sprintf("node %q has a capacity of 0 in locations, so it can hold nothing to ship", v)
+			},
+			hint: "give the node its capacity in locations, leave it empty for no limit, or drop its lanes"}}
+	}
+	return nil
+}
+
+// zonesWithoutLanes reports the zones already in the database that a new
+// lanes file leaves without a lane.
+func (l *loader) zonesWithoutLanes(st *stage) {
+	lanes, _, ok := l.refRelation(Lanes.Name, "zone")
+	if !ok {
+		return
+	}
+	var n int64
+	var examples sql.NullString
+	q := fmt.Sprintf(`SELECT count(*), string_agg("zone", ', ' ORDER BY "zone") FROM zones WHERE "zone" NOT IN (SELECT "zone" FROM %s)`, lanes)
+	if err := l.conn.QueryRowContext(l.ctx, q).Scan(&n, &examples); err != nil || n == 0 {
+		return
+	}
+	l.add(Problem{Severity: Error, Code: "zone_unserved", Table: Lanes.Name, File: st.file, Count: n,
+		Message: fmt.Sprintf("no lane in %s reaches %s already loaded (%s), so no node serves it", st.file, words.Plural(int(n), "zone"),
+			truncateList(examples.String, 5)),
+		Hint: "add a lane from a node to each zone, or reload zones without them"})
+}
+
+// fullRelation is the table's rows as the load will leave them: the
+// staged file when one replaces the table, or the table in the database;
+// "" when neither has rows.
+func (l *loader) fullRelation(table string) string {
+	if l.failed[table] {
+		return ""
+	}
+	if st, staged := l.staged[table]; staged && !l.opts.Append {
+		return quoteIdent(st.name)
+	}
+	var live int64
+	l.conn.QueryRowContext(l.ctx, "SELECT count(*) FROM "+quoteIdent(table)).Scan(&live)
+	if live == 0 {
+		return ""
+	}
+	if st, staged := l.staged[table]; staged {
+		return fmt.Sprintf("(SELECT * FROM %s UNION ALL BY NAME SELECT * FROM %s)", quoteIdent(table), quoteIdent(st.name))
+	}
+	return quoteIdent(table)
+}
+
+// hasValues reports whether a column of the stage holds any value: an
+// optional code column left empty (a location without a zone) refers to
+// nothing, so there is nothing to leave unchecked.
+func (l *loader) hasValues(st *stage, c Column) bool {
+	if c.Required || c.Default != "" {
+		return true
+	}
+	var n int64
+	q := fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s IS NOT NULL LIMIT 1)", quoteIdent(st.name), quoteIdent(c.Name))
+	if err := l.conn.QueryRowContext(l.ctx, q).Scan(&n); err != nil {
+		return true
+	}
+	return n > 0
 }
 
 // runRowChecks counts every check's rows in one scan of the stage, then

@@ -137,7 +137,15 @@ const (
 	TypeOnline   = "online"
 	TypeFactory  = "factory"
 	TypeSupplier = "supplier"
+	TypeForward  = "forward"
 )
+
+// AllZones is the wildcard zone of fulfilment rules that apply to every
+// zone.
+const AllZones = "*"
+
+// ClockTime matches a time of day as HH:MM (24 hours).
+const ClockTime = `([01]?[0-9]|2[0-3]):[0-5][0-9]`
 
 // AllLocations is the wildcard location of price, promotion and event rows
 // that apply everywhere.
@@ -146,6 +154,16 @@ const AllLocations = "*"
 // The canonical tables. Their order is the load order: masters before the
 // tables that refer to them.
 var (
+	Zones = &Table{
+		Name: "zones", Flag: "zones",
+		Doc: "Demand zones: the areas customers order from, which fulfilment rules and lanes name. Optional; placement and fulfilment rules need it.",
+		Columns: []Column{
+			{Name: "zone", Type: Text, Required: true, Key: true, Doc: "Zone identifier."},
+			{Name: "name", Type: Text, Doc: "Zone name."},
+			{Name: "region", Type: Text, Doc: "Region the zone is in."},
+			{Name: "online_share", Type: Float, Bound: NonNegative, Max: 1, Doc: "Share of the online locations' demand that customers in the zone place; empty in every row means shares in proportion to the zone's stores' demand."},
+		},
+	}
 	Products = &Table{
 		Name: "products", Flag: "products",
 		Doc: "The product master: one row per SKU, with its place in the product hierarchy " +
@@ -176,10 +194,13 @@ var (
 		Columns: []Column{
 			{Name: "location", Type: Text, Required: true, Key: true, Doc: "Location identifier."},
 			{Name: "name", Type: Text, Doc: "Location name."},
-			{Name: "type", Type: Text, Default: "'store'", Enum: []string{TypeStore, TypeDC, TypeOnline, TypeFactory, TypeSupplier}, Doc: "What the location is."},
+			{Name: "type", Type: Text, Default: "'store'", Enum: []string{TypeStore, TypeDC, TypeOnline, TypeFactory, TypeSupplier, TypeForward},
+				Doc: "What the location is: a forward warehouse is a small one near customers, for fast delivery."},
 			{Name: "region", Type: Text, Doc: "Region of the location hierarchy (store > region > total)."},
 			{Name: "dc", Type: Text, Ref: &Ref{Table: "locations", Column: "location", LocationType: TypeDC}, Doc: "The distribution centre that replenishes this location."},
 			{Name: "capacity", Type: Float, Bound: NonNegative, Max: MaxUnits, Doc: "Storage capacity in units; empty means unlimited."},
+			{Name: "zone", Type: Text, Ref: &Ref{Table: "zones", Column: "zone"}, Doc: "Demand zone the location is in: its walk-in and instant demand is that zone's (see zones)."},
+			{Name: "handling_cost", Type: Float, Bound: NonNegative, Doc: "Cost of handling one unit through the location as a fulfilment node (placement); empty means 0."},
 			{Name: "timezone", Type: Text, TimeZone: true, Doc: "IANA time zone of the location, such as Europe/Berlin: transaction times that carry a zone are turned into the location's business day; empty means times are taken as written."},
 		},
 	}
@@ -269,6 +290,29 @@ var (
 				Doc: "Weekdays orders can be placed, such as Mon,Thu; empty means any day."},
 		},
 	}
+	Fulfilment = &Table{
+		Name: "fulfilment", Flag: "fulfilment",
+		Doc: "Fulfilment rules: which locations' stock serves a channel's orders from a zone, in priority order. Orders a candidate cannot cover fall to the next. Optional.",
+		Columns: []Column{
+			{Name: "channel", Type: Text, Required: true, Key: true, Doc: "Sales channel the rule routes, such as online or instant."},
+			{Name: "zone", Type: Text, Key: true, Default: "'*'", Ref: &Ref{Table: "zones", Column: "zone", Wildcard: AllZones}, Doc: "Zone the orders come from, or * for every zone."},
+			{Name: "rank", Type: Int, Required: true, Key: true, Bound: Positive, Max: 1000, Doc: "Priority of the candidate: 1 is tried first."},
+			{Name: "location", Type: Text, Required: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Candidate location whose stock serves the orders (a store ships from store or hands over click-and-collect)."},
+			{Name: "max_share", Type: Float, Bound: Positive, Max: 1, Default: "1", Doc: "Most of the zone's orders of the channel the candidate takes; the rest falls to the next rank."},
+			{Name: "cutoff", Type: Text, Match: ClockTime, MatchHint: "a time of day as HH:MM, such as 14:00",
+				Doc: "Last time of day an order is served the same day; empty means any time."},
+		},
+	}
+	Lanes = &Table{
+		Name: "lanes", Flag: "lanes",
+		Doc: "Delivery lanes from fulfilment nodes (DCs, forward warehouses, stores) to demand zones: how long and how much to deliver one unit. Optional; placement needs it.",
+		Columns: []Column{
+			{Name: "node", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Location that ships."},
+			{Name: "zone", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "zones", Column: "zone"}, Doc: "Zone delivered to."},
+			{Name: "lead_time_hours", Type: Float, Required: true, Bound: Positive, Max: MaxDays * 24, Doc: "Hours from order to delivery."},
+			{Name: "cost_per_unit", Type: Float, Bound: NonNegative, Default: "0", Doc: "Cost of delivering one unit."},
+		},
+	}
 	Capacity = &Table{
 		Name: "capacity", Flag: "capacity",
 		Doc: "Factory capacity per period, in units (or hours, with per-product hours in the production costs).",
@@ -306,7 +350,7 @@ var (
 )
 
 // Tables lists every canonical table in load order.
-var Tables = []*Table{Products, Locations, Sales, Prices, Promotions, Events, Inventory, Sourcing, Capacity, Preorders, Openings}
+var Tables = []*Table{Zones, Products, Locations, Sales, Prices, Promotions, Events, Inventory, Sourcing, Capacity, Preorders, Openings, Fulfilment, Lanes}
 
 // TableNamed returns the canonical table called name, or nil.
 func TableNamed(name string) *Table {

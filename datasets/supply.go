@@ -3,6 +3,7 @@ package datasets
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 	"time"
 
@@ -114,4 +115,65 @@ func parseWeekdays(s string) [7]bool {
 		}
 	}
 	return out
+}
+
+// Network reads the fulfilment network: zones, lanes from nodes to zones,
+// fulfilment rules, and each location's zone and handling cost. Tables
+// not loaded read as empty.
+func (s *Store) Network(ctx context.Context) (*supply.Network, error) {
+	out := &supply.Network{ZoneOf: map[string]string{}, Handling: map[string]float64{}}
+	err := s.eachRow(ctx, `SELECT zone, coalesce(name, ''), coalesce(region, ''), online_share FROM zones ORDER BY zone`, func(rows *sql.Rows) error {
+		var z supply.Zone
+		var share sql.NullFloat64
+		if err := rows.Scan(&z.Zone, &z.Name, &z.Region, &share); err != nil {
+			return err
+		}
+		z.OnlineShare = math.NaN()
+		if share.Valid {
+			z.OnlineShare = share.Float64
+		}
+		out.Zones = append(out.Zones, z)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, `SELECT node, zone, lead_time_hours, cost_per_unit FROM lanes ORDER BY node, zone`, func(rows *sql.Rows) error {
+		var l supply.ZoneLane
+		if err := rows.Scan(&l.Node, &l.Zone, &l.Hours, &l.Cost); err != nil {
+			return err
+		}
+		out.Lanes = append(out.Lanes, l)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, `SELECT channel, zone, rank, location, max_share, coalesce(cutoff, '') FROM fulfilment ORDER BY channel, zone, rank`, func(rows *sql.Rows) error {
+		var r supply.FulfilmentRule
+		if err := rows.Scan(&r.Channel, &r.Zone, &r.Rank, &r.Location, &r.MaxShare, &r.Cutoff); err != nil {
+			return err
+		}
+		out.Rules = append(out.Rules, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, `SELECT location, zone, handling_cost FROM locations WHERE zone IS NOT NULL OR handling_cost IS NOT NULL`, func(rows *sql.Rows) error {
+		var loc string
+		var zone sql.NullString
+		var handling sql.NullFloat64
+		if err := rows.Scan(&loc, &zone, &handling); err != nil {
+			return err
+		}
+		if zone.Valid {
+			out.ZoneOf[loc] = zone.String
+		}
+		if handling.Valid {
+			out.Handling[loc] = handling.Float64
+		}
+		return nil
+	})
+	return out, err
 }

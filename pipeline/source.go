@@ -29,6 +29,9 @@ type Source interface {
 	HierarchyLabels(ctx context.Context) (*supply.Labels, error)
 	// Supply is the network's latest stock positions, lanes and terms.
 	Supply(ctx context.Context) (*supply.Snapshot, error)
+	// Network is the fulfilment network: zones, lanes from nodes to
+	// zones and fulfilment rules.
+	Network(ctx context.Context) (*supply.Network, error)
 	// Production is the factories' capacity and the consumer pre-orders.
 	Production(ctx context.Context) ([]supply.CapacityRow, []supply.Preorder, error)
 	// PriceHistory is the sales with their prices, by period of freq.
@@ -55,6 +58,7 @@ type Memory struct {
 	Sales     *series.Panel
 	Labels    *supply.Labels
 	Snapshot  *supply.Snapshot
+	Net       *supply.Network
 	Capacity  []supply.CapacityRow
 	Preorders []supply.Preorder
 	Prices    *series.PriceHistory
@@ -163,6 +167,14 @@ func (m *Memory) Supply(context.Context) (*supply.Snapshot, error) {
 		return &supply.Snapshot{Products: map[string]supply.ProductTerms{}, Locations: map[string]supply.Location{}}, nil
 	}
 	return m.Snapshot, nil
+}
+
+// Network implements Source.
+func (m *Memory) Network(context.Context) (*supply.Network, error) {
+	if m.Net == nil {
+		return &supply.Network{ZoneOf: map[string]string{}, Handling: map[string]float64{}}, nil
+	}
+	return m.Net, nil
 }
 
 // Production implements Source.

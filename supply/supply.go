@@ -98,3 +98,45 @@ type Labels struct {
 	Name, Planner map[string]string // by SKU
 	LocationName  map[string]string // by location
 }
+
+// Network is the fulfilment network: the demand zones customers order
+// from, the lanes from the nodes that ship to them, the rules that route
+// each channel's orders, and what each location is as a node. It is
+// empty when none of its tables is loaded.
+type Network struct {
+	Zones []Zone     // by zone
+	Lanes []ZoneLane // by node and zone
+	// Rules are sorted by channel, zone and rank.
+	Rules []FulfilmentRule
+	// ZoneOf is each location's zone, where it has one.
+	ZoneOf map[string]string
+	// Handling is each location's cost of handling one unit as a node.
+	Handling map[string]float64
+}
+
+// Zone is one demand zone.
+type Zone struct {
+	Zone, Name, Region string
+	// OnlineShare is the share of the online locations' demand placed
+	// from the zone; NaN when not given.
+	OnlineShare float64
+}
+
+// ZoneLane is how long and how much it takes a node to deliver one unit
+// to a zone.
+type ZoneLane struct {
+	Node, Zone string
+	Hours      float64
+	Cost       float64
+}
+
+// FulfilmentRule routes a channel's orders from a zone ("*": every zone)
+// to a candidate location, tried in rank order; the candidate takes at
+// most MaxShare of them.
+type FulfilmentRule struct {
+	Channel, Zone string
+	Rank          int
+	Location      string
+	MaxShare      float64
+	Cutoff        string // HH:MM, or "" for any time
+}
