@@ -52,6 +52,9 @@ const (
 	// RingFence: a location's channel reserves add up to more than its
 	// stock, so not every channel's ring-fence can be kept.
 	RingFence Kind = "ring_fence"
+	// ZoneUnserved: a zone's demand through a channel that no node
+	// reaches within the channel's promise.
+	ZoneUnserved Kind = "zone_unserved"
 )
 
 // Action is the suggested first step for each kind.
@@ -71,6 +74,7 @@ var Action = map[Kind]string{
 	PriceMove:        "check the price change before approving it",
 	DataProblem:      "fix the rows in the named file before the next load",
 	RingFence:        "send stock to the location, or lower the channels' reserves (planner.yaml's atp section)",
+	ZoneUnserved:     "add a lane from a node within the promise (a forward warehouse near the zone), or change the channel's promise (planner.yaml's place section)",
 }
 
 // Finding is one sign of a root cause: a plan line flagged, or a cause

@@ -16,7 +16,7 @@ var exceptionsFile = OutputFile{Name: "exceptions", Schema: ExceptionsSchema,
 		"Every line it lists is a row of a plan file of the same run.",
 	Columns: []OutputColumn{
 		{"exception_id", "text", "EX- and 12 hex digits: the same for the same kind, SKU and location every night, so that an exception can be followed."},
-		{"kind", "text", "dc_short, stockout_risk (stock on hand and in transit fills less of the demand before a new order arrives than the target), overstock (beyond exceptions.overstock_days of demand), ageing (perishable stock that will not sell within its shelf life), forecast_bias (tracking signal beyond exceptions.tracking_signal), not_planned, order_check, no_demand, capacity_overload, production_late, input_check, price_check, price_move, ring_fence (a location's channel reserves are more than its stock) or data_problem."},
+		{"kind", "text", "dc_short, stockout_risk (stock on hand and in transit fills less of the demand before a new order arrives than the target), overstock (beyond exceptions.overstock_days of demand), ageing (perishable stock that will not sell within its shelf life), forecast_bias (tracking signal beyond exceptions.tracking_signal), not_planned, order_check, no_demand, capacity_overload, production_late, input_check, price_check, price_move, ring_fence (a location's channel reserves are more than its stock), zone_unserved (a zone's demand through a channel that no node reaches within the channel's promise) or data_problem."},
 		{"sku", "text", "SKU concerned; empty when the cause is not one SKU's."},
 		{"location", "text", "Where the cause is: the DC that is short, the store or factory; empty when it is not one place's."},
 		{"lines", "number", "How many plan lines the cause affects."},

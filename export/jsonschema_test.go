@@ -13,6 +13,7 @@ import (
 
 	"github.com/planner-engine/planner/atp"
 	"github.com/planner-engine/planner/exceptions"
+	"github.com/planner-engine/planner/placement"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/series"
@@ -78,6 +79,13 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 		[]atp.Channel{{Name: "store", LostSale: 1}, {Name: "instant", LostSale: 0.6, MaxShare: 0.5}})
 	require.NoError(t, err)
 	require.NoError(t, WriteATP(files["atp"], series.MustParseDate("2026-03-02"), promised))
+	files["placement"] = filepath.Join(dir, "placement.jsonl")
+	net := &placement.Network{Nodes: []placement.Node{{Name: "DC1"}}, Zones: []string{"Z1", "Z2"},
+		Channels: []placement.Channel{{Name: "online", PromiseHours: 48}}, Hours: [][]float64{{24, math.NaN()}}, Cost: [][]float64{{1, math.NaN()}}}
+	skus := []placement.SKU{{SKU: "A", UnitCost: 2, LostSale: 3, Streams: []placement.Stream{{Zone: 0, Mean: 2, Variance: 3}, {Zone: 1, Mean: 1, Variance: 1}}}}
+	placed, err := placement.Place(net, skus, placement.Policy{Days: 28, CoverDays: 7, Service: 0.95, HoldingRate: 0.25})
+	require.NoError(t, err)
+	require.NoError(t, WritePlacement(files["placement"], series.MustParseDate("2026-03-02"), placed.Lines(net, skus)))
 	files["exceptions"] = filepath.Join(dir, "exceptions.jsonl")
 	require.NoError(t, WriteExceptions(files["exceptions"], exceptions.Group([]exceptions.Finding{
 		{Kind: exceptions.DCShort, SKU: "A", Location: "DC1", Plan: "orders", Line: "TO-1", Units: 3, Value: 7.5, Detail: "short"}},

@@ -19,6 +19,7 @@ import (
 	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/placement"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
 	"github.com/planner-engine/planner/replenish"
@@ -51,7 +52,11 @@ type Workbook struct {
 	// PromiseDay, when the run planned them.
 	Promises   []atp.Line
 	PromiseDay series.Date
-	Forecasts  *forecast.Result
+	// Placement is which fulfilment nodes hold each SKU, planned on
+	// PlacementDay, when the run placed stock.
+	Placement    []placement.Line
+	PlacementDay series.Date
+	Forecasts    *forecast.Result
 	// Root causes are the run's exceptions, for the Exceptions sheet.
 	RootCauses []exceptions.Exception
 	// ProductNames and LocationNames are shown beside the codes; a code
@@ -87,14 +92,17 @@ const (
 	// PromisesSheet is what each channel may promise of a location's
 	// stock (atp.csv), to read, not to approve.
 	PromisesSheet = "Promises"
-	ForecastSheet = "Forecasts"
+	// PlacementSheet is which nodes hold each SKU (placement.csv), to
+	// read, not to approve.
+	PlacementSheet = "Placement"
+	ForecastSheet  = "Forecasts"
 	// OverridesSheet is an empty form for forecast overrides, which
 	// planner override --file plan.xlsx reads.
 	OverridesSheet = "Overrides"
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
-var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, PromisesSheet, ForecastSheet, OverridesSheet}
+var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, PromisesSheet, PlacementSheet, ForecastSheet, OverridesSheet}
 
 // workbookStyles are the cell styles every sheet shares.
 type workbookStyles struct {
@@ -155,6 +163,9 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := promisesSheet(f, wb, st); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := placementSheet(f, wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if wb.Forecasts != nil {
@@ -532,10 +543,6 @@ type dayTotal struct {
 	mean, variance float64
 }
 
-// forecastSheet writes the forecasts by SKU: each SKU's daily demand over
-// all its locations and channels (means added; the 10% and 90% levels
-// from the added variances, a normal approximation), and returns the
-// totals by day for the summary's chart.
 // promisesSheet lists atp.csv's rows: what each channel may promise of
 // each location's stock.
 func promisesSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
@@ -570,6 +577,51 @@ func promisesSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
 	return sw.Flush()
 }
 
+// placementSheet lists placement.csv's rows: which nodes hold each SKU,
+// the stock they target and the zones they serve.
+func placementSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
+	sw, err := f.NewStreamWriter(PlacementSheet)
+	if err != nil {
+		return err
+	}
+	header := []any{}
+	for _, h := range []string{"date", "sku", "node", "hold", "target_stock", "units_per_day", "zones_served", "service_hours", "reason"} {
+		header = append(header, excelize.Cell{StyleID: st.header, Value: h})
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for i, w := range []float64{12, 16, 10, 6, 12, 12, 24, 12, 60} {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	for i := range wb.Placement {
+		l := &wb.Placement[i]
+		hold := "no"
+		if l.Hold {
+			hold = "yes"
+		}
+		var hours any
+		if !math.IsNaN(l.Hours) {
+			hours = excelize.Cell{StyleID: st.units, Value: round2(l.Hours)}
+		}
+		cellName, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cellName, []any{excelize.Cell{StyleID: st.date, Value: wb.PlacementDay.Time()}, l.SKU, l.Node, hold,
+			excelize.Cell{StyleID: st.units, Value: round2(l.Target)}, round4(l.Units), strings.Join(l.Zones, ";"), hours, l.Reason}); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// forecastSheet writes the forecasts by SKU: each SKU's daily demand over
+// all its locations and channels (means added; the 10% and 90% levels
+// from the added variances, a normal approximation), and returns the
+// totals by day for the summary's chart.
 func forecastSheet(f *excelize.File, res *forecast.Result, st *workbookStyles) ([]dayTotal, error) {
 	sw, err := f.NewStreamWriter(ForecastSheet)
 	if err != nil {

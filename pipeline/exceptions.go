@@ -37,6 +37,7 @@ type ExceptionsInput struct {
 	Production *ProduceResult
 	Prices     *PriceResult
 	ATP        *ATPResult
+	Place      *PlaceResult
 	Problems   datasets.Problems
 	// Terms give each SKU's unit price and cost; Labels its planner.
 	Terms  map[string]supply.PricingTerms
@@ -172,6 +173,12 @@ func Exceptions(in *ExceptionsInput, cfg config.Exceptions) []exceptions.Excepti
 				Units: short, Value: short * price(s.SKU), Detail: s.String()})
 		}
 	}
+	if p := in.Place; p != nil {
+		for _, g := range p.Gaps {
+			add(exceptions.Finding{Kind: exceptions.ZoneUnserved, Location: g.Zone, Cause: "zone\x00" + g.Zone + "\x00" + g.Channel, Plan: "placement",
+				Units: g.Units, Value: g.Lost, Detail: g.String()})
+		}
+	}
 	for _, pr := range in.Problems {
 		if pr.Severity != datasets.Warning {
 			continue
@@ -231,7 +238,7 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	in := &ExceptionsInput{Day: r.forecasts.Values().First(), Orders: r.orderLines(), Allocation: r.allocation, Production: r.production,
-		Prices: r.prices, ATP: r.atp, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
+		Prices: r.prices, ATP: r.atp, Place: r.place, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
 	if r.orders != nil {
 		in.Network = r.orders.Network
 	}

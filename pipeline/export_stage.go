@@ -23,7 +23,7 @@ func (ExportStage) Name() string { return "export" }
 
 // Run implements Stage.
 func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
-	if r.forecasts == nil && r.orders == nil && r.allocation == nil && r.production == nil && r.prices == nil && r.atp == nil {
+	if r.forecasts == nil && r.orders == nil && r.allocation == nil && r.production == nil && r.prices == nil && r.atp == nil && r.place == nil {
 		return StageReport{Summary: "skipped: no plan in this run to export"}, nil
 	}
 	wb := &export.Workbook{Orders: r.orderLines()}
@@ -43,6 +43,9 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	}
 	if r.atp != nil {
 		wb.Promises, wb.PromiseDay = r.atp.Lines, r.atp.Day
+	}
+	if r.place != nil {
+		wb.Placement, wb.PlacementDay = r.place.Lines, r.place.Day
 	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
 	labels, err := r.masterLabels(ctx)

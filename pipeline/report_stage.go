@@ -55,6 +55,9 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.atp != nil {
 		d.Tables = append(d.Tables, r.atp.table())
 	}
+	if r.place != nil {
+		d.Tables = append(d.Tables, r.place.table())
+	}
 	if err := r.changes(ctx, d); err != nil {
 		return StageReport{}, err
 	}

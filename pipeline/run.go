@@ -72,6 +72,7 @@ type Run struct {
 	production *ProduceResult
 	prices     *PriceResult
 	atp        *ATPResult
+	place      *PlaceResult
 	// What the load warned about, and the root causes of every flag
 	// (the exceptions stage).
 	problems   datasets.Problems

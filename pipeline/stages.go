@@ -21,7 +21,7 @@ type Stage interface {
 
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
-	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{},
+	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, PlaceStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{},
 		ATPStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
 }
 
@@ -292,6 +292,38 @@ func (ATPStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	}
 	return rep, r.recordAll(rows, &rep)
 }
+
+// PlaceStage writes placement.csv: which fulfilment nodes hold each SKU.
+// It runs when planner.yaml has a place section.
+type PlaceStage struct{}
+
+// Name implements Stage.
+func (PlaceStage) Name() string { return "place" }
+
+// Run implements Stage.
+func (PlaceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	pc := r.Config.Place
+	switch {
+	case pc == nil:
+		return StageReport{Summary: "skipped: no place section in the configuration"}, nil
+	case r.forecasts == nil:
+		return StageReport{Summary: "skipped: no forecasts in this run to place stock for"}, nil
+	}
+	res, err := Place(ctx, r.Source, r.forecasts.Values(), *pc)
+	if err != nil {
+		return skipped(err)
+	}
+	r.place = res
+	rep := res.Report()
+	rows, err := res.Write(r.path(PlaceName + "." + pc.Format))
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// PlaceName is the placement file's name, before its extension.
+const PlaceName = "placement"
 
 // ATPName is the available-to-promise file's name, before its extension.
 const ATPName = "atp"

@@ -1,5 +1,6 @@
 package placement
 
+import "math"
 
 // improve lowers the cost of a plan that fits the capacities by moves
 // that keep it fitting: one SKU at a time, with the others' stock fixed,
@@ -47,26 +48,74 @@ func (s *solver) improveOne(i int, d Decision, room []float64, deep bool) (Decis
 	}
 	best, improved := d, false
 	assign := make([]int, len(d.Assign))
+	nn := len(s.net.Nodes)
+	mean := make([]float64, nn)
+	vari := make([]float64, nn)
+	zr := s.z * s.root
 	for changed := true; changed; {
 		changed = false
-		// One stream to another node or to lost.
+		// One stream to another node or to lost, priced by the change it
+		// makes: its delivery or lost sales, and the two nodes' holding.
+		for n := range mean {
+			mean[n], vari[n] = 0, 0
+		}
+		for j, a := range best.Assign {
+			if a >= 0 {
+				mean[a] += k.Streams[j].Mean
+				vari[a] += k.Streams[j].Variance
+			}
+		}
+		copy(assign, best.Assign)
+		moved := false
 		for j, st := range k.Streams {
 			if st.Mean == 0 && st.Variance == 0 {
 				continue
 			}
-			for _, to := range append([]int{-1}, s.reach[i][j]...) {
-				if to == best.Assign[j] {
-					continue
-				}
-				copy(assign, best.Assign)
-				assign[j] = to
-				c := s.decision(i, assign)
-				if c.Cost.Total() < best.Cost.Total()-1e-9 && fits(c) {
-					best, improved, changed = c, true, true
+			from := assign[j]
+			out := s.pol.Days * st.Mean * k.LostSale
+			holdOut := 0.0
+			if from >= 0 {
+				out = s.deliv[i][j][reachIndex(s.reach[i][j], from)]
+				holdOut = s.hold[i] * (st.Mean*s.pol.CoverDays/2 + zr*(math.Sqrt(vari[from])-math.Sqrt(math.Max(0, vari[from]-st.Variance))))
+			}
+			bestTo, bestDelta := from, -1e-9
+			if from >= 0 {
+				if d := s.pol.Days*st.Mean*k.LostSale - out - holdOut; d < bestDelta {
+					bestTo, bestDelta = -1, d
 				}
 			}
+			for r, to := range s.reach[i][j] {
+				if to == from {
+					continue
+				}
+				added := zr * (math.Sqrt(vari[to]+st.Variance) - math.Sqrt(vari[to]))
+				if (mean[to]+st.Mean)*s.pol.CoverDays+zr*math.Sqrt(vari[to]+st.Variance) > room[to] {
+					continue
+				}
+				if d := s.deliv[i][j][r] + s.hold[i]*(st.Mean*s.pol.CoverDays/2+added) - out - holdOut; d < bestDelta {
+					bestTo, bestDelta = to, d
+				}
+			}
+			if bestTo == from {
+				continue
+			}
+			if from >= 0 {
+				mean[from] -= st.Mean
+				vari[from] = math.Max(0, vari[from]-st.Variance)
+			}
+			if bestTo >= 0 {
+				mean[bestTo] += st.Mean
+				vari[bestTo] += st.Variance
+			}
+			assign[j] = bestTo
+			moved = true
 		}
-		if deep {
+		if moved {
+			if c := s.decision(i, assign); c.Cost.Total() < best.Cost.Total()-1e-9 && fits(c) {
+				best, improved, changed = c, true, true
+			}
+		}
+		if deep && len(k.Streams) <= pairStreams {
 			for j := range k.Streams {
 				for _, to := range s.reach[i][j] {
 					if to == best.Assign[j] {

@@ -120,4 +120,6 @@ func countZones(n int) string {
 	return fmt.Sprintf("%d zones", n)
 }
 
-func trimFloat(x float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".") }
+func trimFloat(x float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}

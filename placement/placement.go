@@ -81,7 +81,7 @@ type Policy struct {
 	// unit cost.
 	HoldingRate float64
 	// Iterations bounds the subgradient steps on the capacity prices; 0
-	// means 40.
+	// means 24.
 	Iterations int
 }
 
@@ -158,7 +158,7 @@ func Place(net *Network, skus []SKU, pol Policy) (*Plan, error) {
 		return nil, err
 	}
 	if pol.Iterations == 0 {
-		pol.Iterations = 40
+		pol.Iterations = 24
 	}
 	s := newSolver(net, skus, pol)
 	return s.run(), nil
@@ -249,9 +249,15 @@ func (s *solver) run() *Plan {
 		}
 		cand := decs
 		if over {
-			cand = s.exchange(s.improve(s.repair(decs, usage, -1)))
+			// Repairing costs more than a step: every few steps, and on
+			// the last.
+			if it%repairEvery != repairEvery-1 && it != s.pol.Iterations-1 && best != nil {
+				cand = nil
+			} else {
+				cand = s.repair(decs, usage, -1)
+			}
 		}
-		if c := s.total(cand); c < bestCost-1e-9 {
+		if c := s.total(cand); cand != nil && c < bestCost-1e-9 {
 			bestCost = c
 			best = cloneDecisions(cand)
 		}
@@ -275,6 +281,10 @@ func (s *solver) run() *Plan {
 			break
 		}
 	}
+	if !allZero(s.lambda) {
+		// The capacities bind: improve the best plan that fits them.
+		best = s.exchange(s.improve(best))
+	}
 	p := &Plan{Decisions: best, Usage: s.usage(best)}
 	for i := range best {
 		p.Cost.add(best[i].Cost)
@@ -282,6 +292,10 @@ func (s *solver) run() *Plan {
 	p.Unreachable = s.unreachable()
 	return p
 }
+
+// repairEvery is how many subgradient steps there are between repairs
+// of the plan at the current prices.
+const repairEvery = 4
 
 // priceScale is the size of a first step on a capacity price: the median
 // SKU's lost sales over the horizon per unit of stock covering a day.
@@ -380,7 +394,7 @@ func (s *solver) solve(i int, ws *work) Decision {
 	for n := range ws.open {
 		ws.open[n] = false
 	}
-	best := s.assign(i, ws, bestAssign)
+	best := s.assign(i, ws, bestAssign, false)
 	for {
 		add, addCost := -1, best
 		for n := 0; n < nn; n++ {
@@ -388,7 +402,7 @@ func (s *solver) solve(i int, ws *work) Decision {
 				continue
 			}
 			ws.open[n] = true
-			if c := s.assign(i, ws, assign); c < addCost-1e-9 {
+			if c := s.assign(i, ws, assign, false); c < addCost-1e-9 {
 				add, addCost = n, c
 			}
 			ws.open[n] = false
@@ -397,7 +411,7 @@ func (s *solver) solve(i int, ws *work) Decision {
 			break
 		}
 		ws.open[add] = true
-		best = s.assign(i, ws, bestAssign)
+		best = s.assign(i, ws, bestAssign, false)
 	}
 	for changed := true; changed; {
 		changed = false
@@ -406,7 +420,7 @@ func (s *solver) solve(i int, ws *work) Decision {
 				continue
 			}
 			ws.open[n] = false
-			if c := s.assign(i, ws, assign); c < best-1e-9 {
+			if c := s.assign(i, ws, assign, false); c < best-1e-9 {
 				best = c
 				copy(bestAssign, assign)
 				changed = true
@@ -415,6 +429,11 @@ func (s *solver) solve(i int, ws *work) Decision {
 			ws.open[n] = true
 		}
 	}
+	// The streams of the nodes chosen, moved one by one while the pooling
+	// makes that pay.
+	if c := s.assign(i, ws, assign, true); c < best-1e-9 {
+		copy(bestAssign, assign)
+	}
 	return s.decision(i, bestAssign)
 }
 
@@ -422,7 +441,7 @@ func (s *solver) solve(i int, ws *work) Decision {
 // it most cheaply (or loses it), then moves single streams while that
 // lowers the cost with the pooling counted exactly; it returns the cost at
 // the current prices.
-func (s *solver) assign(i int, ws *work, assign []int) float64 {
+func (s *solver) assign(i int, ws *work, assign []int, search bool) float64 {
 	k := &s.skus[i]
 	for n := range ws.mean {
 		ws.mean[n], ws.vari[n] = 0, 0
@@ -450,7 +469,7 @@ func (s *solver) assign(i int, ws *work, assign []int) float64 {
 		}
 	}
 	coef := func(n int) float64 { return (s.hold[i] + s.lambda[n]) * s.z * s.root }
-	for pass := 0; pass < 4; pass++ {
+	for pass := 0; search && pass < 4; pass++ {
 		moved := false
 		for j, st := range k.Streams {
 			if st.Mean == 0 && st.Variance == 0 {

@@ -17,7 +17,7 @@ import (
 const DefaultDB = "planner.duckdb"
 
 // StageNames are the stages of the nightly run, in the order they run.
-var StageNames = []string{"load", "summary", "forecast", "replenish", "allocate", "produce", "price", "atp", "exceptions", "export", "report"}
+var StageNames = []string{"load", "summary", "forecast", "place", "replenish", "allocate", "produce", "price", "atp", "exceptions", "export", "report"}
 
 // Config is planner.yaml. Relative paths are relative to the folder of the
 // file. The zero value of each field means its default.
@@ -46,6 +46,9 @@ type Config struct {
 	// ATP configures the atp stage (what each channel may promise of a
 	// location's stock), which runs only when the section is there.
 	ATP *ATP `yaml:"atp,omitempty" json:"atp,omitempty"`
+	// Place configures the place stage (where each SKU's stock lives),
+	// which runs only when the section is there.
+	Place *Place `yaml:"place,omitempty" json:"place,omitempty"`
 	// Security sets file permissions and the encryption of archives.
 	Security Security `yaml:"security,omitempty" json:"security"`
 	// KeepRuns is how many run folders out/runs keeps, the newest (and
@@ -179,6 +182,10 @@ func (c *Config) WithAllSections() *Config {
 	if out.ATP == nil {
 		a := DefaultATP()
 		out.ATP = &a
+	}
+	if out.Place == nil {
+		p := DefaultPlace()
+		out.Place = &p
 	}
 	return &out
 }
@@ -332,6 +339,12 @@ func (c *Config) resolve() error {
 	if c.ATP != nil {
 		c.ATP.fill()
 		if err := c.ATP.Check(Key("atp")); err != nil {
+			return err
+		}
+	}
+	if c.Place != nil {
+		c.Place.fill()
+		if err := c.Place.Check(Key("place")); err != nil {
 			return err
 		}
 	}

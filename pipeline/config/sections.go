@@ -642,3 +642,60 @@ func (c *ATP) Check(name func(string) string) error {
 	}
 	return checkPlanFormat(name("format"), c.Format)
 }
+
+// Place is the place section of planner.yaml: where each SKU's stock
+// should live (placement.Place). The stage runs only when the section is
+// there.
+type Place struct {
+	// HorizonDays is the days of forecast the zones' demand is averaged
+	// over, and the costs summed over.
+	HorizonDays int `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
+	// CoverDays is the days of demand a node's stock covers between its
+	// deliveries (its lead time plus review period).
+	CoverDays float64 `yaml:"cover_days,omitempty" json:"cover_days,omitempty"`
+	// Service is the chance a node's stock covers its demand over the
+	// cover days, which sizes its safety stock.
+	Service float64 `yaml:"service,omitempty" json:"service,omitempty"`
+	// HoldingRate is the yearly cost of holding a unit, as a share of its
+	// unit cost.
+	HoldingRate float64 `yaml:"holding_rate,omitempty" json:"holding_rate,omitempty"`
+	// PromiseHours is each channel's delivery promise in hours, by name; a
+	// channel not listed has none, and any lane serves it.
+	PromiseHours map[string]float64 `yaml:"promise_hours,omitempty" json:"promise_hours,omitempty"`
+	// Format of the placement file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultPlace returns the place settings of an empty section.
+func DefaultPlace() Place {
+	return Place{HorizonDays: 28, CoverDays: 7, Service: 0.95, HoldingRate: 0.25, Format: "csv"}
+}
+
+func (c *Place) fill() {
+	d := DefaultPlace()
+	fillInt(&c.HorizonDays, d.HorizonDays)
+	fillFloat(&c.CoverDays, d.CoverDays)
+	fillFloat(&c.Service, d.Service)
+	fillFloat(&c.HoldingRate, d.HoldingRate)
+	fillString(&c.Format, d.Format)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Place) Check(name func(string) string) error {
+	switch {
+	case c.HorizonDays < 1:
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("horizon_days"), c.HorizonDays)
+	case !(c.CoverDays > 0) || math.IsInf(c.CoverDays, 0):
+		return fmt.Errorf("%s must be a number of days above 0 (got %v)", name("cover_days"), c.CoverDays)
+	case !(c.Service > 0 && c.Service < 1):
+		return fmt.Errorf("%s must be above 0 and below 1 (got %v)", name("service"), c.Service)
+	case !(c.HoldingRate >= 0) || math.IsInf(c.HoldingRate, 0):
+		return fmt.Errorf("%s must be a yearly share of the unit cost of at least 0 (got %v)", name("holding_rate"), c.HoldingRate)
+	}
+	for _, ch := range slices.Sorted(maps.Keys(c.PromiseHours)) {
+		if h := c.PromiseHours[ch]; !(h > 0) || math.IsInf(h, 0) {
+			return fmt.Errorf("%s must be a number of hours above 0 (got %v)", name("promise_hours."+ch), h)
+		}
+	}
+	return checkPlanFormat(name("format"), c.Format)
+}
