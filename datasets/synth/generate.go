@@ -152,14 +152,39 @@ func (r *retailer) writeMasters(write writeFunc) error {
 	if err != nil {
 		return err
 	}
-	err = write("locations", "locations.csv", "location,name,type,region,dc,capacity", func(emit func(...any)) {
+	err = write("zones", "zones.csv", "zone,name,region,online_share", func(emit func(...any)) {
+		for _, z := range r.zones {
+			emit(z.id, z.name, z.region, z.onlineShare)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	err = write("locations", "locations.csv", "location,name,type,region,dc,capacity,zone,handling_cost", func(emit func(...any)) {
 		for _, l := range r.allLocations() {
-			capacity := any("")
+			capacity, handling := any(""), any("")
 			if l.capacity > 0 {
 				capacity = l.capacity
 			}
-			emit(l.id, l.name, l.typ, l.region, l.dc, capacity)
+			if l.handling > 0 {
+				handling = l.handling
+			}
+			emit(l.id, l.name, l.typ, l.region, l.dc, capacity, l.zone, handling)
 		}
+	})
+	if err != nil {
+		return err
+	}
+	err = write("lanes", "lanes.csv", "node,zone,lead_time_hours,cost_per_unit", func(emit func(...any)) {
+		for _, l := range r.lanes {
+			emit(l.node, l.zone, l.hours, l.cost)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	err = write("fulfilment", "fulfilment.csv", "channel,zone,rank,location,max_share,cutoff", func(emit func(...any)) {
+		r.fulfilment(emit)
 	})
 	if err != nil {
 		return err
@@ -223,9 +248,37 @@ func (r *retailer) allLocations() []location {
 		out = append(out, s.location)
 	}
 	out = append(out, r.online)
+	out = append(out, r.forwards...)
 	out = append(out, r.factories...)
 	out = append(out, r.suppliers...)
 	return out
+}
+
+// fulfilment writes the fulfilment rules: online orders from a zone go to
+// the online fulfilment point first, up to 80% of them, then to the
+// region's DC; instant orders from an urban zone to its first store, up
+// to 70%, then to the region's forward warehouse; orders after 20:00 are
+// served the next day.
+func (r *retailer) fulfilment(emit func(...any)) {
+	for _, z := range r.zones {
+		for i, dc := range r.dcs {
+			if dc.region != z.region {
+				continue
+			}
+			emit(ChannelOnline, z.id, 1, r.online.id, 0.8, "20:00")
+			emit(ChannelOnline, z.id, 2, dc.id, 1.0, "20:00")
+			if !z.urban || !r.cfg.has(ChannelInstant) {
+				continue
+			}
+			for _, st := range r.stores {
+				if st.location.zone == z.id {
+					emit(ChannelInstant, z.id, 1, st.id, 0.7, "")
+					break
+				}
+			}
+			emit(ChannelInstant, z.id, 2, r.forwards[i].id, 1.0, "")
+		}
+	}
 }
 
 // sourcing writes the lanes: stores and the online point from their DC, DCs

@@ -64,7 +64,7 @@ func TestGeneratedRetailerLoadsWithoutProblems(t *testing.T) {
 	assert.Equal(t, int64(10), sum.Hierarchy.Departments)
 	assert.Greater(t, sum.ZeroShare, 0.1, "slow movers give zero days")
 	assert.Less(t, sum.ZeroShare, 0.9)
-	assert.Equal(t, map[string]int64{"dc": 1, "store": 4, "online": 1, "factory": 2, "supplier": 3}, sum.Hierarchy.LocationTypes)
+	assert.Equal(t, map[string]int64{"dc": 1, "store": 4, "online": 1, "factory": 2, "supplier": 3, "forward": 1}, sum.Hierarchy.LocationTypes)
 }
 
 func TestGenerateIsDeterministicWhateverTheWorkers(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/planner-engine/planner/series"
@@ -91,6 +92,22 @@ var regionNames = []string{"North", "South", "East", "West", "Central", "Coast",
 type location struct {
 	id, name, typ, region, dc string
 	capacity                  float64
+	zone                      string  // demand zone; "" for none
+	handling                  float64 // cost of handling a unit shipped as a fulfilment node; 0 for none
+}
+
+// zone is a demand zone: a region's urban stores and their customers, or
+// the rest of the region.
+type zone struct {
+	id, name, region string
+	urban            bool
+	onlineShare      float64
+}
+
+// lane is a delivery lane from a fulfilment node to a zone.
+type lane struct {
+	node, zone  string
+	hours, cost float64
 }
 
 type store struct {
@@ -149,6 +166,9 @@ type retailer struct {
 	dcs                  []location
 	stores               []store
 	online               location
+	forwards             []location // forward warehouses, one per region
+	zones                []zone
+	lanes                []lane
 	factories, suppliers []location
 	products             []product
 	events               []event
@@ -215,7 +235,8 @@ func (r *retailer) buildLocations() {
 			region: reg, size: size, urban: rng.Float64() < 0.5,
 		})
 	}
-	r.online = location{id: "WEB", name: "Online fulfilment", typ: "online", region: regionNames[0], dc: r.dcs[0].id, capacity: 100_000}
+	r.online = location{id: "WEB", name: "Online fulfilment", typ: "online", region: regionNames[0], dc: r.dcs[0].id, capacity: 100_000, handling: 0.1}
+	r.buildNetwork()
 	nFactories := min(10, max(2, cfg.SKUs/300))
 	for i := 0; i < nFactories; i++ {
 		r.factories = append(r.factories, location{id: fmt.Sprintf("F%02d", i+1), name: fmt.Sprintf("Factory %d", i+1), typ: "factory",
@@ -224,6 +245,64 @@ func (r *retailer) buildLocations() {
 	for i := 0; i < 3; i++ {
 		r.suppliers = append(r.suppliers, location{id: fmt.Sprintf("SUP%02d", i+1), name: fmt.Sprintf("Supplier %d", i+1), typ: "supplier"})
 	}
+}
+
+// buildNetwork splits each region into an urban zone (its stores that
+// offer instant delivery) and the rest, puts a forward warehouse in each
+// region, and draws the lanes: a DC reaches its region's zones in a day
+// and the others in two; a forward warehouse its urban zone within the
+// hour and the rest of its region in six; the online fulfilment point
+// every zone in a day and a half. Online orders come from each zone in
+// proportion to its stores' size.
+func (r *retailer) buildNetwork() {
+	size := map[string]float64{}
+	for i := range r.stores {
+		st := &r.stores[i]
+		kind, name := "R", "rest of "+st.location.region
+		if st.urban {
+			kind, name = "U", st.location.region+" city"
+		}
+		st.location.zone = fmt.Sprintf("Z%02d%s", st.region+1, kind)
+		if _, ok := size[st.location.zone]; !ok {
+			r.zones = append(r.zones, zone{id: st.location.zone, name: name, region: st.location.region, urban: st.urban})
+		}
+		size[st.location.zone] += st.size
+	}
+	sort.Slice(r.zones, func(a, b int) bool { return r.zones[a].id < r.zones[b].id })
+	var total float64
+	for _, s := range size {
+		total += s
+	}
+	for i := range r.zones {
+		r.zones[i].onlineShare = math.Round(1e4*size[r.zones[i].id]/total) / 1e4
+	}
+	for i := range r.dcs {
+		r.dcs[i].handling = 0.05
+		r.forwards = append(r.forwards, location{id: fmt.Sprintf("FW%02d", i+1), name: r.dcs[i].region + " forward warehouse", typ: "forward",
+			region: r.dcs[i].region, dc: r.dcs[i].id, capacity: float64(4_000 * max(1, len(r.stores)/len(r.dcs))), handling: 0.2})
+	}
+	for _, z := range r.zones {
+		for i, dc := range r.dcs {
+			if dc.region == z.region {
+				r.lanes = append(r.lanes, lane{node: dc.id, zone: z.id, hours: 24, cost: 0.6})
+				f := r.forwards[i]
+				if z.urban {
+					r.lanes = append(r.lanes, lane{node: f.id, zone: z.id, hours: 1, cost: 0.35})
+				} else {
+					r.lanes = append(r.lanes, lane{node: f.id, zone: z.id, hours: 6, cost: 0.5})
+				}
+			} else {
+				r.lanes = append(r.lanes, lane{node: dc.id, zone: z.id, hours: 48, cost: 1.2})
+			}
+		}
+		r.lanes = append(r.lanes, lane{node: r.online.id, zone: z.id, hours: 36, cost: 0.9})
+	}
+	sort.Slice(r.lanes, func(a, b int) bool {
+		if r.lanes[a].node != r.lanes[b].node {
+			return r.lanes[a].node < r.lanes[b].node
+		}
+		return r.lanes[a].zone < r.lanes[b].zone
+	})
 }
 
 func (r *retailer) buildProducts() {

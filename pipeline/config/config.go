@@ -86,6 +86,9 @@ type Inputs struct {
 	Capacity   string `yaml:"capacity,omitempty" json:"capacity,omitempty"`
 	Preorders  string `yaml:"preorders,omitempty" json:"preorders,omitempty"`
 	Openings   string `yaml:"openings,omitempty" json:"openings,omitempty"`
+	Zones      string `yaml:"zones,omitempty" json:"zones,omitempty"`
+	Fulfilment string `yaml:"fulfilment,omitempty" json:"fulfilment,omitempty"`
+	Lanes      string `yaml:"lanes,omitempty" json:"lanes,omitempty"`
 	// Grain says what a sales row is: auto (the default) reads rows as
 	// transaction lines when their dates hold times or their keys repeat
 	// within a day; daily refuses such rows; transaction always sums lines.
@@ -112,6 +115,7 @@ func (in *Inputs) Files() map[string]string {
 		"sales": in.Sales, "products": in.Products, "locations": in.Locations, "prices": in.Prices,
 		"promotions": in.Promotions, "events": in.Events, "inventory": in.Inventory, "sourcing": in.Sourcing,
 		"capacity": in.Capacity, "preorders": in.Preorders, "openings": in.Openings,
+		"zones": in.Zones, "fulfilment": in.Fulfilment, "lanes": in.Lanes,
 	} {
 		if path != "" {
 			out[name] = path
@@ -125,7 +129,8 @@ func (in *Inputs) Files() map[string]string {
 func (in *Inputs) File(table string) *string {
 	return map[string]*string{"sales": &in.Sales, "products": &in.Products, "locations": &in.Locations, "prices": &in.Prices,
 		"promotions": &in.Promotions, "events": &in.Events, "inventory": &in.Inventory, "sourcing": &in.Sourcing,
-		"capacity": &in.Capacity, "preorders": &in.Preorders, "openings": &in.Openings}[table]
+		"capacity": &in.Capacity, "preorders": &in.Preorders, "openings": &in.Openings,
+		"zones": &in.Zones, "fulfilment": &in.Fulfilment, "lanes": &in.Lanes}[table]
 }
 
 // CheckFormat checks the input format and the M5 calendar that goes with
