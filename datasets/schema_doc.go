@@ -138,3 +138,63 @@ func SchemaJSON() ([]byte, error) {
 	}
 	return json.MarshalIndent(out, "", "  ")
 }
+
+// JSONSchema describes one row of the table as a JSON Schema (draft
+// 2020-12), for tools that check a file before it is loaded: each
+// column's type, its bounds and allowed values, and the required ones.
+func (t *Table) JSONSchema() ([]byte, error) {
+	type prop struct {
+		Type             string   `json:"type"`
+		Format           string   `json:"format,omitempty"`
+		Description      string   `json:"description"`
+		Enum             []string `json:"enum,omitempty"`
+		Pattern          string   `json:"pattern,omitempty"`
+		Minimum          *float64 `json:"minimum,omitempty"`
+		ExclusiveMinimum *float64 `json:"exclusiveMinimum,omitempty"`
+		Maximum          *float64 `json:"maximum,omitempty"`
+	}
+	props := map[string]prop{}
+	var required []string
+	for _, c := range t.Columns {
+		p := prop{Description: c.Doc, Enum: c.Enum}
+		switch c.Type {
+		case Text:
+			p.Type = "string"
+			if c.Match != "" && !strings.HasPrefix(c.Match, "(?i)") {
+				p.Pattern = "^(" + c.Match + ")$"
+			}
+		case Date:
+			p.Type, p.Format = "string", "date"
+		case Int:
+			p.Type = "integer"
+		case Float:
+			p.Type = "number"
+		case Bool:
+			p.Type = "boolean"
+		}
+		if c.Type == Int || c.Type == Float {
+			zero, limit := 0.0, c.Limit()
+			switch c.Bound {
+			case NonNegative:
+				p.Minimum = &zero
+			case Positive:
+				p.ExclusiveMinimum = &zero
+			case Fraction:
+				p.Minimum, limit = &zero, 1
+			}
+			p.Maximum = &limit
+		}
+		if c.Required {
+			required = append(required, c.Name)
+		}
+		props[c.Name] = p
+	}
+	return json.MarshalIndent(map[string]any{
+		"$schema":     "https://json-schema.org/draft/2020-12/schema",
+		"title":       t.Name,
+		"description": t.Doc + " One object per row; an absent column takes its default.",
+		"type":        "object",
+		"properties":  props,
+		"required":    required,
+	}, "", "  ")
+}

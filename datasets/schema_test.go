@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -47,4 +48,48 @@ func TestSchemaIsConsistent(t *testing.T) {
 		_, err := s.DB().ExecContext(context.Background(), tb.DDL("check_"+tb.Name))
 		require.NoError(t, err)
 	}
+}
+
+func TestEveryTableHasAJSONSchemaOfItsRows(t *testing.T) {
+	for _, tb := range Tables {
+		raw, err := tb.JSONSchema()
+		require.NoError(t, err)
+		var s struct {
+			Title      string
+			Properties map[string]struct {
+				Type             string
+				Minimum          *float64
+				ExclusiveMinimum *float64
+				Maximum          *float64
+				Enum             []string
+			}
+			Required []string
+		}
+		require.NoError(t, json.Unmarshal(raw, &s))
+		assert.Equal(t, tb.Name, s.Title)
+		require.Len(t, s.Properties, len(tb.Columns), tb.Name)
+		var required []string
+		for _, c := range tb.Columns {
+			if c.Required {
+				required = append(required, c.Name)
+			}
+		}
+		assert.Equal(t, required, s.Required, tb.Name)
+	}
+	raw, err := Lanes.JSONSchema()
+	require.NoError(t, err)
+	var lanes struct {
+		Properties map[string]struct {
+			Type             string
+			ExclusiveMinimum *float64
+			Minimum          *float64
+		}
+	}
+	require.NoError(t, json.Unmarshal(raw, &lanes))
+	assert.Equal(t, "number", lanes.Properties["lead_time_hours"].Type)
+	require.NotNil(t, lanes.Properties["lead_time_hours"].ExclusiveMinimum)
+	require.NotNil(t, lanes.Properties["cost_per_unit"].Minimum)
+	raw, err = Locations.JSONSchema()
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"forward"`)
 }

@@ -48,8 +48,9 @@ func SchemaMarkdown() string { return datasets.SchemaMarkdown() + export.Outputs
 // SchemaJSON is the canonical input schema as JSON.
 func SchemaJSON() ([]byte, error) { return datasets.SchemaJSON() }
 
-// WriteJSONSchemas writes NAME.schema.json for every output file into a
-// folder (docs/schemas).
+// WriteJSONSchemas writes NAME.schema.json for every output file, and
+// input-TABLE.schema.json for every input table, into a folder
+// (docs/schemas).
 func WriteJSONSchemas(dir string) error {
 	if err := os.MkdirAll(dir, fsutil.DirMode()); err != nil {
 		return err
@@ -61,6 +62,15 @@ func WriteJSONSchemas(dir string) error {
 			return err
 		}
 		if err := fsutil.WriteFile(filepath.Join(dir, o.Name+".schema.json"), func(w io.Writer) error { _, err := w.Write(raw); return err }); err != nil {
+			return err
+		}
+	}
+	for _, t := range datasets.Tables {
+		raw, err := t.JSONSchema()
+		if err != nil {
+			return err
+		}
+		if err := fsutil.WriteFile(filepath.Join(dir, "input-"+t.Name+".schema.json"), func(w io.Writer) error { _, err := w.Write(raw); return err }); err != nil {
 			return err
 		}
 	}

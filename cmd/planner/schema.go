@@ -34,7 +34,7 @@ func (a *app) schemaCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or json")
-	cmd.Flags().StringVar(&jsonSchemas, "json-schemas", "", "write a JSON Schema of each output file's lines into this folder (docs/schemas)")
+	cmd.Flags().StringVar(&jsonSchemas, "json-schemas", "", "write a JSON Schema of each output file's lines and each input table's rows into this folder (docs/schemas)")
 	return cmd
 }
 

@@ -304,7 +304,7 @@ func (c *Config) resolve() error {
 	c.DB, c.Out = c.Path(c.DB), c.Path(c.Out)
 	in := &c.Inputs
 	for _, p := range []*string{&in.Sales, &in.Products, &in.Locations, &in.Prices, &in.Promotions, &in.Events,
-		&in.Inventory, &in.Sourcing, &in.Capacity, &in.Preorders, &in.Openings, &in.Calendar} {
+		&in.Inventory, &in.Sourcing, &in.Capacity, &in.Preorders, &in.Openings, &in.Zones, &in.Fulfilment, &in.Lanes, &in.Calendar} {
 		*p = c.Path(*p)
 	}
 	if err := in.CheckFormat(Key("inputs")); err != nil {

@@ -1,0 +1,100 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/pipeline/config"
+)
+
+// The place stage places every SKU of the synthetic retailer on its
+// nodes: each SKU sits on every node once, every zone's instant orders
+// are served from the forward warehouse within the hour, no node holds
+// more than its capacity, and the placement reaches the workbook and the
+// report. A channel promised faster than any lane is a zone_unserved
+// exception.
+func TestThePlaceStagePlacesEverySKUOnTheNodes(t *testing.T) {
+	cfg := sampleConfig(t)
+	place := config.DefaultPlace()
+	place.PromiseHours = map[string]float64{"store": 72, "online": 48, "instant": 1}
+	cfg.Place = &place
+	cfg.Stages = []string{"load", "forecast", "place", "exceptions", "export", "report"}
+	m, err := Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	dir := filepath.Join(cfg.Out, "runs", m.RunID)
+	rows := csvRecords(t, filepath.Join(dir, "placement.csv"))
+	locs := csvRecords(t, filepath.Join(filepath.Dir(cfg.DB), "locations.csv"))
+	capacity := map[string]float64{}
+	for _, l := range locs {
+		if c, err := strconv.ParseFloat(l["capacity"], 64); err == nil {
+			capacity[l["location"]] = c
+		}
+	}
+	seen := map[[2]string]bool{}
+	target := map[string]float64{}
+	skus := map[string]bool{}
+	forwardInstant := 0
+	for _, r := range rows {
+		key := [2]string{r["sku"], r["node"]}
+		require.False(t, seen[key], "%v twice", key)
+		seen[key] = true
+		skus[r["sku"]] = true
+		assert.Equal(t, export.PlacementSchema, r["schema"])
+		v, err := strconv.ParseFloat(r["target_stock"], 64)
+		require.NoError(t, err)
+		target[r["node"]] += v
+		if r["hold"] == "yes" {
+			assert.Greater(t, v, 0.0)
+			assert.NotEmpty(t, r["zones_served"])
+		} else {
+			assert.Equal(t, "no", r["hold"])
+			assert.Equal(t, 0.0, v)
+		}
+		if strings.HasPrefix(r["node"], "FW") && r["hold"] == "yes" && r["service_hours"] == "1" {
+			forwardInstant++
+		}
+	}
+	nodes := len(seen) / len(skus)
+	assert.Equal(t, len(skus)*nodes, len(rows), "every SKU at every node")
+	assert.Equal(t, 3, nodes, "the sample's DC, forward warehouse and online point")
+	assert.Positive(t, forwardInstant, "instant demand is held in the forward warehouse")
+	for node, tgt := range target {
+		if c := capacity[node]; c > 0 {
+			assert.LessOrEqual(t, tgt, c*(1+1e-6), node)
+		}
+	}
+	wb, err := excelize.OpenFile(filepath.Join(dir, "plan.xlsx"))
+	require.NoError(t, err)
+	sheet, err := wb.GetRows(export.PlacementSheet)
+	require.NoError(t, err)
+	assert.Len(t, sheet, len(rows)+1)
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "Where the stock lives")
+
+	// An instant promise no lane meets: every zone with instant orders
+	// is an exception.
+	place.PromiseHours["instant"] = 0.5
+	m, err = Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	exs := csvRecords(t, filepath.Join(cfg.Out, "runs", m.RunID, "exceptions.csv"))
+	unserved := 0
+	for _, e := range exs {
+		if e["kind"] == "zone_unserved" {
+			unserved++
+			assert.Contains(t, e["detail"], "instant demand in zone")
+			assert.Contains(t, e["detail"], "no node within its 0.5-hour promise")
+		}
+	}
+	assert.Positive(t, unserved)
+}
