@@ -79,7 +79,7 @@ func (s *settings) load(cmd *cobra.Command) error {
 	c := s.cfg
 	c.DB, c.Out, c.Inputs, c.Stages = file.DB, file.Out, file.Inputs, file.Stages
 	c.Forecast, c.Replenish = file.Forecast, file.Replenish
-	*c.Allocate, *c.Produce, *c.Price, *c.ATP = *file.Allocate, *file.Produce, *file.Price, *file.ATP
+	*c.Allocate, *c.Produce, *c.Price, *c.ATP, *c.Place = *file.Allocate, *file.Produce, *file.Price, *file.ATP, *file.Place
 	c.Params, c.MemoryLimit = file.Params, file.MemoryLimit
 	c.Security = file.Security
 	if !cmd.Flags().Changed("file-mode") {
