@@ -58,6 +58,7 @@ studies:
 	go run ./notebooks/replenishment -data ../shared/data -out notebooks/replenishment
 	go run ./notebooks/allocation -data ../shared/data -out notebooks/allocation
 	go run ./notebooks/production -out notebooks/production
+	go run ./notebooks/placement -out notebooks/placement
 	go run ./notebooks/omnichannel -out notebooks/omnichannel
 	go run ./notebooks/pricing -data ../shared/data -out notebooks/pricing
 	go run ./notebooks/closed-days -data ../shared/data -out notebooks/closed-days

@@ -65,7 +65,8 @@ func (g ZoneGap) String() string {
 // online_share, or by their stores' demand when no zone gives one. A SKU
 // is held at its unit cost (its unit price less the margin of 40% when
 // the master gives no cost, 1 when neither), and a unit not served loses
-// its margin (its unit cost when the master gives no price). Without
+// its margin (its unit cost when the master gives no price); a node that
+// holds a SKU holds at least one pack of it. Without
 // lanes there is nothing to place (a *SkipError).
 func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Place) (*PlaceResult, error) {
 	if err := cfg.Check(config.Key("place")); err != nil {
@@ -74,25 +75,9 @@ func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Pla
 	if fc.Freq != series.Daily {
 		return nil, fmt.Errorf("stock is placed from daily forecasts, and these are %s: forecast by day (forecast.freq D, or --freq D)", freqWord(fc.Freq))
 	}
-	net, err := src.Network(ctx)
+	pn, skus, nodeCap, outside, err := PlacementProblem(ctx, src, fc, cfg)
 	if err != nil {
 		return nil, err
-	}
-	if len(net.Lanes) == 0 {
-		return nil, skip("no lanes are loaded: load the zones (--zones) and the lanes from nodes to zones (--lanes)")
-	}
-	snap, err := src.Supply(ctx)
-	if err != nil {
-		return nil, err
-	}
-	terms, err := src.PricingTerms(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pn, nodeCap := placementNetwork(net, snap, fc, cfg)
-	skus, outside := zoneDemand(net, snap, fc, pn, cfg.HorizonDays)
-	for i := range skus {
-		skus[i].UnitCost, skus[i].LostSale = placementCosts(terms[skus[i].SKU])
 	}
 	plan, err := placement.Place(pn, skus, placement.Policy{Days: float64(cfg.HorizonDays), CoverDays: cfg.CoverDays,
 		Service: cfg.Service, HoldingRate: cfg.HoldingRate})
@@ -115,6 +100,39 @@ func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Pla
 			SKUs: u.SKUs, Units: u.Units, Lost: u.Lost})
 	}
 	return res, nil
+}
+
+// PlacementProblem is what Place places: the network of nodes, zones,
+// channels and lanes, each SKU's daily demand by zone and channel with
+// its costs, each node's capacity as the locations give it (0: no limit),
+// and the number of series in no zone. Studies price other placements of
+// the same problem with it (placement.Evaluate).
+func PlacementProblem(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Place) (*placement.Network, []placement.SKU, []float64, int, error) {
+	net, err := src.Network(ctx)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if len(net.Lanes) == 0 {
+		return nil, nil, nil, 0, skip("no lanes are loaded: load the zones (--zones) and the lanes from nodes to zones (--lanes)")
+	}
+	snap, err := src.Supply(ctx)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	terms, err := src.PricingTerms(ctx)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	pn, nodeCap := placementNetwork(net, snap, fc, cfg)
+	skus, outside := zoneDemand(net, snap, fc, pn, cfg.HorizonDays, cfg.Channels)
+	for i := range skus {
+		t := terms[skus[i].SKU]
+		skus[i].UnitCost, skus[i].LostSale = placementCosts(t)
+		// Stock moves in whole packs: a node that holds a SKU holds at
+		// least one.
+		skus[i].MinStock = math.Max(1, t.PackSize)
+	}
+	return pn, skus, nodeCap, outside, nil
 }
 
 // placementNetwork builds the nodes (every location with a lane, by
@@ -146,7 +164,9 @@ func placementNetwork(net *supply.Network, snap *supply.Snapshot, fc *series.For
 		channels[c] = true
 	}
 	for i := range fc.Keys {
-		channels[channelOf(fc.Keys[i])] = true
+		if c := channelOf(fc.Keys[i]); len(cfg.Channels) == 0 || slices.Contains(cfg.Channels, c) {
+			channels[c] = true
+		}
 	}
 	for _, c := range slices.Sorted(maps.Keys(channels)) {
 		pn.Channels = append(pn.Channels, placement.Channel{Name: c, PromiseHours: cfg.PromiseHours[c]})
@@ -167,9 +187,10 @@ func placementNetwork(net *supply.Network, snap *supply.Snapshot, fc *series.For
 	return pn, caps
 }
 
-// zoneDemand turns the forecasts into each SKU's daily demand by zone and
-// channel, in SKU order, and counts the series in no zone.
-func zoneDemand(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts, pn *placement.Network, days int) ([]placement.SKU, int) {
+// zoneDemand turns the forecasts of the channels placed (all when none
+// are named) into each SKU's daily demand by zone and channel, in SKU
+// order, and counts the series in no zone.
+func zoneDemand(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts, pn *placement.Network, days int, channels []string) ([]placement.SKU, int) {
 	zoneIndex := map[string]int{}
 	for z, name := range pn.Zones {
 		zoneIndex[name] = z
@@ -214,14 +235,18 @@ func zoneDemand(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts
 	var onlines []int
 	outside := 0
 	for i, k := range fc.Keys {
+		placed := len(channels) == 0 || slices.Contains(channels, channelOf(k))
 		zone, ok := net.ZoneOf[k.Location]
 		switch {
 		case ok:
 			m, v := daily(i)
-			add(k.SKU, zoneIndex[zone], channelIndex[channelOf(k)], m, v)
-			if !given {
-				shares[zoneIndex[zone]] += m
+			if placed {
+				add(k.SKU, zoneIndex[zone], channelIndex[channelOf(k)], m, v)
 			}
+			if !given {
+				shares[zoneIndex[zone]] += m // every channel's demand tells the zone's size
+			}
+		case !placed:
 		case snap.Locations[k.Location].Type == "online":
 			onlines = append(onlines, i)
 		default:

@@ -51,7 +51,6 @@ func (s *solver) improveOne(i int, d Decision, room []float64, deep bool) (Decis
 	nn := len(s.net.Nodes)
 	mean := make([]float64, nn)
 	vari := make([]float64, nn)
-	zr := s.z * s.root
 	for changed := true; changed; {
 		changed = false
 		// One stream to another node or to lost, priced by the change it
@@ -73,26 +72,23 @@ func (s *solver) improveOne(i int, d Decision, room []float64, deep bool) (Decis
 			}
 			from := assign[j]
 			out := s.pol.Days * st.Mean * k.LostSale
-			holdOut := 0.0
 			if from >= 0 {
-				out = s.deliv[i][j][reachIndex(s.reach[i][j], from)]
-				holdOut = s.hold[i] * (st.Mean*s.pol.CoverDays/2 + zr*(math.Sqrt(vari[from])-math.Sqrt(math.Max(0, vari[from]-st.Variance))))
+				out = s.deliv[i][j][reachIndex(s.reach[i][j], from)] + s.nodeCost(i, from, mean[from], vari[from], false) -
+					s.nodeCost(i, from, mean[from]-st.Mean, vari[from]-st.Variance, false)
 			}
 			bestTo, bestDelta := from, -1e-9
 			if from >= 0 {
-				if d := s.pol.Days*st.Mean*k.LostSale - out - holdOut; d < bestDelta {
+				if d := s.pol.Days*st.Mean*k.LostSale - out; d < bestDelta {
 					bestTo, bestDelta = -1, d
 				}
 			}
 			for r, to := range s.reach[i][j] {
-				if to == from {
+				if to == from || s.target(i, mean[to]+st.Mean, vari[to]+st.Variance) > room[to] {
 					continue
 				}
-				added := zr * (math.Sqrt(vari[to]+st.Variance) - math.Sqrt(vari[to]))
-				if (mean[to]+st.Mean)*s.pol.CoverDays+zr*math.Sqrt(vari[to]+st.Variance) > room[to] {
-					continue
-				}
-				if d := s.deliv[i][j][r] + s.hold[i]*(st.Mean*s.pol.CoverDays/2+added) - out - holdOut; d < bestDelta {
+				d := s.deliv[i][j][r] + s.nodeCost(i, to, mean[to]+st.Mean, vari[to]+st.Variance, false) -
+					s.nodeCost(i, to, mean[to], vari[to], false) - out
+				if d < bestDelta {
 					bestTo, bestDelta = to, d
 				}
 			}
@@ -100,7 +96,7 @@ func (s *solver) improveOne(i int, d Decision, room []float64, deep bool) (Decis
 				continue
 			}
 			if from >= 0 {
-				mean[from] -= st.Mean
+				mean[from] = math.Max(0, mean[from]-st.Mean)
 				vari[from] = math.Max(0, vari[from]-st.Variance)
 			}
 			if bestTo >= 0 {

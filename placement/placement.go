@@ -64,6 +64,9 @@ type SKU struct {
 	UnitCost float64
 	// LostSale is the cost of a unit of demand not served.
 	LostSale float64
+	// MinStock is the least stock a node that holds the SKU keeps (such
+	// as a case, or a shelf's presentation stock); 0 for none.
+	MinStock float64
 	Streams  []Stream
 }
 
@@ -201,6 +204,9 @@ type solver struct {
 	reach  [][][]int // per SKU, per stream: nodes that reach it within its promise
 	deliv  [][][]float64
 	lambda []float64
+	// allowed, when set, limits the nodes a repair may move SKU i's
+	// streams to.
+	allowed func(i, n int) bool
 }
 
 func newSolver(net *Network, skus []SKU, pol Policy) *solver {
@@ -468,7 +474,6 @@ func (s *solver) assign(i int, ws *work, assign []int, search bool) float64 {
 			ws.vari[n] += st.Variance
 		}
 	}
-	coef := func(n int) float64 { return (s.hold[i] + s.lambda[n]) * s.z * s.root }
 	for pass := 0; search && pass < 4; pass++ {
 		moved := false
 		for j, st := range k.Streams {
@@ -476,16 +481,16 @@ func (s *solver) assign(i int, ws *work, assign []int, search bool) float64 {
 				continue
 			}
 			from := assign[j]
-			// The cost of the stream where it is, and of taking it out.
-			here, without := s.pol.Days*st.Mean*k.LostSale, 0.0
+			// What taking the stream out of its node saves.
+			out := s.pol.Days * st.Mean * k.LostSale
 			if from >= 0 {
-				r := reachIndex(s.reach[i][j], from)
-				here = lin(j, r) + coef(from)*math.Sqrt(ws.vari[from])
-				without = coef(from) * math.Sqrt(math.Max(0, ws.vari[from]-st.Variance))
+				out = s.deliv[i][j][reachIndex(s.reach[i][j], from)] +
+					s.nodeCost(i, from, ws.mean[from], ws.vari[from], true) -
+					s.nodeCost(i, from, ws.mean[from]-st.Mean, ws.vari[from]-st.Variance, true)
 			}
 			bestN, bestDelta := from, 0.0
 			if from >= 0 {
-				if d := s.pol.Days*st.Mean*k.LostSale + without - here; d < bestDelta-1e-9 {
+				if d := s.pol.Days*st.Mean*k.LostSale - out; d < bestDelta-1e-9 {
 					bestN, bestDelta = -1, d
 				}
 			}
@@ -493,14 +498,15 @@ func (s *solver) assign(i int, ws *work, assign []int, search bool) float64 {
 				if !ws.open[n] || n == from {
 					continue
 				}
-				d := lin(j, r) + coef(n)*(math.Sqrt(ws.vari[n]+st.Variance)-math.Sqrt(ws.vari[n])) + without - here
+				d := s.deliv[i][j][r] + s.nodeCost(i, n, ws.mean[n]+st.Mean, ws.vari[n]+st.Variance, true) -
+					s.nodeCost(i, n, ws.mean[n], ws.vari[n], true) - out
 				if d < bestDelta-1e-9 {
 					bestN, bestDelta = n, d
 				}
 			}
 			if bestN != from {
 				if from >= 0 {
-					ws.mean[from] -= st.Mean
+					ws.mean[from] = math.Max(0, ws.mean[from]-st.Mean)
 					ws.vari[from] = math.Max(0, ws.vari[from]-st.Variance)
 				}
 				if bestN >= 0 {
@@ -519,15 +525,39 @@ func (s *solver) assign(i int, ws *work, assign []int, search bool) float64 {
 	for j, st := range k.Streams {
 		switch n := assign[j]; {
 		case n >= 0:
-			c += lin(j, reachIndex(s.reach[i][j], n))
+			c += s.deliv[i][j][reachIndex(s.reach[i][j], n)]
 		default:
 			c += s.pol.Days * st.Mean * k.LostSale
 		}
 	}
 	for n := range ws.vari {
-		if ws.mean[n] > 0 || ws.vari[n] > 0 {
-			c += coef(n) * math.Sqrt(ws.vari[n])
-		}
+		c += s.nodeCost(i, n, ws.mean[n], ws.vari[n], true)
+	}
+	return c
+}
+
+// target is the stock a node targets for SKU i when it serves demand of
+// daily mean and variance: the demand over the cover days plus the
+// safety stock, and at least the SKU's minimum stock; 0 for no demand.
+func (s *solver) target(i int, mean, vari float64) float64 {
+	if mean <= 1e-12 && vari <= 1e-12 {
+		return 0
+	}
+	return math.Max(mean*s.pol.CoverDays+s.z*s.root*math.Sqrt(math.Max(0, vari)), s.skus[i].MinStock)
+}
+
+// nodeCost is the cost of a node holding SKU i for demand of daily mean
+// and variance: holding its average stock (the target less half the
+// demand over the cover days), and, priced, its target at the node's
+// capacity price.
+func (s *solver) nodeCost(i, n int, mean, vari float64, priced bool) float64 {
+	t := s.target(i, mean, vari)
+	if t == 0 {
+		return 0
+	}
+	c := s.hold[i] * (t - math.Max(0, mean)*s.pol.CoverDays/2)
+	if priced {
+		c += s.lambda[n] * t
 	}
 	return c
 }
@@ -560,12 +590,8 @@ func (s *solver) decision(i int, assign []int) Decision {
 		vari[n] += st.Variance
 	}
 	for n := range mean {
-		if mean[n] == 0 && vari[n] == 0 {
-			continue
-		}
-		safety := s.z * s.root * math.Sqrt(vari[n])
-		d.Target[n] = mean[n]*s.pol.CoverDays + safety
-		d.Cost.Holding += s.hold[i] * (mean[n]*s.pol.CoverDays/2 + safety)
+		d.Target[n] = s.target(i, mean[n], vari[n])
+		d.Cost.Holding += s.nodeCost(i, n, mean[n], vari[n], false)
 	}
 	return d
 }
@@ -595,4 +621,45 @@ func (s *solver) unreachable() []Unreachable {
 		}
 	}
 	return out
+}
+
+// Evaluate prices another placement of the same SKUs: hold says whether
+// node n holds SKU i, and each stream is served from the holding node
+// that delivers it most cheaply within its promise, or lost. Where that
+// needs more than a node's capacity, streams move to another node that
+// holds the SKU, or are lost, as Place repairs its own plans. Studies
+// compare placements with it (every SKU in every node, all in one central
+// node).
+func Evaluate(net *Network, skus []SKU, pol Policy, hold func(i, n int) bool) (*Plan, error) {
+	if err := pol.Check(); err != nil {
+		return nil, err
+	}
+	if err := check(net, skus); err != nil {
+		return nil, err
+	}
+	s := newSolver(net, skus, pol)
+	p := &Plan{Decisions: make([]Decision, len(skus))}
+	for i := range skus {
+		assign := make([]int, len(skus[i].Streams))
+		for j := range assign {
+			assign[j] = -1
+			best := math.Inf(1)
+			for r, n := range s.reach[i][j] {
+				if hold(i, n) && s.deliv[i][j][r] < best {
+					best, assign[j] = s.deliv[i][j][r], n
+				}
+			}
+		}
+		p.Decisions[i] = s.decision(i, assign)
+	}
+	s.allowed = hold
+	if usage := s.usage(p.Decisions); !s.fits(p.Decisions) {
+		p.Decisions = s.repair(p.Decisions, usage, -1)
+	}
+	for i := range p.Decisions {
+		p.Cost.add(p.Decisions[i].Cost)
+	}
+	p.Usage = s.usage(p.Decisions)
+	p.Unreachable = s.unreachable()
+	return p, nil
 }

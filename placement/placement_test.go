@@ -284,3 +284,37 @@ func TestPlacementIsDeterministic(t *testing.T) {
 	assert.Equal(t, fmt.Sprint(a.Lines(net, skus)), fmt.Sprint(b.Lines(net, skus)))
 	assert.Equal(t, a.Cost, b.Cost)
 }
+
+func TestEvaluatePricesAGivenPlacement(t *testing.T) {
+	net := line()
+	k := SKU{SKU: "A", UnitCost: 10, LostSale: 3, Streams: []Stream{
+		{Zone: 0, Channel: 0, Mean: 2, Variance: 3}, {Zone: 0, Channel: 1, Mean: 1, Variance: 1}, {Zone: 2, Channel: 0, Mean: 1, Variance: 1}}}
+	every, err := Evaluate(net, []SKU{k}, policy, func(int, int) bool { return true })
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 1, 0}, every.Decisions[0].Assign, "the cheaper lane of the nodes holding it")
+	central, err := Evaluate(net, []SKU{k}, policy, func(_, n int) bool { return n == 0 })
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, -1, 0}, central.Decisions[0].Assign, "instant orders are lost without the forward node")
+	assert.InDelta(t, 28*1*3.0, central.Cost.Lost, 1e-9)
+	p, err := Place(net, []SKU{k}, policy)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, p.Cost.Total(), every.Cost.Total()+1e-9)
+	assert.LessOrEqual(t, p.Cost.Total(), central.Cost.Total()+1e-9)
+}
+
+func TestAMinimumStockKeepsASlowMoverInFewerNodes(t *testing.T) {
+	net := &Network{Nodes: []Node{{Name: "DC1"}, {Name: "DC2"}}, Zones: []string{"Z1", "Z2"},
+		Channels: []Channel{{Name: "online", PromiseHours: 48}},
+		Hours:    [][]float64{{24, 36}, {36, 24}}, Cost: [][]float64{{0.1, 1}, {1, 0.1}}}
+	k := SKU{SKU: "SLOW", UnitCost: 20, LostSale: 10, Streams: []Stream{{Zone: 0, Mean: 0.05, Variance: 0.06}, {Zone: 1, Mean: 0.05, Variance: 0.06}}}
+	p, err := Place(net, []SKU{k}, policy)
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1}, p.Decisions[0].Assign, "without a minimum, each zone from its near node")
+	k.MinStock = 12 // a case of 12
+	p, err = Place(net, []SKU{k}, policy)
+	require.NoError(t, err)
+	assert.Equal(t, p.Decisions[0].Assign[0], p.Decisions[0].Assign[1], "a case in one node serves both zones")
+	held := p.Decisions[0].Assign[0]
+	assert.Equal(t, 12.0, p.Decisions[0].Target[held])
+	assert.InDelta(t, 20*0.25*28/365.0*(12-0.1*7/2), p.Decisions[0].Cost.Holding, 1e-9)
+}

@@ -2,7 +2,6 @@ package placement
 
 import (
 	"cmp"
-	"math"
 	"slices"
 )
 
@@ -93,26 +92,24 @@ func (s *solver) movesOff(decs []Decision, n, pinned int) []move {
 				vari[a] += k.Streams[j].Variance
 			}
 		}
-		zr := s.z * s.root
 		for j, a := range decs[i].Assign {
 			if a != n {
 				continue
 			}
 			st := k.Streams[j]
-			sdLeft := math.Sqrt(math.Max(0, vari[n]-st.Variance))
-			freed := st.Mean*s.pol.CoverDays + zr*(math.Sqrt(vari[n])-sdLeft)
+			freed := s.target(i, mean[n], vari[n]) - s.target(i, mean[n]-st.Mean, vari[n]-st.Variance)
 			if freed <= 0 {
 				continue
 			}
-			r := reachIndex(s.reach[i][j], n)
 			// Cost saved at n: its delivery and its share of the holding.
-			saved := s.deliv[i][j][r] + s.hold[i]*(st.Mean*s.pol.CoverDays/2+zr*(math.Sqrt(vari[n])-sdLeft))
+			saved := s.deliv[i][j][reachIndex(s.reach[i][j], n)] + s.nodeCost(i, n, mean[n], vari[n], false) -
+				s.nodeCost(i, n, mean[n]-st.Mean, vari[n]-st.Variance, false)
 			moves = append(moves, move{i: i, j: j, to: -1, ratio: (s.pol.Days*st.Mean*k.LostSale - saved) / freed})
 			for r2, m := range s.reach[i][j] {
-				if m == n {
+				if m == n || (s.allowed != nil && !s.allowed(i, m)) {
 					continue
 				}
-				added := s.deliv[i][j][r2] + s.hold[i]*(st.Mean*s.pol.CoverDays/2+zr*(math.Sqrt(vari[m]+st.Variance)-math.Sqrt(vari[m])))
+				added := s.deliv[i][j][r2] + s.nodeCost(i, m, mean[m]+st.Mean, vari[m]+st.Variance, false) - s.nodeCost(i, m, mean[m], vari[m], false)
 				moves = append(moves, move{i: i, j: j, to: m, ratio: (added - saved) / freed})
 			}
 		}

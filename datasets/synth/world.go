@@ -277,25 +277,25 @@ func (r *retailer) buildNetwork() {
 		r.zones[i].onlineShare = math.Round(1e4*size[r.zones[i].id]/total) / 1e4
 	}
 	for i := range r.dcs {
-		r.dcs[i].handling = 0.05
+		r.dcs[i].handling = 0.03
 		r.forwards = append(r.forwards, location{id: fmt.Sprintf("FW%02d", i+1), name: r.dcs[i].region + " forward warehouse", typ: "forward",
-			region: r.dcs[i].region, dc: r.dcs[i].id, capacity: float64(4_000 * max(1, len(r.stores)/len(r.dcs))), handling: 0.2})
+			region: r.dcs[i].region, dc: r.dcs[i].id, capacity: float64(4_000 * max(1, len(r.stores)/len(r.dcs))), handling: 0.08})
 	}
 	for _, z := range r.zones {
 		for i, dc := range r.dcs {
 			if dc.region == z.region {
-				r.lanes = append(r.lanes, lane{node: dc.id, zone: z.id, hours: 24, cost: 0.6})
+				r.lanes = append(r.lanes, lane{node: dc.id, zone: z.id, hours: 24, cost: 0.15})
 				f := r.forwards[i]
 				if z.urban {
-					r.lanes = append(r.lanes, lane{node: f.id, zone: z.id, hours: 1, cost: 0.35})
+					r.lanes = append(r.lanes, lane{node: f.id, zone: z.id, hours: 1, cost: 0.12})
 				} else {
-					r.lanes = append(r.lanes, lane{node: f.id, zone: z.id, hours: 6, cost: 0.5})
+					r.lanes = append(r.lanes, lane{node: f.id, zone: z.id, hours: 6, cost: 0.2})
 				}
 			} else {
-				r.lanes = append(r.lanes, lane{node: dc.id, zone: z.id, hours: 48, cost: 1.2})
+				r.lanes = append(r.lanes, lane{node: dc.id, zone: z.id, hours: 48, cost: 0.22})
 			}
 		}
-		r.lanes = append(r.lanes, lane{node: r.online.id, zone: z.id, hours: 36, cost: 0.9})
+		r.lanes = append(r.lanes, lane{node: r.online.id, zone: z.id, hours: 36, cost: 0.3})
 	}
 	sort.Slice(r.lanes, func(a, b int) bool {
 		if r.lanes[a].node != r.lanes[b].node {

@@ -662,6 +662,10 @@ type Place struct {
 	// PromiseHours is each channel's delivery promise in hours, by name; a
 	// channel not listed has none, and any lane serves it.
 	PromiseHours map[string]float64 `yaml:"promise_hours,omitempty" json:"promise_hours,omitempty"`
+	// Channels are the channels whose demand is placed, such as online
+	// and instant when stores keep their own shelves from their DC; every
+	// channel when empty.
+	Channels []string `yaml:"channels,omitempty" json:"channels,omitempty"`
 	// Format of the placement file: csv, parquet, json or jsonl.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 }
@@ -691,6 +695,11 @@ func (c *Place) Check(name func(string) string) error {
 		return fmt.Errorf("%s must be above 0 and below 1 (got %v)", name("service"), c.Service)
 	case !(c.HoldingRate >= 0) || math.IsInf(c.HoldingRate, 0):
 		return fmt.Errorf("%s must be a yearly share of the unit cost of at least 0 (got %v)", name("holding_rate"), c.HoldingRate)
+	}
+	for _, ch := range c.Channels {
+		if strings.TrimSpace(ch) == "" {
+			return fmt.Errorf("%s names a channel with an empty name", name("channels"))
+		}
 	}
 	for _, ch := range slices.Sorted(maps.Keys(c.PromiseHours)) {
 		if h := c.PromiseHours[ch]; !(h > 0) || math.IsInf(h, 0) {
