@@ -85,7 +85,7 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 	skus := []placement.SKU{{SKU: "A", UnitCost: 2, LostSale: 3, Streams: []placement.Stream{{Zone: 0, Mean: 2, Variance: 3}, {Zone: 1, Mean: 1, Variance: 1}}}}
 	placed, err := placement.Place(net, skus, placement.Policy{Days: 28, CoverDays: 7, Service: 0.95, HoldingRate: 0.25})
 	require.NoError(t, err)
-	require.NoError(t, WritePlacement(files["placement"], series.MustParseDate("2026-03-02"), placed.Lines(net, skus)))
+	require.NoError(t, WritePlacement(files["placement"], series.MustParseDate("2026-03-02"), placed.Lines(net, skus), func(string, string) float64 { return 4 }))
 	files["exceptions"] = filepath.Join(dir, "exceptions.jsonl")
 	require.NoError(t, WriteExceptions(files["exceptions"], exceptions.Group([]exceptions.Finding{
 		{Kind: exceptions.DCShort, SKU: "A", Location: "DC1", Plan: "orders", Line: "TO-1", Units: 3, Value: 7.5, Detail: "short"}},

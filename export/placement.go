@@ -23,6 +23,7 @@ var placementFile = OutputFile{Name: "placement", Schema: PlacementSchema,
 		{"hold", "text", "yes when the node holds the SKU, no when it does not."},
 		{"target_stock", "number", "Stock the node targets: its demand over the cover days plus safety stock for the demand it pools; 0 when it does not hold the SKU."},
 		{"units_per_day", "number", "Mean daily demand the node serves."},
+		{"on_hand", "number", "Units of the SKU the node holds today (the latest inventory), beside the target: where the stock is against where its demand is served from."},
 		{"zones_served", "text", "Zones the node serves the SKU to, separated by semicolons; empty when none."},
 		{"service_hours", NullableNumber, "Mean delivery time of the demand the node serves, weighted by the demand; empty when it serves none."},
 		{"reason", "text", "Why, in words."},
@@ -31,8 +32,9 @@ var placementFile = OutputFile{Name: "placement", Schema: PlacementSchema,
 
 func init() { Outputs = append(Outputs, placementFile) }
 
-// WritePlacement writes every SKU at every node, planned on day.
-func WritePlacement(path string, day series.Date, lines []placement.Line) error {
+// WritePlacement writes every SKU at every node, planned on day, with the
+// node's stock on hand today (onHand: 0 where it holds none).
+func WritePlacement(path string, day series.Date, lines []placement.Line, onHand func(sku, node string) float64) error {
 	rows := make([][]any, len(lines))
 	for i := range lines {
 		l := &lines[i]
@@ -44,7 +46,7 @@ func WritePlacement(path string, day series.Date, lines []placement.Line) error 
 		if !math.IsNaN(l.Hours) {
 			hours = round2(l.Hours)
 		}
-		rows[i] = []any{day.String(), l.SKU, l.Node, hold, round2(l.Target), round4(l.Units), strings.Join(l.Zones, ";"), hours, l.Reason, PlacementSchema}
+		rows[i] = []any{day.String(), l.SKU, l.Node, hold, round2(l.Target), round4(l.Units), onHand(l.SKU, l.Node), strings.Join(l.Zones, ";"), hours, l.Reason, PlacementSchema}
 	}
 	return writeTable(path, &placementFile, rows)
 }

@@ -56,6 +56,8 @@ type Workbook struct {
 	// PlacementDay, when the run placed stock.
 	Placement    []placement.Line
 	PlacementDay series.Date
+	// PlacementStock is a node's stock of a SKU on hand today.
+	PlacementStock func(sku, node string) float64
 	Forecasts    *forecast.Result
 	// Root causes are the run's exceptions, for the Exceptions sheet.
 	RootCauses []exceptions.Exception
@@ -585,13 +587,13 @@ func placementSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
 		return err
 	}
 	header := []any{}
-	for _, h := range []string{"date", "sku", "node", "hold", "target_stock", "units_per_day", "zones_served", "service_hours", "reason"} {
+	for _, h := range []string{"date", "sku", "node", "hold", "target_stock", "units_per_day", "on_hand", "zones_served", "service_hours", "reason"} {
 		header = append(header, excelize.Cell{StyleID: st.header, Value: h})
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	for i, w := range []float64{12, 16, 10, 6, 12, 12, 24, 12, 60} {
+	for i, w := range []float64{12, 16, 10, 6, 12, 12, 10, 24, 12, 60} {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
@@ -611,7 +613,8 @@ func placementSheet(f *excelize.File, wb *Workbook, st *workbookStyles) error {
 		}
 		cellName, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cellName, []any{excelize.Cell{StyleID: st.date, Value: wb.PlacementDay.Time()}, l.SKU, l.Node, hold,
-			excelize.Cell{StyleID: st.units, Value: round2(l.Target)}, round4(l.Units), strings.Join(l.Zones, ";"), hours, l.Reason}); err != nil {
+			excelize.Cell{StyleID: st.units, Value: round2(l.Target)}, round4(l.Units),
+			excelize.Cell{StyleID: st.units, Value: wb.PlacementStock(l.SKU, l.Node)}, strings.Join(l.Zones, ";"), hours, l.Reason}); err != nil {
 			return err
 		}
 	}

@@ -45,7 +45,7 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		wb.Promises, wb.PromiseDay = r.atp.Lines, r.atp.Day
 	}
 	if r.place != nil {
-		wb.Placement, wb.PlacementDay = r.place.Lines, r.place.Day
+		wb.Placement, wb.PlacementDay, wb.PlacementStock = r.place.Lines, r.place.Day, r.place.Stock
 	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
 	labels, err := r.masterLabels(ctx)

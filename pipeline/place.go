@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/placement"
@@ -31,6 +32,24 @@ type PlaceResult struct {
 	// Outside counts the series whose location is in no zone (and is not
 	// an online location whose demand the zones share).
 	Outside int
+	// OnHand is each node's stock of each SKU today, by SKU and node.
+	OnHand map[[2]string]float64
+	// Routing is, per channel the fulfilment rules route, the share of
+	// its orders each kind of location serves.
+	Routing []ChannelRouting
+}
+
+// Stock is a node's stock of a SKU on hand today.
+func (r *PlaceResult) Stock(sku, node string) float64 { return r.OnHand[[2]string{sku, node}] }
+
+// ChannelRouting is the share of a channel's orders the fulfilment rules
+// send to each kind of location (store, dc, forward, online), over the
+// zones weighted by their share of the orders, and the share no rule
+// covers.
+type ChannelRouting struct {
+	Channel   string
+	Shares    map[string]float64
+	Uncovered float64
 }
 
 // NodeLoad is one node's capacity and the stock placed in it.
@@ -75,16 +94,27 @@ func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Pla
 	if fc.Freq != series.Daily {
 		return nil, fmt.Errorf("stock is placed from daily forecasts, and these are %s: forecast by day (forecast.freq D, or --freq D)", freqWord(fc.Freq))
 	}
-	pn, skus, nodeCap, outside, err := PlacementProblem(ctx, src, fc, cfg)
+	in, err := readPlacementInputs(ctx, src)
 	if err != nil {
 		return nil, err
 	}
+	pn, skus, nodeCap, outside := in.problem(fc, cfg)
 	plan, err := placement.Place(pn, skus, placement.Policy{Days: float64(cfg.HorizonDays), CoverDays: cfg.CoverDays,
 		Service: cfg.Service, HoldingRate: cfg.HoldingRate})
 	if err != nil {
 		return nil, err
 	}
-	res := &PlaceResult{Day: fc.First(), Lines: plan.Lines(pn, skus), Cost: plan.Cost, Outside: outside}
+	res := &PlaceResult{Day: fc.First(), Lines: plan.Lines(pn, skus), Cost: plan.Cost, Outside: outside, OnHand: map[[2]string]float64{}}
+	nodes := map[string]bool{}
+	for _, n := range pn.Nodes {
+		nodes[n.Name] = true
+	}
+	for _, p := range in.snap.Positions {
+		if nodes[p.Location] {
+			res.OnHand[[2]string{p.SKU, p.Location}] = p.OnHand
+		}
+	}
+	res.Routing = routing(in.net, in.snap)
 	for n, node := range pn.Nodes {
 		load := NodeLoad{Node: node.Name, Capacity: nodeCap[n], Target: plan.Usage[n]}
 		for i := range plan.Decisions {
@@ -108,31 +138,51 @@ func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Pla
 // and the number of series in no zone. Studies price other placements of
 // the same problem with it (placement.Evaluate).
 func PlacementProblem(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Place) (*placement.Network, []placement.SKU, []float64, int, error) {
-	net, err := src.Network(ctx)
+	in, err := readPlacementInputs(ctx, src)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
+	pn, skus, caps, outside := in.problem(fc, cfg)
+	return pn, skus, caps, outside, nil
+}
+
+// placementInputs are what placement reads of the retailer's data.
+type placementInputs struct {
+	net   *supply.Network
+	snap  *supply.Snapshot
+	terms map[string]supply.PricingTerms
+}
+
+func readPlacementInputs(ctx context.Context, src Source) (*placementInputs, error) {
+	net, err := src.Network(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if len(net.Lanes) == 0 {
-		return nil, nil, nil, 0, skip("no lanes are loaded: load the zones (--zones) and the lanes from nodes to zones (--lanes)")
+		return nil, skip("no lanes are loaded: load the zones (--zones) and the lanes from nodes to zones (--lanes)")
 	}
 	snap, err := src.Supply(ctx)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return nil, err
 	}
 	terms, err := src.PricingTerms(ctx)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return nil, err
 	}
-	pn, nodeCap := placementNetwork(net, snap, fc, cfg)
-	skus, outside := zoneDemand(net, snap, fc, pn, cfg.HorizonDays, cfg.Channels)
+	return &placementInputs{net: net, snap: snap, terms: terms}, nil
+}
+
+func (in *placementInputs) problem(fc *series.Forecasts, cfg config.Place) (*placement.Network, []placement.SKU, []float64, int) {
+	pn, nodeCap := placementNetwork(in.net, in.snap, fc, cfg)
+	skus, outside := zoneDemand(in.net, in.snap, fc, pn, cfg.HorizonDays, cfg.Channels)
 	for i := range skus {
-		t := terms[skus[i].SKU]
+		t := in.terms[skus[i].SKU]
 		skus[i].UnitCost, skus[i].LostSale = placementCosts(t)
 		// Stock moves in whole packs: a node that holds a SKU holds at
 		// least one.
 		skus[i].MinStock = math.Max(1, t.PackSize)
 	}
-	return pn, skus, nodeCap, outside, nil
+	return pn, skus, nodeCap, outside
 }
 
 // placementNetwork builds the nodes (every location with a lane, by
@@ -290,6 +340,57 @@ func zoneDemand(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts
 	return out, outside
 }
 
+// routing follows the fulfilment rules of each channel: in each zone the
+// candidates in rank order each take at most their max_share of the
+// orders, and what the last leaves is uncovered; rules for zone * hold
+// in every zone without its own. The zones weigh by their online_share
+// (equally when none is given).
+func routing(net *supply.Network, snap *supply.Snapshot) []ChannelRouting {
+	rules := map[string]map[string][]supply.FulfilmentRule{} // channel, zone
+	for _, r := range net.Rules {
+		if rules[r.Channel] == nil {
+			rules[r.Channel] = map[string][]supply.FulfilmentRule{}
+		}
+		rules[r.Channel][r.Zone] = append(rules[r.Channel][r.Zone], r)
+	}
+	weight := map[string]float64{}
+	var total float64
+	for _, z := range net.Zones {
+		w := 1.0
+		if !math.IsNaN(z.OnlineShare) {
+			w = z.OnlineShare
+		}
+		weight[z.Zone] = w
+		total += w
+	}
+	var out []ChannelRouting
+	for _, ch := range slices.Sorted(maps.Keys(rules)) {
+		cr := ChannelRouting{Channel: ch, Shares: map[string]float64{}}
+		for _, z := range net.Zones {
+			rs, ok := rules[ch][z.Zone]
+			if !ok {
+				rs = rules[ch][datasets.AllZones]
+			}
+			if len(rs) == 0 || total <= 0 {
+				continue
+			}
+			left := 1.0
+			for _, r := range rs { // already in rank order
+				take := math.Min(left, r.MaxShare)
+				typ := snap.Locations[r.Location].Type
+				if typ == "" {
+					typ = "store"
+				}
+				cr.Shares[typ] += take * weight[z.Zone] / total
+				left -= take
+			}
+			cr.Uncovered += left * weight[z.Zone] / total
+		}
+		out = append(out, cr)
+	}
+	return out
+}
+
 // placementCosts are a SKU's unit cost, which holding is charged on, and
 // the cost of a unit not served: its margin.
 func placementCosts(t supply.PricingTerms) (unitCost, lostSale float64) {
@@ -307,7 +408,7 @@ func placementCosts(t supply.PricingTerms) (unitCost, lostSale float64) {
 
 // Write writes placement.<format> and returns its rows by name.
 func (r *PlaceResult) Write(path string) (map[string]int64, error) {
-	if err := export.WritePlacement(path, r.Day, r.Lines); err != nil {
+	if err := export.WritePlacement(path, r.Day, r.Lines, r.Stock); err != nil {
 		return nil, err
 	}
 	return map[string]int64{baseName(path): int64(len(r.Lines))}, nil
@@ -380,6 +481,20 @@ func (r *PlaceResult) table() report.Table {
 			capacity = strconv.FormatFloat(n.Capacity, 'f', 0, 64)
 		}
 		t.Rows = append(t.Rows, []string{n.Node, strconv.Itoa(n.SKUs), strconv.FormatFloat(math.Round(n.Target), 'f', 0, 64), capacity})
+	}
+	if len(r.Routing) > 0 {
+		var parts []string
+		for _, cr := range r.Routing {
+			var kinds []string
+			for _, k := range slices.Sorted(maps.Keys(cr.Shares)) {
+				kinds = append(kinds, fmt.Sprintf("%.0f%% from %s locations", 100*cr.Shares[k], k))
+			}
+			if cr.Uncovered > 0 {
+				kinds = append(kinds, fmt.Sprintf("%.0f%% covered by no rule", 100*cr.Uncovered))
+			}
+			parts = append(parts, cr.Channel+" orders: "+strings.Join(kinds, ", "))
+		}
+		t.Note += " The fulfilment rules send " + strings.Join(parts, "; ") + "."
 	}
 	if len(r.Gaps) > 0 {
 		var gaps []string

@@ -15,6 +15,7 @@ import (
 
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/supply"
 )
 
 // The place stage places every SKU of the synthetic retailer on its
@@ -81,6 +82,23 @@ func TestThePlaceStagePlacesEverySKUOnTheNodes(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(html), "Where the stock lives")
+	assert.Contains(t, string(html), "The fulfilment rules send instant orders: ")
+	// Each node's stock on hand today stands beside its target.
+	inv := csvRecords(t, filepath.Join(filepath.Dir(cfg.DB), "inventory.csv"))
+	onHand := map[[2]string]string{}
+	for _, r := range inv {
+		onHand[[2]string{r["sku"], r["location"]}] = r["on_hand"]
+	}
+	checked := 0
+	for _, r := range rows {
+		if want, ok := onHand[[2]string{r["sku"], r["node"]}]; ok {
+			assert.Equal(t, atofOr0(want), atofOr0(r["on_hand"]), "%s at %s", r["sku"], r["node"])
+			checked++
+		} else {
+			assert.Equal(t, "0", r["on_hand"])
+		}
+	}
+	assert.Positive(t, checked, "the DCs' stock")
 
 	// An instant promise no lane meets: every zone with instant orders
 	// is an exception.
@@ -97,4 +115,35 @@ func TestThePlaceStagePlacesEverySKUOnTheNodes(t *testing.T) {
 		}
 	}
 	assert.Positive(t, unserved)
+}
+
+// The fulfilment rules' routing: in each zone the candidates in rank
+// order take at most their share, a zone without its own rules takes
+// the rules of zone *, and what no candidate takes is uncovered.
+func TestRoutingFollowsTheRulesInRankOrder(t *testing.T) {
+	net := &supply.Network{
+		Zones: []supply.Zone{{Zone: "Z1", OnlineShare: 0.75}, {Zone: "Z2", OnlineShare: 0.25}},
+		Rules: []supply.FulfilmentRule{
+			{Channel: "online", Zone: "*", Rank: 1, Location: "DC1", MaxShare: 1},
+			{Channel: "online", Zone: "Z1", Rank: 1, Location: "S1", MaxShare: 0.4},
+			{Channel: "online", Zone: "Z1", Rank: 2, Location: "WEB", MaxShare: 0.5},
+		},
+	}
+	snap := &supply.Snapshot{Locations: map[string]supply.Location{"DC1": {Type: "dc"}, "S1": {Type: "store"}, "WEB": {Type: "online"}}}
+	got := routing(net, snap)
+	require.Len(t, got, 1)
+	r := got[0]
+	assert.Equal(t, "online", r.Channel)
+	assert.InDelta(t, 0.75*0.4, r.Shares["store"], 1e-12)
+	assert.InDelta(t, 0.75*0.5, r.Shares["online"], 1e-12)
+	assert.InDelta(t, 0.25, r.Shares["dc"], 1e-12)
+	assert.InDelta(t, 0.75*0.1, r.Uncovered, 1e-12)
+}
+
+func atofOr0(s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0
+	}
+	return v
 }
