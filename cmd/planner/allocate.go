@@ -91,20 +91,15 @@ func (a *app) allocateCmd() *cobra.Command {
 					return err
 				}
 			}
-			rep := res.Report()
-			if asJSON {
+			return a.finish(res.Report(), asJSON, "Allocated", began, out, func() (any, error) {
 				sum := res.Summary()
+				var err error
 				if sum.ByMethod, err = res.CompareMethods(ctx); err != nil {
-					return err
+					return nil, err
 				}
 				sum.Out, sum.Seconds = out, seconds(time.Since(began))
-				if err := printJSON(a.stdout, sum); err != nil {
-					return err
-				}
-				return quietExceptions(rep.Exceptions)
-			}
-			a.printReport("Allocated", rep, time.Since(began), out)
-			return exceptions(rep.Exceptions)
+				return sum, nil
+			})
 		},
 	}
 	stockFlags(cmd, s, in, true)

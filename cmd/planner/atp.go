@@ -50,17 +50,11 @@ func (a *app) atpCmd() *cobra.Command {
 					return err
 				}
 			}
-			rep := res.Report()
-			if asJSON {
+			return a.finish(res.Report(), asJSON, "Promised", began, out, func() (any, error) {
 				sum := res.Summary()
 				sum.Out, sum.Seconds = out, seconds(time.Since(began))
-				if err := printJSON(a.stdout, sum); err != nil {
-					return err
-				}
-				return quietExceptions(rep.Exceptions)
-			}
-			a.printReport("Promised", rep, time.Since(began), out)
-			return exceptions(rep.Exceptions)
+				return sum, nil
+			})
 		},
 	}
 	s.dbFlag(cmd, "database with sales and inventory")

@@ -67,17 +67,11 @@ func (a *app) placeCmd() *cobra.Command {
 					return err
 				}
 			}
-			rep := res.Report()
-			if asJSON {
+			return a.finish(res.Report(), asJSON, "Placed", began, out, func() (any, error) {
 				sum := res.Summary()
 				sum.Out, sum.Seconds = out, seconds(time.Since(began))
-				if err := printJSON(a.stdout, sum); err != nil {
-					return err
-				}
-				return quietExceptions(rep.Exceptions)
-			}
-			a.printReport("Placed", rep, time.Since(began), out)
-			return exceptions(rep.Exceptions)
+				return sum, nil
+			})
 		},
 	}
 	s.dbFlag(cmd, "database with sales, zones, lanes and locations")

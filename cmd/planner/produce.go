@@ -62,17 +62,11 @@ func (a *app) produceCmd() *cobra.Command {
 			if _, err := res.Write(pipeline.ProduceFiles{Orders: out, Load: outLoad}); err != nil {
 				return err
 			}
-			rep := res.Report()
-			if asJSON {
+			return a.finish(res.Report(), asJSON, "Planned", began, out, func() (any, error) {
 				sum := res.Summary()
 				sum.Out, sum.Seconds = out, seconds(time.Since(began))
-				if err := printJSON(a.stdout, sum); err != nil {
-					return err
-				}
-				return quietExceptions(rep.Exceptions)
-			}
-			a.printReport("Planned", rep, time.Since(began), out)
-			return exceptions(rep.Exceptions)
+				return sum, nil
+			})
 		},
 	}
 	s.dbFlag(cmd, "database to plan from when no --demand file is given")

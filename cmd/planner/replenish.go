@@ -75,16 +75,28 @@ func (a *app) runReplenish(cmd *cobra.Command, o *replenishOptions) error {
 			return err
 		}
 	}
-	rep := res.Report()
-	if o.json {
+	return a.finish(res.Report(), o.json, "Planned", began, o.out, func() (any, error) {
 		sum := res.Summary()
 		sum.Out, sum.Seconds = o.out, seconds(time.Since(began))
+		return sum, nil
+	})
+}
+
+// finish ends a plan command: it prints the plan's --json object (which
+// summary builds) or its report line, and returns the exit code its
+// exceptions give.
+func (a *app) finish(rep pipeline.StageReport, asJSON bool, verb string, began time.Time, out string, summary func() (any, error)) error {
+	if asJSON {
+		sum, err := summary()
+		if err != nil {
+			return err
+		}
 		if err := printJSON(a.stdout, sum); err != nil {
 			return err
 		}
 		return quietExceptions(rep.Exceptions)
 	}
-	a.printReport("Planned", rep, time.Since(began), o.out)
+	a.printReport(verb, rep, time.Since(began), out)
 	return exceptions(rep.Exceptions)
 }
 
