@@ -27,6 +27,11 @@ func AllocationInput(ctx context.Context, src Source, fc *series.Forecasts, orde
 	if err != nil {
 		return nil, err
 	}
+	// Each store is allocated for the orders the fulfilment rules route
+	// to it too.
+	if fc, err = routeDemand(ctx, src, fc); err != nil {
+		return nil, err
+	}
 	in := allocation.InputFrom(snap, fc, horizonDays, service)
 	switch {
 	case len(in.Stores) == 0:

@@ -46,6 +46,11 @@ func Replenish(ctx context.Context, src Source, fc *series.Forecasts, cfg config
 	case fc.Freq != series.Daily:
 		return nil, fmt.Errorf("replenishment plans from daily forecasts, and these are %s: forecast by day (forecast.freq D, or --freq D)", freqWord(fc.Freq))
 	}
+	// Each location is planned for the orders the fulfilment rules route
+	// to it too.
+	if fc, err = routeDemand(ctx, src, fc); err != nil {
+		return nil, err
+	}
 	var overrides []replenish.TargetOverride
 	if cfg.Targets != "" {
 		targets, err := files.ReadTargets(cfg.Targets)

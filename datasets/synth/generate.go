@@ -254,29 +254,19 @@ func (r *retailer) allLocations() []location {
 	return out
 }
 
-// fulfilment writes the fulfilment rules: online orders from a zone go to
-// the online fulfilment point first, up to 80% of them, then to the
-// region's DC; instant orders from an urban zone to its first store, up
-// to 70%, then to the region's forward warehouse; orders after 20:00 are
-// served the next day.
+// fulfilment writes the fulfilment rules: online orders from a zone go
+// to the online fulfilment point first, up to 80% of them, then to the
+// zone's first store (ship-from-store); orders after 20:00 are served the
+// next day. Instant orders are picked at the store that takes them, so no
+// rule routes them.
 func (r *retailer) fulfilment(emit func(...any)) {
 	for _, z := range r.zones {
-		for i, dc := range r.dcs {
-			if dc.region != z.region {
-				continue
+		for _, st := range r.stores {
+			if st.location.zone == z.id {
+				emit(ChannelOnline, z.id, 1, r.online.id, 0.8, "20:00")
+				emit(ChannelOnline, z.id, 2, st.id, 1.0, "20:00")
+				break
 			}
-			emit(ChannelOnline, z.id, 1, r.online.id, 0.8, "20:00")
-			emit(ChannelOnline, z.id, 2, dc.id, 1.0, "20:00")
-			if !z.urban || !r.cfg.has(ChannelInstant) {
-				continue
-			}
-			for _, st := range r.stores {
-				if st.location.zone == z.id {
-					emit(ChannelInstant, z.id, 1, st.id, 0.7, "")
-					break
-				}
-			}
-			emit(ChannelInstant, z.id, 2, r.forwards[i].id, 1.0, "")
 		}
 	}
 }
