@@ -1,6 +1,7 @@
 // Command omnichannel replays the synthetic retailer's store and instant
-// delivery demand against one pool of store stock, and writes README.md
-// and a chart into its folder:
+// delivery demand against one pool of store stock, and its online orders
+// through the fulfilment rules to the online point and the stores that
+// ship them, and writes README.md and a chart into its folder:
 //
 //	go run ./notebooks/omnichannel
 //
@@ -63,6 +64,10 @@ var sensitivity = []float64{0.9, 0.6, 0.3}
 // stockLevels are the service levels of the pooled demand that set each
 // day's stock: from short to ample.
 var stockLevels = []float64{0.5, 0.7, 0.9}
+
+// routingLevel is the quantile of its planned demand each location starts
+// the day with in the replay of routed online orders.
+const routingLevel = 0.9
 
 func main() {
 	out := flag.String("out", "notebooks/omnichannel", "folder for the report and its chart")
@@ -186,6 +191,10 @@ func run(ctx context.Context, out string) error {
 		}
 		costs, gains = append(costs, c), append(gains, g)
 	}
+	routed, err := routing(dir, dispersion, margin, uint64(cfg.Seed), routingLevel)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -247,6 +256,7 @@ func run(ctx context.Context, out string) error {
 			"With both channels' units interleaved, a fence "+
 			"fixed for the whole day keeps units for walk-in demand that has partly passed, and gives back as much margin as it saves; "+
 			"a fence that shrinks as the day's walk-in demand passes would serve that case.\n")
+		writeRouting(w, routingLevel, routed)
 		return nil
 	})
 }
