@@ -82,7 +82,7 @@ func TestThePlaceStagePlacesEverySKUOnTheNodes(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(html), "Where the stock lives")
-	assert.Contains(t, string(html), "The fulfilment rules send instant orders: ")
+	assert.Contains(t, string(html), "The fulfilment rules send online orders: 80% from online locations, 20% from store locations.")
 	// Each node's stock on hand today stands beside its target.
 	inv := csvRecords(t, filepath.Join(filepath.Dir(cfg.DB), "inventory.csv"))
 	onHand := map[[2]string]string{}

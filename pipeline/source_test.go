@@ -33,6 +33,8 @@ func memoryOf(t *testing.T, s *datasets.Store, horizon int) *Memory {
 	require.NoError(t, err)
 	m.Snapshot, err = s.Supply(ctx)
 	require.NoError(t, err)
+	m.Net, err = s.Network(ctx)
+	require.NoError(t, err)
 	m.Capacity, m.Preorders, err = s.Production(ctx)
 	require.NoError(t, err)
 	m.Prices, err = s.PriceHistory(ctx, series.Daily)

@@ -207,7 +207,7 @@ func (s *solver) exchange(decs []Decision) []Decision {
 					for n := range room {
 						room[n] = s.cap[n]*(1+1e-12) - use[n] + decs[i].Target[n] - alt.Target[n] + decs[k].Target[n]
 					}
-					next, ok := s.improveOne(k, decs[k], room, true)
+					next, ok := s.bestWithin(k, decs[k], room)
 					if !ok || alt.Cost.Total()+next.Cost.Total() >= decs[i].Cost.Total()+decs[k].Cost.Total()-1e-9 {
 						continue
 					}
@@ -232,7 +232,7 @@ func (s *solver) exchange(decs []Decision) []Decision {
 // local optima reached from where it is and from serving nothing.
 func (s *solver) insertions(k int, d Decision) []Decision {
 	var out []Decision
-	if alt, ok := s.improveOne(k, d, s.cap, true); ok {
+	if alt, ok := s.bestWithin(k, d, s.cap); ok {
 		out = append(out, alt)
 	}
 	none := make([]int, len(d.Assign))
@@ -252,6 +252,50 @@ func (s *solver) insertions(k int, d Decision) []Decision {
 		}
 	}
 	return out
+}
+
+// enumerateLimit is the most assignments of one SKU's streams that
+// bestWithin tries one by one.
+const enumerateLimit = 4096
+
+// bestWithin is SKU k's cheapest assignment whose targets fit room: every
+// assignment of its streams (to a node that reaches each, or lost) when
+// there are at most enumerateLimit, otherwise the moves of improveOne
+// from d. ok is false when nothing beats d.
+func (s *solver) bestWithin(k int, d Decision, room []float64) (Decision, bool) {
+	n := 1
+	for j := range s.skus[k].Streams {
+		n *= len(s.reach[k][j]) + 1
+		if n > enumerateLimit {
+			return s.improveOne(k, d, room, true)
+		}
+	}
+	best, ok := d, false
+	assign := make([]int, len(d.Assign))
+	var walk func(j int)
+	walk = func(j int) {
+		if j == len(assign) {
+			c := s.decision(k, assign)
+			if c.Cost.Total() >= best.Cost.Total()-1e-9 {
+				return
+			}
+			for m, t := range c.Target {
+				if t > room[m] {
+					return
+				}
+			}
+			best, ok = c, true
+			return
+		}
+		assign[j] = -1
+		walk(j + 1)
+		for _, m := range s.reach[k][j] {
+			assign[j] = m
+			walk(j + 1)
+		}
+	}
+	walk(0)
+	return best, ok
 }
 
 // fits reports whether the plan fits every capacity.
