@@ -27,11 +27,6 @@ func AllocationInput(ctx context.Context, src Source, fc *series.Forecasts, orde
 	if err != nil {
 		return nil, err
 	}
-	// Each store is allocated for the orders the fulfilment rules route
-	// to it too.
-	if fc, err = routeDemand(ctx, src, fc); err != nil {
-		return nil, err
-	}
 	in := allocation.InputFrom(snap, fc, horizonDays, service)
 	switch {
 	case len(in.Stores) == 0:
@@ -289,6 +284,9 @@ type AllocationSources struct {
 	Forecasts string
 	Files     AllocationFiles
 	Like      string
+	// Place is the place section the demand is routed by (nil: by the
+	// fulfilment rules alone), as in the nightly run.
+	Place *config.Place
 }
 
 // Input reads allocation's inputs from the sources; cfg's forecast and
@@ -314,6 +312,9 @@ func (s AllocationSources) Input(ctx context.Context, cfg *config.Config, horizo
 		defer src.Close()
 		fc, err := UpstreamForecasts(ctx, src, "", cfg.Forecast)
 		if err != nil {
+			return nil, err
+		}
+		if fc, err = UpstreamDemand(ctx, src, fc, s.Place); err != nil {
 			return nil, err
 		}
 		orders, err := UpstreamOrders(ctx, src, fc, cfg.Replenish)

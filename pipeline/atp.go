@@ -47,10 +47,6 @@ func ATP(ctx context.Context, src Source, fc *series.Forecasts, cfg config.ATP) 
 	if len(snap.Positions) == 0 {
 		return nil, skip("no stock positions are loaded: load an inventory file (--inventory)")
 	}
-	// A location promises to the orders the fulfilment rules route to it.
-	if fc, err = routeDemand(ctx, src, fc); err != nil {
-		return nil, err
-	}
 	// The channels: the section's, and any other the forecasts have.
 	rules := map[string]config.ATPChannel{}
 	for i := range fc.Keys {

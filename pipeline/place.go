@@ -37,6 +37,11 @@ type PlaceResult struct {
 	// Routing is, per channel the fulfilment rules route, the share of
 	// its orders each kind of location serves.
 	Routing []ChannelRouting
+	// Channels are the channels placed; serving is the node that serves
+	// each SKU's orders from a zone through a channel, by SKU, zone and
+	// channel (RouteDemand sends them there).
+	Channels []string
+	serving  map[[3]string]string
 }
 
 // Stock is a node's stock of a SKU on hand today.
@@ -115,6 +120,17 @@ func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Pla
 		}
 	}
 	res.Routing = routing(in.net, in.snap)
+	res.serving = map[[3]string]string{}
+	for _, c := range pn.Channels {
+		res.Channels = append(res.Channels, c.Name)
+	}
+	for i := range skus {
+		for j, st := range skus[i].Streams {
+			if n := plan.Decisions[i].Assign[j]; n >= 0 {
+				res.serving[[3]string{skus[i].SKU, pn.Zones[st.Zone], pn.Channels[st.Channel].Name}] = pn.Nodes[n].Name
+			}
+		}
+	}
 	for n, node := range pn.Nodes {
 		load := NodeLoad{Node: node.Name, Capacity: nodeCap[n], Target: plan.Usage[n]}
 		for i := range plan.Decisions {

@@ -46,11 +46,6 @@ func Replenish(ctx context.Context, src Source, fc *series.Forecasts, cfg config
 	case fc.Freq != series.Daily:
 		return nil, fmt.Errorf("replenishment plans from daily forecasts, and these are %s: forecast by day (forecast.freq D, or --freq D)", freqWord(fc.Freq))
 	}
-	// Each location is planned for the orders the fulfilment rules route
-	// to it too.
-	if fc, err = routeDemand(ctx, src, fc); err != nil {
-		return nil, err
-	}
 	var overrides []replenish.TargetOverride
 	if cfg.Targets != "" {
 		targets, err := files.ReadTargets(cfg.Targets)
@@ -181,6 +176,26 @@ func UpstreamForecasts(ctx context.Context, src Source, file string, cfg config.
 		return nil, err
 	}
 	return res.Values(), nil
+}
+
+// UpstreamDemand returns the forecasts routed to the locations that serve
+// them (RouteDemand), as the nightly run routes them: by the placement
+// when place names the place section and it is not advisory (planned here
+// with it; none when nothing can be placed), and by the fulfilment rules.
+func UpstreamDemand(ctx context.Context, src Source, fc *series.Forecasts, place *config.Place) (*series.Forecasts, error) {
+	var placed *PlaceResult
+	if place != nil && !place.Advisory {
+		var err error
+		placed, err = Place(ctx, src, fc, *place)
+		var s *SkipError
+		if errors.As(err, &s) {
+			placed, err = nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return RouteDemand(ctx, src, fc, placed)
 }
 
 // UpstreamOrders returns the replenish stage's lines on the source, for a

@@ -14,31 +14,36 @@ import (
 	"github.com/planner-engine/planner/supply"
 )
 
-// routeDemand moves the forecast demand of the channels the fulfilment
-// rules route to the locations that serve it, so that each location is
-// planned for its walk-in demand and the orders routed to it alike. A
-// series of a routed channel comes from its location's zone, or, at an
-// online location without a zone, from every zone by their online_share
-// (equally when none is given); each zone's orders go to its candidates
-// (its own rules, or those of zone *) by fulfil.Split, and the share no
-// candidate takes stays where the series was. A series that moves gets
-// a normal's quantiles of its new mean and variance (a share p of the
-// orders, each taken or not: the variance beyond the mean scales by p²);
-// one that does not keeps its own. Only series that start on the plan
-// day move. Without rules the forecasts come back as they were.
-func routeDemand(ctx context.Context, src Source, fc *series.Forecasts) (*series.Forecasts, error) {
+// RouteDemand moves the forecast demand of the channels that are routed
+// to the locations that serve it, so that each location is planned for
+// its walk-in demand and the orders routed to it alike: the channels the
+// placement placed (when there is one) go to the node the placement
+// serves each SKU's zone from, and the channels the fulfilment rules
+// name go to the rules' candidates. A series of a routed channel comes
+// from its location's zone, or, at an online location without a zone,
+// from every zone by their online_share (equally when none is given);
+// each zone's orders go to its candidates (the placement's node; else
+// the zone's own rules, or those of zone *) by fulfil.Split, and the
+// share no candidate takes (or demand the placement loses) stays where
+// the series was. A series that moves gets a normal's quantiles of its
+// new mean and variance (a share p of the orders, each taken or not: the
+// variance beyond the mean scales by p²); one that does not keeps its
+// own. Only series that start on the plan day move. Replenishment,
+// allocation and the promises plan from the routed forecasts; with
+// neither rules nor a placement they are the forecasts given.
+func RouteDemand(ctx context.Context, src Source, fc *series.Forecasts, placed *PlaceResult) (*series.Forecasts, error) {
 	net, err := src.Network(ctx)
-	if err != nil || len(net.Rules) == 0 {
+	if err != nil || (len(net.Rules) == 0 && placed == nil) {
 		return fc, err
 	}
 	snap, err := src.Supply(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return routeForecasts(net, snap, fc), nil
+	return routeForecasts(net, snap, fc, placed), nil
 }
 
-func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts) *series.Forecasts {
+func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts, placed *PlaceResult) *series.Forecasts {
 	type zc struct{ channel, zone string }
 	cands := map[zc][]fulfil.Candidate{}
 	for _, r := range net.Rules { // sorted by channel, zone, rank
@@ -49,7 +54,20 @@ func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forec
 	for k := range cands {
 		routed[k.channel] = true
 	}
-	candidates := func(channel, zone string) []fulfil.Candidate {
+	var byPlacement map[string]bool
+	if placed != nil {
+		byPlacement = map[string]bool{}
+		for _, c := range placed.Channels {
+			routed[c], byPlacement[c] = true, true
+		}
+	}
+	candidates := func(sku, channel, zone string) []fulfil.Candidate {
+		if byPlacement[channel] {
+			if node, ok := placed.serving[[3]string{sku, zone, channel}]; ok {
+				return []fulfil.Candidate{{Location: node, MaxShare: 1}}
+			}
+			return nil // lost by the placement, or not placed: it stays
+		}
 		if c, ok := cands[zc{channel, zone}]; ok {
 			return c
 		}
@@ -111,7 +129,7 @@ func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forec
 			continue
 		}
 		for _, zw := range from {
-			cs := candidates(channel, zw.zone)
+			cs := candidates(k.SKU, channel, zw.zone)
 			shares, uncovered := fulfil.Split(cs)
 			if len(cs) == 0 {
 				uncovered = 1

@@ -38,7 +38,7 @@ func TestRoutingMovesOrdersToTheLocationsThatServeThem(t *testing.T) {
 		},
 	}
 	snap := &supply.Snapshot{Locations: map[string]supply.Location{"S1": {Type: "store"}, "WEB": {Type: "online"}}}
-	got := routeForecasts(net, snap, fc)
+	got := routeForecasts(net, snap, fc, nil)
 	require.Equal(t, []series.Key{
 		{SKU: "A", Location: "S1", Channel: "store"},
 		{SKU: "A", Location: "WEB", Channel: "online"},
@@ -64,7 +64,7 @@ func TestRoutingMovesOrdersToTheLocationsThatServeThem(t *testing.T) {
 
 func mustRoute(t *testing.T, src Source, fc *series.Forecasts) *series.Forecasts {
 	t.Helper()
-	out, err := routeDemand(t.Context(), src, fc)
+	out, err := RouteDemand(t.Context(), src, fc, nil)
 	require.NoError(t, err)
 	return out
 }
@@ -109,4 +109,54 @@ func runOrders(t *testing.T, cfg *config.Config) []map[string]string {
 	m, err := Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	return csvRecords(t, filepath.Join(cfg.Out, "runs", m.RunID, "orders.csv"))
+}
+
+// With a placement that is not advisory, the placed channel's orders go
+// to the nodes it picks: a node plans online demand for a SKU only where
+// the placement holds the SKU, and the online point orders only the SKUs
+// the placement holds there.
+func TestReplenishmentStocksTheNodesThePlacementPicks(t *testing.T) {
+	cfg := sampleConfig(t)
+	place := config.DefaultPlace()
+	place.Channels = []string{"online"}
+	place.PromiseHours = map[string]float64{"online": 48}
+	cfg.Place = &place
+	cfg.Stages = []string{"load", "forecast", "place", "replenish"}
+	m, err := Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	dir := filepath.Join(cfg.Out, "runs", m.RunID)
+	held := map[[2]string]bool{}
+	nodes := map[string]bool{}
+	for _, r := range csvRecords(t, filepath.Join(dir, "placement.csv")) {
+		nodes[r["node"]] = true
+		if r["hold"] == "yes" {
+			held[[2]string{r["sku"], r["node"]}] = true
+		}
+	}
+	require.NotEmpty(t, held)
+	online := 0
+	for _, l := range csvRecords(t, filepath.Join(dir, "orders.csv")) {
+		if l["to"] == "WEB" {
+			assert.True(t, held[[2]string{l["sku"], "WEB"}], "%s: the online point orders what the placement does not hold there", l["sku"])
+		}
+		if !nodes[l["to"]] || !strings.Contains(l["channel_split"], "online") {
+			continue
+		}
+		assert.True(t, held[[2]string{l["sku"], l["to"]}], "%s at %s plans online demand the placement does not put there", l["sku"], l["to"])
+		online++
+	}
+	assert.Positive(t, online, "the nodes picked plan the online demand")
+
+	// Advisory, the orders follow the fulfilment rules: the online point
+	// plans its four fifths again.
+	place.Advisory = true
+	m, err = Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	web := 0
+	for _, l := range csvRecords(t, filepath.Join(cfg.Out, "runs", m.RunID, "orders.csv")) {
+		if l["to"] == "WEB" {
+			web++
+		}
+	}
+	assert.Positive(t, web)
 }

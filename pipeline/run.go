@@ -23,6 +23,7 @@ import (
 	"github.com/planner-engine/planner/internal/progress"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/series"
 	"github.com/planner-engine/planner/supply"
 )
 
@@ -73,6 +74,7 @@ type Run struct {
 	prices     *PriceResult
 	atp        *ATPResult
 	place      *PlaceResult
+	routed     *series.Forecasts // the forecasts routed (demand)
 	// What the load warned about, and the root causes of every flag
 	// (the exceptions stage).
 	problems   datasets.Problems
@@ -94,6 +96,26 @@ func (r *Run) masterLabels(ctx context.Context) (*supply.Labels, error) {
 }
 
 // path is the path of a file in the run's folder; "" stays "".
+// demand is the forecasts routed to the locations that serve them (by
+// the run's placement, when it placed stock and is not advisory, and the
+// fulfilment rules):
+// what replenishment, allocation and the promises plan from. It is
+// routed once, after the place stage.
+func (r *Run) demand(ctx context.Context) (*series.Forecasts, error) {
+	if r.routed == nil {
+		placed := r.place
+		if pc := r.Config.Place; pc != nil && pc.Advisory {
+			placed = nil
+		}
+		fc, err := RouteDemand(ctx, r.Source, r.forecasts.Values(), placed)
+		if err != nil {
+			return nil, err
+		}
+		r.routed = fc
+	}
+	return r.routed, nil
+}
+
 func (r *Run) path(name string) string {
 	if name == "" {
 		return ""

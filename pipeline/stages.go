@@ -151,7 +151,11 @@ func (ReplenishStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.forecasts == nil {
 		return StageReport{}, errors.New("replenish plans from the forecast stage's forecasts: run it too")
 	}
-	res, err := Replenish(ctx, r.Source, r.forecasts.Values(), r.Config.Replenish)
+	fc, err := r.demand(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	res, err := Replenish(ctx, r.Source, fc, r.Config.Replenish)
 	if err != nil {
 		return skipped(err)
 	}
@@ -182,7 +186,11 @@ func (AllocateStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.forecasts == nil {
 		return StageReport{}, errors.New("allocate plans from the forecast stage's forecasts: run it too")
 	}
-	in, err := AllocationInput(ctx, r.Source, r.forecasts.Values(), r.orderLines(), ac.HorizonDays, ac.Service)
+	fc, err := r.demand(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	in, err := AllocationInput(ctx, r.Source, fc, r.orderLines(), ac.HorizonDays, ac.Service)
 	if err != nil {
 		return skipped(err)
 	}
@@ -280,7 +288,11 @@ func (ATPStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	case r.forecasts == nil:
 		return StageReport{Summary: "skipped: no forecasts in this run to promise from"}, nil
 	}
-	res, err := ATP(ctx, r.Source, r.forecasts.Values(), *ac)
+	fc, err := r.demand(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	res, err := ATP(ctx, r.Source, fc, *ac)
 	if err != nil {
 		return skipped(err)
 	}

@@ -36,7 +36,7 @@ func (a *app) atpCmd() *cobra.Command {
 			}
 			ctx := a.context(cmd)
 			began := time.Now()
-			store, plans, fc, err := s.forecastsFromDB(ctx, forecasts)
+			store, plans, fc, err := s.demandFromDB(ctx, forecasts)
 			if err != nil {
 				return err
 			}

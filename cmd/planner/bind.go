@@ -24,6 +24,10 @@ import (
 type settings struct {
 	path string // --config
 	cfg  *config.Config
+	// placed says --config has a place section: the plans route the
+	// placed channels' orders to the nodes the placement picks, as the
+	// nightly run does.
+	placed bool
 }
 
 func newSettings() *settings { return &settings{cfg: config.Default().WithAllSections()} }
@@ -59,6 +63,7 @@ func (s *settings) load(cmd *cobra.Command) error {
 	if err != nil {
 		return &usageError{err}
 	}
+	s.placed = file.Place != nil
 	file = file.WithAllSections()
 	// The flags set on the command line win: note their values, copy the
 	// file's settings into the structs the flags are bound to, then set
@@ -220,6 +225,30 @@ func (l *floatList) Set(s string) error {
 }
 
 func (l *floatList) Type() string { return "numbers" }
+
+// place is the place section the plans route by: --config's, or nil
+// when it has none.
+func (s *settings) place() *config.Place {
+	if !s.placed {
+		return nil
+	}
+	return s.cfg.Place
+}
+
+// demandFromDB is forecastsFromDB's forecasts routed to the locations
+// that serve them (pipeline.UpstreamDemand), which replenishment,
+// allocation and the promises plan from.
+func (s *settings) demandFromDB(ctx context.Context, file string) (*datasets.Store, pipeline.Source, *series.Forecasts, error) {
+	store, plans, fc, err := s.forecastsFromDB(ctx, file)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if fc, err = pipeline.UpstreamDemand(ctx, plans, fc, s.place()); err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	return store, plans, fc, nil
+}
 
 // forecastsFromDB opens the configured database (read-only) as the plans'
 // source and the daily forecasts they start from: the file named, or the

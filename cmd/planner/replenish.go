@@ -61,7 +61,7 @@ func (a *app) runReplenish(cmd *cobra.Command, o *replenishOptions) error {
 	}
 	ctx := a.context(cmd)
 	began := time.Now()
-	store, plans, fc, err := o.s.forecastsFromDB(ctx, o.forecasts)
+	store, plans, fc, err := o.s.demandFromDB(ctx, o.forecasts)
 	if err != nil {
 		return err
 	}

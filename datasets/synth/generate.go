@@ -271,8 +271,9 @@ func (r *retailer) fulfilment(emit func(...any)) {
 	}
 }
 
-// sourcing writes the lanes: stores and the online point from their DC, DCs
-// from a supplier or, for made-to-order products, a factory.
+// sourcing writes the lanes: stores, the online point and the forward
+// warehouses from their DC, DCs from a supplier or, for made-to-order
+// products, a factory.
 func (r *retailer) sourcing(emit func(...any)) {
 	for _, p := range r.products {
 		rng := newRand(r.cfg.Seed, streamStock, uint64(p.index))
@@ -284,6 +285,9 @@ func (r *retailer) sourcing(emit func(...any)) {
 			emit(p.sku, s.dc, s.id, float64(1+rng.IntN(2)), 0.3, 0.0, p.pack, review, p.cost, "")
 		}
 		emit(p.sku, r.online.dc, r.online.id, 1.0, 0.2, 0.0, p.pack, 1.0, p.cost, "")
+		for _, f := range r.forwards {
+			emit(p.sku, f.dc, f.id, 1.0, 0.2, 0.0, p.pack, 1.0, p.cost, "")
+		}
 		for _, dc := range r.dcs {
 			if p.madeToOrder {
 				emit(p.sku, p.source, dc.id, float64(3+rng.IntN(5)), round(0.5+rng.Float64()*0.5, 2), p.pack*5, p.pack, 7.0,

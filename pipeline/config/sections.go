@@ -666,6 +666,11 @@ type Place struct {
 	// and instant when stores keep their own shelves from their DC; every
 	// channel when empty.
 	Channels []string `yaml:"channels,omitempty" json:"channels,omitempty"`
+	// Advisory leaves the placement a recommendation: placement.csv is
+	// written, but replenishment, allocation and the promises do not send
+	// the placed channels' orders to the nodes it picks (by default they
+	// do, over the fulfilment rules for those channels).
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	// Format of the placement file: csv, parquet, json or jsonl.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 }
