@@ -31,9 +31,14 @@
 // (a price per unit of each node's capacity, moved by subgradient steps,
 // as Fisher, "The Lagrangian relaxation method for solving integer
 // programming problems", Management Science 1981): each SKU is then a
-// small single-sourcing facility-location problem, solved by greedy
-// opening of nodes and local search over the streams' assignments, and
-// the best plan that fits every capacity (after moving streams off the
-// nodes still over it) is kept. Tests compare it with the optimum found
-// by enumeration on small instances.
+// small single-sourcing facility-location problem, solved exactly when
+// its streams have few assignments, else by greedy opening of nodes and
+// local search over the streams' assignments, and the best plan that
+// fits every capacity (after moving streams off the nodes still over it)
+// is kept and improved by moves of one SKU's streams and exchanges of
+// room between two SKUs. For a few SKUs, the decisions met along the way
+// (and those one move from them) are pooled, and the best combination
+// that fits the capacities is chosen by depth-first search, as a
+// restricted master problem over the columns generated. Tests compare
+// the plan with the optimum found by enumeration on small instances.
 package placement

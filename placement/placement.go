@@ -246,8 +246,10 @@ func (s *solver) run() *Plan {
 	var best []Decision
 	bestCost := math.Inf(1)
 	scale := s.priceScale()
+	seen := newPool(len(s.skus))
 	for it := 0; it < s.pol.Iterations; it++ {
 		s.solveAll(decs)
+		seen.add(decs)
 		usage := s.usage(decs)
 		over := false
 		for n := range usage {
@@ -288,8 +290,15 @@ func (s *solver) run() *Plan {
 		}
 	}
 	if !allZero(s.lambda) {
-		// The capacities bind: improve the best plan that fits them.
+		// The capacities bind: improve the best plan that fits them, and
+		// when the SKUs' decisions met (and those one move from them) are
+		// few enough, pick the best combination of them.
 		best = s.exchange(s.improve(best))
+		seen.add(best)
+		seen.widen(s)
+		if chosen, ok := s.choose(seen, s.total(best)); ok {
+			best = s.exchange(s.improve(chosen))
+		}
 	}
 	p := &Plan{Decisions: best, Usage: s.usage(best)}
 	for i := range best {
@@ -394,6 +403,9 @@ func newWork(nodes int) *work {
 // while that lowers the cost, then dropped where that does, with the
 // streams reassigned by local search each time.
 func (s *solver) solve(i int, ws *work) Decision {
+	if d, ok := s.solveExactly(i); ok {
+		return d
+	}
 	nn := len(s.net.Nodes)
 	assign := make([]int, len(s.skus[i].Streams))
 	bestAssign := make([]int, len(assign))
@@ -441,6 +453,46 @@ func (s *solver) solve(i int, ws *work) Decision {
 		copy(bestAssign, assign)
 	}
 	return s.decision(i, bestAssign)
+}
+
+// solveExactly places SKU i at the current prices by trying every
+// assignment of its streams, when there are at most enumerateLimit; ok
+// is false when there are more.
+func (s *solver) solveExactly(i int) (Decision, bool) {
+	n := 1
+	for j := range s.skus[i].Streams {
+		n *= len(s.reach[i][j]) + 1
+		if n > enumerateLimit {
+			return Decision{}, false
+		}
+	}
+	priced := func(d Decision) float64 {
+		c := d.Cost.Total()
+		for m, t := range d.Target {
+			c += s.lambda[m] * t
+		}
+		return c
+	}
+	assign := make([]int, len(s.skus[i].Streams))
+	var best Decision
+	bestCost := math.Inf(1)
+	var walk func(j int)
+	walk = func(j int) {
+		if j == len(assign) {
+			if d := s.decision(i, assign); priced(d) < bestCost-1e-9 {
+				best, bestCost = d, priced(d)
+			}
+			return
+		}
+		assign[j] = -1
+		walk(j + 1)
+		for _, m := range s.reach[i][j] {
+			assign[j] = m
+			walk(j + 1)
+		}
+	}
+	walk(0)
+	return best, true
 }
 
 // assign serves each of SKU i's streams from the open node that delivers

@@ -106,21 +106,15 @@ func TestPlacementIsWithinTwoPercentOfTheOptimum(t *testing.T) {
 		}
 		gap := p.Cost.Total()/opt - 1
 		require.GreaterOrEqual(t, gap, -1e-9, "seed %d: cheaper than the optimum", seed)
-		if gap > 0.02 {
-			t.Logf("seed %d: %.2f%% above the optimum", seed, 100*gap)
-		}
+		assert.LessOrEqual(t, gap, 0.02, "seed %d: %.2f%% above the optimum", seed, 100*gap)
 		gaps = append(gaps, gap)
 	}
 	assert.GreaterOrEqual(t, binding, 50, "the capacities bind in at least a quarter of the instances")
 	slices.Sort(gaps)
-	// Three SKUs sharing one node's capacity are a knapsack the capacity
-	// prices and single moves can miss by a few percent; the plan must
-	// stay within 2% in 98% of the instances and within 0.2% on average.
-	assert.LessOrEqual(t, gaps[len(gaps)*98/100-1], 0.02, "the 98th percentile of the gap")
-	assert.LessOrEqual(t, mean(gaps), 0.002, "the mean gap")
-	assert.LessOrEqual(t, gaps[len(gaps)-1], 0.1, "the largest gap")
-	t.Logf("gap to the optimum over %d instances (%d with binding capacity): mean %.3f%%, 98th percentile %.3f%%, max %.2f%%",
-		len(gaps), binding, 100*mean(gaps), 100*gaps[len(gaps)*98/100-1], 100*gaps[len(gaps)-1])
+	assert.LessOrEqual(t, gaps[len(gaps)-1], 0.02, "every plan within 2% of the optimum")
+	assert.LessOrEqual(t, mean(gaps), 0.001, "the mean gap")
+	t.Logf("gap to the optimum over %d instances (%d with binding capacity): mean %.3f%%, max %.2f%%",
+		len(gaps), binding, 100*mean(gaps), 100*gaps[len(gaps)-1])
 }
 
 func mean(xs []float64) float64 {
