@@ -259,7 +259,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 		locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_products AS SELECT item_id AS sku, CAST(NULL AS VARCHAR) AS name,
 			%s AS category, %s AS department, CAST(NULL AS VARCHAR) AS brand, CAST(NULL AS DOUBLE) AS unit_cost,
-			CAST(NULL AS DOUBLE) AS unit_price, CAST(1 AS DOUBLE) AS pack_size, CAST(NULL AS BIGINT) AS shelf_life_days,
+			CAST(NULL AS DOUBLE) AS unit_price, CAST(1 AS DOUBLE) AS pack_size, CAST(NULL AS DOUBLE) AS unit_volume, CAST(NULL AS BIGINT) AS shelf_life_days,
 			CAST(NULL AS DATE) AS launch_date, CAST(NULL AS DATE) AS end_date, CAST(NULL AS VARCHAR) AS price_family,
 			CAST(NULL AS DOUBLE) AS size, CAST(NULL AS DOUBLE) AS min_price, CAST(NULL AS DOUBLE) AS max_price,
 			CAST(NULL AS VARCHAR) AS planner, min(_pos) AS _pos
@@ -270,7 +270,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 	locations := &stage{table: Locations, file: m5.Sales, name: "planner_stage_locations", pos: "_pos", where: salesStage.where,
 		source: map[string]string{"location": "store_id", "region": "state_id"}, locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_locations AS SELECT store_id AS location, CAST(NULL AS VARCHAR) AS name,
-			'store' AS type, %s AS region, CAST(NULL AS VARCHAR) AS dc, CAST(NULL AS DOUBLE) AS capacity, CAST(NULL AS VARCHAR) AS zone, CAST(NULL AS DOUBLE) AS handling_cost,
+			'store' AS type, %s AS region, CAST(NULL AS VARCHAR) AS dc, CAST(NULL AS DOUBLE) AS capacity, 'units' AS capacity_unit, CAST(NULL AS VARCHAR) AS zone, CAST(NULL AS DOUBLE) AS handling_cost,
 			CAST(NULL AS VARCHAR) AS timezone, min(_pos) AS _pos
 		FROM %s WHERE store_id IS NOT NULL GROUP BY ALL ORDER BY _pos`, col("state_id"), m5Wide)
 	if err := l.createStage(locations, q, began); err != nil {

@@ -52,27 +52,28 @@ func (s *Store) Supply(ctx context.Context) (*supply.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.eachRow(ctx, `SELECT sku, unit_cost, pack_size, shelf_life_days FROM products`, func(rows *sql.Rows) error {
+	err = s.eachRow(ctx, `SELECT sku, unit_cost, pack_size, shelf_life_days, unit_volume FROM products`, func(rows *sql.Rows) error {
 		var sku string
-		var cost, pack sql.NullFloat64
+		var cost, pack, volume sql.NullFloat64
 		var life sql.NullInt64
-		if err := rows.Scan(&sku, &cost, &pack, &life); err != nil {
+		if err := rows.Scan(&sku, &cost, &pack, &life, &volume); err != nil {
 			return err
 		}
-		out.Products[sku] = supply.ProductTerms{UnitCost: cost.Float64, PackSize: max(1, pack.Float64), ShelfLife: int(life.Int64)}
+		out.Products[sku] = supply.ProductTerms{UnitCost: cost.Float64, PackSize: max(1, pack.Float64), ShelfLife: int(life.Int64), Volume: volume.Float64}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = s.eachRow(ctx, `SELECT location, type, dc, region, capacity FROM locations`, func(rows *sql.Rows) error {
+	err = s.eachRow(ctx, `SELECT location, type, dc, region, capacity, capacity_unit FROM locations`, func(rows *sql.Rows) error {
 		var loc string
-		var typ, dc, region sql.NullString
+		var typ, dc, region, unit sql.NullString
 		var capacity sql.NullFloat64
-		if err := rows.Scan(&loc, &typ, &dc, &region, &capacity); err != nil {
+		if err := rows.Scan(&loc, &typ, &dc, &region, &capacity, &unit); err != nil {
 			return err
 		}
-		out.Locations[loc] = supply.Location{Type: typ.String, DC: dc.String, Region: region.String, Capacity: capacity.Float64}
+		out.Locations[loc] = supply.Location{Type: typ.String, DC: dc.String, Region: region.String, Capacity: capacity.Float64,
+			ByVolume: unit.String == "volume"}
 		return nil
 	})
 	return out, err

@@ -104,6 +104,9 @@ func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Pla
 		return nil, err
 	}
 	pn, skus, nodeCap, outside := in.problem(fc, cfg)
+	if err := checkVolumes(pn, skus); err != nil {
+		return nil, err
+	}
 	plan, err := placement.Place(pn, skus, placement.Policy{Days: float64(cfg.HorizonDays), CoverDays: cfg.CoverDays,
 		Service: cfg.Service, HoldingRate: cfg.HoldingRate})
 	if err != nil {
@@ -197,8 +200,26 @@ func (in *placementInputs) problem(fc *series.Forecasts, cfg config.Place) (*pla
 		// Stock moves in whole packs: a node that holds a SKU holds at
 		// least one.
 		skus[i].MinStock = math.Max(1, t.PackSize)
+		skus[i].UnitVolume = in.snap.Products[skus[i].SKU].Volume
 	}
 	return pn, skus, nodeCap, outside
+}
+
+// checkVolumes refuses a SKU without a unit volume where a node whose
+// capacity is a volume would hold it, naming the columns to fill.
+func checkVolumes(pn *placement.Network, skus []placement.SKU) error {
+	for _, node := range pn.Nodes {
+		if !node.ByVolume || node.Capacity <= 0 {
+			continue
+		}
+		for _, k := range skus {
+			if !(k.UnitVolume > 0) {
+				return fmt.Errorf("products: %s has no unit_volume, and node %s counts its capacity in volume (locations' capacity_unit): give the product its unit_volume, or count %s's capacity in units",
+					k.SKU, node.Name, node.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // placementNetwork builds the nodes (every location with a lane, by
@@ -217,7 +238,8 @@ func placementNetwork(net *supply.Network, snap *supply.Snapshot, fc *series.For
 	for _, l := range net.Lanes {
 		if _, ok := nodeIndex[l.Node]; !ok {
 			nodeIndex[l.Node] = len(pn.Nodes)
-			pn.Nodes = append(pn.Nodes, placement.Node{Name: l.Node, Capacity: snap.Locations[l.Node].Capacity, Handling: net.Handling[l.Node]})
+			loc := snap.Locations[l.Node]
+			pn.Nodes = append(pn.Nodes, placement.Node{Name: l.Node, Capacity: loc.Capacity, ByVolume: loc.ByVolume, Handling: net.Handling[l.Node]})
 			caps = append(caps, snap.Locations[l.Node].Capacity)
 		}
 		if _, ok := zoneIndex[l.Zone]; !ok {

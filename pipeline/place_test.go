@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -146,4 +147,77 @@ func atofOr0(s string) float64 {
 		return 0
 	}
 	return v
+}
+
+// A forward warehouse whose capacity is a volume holds no more litres
+// than it has, each unit counting its product's unit_volume; without the
+// products' volumes it is refused, naming the column to fill.
+func TestAVolumeCapacityHoldsLitresNotUnits(t *testing.T) {
+	cfg := sampleConfig(t)
+	place := config.DefaultPlace()
+	place.Channels = []string{"online", "instant"}
+	place.PromiseHours = map[string]float64{"online": 48, "instant": 1}
+	cfg.Place = &place
+	cfg.Stages = []string{"load", "forecast", "place"}
+	dir := filepath.Dir(cfg.DB)
+	rewriteCSV(t, filepath.Join(dir, "locations.csv"), func(header []string, row map[string]string) {
+		if row["location"] == "FW01" {
+			row["capacity"], row["capacity_unit"] = "60", "volume"
+		}
+	}, "capacity_unit")
+	m, err := Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	volume := map[string]float64{}
+	for _, p := range csvRecords(t, filepath.Join(dir, "products.csv")) {
+		volume[p["sku"]] = atofOr0(p["unit_volume"])
+	}
+	var litres float64
+	held := 0
+	for _, r := range csvRecords(t, filepath.Join(cfg.Out, "runs", m.RunID, "placement.csv")) {
+		if r["node"] == "FW01" && r["hold"] == "yes" {
+			litres += atofOr0(r["target_stock"]) * volume[r["sku"]]
+			held++
+		}
+	}
+	assert.Positive(t, held)
+	assert.LessOrEqual(t, litres, 60*(1+1e-3)) // targets are written to the cent
+
+	rewriteCSV(t, filepath.Join(dir, "products.csv"), func(header []string, row map[string]string) {
+		row["unit_volume"] = ""
+	}, "")
+	_, err = Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC))})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "has no unit_volume, and node FW01 counts its capacity in volume (locations' capacity_unit)")
+}
+
+// rewriteCSV rewrites a CSV file row by row, adding the column named (if
+// any) at the end.
+func rewriteCSV(t *testing.T, path string, edit func([]string, map[string]string), add string) {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	header := recs[0]
+	if add != "" {
+		header = append(header, add)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	require.NoError(t, w.Write(header))
+	for _, r := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = r[i]
+		}
+		edit(header, row)
+		out := make([]string, len(header))
+		for i, h := range header {
+			out[i] = row[h]
+		}
+		require.NoError(t, w.Write(out))
+	}
+	w.Flush()
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
 }

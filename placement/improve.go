@@ -14,14 +14,14 @@ func (s *solver) improve(decs []Decision) []Decision {
 		for i := range decs {
 			d := decs[i]
 			for n := range room {
-				room[n] = s.cap[n]*(1+1e-12) - use[n] + d.Target[n]
+				room[n] = s.cap[n]*(1+1e-12) - use[n] + d.Load[n]
 			}
 			next, ok := s.improveOne(i, d, room, false)
 			if !ok {
 				continue
 			}
 			for n := range use {
-				use[n] += next.Target[n] - d.Target[n]
+				use[n] += next.Load[n] - d.Load[n]
 			}
 			decs[i] = next
 			better = true
@@ -39,8 +39,8 @@ func (s *solver) improve(decs []Decision) []Decision {
 func (s *solver) improveOne(i int, d Decision, room []float64, deep bool) (Decision, bool) {
 	k := &s.skus[i]
 	fits := func(c Decision) bool {
-		for n, t := range c.Target {
-			if t > room[n] {
+		for n, l := range c.Load {
+			if l > room[n] {
 				return false
 			}
 		}
@@ -83,7 +83,7 @@ func (s *solver) improveOne(i int, d Decision, room []float64, deep bool) (Decis
 				}
 			}
 			for r, to := range s.reach[i][j] {
-				if to == from || s.target(i, mean[to]+st.Mean, vari[to]+st.Variance) > room[to] {
+				if to == from || s.target(i, mean[to]+st.Mean, vari[to]+st.Variance)*s.weight(i, to) > room[to] {
 					continue
 				}
 				d := s.deliv[i][j][r] + s.nodeCost(i, to, mean[to]+st.Mean, vari[to]+st.Variance, false) -
@@ -205,14 +205,14 @@ func (s *solver) exchange(decs []Decision) []Decision {
 						continue
 					}
 					for n := range room {
-						room[n] = s.cap[n]*(1+1e-12) - use[n] + decs[i].Target[n] - alt.Target[n] + decs[k].Target[n]
+						room[n] = s.cap[n]*(1+1e-12) - use[n] + decs[i].Load[n] - alt.Load[n] + decs[k].Load[n]
 					}
 					next, ok := s.bestWithin(k, decs[k], room)
 					if !ok || alt.Cost.Total()+next.Cost.Total() >= decs[i].Cost.Total()+decs[k].Cost.Total()-1e-9 {
 						continue
 					}
 					for n := range use {
-						use[n] += alt.Target[n] - decs[i].Target[n] + next.Target[n] - decs[k].Target[n]
+						use[n] += alt.Load[n] - decs[i].Load[n] + next.Load[n] - decs[k].Load[n]
 					}
 					decs[i], decs[k] = alt, next
 					better = true
@@ -279,8 +279,8 @@ func (s *solver) bestWithin(k int, d Decision, room []float64) (Decision, bool) 
 			if c.Cost.Total() >= best.Cost.Total()-1e-9 {
 				return
 			}
-			for m, t := range c.Target {
-				if t > room[m] {
+			for m, l := range c.Load {
+				if l > room[m] {
 					return
 				}
 			}
@@ -312,7 +312,7 @@ func (s *solver) fits(decs []Decision) bool {
 // decision d replaced by alt.
 func (s *solver) fitsWith(use []float64, d, alt Decision) bool {
 	for n := range use {
-		if use[n]-d.Target[n]+alt.Target[n] > s.cap[n]*(1+1e-12) {
+		if use[n]-d.Load[n]+alt.Load[n] > s.cap[n]*(1+1e-12) {
 			return false
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -13,9 +14,11 @@ import (
 // Node is a location that can hold stock and ship it to zones.
 type Node struct {
 	Name string
-	// Capacity is the most target stock, in units over all SKUs, the node
-	// holds; 0 or +Inf means no limit.
+	// Capacity is the most target stock, over all SKUs, the node holds:
+	// in units, or when ByVolume in the SKUs' volume; 0 or +Inf means no
+	// limit.
 	Capacity float64
+	ByVolume bool
 	// Handling is the cost of handling one unit the node ships.
 	Handling float64
 }
@@ -67,7 +70,11 @@ type SKU struct {
 	// MinStock is the least stock a node that holds the SKU keeps (such
 	// as a case, or a shelf's presentation stock); 0 for none.
 	MinStock float64
-	Streams  []Stream
+	// UnitVolume is the volume of one unit, which a node whose capacity
+	// is a volume counts; it must be above 0 where such a node with a
+	// limit reaches the SKU's demand.
+	UnitVolume float64
+	Streams    []Stream
 }
 
 // Policy sizes and costs the stock a node holds.
@@ -125,7 +132,14 @@ type Decision struct {
 	// Target is the stock each node targets: the demand over the cover
 	// days plus the safety stock; 0 where the node does not hold the SKU.
 	Target []float64
-	Cost   Cost
+	// Load is the capacity the target takes at each node: its units, or
+	// at a node whose capacity is a volume, their volume.
+	Load []float64
+	Cost Cost
+}
+
+func (d Decision) clone() Decision {
+	return Decision{Assign: slices.Clone(d.Assign), Target: slices.Clone(d.Target), Load: slices.Clone(d.Load), Cost: d.Cost}
 }
 
 // Held reports whether node n holds the SKU.
@@ -187,6 +201,11 @@ func check(net *Network, skus []SKU) error {
 			}
 			if !(st.Mean >= 0) || !(st.Variance >= 0) {
 				return fmt.Errorf("SKU %s: demand mean %v and variance %v must be 0 or more", skus[i].SKU, st.Mean, st.Variance)
+			}
+			for n, node := range net.Nodes {
+				if node.ByVolume && node.Capacity > 0 && !math.IsInf(node.Capacity, 1) && !(skus[i].UnitVolume > 0) && net.reaches(n, st.Zone, st.Channel) {
+					return fmt.Errorf("SKU %s has no unit volume, and node %s's capacity is a volume", skus[i].SKU, node.Name)
+				}
 			}
 		}
 	}
@@ -343,7 +362,7 @@ func allZero(xs []float64) bool {
 func cloneDecisions(ds []Decision) []Decision {
 	out := make([]Decision, len(ds))
 	for i, d := range ds {
-		out[i] = Decision{Assign: append([]int(nil), d.Assign...), Target: append([]float64(nil), d.Target...), Cost: d.Cost}
+		out[i] = d.clone()
 	}
 	return out
 }
@@ -351,8 +370,8 @@ func cloneDecisions(ds []Decision) []Decision {
 func (s *solver) usage(ds []Decision) []float64 {
 	u := make([]float64, len(s.net.Nodes))
 	for i := range ds {
-		for n, t := range ds[i].Target {
-			u[n] += t
+		for n, l := range ds[i].Load {
+			u[n] += l
 		}
 	}
 	return u
@@ -468,8 +487,8 @@ func (s *solver) solveExactly(i int) (Decision, bool) {
 	}
 	priced := func(d Decision) float64 {
 		c := d.Cost.Total()
-		for m, t := range d.Target {
-			c += s.lambda[m] * t
+		for m, l := range d.Load {
+			c += s.lambda[m] * l
 		}
 		return c
 	}
@@ -609,9 +628,18 @@ func (s *solver) nodeCost(i, n int, mean, vari float64, priced bool) float64 {
 	}
 	c := s.hold[i] * (t - math.Max(0, mean)*s.pol.CoverDays/2)
 	if priced {
-		c += s.lambda[n] * t
+		c += s.lambda[n] * t * s.weight(i, n)
 	}
 	return c
+}
+
+// weight is the capacity one unit of SKU i takes at node n: 1, or at a
+// node whose capacity is a volume, the SKU's unit volume.
+func (s *solver) weight(i, n int) float64 {
+	if s.net.Nodes[n].ByVolume {
+		return s.skus[i].UnitVolume
+	}
+	return 1
 }
 
 func reachIndex(nodes []int, n int) int {
@@ -628,7 +656,7 @@ func reachIndex(nodes []int, n int) int {
 func (s *solver) decision(i int, assign []int) Decision {
 	k := &s.skus[i]
 	nn := len(s.net.Nodes)
-	d := Decision{Assign: append([]int(nil), assign...), Target: make([]float64, nn)}
+	d := Decision{Assign: append([]int(nil), assign...), Target: make([]float64, nn), Load: make([]float64, nn)}
 	mean := make([]float64, nn)
 	vari := make([]float64, nn)
 	for j, st := range k.Streams {
@@ -643,6 +671,7 @@ func (s *solver) decision(i int, assign []int) Decision {
 	}
 	for n := range mean {
 		d.Target[n] = s.target(i, mean[n], vari[n])
+		d.Load[n] = d.Target[n] * s.weight(i, n)
 		d.Cost.Holding += s.nodeCost(i, n, mean[n], vari[n], false)
 	}
 	return d

@@ -312,3 +312,20 @@ func TestAMinimumStockKeepsASlowMoverInFewerNodes(t *testing.T) {
 	assert.Equal(t, 12.0, p.Decisions[0].Target[held])
 	assert.InDelta(t, 20*0.25*28/365.0*(12-0.1*7/2), p.Decisions[0].Cost.Holding, 1e-9)
 }
+
+func TestAVolumeCapacityCountsEachUnitsVolume(t *testing.T) {
+	net := line()
+	net.Nodes[1].ByVolume, net.Nodes[1].Capacity = true, 30 // litres
+	bulky := SKU{SKU: "BULKY", UnitCost: 5, LostSale: 4, UnitVolume: 3, Streams: []Stream{{Zone: 0, Channel: 0, Mean: 4, Variance: 5}}}
+	small := SKU{SKU: "SMALL", UnitCost: 5, LostSale: 4, UnitVolume: 0.5, Streams: []Stream{{Zone: 0, Channel: 0, Mean: 4, Variance: 5}}}
+	p, err := Place(net, []SKU{bulky, small}, policy)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, p.Usage[1], 30.0+1e-9)
+	for i, d := range p.Decisions {
+		assert.InDelta(t, d.Target[1]*[]float64{3, 0.5}[i], d.Load[1], 1e-9)
+	}
+	assert.Equal(t, 1, p.Decisions[1].Assign[0], "the small one fits forward")
+	assert.Equal(t, 0, p.Decisions[0].Assign[0], "the bulky one does not: 4 a day over 7 days is 84 litres")
+	_, err = Place(net, []SKU{{SKU: "NOVOL", UnitCost: 1, LostSale: 1, Streams: []Stream{{Zone: 0, Mean: 1, Variance: 1}}}}, policy)
+	assert.ErrorContains(t, err, "SKU NOVOL has no unit volume, and node FWD's capacity is a volume")
+}

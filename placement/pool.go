@@ -42,7 +42,7 @@ func (p *pool) add(decs []Decision) {
 		k := fmt.Sprint(d.Assign)
 		if !p.keys[i][k] {
 			p.keys[i][k] = true
-			p.seen[i] = append(p.seen[i], Decision{Assign: append([]int(nil), d.Assign...), Target: append([]float64(nil), d.Target...), Cost: d.Cost})
+			p.seen[i] = append(p.seen[i], d.clone())
 		}
 	}
 }
@@ -112,8 +112,8 @@ func (s *solver) choose(p *pool, best float64) ([]Decision, bool) {
 		}
 		for o, d := range opts[i] {
 			fits := true
-			for m, t := range d.Target {
-				if use[m]+t > s.cap[m]*(1+1e-12) {
+			for m, l := range d.Load {
+				if use[m]+l > s.cap[m]*(1+1e-12) {
 					fits = false
 					break
 				}
@@ -121,13 +121,13 @@ func (s *solver) choose(p *pool, best float64) ([]Decision, bool) {
 			if !fits {
 				continue
 			}
-			for m, t := range d.Target {
-				use[m] += t
+			for m, l := range d.Load {
+				use[m] += l
 			}
 			pick[i] = o
 			walk(i+1, cost+d.Cost.Total())
-			for m, t := range d.Target {
-				use[m] -= t
+			for m, l := range d.Load {
+				use[m] -= l
 			}
 		}
 	}

@@ -37,11 +37,11 @@ func (s *solver) repair(decs []Decision, usage []float64, pinned int) []Decision
 			if next.Target[n] >= out[m.i].Target[n] {
 				continue
 			}
-			if m.to >= 0 && use[m.to]-out[m.i].Target[m.to]+next.Target[m.to] > s.cap[m.to]*(1+1e-12) {
+			if m.to >= 0 && use[m.to]-out[m.i].Load[m.to]+next.Load[m.to] > s.cap[m.to]*(1+1e-12) {
 				continue
 			}
 			for k := range use {
-				use[k] += next.Target[k] - out[m.i].Target[k]
+				use[k] += next.Load[k] - out[m.i].Load[k]
 			}
 			out[m.i] = next
 			done[[2]int{m.i, m.j}] = true
@@ -97,7 +97,7 @@ func (s *solver) movesOff(decs []Decision, n, pinned int) []move {
 				continue
 			}
 			st := k.Streams[j]
-			freed := s.target(i, mean[n], vari[n]) - s.target(i, mean[n]-st.Mean, vari[n]-st.Variance)
+			freed := (s.target(i, mean[n], vari[n]) - s.target(i, mean[n]-st.Mean, vari[n]-st.Variance)) * s.weight(i, n)
 			if freed <= 0 {
 				continue
 			}

@@ -44,14 +44,17 @@ type ProductTerms struct {
 	UnitCost  float64
 	PackSize  float64
 	ShelfLife int
+	// Volume is one unit's volume; 0 when unknown.
+	Volume float64
 }
 
-// Location is a location's type (store, dc, online, factory, supplier),
-// the DC that serves it, its region and its storage capacity (0:
-// unlimited).
+// Location is a location's type (store, dc, online, factory, supplier,
+// forward), the DC that serves it, its region and its storage capacity
+// (0: unlimited), in units or, when ByVolume, in the products' volume.
 type Location struct {
 	Type, DC, Region string
 	Capacity         float64
+	ByVolume         bool
 }
 
 // CapacityRow is a factory's capacity over the days of a period.

@@ -137,7 +137,7 @@ func optDate(d series.Date) any { return d }
 
 func (r *retailer) writeMasters(write writeFunc) error {
 	err := write("products", "products.csv",
-		"sku,name,category,department,brand,unit_cost,unit_price,pack_size,shelf_life_days,launch_date,end_date",
+		"sku,name,category,department,brand,unit_cost,unit_price,pack_size,shelf_life_days,launch_date,end_date,unit_volume",
 		func(emit func(...any)) {
 			for _, p := range r.products {
 				cat := categories[p.cat]
@@ -146,7 +146,7 @@ func (r *retailer) writeMasters(write writeFunc) error {
 					shelf = p.shelfLife
 				}
 				emit(p.sku, p.name, cat.name, cat.departments[p.dept].name, p.brand, p.cost, p.price, p.pack, shelf,
-					optDate(p.launch), optDate(p.end))
+					optDate(p.launch), optDate(p.end), p.volume())
 			}
 		})
 	if err != nil {

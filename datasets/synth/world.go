@@ -358,6 +358,14 @@ func (r *retailer) buildProducts() {
 	}
 }
 
+// volume is one unit's volume in litres: a size typical of its category,
+// spread over a factor of three from product to product (drawn from the
+// product's index, so the other draws stay as they were).
+func (p product) volume() float64 {
+	typical := [...]float64{0.8, 0.5, 2.5, 1.5}[p.cat%4]
+	return math.Round(typical*(0.5+float64(p.index*7919%100)/100)*100) / 100
+}
+
 // priceEnding rounds a price to the retail endings .49 and .99.
 func priceEnding(p float64) float64 {
 	if p < 1 {
