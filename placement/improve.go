@@ -263,39 +263,53 @@ const enumerateLimit = 4096
 // there are at most enumerateLimit, otherwise the moves of improveOne
 // from d. ok is false when nothing beats d.
 func (s *solver) bestWithin(k int, d Decision, room []float64) (Decision, bool) {
+	best, ok := d, false
+	tried := s.assignments(k, func(assign []int) {
+		c := s.decision(k, assign)
+		if c.Cost.Total() >= best.Cost.Total()-1e-9 {
+			return
+		}
+		for m, l := range c.Load {
+			if l > room[m] {
+				return
+			}
+		}
+		best, ok = c, true
+	})
+	if !tried {
+		return s.improveOne(k, d, room, true)
+	}
+	return best, ok
+}
+
+// assignments calls fn with every assignment of SKU i's streams (each to
+// a node that reaches it, or -1: lost) when there are at most
+// enumerateLimit of them; it reports false, calling fn never, when there
+// are more. fn must not keep the slice.
+func (s *solver) assignments(i int, fn func(assign []int)) bool {
 	n := 1
-	for j := range s.skus[k].Streams {
-		n *= len(s.reach[k][j]) + 1
+	for j := range s.skus[i].Streams {
+		n *= len(s.reach[i][j]) + 1
 		if n > enumerateLimit {
-			return s.improveOne(k, d, room, true)
+			return false
 		}
 	}
-	best, ok := d, false
-	assign := make([]int, len(d.Assign))
+	assign := make([]int, len(s.skus[i].Streams))
 	var walk func(j int)
 	walk = func(j int) {
 		if j == len(assign) {
-			c := s.decision(k, assign)
-			if c.Cost.Total() >= best.Cost.Total()-1e-9 {
-				return
-			}
-			for m, l := range c.Load {
-				if l > room[m] {
-					return
-				}
-			}
-			best, ok = c, true
+			fn(assign)
 			return
 		}
 		assign[j] = -1
 		walk(j + 1)
-		for _, m := range s.reach[k][j] {
+		for _, m := range s.reach[i][j] {
 			assign[j] = m
 			walk(j + 1)
 		}
 	}
 	walk(0)
-	return best, ok
+	return true
 }
 
 // fits reports whether the plan fits every capacity.

@@ -478,40 +478,19 @@ func (s *solver) solve(i int, ws *work) Decision {
 // assignment of its streams, when there are at most enumerateLimit; ok
 // is false when there are more.
 func (s *solver) solveExactly(i int) (Decision, bool) {
-	n := 1
-	for j := range s.skus[i].Streams {
-		n *= len(s.reach[i][j]) + 1
-		if n > enumerateLimit {
-			return Decision{}, false
-		}
-	}
-	priced := func(d Decision) float64 {
+	var best Decision
+	bestCost := math.Inf(1)
+	ok := s.assignments(i, func(assign []int) {
+		d := s.decision(i, assign)
 		c := d.Cost.Total()
 		for m, l := range d.Load {
 			c += s.lambda[m] * l
 		}
-		return c
-	}
-	assign := make([]int, len(s.skus[i].Streams))
-	var best Decision
-	bestCost := math.Inf(1)
-	var walk func(j int)
-	walk = func(j int) {
-		if j == len(assign) {
-			if d := s.decision(i, assign); priced(d) < bestCost-1e-9 {
-				best, bestCost = d, priced(d)
-			}
-			return
+		if c < bestCost-1e-9 {
+			best, bestCost = d, c
 		}
-		assign[j] = -1
-		walk(j + 1)
-		for _, m := range s.reach[i][j] {
-			assign[j] = m
-			walk(j + 1)
-		}
-	}
-	walk(0)
-	return best, true
+	})
+	return best, ok
 }
 
 // assign serves each of SKU i's streams from the open node that delivers
