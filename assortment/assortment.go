@@ -1,0 +1,439 @@
+package assortment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Product is one product a store may carry in the category.
+type Product struct {
+	SKU string
+	// Demand is the units the product would sell over the period at the
+	// store when carried, from customers who choose it first.
+	Demand float64
+	// Margin is what one unit sold earns; Cost the fixed cost of carrying
+	// the product over the period.
+	Margin, Cost float64
+	// Width is the shelf one facing takes; MinFacings the facings the
+	// product needs at least (1 when 0).
+	Width      float64
+	MinFacings int
+	// Tier is the product's price tier, for the minimum range per tier.
+	Tier string
+	// Transfer is the share of the product's demand that moves to its
+	// substitutes on the shelf when it is not carried (0 to 1).
+	Transfer float64
+	// MustCarry keeps the product in the range; Current says the store
+	// carries it today.
+	MustCarry, Current bool
+}
+
+// facings is the facings the product takes.
+func (p *Product) facings() int { return max(1, p.MinFacings) }
+
+// space is the shelf the product takes.
+func (p *Product) space() float64 { return float64(p.facings()) * p.Width }
+
+// Substitute is one product a customer turns to, with its attraction
+// among the substitutes.
+type Substitute struct {
+	Index  int
+	Weight float64
+}
+
+// Problem is one store's category.
+type Problem struct {
+	Products []Product
+	// Substitutes are, per product, the products its customers turn to
+	// when it is not carried, with their weights.
+	Substitutes [][]Substitute
+	// Space is the shelf, in the unit of the products' widths.
+	Space float64
+	// MaxChanges is the most products added or dropped against today's
+	// range; negative means no limit.
+	MaxChanges int
+	// MinPerTier is the fewest products carried in a price tier.
+	MinPerTier map[string]int
+}
+
+// Plan is a store's range in the category.
+type Plan struct {
+	Carry []bool
+	// Units are the units each carried product is expected to sell, its
+	// own demand and what transfers to it; 0 for the others.
+	Units []float64
+	// Value is the margin on the units less the carried products' costs.
+	Value float64
+	// Space is the shelf the range takes.
+	Space float64
+}
+
+// Check says what makes the problem unsolvable, naming the product.
+func (p *Problem) Check() error {
+	if len(p.Substitutes) != 0 && len(p.Substitutes) != len(p.Products) {
+		return errors.New("the substitutes must have one list per product")
+	}
+	if !(p.Space >= 0) {
+		return fmt.Errorf("the shelf's space is %v; it must be 0 or more", p.Space)
+	}
+	var must float64
+	for i := range p.Products {
+		q := &p.Products[i]
+		switch {
+		case !(q.Width > 0):
+			return fmt.Errorf("product %s: facing width %v must be more than 0", q.SKU, q.Width)
+		case q.MinFacings < 0:
+			return fmt.Errorf("product %s: minimum facings %d must not be negative", q.SKU, q.MinFacings)
+		case !(q.Demand >= 0) || math.IsInf(q.Demand, 0):
+			return fmt.Errorf("product %s: demand %v must be 0 or more", q.SKU, q.Demand)
+		case !(q.Transfer >= 0 && q.Transfer <= 1):
+			return fmt.Errorf("product %s: transfer share %v must be from 0 to 1", q.SKU, q.Transfer)
+		case q.space() > p.Space+1e-9:
+			return &FitError{SKU: q.SKU, Need: q.space(), Space: p.Space}
+		}
+		if q.MustCarry {
+			must += q.space()
+		}
+	}
+	if must > p.Space+1e-9 {
+		return fmt.Errorf("the must-carry products take %v of the shelf's %v", must, p.Space)
+	}
+	for i, subs := range p.Substitutes {
+		for _, s := range subs {
+			if s.Index < 0 || s.Index >= len(p.Products) || s.Index == i || !(s.Weight >= 0) {
+				return fmt.Errorf("product %s: a substitute is not another product of the category with a weight of 0 or more", p.Products[i].SKU)
+			}
+		}
+	}
+	return nil
+}
+
+// FitError is a product whose minimum facings are wider than the shelf.
+type FitError struct {
+	SKU         string
+	Need, Space float64
+}
+
+func (e *FitError) Error() string {
+	return fmt.Sprintf("product %s: its minimum facings take %v, more than the shelf's %v", e.SKU, e.Need, e.Space)
+}
+
+// Evaluate prices a range: each product not carried sends its transfer
+// share to the carried substitutes in proportion to their weights (to
+// none, and it walks away, when none of them is carried).
+func (p *Problem) Evaluate(carry []bool) Plan {
+	pl := Plan{Carry: append([]bool(nil), carry...), Units: make([]float64, len(p.Products))}
+	for i := range p.Products {
+		if carry[i] {
+			pl.Units[i] += p.Products[i].Demand
+			pl.Space += p.Products[i].space()
+			continue
+		}
+		if len(p.Substitutes) == 0 {
+			continue
+		}
+		var w float64
+		for _, s := range p.Substitutes[i] {
+			if carry[s.Index] {
+				w += s.Weight
+			}
+		}
+		if w <= 0 {
+			continue
+		}
+		moved := p.Products[i].Demand * p.Products[i].Transfer
+		for _, s := range p.Substitutes[i] {
+			if carry[s.Index] {
+				pl.Units[s.Index] += moved * s.Weight / w
+			}
+		}
+	}
+	for i := range p.Products {
+		if carry[i] {
+			pl.Value += pl.Units[i]*p.Products[i].Margin - p.Products[i].Cost
+		}
+	}
+	return pl
+}
+
+// feasible reports whether a range keeps the must-carry products, fits
+// the shelf and changes at most MaxChanges products; tiers are checked by
+// tiersMet.
+func (p *Problem) feasible(carry []bool) bool {
+	var space float64
+	changes := 0
+	for i := range p.Products {
+		q := &p.Products[i]
+		if q.MustCarry && !carry[i] {
+			return false
+		}
+		if carry[i] {
+			space += q.space()
+		}
+		if carry[i] != q.Current {
+			changes++
+		}
+	}
+	return space <= p.Space+1e-9 && (p.MaxChanges < 0 || changes <= p.MaxChanges)
+}
+
+// tiersMet reports whether every tier has its minimum range.
+func (p *Problem) tiersMet(carry []bool) bool {
+	if len(p.MinPerTier) == 0 {
+		return true
+	}
+	n := map[string]int{}
+	for i := range p.Products {
+		if carry[i] {
+			n[p.Products[i].Tier]++
+		}
+	}
+	for t, want := range p.MinPerTier {
+		if n[t] < want {
+			return false
+		}
+	}
+	return true
+}
+
+// Choose picks the store's range: the must-carry products, then the
+// products that add the most value per unit of shelf while one does, then
+// swaps and drops while they pay, within the shelf, the changes allowed
+// and the tiers' minimum ranges.
+func Choose(p *Problem) (Plan, error) {
+	if err := p.Check(); err != nil {
+		return Plan{}, err
+	}
+	n := len(p.Products)
+	carry := make([]bool, n)
+	for i := range p.Products {
+		carry[i] = p.Products[i].MustCarry
+	}
+	// With a limit on changes, start from today's range (trimmed to the
+	// shelf by dropping the least valuable first), so the changes are
+	// spent where they pay.
+	if p.MaxChanges >= 0 {
+		for i := range p.Products {
+			carry[i] = carry[i] || p.Products[i].Current
+		}
+		for !p.fits(carry) {
+			if !p.dropWorst(carry) {
+				return Plan{}, errors.New("today's range does not fit the shelf, and no product can be dropped")
+			}
+		}
+	}
+	p.fillTiers(carry)
+	// Two greedy fills, by value per unit of shelf and by value alone (a
+	// knapsack's two classic orders), and none (which leaves a limit on
+	// changes to the search's swaps), each improved by the local search;
+	// the best range wins.
+	var best Plan
+	for k, fill := range []int{byRate, byValue, noFill} {
+		c := append([]bool(nil), carry...)
+		if fill != noFill {
+			p.fill(c, fill == byRate)
+		}
+		pl := p.search(c)
+		if k == 0 || pl.Value > best.Value+1e-9 {
+			best = pl
+		}
+	}
+	if !p.tiersMet(best.Carry) {
+		return best, fmt.Errorf("no range that fits the shelf carries the minimum range of every price tier")
+	}
+	return best, nil
+}
+
+// The starts of Choose's searches.
+const (
+	byRate = iota
+	byValue
+	noFill
+)
+
+// fill adds, while one pays, the product that adds the most value per
+// unit of shelf (byRate) or the most value.
+func (p *Problem) fill(carry []bool, byRate bool) {
+	cur := p.Evaluate(carry).Value
+	for {
+		add, addScore, addValue := -1, 0.0, 0.0
+		for i := range p.Products {
+			if carry[i] {
+				continue
+			}
+			carry[i] = true
+			if p.feasible(carry) {
+				if gain := p.Evaluate(carry).Value - cur; gain > 1e-9 {
+					score := gain
+					if byRate {
+						score /= p.Products[i].space()
+					}
+					if score > addScore {
+						add, addScore, addValue = i, score, cur+gain
+					}
+				}
+			}
+			carry[i] = false
+		}
+		if add < 0 {
+			return
+		}
+		carry[add], cur = true, addValue
+	}
+}
+
+// search improves a range by moves that keep every rule, while one
+// pays, taking the best move each time: adding a product, dropping one,
+// swapping one for one, and (in categories of up to pairLimit products)
+// one for two, two for one and dropping two. The best move rather than the first
+// matters under a limit on changes, which the first move found could
+// spend on a small gain.
+func (p *Problem) search(carry []bool) Plan {
+	n := len(p.Products)
+	best := p.Evaluate(carry)
+	for {
+		var moveTo []bool
+		bestValue := best.Value + 1e-9
+		consider := func() {
+			if p.feasible(carry) && p.tiersMet(carry) {
+				if v := p.Evaluate(carry).Value; v > bestValue {
+					bestValue, moveTo = v, append([]bool(nil), carry...)
+				}
+			}
+		}
+		var in, out []int
+		for i := range p.Products {
+			switch {
+			case carry[i] && !p.Products[i].MustCarry:
+				out = append(out, i)
+			case !carry[i]:
+				in = append(in, i)
+			}
+		}
+		pairs := n <= pairLimit
+		for _, a := range in {
+			carry[a] = true
+			consider()
+			carry[a] = false
+		}
+		for _, a := range out {
+			carry[a] = false
+			consider()
+			for bi, b := range in {
+				carry[b] = true
+				consider()
+				for _, c := range in[bi+1:] {
+					if !pairs {
+						break
+					}
+					carry[c] = true
+					consider()
+					carry[c] = false
+				}
+				carry[b] = false
+			}
+			carry[a] = true
+		}
+		for ai, a := range out {
+			for _, b := range out[ai+1:] {
+				if !pairs {
+					break
+				}
+				carry[a], carry[b] = false, false
+				consider()
+				for _, c := range in {
+					carry[c] = true
+					consider()
+					carry[c] = false
+				}
+				carry[a], carry[b] = true, true
+			}
+		}
+		if moveTo == nil {
+			return best
+		}
+		copy(carry, moveTo)
+		best = p.Evaluate(carry)
+	}
+}
+
+// pairLimit is the most products in a category for the search to try
+// moves of two products at once.
+const pairLimit = 60
+
+func (p *Problem) fits(carry []bool) bool {
+	var space float64
+	for i := range p.Products {
+		if carry[i] {
+			space += p.Products[i].space()
+		}
+	}
+	return space <= p.Space+1e-9
+}
+
+// dropWorst drops the carried product (not a must-carry) whose leaving
+// costs least; false when there is none.
+func (p *Problem) dropWorst(carry []bool) bool {
+	worst, worstValue := -1, math.Inf(-1)
+	for i := range p.Products {
+		if !carry[i] || p.Products[i].MustCarry {
+			continue
+		}
+		carry[i] = false
+		if v := p.Evaluate(carry).Value; v > worstValue {
+			worst, worstValue = i, v
+		}
+		carry[i] = true
+	}
+	if worst < 0 {
+		return false
+	}
+	carry[worst] = false
+	return true
+}
+
+// fillTiers adds, for each tier short of its minimum, the tier's
+// narrowest products until it has it, while they fit.
+func (p *Problem) fillTiers(carry []bool) {
+	tiers := make([]string, 0, len(p.MinPerTier))
+	for t := range p.MinPerTier {
+		tiers = append(tiers, t)
+	}
+	sort.Strings(tiers)
+	for _, t := range tiers {
+		var idx []int
+		have := 0
+		for i := range p.Products {
+			if p.Products[i].Tier != t {
+				continue
+			}
+			if carry[i] {
+				have++
+			} else {
+				idx = append(idx, i)
+			}
+		}
+		// The narrowest first: the fewest products on the least shelf is
+		// what leaves room for the rest; the search then trades them up.
+		sort.SliceStable(idx, func(a, b int) bool {
+			qa, qb := &p.Products[idx[a]], &p.Products[idx[b]]
+			if qa.space() != qb.space() {
+				return qa.space() < qb.space()
+			}
+			return qa.Demand > qb.Demand
+		})
+		for _, i := range idx {
+			if have >= p.MinPerTier[t] {
+				break
+			}
+			carry[i] = true
+			if p.feasible(carry) {
+				have++
+			} else {
+				carry[i] = false
+			}
+		}
+	}
+}
