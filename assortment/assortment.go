@@ -256,106 +256,110 @@ const (
 // fill adds, while one pays, the product that adds the most value per
 // unit of shelf (byRate) or the most value.
 func (p *Problem) fill(carry []bool, byRate bool) {
-	cur := p.Evaluate(carry).Value
+	st := newState(p, carry)
 	for {
-		add, addScore, addValue := -1, 0.0, 0.0
+		add, addScore := -1, 0.0
 		for i := range p.Products {
-			if carry[i] {
+			if st.carry[i] {
 				continue
 			}
-			carry[i] = true
-			if p.feasible(carry) {
-				if gain := p.Evaluate(carry).Value - cur; gain > 1e-9 {
-					score := gain
-					if byRate {
-						score /= p.Products[i].space()
-					}
-					if score > addScore {
-						add, addScore, addValue = i, score, cur+gain
-					}
+			before := st.value
+			st.toggle(i)
+			if gain := st.value - before; gain > 1e-9 && st.space <= p.Space+1e-9 && st.missing == 0 &&
+				(p.MaxChanges < 0 || st.changes <= p.MaxChanges) {
+				score := gain
+				if byRate {
+					score /= p.Products[i].space()
+				}
+				if score > addScore {
+					add, addScore = i, score
 				}
 			}
-			carry[i] = false
+			st.toggle(i)
 		}
 		if add < 0 {
+			copy(carry, st.carry)
 			return
 		}
-		carry[add], cur = true, addValue
+		st.toggle(add)
 	}
 }
 
 // search improves a range by moves that keep every rule, while one
 // pays, taking the best move each time: adding a product, dropping one,
 // swapping one for one, and (in categories of up to pairLimit products)
-// one for two, two for one and dropping two. The best move rather than the first
-// matters under a limit on changes, which the first move found could
-// spend on a small gain.
+// one for two, two for one and dropping two. The best move rather than
+// the first matters under a limit on changes, which the first move found
+// could spend on a small gain. Moves are priced incrementally (state).
 func (p *Problem) search(carry []bool) Plan {
 	n := len(p.Products)
-	best := p.Evaluate(carry)
+	st := newState(p, carry)
+	pairs := n <= pairLimit
 	for {
-		var moveTo []bool
-		bestValue := best.Value + 1e-9
-		consider := func() {
-			if p.feasible(carry) && p.tiersMet(carry) {
-				if v := p.Evaluate(carry).Value; v > bestValue {
-					bestValue, moveTo = v, append([]bool(nil), carry...)
-				}
+		var move []int
+		bestValue := st.value + 1e-9
+		consider := func(ids ...int) {
+			if st.value > bestValue && st.ok() {
+				bestValue, move = st.value, append([]int(nil), ids...)
 			}
 		}
 		var in, out []int
 		for i := range p.Products {
 			switch {
-			case carry[i] && !p.Products[i].MustCarry:
+			case st.carry[i] && !p.Products[i].MustCarry:
 				out = append(out, i)
-			case !carry[i]:
+			case !st.carry[i]:
 				in = append(in, i)
 			}
 		}
-		pairs := n <= pairLimit
 		for _, a := range in {
-			carry[a] = true
-			consider()
-			carry[a] = false
+			st.toggle(a)
+			consider(a)
+			st.toggle(a)
 		}
 		for _, a := range out {
-			carry[a] = false
-			consider()
+			st.toggle(a)
+			consider(a)
 			for bi, b := range in {
-				carry[b] = true
-				consider()
+				st.toggle(b)
+				consider(a, b)
 				for _, c := range in[bi+1:] {
 					if !pairs {
 						break
 					}
-					carry[c] = true
-					consider()
-					carry[c] = false
+					st.toggle(c)
+					consider(a, b, c)
+					st.toggle(c)
 				}
-				carry[b] = false
+				st.toggle(b)
 			}
-			carry[a] = true
+			st.toggle(a)
 		}
 		for ai, a := range out {
 			for _, b := range out[ai+1:] {
 				if !pairs {
 					break
 				}
-				carry[a], carry[b] = false, false
-				consider()
+				st.toggle(a)
+				st.toggle(b)
+				consider(a, b)
 				for _, c := range in {
-					carry[c] = true
-					consider()
-					carry[c] = false
+					st.toggle(c)
+					consider(a, b, c)
+					st.toggle(c)
 				}
-				carry[a], carry[b] = true, true
+				st.toggle(b)
+				st.toggle(a)
 			}
 		}
-		if moveTo == nil {
-			return best
+		if move == nil {
+			return p.Evaluate(st.carry)
 		}
-		copy(carry, moveTo)
-		best = p.Evaluate(carry)
+		for _, i := range move {
+			st.toggle(i)
+		}
+		// Price afresh after each move, so that rounding never builds up.
+		st = newState(p, st.carry)
 	}
 }
 

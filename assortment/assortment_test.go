@@ -185,3 +185,23 @@ func TestBadCategoriesAreRefused(t *testing.T) {
 	_, err = Choose(p)
 	assert.EqualError(t, err, "no range that fits the shelf carries the minimum range of every price tier")
 }
+
+// The search prices moves incrementally; after any moves its value is
+// the range's value priced from scratch.
+func TestTheIncrementalValueIsTheRangesValue(t *testing.T) {
+	p := benchCategory(60)
+	rng := rand.New(rand.NewPCG(3, 3))
+	carry := make([]bool, len(p.Products))
+	for i := range carry {
+		carry[i] = rng.Float64() < 0.5
+	}
+	s := newState(p, carry)
+	for range 500 {
+		i := rng.IntN(len(carry))
+		s.toggle(i)
+		carry[i] = !carry[i]
+		want := p.Evaluate(carry)
+		require.InDelta(t, want.Value, s.value, 1e-6)
+		require.InDelta(t, want.Space, s.space, 1e-9)
+	}
+}
