@@ -31,7 +31,7 @@ func (l *loader) checkAll() error {
 	for _, st := range l.order {
 		checks := l.columnChecks(st)
 		checks = append(checks, l.referenceChecks(st)...)
-		checks = append(checks, l.networkChecks(st)...)
+		checks = append(checks, l.crossTableChecks(st)...)
 		if err := l.runRowChecks(st, checks); err != nil {
 			return err
 		}
@@ -222,11 +222,24 @@ func (l *loader) referenceChecks(st *stage) []rowCheck {
 	return checks
 }
 
-// networkChecks tests what placement needs of the network's tables
-// beyond their own rows: every zone has a lane from some node, and no
-// lane leaves a node that can hold nothing.
-func (l *loader) networkChecks(st *stage) []rowCheck {
+// crossTableChecks tests what the plans need of a table beyond its own
+// rows: every zone has a lane from some node, no lane leaves a node that
+// can hold nothing; and it warns of a shelf for a category no product is
+// in.
+func (l *loader) crossTableChecks(st *stage) []rowCheck {
 	switch st.table {
+	case Shelves:
+		products := l.fullRelation(Products.Name)
+		if products == "" {
+			return nil
+		}
+		// A warning, not an error: a shard holds some products only, and
+		// its shelves for the others' categories are simply unused.
+		return []rowCheck{{sev: Warning, code: "unknown_category", column: "category",
+			cond:  fmt.Sprintf(`"category" NOT IN (SELECT "category" FROM %s WHERE "category" IS NOT NULL)`, products),
+			value: `"category"`,
+			msg:   func(v string) string { return fmt.Sprintf("category %q is no product's category, so the shelf is not used", v) },
+			hint:  "name the category as the products' category column does, or drop the row"}}
 	case Zones:
 		lanes, label, ok := l.refRelation(Lanes.Name, "zone")
 		if !ok {

@@ -186,6 +186,9 @@ var (
 			{Name: "min_price", Type: Float, Bound: Positive, Doc: "Lowest price allowed (a reference or competitor bound); empty means none."},
 			{Name: "max_price", Type: Float, Bound: Positive, Doc: "Highest price allowed (a reference or competitor bound); empty means none."},
 			{Name: "planner", Type: Text, Doc: "The person who owns the product's exceptions (exceptions.csv's owner); empty means none."},
+			{Name: "facing_width", Type: Float, Bound: Positive, Max: MaxUnits, Default: "1", Doc: "Shelf one facing of the product takes, in the unit of the shelves' space (1 when space counts facings; metres when it is linear metres)."},
+			{Name: "min_facings", Type: Int, Bound: Positive, Max: 1000, Default: "1", Doc: "Facings the product needs at least wherever it is carried."},
+			{Name: "price_tier", Type: Text, Doc: "Price tier of the product (such as entry, core, premium), for a store's minimum range per tier."},
 		},
 	}
 	Locations = &Table{
@@ -292,6 +295,24 @@ var (
 				Doc: "Weekdays orders can be placed, such as Mon,Thu; empty means any day."},
 		},
 	}
+	Shelves = &Table{
+		Name: "shelves", Flag: "shelves",
+		Doc: "Each store's shelf for a category: the space its range must fit, and the rules of its range. Optional; the assortment needs it.",
+		Columns: []Column{
+			{Name: "location", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "locations", Column: "location"}, Doc: "Store."},
+			{Name: "category", Type: Text, Required: true, Key: true, Doc: "Product category, as the products' category column names it."},
+			{Name: "space", Type: Float, Required: true, Bound: Positive, Max: MaxUnits, Doc: "Shelf space: facings, or linear metres, in the unit of the products' facing_width."},
+			{Name: "max_changes", Type: Int, Bound: NonNegative, Max: 100000, Doc: "Most products added or dropped at a review; empty means no limit."},
+		},
+	}
+	MustCarry = &Table{
+		Name: "must_carry", Flag: "must-carry",
+		Doc: "Products a store must carry, whatever they sell (a contract, a brand's rule, a range's anchor). Optional.",
+		Columns: []Column{
+			{Name: "location", Type: Text, Key: true, Default: "'*'", Ref: &Ref{Table: "locations", Column: "location", Wildcard: AllLocations}, Doc: "Store, or * for every store."},
+			{Name: "sku", Type: Text, Required: true, Key: true, Ref: &Ref{Table: "products", Column: "sku"}, Doc: "Product."},
+		},
+	}
 	Fulfilment = &Table{
 		Name: "fulfilment", Flag: "fulfilment",
 		Doc: "Fulfilment rules: which locations' stock serves a channel's orders from a zone, in priority order. Orders a candidate cannot cover fall to the next. Optional.",
@@ -352,7 +373,7 @@ var (
 )
 
 // Tables lists every canonical table in load order.
-var Tables = []*Table{Zones, Products, Locations, Sales, Prices, Promotions, Events, Inventory, Sourcing, Capacity, Preorders, Openings, Fulfilment, Lanes}
+var Tables = []*Table{Zones, Products, Locations, Sales, Prices, Promotions, Events, Inventory, Sourcing, Capacity, Preorders, Openings, Fulfilment, Lanes, Shelves, MustCarry}
 
 // TableNamed returns the canonical table called name, or nil.
 func TableNamed(name string) *Table {

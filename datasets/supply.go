@@ -178,3 +178,50 @@ func (s *Store) Network(ctx context.Context) (*supply.Network, error) {
 	})
 	return out, err
 }
+
+// Ranges reads the shelves, the products' facings and the must-carry
+// products. Tables not loaded read as empty.
+func (s *Store) Ranges(ctx context.Context) (*supply.Ranges, error) {
+	out := &supply.Ranges{Facings: map[string]supply.Facing{}, MustCarry: map[string][]string{}}
+	err := s.eachRow(ctx, `SELECT location, category, space, coalesce(max_changes, -1) FROM shelves ORDER BY location, category`, func(rows *sql.Rows) error {
+		var sh supply.Shelf
+		if err := rows.Scan(&sh.Location, &sh.Category, &sh.Space, &sh.MaxChanges); err != nil {
+			return err
+		}
+		out.Shelves = append(out.Shelves, sh)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, `SELECT sku, facing_width, min_facings, coalesce(price_tier, '') FROM products`, func(rows *sql.Rows) error {
+		var sku string
+		var width sql.NullFloat64
+		var minimum sql.NullInt64
+		var f supply.Facing
+		if err := rows.Scan(&sku, &width, &minimum, &f.Tier); err != nil {
+			return err
+		}
+		f.Width, f.MinFacings = 1, 1
+		if width.Valid {
+			f.Width = width.Float64
+		}
+		if minimum.Valid {
+			f.MinFacings = int(minimum.Int64)
+		}
+		out.Facings[sku] = f
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, `SELECT location, sku FROM must_carry ORDER BY location, sku`, func(rows *sql.Rows) error {
+		var loc, sku string
+		if err := rows.Scan(&loc, &sku); err != nil {
+			return err
+		}
+		out.MustCarry[loc] = append(out.MustCarry[loc], sku)
+		return nil
+	})
+	return out, err
+}

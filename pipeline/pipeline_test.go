@@ -69,7 +69,7 @@ func TestRunWritesOutputsManifestAndLatest(t *testing.T) {
 	}
 	assert.Equal(t, plan, m.Exceptions)
 	assert.True(t, strings.HasPrefix(rows[0], "exception_id,kind,sku,location,lines,line_ids,units,value_at_risk,severity"), rows[0])
-	assert.Len(t, m.Inputs, 14) // every table the synthetic retailer writes
+	assert.Len(t, m.Inputs, 16) // every table the synthetic retailer writes
 	for _, in := range m.Inputs {
 		assert.Len(t, in.SHA256, 64, in.File)
 	}

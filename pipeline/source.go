@@ -32,6 +32,9 @@ type Source interface {
 	// Network is the fulfilment network: zones, lanes from nodes to
 	// zones and fulfilment rules.
 	Network(ctx context.Context) (*supply.Network, error)
+	// Ranges are the stores' shelves, the products' facings and the
+	// must-carry products.
+	Ranges(ctx context.Context) (*supply.Ranges, error)
 	// Production is the factories' capacity and the consumer pre-orders.
 	Production(ctx context.Context) ([]supply.CapacityRow, []supply.Preorder, error)
 	// PriceHistory is the sales with their prices, by period of freq.
@@ -59,6 +62,7 @@ type Memory struct {
 	Labels    *supply.Labels
 	Snapshot  *supply.Snapshot
 	Net       *supply.Network
+	Range     *supply.Ranges
 	Capacity  []supply.CapacityRow
 	Preorders []supply.Preorder
 	Prices    *series.PriceHistory
@@ -167,6 +171,14 @@ func (m *Memory) Supply(context.Context) (*supply.Snapshot, error) {
 		return &supply.Snapshot{Products: map[string]supply.ProductTerms{}, Locations: map[string]supply.Location{}}, nil
 	}
 	return m.Snapshot, nil
+}
+
+// Ranges implements Source.
+func (m *Memory) Ranges(context.Context) (*supply.Ranges, error) {
+	if m.Range == nil {
+		return &supply.Ranges{Facings: map[string]supply.Facing{}, MustCarry: map[string][]string{}}, nil
+	}
+	return m.Range, nil
 }
 
 // Network implements Source.

@@ -143,3 +143,32 @@ type FulfilmentRule struct {
 	MaxShare      float64
 	Cutoff        string // HH:MM, or "" for any time
 }
+
+// Ranges are what a store's assortment reads besides its demand: its
+// shelves, the products' facings and the products it must carry. They
+// are empty when none of their tables is loaded.
+type Ranges struct {
+	Shelves []Shelf // by location and category
+	// Facings are each product's facing on the shelf, by SKU.
+	Facings map[string]Facing
+	// MustCarry are the products each store must carry, by location;
+	// "*" lists those every store must.
+	MustCarry map[string][]string
+}
+
+// Shelf is a store's shelf for a category.
+type Shelf struct {
+	Location, Category string
+	Space              float64
+	// MaxChanges is the most products added or dropped at a review; -1
+	// for no limit.
+	MaxChanges int
+}
+
+// Facing is how a product takes a shelf: the width of one facing, the
+// facings it needs at least, and its price tier.
+type Facing struct {
+	Width      float64
+	MinFacings int
+	Tier       string
+}

@@ -137,7 +137,7 @@ func optDate(d series.Date) any { return d }
 
 func (r *retailer) writeMasters(write writeFunc) error {
 	err := write("products", "products.csv",
-		"sku,name,category,department,brand,unit_cost,unit_price,pack_size,shelf_life_days,launch_date,end_date,unit_volume",
+		"sku,name,category,department,brand,unit_cost,unit_price,pack_size,shelf_life_days,launch_date,end_date,unit_volume,facing_width,min_facings,price_tier",
 		func(emit func(...any)) {
 			for _, p := range r.products {
 				cat := categories[p.cat]
@@ -146,7 +146,7 @@ func (r *retailer) writeMasters(write writeFunc) error {
 					shelf = p.shelfLife
 				}
 				emit(p.sku, p.name, cat.name, cat.departments[p.dept].name, p.brand, p.cost, p.price, p.pack, shelf,
-					optDate(p.launch), optDate(p.end), p.volume())
+					optDate(p.launch), optDate(p.end), p.volume(), 1.0, p.minFacings(), p.tier(cat.priceMedian))
 			}
 		})
 	if err != nil {
@@ -170,6 +170,26 @@ func (r *retailer) writeMasters(write writeFunc) error {
 				handling = l.handling
 			}
 			emit(l.id, l.name, l.typ, l.region, l.dc, capacity, l.zone, handling)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	err = write("shelves", "shelves.csv", "location,category,space,max_changes", func(emit func(...any)) {
+		r.shelves(emit)
+	})
+	if err != nil {
+		return err
+	}
+	err = write("must_carry", "must_carry.csv", "location,sku", func(emit func(...any)) {
+		// Every store carries each category's first product (a range's
+		// anchor).
+		seen := map[int]bool{}
+		for _, p := range r.products {
+			if !seen[p.cat] {
+				seen[p.cat] = true
+				emit("*", p.sku)
+			}
 		}
 	})
 	if err != nil {
@@ -252,6 +272,24 @@ func (r *retailer) allLocations() []location {
 	out = append(out, r.factories...)
 	out = append(out, r.suppliers...)
 	return out
+}
+
+// shelves writes each store's shelf for each category: room for about
+// four fifths of the category's products on their minimum facings, more
+// in a bigger store, so that a store's range is a choice.
+func (r *retailer) shelves(emit func(...any)) {
+	need := make([]float64, len(categories))
+	for _, p := range r.products {
+		need[p.cat] += float64(p.minFacings())
+	}
+	for _, st := range r.stores {
+		for c, cat := range categories {
+			if need[c] == 0 {
+				continue
+			}
+			emit(st.id, cat.name, math.Max(1, math.Round(need[c]*0.8*math.Min(1.2, st.size))), "")
+		}
+	}
 }
 
 // fulfilment writes the fulfilment rules: online orders from a zone go

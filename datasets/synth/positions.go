@@ -173,7 +173,7 @@ func (r *retailer) writePositions(write writeFunc, sums []seriesSummary) error {
 }
 
 // configTables lists the tables planner.yaml names, in load order.
-var configTables = []string{"sales", "zones", "products", "locations", "prices", "promotions", "events", "inventory", "sourcing", "capacity", "preorders", "openings", "fulfilment", "lanes"}
+var configTables = []string{"sales", "zones", "products", "locations", "prices", "promotions", "events", "inventory", "sourcing", "capacity", "preorders", "openings", "fulfilment", "lanes", "shelves", "must_carry"}
 
 // writeConfig writes planner.yaml, which runs the nightly job on the
 // generated files (paths are relative to the file's folder).

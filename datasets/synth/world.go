@@ -366,6 +366,29 @@ func (p product) volume() float64 {
 	return math.Round(typical*(0.5+float64(p.index*7919%100)/100)*100) / 100
 }
 
+// minFacings is the facings the product needs on a shelf: one, two for
+// a fifth of the range, three for a tenth (from the index, as volume).
+func (p product) minFacings() int {
+	switch k := p.index * 6151 % 10; {
+	case k == 0:
+		return 3
+	case k <= 2:
+		return 2
+	}
+	return 1
+}
+
+// tier is the product's price tier against its category's median price.
+func (p product) tier(median float64) string {
+	switch {
+	case p.price < 0.75*median:
+		return "entry"
+	case p.price > 1.5*median:
+		return "premium"
+	}
+	return "core"
+}
+
 // priceEnding rounds a price to the retail endings .49 and .99.
 func priceEnding(p float64) float64 {
 	if p < 1 {

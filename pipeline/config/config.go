@@ -89,6 +89,8 @@ type Inputs struct {
 	Zones      string `yaml:"zones,omitempty" json:"zones,omitempty"`
 	Fulfilment string `yaml:"fulfilment,omitempty" json:"fulfilment,omitempty"`
 	Lanes      string `yaml:"lanes,omitempty" json:"lanes,omitempty"`
+	Shelves    string `yaml:"shelves,omitempty" json:"shelves,omitempty"`
+	MustCarry  string `yaml:"must_carry,omitempty" json:"must_carry,omitempty"`
 	// Grain says what a sales row is: auto (the default) reads rows as
 	// transaction lines when their dates hold times or their keys repeat
 	// within a day; daily refuses such rows; transaction always sums lines.
@@ -116,6 +118,7 @@ func (in *Inputs) Files() map[string]string {
 		"promotions": in.Promotions, "events": in.Events, "inventory": in.Inventory, "sourcing": in.Sourcing,
 		"capacity": in.Capacity, "preorders": in.Preorders, "openings": in.Openings,
 		"zones": in.Zones, "fulfilment": in.Fulfilment, "lanes": in.Lanes,
+		"shelves": in.Shelves, "must_carry": in.MustCarry,
 	} {
 		if path != "" {
 			out[name] = path
@@ -130,7 +133,8 @@ func (in *Inputs) File(table string) *string {
 	return map[string]*string{"sales": &in.Sales, "products": &in.Products, "locations": &in.Locations, "prices": &in.Prices,
 		"promotions": &in.Promotions, "events": &in.Events, "inventory": &in.Inventory, "sourcing": &in.Sourcing,
 		"capacity": &in.Capacity, "preorders": &in.Preorders, "openings": &in.Openings,
-		"zones": &in.Zones, "fulfilment": &in.Fulfilment, "lanes": &in.Lanes}[table]
+		"zones": &in.Zones, "fulfilment": &in.Fulfilment, "lanes": &in.Lanes,
+		"shelves": &in.Shelves, "must_carry": &in.MustCarry}[table]
 }
 
 // CheckFormat checks the input format and the M5 calendar that goes with
@@ -304,7 +308,7 @@ func (c *Config) resolve() error {
 	c.DB, c.Out = c.Path(c.DB), c.Path(c.Out)
 	in := &c.Inputs
 	for _, p := range []*string{&in.Sales, &in.Products, &in.Locations, &in.Prices, &in.Promotions, &in.Events,
-		&in.Inventory, &in.Sourcing, &in.Capacity, &in.Preorders, &in.Openings, &in.Zones, &in.Fulfilment, &in.Lanes, &in.Calendar} {
+		&in.Inventory, &in.Sourcing, &in.Capacity, &in.Preorders, &in.Openings, &in.Zones, &in.Fulfilment, &in.Lanes, &in.Shelves, &in.MustCarry, &in.Calendar} {
 		*p = c.Path(*p)
 	}
 	if err := in.CheckFormat(Key("inputs")); err != nil {
