@@ -238,8 +238,10 @@ func (l *loader) crossTableChecks(st *stage) []rowCheck {
 		return []rowCheck{{sev: Warning, code: "unknown_category", column: "category",
 			cond:  fmt.Sprintf(`"category" NOT IN (SELECT "category" FROM %s WHERE "category" IS NOT NULL)`, products),
 			value: `"category"`,
-			msg:   func(v string) string { return fmt.Sprintf("category %q is no product's category, so the shelf is not used", v) },
-			hint:  "name the category as the products' category column does, or drop the row"}}
+			msg: func(v string) string {
+				return fmt.Sprintf("category %q is no product's category, so the shelf is not used", v)
+			},
+			hint: "name the category as the products' category column does, or drop the row"}}
 	case Zones:
 		lanes, label, ok := l.refRelation(Lanes.Name, "zone")
 		if !ok {

@@ -58,7 +58,7 @@ type Workbook struct {
 	PlacementDay series.Date
 	// PlacementStock is a node's stock of a SKU on hand today.
 	PlacementStock func(sku, node string) float64
-	Forecasts    *forecast.Result
+	Forecasts      *forecast.Result
 	// Root causes are the run's exceptions, for the Exceptions sheet.
 	RootCauses []exceptions.Exception
 	// ProductNames and LocationNames are shown beside the codes; a code
