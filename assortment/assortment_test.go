@@ -205,3 +205,30 @@ func TestTheIncrementalValueIsTheRangesValue(t *testing.T) {
 		require.InDelta(t, want.Space, s.space, 1e-9)
 	}
 }
+
+func TestEveryLineSaysWhatItDoesAndWhy(t *testing.T) {
+	p := &Problem{
+		Products: []Product{
+			{SKU: "A", Demand: 100, Margin: 1, Width: 1, Current: true},
+			{SKU: "B", Demand: 90, Margin: 1, Width: 1},
+			{SKU: "C", Demand: 1, Margin: 1, Cost: 5, Width: 1, MustCarry: true},
+			{SKU: "D", Demand: 10, Margin: 1, Width: 1, Transfer: 0.5, Current: true},
+		},
+		Substitutes: [][]Substitute{nil, nil, nil, {{0, 1}}},
+		Space:       3, MaxChanges: -1,
+	}
+	pl, err := Choose(p)
+	require.NoError(t, err)
+	lines := p.Lines(pl)
+	require.Len(t, lines, 4)
+	assert.Equal(t, Keep, lines[0].Change)
+	assert.Equal(t, Add, lines[1].Change)
+	assert.Equal(t, Add, lines[2].Change)
+	assert.Equal(t, Drop, lines[3].Change)
+	assert.Equal(t, 105.0, lines[0].Units, "D's customers who stay buy A")
+	assert.Equal(t, "earns 105 on 105 units (5 from products not carried) on 1 of shelf", lines[0].Reason)
+	assert.Equal(t, "must carry", lines[2].Reason)
+	assert.Equal(t, "no room: it would earn 5 more, but its 1 of shelf earns more in the range as it is", lines[3].Reason)
+	assert.Equal(t, 0.0, lines[3].Units)
+	assert.Equal(t, 1, lines[0].Facings)
+}
