@@ -312,18 +312,26 @@ func (p *Problem) search(carry []bool) Plan {
 				in = append(in, i)
 			}
 		}
-		for _, a := range in {
+		// Single moves, all of them; their gains rank the candidates for
+		// swaps, which in a large category are the most promising only.
+		gain := make([]float64, n)
+		for _, a := range append(append([]int(nil), in...), out...) {
+			before := st.value
 			st.toggle(a)
+			gain[a] = st.value - before
 			consider(a)
 			st.toggle(a)
 		}
-		for _, a := range out {
+		swapIn, swapOut := in, out
+		if !pairs {
+			swapIn, swapOut = mostPromising(in, gain), mostPromising(out, gain)
+		}
+		for _, a := range swapOut {
 			st.toggle(a)
-			consider(a)
-			for bi, b := range in {
+			for bi, b := range swapIn {
 				st.toggle(b)
 				consider(a, b)
-				for _, c := range in[bi+1:] {
+				for _, c := range swapIn[bi+1:] {
 					if !pairs {
 						break
 					}
@@ -364,8 +372,21 @@ func (p *Problem) search(carry []bool) Plan {
 }
 
 // pairLimit is the most products in a category for the search to try
-// moves of two products at once.
+// moves of two products at once, and every swap; a larger category swaps
+// among its candidateLimit most promising products in and out.
 const pairLimit = 60
+
+// candidateLimit is how many products a large category's swaps try on
+// each side (a variable so that a test can compare with every swap).
+var candidateLimit = 40
+
+// mostPromising is the candidateLimit products of ids whose single move
+// gains most (or loses least), in that order.
+func mostPromising(ids []int, gain []float64) []int {
+	out := append([]int(nil), ids...)
+	sort.SliceStable(out, func(a, b int) bool { return gain[out[a]] > gain[out[b]] })
+	return out[:min(len(out), candidateLimit)]
+}
 
 func (p *Problem) fits(carry []bool) bool {
 	var space float64

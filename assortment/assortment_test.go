@@ -232,3 +232,20 @@ func TestEveryLineSaysWhatItDoesAndWhy(t *testing.T) {
 	assert.Equal(t, 0.0, lines[3].Units)
 	assert.Equal(t, 1, lines[0].Facings)
 }
+
+// In categories too large to swap every pair, swapping among the most
+// promising products loses next to nothing against swapping all of them.
+func TestSwappingTheMostPromisingIsNearlyEveryRange(t *testing.T) {
+	for _, n := range []int{120, 200} {
+		p := benchCategory(n)
+		got, err := Choose(p)
+		require.NoError(t, err)
+		saved := candidateLimit
+		candidateLimit = n
+		all, err := Choose(p)
+		candidateLimit = saved
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, got.Value, 0.995*all.Value, "%d products", n)
+		t.Logf("%d products: %.4f of every swap's range", n, got.Value/all.Value)
+	}
+}
