@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/assortment"
 	"github.com/planner-engine/planner/atp"
 	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/placement"
@@ -86,6 +87,13 @@ func TestFilesFollowTheirJSONSchemas(t *testing.T) {
 	placed, err := placement.Place(net, skus, placement.Policy{Days: 28, CoverDays: 7, Service: 0.95, HoldingRate: 0.25})
 	require.NoError(t, err)
 	require.NoError(t, WritePlacement(files["placement"], series.MustParseDate("2026-03-02"), placed.Lines(net, skus), func(string, string) float64 { return 4 }))
+	files["assortment"] = filepath.Join(dir, "assortment.jsonl")
+	shelf := &assortment.Problem{Products: []assortment.Product{{SKU: "A", Demand: 10, Margin: 1, Width: 1, Current: true},
+		{SKU: "B", Demand: 4, Margin: 1, Cost: 5, Width: 1}}, Space: 1, MaxChanges: -1}
+	ranged, err := assortment.Choose(shelf)
+	require.NoError(t, err)
+	require.NoError(t, WriteAssortment(files["assortment"], series.MustParseDate("2026-03-02"),
+		[]StoreRange{{Store: "S1", Category: "Grocery", Lines: shelf.Lines(ranged)}}))
 	files["exceptions"] = filepath.Join(dir, "exceptions.jsonl")
 	require.NoError(t, WriteExceptions(files["exceptions"], exceptions.Group([]exceptions.Finding{
 		{Kind: exceptions.DCShort, SKU: "A", Location: "DC1", Plan: "orders", Line: "TO-1", Units: 3, Value: 7.5, Detail: "short"}},
