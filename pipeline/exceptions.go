@@ -38,6 +38,7 @@ type ExceptionsInput struct {
 	Prices     *PriceResult
 	ATP        *ATPResult
 	Place      *PlaceResult
+	Assort     *AssortResult
 	Problems   datasets.Problems
 	// Terms give each SKU's unit price and cost; Labels its planner.
 	Terms  map[string]supply.PricingTerms
@@ -173,6 +174,11 @@ func Exceptions(in *ExceptionsInput, cfg config.Exceptions) []exceptions.Excepti
 				Units: short, Value: short * price(s.SKU), Detail: s.String()})
 		}
 	}
+	if a := in.Assort; a != nil {
+		for _, e := range a.Notes {
+			add(exceptions.Finding{Kind: exceptions.InputCheck, Cause: e, Plan: "assortment", Detail: e})
+		}
+	}
 	if p := in.Place; p != nil {
 		for _, g := range p.Gaps {
 			add(exceptions.Finding{Kind: exceptions.ZoneUnserved, Location: g.Zone, Cause: "zone\x00" + g.Zone + "\x00" + g.Channel, Plan: "placement",
@@ -238,7 +244,7 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	in := &ExceptionsInput{Day: r.forecasts.Values().First(), Orders: r.orderLines(), Allocation: r.allocation, Production: r.production,
-		Prices: r.prices, ATP: r.atp, Place: r.place, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
+		Prices: r.prices, ATP: r.atp, Place: r.place, Assort: r.assort, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
 	if r.orders != nil {
 		in.Network = r.orders.Network
 	}

@@ -23,7 +23,7 @@ func (ExportStage) Name() string { return "export" }
 
 // Run implements Stage.
 func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
-	if r.forecasts == nil && r.orders == nil && r.allocation == nil && r.production == nil && r.prices == nil && r.atp == nil && r.place == nil {
+	if r.forecasts == nil && r.orders == nil && r.allocation == nil && r.production == nil && r.prices == nil && r.atp == nil && r.place == nil && r.assort == nil {
 		return StageReport{Summary: "skipped: no plan in this run to export"}, nil
 	}
 	wb := &export.Workbook{Orders: r.orderLines()}

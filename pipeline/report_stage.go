@@ -58,6 +58,9 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.place != nil {
 		d.Tables = append(d.Tables, r.place.table())
 	}
+	if r.assort != nil {
+		d.Tables = append(d.Tables, r.assort.table())
+	}
 	if err := r.changes(ctx, d); err != nil {
 		return StageReport{}, err
 	}

@@ -74,6 +74,7 @@ type Run struct {
 	prices     *PriceResult
 	atp        *ATPResult
 	place      *PlaceResult
+	assort     *AssortResult
 	routed     *series.Forecasts // the forecasts routed (demand)
 	// What the load warned about, and the root causes of every flag
 	// (the exceptions stage).

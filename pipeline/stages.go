@@ -22,7 +22,7 @@ type Stage interface {
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
 	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, PlaceStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{},
-		ATPStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
+		ATPStage{}, AssortStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
 }
 
 // StageNames lists the stage names in pipeline order (config.StageNames,
@@ -304,6 +304,38 @@ func (ATPStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	}
 	return rep, r.recordAll(rows, &rep)
 }
+
+// AssortStage writes assortment.csv: each store's range per category. It
+// runs when planner.yaml has an assort section.
+type AssortStage struct{}
+
+// Name implements Stage.
+func (AssortStage) Name() string { return "assort" }
+
+// Run implements Stage.
+func (AssortStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	ac := r.Config.Assort
+	switch {
+	case ac == nil:
+		return StageReport{Summary: "skipped: no assort section in the configuration"}, nil
+	case r.forecasts == nil:
+		return StageReport{Summary: "skipped: no forecasts in this run to choose ranges from"}, nil
+	}
+	res, err := Assort(ctx, r.Source, r.forecasts.Values(), *ac)
+	if err != nil {
+		return skipped(err)
+	}
+	r.assort = res
+	rep := res.Report()
+	rows, err := res.Write(r.path(AssortName + "." + ac.Format))
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// AssortName is the assortment file's name, before its extension.
+const AssortName = "assortment"
 
 // PlaceStage writes placement.csv: which fulfilment nodes hold each SKU.
 // It runs when planner.yaml has a place section.

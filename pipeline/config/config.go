@@ -17,7 +17,7 @@ import (
 const DefaultDB = "planner.duckdb"
 
 // StageNames are the stages of the nightly run, in the order they run.
-var StageNames = []string{"load", "summary", "forecast", "place", "replenish", "allocate", "produce", "price", "atp", "exceptions", "export", "report"}
+var StageNames = []string{"load", "summary", "forecast", "place", "replenish", "allocate", "produce", "price", "atp", "assort", "exceptions", "export", "report"}
 
 // Config is planner.yaml. Relative paths are relative to the folder of the
 // file. The zero value of each field means its default.
@@ -49,6 +49,9 @@ type Config struct {
 	// Place configures the place stage (where each SKU's stock lives),
 	// which runs only when the section is there.
 	Place *Place `yaml:"place,omitempty" json:"place,omitempty"`
+	// Assort configures the assort stage (each store's range per
+	// category), which runs only when the section is there.
+	Assort *Assort `yaml:"assort,omitempty" json:"assort,omitempty"`
 	// Security sets file permissions and the encryption of archives.
 	Security Security `yaml:"security,omitempty" json:"security"`
 	// KeepRuns is how many run folders out/runs keeps, the newest (and
@@ -195,6 +198,10 @@ func (c *Config) WithAllSections() *Config {
 	if out.Place == nil {
 		p := DefaultPlace()
 		out.Place = &p
+	}
+	if out.Assort == nil {
+		a := DefaultAssort()
+		out.Assort = &a
 	}
 	return &out
 }
@@ -354,6 +361,12 @@ func (c *Config) resolve() error {
 	if c.Place != nil {
 		c.Place.fill()
 		if err := c.Place.Check(Key("place")); err != nil {
+			return err
+		}
+	}
+	if c.Assort != nil {
+		c.Assort.fill()
+		if err := c.Assort.Check(Key("assort")); err != nil {
 			return err
 		}
 	}

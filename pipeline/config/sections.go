@@ -713,3 +713,52 @@ func (c *Place) Check(name func(string) string) error {
 	}
 	return checkPlanFormat(name("format"), c.Format)
 }
+
+// Assort is the assort section of planner.yaml: each store's range per
+// category (assortment.Choose). The stage runs only when the section is
+// there and shelves are loaded.
+type Assort struct {
+	// HorizonDays is the days of forecast a range is chosen for.
+	HorizonDays int `yaml:"horizon_days,omitempty" json:"horizon_days,omitempty"`
+	// CarryCost is the cost of carrying one product at one store over
+	// the horizon (its presentation stock, handling, a planogram slot).
+	CarryCost float64 `yaml:"carry_cost,omitempty" json:"carry_cost,omitempty"`
+	// Transfer is the share of a product's demand that moves to its
+	// substitutes (the products of its department) when it is not
+	// carried; 0.45 when unset.
+	Transfer float64 `yaml:"transfer,omitempty" json:"transfer,omitempty"`
+	// Clusters is the number of store clusters whose sales mix tells what
+	// a product would sell where it is not carried.
+	Clusters int `yaml:"clusters,omitempty" json:"clusters,omitempty"`
+	// Format of the assortment file: csv, parquet, json or jsonl.
+	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+}
+
+// DefaultAssort returns the assort settings of an empty section.
+func DefaultAssort() Assort {
+	return Assort{HorizonDays: 28, CarryCost: 5, Transfer: 0.45, Clusters: 4, Format: "csv"}
+}
+
+func (c *Assort) fill() {
+	d := DefaultAssort()
+	fillInt(&c.HorizonDays, d.HorizonDays)
+	fillFloat(&c.CarryCost, d.CarryCost)
+	fillFloat(&c.Transfer, d.Transfer)
+	fillInt(&c.Clusters, d.Clusters)
+	fillString(&c.Format, d.Format)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Assort) Check(name func(string) string) error {
+	switch {
+	case c.HorizonDays < 1:
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("horizon_days"), c.HorizonDays)
+	case !(c.CarryCost >= 0) || math.IsInf(c.CarryCost, 0):
+		return fmt.Errorf("%s must be a cost of at least 0 (got %v)", name("carry_cost"), c.CarryCost)
+	case !(c.Transfer >= 0 && c.Transfer <= 1):
+		return fmt.Errorf("%s must be from 0 to 1 (got %v)", name("transfer"), c.Transfer)
+	case c.Clusters < 1:
+		return fmt.Errorf("%s must be at least 1 (got %d)", name("clusters"), c.Clusters)
+	}
+	return checkPlanFormat(name("format"), c.Format)
+}
