@@ -14,7 +14,7 @@ PLANNER := bin/planner
 # for 0 and leaves them in out/latest/exceptions.csv.
 demo: build sample
 	$(PLANNER) run --config planner.yaml --exceptions-exit-code 0
-	@echo "Outputs: out/latest/ (manifest.json, summary.json, problems.csv, exceptions.csv, forecasts.csv, models.csv, orders.csv, allocation.csv, production.csv, capacity_load.csv, prices.csv, elasticities.csv, markdowns.csv, atp.csv, placement.csv, plan.xlsx, report.html)"
+	@echo "Outputs: out/latest/ (manifest.json, summary.json, problems.csv, exceptions.csv, forecasts.csv, models.csv, orders.csv, allocation.csv, production.csv, capacity_load.csv, prices.csv, elasticities.csv, markdowns.csv, atp.csv, placement.csv, assortment.csv, plan.xlsx, report.html)"
 
 test:
 	go vet ./...

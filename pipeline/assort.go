@@ -243,22 +243,43 @@ func (r *AssortResult) Write(path string) (map[string]int64, error) {
 	return map[string]int64{baseName(path): n}, nil
 }
 
-// Report says how many ranges were planned and what they change.
-func (r *AssortResult) Report() StageReport {
-	var adds, drops, lines int
+// AssortSummary is planner assort --json's object (docs/cli.md).
+type AssortSummary struct {
+	Date string `json:"date"`
+	// Ranges are the store-category ranges planned; Lines their rows.
+	Ranges  int `json:"ranges"`
+	Lines   int `json:"lines"`
+	Added   int `json:"added"`
+	Dropped int `json:"dropped"`
+	// Exceptions are the shelves that could not be planned.
+	Exceptions []string `json:"exceptions"`
+	Seconds    float64  `json:"seconds"`
+	Out        string   `json:"out,omitempty"`
+}
+
+// Summary is the ranges' --json object; the caller fills Out and
+// Seconds.
+func (r *AssortResult) Summary() AssortSummary {
+	sum := AssortSummary{Date: r.Day.String(), Ranges: len(r.Ranges), Exceptions: append([]string{}, r.Notes...)}
 	for _, sr := range r.Ranges {
 		for _, l := range sr.Lines {
-			lines++
+			sum.Lines++
 			switch l.Change {
 			case assortment.Add:
-				adds++
+				sum.Added++
 			case assortment.Drop:
-				drops++
+				sum.Dropped++
 			}
 		}
 	}
-	rep := StageReport{Rows: map[string]int64{"lines": int64(lines)},
-		Summary: fmt.Sprintf("%d store ranges: %d products added, %d dropped", len(r.Ranges), adds, drops)}
+	return sum
+}
+
+// Report says how many ranges were planned and what they change.
+func (r *AssortResult) Report() StageReport {
+	sum := r.Summary()
+	rep := StageReport{Rows: map[string]int64{"lines": int64(sum.Lines)},
+		Summary: fmt.Sprintf("%d store ranges: %d products added, %d dropped", sum.Ranges, sum.Added, sum.Dropped)}
 	rep.listExceptions(r.Notes)
 	return rep
 }
