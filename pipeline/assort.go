@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/planner-engine/planner/assortment"
+	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/report"
@@ -27,6 +28,9 @@ type AssortResult struct {
 	// than the shelf, must-carry products that do not fit), one sentence
 	// each.
 	Notes []string
+	// Estimated counts the products whose transfer share came from the
+	// history; the others took the section's.
+	Estimated int
 }
 
 // Assort chooses each store's range in each category it has a shelf for
@@ -35,8 +39,10 @@ type AssortResult struct {
 // it; where it does not, what the stores of its cluster (stores grouped
 // by their sales mix across categories) sell of it, scaled to the
 // store's size. The products of a department substitute for each other,
-// in proportion to their demand, and transfer the section's share of
-// their demand when not carried. A product earns its unit price less its
+// in proportion to their demand, and transfer a share of their demand
+// when not carried: estimated from the last year's days each was out of
+// stock while its department sold (transferShares), or the section's
+// where those days are too few. A product earns its unit price less its
 // unit cost (40% of its price when the master gives no cost), and costs
 // the section's carry_cost to carry. Today's range is what the store
 // sells. A shelf that cannot be planned is a note, and the others are
@@ -56,6 +62,16 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 	if err != nil {
 		return nil, err
 	}
+	// Transfer shares from the last year's days each product was out.
+	history, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily, MaxPeriods: 365})
+	if err != nil {
+		return nil, err
+	}
+	department := map[string]string{}
+	for sku, t := range terms {
+		department[sku] = t.Department
+	}
+	transfers := transferShares(history, department)
 	// Demand by store and product over the horizon.
 	stores := map[string]bool{}
 	for _, sh := range ranges.Shelves {
@@ -147,6 +163,11 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 		index int
 	}
 	res := &AssortResult{Day: fc.First(), Ranges: make([]export.StoreRange, len(ranges.Shelves))}
+	for _, tr := range transfers {
+		if !tr.Default {
+			res.Estimated++
+		}
+	}
 	notes := make([]string, len(ranges.Shelves))
 	jobs := make(chan job)
 	var wg sync.WaitGroup
@@ -165,8 +186,12 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 					if math.IsNaN(d) {
 						d = 0 // no store of its cluster sells it
 					}
+					share := cfg.Transfer
+					if tr, ok := transfers[skus[j]]; ok && !tr.Default {
+						share = tr.Share
+					}
 					p.Products = append(p.Products, assortment.Product{SKU: skus[j], Demand: d, Margin: unitMargin(t), Cost: cfg.CarryCost,
-						Width: facingWidth(f), MinFacings: f.MinFacings, Tier: f.Tier, Transfer: cfg.Transfer,
+						Width: facingWidth(f), MinFacings: f.MinFacings, Tier: f.Tier, Transfer: share,
 						MustCarry: must(sh.Location, skus[j]), Current: !math.IsNaN(demand[s][j])})
 				}
 				for a, j := range members {
@@ -321,6 +346,7 @@ func (r *AssortResult) table() report.Table {
 		t.Rows = append(t.Rows, []string{store, strconv.Itoa(s.cats), strconv.Itoa(s.adds), strconv.Itoa(s.drops), strconv.Itoa(s.carried),
 			strconv.FormatFloat(math.Round(s.margin*100)/100, 'f', 2, 64)})
 	}
+	t.Note += fmt.Sprintf(" %d products' transfer shares were estimated from the days they were out of stock; the others took the section's.", r.Estimated)
 	if len(r.Notes) > 0 {
 		t.Note += fmt.Sprintf(" %d shelves could not be planned (exceptions).", len(r.Notes))
 	}
