@@ -725,7 +725,8 @@ type Assort struct {
 	CarryCost float64 `yaml:"carry_cost,omitempty" json:"carry_cost,omitempty"`
 	// Transfer is the share of a product's demand that moves to its
 	// substitutes (the products of its department) when it is not
-	// carried; 0.45 when unset.
+	// carried, where the history has too few days without the product to
+	// estimate it; 0.45 when unset.
 	Transfer float64 `yaml:"transfer,omitempty" json:"transfer,omitempty"`
 	// Clusters is the number of store clusters whose sales mix tells what
 	// a product would sell where it is not carried.
