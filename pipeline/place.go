@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/fulfil"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/placement"
 	"github.com/planner-engine/planner/report"
@@ -85,8 +85,8 @@ func (g ZoneGap) String() string {
 // forecasts over the place section's horizon, the zones, the lanes from
 // nodes to zones, and the nodes' capacities and handling costs. A
 // location's series are its zone's demand; an online location's (one of
-// type online without a zone) is shared among the zones by their
-// online_share, or by their stores' demand when no zone gives one. A SKU
+// type online without a zone) is shared among the zones by their share of
+// the online orders (onlineShares). A SKU
 // is held at its unit cost (its unit price less the margin of 40% when
 // the master gives no cost, 1 when neither), and a unit not served loses
 // its margin (its unit cost when the master gives no price); a node that
@@ -122,7 +122,7 @@ func Place(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Pla
 			res.OnHand[[2]string{p.SKU, p.Location}] = p.OnHand
 		}
 	}
-	res.Routing = routing(in.net, in.snap)
+	res.Routing = routing(in.net, in.snap, fc)
 	res.serving = map[[3]string]string{}
 	for _, c := range pn.Channels {
 		res.Channels = append(res.Channels, c.Name)
@@ -313,12 +313,8 @@ func zoneDemand(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts
 	}
 	// The zones' shares of the online locations' demand.
 	shares := make([]float64, len(pn.Zones))
-	given := false
-	for _, z := range net.Zones {
-		if !math.IsNaN(z.OnlineShare) {
-			shares[zoneIndex[z.Zone]] = z.OnlineShare
-			given = true
-		}
+	for zone, sh := range onlineShares(net, fc) {
+		shares[zoneIndex[zone]] = sh
 	}
 	var onlines []int
 	outside := 0
@@ -330,9 +326,6 @@ func zoneDemand(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts
 			m, v := daily(i)
 			if placed {
 				add(k.SKU, zoneIndex[zone], channelIndex[channelOf(k)], m, v)
-			}
-			if !given {
-				shares[zoneIndex[zone]] += m // every channel's demand tells the zone's size
 			}
 		case !placed:
 		case snap.Locations[k.Location].Type == "online":
@@ -379,50 +372,36 @@ func zoneDemand(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts
 }
 
 // routing follows the fulfilment rules of each channel: in each zone the
-// candidates in rank order each take at most their max_share of the
-// orders, and what the last leaves is uncovered; rules for zone * hold
-// in every zone without its own. The zones weigh by their online_share
-// (equally when none is given).
-func routing(net *supply.Network, snap *supply.Snapshot) []ChannelRouting {
-	rules := map[string]map[string][]supply.FulfilmentRule{} // channel, zone
+// candidates take their shares in rank order (fulfil.Split), and what the
+// last leaves is uncovered. The zones weigh by their share of the online
+// orders (onlineShares).
+func routing(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts) []ChannelRouting {
+	candidates := fulfilmentCandidates(net)
+	weight := onlineShares(net, fc)
+	var channels []string
 	for _, r := range net.Rules {
-		if rules[r.Channel] == nil {
-			rules[r.Channel] = map[string][]supply.FulfilmentRule{}
+		if !slices.Contains(channels, r.Channel) {
+			channels = append(channels, r.Channel)
 		}
-		rules[r.Channel][r.Zone] = append(rules[r.Channel][r.Zone], r)
 	}
-	weight := map[string]float64{}
-	var total float64
-	for _, z := range net.Zones {
-		w := 1.0
-		if !math.IsNaN(z.OnlineShare) {
-			w = z.OnlineShare
-		}
-		weight[z.Zone] = w
-		total += w
-	}
+	slices.Sort(channels)
 	var out []ChannelRouting
-	for _, ch := range slices.Sorted(maps.Keys(rules)) {
+	for _, ch := range channels {
 		cr := ChannelRouting{Channel: ch, Shares: map[string]float64{}}
 		for _, z := range net.Zones {
-			rs, ok := rules[ch][z.Zone]
-			if !ok {
-				rs = rules[ch][datasets.AllZones]
-			}
-			if len(rs) == 0 || total <= 0 {
+			cs := candidates(ch, z.Zone)
+			if len(cs) == 0 {
 				continue
 			}
-			left := 1.0
-			for _, r := range rs { // already in rank order
-				take := math.Min(left, r.MaxShare)
-				typ := snap.Locations[r.Location].Type
+			shares, uncovered := fulfil.Split(cs)
+			for c, cand := range cs {
+				typ := snap.Locations[cand.Location].Type
 				if typ == "" {
 					typ = "store"
 				}
-				cr.Shares[typ] += take * weight[z.Zone] / total
-				left -= take
+				cr.Shares[typ] += shares[c] * weight[z.Zone]
 			}
-			cr.Uncovered += left * weight[z.Zone] / total
+			cr.Uncovered += uncovered * weight[z.Zone]
 		}
 		out = append(out, cr)
 	}

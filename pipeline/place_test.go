@@ -16,6 +16,7 @@ import (
 
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/series"
 	"github.com/planner-engine/planner/supply"
 )
 
@@ -131,7 +132,7 @@ func TestRoutingFollowsTheRulesInRankOrder(t *testing.T) {
 		},
 	}
 	snap := &supply.Snapshot{Locations: map[string]supply.Location{"DC1": {Type: "dc"}, "S1": {Type: "store"}, "WEB": {Type: "online"}}}
-	got := routing(net, snap)
+	got := routing(net, snap, &series.Forecasts{})
 	require.Len(t, got, 1)
 	r := got[0]
 	assert.Equal(t, "online", r.Channel)

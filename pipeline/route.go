@@ -44,15 +44,10 @@ func RouteDemand(ctx context.Context, src Source, fc *series.Forecasts, placed *
 }
 
 func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forecasts, placed *PlaceResult) *series.Forecasts {
-	type zc struct{ channel, zone string }
-	cands := map[zc][]fulfil.Candidate{}
-	for _, r := range net.Rules { // sorted by channel, zone, rank
-		k := zc{r.Channel, r.Zone}
-		cands[k] = append(cands[k], fulfil.Candidate{Location: r.Location, MaxShare: r.MaxShare})
-	}
+	ruleCandidates := fulfilmentCandidates(net)
 	routed := map[string]bool{}
-	for k := range cands {
-		routed[k.channel] = true
+	for _, r := range net.Rules {
+		routed[r.Channel] = true
 	}
 	var byPlacement map[string]bool
 	if placed != nil {
@@ -68,24 +63,13 @@ func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forec
 			}
 			return nil // lost by the placement, or not placed: it stays
 		}
-		if c, ok := cands[zc{channel, zone}]; ok {
-			return c
-		}
-		return cands[zc{channel, datasets.AllZones}]
+		return ruleCandidates(channel, zone)
 	}
 	// The zones an online location's orders come from, and their weights.
 	var online []zoneWeight
-	var total float64
+	shares := onlineShares(net, fc)
 	for _, z := range net.Zones {
-		w := 1.0
-		if !math.IsNaN(z.OnlineShare) {
-			w = z.OnlineShare
-		}
-		total += w
-		online = append(online, zoneWeight{z.Zone, w})
-	}
-	for i := range online {
-		online[i].weight /= total
+		online = append(online, zoneWeight{z.Zone, shares[z.Zone]})
 	}
 
 	h := fc.Horizon
@@ -120,7 +104,7 @@ func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forec
 		if routed[channel] && fc.Starts[i] == first { // a series that starts later stays where it is
 			if zone, ok := net.ZoneOf[k.Location]; ok {
 				from = []zoneWeight{{zone, 1}}
-			} else if snap.Locations[k.Location].Type == datasets.TypeOnline && total > 0 {
+			} else if snap.Locations[k.Location].Type == datasets.TypeOnline && len(online) > 0 {
 				from = online
 			}
 		}
@@ -190,4 +174,55 @@ func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forec
 type zoneWeight struct {
 	zone   string
 	weight float64
+}
+
+// fulfilmentCandidates returns the fulfilment rules' candidates for a
+// channel's orders from a zone, in rank order: the zone's own rules, or
+// those of zone * when it has none.
+func fulfilmentCandidates(net *supply.Network) func(channel, zone string) []fulfil.Candidate {
+	type zc struct{ channel, zone string }
+	cands := map[zc][]fulfil.Candidate{}
+	for _, r := range net.Rules { // sorted by channel, zone, rank
+		k := zc{r.Channel, r.Zone}
+		cands[k] = append(cands[k], fulfil.Candidate{Location: r.Location, MaxShare: r.MaxShare})
+	}
+	return func(channel, zone string) []fulfil.Candidate {
+		if c, ok := cands[zc{channel, zone}]; ok {
+			return c
+		}
+		return cands[zc{channel, datasets.AllZones}]
+	}
+}
+
+// onlineShares is each zone's share of the online locations' orders: the
+// zones' online_share when any zone gives one (scaled to add up to 1; a
+// zone without one takes none), else in proportion to the forecast
+// demand of the zone's locations, every channel added, else equal.
+func onlineShares(net *supply.Network, fc *series.Forecasts) map[string]float64 {
+	out := map[string]float64{}
+	var total float64
+	for _, z := range net.Zones {
+		if !math.IsNaN(z.OnlineShare) {
+			out[z.Zone] = z.OnlineShare
+			total += z.OnlineShare
+		}
+	}
+	if total == 0 {
+		for i, k := range fc.Keys {
+			if zone, ok := net.ZoneOf[k.Location]; ok {
+				for _, m := range fc.Series(i) {
+					out[zone] += m
+					total += m
+				}
+			}
+		}
+	}
+	for _, z := range net.Zones {
+		if total > 0 {
+			out[z.Zone] /= total
+		} else {
+			out[z.Zone] = 1 / float64(len(net.Zones))
+		}
+	}
+	return out
 }

@@ -160,3 +160,19 @@ func TestReplenishmentStocksTheNodesThePlacementPicks(t *testing.T) {
 	}
 	assert.Positive(t, web)
 }
+
+// Without any zone's online_share, the zones share the online orders in
+// proportion to the forecast demand at their locations; a zone that gives
+// one where others do not leaves those with none.
+func TestOnlineSharesFollowTheZonesDemand(t *testing.T) {
+	day := series.MustParseDate("2025-01-01")
+	fc := &series.Forecasts{Freq: series.Daily, Horizon: 1,
+		Keys:   []series.Key{{SKU: "A", Location: "S1"}, {SKU: "A", Location: "S2"}, {SKU: "A", Location: "WEB", Channel: "online"}},
+		Starts: []series.Date{day, day, day}, Mean: []float64{30, 10, 100}}
+	nan := math.NaN()
+	net := &supply.Network{Zones: []supply.Zone{{Zone: "Z1", OnlineShare: nan}, {Zone: "Z2", OnlineShare: nan}},
+		ZoneOf: map[string]string{"S1": "Z1", "S2": "Z2"}}
+	assert.Equal(t, map[string]float64{"Z1": 0.75, "Z2": 0.25}, onlineShares(net, fc))
+	net.Zones[1].OnlineShare = 0.5
+	assert.Equal(t, map[string]float64{"Z1": 0, "Z2": 1}, onlineShares(net, fc))
+}

@@ -346,7 +346,7 @@ func (s *solver) priceScale() float64 {
 
 func median(xs []float64) float64 {
 	c := append([]float64(nil), xs...)
-	sortFloats(c)
+	slices.Sort(c)
 	return c[len(c)/2]
 }
 

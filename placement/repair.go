@@ -116,5 +116,3 @@ func (s *solver) movesOff(decs []Decision, n, pinned int) []move {
 	}
 	return moves
 }
-
-func sortFloats(xs []float64) { slices.Sort(xs) }
