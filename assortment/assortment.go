@@ -226,16 +226,21 @@ func Choose(p *Problem) (Plan, error) {
 	}
 	p.fillTiers(carry)
 	// Two greedy fills, by value per unit of shelf and by value alone (a
-	// knapsack's two classic orders), and none (which leaves a limit on
-	// changes to the search's swaps), each improved by the local search;
-	// the best range wins.
+	// knapsack's two classic orders), and, under a limit on changes, none
+	// (which leaves the changes to the search's swaps), each improved by
+	// the local search; the best range wins.
+	ix := newIndex(p)
+	starts := []int{byRate, byValue}
+	if p.MaxChanges >= 0 {
+		starts = append(starts, noFill)
+	}
 	var best Plan
-	for k, fill := range []int{byRate, byValue, noFill} {
+	for k, fill := range starts {
 		c := append([]bool(nil), carry...)
 		if fill != noFill {
-			p.fill(c, fill == byRate)
+			p.fill(ix, c, fill == byRate)
 		}
-		pl := p.search(c)
+		pl := p.search(ix, c)
 		if k == 0 || pl.Value > best.Value+1e-9 {
 			best = pl
 		}
@@ -255,46 +260,68 @@ const (
 
 // fill adds, while one pays, the product that adds the most value per
 // unit of shelf (byRate) or the most value.
-func (p *Problem) fill(carry []bool, byRate bool) {
-	st := newState(p, carry)
+func (p *Problem) fill(ix *index, carry []bool, byRate bool) {
+	st := newState(p, ix, carry)
+	gain := make([]float64, len(p.Products))
+	for i := range p.Products {
+		gain[i] = st.gainOf(i)
+	}
 	for {
 		add, addScore := -1, 0.0
 		for i := range p.Products {
-			if st.carry[i] {
+			q := &p.Products[i]
+			if st.carry[i] || gain[i] <= 1e-9 || st.space+q.space() > p.Space+1e-9 ||
+				(p.MaxChanges >= 0 && st.changes+changeOf(q) > p.MaxChanges) {
 				continue
 			}
-			before := st.value
-			st.toggle(i)
-			if gain := st.value - before; gain > 1e-9 && st.space <= p.Space+1e-9 && st.missing == 0 &&
-				(p.MaxChanges < 0 || st.changes <= p.MaxChanges) {
-				score := gain
-				if byRate {
-					score /= p.Products[i].space()
-				}
-				if score > addScore {
-					add, addScore = i, score
-				}
+			score := gain[i]
+			if byRate {
+				score /= q.space()
 			}
-			st.toggle(i)
+			if score > addScore {
+				add, addScore = i, score
+			}
 		}
 		if add < 0 {
 			copy(carry, st.carry)
 			return
 		}
 		st.toggle(add)
+		st.repriceAround(add, gain)
 	}
 }
 
+// changeOf is what adding a product not carried does to the count of
+// changes against today's range.
+func changeOf(q *Product) int {
+	if q.Current {
+		return -1
+	}
+	return 1
+}
+
 // search improves a range by moves that keep every rule, while one
-// pays, taking the best move each time: adding a product, dropping one,
-// swapping one for one, and (in categories of up to pairLimit products)
-// one for two, two for one and dropping two. The best move rather than
-// the first matters under a limit on changes, which the first move found
-// could spend on a small gain. Moves are priced incrementally (state).
-func (p *Problem) search(carry []bool) Plan {
+// pays: adding a product, dropping one, swapping one for one, and one
+// for two, two for one and dropping two among the most promising
+// products (candidateLimit, tripleLimit). Under a limit on changes it takes the best move each
+// time, since the first move found could spend a change on a small gain;
+// without one, the best single move while one pays, and the larger moves
+// only when none does, which reaches the same kind of range in a
+// fraction of the moves priced. Moves are priced incrementally (state).
+func (p *Problem) search(ix *index, carry []bool) Plan {
 	n := len(p.Products)
-	st := newState(p, carry)
-	pairs := n <= pairLimit
+	st := newState(p, ix, carry)
+	gain := make([]float64, n)
+	reprice := func() {
+		for i := range p.Products {
+			gain[i] = st.gainOf(i)
+		}
+	}
+	reprice()
+	// nearA and nearB mark the products near the first and second
+	// products of a larger move (state.near).
+	nearA, nearB := make([]int, n), make([]int, n)
+	stampA, stampB := 0, 0
 	for {
 		var move []int
 		bestValue := st.value + 1e-9
@@ -312,80 +339,115 @@ func (p *Problem) search(carry []bool) Plan {
 				in = append(in, i)
 			}
 		}
-		// Single moves, all of them; their gains rank the candidates for
-		// swaps, which in a large category are the most promising only.
-		gain := make([]float64, n)
-		for _, a := range append(append([]int(nil), in...), out...) {
-			before := st.value
-			st.toggle(a)
-			gain[a] = st.value - before
-			consider(a)
-			st.toggle(a)
+		// Single moves, all of them, from the gains kept up to date; the
+		// gains also rank the candidates for the larger moves.
+		for _, a := range in {
+			if st.value+gain[a] > bestValue && st.okAfter(a) {
+				bestValue, move = st.value+gain[a], []int{a}
+			}
 		}
-		swapIn, swapOut := in, out
-		if !pairs {
-			swapIn, swapOut = mostPromising(in, gain), mostPromising(out, gain)
+		for _, a := range out {
+			if st.value+gain[a] > bestValue && st.okAfter(a) {
+				bestValue, move = st.value+gain[a], []int{a}
+			}
 		}
+		if move != nil && p.MaxChanges < 0 {
+			st.toggle(move[0])
+			st.repriceAround(move[0], gain)
+			continue
+		}
+		// A larger move toggles its products one by one; the last product
+		// is priced by its gain where it is near none of the others.
+		last := func(c int, ids ...int) {
+			if nearA[c] == stampA || nearB[c] == stampB {
+				st.toggle(c)
+				consider(append(ids, c)...)
+				st.toggle(c)
+			} else if st.value+gain[c] > bestValue && st.okAfter(c) {
+				bestValue, move = st.value+gain[c], append(append([]int(nil), ids...), c)
+			}
+		}
+		swapIn, swapOut := mostPromising(in, gain, candidateLimit), mostPromising(out, gain, candidateLimit)
 		for _, a := range swapOut {
+			stampA++
+			st.near(a, nearA, stampA, nil)
 			st.toggle(a)
-			for bi, b := range swapIn {
+			for _, b := range swapIn {
+				last(b, a)
+			}
+			st.toggle(a)
+		}
+		// Moves of three products, among fewer candidates still: one
+		// for two, two for one and, with no third, dropping two; without
+		// a limit on changes, only when no swap pays.
+		limit := tripleLimit
+		if move != nil && p.MaxChanges < 0 {
+			limit = 0
+		}
+		tripleIn, tripleOut := mostPromising(in, gain, limit), mostPromising(out, gain, limit)
+		for _, a := range tripleOut {
+			stampA++
+			st.near(a, nearA, stampA, nil)
+			st.toggle(a)
+			for bi, b := range tripleIn {
+				stampB++
+				st.near(b, nearB, stampB, nil)
 				st.toggle(b)
-				consider(a, b)
-				for _, c := range swapIn[bi+1:] {
-					if !pairs {
-						break
-					}
-					st.toggle(c)
-					consider(a, b, c)
-					st.toggle(c)
+				for _, c := range tripleIn[bi+1:] {
+					last(c, a, b)
 				}
 				st.toggle(b)
 			}
 			st.toggle(a)
 		}
-		for ai, a := range out {
-			for _, b := range out[ai+1:] {
-				if !pairs {
-					break
-				}
-				st.toggle(a)
+		stampB++ // for the drops of two, near no second product
+		for ai, a := range tripleOut {
+			stampA++
+			st.near(a, nearA, stampA, nil)
+			st.toggle(a)
+			for _, b := range tripleOut[ai+1:] {
+				last(b, a)
+				stampB++
+				st.near(b, nearB, stampB, nil)
 				st.toggle(b)
-				consider(a, b)
-				for _, c := range in {
-					st.toggle(c)
-					consider(a, b, c)
-					st.toggle(c)
+				for _, c := range tripleIn {
+					last(c, a, b)
 				}
 				st.toggle(b)
-				st.toggle(a)
 			}
+			st.toggle(a)
 		}
 		if move == nil {
 			return p.Evaluate(st.carry)
 		}
+		if len(move) == 1 {
+			st.toggle(move[0])
+			st.repriceAround(move[0], gain)
+			continue
+		}
 		for _, i := range move {
 			st.toggle(i)
 		}
-		// Price afresh after each move, so that rounding never builds up.
-		st = newState(p, st.carry)
+		// Price afresh after each larger move, so that rounding never
+		// builds up.
+		st = newState(p, ix, st.carry)
+		reprice()
 	}
 }
 
-// pairLimit is the most products in a category for the search to try
-// moves of two products at once, and every swap; a larger category swaps
-// among its candidateLimit most promising products in and out.
-const pairLimit = 60
+// candidateLimit is how many products the search's swaps try on each
+// side, the most promising by their single moves; tripleLimit the same
+// for moves of three products (one for two, two for one) and drops of
+// two. A category of fewer products tries them all. (Variables so that a
+// test can compare with every move.)
+var candidateLimit, tripleLimit = 40, 16
 
-// candidateLimit is how many products a large category's swaps try on
-// each side (a variable so that a test can compare with every swap).
-var candidateLimit = 40
-
-// mostPromising is the candidateLimit products of ids whose single move
-// gains most (or loses least), in that order.
-func mostPromising(ids []int, gain []float64) []int {
+// mostPromising is the limit products of ids whose single move gains
+// most (or loses least), in that order.
+func mostPromising(ids []int, gain []float64, limit int) []int {
 	out := append([]int(nil), ids...)
 	sort.SliceStable(out, func(a, b int) bool { return gain[out[a]] > gain[out[b]] })
-	return out[:min(len(out), candidateLimit)]
+	return out[:min(len(out), limit)]
 }
 
 func (p *Problem) fits(carry []bool) bool {

@@ -195,7 +195,7 @@ func TestTheIncrementalValueIsTheRangesValue(t *testing.T) {
 	for i := range carry {
 		carry[i] = rng.Float64() < 0.5
 	}
-	s := newState(p, carry)
+	s := newState(p, newIndex(p), carry)
 	for range 500 {
 		i := rng.IntN(len(carry))
 		s.toggle(i)
