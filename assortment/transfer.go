@@ -61,14 +61,50 @@ func EstimateTransfer(obs []TransferObs) (Transfer, error) {
 		return Transfer{Share: DefaultTransfer, SE: math.NaN(), Periods: missing, Default: true}, nil
 	}
 	share := sxy / sxx
-	var rss float64
-	for _, o := range obs {
-		r := o.Excess - share*o.Missing
-		rss += r * r
+	// The standard error robust to a residual's size changing with the
+	// missing demand and to the periods of one run without the product
+	// sharing their errors (their usual sales are taken over the same
+	// window): clustered by run (Liang and Zeger, "Longitudinal data
+	// analysis using generalized linear models", Biometrika 1986), with
+	// the small-sample factor G/(G-1) for G runs.
+	var meat, run float64
+	runs := 0
+	for i, o := range obs {
+		if o.Missing > 0 {
+			run += o.Missing * (o.Excess - share*o.Missing)
+		}
+		if o.Missing > 0 && (i+1 == len(obs) || obs[i+1].Missing == 0) {
+			meat += run * run
+			run = 0
+			runs++
+		}
 	}
 	se := math.NaN()
-	if len(obs) > 1 {
-		se = math.Sqrt(rss / float64(len(obs)-1) / sxx)
+	if runs > 1 {
+		se = math.Sqrt(meat*float64(runs)/float64(runs-1)) / sxx
 	}
 	return Transfer{Share: math.Min(1, math.Max(0, share)), SE: se, Periods: missing}, nil
+}
+
+// PriorSpread is how far a product's transfer share is taken to be, as a
+// standard deviation, from the share of its section before its history
+// says more: the spread of the shares shoppers report across categories
+// (about 0.3 to 0.7, Gruen, Corsten and Bharadwaj 2002).
+const PriorSpread = 0.2
+
+// Shrunk is the share to plan with: the estimate and the prior (the
+// section's share) weighted by their precisions (a normal prior of
+// spread PriorSpread and the estimate's standard error), so that an
+// estimate resting on a few noisy periods moves the share little and a
+// precise one decides it. A default estimate, or one without a standard
+// error (a single run without the product), is the prior.
+func (t Transfer) Shrunk(prior float64) float64 {
+	switch {
+	case t.Default || math.IsNaN(t.SE):
+		return prior
+	case t.SE == 0:
+		return t.Share
+	}
+	wEst, wPrior := 1/(t.SE*t.SE), 1/(PriorSpread*PriorSpread)
+	return (wEst*t.Share + wPrior*prior) / (wEst + wPrior)
 }

@@ -43,3 +43,11 @@ func TestThinHistoryTakesTheDefault(t *testing.T) {
 	_, err = EstimateTransfer([]TransferObs{{Missing: -1}})
 	assert.Error(t, err)
 }
+
+func TestAnUncertainEstimateMovesTheShareLittle(t *testing.T) {
+	assert.InDelta(t, 0.45, Transfer{Share: 0.9, SE: 2}.Shrunk(0.45), 0.005)
+	assert.InDelta(t, 0.9, Transfer{Share: 0.9, SE: 0.01}.Shrunk(0.45), 0.005)
+	// Equal precisions meet halfway.
+	assert.InDelta(t, 0.675, Transfer{Share: 0.9, SE: PriorSpread}.Shrunk(0.45), 1e-9)
+	assert.Equal(t, 0.3, Transfer{Default: true, Share: DefaultTransfer}.Shrunk(0.3))
+}

@@ -263,7 +263,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 			CAST(NULL AS DATE) AS launch_date, CAST(NULL AS DATE) AS end_date, CAST(NULL AS VARCHAR) AS price_family,
 			CAST(NULL AS DOUBLE) AS size, CAST(NULL AS DOUBLE) AS min_price, CAST(NULL AS DOUBLE) AS max_price,
 			CAST(NULL AS VARCHAR) AS planner, CAST(1 AS DOUBLE) AS facing_width, CAST(1 AS BIGINT) AS min_facings,
-			CAST(NULL AS VARCHAR) AS price_tier, min(_pos) AS _pos
+			CAST(NULL AS VARCHAR) AS price_tier, CAST(NULL AS VARCHAR) AS subcategory, min(_pos) AS _pos
 		FROM %s WHERE item_id IS NOT NULL GROUP BY ALL ORDER BY _pos`, col("cat_id"), col("dept_id"), m5Wide)
 	if err := l.createStage(products, q, began); err != nil {
 		return err

@@ -189,6 +189,7 @@ var (
 			{Name: "facing_width", Type: Float, Bound: Positive, Max: MaxUnits, Default: "1", Doc: "Shelf one facing of the product takes, in the unit of the shelves' space (1 when space counts facings; metres when it is linear metres)."},
 			{Name: "min_facings", Type: Int, Bound: Positive, Max: 1000, Default: "1", Doc: "Facings the product needs at least wherever it is carried."},
 			{Name: "price_tier", Type: Text, Doc: "Price tier of the product (such as entry, core, premium), for a store's minimum range per tier."},
+			{Name: "subcategory", Type: Text, Doc: "Lowest level of the product hierarchy, within a department: the products shoppers take for one another when one is missing from a store's range; empty means the department."},
 		},
 	}
 	Locations = &Table{

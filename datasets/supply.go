@@ -194,12 +194,12 @@ func (s *Store) Ranges(ctx context.Context) (*supply.Ranges, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.eachRow(ctx, `SELECT sku, facing_width, min_facings, coalesce(price_tier, '') FROM products`, func(rows *sql.Rows) error {
+	err = s.eachRow(ctx, `SELECT sku, facing_width, min_facings, coalesce(price_tier, ''), coalesce(subcategory, '') FROM products`, func(rows *sql.Rows) error {
 		var sku string
 		var width sql.NullFloat64
 		var minimum sql.NullInt64
 		var f supply.Facing
-		if err := rows.Scan(&sku, &width, &minimum, &f.Tier); err != nil {
+		if err := rows.Scan(&sku, &width, &minimum, &f.Tier, &f.Subcategory); err != nil {
 			return err
 		}
 		f.Width, f.MinFacings = 1, 1

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,11 +39,13 @@ type AssortResult struct {
 // over the section's horizon, all channels added, where the store sells
 // it; where it does not, what the stores of its cluster (stores grouped
 // by their sales mix across categories) sell of it, scaled to the
-// store's size. The products of a department substitute for each other,
+// store's size. The products of a subcategory (the department where the
+// master gives none) substitute for each other, the 12 nearest in price
 // in proportion to their demand, and transfer a share of their demand
-// when not carried: estimated from the last year's days each was out of
-// stock while its department sold (transferShares), or the section's
-// where those days are too few. A product earns its unit price less its
+// when not carried: estimated from the last year's days each could not
+// be bought while its subcategory sold (assortment.EstimateShares), and
+// drawn toward the section's share as far as the estimate is uncertain
+// (Transfer.Shrunk); the section's where those days are too few. A product earns its unit price less its
 // unit cost (40% of its price when the master gives no cost), and costs
 // the section's carry_cost to carry. Today's range is what the store
 // sells. A shelf that cannot be planned is a note, and the others are
@@ -67,11 +70,14 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 	if err != nil {
 		return nil, err
 	}
-	department := map[string]string{}
+	group := map[string]string{}
 	for sku, t := range terms {
-		department[sku] = t.Department
+		group[sku] = t.Department
+		if sub := ranges.Facings[sku].Subcategory; sub != "" {
+			group[sku] = t.Department + "\x00" + sub
+		}
 	}
-	transfers := transferShares(history, department)
+	transfers := assortment.EstimateShares(history, group, func(k series.Key) bool { return channelOf(k) == "store" })
 	// Demand by store and product over the horizon.
 	stores := map[string]bool{}
 	for _, sh := range ranges.Shelves {
@@ -187,19 +193,16 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 						d = 0 // no store of its cluster sells it
 					}
 					share := cfg.Transfer
-					if tr, ok := transfers[skus[j]]; ok && !tr.Default {
-						share = tr.Share
+					if tr, ok := transfers[skus[j]]; ok {
+						share = tr.Shrunk(cfg.Transfer)
 					}
 					p.Products = append(p.Products, assortment.Product{SKU: skus[j], Demand: d, Margin: unitMargin(t), Cost: cfg.CarryCost,
 						Width: facingWidth(f), MinFacings: f.MinFacings, Tier: f.Tier, Transfer: share,
 						MustCarry: must(sh.Location, skus[j]), Current: !math.IsNaN(demand[s][j])})
 				}
 				for a, j := range members {
-					for b, k := range members {
-						if a != b && terms[skus[j]].Department == terms[skus[k]].Department && network[k] > 0 {
-							p.Substitutes[a] = append(p.Substitutes[a], assortment.Substitute{Index: b, Weight: network[k]})
-						}
-					}
+					p.Substitutes[a] = nearestInPrice(a, members, func(k int) bool { return group[skus[k]] == group[skus[j]] && network[k] > 0 },
+						func(k int) float64 { return terms[skus[k]].UnitPrice }, network)
 				}
 				plan, err := assortment.Choose(p)
 				if err != nil {
@@ -225,6 +228,42 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 	}
 	res.Ranges = kept
 	return res, nil
+}
+
+// substitutesPerProduct is how many products of its subcategory a
+// product's shoppers turn to when it is missing: those nearest in price,
+// which in a small subcategory is all of them, and in a large one (a
+// department without subcategories) keeps both the model and the search
+// to the products a shopper would take instead.
+const substitutesPerProduct = 12
+
+// nearestInPrice is the substitutes of members[a]: the
+// substitutesPerProduct other members that substitute accepts nearest in
+// price (ties by position), weighted by their demand across the stores.
+func nearestInPrice(a int, members []int, substitute func(int) bool, price func(int) float64, weight []float64) []assortment.Substitute {
+	type cand struct {
+		index int
+		gap   float64
+	}
+	var cands []cand
+	for b, k := range members {
+		if b != a && substitute(k) {
+			gap := math.Abs(price(k) - price(members[a]))
+			if math.IsNaN(gap) {
+				gap = math.Inf(1)
+			}
+			cands = append(cands, cand{b, gap})
+		}
+	}
+	if len(cands) > substitutesPerProduct {
+		slices.SortStableFunc(cands, func(x, y cand) int { return cmp.Compare(x.gap, y.gap) })
+		cands = cands[:substitutesPerProduct]
+	}
+	out := make([]assortment.Substitute, len(cands))
+	for i, c := range cands {
+		out[i] = assortment.Substitute{Index: c.index, Weight: weight[members[c.index]]}
+	}
+	return out
 }
 
 // AllStores is the must-carry table's wildcard store.

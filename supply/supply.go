@@ -166,9 +166,12 @@ type Shelf struct {
 }
 
 // Facing is how a product takes a shelf: the width of one facing, the
-// facings it needs at least, and its price tier.
+// facings it needs at least, its price tier, and its subcategory (the
+// products shoppers take for it when it is missing; "" for its
+// department's).
 type Facing struct {
-	Width      float64
-	MinFacings int
-	Tier       string
+	Width       float64
+	MinFacings  int
+	Tier        string
+	Subcategory string
 }

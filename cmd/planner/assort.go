@@ -17,8 +17,9 @@ func (a *app) assortCmd() *cobra.Command {
 		Use:   "assort",
 		Short: "Choose each store's range per category, within its shelf",
 		Long: "Assort chooses, for each store and category with a shelf (the shelves table), the products the store\n" +
-			"carries: those that earn most after the demand that moves to their department's products on the shelf\n" +
-			"when they are not carried (a share estimated from the days each was out of stock, else --transfer),\n" +
+			"carries: those that earn most after the demand that moves to their subcategory's products on the shelf\n" +
+			"when they are not carried (a share estimated from the days each could not be bought, drawn toward\n" +
+			"--transfer as far as the estimate is uncertain),\n" +
 			"less what carrying each costs (--carry-cost), within the shelf's space (minimum facings × facing width),\n" +
 			"the must-carry products, the shelf's max_changes and its price tiers. A product's demand is its forecast\n" +
 			"over --horizon-days where the store sells it; where it does not, what the stores of its cluster\n" +
@@ -63,7 +64,7 @@ func (a *app) assortCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.IntVar(&ac.HorizonDays, "horizon-days", ac.HorizonDays, "days of forecast a range is chosen for")
 	f.Float64Var(&ac.CarryCost, "carry-cost", ac.CarryCost, "cost of carrying one product at one store over the horizon")
-	f.Float64Var(&ac.Transfer, "transfer", ac.Transfer, "share of a product's demand that moves to its department's products when it is not carried, where the history cannot say")
+	f.Float64Var(&ac.Transfer, "transfer", ac.Transfer, "share of a product's demand that moves to its subcategory's products when it is not carried, where the history cannot say")
 	f.IntVar(&ac.Clusters, "clusters", ac.Clusters, "store clusters by sales mix, for what a product would sell where it is not carried")
 	f.StringVar(&forecasts, "forecasts", "", "choose from this forecasts file (planner forecast's columns, daily) instead of forecasting the database")
 	f.StringVar(&out, "out", "", "write the ranges: .csv, .parquet, .json or .jsonl")

@@ -33,6 +33,11 @@ type Config struct {
 	NoTruth bool
 	// Workers simulating series at once; GOMAXPROCS.
 	Workers int
+	// Stockouts is the spells of 3 to 10 days a year that each product
+	// is out of stock at each store, over the history, selling none
+	// while the rest of its subcategory sells its transfer share of its
+	// demand (truth/products.csv); 0, none.
+	Stockouts float64
 }
 
 // DefaultConfig returns the defaults Generate applies to zero fields.
@@ -83,6 +88,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("--days %d is outside 28 to 36600 (a forecast needs some history)", c.Days)
 	case c.Horizon < 1 || c.Horizon > 3660:
 		return c, fmt.Errorf("--horizon %d is outside 1 to 3660", c.Horizon)
+	case !(c.Stockouts >= 0 && c.Stockouts <= 50):
+		return c, fmt.Errorf("--stockouts %v is outside 0 to 50 spells a year", c.Stockouts)
 	case c.Format != "csv" && c.Format != "parquet":
 		return c, fmt.Errorf("--format %q is not csv or parquet", c.Format)
 	}

@@ -133,6 +133,7 @@ type seriesSpec struct {
 	location string
 	channel  string
 	region   int     // region of the store; -1 for online
+	store    int     // index of the store; -1 for online
 	scale    float64 // store size x SKU-store affinity x channel share
 	weekly   *[7]float64
 }
@@ -158,20 +159,20 @@ func (r *retailer) seriesList() []seriesSpec {
 	var out []seriesSpec
 	for i := range r.products {
 		p := &r.products[i]
-		for _, s := range r.stores {
+		for si, s := range r.stores {
 			rng := newRand(r.cfg.Seed, streamSeries, seriesSeed(p.sku, s.id))
 			affinity := math.Exp(rng.NormFloat64() * 0.25)
 			if s.urban && r.cfg.has(ChannelInstant) {
-				out = append(out, seriesSpec{product: i, location: s.id, channel: ChannelInstant, region: s.region,
+				out = append(out, seriesSpec{product: i, location: s.id, channel: ChannelInstant, region: s.region, store: si,
 					scale: s.size * affinity * 0.12, weekly: &instant[p.cat]})
 			}
 			if r.cfg.has(ChannelStore) {
-				out = append(out, seriesSpec{product: i, location: s.id, channel: ChannelStore, region: s.region,
+				out = append(out, seriesSpec{product: i, location: s.id, channel: ChannelStore, region: s.region, store: si,
 					scale: s.size * affinity, weekly: &weekly[p.cat]})
 			}
 		}
 		if r.cfg.has(ChannelOnline) {
-			out = append(out, seriesSpec{product: i, location: r.online.id, channel: ChannelOnline, region: -1,
+			out = append(out, seriesSpec{product: i, location: r.online.id, channel: ChannelOnline, region: -1, store: -1,
 				scale: 0.1 * totalSize, weekly: &online})
 		}
 	}
@@ -244,8 +245,17 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 	weeks := (r.cfg.Horizon + 6) / 7
 	sum := seriesSummary{horizonWeeks: make([]float64, weeks)}
 	var recent float64
+	var out []bool
+	var extra []float64
+	if r.stockouts != nil && s.channel == ChannelStore {
+		key := [2]int{s.product, s.store}
+		out, extra = r.stockouts.out[key], r.stockouts.extra[key]
+	}
 	for t := pd.first; t <= pd.final && t < r.total; t++ {
 		mean := pd.mult[t] * s.scale * s.weekly[(startDow+t)%7] * eff[t]
+		if t < len(extra) {
+			mean += extra[t]
+		}
 		if r.closed[s.location][t] {
 			mean = 0
 		}
@@ -256,6 +266,9 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 			if pois.Lambda > 0 {
 				qty = pois.Rand()
 			}
+		}
+		if t < len(out) && out[t] {
+			qty = 0 // the shelf is empty: its demand goes unserved
 		}
 		emit(t, mean, qty)
 		switch {

@@ -137,16 +137,17 @@ func optDate(d series.Date) any { return d }
 
 func (r *retailer) writeMasters(write writeFunc) error {
 	err := write("products", "products.csv",
-		"sku,name,category,department,brand,unit_cost,unit_price,pack_size,shelf_life_days,launch_date,end_date,unit_volume,facing_width,min_facings,price_tier",
+		"sku,name,category,department,brand,unit_cost,unit_price,pack_size,shelf_life_days,launch_date,end_date,unit_volume,facing_width,min_facings,price_tier,subcategory",
 		func(emit func(...any)) {
-			for _, p := range r.products {
+			for i := range r.products {
+				p := &r.products[i]
 				cat := categories[p.cat]
 				shelf := any("")
 				if p.shelfLife > 0 {
 					shelf = p.shelfLife
 				}
 				emit(p.sku, p.name, cat.name, cat.departments[p.dept].name, p.brand, p.cost, p.price, p.pack, shelf,
-					optDate(p.launch), optDate(p.end), p.volume(), 1.0, p.minFacings(), p.tier(cat.priceMedian))
+					optDate(p.launch), optDate(p.end), p.volume(), 1.0, p.minFacings(), p.tier(cat.priceMedian), r.subcategoryName(p))
 			}
 		})
 	if err != nil {
@@ -247,11 +248,13 @@ func (r *retailer) writeMasters(write writeFunc) error {
 		return err
 	}
 	return write("truth_products", "truth/products.csv",
-		"sku,elasticity,feature_lift,display_lift,trend_per_year,yearly_amplitude,peak_day,base_daily,dispersion,made_to_order,source",
+		"sku,elasticity,feature_lift,display_lift,trend_per_year,yearly_amplitude,peak_day,base_daily,dispersion,made_to_order,source,subcategory,transfer_share",
 		func(emit func(...any)) {
-			for _, p := range r.products {
+			for i := range r.products {
+				p := &r.products[i]
 				emit(p.sku, round(p.elasticity, 4), round(p.featureLift, 4), round(p.displayLift, 4), round(p.trend, 4),
-					round(p.yearlyAmp, 4), p.peakDay, round(p.base, 4), round(p.dispersion, 4), p.madeToOrder, p.source)
+					round(p.yearlyAmp, 4), p.peakDay, round(p.base, 4), round(p.dispersion, 4), p.madeToOrder, p.source,
+					r.subcategoryName(p), p.transfer)
 			}
 		})
 }
@@ -356,6 +359,7 @@ type block struct {
 // sales, the truth and the horizon's sales in series order.
 func (r *retailer) writeSeries(ctx context.Context, dir string, res *Result, progress func(int, int)) ([]seriesSummary, error) {
 	specs := r.seriesList()
+	r.stockouts = r.buildStockouts(specs)
 	res.Series = len(specs)
 	ext := "." + r.cfg.Format
 	newSink := func(name, file string, kind rowKind) (sink, error) {

@@ -24,6 +24,7 @@ const (
 	streamStock
 	streamPreorders
 	streamCapacity
+	streamSubstitution
 )
 
 // newRand returns the random stream for a purpose and an index.
@@ -134,6 +135,8 @@ type product struct {
 	dispersion               float64 // negative-binomial size: variance = m + m^2/size
 	source                   string  // factory or supplier that makes it
 	madeToOrder              bool
+	subcat                   int     // subcategory within the department
+	transfer                 float64 // share of its walk-in demand that moves to its subcategory when it is out
 }
 
 type event struct {
@@ -175,6 +178,8 @@ type retailer struct {
 	prices               [][]priceChange // per product, by date
 	promos               []promo
 	closed               map[string]map[int]bool // store -> horizon days (indices) it is closed
+	subcats              map[[3]int][]int        // (category, department, subcategory) -> products
+	stockouts            *stockouts              // nil without Config.Stockouts
 }
 
 func buildRetailer(cfg Config) *retailer {
@@ -184,6 +189,7 @@ func buildRetailer(cfg Config) *retailer {
 	r.total = cfg.Days + cfg.Horizon
 	r.buildLocations()
 	r.buildProducts()
+	r.buildSubstitution()
 	r.buildCalendar()
 	r.buildPrices()
 	r.buildPromos()
