@@ -318,6 +318,20 @@ func (p *Problem) search(ix *index, carry []bool) Plan {
 		}
 	}
 	reprice()
+	// single makes a single move. Each move must raise the value, which
+	// is what ends the search: a move that did not (its kept gain worn
+	// by rounding) is undone, and every gain priced afresh.
+	single := func(i int) {
+		before := st.value
+		st.toggle(i)
+		if st.value <= before {
+			st.toggle(i)
+			st = newState(p, ix, st.carry)
+			reprice()
+			return
+		}
+		st.repriceAround(i, gain)
+	}
 	// nearA and nearB mark the products near the first and second
 	// products of a larger move (state.near).
 	nearA, nearB := make([]int, n), make([]int, n)
@@ -352,8 +366,7 @@ func (p *Problem) search(ix *index, carry []bool) Plan {
 			}
 		}
 		if move != nil && p.MaxChanges < 0 {
-			st.toggle(move[0])
-			st.repriceAround(move[0], gain)
+			single(move[0])
 			continue
 		}
 		// A larger move toggles its products one by one; the last product
@@ -421,8 +434,7 @@ func (p *Problem) search(ix *index, carry []bool) Plan {
 			return p.Evaluate(st.carry)
 		}
 		if len(move) == 1 {
-			st.toggle(move[0])
-			st.repriceAround(move[0], gain)
+			single(move[0])
 			continue
 		}
 		for _, i := range move {

@@ -1,6 +1,7 @@
 package assortment
 
 import (
+	"slices"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -130,31 +131,53 @@ func nearest(p []float64, centres [][]float64) int {
 // LikeStores fills in what each product would sell at the stores that do
 // not carry it: the mean of what it sells at the stores of the same
 // cluster that do, each scaled to the store's size (size is each store's
-// total sales, or any measure of its scale). demand holds, by store then
-// product, the demand where the store carries the product and NaN where
-// it does not; the cells filled stay NaN when no store of the cluster
-// carries the product. The result is a new table.
+// total sales, or any measure of its scale), or of every store that does
+// where none of the cluster does. demand holds, by store then product,
+// the demand where the store carries the product and NaN where it does
+// not; the cells filled stay NaN when no store carries the product. The
+// result is a new table.
 func LikeStores(demand [][]float64, size []float64, clusters []int) [][]float64 {
 	out := make([][]float64, len(demand))
 	for s := range demand {
 		out[s] = append([]float64(nil), demand[s]...)
 	}
-	for s := range demand {
-		for j, d := range demand[s] {
+	if len(demand) == 0 {
+		return out
+	}
+	// Per cluster and product, the sum of the carrying stores' demand per
+	// unit of size, and their number: a store that does not carry the
+	// product is not among them, so its fill is their mean.
+	// The last cluster's place holds every store.
+	k := slices.Max(clusters) + 2
+	all := k - 1
+	n := len(demand[0])
+	sum, count := make([][]float64, k), make([][]int, k)
+	for c := range sum {
+		sum[c], count[c] = make([]float64, n), make([]int, n)
+	}
+	for s, row := range demand {
+		if !(size[s] > 0) {
+			continue
+		}
+		c := clusters[s]
+		for j, d := range row {
 			if !math.IsNaN(d) {
-				continue
+				sum[c][j] += d / size[s]
+				count[c][j]++
+				sum[all][j] += d / size[s]
+				count[all][j]++
 			}
-			var sum float64
-			n := 0
-			for o := range demand {
-				if o == s || clusters[o] != clusters[s] || math.IsNaN(demand[o][j]) || !(size[o] > 0) {
-					continue
-				}
-				sum += demand[o][j] / size[o]
-				n++
-			}
-			if n > 0 {
-				out[s][j] = size[s] * sum / float64(n)
+		}
+	}
+	for s, row := range out {
+		c := clusters[s]
+		for j, d := range row {
+			switch {
+			case !math.IsNaN(d):
+			case count[c][j] > 0:
+				row[j] = size[s] * sum[c][j] / float64(count[c][j])
+			case count[all][j] > 0:
+				row[j] = size[s] * sum[all][j] / float64(count[all][j])
 			}
 		}
 	}

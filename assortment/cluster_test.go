@@ -58,7 +58,7 @@ func TestClusterRefusesWhatItCannotCluster(t *testing.T) {
 
 // A product one store does not carry sells there what it sells per unit
 // of size at the stores of its cluster that do; a store of another
-// cluster does not count.
+// cluster does not count, unless none of the cluster carries it.
 func TestLikeStoresFillWhatAStoreDoesNotCarry(t *testing.T) {
 	nan := math.NaN()
 	demand := [][]float64{
@@ -70,7 +70,10 @@ func TestLikeStoresFillWhatAStoreDoesNotCarry(t *testing.T) {
 	size := []float64{100, 200, 300, 50}
 	got := LikeStores(demand, size, []int{0, 0, 1, 2})
 	assert.InDelta(t, 4, got[0][1], 1e-12, "8 per 200 of size, at 100")
-	assert.True(t, math.IsNaN(got[3][1]), "no store of its cluster carries it")
+	// (8/200 + 12/300) / 2 per unit of size, at 50.
+	assert.InDelta(t, 2, got[3][1], 1e-12, "no store of its cluster carries it: every store that does")
 	assert.True(t, math.IsNaN(demand[0][1]), "the input is left as it was")
 	assert.Equal(t, 20.0, got[1][0])
+	got = LikeStores([][]float64{{1, nan}, {2, nan}}, []float64{1, 1}, []int{0, 1})
+	assert.True(t, math.IsNaN(got[0][1]), "no store carries it")
 }

@@ -34,6 +34,7 @@ type Line struct {
 // what its leaving costs and where its customers go.
 func (p *Problem) Lines(pl Plan) []Line {
 	out := make([]Line, len(p.Products))
+	st := newState(p, newIndex(p), pl.Carry)
 	for i := range p.Products {
 		q := &p.Products[i]
 		l := Line{SKU: q.SKU, Carry: pl.Carry[i]}
@@ -52,13 +53,15 @@ func (p *Problem) Lines(pl Plan) []Line {
 			l.Units = pl.Units[i]
 			l.Margin = pl.Units[i]*q.Margin - q.Cost
 		}
-		l.Reason = p.reason(pl, i)
+		l.Reason = p.reason(pl, st, i)
 		out[i] = l
 	}
 	return out
 }
 
-func (p *Problem) reason(pl Plan, i int) string {
+// reason says why product i is in the range or not; st is the range,
+// which prices carrying a product left out.
+func (p *Problem) reason(pl Plan, st *state, i int) string {
 	q := &p.Products[i]
 	if pl.Carry[i] {
 		if q.MustCarry {
@@ -72,9 +75,7 @@ func (p *Problem) reason(pl Plan, i int) string {
 		return fmt.Sprintf("earns %s on %s units on %s of shelf", num(pl.Units[i]*q.Margin-q.Cost), num(pl.Units[i]), num(q.space()))
 	}
 	// What carrying it instead would do, the rest unchanged.
-	with := append([]bool(nil), pl.Carry...)
-	with[i] = true
-	gain := p.Evaluate(with).Value - pl.Value
+	gain := st.gainOf(i)
 	kept := q.Demand * q.Transfer
 	if len(p.Substitutes) == 0 || !anyCarried(p.Substitutes[i], pl.Carry) {
 		kept = 0
@@ -83,10 +84,10 @@ func (p *Problem) reason(pl Plan, i int) string {
 	case gain <= 0:
 		return fmt.Sprintf("carrying it would earn %s less: %s of its %s units go to its substitutes on the shelf",
 			num(-gain), num(kept), num(q.Demand))
-	case !p.fits(with):
+	case st.space+q.space() > p.Space+1e-9:
 		return fmt.Sprintf("no room: it would earn %s more, but its %s of shelf earns more in the range as it is",
 			num(gain), num(q.space()))
-	case !p.feasible(with):
+	case !st.okAfter(i):
 		return fmt.Sprintf("it would earn %s more, but the review's limit of %d changes is spent", num(gain), p.MaxChanges)
 	default:
 		return fmt.Sprintf("it would earn %s more; the search found no range with it that earns more", num(gain))

@@ -40,6 +40,7 @@ type state struct {
 	ix      *index
 	carry   []bool
 	a, w    []float64
+	subs    []int // per product, its substitutes carried
 	value   float64
 	space   float64
 	changes int
@@ -52,7 +53,8 @@ type state struct {
 
 func newState(p *Problem, ix *index, carry []bool) *state {
 	n := len(p.Products)
-	s := &state{p: p, ix: ix, carry: make([]bool, n), a: make([]float64, n), w: make([]float64, n), tiers: make([]int, len(ix.want))}
+	s := &state{p: p, ix: ix, carry: make([]bool, n), a: make([]float64, n), w: make([]float64, n), subs: make([]int, n),
+		tiers: make([]int, len(ix.want))}
 	for i := range p.Products {
 		q := &p.Products[i]
 		if q.MustCarry {
@@ -100,7 +102,10 @@ func (s *state) toggle(i int) {
 	for _, r := range rev {
 		s.a[r.Index] += sign * r.Weight * q.Margin
 		s.w[r.Index] += sign * r.Weight
-		if s.w[r.Index] < 1e-12 {
+		s.subs[r.Index] += int(sign)
+		// With none carried, both sums are none exactly: what adding and
+		// taking away left of them is rounding, whose ratio is noise.
+		if s.subs[r.Index] == 0 {
 			s.a[r.Index], s.w[r.Index] = 0, 0
 		}
 	}

@@ -1,16 +1,13 @@
 package pipeline
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/planner-engine/planner/assortment"
 	"github.com/planner-engine/planner/datasets"
@@ -39,36 +36,62 @@ type AssortResult struct {
 // over the section's horizon, all channels added, where the store sells
 // it; where it does not, what the stores of its cluster (stores grouped
 // by their sales mix across categories) sell of it, scaled to the
-// store's size. The products of a subcategory (the department where the
+// store's size (every store that sells it, where none of the cluster
+// does). The products of a subcategory (the department where the
 // master gives none) substitute for each other, the 12 nearest in price
 // in proportion to their demand, and transfer a share of their demand
 // when not carried: estimated from the last year's days each could not
 // be bought while its subcategory sold (assortment.EstimateShares), and
 // drawn toward the section's share as far as the estimate is uncertain
-// (Transfer.Shrunk); the section's where those days are too few. A product earns its unit price less its
-// unit cost (40% of its price when the master gives no cost), and costs
-// the section's carry_cost to carry. Today's range is what the store
-// sells. A shelf that cannot be planned is a note, and the others are
-// planned. Without shelves there is nothing to plan (a *SkipError).
+// (Transfer.Shrunk); the section's where those days are too few. A
+// product earns its unit price less its unit cost (40% of its price when
+// the master gives no cost), and costs the section's carry_cost to
+// carry. Today's range is what the store sells. A shelf that cannot be
+// planned is a note, and the others are planned (assortment.Chain).
+// Without shelves there is nothing to plan (a *SkipError).
 func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Assort) (*AssortResult, error) {
-	if err := cfg.Check(config.Key("assort")); err != nil {
+	chain, estimated, err := AssortChain(ctx, src, fc, cfg)
+	if err != nil {
 		return nil, err
+	}
+	ranges, err := chain.Plan()
+	if err != nil {
+		return nil, err
+	}
+	res := &AssortResult{Day: fc.First(), Estimated: estimated}
+	for i, r := range ranges {
+		sh := chain.Shelves[i]
+		store := chain.Stores[sh.Store]
+		if r.Err != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s, %s: %s", store, sh.Category, describeAssortError(r.Err)))
+			continue
+		}
+		res.Ranges = append(res.Ranges, export.StoreRange{Store: store, Category: sh.Category, Lines: r.Lines})
+	}
+	return res, nil
+}
+
+// AssortChain gathers what Assort chooses from (assortment.Chain), and
+// says how many products' transfer shares the history estimated.
+func AssortChain(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Assort) (*assortment.Chain, int, error) {
+	if err := cfg.Check(config.Key("assort")); err != nil {
+		return nil, 0, err
 	}
 	ranges, err := src.Ranges(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(ranges.Shelves) == 0 {
-		return nil, skip("no shelves are loaded: load each store's shelf space per category (--shelves)")
+		return nil, 0, skip("no shelves are loaded: load each store's shelf space per category (--shelves)")
 	}
 	terms, err := src.PricingTerms(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Transfer shares from the last year's days each product was out.
 	history, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily, MaxPeriods: 365})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	group := map[string]string{}
 	for sku, t := range terms {
@@ -78,26 +101,39 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 		}
 	}
 	transfers := assortment.EstimateShares(history, group, func(k series.Key) bool { return channelOf(k) == "store" })
-	// Demand by store and product over the horizon.
-	stores := map[string]bool{}
-	for _, sh := range ranges.Shelves {
-		stores[sh.Location] = true
+	estimated := 0
+	for _, tr := range transfers {
+		if !tr.Default {
+			estimated++
+		}
 	}
-	storeList := slices.Sorted(maps.Keys(stores))
-	skus := slices.Sorted(maps.Keys(terms))
-	skuIndex := map[string]int{}
-	for j, s := range skus {
-		skuIndex[s] = j
-	}
+	chain := &assortment.Chain{CarryCost: cfg.CarryCost, Clusters: cfg.Clusters}
 	storeIndex := map[string]int{}
-	for i, s := range storeList {
+	for _, sh := range ranges.Shelves {
+		storeIndex[sh.Location] = -1
+	}
+	chain.Stores = slices.Sorted(maps.Keys(storeIndex))
+	for i, s := range chain.Stores {
 		storeIndex[s] = i
 	}
-	demand := make([][]float64, len(storeList))
-	for i := range demand {
-		demand[i] = make([]float64, len(skus))
-		for j := range demand[i] {
-			demand[i][j] = math.NaN()
+	skus := slices.Sorted(maps.Keys(terms))
+	skuIndex := map[string]int{}
+	for j, sku := range skus {
+		skuIndex[sku] = j
+		t, f := terms[sku], ranges.Facings[sku]
+		share := cfg.Transfer
+		if tr, ok := transfers[sku]; ok {
+			share = tr.Shrunk(cfg.Transfer)
+		}
+		chain.Products = append(chain.Products, assortment.ChainProduct{SKU: sku, Category: t.Category, Group: group[sku],
+			Price: t.UnitPrice, Margin: unitMargin(t), Width: facingWidth(f), MinFacings: f.MinFacings, Tier: f.Tier, Transfer: share})
+	}
+	// Demand by store and product over the horizon, all channels added.
+	chain.Demand = make([][]float64, len(chain.Stores))
+	for i := range chain.Demand {
+		chain.Demand[i] = make([]float64, len(skus))
+		for j := range chain.Demand[i] {
+			chain.Demand[i][j] = math.NaN()
 		}
 	}
 	h := min(cfg.HorizonDays, fc.Horizon)
@@ -111,159 +147,29 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 		for t := 0; t < h; t++ {
 			m += fc.Mean[i*fc.Horizon+t]
 		}
-		if math.IsNaN(demand[s][j]) {
-			demand[s][j] = 0
+		if math.IsNaN(chain.Demand[s][j]) {
+			chain.Demand[s][j] = 0
 		}
-		demand[s][j] += m
+		chain.Demand[s][j] += m
 	}
-	// Stores clustered by their mix of categories; what a product would
-	// sell where it is not carried, from its cluster.
-	categories := map[string]bool{}
-	for _, t := range terms {
-		categories[t.Category] = true
-	}
-	catList := slices.Sorted(maps.Keys(categories))
-	catIndex := map[string]int{}
-	for c, name := range catList {
-		catIndex[name] = c
-	}
-	profiles := make([][]float64, len(storeList))
-	size := make([]float64, len(storeList))
-	for s := range storeList {
-		profiles[s] = make([]float64, len(catList))
-		for j, sku := range skus {
-			if d := demand[s][j]; !math.IsNaN(d) {
-				profiles[s][catIndex[terms[sku].Category]] += d
-				size[s] += d
+	chain.MustCarry = make([][]int, len(chain.Stores))
+	for _, loc := range slices.Sorted(maps.Keys(ranges.MustCarry)) {
+		for _, sku := range ranges.MustCarry[loc] {
+			j, known := skuIndex[sku]
+			if !known {
+				continue
 			}
-		}
-		if size[s] > 0 {
-			for c := range profiles[s] {
-				profiles[s][c] /= size[s]
+			if loc == AllStores {
+				chain.MustCarryAll = append(chain.MustCarryAll, j)
+			} else if s, ok := storeIndex[loc]; ok {
+				chain.MustCarry[s] = append(chain.MustCarry[s], j)
 			}
 		}
 	}
-	clusters, _, err := assortment.Cluster(profiles, cfg.Clusters, 1)
-	if err != nil {
-		return nil, err
+	for _, sh := range ranges.Shelves {
+		chain.Shelves = append(chain.Shelves, assortment.ChainShelf{Store: storeIndex[sh.Location], Category: sh.Category, Space: sh.Space, MaxChanges: sh.MaxChanges})
 	}
-	filled := assortment.LikeStores(demand, size, clusters)
-	// The products of each category, and their department's demand for
-	// the substitution weights.
-	byCategory := map[string][]int{}
-	network := make([]float64, len(skus))
-	for j, sku := range skus {
-		byCategory[terms[sku].Category] = append(byCategory[terms[sku].Category], j)
-		for s := range storeList {
-			if d := filled[s][j]; !math.IsNaN(d) {
-				network[j] += d
-			}
-		}
-	}
-	must := func(store, sku string) bool {
-		return slices.Contains(ranges.MustCarry[store], sku) || slices.Contains(ranges.MustCarry[AllStores], sku)
-	}
-	// Each shelf is planned on its own, on every core.
-	type job struct {
-		shelf supply.Shelf
-		index int
-	}
-	res := &AssortResult{Day: fc.First(), Ranges: make([]export.StoreRange, len(ranges.Shelves))}
-	for _, tr := range transfers {
-		if !tr.Default {
-			res.Estimated++
-		}
-	}
-	notes := make([]string, len(ranges.Shelves))
-	jobs := make(chan job)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for jb := range jobs {
-				sh := jb.shelf
-				s := storeIndex[sh.Location]
-				members := byCategory[sh.Category]
-				p := &assortment.Problem{Space: sh.Space, MaxChanges: sh.MaxChanges, Substitutes: make([][]assortment.Substitute, len(members))}
-				for _, j := range members {
-					t, f := terms[skus[j]], ranges.Facings[skus[j]]
-					d := filled[s][j]
-					if math.IsNaN(d) {
-						d = 0 // no store of its cluster sells it
-					}
-					share := cfg.Transfer
-					if tr, ok := transfers[skus[j]]; ok {
-						share = tr.Shrunk(cfg.Transfer)
-					}
-					p.Products = append(p.Products, assortment.Product{SKU: skus[j], Demand: d, Margin: unitMargin(t), Cost: cfg.CarryCost,
-						Width: facingWidth(f), MinFacings: f.MinFacings, Tier: f.Tier, Transfer: share,
-						MustCarry: must(sh.Location, skus[j]), Current: !math.IsNaN(demand[s][j])})
-				}
-				for a, j := range members {
-					p.Substitutes[a] = nearestInPrice(a, members, func(k int) bool { return group[skus[k]] == group[skus[j]] && network[k] > 0 },
-						func(k int) float64 { return terms[skus[k]].UnitPrice }, network)
-				}
-				plan, err := assortment.Choose(p)
-				if err != nil {
-					notes[jb.index] = fmt.Sprintf("%s, %s: %s", sh.Location, sh.Category, describeAssortError(err))
-					continue
-				}
-				res.Ranges[jb.index] = export.StoreRange{Store: sh.Location, Category: sh.Category, Lines: p.Lines(plan)}
-			}
-		}()
-	}
-	for i, sh := range ranges.Shelves {
-		jobs <- job{shelf: sh, index: i}
-	}
-	close(jobs)
-	wg.Wait()
-	kept := res.Ranges[:0]
-	for i, r := range res.Ranges {
-		if notes[i] != "" {
-			res.Notes = append(res.Notes, notes[i])
-			continue
-		}
-		kept = append(kept, r)
-	}
-	res.Ranges = kept
-	return res, nil
-}
-
-// substitutesPerProduct is how many products of its subcategory a
-// product's shoppers turn to when it is missing: those nearest in price,
-// which in a small subcategory is all of them, and in a large one (a
-// department without subcategories) keeps both the model and the search
-// to the products a shopper would take instead.
-const substitutesPerProduct = 12
-
-// nearestInPrice is the substitutes of members[a]: the
-// substitutesPerProduct other members that substitute accepts nearest in
-// price (ties by position), weighted by their demand across the stores.
-func nearestInPrice(a int, members []int, substitute func(int) bool, price func(int) float64, weight []float64) []assortment.Substitute {
-	type cand struct {
-		index int
-		gap   float64
-	}
-	var cands []cand
-	for b, k := range members {
-		if b != a && substitute(k) {
-			gap := math.Abs(price(k) - price(members[a]))
-			if math.IsNaN(gap) {
-				gap = math.Inf(1)
-			}
-			cands = append(cands, cand{b, gap})
-		}
-	}
-	if len(cands) > substitutesPerProduct {
-		slices.SortStableFunc(cands, func(x, y cand) int { return cmp.Compare(x.gap, y.gap) })
-		cands = cands[:substitutesPerProduct]
-	}
-	out := make([]assortment.Substitute, len(cands))
-	for i, c := range cands {
-		out[i] = assortment.Substitute{Index: c.index, Weight: weight[members[c.index]]}
-	}
-	return out
+	return chain, estimated, nil
 }
 
 // AllStores is the must-carry table's wildcard store.

@@ -23,7 +23,8 @@ func (a *app) assortCmd() *cobra.Command {
 			"less what carrying each costs (--carry-cost), within the shelf's space (minimum facings × facing width),\n" +
 			"the must-carry products, the shelf's max_changes and its price tiers. A product's demand is its forecast\n" +
 			"over --horizon-days where the store sells it; where it does not, what the stores of its cluster\n" +
-			"(--clusters, by sales mix) sell of it, scaled to the store.\n" +
+			"(--clusters, by sales mix) sell of it, scaled to the store (every store that sells it, where none of\n" +
+			"the cluster does).\n" +
 			"It is the nightly run's assort stage on its own, with the assort section of --config: it forecasts the\n" +
 			"database as the forecast stage does unless --forecasts names a file. --out writes one row per store,\n" +
 			"category and product (.csv, .parquet, .json or .jsonl; columns in docs/schema.md). A shelf that cannot be\n" +
