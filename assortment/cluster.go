@@ -1,10 +1,10 @@
 package assortment
 
 import (
-	"slices"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/floats"
 )
