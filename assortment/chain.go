@@ -65,6 +65,7 @@ const SubstitutesPerProduct = 12
 
 // prepared is what every shelf's problem is built from.
 type prepared struct {
+	clusters   []int            // each store's cluster
 	filled     [][]float64      // Demand, with what like stores sell where a store does not carry a product
 	byCategory map[string][]int // products by category, in order
 	network    []float64        // each product's demand over every store, its weight as a substitute
@@ -112,6 +113,7 @@ func (c *Chain) prepare() (*prepared, error) {
 		if err != nil {
 			return nil, err
 		}
+		pr.clusters = clusters
 		pr.filled = LikeStores(c.Demand, size, clusters)
 	}
 	for _, row := range pr.filled {
@@ -189,17 +191,19 @@ func (c *Chain) nearestInPrice(a int, members []int, weight []float64) []Substit
 	return out
 }
 
-// Problems are the shelves' choices as Plan makes them, one per shelf.
-func (c *Chain) Problems() ([]*Problem, error) {
+// Problems are the shelves' choices as Plan makes them, one per shelf,
+// and each store's cluster (numbered from 0 in the order of their first
+// store).
+func (c *Chain) Problems() ([]*Problem, []int, error) {
 	pr, err := c.prepare()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]*Problem, len(c.Shelves))
 	for i := range c.Shelves {
 		out[i] = c.problem(pr, i)
 	}
-	return out, nil
+	return out, pr.clusters, nil
 }
 
 // ShelfRange is one shelf's range: its lines, or why it could not be

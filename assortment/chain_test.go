@@ -50,7 +50,7 @@ func TestTheChainPlansEachShelfAsItsProblem(t *testing.T) {
 	c := chainOf(12, 200, 50)
 	c.MustCarryAll = []int{0}
 	c.MustCarry = [][]int{{5}}
-	problems, err := c.Problems()
+	problems, _, err := c.Problems()
 	require.NoError(t, err)
 	ranges, err := c.Plan()
 	require.NoError(t, err)

@@ -25,6 +25,9 @@ type Line struct {
 	// demand and what transfers to it); Margin the margin on them less
 	// its cost of being carried. Both 0 when not carried.
 	Units, Margin float64
+	// Transferred is the part of Units that comes from the products not
+	// carried.
+	Transferred float64
 	Change        Change
 	Reason        string
 }
@@ -51,6 +54,7 @@ func (p *Problem) Lines(pl Plan) []Line {
 		if l.Carry {
 			l.Facings = q.facings()
 			l.Units = pl.Units[i]
+			l.Transferred = max(0, pl.Units[i]-q.Demand)
 			l.Margin = pl.Units[i]*q.Margin - q.Cost
 		}
 		l.Reason = p.reason(pl, st, i)

@@ -102,7 +102,7 @@ func (p PlanSheet) Columns() []SheetColumn {
 }
 
 // namedCodes are the code columns whose names the sheets show beside them.
-var namedCodes = map[string]bool{"sku": true, "from": true, "to": true, "factory": true, "location": true}
+var namedCodes = map[string]bool{"sku": true, "from": true, "to": true, "factory": true, "location": true, "store": true}
 
 // headerWords is a column's header on a sheet: its canonical name in
 // words ("protection_demand" is "Protection demand"; "sku" is "SKU").
@@ -134,6 +134,8 @@ var planSheets = []PlanSheet{
 		Edit: "quantity", doc: &productionFile},
 	{Sheet: PricesSheet, File: "prices.csv", ID: "line_id", To: "location", Keys: []string{"line_id", "sku", "location", "kind"}, // applies at a location
 		Edit: "new_price", doc: &pricesFile},
+	{Sheet: AssortmentSheet, File: "assortment.csv", ID: "line_id", To: "store", Keys: []string{"line_id", "store", "category", "sku", "change", "carry"}, // applies at a store
+		Edit: "facings", doc: &assortmentFile},
 }
 
 // ApprovalsSchema names the approvals file's layout and version.
@@ -143,14 +145,14 @@ var approvalsFile = OutputFile{Name: "approvals", Schema: ApprovalsSchema,
 	Doc: "Merchandisers' decisions read back from the workbook (`planner import-approvals`), one row per plan line " +
 		"in the run's folder (`approvals.csv`): the lines whose decision is yes are the ones to send to the ERP.",
 	Columns: []OutputColumn{
-		{"plan", "text", "orders, allocation or production: the plan file the line is in."},
+		{"plan", "text", "orders, allocation, production, prices or assortment: the plan file the line is in."},
 		{"line_id", "text", "The line's order_id or line_id in that file."},
 		{"sku", "text", "SKU of the line."},
 		{"from", "text", "Sender of the line."},
 		{"to", "text", "Receiver of the line."},
 		{"decision", "text", "yes, no, or pending when the approve cell was left empty."},
 		schemaColumn,
-		{"edited_value", NullableNumber, "The merchandiser's value of the plan's editable column (quantity; new_price for prices), which planner push --approved-only sends; empty when left as planned."},
+		{"edited_value", NullableNumber, "The merchandiser's value of the plan's editable column (quantity; new_price for prices; facings for assortment, 0 to carry none), which planner push --approved-only sends; empty when left as planned."},
 		{"note", "text", "What the merchandiser wrote beside the line."},
 	}}
 

@@ -25,6 +25,7 @@ var assortmentFile = OutputFile{Name: "assortment", Schema: AssortmentSchema,
 		{"change", "text", "add, drop, keep (carried today and kept) or out (not carried today, not added)."},
 		{"reason", "text", "Why, in words."},
 		schemaColumn,
+		{"line_id", "text", "AS- and 12 hex digits: the same for the same store, product and date on every rerun; the Assortment sheet's line, which a merchandiser approves."},
 	}}
 
 func init() { Outputs = append(Outputs, assortmentFile) }
@@ -37,7 +38,13 @@ type StoreRange struct {
 
 // WriteAssortment writes the stores' ranges, planned on day.
 func WriteAssortment(path string, day series.Date, ranges []StoreRange) error {
+	return writeTable(path, &assortmentFile, assortmentRows(day, ranges))
+}
+
+// assortmentRows are the assortment file's rows, values in column order.
+func assortmentRows(day series.Date, ranges []StoreRange) [][]any {
 	var rows [][]any
+	date := day.String()
 	for _, r := range ranges {
 		for i := range r.Lines {
 			l := &r.Lines[i]
@@ -45,9 +52,9 @@ func WriteAssortment(path string, day series.Date, ranges []StoreRange) error {
 			if l.Carry {
 				carry = "yes"
 			}
-			rows = append(rows, []any{day.String(), r.Store, r.Category, l.SKU, carry, float64(l.Facings), round4(l.Units),
-				round2(l.Margin), string(l.Change), l.Reason, AssortmentSchema})
+			rows = append(rows, []any{date, r.Store, r.Category, l.SKU, carry, float64(l.Facings), round4(l.Units),
+				round2(l.Margin), string(l.Change), l.Reason, AssortmentSchema, lineID("AS", date, l.SKU, "", r.Store)})
 		}
 	}
-	return writeTable(path, &assortmentFile, rows)
+	return rows
 }

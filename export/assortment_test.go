@@ -24,8 +24,8 @@ func TestAssortmentRowsSayWhatEachStoreCarries(t *testing.T) {
 		[]StoreRange{{Store: "S1", Category: "Grocery", Lines: shelf.Lines(plan)}}))
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Equal(t, "date,store,category,sku,carry,facings,expected_units,margin,change,reason,schema\n"+
-		"2026-03-02,S1,Grocery,A,yes,1,10,10,keep,earns 10 on 10 units on 1 of shelf,assortment/1\n"+
-		"2026-03-02,S1,Grocery,B,no,0,0,0,out,carrying it would earn 1 less: 0 of its 4 units go to its substitutes on the shelf,assortment/1\n",
+	assert.Equal(t, "date,store,category,sku,carry,facings,expected_units,margin,change,reason,schema,line_id\n"+
+		"2026-03-02,S1,Grocery,A,yes,1,10,10,keep,earns 10 on 10 units on 1 of shelf,assortment/1,AS-c88bf7a67817\n"+
+		"2026-03-02,S1,Grocery,B,no,0,0,0,out,carrying it would earn 1 less: 0 of its 4 units go to its substitutes on the shelf,assortment/1,AS-9c07f4a03016\n",
 		string(raw))
 }

@@ -58,6 +58,10 @@ type Workbook struct {
 	PlacementDay series.Date
 	// PlacementStock is a node's stock of a SKU on hand today.
 	PlacementStock func(sku, node string) float64
+	// Assortment is the stores' ranges, planned on AssortmentDay, when
+	// the run chose them.
+	Assortment    []StoreRange
+	AssortmentDay series.Date
 	Forecasts      *forecast.Result
 	// Root causes are the run's exceptions, for the Exceptions sheet.
 	RootCauses []exceptions.Exception
@@ -91,6 +95,9 @@ const (
 	AllocationSheet = "Allocation"
 	ProductionSheet = "Production"
 	PricesSheet     = "Prices"
+	// AssortmentSheet is the stores' ranges (assortment.csv), a line per
+	// store and product, with an approve column.
+	AssortmentSheet = "Assortment"
 	// PromisesSheet is what each channel may promise of a location's
 	// stock (atp.csv), to read, not to approve.
 	PromisesSheet = "Promises"
@@ -104,7 +111,8 @@ const (
 )
 
 // WorkbookSheets lists the sheets of a workbook, in order.
-var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, PromisesSheet, PlacementSheet, ForecastSheet, OverridesSheet}
+var WorkbookSheets = []string{SummarySheet, ExceptionsSheet, OrdersSheet, AllocationSheet, ProductionSheet, PricesSheet, AssortmentSheet,
+	PromisesSheet, PlacementSheet, ForecastSheet, OverridesSheet}
 
 // workbookStyles are the cell styles every sheet shares.
 type workbookStyles struct {
@@ -162,6 +170,9 @@ func WriteWorkbook(path string, wb *Workbook) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := planSheet(f, &planSheets[3], priceRows(wb.Prices), wb, st); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := planSheet(f, &planSheets[4], assortmentRows(wb.AssortmentDay, wb.Assortment), wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := promisesSheet(f, wb, st); err != nil {

@@ -285,8 +285,10 @@ type AllocationSources struct {
 	Files     AllocationFiles
 	Like      string
 	// Place is the place section the demand is routed by (nil: by the
-	// fulfilment rules alone), as in the nightly run.
-	Place *config.Place
+	// fulfilment rules alone), and Assort the assort section whose ranges
+	// it is planned on (nil: none), as in the nightly run.
+	Place  *config.Place
+	Assort *config.Assort
 }
 
 // Input reads allocation's inputs from the sources; cfg's forecast and
@@ -314,7 +316,7 @@ func (s AllocationSources) Input(ctx context.Context, cfg *config.Config, horizo
 		if err != nil {
 			return nil, err
 		}
-		if fc, err = UpstreamDemand(ctx, src, fc, s.Place); err != nil {
+		if fc, err = UpstreamDemand(ctx, src, fc, s.Place, s.Assort); err != nil {
 			return nil, err
 		}
 		orders, err := UpstreamOrders(ctx, src, fc, cfg.Replenish)

@@ -99,6 +99,8 @@ func ImportApprovals(runDir, book string) (*ApprovalsSummary, error) {
 				}
 			case "prices":
 				l.max, l.multiple = math.Inf(1), 0
+			case "assortment":
+				l.max, l.whole = math.Inf(1), true
 			}
 			lines[cell(t, i, p.ID)] = l
 		}
@@ -165,6 +167,7 @@ type planLine struct {
 	keys       [3]string
 	value, max float64
 	multiple   float64 // 0: a price, any value above 0
+	whole      bool    // facings: whole numbers
 }
 
 // check reads a sheet's value of the editable column: "" when it is the
@@ -183,6 +186,8 @@ func (l planLine) check(cell string) (edit, problem string) {
 		return "", fmt.Sprintf("%s: a price is more than 0", fmtNum(v))
 	case v < 0 || v > l.max+1e-9:
 		return "", fmt.Sprintf("%s is outside 0 to %s, the line's maximum", fmtNum(v), fmtNum(l.max))
+	case l.whole && v != math.Round(v):
+		return "", fmt.Sprintf("%s is not a whole number of facings", fmtNum(v))
 	case l.multiple > 1 && math.Abs(v/l.multiple-math.Round(v/l.multiple)) > 1e-9:
 		return "", fmt.Sprintf("%s is not a multiple of %s, the line's order multiple", fmtNum(v), fmtNum(l.multiple))
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,8 +41,9 @@ type AssortResult struct {
 // does). The products of a subcategory (the department where the
 // master gives none) substitute for each other, the 12 nearest in price
 // in proportion to their demand, and transfer a share of their demand
-// when not carried: estimated from the last year's days each could not
-// be bought while its subcategory sold (assortment.EstimateShares), and
+// when not carried: estimated from the periods of history
+// (historyPeriods) each could not be bought while its subcategory sold
+// (assortment.EstimateShares), and
 // drawn toward the section's share as far as the estimate is uncertain
 // (Transfer.Shrunk); the section's where those days are too few. A
 // product earns its unit price less its unit cost (40% of its price when
@@ -50,9 +52,15 @@ type AssortResult struct {
 // planned is a note, and the others are planned (assortment.Chain).
 // Without shelves there is nothing to plan (a *SkipError).
 func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Assort) (*AssortResult, error) {
-	chain, estimated, err := AssortChain(ctx, src, fc, cfg)
+	chain, transfers, err := AssortChain(ctx, src, fc, cfg)
 	if err != nil {
 		return nil, err
+	}
+	estimated := 0
+	for _, tr := range transfers {
+		if !tr.Default {
+			estimated++
+		}
 	}
 	ranges, err := chain.Plan()
 	if err != nil {
@@ -71,27 +79,29 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 	return res, nil
 }
 
-// AssortChain gathers what Assort chooses from (assortment.Chain), and
-// says how many products' transfer shares the history estimated.
-func AssortChain(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Assort) (*assortment.Chain, int, error) {
+// AssortChain gathers what Assort chooses from (assortment.Chain), with
+// the transfer shares the history gave, by SKU, before they are drawn
+// toward the section's.
+func AssortChain(ctx context.Context, src Source, fc *series.Forecasts, cfg config.Assort) (*assortment.Chain, map[string]assortment.Transfer, error) {
 	if err := cfg.Check(config.Key("assort")); err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	ranges, err := src.Ranges(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	if len(ranges.Shelves) == 0 {
-		return nil, 0, skip("no shelves are loaded: load each store's shelf space per category (--shelves)")
+		return nil, nil, skip("no shelves are loaded: load each store's shelf space per category (--shelves)")
 	}
 	terms, err := src.PricingTerms(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	// Transfer shares from the last year's days each product was out.
-	history, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: series.Daily, MaxPeriods: 365})
+	// Transfer shares from the periods each product was out, in the
+	// forecasts' periods: the last year of days, or two of weeks.
+	history, err := src.ReadPanel(ctx, datasets.PanelOptions{Freq: fc.Freq, MaxPeriods: historyPeriods(fc.Freq)})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	group := map[string]string{}
 	for sku, t := range terms {
@@ -101,12 +111,6 @@ func AssortChain(ctx context.Context, src Source, fc *series.Forecasts, cfg conf
 		}
 	}
 	transfers := assortment.EstimateShares(history, group, func(k series.Key) bool { return channelOf(k) == "store" })
-	estimated := 0
-	for _, tr := range transfers {
-		if !tr.Default {
-			estimated++
-		}
-	}
 	chain := &assortment.Chain{CarryCost: cfg.CarryCost, Clusters: cfg.Clusters}
 	storeIndex := map[string]int{}
 	for _, sh := range ranges.Shelves {
@@ -136,7 +140,7 @@ func AssortChain(ctx context.Context, src Source, fc *series.Forecasts, cfg conf
 			chain.Demand[i][j] = math.NaN()
 		}
 	}
-	h := min(cfg.HorizonDays, fc.Horizon)
+	h := horizonSteps(cfg.HorizonDays, fc)
 	for i, k := range fc.Keys {
 		s, ok := storeIndex[k.Location]
 		j, known := skuIndex[k.SKU]
@@ -169,7 +173,25 @@ func AssortChain(ctx context.Context, src Source, fc *series.Forecasts, cfg conf
 	for _, sh := range ranges.Shelves {
 		chain.Shelves = append(chain.Shelves, assortment.ChainShelf{Store: storeIndex[sh.Location], Category: sh.Category, Space: sh.Space, MaxChanges: sh.MaxChanges})
 	}
-	return chain, estimated, nil
+	return chain, transfers, nil
+}
+
+// horizonSteps is how many of the forecasts' periods the days of a
+// range's horizon take (whole periods, at least one).
+func horizonSteps(days int, fc *series.Forecasts) int {
+	per := fc.Freq.Days()
+	return min(fc.Horizon, max(1, (days+per-1)/per))
+}
+
+// historyPeriods is how many periods of history the transfer shares are
+// estimated on: a year of days (what daily sales hold of stock-outs
+// enough for most products, at a bounded cost), or two years of weeks or
+// months, whose stock-outs show only when they last a whole period.
+func historyPeriods(f series.Freq) int {
+	if f == series.Daily {
+		return 365
+	}
+	return int(math.Round(2 * f.PeriodsPerYear()))
 }
 
 // AllStores is the must-carry table's wildcard store.
@@ -296,4 +318,125 @@ func (r *AssortResult) table() report.Table {
 		t.Note += fmt.Sprintf(" %d shelves could not be planned (exceptions).", len(r.Notes))
 	}
 	return t
+}
+
+// Apply returns the forecasts the plans after the ranges are made on:
+// at each store, a product the range drops sells none of its forecast
+// (so that nothing more is ordered, and its stock on hand runs out), a
+// product it keeps sells what transfers to it from the products dropped
+// too (its series scaled by its expected units over its own demand),
+// and a product it adds gets a series: the same product's walk-in
+// forecast at the store that sells it closest to what the range expects
+// of it, scaled to that (a like store's profile, quantiles and all), so
+// that replenishment and allocation give it its opening stock. fc is
+// not changed.
+func (r *AssortResult) Apply(fc *series.Forecasts, horizonDays int) *series.Forecasts {
+	type action struct {
+		scale float64 // 0 for a drop
+		add   float64 // the units expected of an added product over the horizon
+	}
+	acts := map[[2]string]action{}
+	for _, sr := range r.Ranges {
+		for i := range sr.Lines {
+			l := &sr.Lines[i]
+			key := [2]string{l.SKU, sr.Store}
+			switch {
+			case l.Change == assortment.Drop:
+				acts[key] = action{}
+			case l.Change == assortment.Add:
+				acts[key] = action{add: l.Units - l.Transferred}
+			case l.Carry && l.Transferred > 0 && l.Units > l.Transferred:
+				acts[key] = action{scale: l.Units / (l.Units - l.Transferred)}
+			}
+		}
+	}
+	if len(acts) == 0 {
+		return fc
+	}
+	h := horizonSteps(horizonDays, fc)
+	nq := len(fc.Quantiles)
+	total := func(i int) float64 {
+		var s float64
+		for _, v := range fc.Mean[i*fc.Horizon : i*fc.Horizon+h] {
+			s += v
+		}
+		return s
+	}
+	// The walk-in series of each product, for the added products'
+	// profiles.
+	walkIn := map[string][]int{}
+	for i, k := range fc.Keys {
+		if channelOf(k) == "store" {
+			walkIn[k.SKU] = append(walkIn[k.SKU], i)
+		}
+	}
+	out := &series.Forecasts{Freq: fc.Freq, Horizon: fc.Horizon, Quantiles: fc.Quantiles}
+	put := func(k series.Key, start series.Date, src int, scale float64) {
+		out.Keys, out.Starts = append(out.Keys, k), append(out.Starts, start)
+		for _, v := range fc.Mean[src*fc.Horizon : (src+1)*fc.Horizon] {
+			out.Mean = append(out.Mean, v*scale)
+		}
+		for _, v := range fc.Q[src*fc.Horizon*nq : (src+1)*fc.Horizon*nq] {
+			out.Q = append(out.Q, v*scale)
+		}
+	}
+	present := map[[2]string]bool{}
+	for i, k := range fc.Keys {
+		key := [2]string{k.SKU, k.Location}
+		present[key] = true
+		a, ok := acts[key]
+		switch {
+		case !ok:
+			put(k, fc.Starts[i], i, 1)
+		case a.add > 0:
+			put(k, fc.Starts[i], i, 1) // sold today after all: as forecast
+		default:
+			put(k, fc.Starts[i], i, a.scale)
+		}
+	}
+	for _, key := range slices.SortedFunc(maps.Keys(acts), func(a, b [2]string) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	}) {
+		a := acts[key]
+		if a.add <= 0 || present[key] {
+			continue
+		}
+		like, gap := -1, math.Inf(1)
+		for _, i := range walkIn[key[0]] {
+			if t := total(i); t > 0 && math.Abs(t-a.add) < gap {
+				like, gap = i, math.Abs(t-a.add)
+			}
+		}
+		if like < 0 {
+			continue // no store sells it: nothing to take a profile from
+		}
+		put(series.Key{SKU: key[0], Location: key[1], Channel: fc.Keys[like].Channel}, fc.Starts[like], like, a.add/total(like))
+	}
+	sortForecasts(out)
+	return out
+}
+
+// sortForecasts puts the series in key order (SKU, location, channel),
+// the order every plan reads them in.
+func sortForecasts(f *series.Forecasts) {
+	order := make([]int, len(f.Keys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ka, kb := f.Keys[a], f.Keys[b]
+		return cmp.Or(cmp.Compare(ka.SKU, kb.SKU), cmp.Compare(ka.Location, kb.Location), cmp.Compare(ka.Channel, kb.Channel))
+	})
+	if slices.IsSorted(order) {
+		return
+	}
+	h, nq := f.Horizon, len(f.Quantiles)
+	keys, starts := make([]series.Key, len(order)), make([]series.Date, len(order))
+	mean, q := make([]float64, 0, len(f.Mean)), make([]float64, 0, len(f.Q))
+	for n, i := range order {
+		keys[n], starts[n] = f.Keys[i], f.Starts[i]
+		mean = append(mean, f.Mean[i*h:(i+1)*h]...)
+		q = append(q, f.Q[i*h*nq:(i+1)*h*nq]...)
+	}
+	f.Keys, f.Starts, f.Mean, f.Q = keys, starts, mean, q
 }

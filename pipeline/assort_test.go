@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/planner-engine/planner/assortment"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/pipeline/config"
+	"github.com/planner-engine/planner/series"
 )
 
 // The assort stage chooses every store's range per category on the
@@ -74,4 +77,121 @@ func TestTheAssortStageFitsEveryShelf(t *testing.T) {
 		}
 	}
 	assert.Positive(t, found, "the shelves %s does not fit", wide)
+}
+
+// The plans after the ranges are made on them: a dropped product sells
+// none of its forecast at the store, a kept one what transfers to it
+// too, and an added one a like store's forecast, scaled to what the
+// range expects of it.
+func TestTheRangesReshapeTheForecasts(t *testing.T) {
+	start := series.MustParseDate("2026-03-02")
+	fc := &series.Forecasts{Freq: series.Daily, Horizon: 2, Quantiles: []float64{0.1, 0.9}, Starts: []series.Date{start, start, start, start},
+		Keys: []series.Key{{SKU: "A", Location: "S1", Channel: "store"}, {SKU: "A", Location: "S2", Channel: "store"},
+			{SKU: "B", Location: "S1", Channel: "store"}, {SKU: "C", Location: "S1", Channel: "store"}},
+		Mean: []float64{5, 5, 10, 12, 3, 3, 4, 4},
+		Q:    []float64{1, 9, 1, 9, 6, 14, 8, 16, 1, 5, 1, 5, 2, 6, 2, 6},
+	}
+	res := &AssortResult{Day: start, Ranges: []export.StoreRange{{Store: "S1", Category: "Snacks", Lines: []assortment.Line{
+		{SKU: "A", Carry: true, Units: 15, Transferred: 5, Change: assortment.Keep},
+		{SKU: "B", Change: assortment.Drop},
+		{SKU: "C", Carry: true, Units: 8, Change: assortment.Keep},
+	}}, {Store: "S3", Category: "Snacks", Lines: []assortment.Line{
+		{SKU: "A", Carry: true, Units: 20, Transferred: 0, Change: assortment.Add},
+	}}}}
+	got := res.Apply(fc, 2)
+	require.Equal(t, []series.Key{{SKU: "A", Location: "S1", Channel: "store"}, {SKU: "A", Location: "S2", Channel: "store"},
+		{SKU: "A", Location: "S3", Channel: "store"}, {SKU: "B", Location: "S1", Channel: "store"}, {SKU: "C", Location: "S1", Channel: "store"}}, got.Keys)
+	assert.InDeltaSlice(t, []float64{7.5, 7.5, 10, 12, 20 * 10.0 / 22, 20 * 12.0 / 22, 0, 0, 4, 4}, got.Mean, 1e-12)
+	assert.Equal(t, []float64{1.5, 13.5, 1.5, 13.5}, got.Q[:4], "A at S1: 15 of its own 10")
+	assert.InDeltaSlice(t, []float64{6 * 20.0 / 22, 14 * 20.0 / 22}, got.Q[8:10], 1e-12, "A at S3: S2's profile, the store nearest in sales")
+	assert.Equal(t, []float64{0, 0, 0, 0}, got.Q[12:16], "B dropped at S1")
+	assert.Equal(t, 5.0, fc.Mean[0], "the forecasts given are left as they were")
+}
+
+// The nightly plans are made on the ranges: a store that has never sold
+// its best seller gets it added, and a transfer order for its opening
+// stock; no order goes to a store for a product its range drops.
+func TestThePlansAreMadeOnTheRanges(t *testing.T) {
+	cfg := sampleConfig(t)
+	ac := config.DefaultAssort()
+	ac.CarryCost = 2
+	cfg.Assort = &ac
+	cfg.Stages = []string{"load", "forecast", "assort", "replenish"}
+	dir := filepath.Dir(cfg.DB)
+	// The best seller of the first store, which then never sold it.
+	sold := map[string]float64{}
+	for _, r := range csvRecords(t, filepath.Join(dir, "sales.csv")) {
+		if r["location"] == "S001" {
+			sold[r["sku"]] += atofOr0(r["qty"])
+		}
+	}
+	best := ""
+	for sku, q := range sold {
+		if best == "" || q > sold[best] || q == sold[best] && sku < best {
+			best = sku
+		}
+	}
+	for _, f := range []string{"sales.csv", "inventory.csv"} {
+		keepRows(t, filepath.Join(dir, f), func(r map[string]string) bool { return r["sku"] != best || r["location"] != "S001" })
+	}
+	ordered := func(advisory bool, day int) (map[[2]string]float64, map[[2]string]string) {
+		ac.Advisory = advisory
+		m, err := Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, day, 2, 0, 0, 0, time.UTC))})
+		require.NoError(t, err)
+		run := filepath.Join(cfg.Out, "runs", m.RunID)
+		change := map[[2]string]string{}
+		for _, r := range csvRecords(t, filepath.Join(run, "assortment.csv")) {
+			change[[2]string{r["sku"], r["store"]}] = r["change"]
+		}
+		qty := map[[2]string]float64{}
+		for _, r := range csvRecords(t, filepath.Join(run, "orders.csv")) {
+			qty[[2]string{r["sku"], r["to"]}] += atofOr0(r["quantity"])
+		}
+		return qty, change
+	}
+	planned, change := ordered(false, 4)
+	require.Equal(t, "add", change[[2]string{best, "S001"}])
+	drops := 0
+	for k, c := range change {
+		if c == "drop" {
+			drops++
+			assert.Zero(t, planned[k], "%s is dropped at %s", k[0], k[1])
+		}
+	}
+	assert.Positive(t, drops)
+	// The same night with the ranges advisory: the store gets no more of
+	// the product than a minimum order, and the dropped products' stock.
+	advised, _ := ordered(true, 5)
+	added := [2]string{best, "S001"}
+	assert.Greater(t, planned[added], 2*advised[added], "the added product's opening stock")
+	for k, c := range change {
+		if c == "drop" && advised[k] > 0 {
+			return
+		}
+	}
+	t.Error("without the ranges, no dropped product gets an order: the test shows nothing")
+}
+
+// keepRows rewrites a CSV file with the rows keep accepts.
+func keepRows(t *testing.T, path string, keep func(map[string]string) bool) {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	require.NoError(t, w.Write(recs[0]))
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = rec[i]
+		}
+		if keep(row) {
+			require.NoError(t, w.Write(rec))
+		}
+	}
+	w.Flush()
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
 }

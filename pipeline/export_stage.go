@@ -47,6 +47,9 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.place != nil {
 		wb.Placement, wb.PlacementDay, wb.PlacementStock = r.place.Lines, r.place.Day, r.place.Stock
 	}
+	if r.assort != nil {
+		wb.Assortment, wb.AssortmentDay = r.assort.Ranges, r.assort.Day
+	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
 	labels, err := r.masterLabels(ctx)
 	if err != nil {

@@ -181,18 +181,31 @@ func UpstreamForecasts(ctx context.Context, src Source, file string, cfg config.
 // UpstreamDemand returns the forecasts routed to the locations that serve
 // them (RouteDemand), as the nightly run routes them: by the placement
 // when place names the place section and it is not advisory (planned here
-// with it; none when nothing can be placed), and by the fulfilment rules.
-func UpstreamDemand(ctx context.Context, src Source, fc *series.Forecasts, place *config.Place) (*series.Forecasts, error) {
+// with it; none when nothing can be placed), and by the fulfilment rules;
+// and made on the stores' ranges (AssortResult.Apply) when assort names
+// the assort section and it is not advisory (chosen here with it; none
+// without shelves).
+func UpstreamDemand(ctx context.Context, src Source, fc *series.Forecasts, place *config.Place, assort *config.Assort) (*series.Forecasts, error) {
 	var placed *PlaceResult
+	var s *SkipError
 	if place != nil && !place.Advisory {
 		var err error
 		placed, err = Place(ctx, src, fc, *place)
-		var s *SkipError
 		if errors.As(err, &s) {
 			placed, err = nil, nil
 		}
 		if err != nil {
 			return nil, err
+		}
+	}
+	if assort != nil && !assort.Advisory {
+		ranges, err := Assort(ctx, src, fc, *assort)
+		switch {
+		case errors.As(err, &s):
+		case err != nil:
+			return nil, err
+		default:
+			fc = ranges.Apply(fc, assort.HorizonDays)
 		}
 	}
 	return RouteDemand(ctx, src, fc, placed)

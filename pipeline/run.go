@@ -108,7 +108,11 @@ func (r *Run) demand(ctx context.Context) (*series.Forecasts, error) {
 		if pc := r.Config.Place; pc != nil && pc.Advisory {
 			placed = nil
 		}
-		fc, err := RouteDemand(ctx, r.Source, r.forecasts.Values(), placed)
+		fc := r.forecasts.Values()
+		if ac := r.Config.Assort; r.assort != nil && !ac.Advisory {
+			fc = r.assort.Apply(fc, ac.HorizonDays)
+		}
+		fc, err := RouteDemand(ctx, r.Source, fc, placed)
 		if err != nil {
 			return nil, err
 		}

@@ -21,8 +21,8 @@ type Stage interface {
 
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
-	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, PlaceStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{}, PriceStage{},
-		ATPStage{}, AssortStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
+	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, AssortStage{}, PlaceStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{},
+		PriceStage{}, ATPStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
 }
 
 // StageNames lists the stage names in pipeline order (config.StageNames,

@@ -77,7 +77,7 @@ func (a *app) allocateCmd() *cobra.Command {
 			}
 			ctx := a.context(cmd)
 			began := time.Now()
-			in.DB, in.Place = s.cfg.DB, s.place()
+			in.DB, in.Place, in.Assort = s.cfg.DB, s.place(), s.assort()
 			input, err := in.Input(ctx, s.cfg, ac.HorizonDays, ac.Service)
 			if err != nil {
 				return err
@@ -142,7 +142,7 @@ func (a *app) rebalanceCmd() *cobra.Command {
 			}
 			ctx := a.context(cmd)
 			began := time.Now()
-			in.DB, in.Place = s.cfg.DB, s.place()
+			in.DB, in.Place, in.Assort = s.cfg.DB, s.place(), s.assort()
 			input, err := in.Input(ctx, s.cfg, rb.HorizonDays, rb.Service)
 			if err != nil {
 				return err

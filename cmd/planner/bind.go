@@ -28,6 +28,9 @@ type settings struct {
 	// placed channels' orders to the nodes the placement picks, as the
 	// nightly run does.
 	placed bool
+	// assorted says --config has an assort section: the plans are made on
+	// the ranges it chooses, as the nightly run's are.
+	assorted bool
 }
 
 func newSettings() *settings { return &settings{cfg: config.Default().WithAllSections()} }
@@ -64,6 +67,7 @@ func (s *settings) load(cmd *cobra.Command) error {
 		return &usageError{err}
 	}
 	s.placed = file.Place != nil
+	s.assorted = file.Assort != nil
 	file = file.WithAllSections()
 	// The flags set on the command line win: note their values, copy the
 	// file's settings into the structs the flags are bound to, then set
@@ -235,6 +239,15 @@ func (s *settings) place() *config.Place {
 	return s.cfg.Place
 }
 
+// assort is the assort section the plans are made on, as in the nightly
+// run; nil without one in --config.
+func (s *settings) assort() *config.Assort {
+	if !s.assorted {
+		return nil
+	}
+	return s.cfg.Assort
+}
+
 // demandFromDB is forecastsFromDB's forecasts routed to the locations
 // that serve them (pipeline.UpstreamDemand), which replenishment,
 // allocation and the promises plan from.
@@ -243,7 +256,7 @@ func (s *settings) demandFromDB(ctx context.Context, file string) (*datasets.Sto
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if fc, err = pipeline.UpstreamDemand(ctx, plans, fc, s.place()); err != nil {
+	if fc, err = pipeline.UpstreamDemand(ctx, plans, fc, s.place(), s.assort()); err != nil {
 		store.Close()
 		return nil, nil, nil, err
 	}

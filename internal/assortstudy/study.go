@@ -69,7 +69,7 @@ func Run(ctx context.Context, dir string, retailer synth.Config, fc config.Forec
 	if err != nil {
 		return nil, err
 	}
-	problems, err := chain.Problems()
+	problems, _, err := chain.Problems()
 	if err != nil {
 		return nil, err
 	}

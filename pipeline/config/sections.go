@@ -724,13 +724,20 @@ type Assort struct {
 	// the horizon (its presentation stock, handling, a planogram slot).
 	CarryCost float64 `yaml:"carry_cost,omitempty" json:"carry_cost,omitempty"`
 	// Transfer is the share of a product's demand that moves to its
-	// substitutes (the products of its department) when it is not
-	// carried, where the history has too few days without the product to
+	// substitutes (the products of its subcategory) when it is not
+	// carried: what the history's estimates are drawn toward, and the
+	// share where the history has too few days without the product to
 	// estimate it; 0.45 when unset.
 	Transfer float64 `yaml:"transfer,omitempty" json:"transfer,omitempty"`
 	// Clusters is the number of store clusters whose sales mix tells what
 	// a product would sell where it is not carried.
 	Clusters int `yaml:"clusters,omitempty" json:"clusters,omitempty"`
+	// Advisory leaves the ranges a recommendation: assortment.csv is
+	// written, but replenishment, allocation and the promises plan from
+	// the forecasts as they are (by default a dropped product gets no
+	// more stock, a kept one the demand that transfers to it, and an
+	// added one its opening stock).
+	Advisory bool `yaml:"advisory,omitempty" json:"advisory,omitempty"`
 	// Format of the assortment file: csv, parquet, json or jsonl.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 }
