@@ -28,8 +28,8 @@ type Line struct {
 	// Transferred is the part of Units that comes from the products not
 	// carried.
 	Transferred float64
-	Change        Change
-	Reason        string
+	Change      Change
+	Reason      string
 }
 
 // Lines are the plan's decisions, one per product, in the problem's

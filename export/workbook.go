@@ -62,7 +62,7 @@ type Workbook struct {
 	// the run chose them.
 	Assortment    []StoreRange
 	AssortmentDay series.Date
-	Forecasts      *forecast.Result
+	Forecasts     *forecast.Result
 	// Root causes are the run's exceptions, for the Exceptions sheet.
 	RootCauses []exceptions.Exception
 	// ProductNames and LocationNames are shown beside the codes; a code

@@ -84,11 +84,11 @@ func (s *study) synthetic() error {
 		"The sales carry no mark of the spells. Each store has a shelf per category with room for about four fifths of the category's "+
 		"products on their minimum facings.\n\n",
 		retailer.Stores, retailer.SKUs, retailer.Stores, retailer.SKUs, retailer.Days, retailer.Stockouts, retailer.Stockouts)
-	s.printf("The planner forecasts the sales (the default automatic model choice), estimates each product's transfer share from the "+
-		"runs without a sale, and chooses every shelf's range as the nightly `assort` stage does (carry cost 5 over 28 days). "+
-		"Each range is then priced on the truth: every product's true mean demand over the 28 days, its true transfer share, and "+
-		"its subcategory as its substitutes. The oracle chooses with the truth (`assortment.Choose`, within 2%% of the best by "+
-		"enumeration on small categories); the rule of thumb carries the must-carry products and then everything that fits, by the "+
+	s.printf("The planner forecasts the sales (the default automatic model choice), estimates each product's transfer share from the " +
+		"runs without a sale, and chooses every shelf's range as the nightly `assort` stage does (carry cost 5 over 28 days). " +
+		"Each range is then priced on the truth: every product's true mean demand over the 28 days, its true transfer share, and " +
+		"its subcategory as its substitutes. The oracle chooses with the truth (`assortment.Choose`, within 2%% of the best by " +
+		"enumeration on small categories); the rule of thumb carries the must-carry products and then everything that fits, by the " +
 		"store's sales over the last year.\n\n")
 	s.printf("| Ranges over %d shelves | Margin on the truth | Of the oracle's |\n|---|---|---|\n", res.Shelves)
 	for _, r := range []struct {
@@ -339,4 +339,3 @@ func subcategory(group string) string {
 	}
 	return strings.ToLower(group)
 }
-
