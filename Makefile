@@ -60,6 +60,7 @@ studies:
 	go run ./notebooks/production -out notebooks/production
 	go run ./notebooks/placement -out notebooks/placement
 	go run ./notebooks/omnichannel -out notebooks/omnichannel
+	go run ./notebooks/assortment -data ../shared/data -out notebooks/assortment
 	go run ./notebooks/pricing -data ../shared/data -out notebooks/pricing
 	go run ./notebooks/closed-days -data ../shared/data -out notebooks/closed-days
 

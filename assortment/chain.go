@@ -46,6 +46,10 @@ type ChainProduct struct {
 	// Transfer is the share of its demand that moves to its substitutes
 	// when it is not carried.
 	Transfer float64
+	// Unpriced marks a product whose margin is unknown (the master gives
+	// it no price): no range is chosen for it, so it stays where it is
+	// carried today (as a must-carry) and is added nowhere.
+	Unpriced bool
 }
 
 // ChainShelf is one store's shelf for one category.
@@ -150,8 +154,12 @@ func (c *Chain) problem(pr *prepared, i int) *Problem {
 		if math.IsNaN(d) {
 			d = 0
 		}
+		current := !math.IsNaN(c.Demand[sh.Store][j])
+		if q.Unpriced && !current {
+			d = 0
+		}
 		p.Products[a] = Product{SKU: q.SKU, Demand: d, Margin: q.Margin, Cost: c.CarryCost, Width: q.Width, MinFacings: q.MinFacings,
-			Tier: q.Tier, Transfer: q.Transfer, MustCarry: pr.must[sh.Store][j], Current: !math.IsNaN(c.Demand[sh.Store][j])}
+			Tier: q.Tier, Transfer: q.Transfer, MustCarry: pr.must[sh.Store][j] || q.Unpriced && current, Current: current}
 	}
 	for a := range members {
 		p.Substitutes[a] = c.nearestInPrice(a, members, pr.network)

@@ -73,3 +73,25 @@ func TestTheChainPlansEachShelfAsItsProblem(t *testing.T) {
 		}
 	}
 }
+
+// A product without a price has no margin to choose by: it stays where
+// it is carried today, even when carrying it costs, and is added
+// nowhere.
+func TestAProductWithoutAPriceStaysAsItIs(t *testing.T) {
+	c := chainOf(6, 40, 40)
+	c.Products[3].Unpriced, c.Products[3].Margin = true, 0
+	c.Demand[0][3], c.Demand[1][3] = math.NaN(), 5
+	ranges, err := c.Plan()
+	require.NoError(t, err)
+	for i, r := range ranges {
+		s := c.Shelves[i].Store
+		l := r.Lines[3]
+		if math.IsNaN(c.Demand[s][3]) {
+			assert.Equal(t, Out, l.Change, "not added at %s", c.Stores[s])
+		} else {
+			assert.Equal(t, Keep, l.Change, "kept at %s", c.Stores[s])
+		}
+	}
+	assert.Equal(t, Out, ranges[0].Lines[3].Change)
+	assert.Equal(t, Keep, ranges[1].Lines[3].Change)
+}

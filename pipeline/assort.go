@@ -13,6 +13,7 @@ import (
 	"github.com/planner-engine/planner/assortment"
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/export"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/series"
@@ -67,6 +68,20 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 		return nil, err
 	}
 	res := &AssortResult{Day: fc.First(), Estimated: estimated}
+	unpriced := 0
+	for _, p := range chain.Products {
+		if p.Unpriced {
+			unpriced++
+		}
+	}
+	if unpriced > 0 {
+		verb := "have"
+		if unpriced == 1 {
+			verb = "has"
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("%s %s no unit_price in the products master, so no margin: each stays where it is carried today and is added nowhere",
+			words.Plural(unpriced, "product"), verb))
+	}
 	for i, r := range ranges {
 		sh := chain.Shelves[i]
 		store := chain.Stores[sh.Store]
@@ -130,7 +145,8 @@ func AssortChain(ctx context.Context, src Source, fc *series.Forecasts, cfg conf
 			share = tr.Shrunk(cfg.Transfer)
 		}
 		chain.Products = append(chain.Products, assortment.ChainProduct{SKU: sku, Category: t.Category, Group: group[sku],
-			Price: t.UnitPrice, Margin: unitMargin(t), Width: facingWidth(f), MinFacings: f.MinFacings, Tier: f.Tier, Transfer: share})
+			Price: t.UnitPrice, Margin: unitMargin(t), Width: facingWidth(f), MinFacings: f.MinFacings, Tier: f.Tier, Transfer: share,
+			Unpriced: !(t.UnitPrice > 0)})
 	}
 	// Demand by store and product over the horizon, all channels added.
 	chain.Demand = make([][]float64, len(chain.Stores))

@@ -225,3 +225,31 @@ func BenchmarkPerSeries(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAssortM5 is the assort stage on an M5-sized retailer (3,049
+// SKUs in 10 stores, a shelf per store and category), given its
+// forecasts: the shelves, masters and the last year of daily sales read
+// from the database, the transfer shares estimated, and every store's
+// range chosen. The forecasts are the seasonal naive's (the forecast
+// stage has its own benchmark).
+func BenchmarkAssortM5(b *testing.B) {
+	s := datasetstest.StoreTables(b, "m5-ranges", datasetstest.M5, "sales", "products", "shelves", "must_carry")
+	ctx := context.Background()
+	fcfg := config.DefaultForecast()
+	fcfg.Models = "snaive"
+	res, err := Forecast(ctx, s, fcfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := config.DefaultAssort()
+	benchutil.ResetPeakRSS()
+	b.ResetTimer()
+	for b.Loop() {
+		ranges, err := Assort(ctx, s, &res.Forecasts.Forecasts, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(ranges.Ranges)), "ranges")
+	}
+	b.ReportMetric(benchutil.PeakRSSMB(), "peak-RSS-MB")
+}

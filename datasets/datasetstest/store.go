@@ -22,6 +22,12 @@ var MillionSeries = synth.Config{Stores: 1000, SKUs: 1000, Days: 56, Horizon: 7,
 // retailer cfg, generating and loading it under the name the first time.
 // The store closes when the benchmark ends.
 func Store(b testing.TB, name string, cfg synth.Config) *datasets.Store {
+	return StoreTables(b, name, cfg, "sales")
+}
+
+// StoreTables is Store with the named tables of the retailer loaded (its
+// sales, products, shelves, ...), cached under name.
+func StoreTables(b testing.TB, name string, cfg synth.Config, tables ...string) *datasets.Store {
 	dir := filepath.Join(benchutil.CacheDir(b), name)
 	db := filepath.Join(dir, "bench.duckdb")
 	ctx := context.Background()
@@ -35,7 +41,11 @@ func Store(b testing.TB, name string, cfg synth.Config) *datasets.Store {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": res.Files["sales"]}}); err != nil {
+		files := map[string]string{}
+		for _, t := range tables {
+			files[t] = res.Files[t]
+		}
+		if _, err := s.Load(ctx, datasets.LoadOptions{Files: files}); err != nil {
 			b.Fatal(err)
 		}
 		s.Close()

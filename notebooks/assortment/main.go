@@ -15,15 +15,20 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
+	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -148,6 +153,10 @@ func (s *study) dunnhumby() error {
 	if err != nil {
 		return err
 	}
+	products, err := writeProducts(dir, tmp)
+	if err != nil {
+		return err
+	}
 	store, err := datasets.Open(s.ctx, "", nil)
 	if err != nil {
 		return err
@@ -158,7 +167,7 @@ func (s *study) dunnhumby() error {
 	if err != nil {
 		return err
 	}
-	byTable := map[string]string{"sales": filepath.Join(dir, "transaction.csv.gz"), "products": filepath.Join(dir, "product.csv"), "shelves": shelves}
+	byTable := map[string]string{"sales": filepath.Join(dir, "transaction.csv.gz"), "products": products, "shelves": shelves}
 	if _, err := store.Load(s.ctx, datasets.LoadOptions{Files: byTable, Map: m}); err != nil {
 		return err
 	}
@@ -169,6 +178,7 @@ func (s *study) dunnhumby() error {
 		return err
 	}
 	acfg := config.DefaultAssort()
+	acfg.CarryCost = 2 // a slot on a shelf of snacks or mouthwash over four weeks
 	chain, transfers, err := pipeline.AssortChain(s.ctx, store, &fc.Forecasts.Forecasts, acfg)
 	if err != nil {
 		return err
@@ -183,7 +193,8 @@ func (s *study) dunnhumby() error {
 	}
 	s.printf("## dunnhumby\n\n%d stores and %d products (%s): three years of weekly sales, forecast 4 weeks ahead (the default automatic "+
 		"model choice, weekly). dunnhumby gives no shelves, so each store gets one per category with room for three of its products "+
-		"in four (one facing each); a product's margin is 40%% of its price (the data has no costs), and carrying one costs %g over the "+
+		"in four (one facing each). The data gives no product prices nor costs: a product's price is taken as its median shelf price "+
+		"(`base_price`) over the sales, and its margin as 40%% of that (the stage's rule without a cost); carrying one costs %g over the "+
 		"4 weeks. Substitutes are the products of the same sub-category.\n\n",
 		len(chain.Stores), len(chain.Products), categoriesOf(chain), acfg.CarryCost)
 	// The clusters: their stores and sales mix.
@@ -293,6 +304,68 @@ func writeShelves(dir, out string) (string, error) {
 		}
 	}
 	path := filepath.Join(out, "shelves.csv")
+	return path, os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// writeProducts writes dunnhumby's products with a unit_price: each
+// product's median shelf price over its sales.
+func writeProducts(dir, out string) (string, error) {
+	f, err := os.Open(filepath.Join(dir, "transaction.csv.gz"))
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return "", err
+	}
+	r := csv.NewReader(gz)
+	header, err := r.Read()
+	if err != nil {
+		return "", err
+	}
+	upc, base := slices.Index(header, "upc_id"), slices.Index(header, "base_price")
+	prices := map[string][]float64{}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		if v, err := strconv.ParseFloat(rec[base], 64); err == nil && v > 0 {
+			prices[rec[upc]] = append(prices[rec[upc]], v)
+		}
+	}
+	pf, err := os.Open(filepath.Join(dir, "product.csv"))
+	if err != nil {
+		return "", err
+	}
+	defer pf.Close()
+	recs, err := csv.NewReader(pf).ReadAll()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	id := slices.Index(recs[0], "upc_id")
+	if err := w.Write(append(slices.Clone(recs[0]), "unit_price")); err != nil {
+		return "", err
+	}
+	for _, rec := range recs[1:] {
+		p := prices[rec[id]]
+		slices.Sort(p)
+		price := ""
+		if len(p) > 0 {
+			price = strconv.FormatFloat(p[len(p)/2], 'f', 2, 64)
+		}
+		if err := w.Write(append(slices.Clone(rec), price)); err != nil {
+			return "", err
+		}
+	}
+	w.Flush()
+	path := filepath.Join(out, "products.csv")
 	return path, os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
