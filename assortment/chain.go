@@ -218,6 +218,10 @@ func (c *Chain) Problems() ([]*Problem, []int, error) {
 // planned (a *FitError, or must-carry products that do not fit).
 type ShelfRange struct {
 	Lines []Line
+	// Today is what today's range earns on the same demand and transfer
+	// (whether or not it fits the shelf), beside which the range's lines'
+	// margins say what it changes.
+	Today float64
 	Err   error
 }
 
@@ -244,6 +248,11 @@ func (c *Chain) Plan() ([]ShelfRange, error) {
 					continue
 				}
 				out[i].Lines = p.Lines(plan)
+				today := make([]bool, len(p.Products))
+				for a := range p.Products {
+					today[a] = p.Products[a].Current
+				}
+				out[i].Today = p.Evaluate(today).Value
 			}
 		}()
 	}

@@ -59,6 +59,11 @@ func TestTheChainPlansEachShelfAsItsProblem(t *testing.T) {
 		plan, err := Choose(p)
 		require.NoError(t, err)
 		assert.Equal(t, p.Lines(plan), ranges[i].Lines, "shelf %d", i)
+		today := make([]bool, len(p.Products))
+		for a, q := range p.Products {
+			today[a] = q.Current
+		}
+		assert.Equal(t, p.Evaluate(today).Value, ranges[i].Today)
 	}
 	// The must-carry products are carried; a product the store does not
 	// sell today takes its cluster's demand, scaled to the store.

@@ -34,6 +34,8 @@ func init() { Outputs = append(Outputs, assortmentFile) }
 type StoreRange struct {
 	Store, Category string
 	Lines           []assortment.Line
+	// Today is what today's range earns on the same demand and transfer.
+	Today float64
 }
 
 // WriteAssortment writes the stores' ranges, planned on day.

@@ -89,7 +89,7 @@ func Assort(ctx context.Context, src Source, fc *series.Forecasts, cfg config.As
 			res.Notes = append(res.Notes, fmt.Sprintf("%s, %s: %s", store, sh.Category, describeAssortError(r.Err)))
 			continue
 		}
-		res.Ranges = append(res.Ranges, export.StoreRange{Store: store, Category: sh.Category, Lines: r.Lines})
+		res.Ranges = append(res.Ranges, export.StoreRange{Store: store, Category: sh.Category, Lines: r.Lines, Today: r.Today})
 	}
 	return res, nil
 }
@@ -296,12 +296,13 @@ func (r *AssortResult) Report() StageReport {
 // added and dropped and what the range is expected to earn.
 func (r *AssortResult) table() report.Table {
 	t := report.Table{Title: "Store ranges (assortment.csv)",
-		Note:    "Per store, over its categories: the products the range adds and drops against today's, and the margin the range is expected to earn over the horizon, after the demand that moves to substitutes.",
-		Header:  []string{"Store", "Categories", "Added", "Dropped", "Carried", "Expected margin"},
-		Numeric: []bool{false, true, true, true, true, true}}
+		Note: "Per store, over its categories: the products the range adds and drops against today's, the margin the range is expected to earn " +
+			"over the horizon, after the demand that moves to substitutes, and what that changes against today's range on the same demand.",
+		Header:  []string{"Store", "Categories", "Added", "Dropped", "Carried", "Expected margin", "Change in margin"},
+		Numeric: []bool{false, true, true, true, true, true, true}}
 	type sum struct {
 		cats, adds, drops, carried int
-		margin                     float64
+		margin, today              float64
 	}
 	by := map[string]*sum{}
 	for _, sr := range r.Ranges {
@@ -311,6 +312,7 @@ func (r *AssortResult) table() report.Table {
 			by[sr.Store] = s
 		}
 		s.cats++
+		s.today += sr.Today
 		for _, l := range sr.Lines {
 			switch l.Change {
 			case assortment.Add:
@@ -327,7 +329,7 @@ func (r *AssortResult) table() report.Table {
 	for _, store := range slices.Sorted(maps.Keys(by)) {
 		s := by[store]
 		t.Rows = append(t.Rows, []string{store, strconv.Itoa(s.cats), strconv.Itoa(s.adds), strconv.Itoa(s.drops), strconv.Itoa(s.carried),
-			strconv.FormatFloat(math.Round(s.margin*100)/100, 'f', 2, 64)})
+			strconv.FormatFloat(math.Round(s.margin*100)/100, 'f', 2, 64), strconv.FormatFloat(math.Round((s.margin-s.today)*100)/100, 'f', 2, 64)})
 	}
 	t.Note += fmt.Sprintf(" %d products' transfer shares were estimated from the days they were out of stock; the others took the section's.", r.Estimated)
 	if len(r.Notes) > 0 {

@@ -77,6 +77,34 @@ func TestTheAssortStageFitsEveryShelf(t *testing.T) {
 		}
 	}
 	assert.Positive(t, found, "the shelves %s does not fit", wide)
+
+	// Every Grocery product a must at the first store, more than its
+	// shelf holds: that shelf is not planned, and says why; the other
+	// stores' Grocery shelves are.
+	var musts strings.Builder
+	musts.WriteString("location,sku\n")
+	for _, p := range csvRecords(t, filepath.Join(dir, "products.csv")) {
+		if p["category"] == "Grocery" {
+			musts.WriteString("S001," + p["sku"] + "\n")
+		}
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "must_carry.csv"), []byte(musts.String()), 0o600))
+	m, err = Execute(context.Background(), cfg, Options{Now: clock(time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	run = filepath.Join(cfg.Out, "runs", m.RunID)
+	found = 0
+	for _, e := range csvRecords(t, filepath.Join(run, "exceptions.csv")) {
+		if e["kind"] == "input_check" && strings.Contains(e["detail"], "S001, Grocery: the must-carry products take") {
+			found++
+		}
+	}
+	assert.Equal(t, 1, found, "the first store's Grocery shelf")
+	planned := map[[2]string]bool{}
+	for _, r := range csvRecords(t, filepath.Join(run, "assortment.csv")) {
+		planned[[2]string{r["store"], r["category"]}] = true
+	}
+	assert.False(t, planned[[2]string{"S001", "Grocery"}])
+	assert.True(t, planned[[2]string{"S002", "Grocery"}])
 }
 
 // The plans after the ranges are made on them: a dropped product sells

@@ -5,7 +5,7 @@
 //
 // First on the synthetic retailer whose products run out of stock now
 // and then, moving a known share of their demand to their subcategory
-// (internal/assortstudy): the margin the planner's ranges earn on the
+// (notebooks/assortment/study): the margin the planner's ranges earn on the
 // true demand and transfer, beside an oracle's and the rule of thumb's,
 // and the transfer shares estimated from the sales beside the truth.
 // Then on dunnhumby's weekly sales of 28 products in 77 stores, with
@@ -36,7 +36,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/files"
 	"github.com/planner-engine/planner/datasets/synth"
-	"github.com/planner-engine/planner/internal/assortstudy"
+	"github.com/planner-engine/planner/notebooks/assortment/study"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
 )
@@ -45,7 +45,7 @@ func main() {
 	out := flag.String("out", "notebooks/assortment", "folder for the report")
 	data := flag.String("data", "../shared/data", "the shared data folder (dunnhumby)")
 	flag.Parse()
-	s := &study{ctx: context.Background(), data: *data}
+	s := &notebook{ctx: context.Background(), data: *data}
 	if err := s.synthetic(); err != nil {
 		log.Fatal(err)
 	}
@@ -57,27 +57,27 @@ func main() {
 	}
 }
 
-type study struct {
+type notebook struct {
 	ctx  context.Context
 	data string
 	b    strings.Builder
 }
 
-func (s *study) printf(format string, args ...any) { fmt.Fprintf(&s.b, format, args...) }
+func (s *notebook) printf(format string, args ...any) { fmt.Fprintf(&s.b, format, args...) }
 
 // retailer is the synthetic study's: 10 stores, 320 products, two years
 // of walk-in sales with 8 stock-outs a year of each product at each
 // store.
 var retailer = synth.Config{Stores: 10, SKUs: 320, Days: 730, Horizon: 28, Seed: 7, Channels: []string{synth.ChannelStore}, Stockouts: 8}
 
-func (s *study) synthetic() error {
+func (s *notebook) synthetic() error {
 	dir, err := os.MkdirTemp("", "assortment-study")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
 	started := time.Now()
-	res, err := assortstudy.Run(s.ctx, dir, retailer, config.DefaultForecast(), config.DefaultAssort())
+	res, err := study.Run(s.ctx, dir, retailer, config.DefaultForecast(), config.DefaultAssort())
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (s *study) synthetic() error {
 
 // dunnhumby chooses each store's range of dunnhumby's 28 products, on
 // shelves with room for three products in four of each category.
-func (s *study) dunnhumby() error {
+func (s *notebook) dunnhumby() error {
 	dir := filepath.Join(s.data, "dunnhumby")
 	if _, err := os.Stat(filepath.Join(dir, "transaction.csv.gz")); err != nil {
 		s.printf("## dunnhumby\n\nSkipped: %s is not here.\n", dir)

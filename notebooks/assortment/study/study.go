@@ -1,10 +1,10 @@
-// Package assortstudy measures the store ranges the planner chooses on
+// Package study measures the store ranges the planner chooses on
 // the synthetic retailer against the truth that made its sales: the
 // margin each range earns on the true demand and transfer, beside an
 // oracle's range (chosen knowing them) and the range a rule of thumb
 // carries (everything that fits, by sales rank). The assortment
-// notebook and the pipeline's tests run it.
-package assortstudy
+// notebook and its test run it.
+package study
 
 import (
 	"context"

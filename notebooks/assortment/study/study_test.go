@@ -1,4 +1,4 @@
-package assortstudy
+package study
 
 import (
 	"context"
