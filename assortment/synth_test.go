@@ -92,10 +92,11 @@ func TestTransferSharesOfTheSyntheticRetailerAreRecovered(t *testing.T) {
 	_, err := synth.Generate(context.Background(), dir, synth.Config{Stores: 4, SKUs: 96, Days: 730, Horizon: 28,
 		Channels: []string{synth.ChannelStore}, Stockouts: 8, NoTruth: true}, nil)
 	require.NoError(t, err)
+	products, err := synth.ReadTruthProducts(filepath.Join(dir, "truth", "products.csv"))
+	require.NoError(t, err)
 	group, truth := map[string]string{}, map[string]float64{}
-	for _, r := range readCSV(t, filepath.Join(dir, "truth", "products.csv")) {
-		group[r["sku"]] = r["subcategory"]
-		truth[r["sku"]], _ = strconv.ParseFloat(r["transfer_share"], 64)
+	for sku, p := range products {
+		group[sku], truth[sku] = p.Subcategory, p.Transfer
 	}
 	got := EstimateShares(salesPanel(t, filepath.Join(dir, "sales.csv")), group, func(series.Key) bool { return true })
 	// The estimates that rest on enough sales (a standard error under

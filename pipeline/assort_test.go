@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,7 +159,7 @@ func TestThePlansAreMadeOnTheRanges(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"sales.csv", "inventory.csv"} {
-		keepRows(t, filepath.Join(dir, f), func(r map[string]string) bool { return r["sku"] != best || r["location"] != "S001" })
+		editCSV(t, filepath.Join(dir, f), func(col map[string]int, rec []string) bool { return rec[col["sku"]] != best || rec[col["location"]] != "S001" })
 	}
 	ordered := func(advisory bool, day int) (map[[2]string]float64, map[[2]string]string) {
 		ac.Advisory = advisory
@@ -200,26 +199,13 @@ func TestThePlansAreMadeOnTheRanges(t *testing.T) {
 	t.Error("without the ranges, no dropped product gets an order: the test shows nothing")
 }
 
-// keepRows rewrites a CSV file with the rows keep accepts.
-func keepRows(t *testing.T, path string, keep func(map[string]string) bool) {
-	t.Helper()
-	f, err := os.Open(path)
+// A shard holds some of each category's products: it chooses no ranges,
+// and says why.
+func TestAShardChoosesNoRanges(t *testing.T) {
+	ac := config.DefaultAssort()
+	r := &Run{Config: &config.Config{Assort: &ac}, sharded: true, forecasts: &ForecastResult{}}
+	rep, err := AssortStage{}.Run(context.Background(), r)
 	require.NoError(t, err)
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	require.NoError(t, err)
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	require.NoError(t, w.Write(recs[0]))
-	for _, rec := range recs[1:] {
-		row := map[string]string{}
-		for i, h := range recs[0] {
-			row[h] = rec[i]
-		}
-		if keep(row) {
-			require.NoError(t, w.Write(rec))
-		}
-	}
-	w.Flush()
-	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+	assert.Contains(t, rep.Summary, "skipped: a store's range is chosen among every product of its category")
+	assert.Nil(t, r.assort)
 }

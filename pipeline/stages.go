@@ -320,6 +320,10 @@ func (AssortStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{Summary: "skipped: no assort section in the configuration"}, nil
 	case r.forecasts == nil:
 		return StageReport{Summary: "skipped: no forecasts in this run to choose ranges from"}, nil
+	case r.sharded:
+		// A shard holds some of a category's products, and a shelf's
+		// range weighs them all against each other.
+		return StageReport{Summary: "skipped: a store's range is chosen among every product of its category, which a shard does not hold; choose the ranges in one run (planner assort)"}, nil
 	}
 	res, err := Assort(ctx, r.Source, r.forecasts.Values(), *ac)
 	if err != nil {
