@@ -159,7 +159,9 @@ func TestThePlansAreMadeOnTheRanges(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"sales.csv", "inventory.csv"} {
-		editCSV(t, filepath.Join(dir, f), func(col map[string]int, rec []string) bool { return rec[col["sku"]] != best || rec[col["location"]] != "S001" })
+		editCSV(t, filepath.Join(dir, f), func(col map[string]int, rec []string) bool {
+			return rec[col["sku"]] != best || rec[col["location"]] != "S001"
+		})
 	}
 	ordered := func(advisory bool, day int) (map[[2]string]float64, map[[2]string]string) {
 		ac.Advisory = advisory
