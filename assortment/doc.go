@@ -19,7 +19,16 @@
 // range, and carry at least so many products in each price tier. It
 // starts from the must-carry products and today's range trimmed to the
 // shelf, adds the product with the most margin per unit of shelf it takes
-// while one pays, then swaps and drops while that pays (a local search);
-// tests compare it with the best range found by enumeration on small
-// categories.
+// while one pays, then adds, drops, swaps and moves of three products
+// while one pays (a local search, each move priced only over the products
+// it reaches); tests compare it with the best range found by enumeration
+// on small categories.
+//
+// Chain chooses every store's range at once: the stores are clustered by
+// their sales mix (Cluster), a product a store does not sell takes what
+// its cluster sells of it (LikeStores), each product's substitutes are
+// the products of its group nearest in price, and the shelves are solved
+// on every core. EstimateShares estimates the transfer shares from a
+// sales history: what a product's group sold beyond its usual while the
+// product could not be bought, against the product's usual sale.
 package assortment
