@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/planner-engine/planner/internal/benchutil"
 )
 
 // benchCategory is a category of n products in subcategories of 20 whose
@@ -56,11 +58,13 @@ func BenchmarkPlanChain(b *testing.B) {
 	for _, size := range []struct{ stores, products, perCategory int }{{10, 3049, 763}, {1000, 50_000, 200}, {1000, 50_000, 760}} {
 		b.Run(fmt.Sprintf("stores=%d/products=%d/per-category=%d", size.stores, size.products, size.perCategory), func(b *testing.B) {
 			c := chainOf(size.stores, size.products, size.perCategory)
+			benchutil.ResetPeakRSS()
 			for b.Loop() {
 				if _, err := c.Plan(); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(benchutil.PeakRSSMB(), "peak-RSS-MB")
 		})
 	}
 }

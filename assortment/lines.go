@@ -3,6 +3,7 @@ package assortment
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Change is what a line does to today's range.
@@ -109,7 +110,7 @@ func anyCarried(subs []Substitute, carry []bool) bool {
 
 func num(x float64) string {
 	if math.Abs(x-math.Round(x)) < 1e-9 {
-		return fmt.Sprintf("%.0f", x)
+		return strconv.FormatFloat(x, 'f', 0, 64)
 	}
-	return fmt.Sprintf("%.2f", x)
+	return strconv.FormatFloat(x, 'f', 2, 64)
 }
