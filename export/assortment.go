@@ -60,3 +60,22 @@ func assortmentRows(day series.Date, ranges []StoreRange) [][]any {
 	}
 	return rows
 }
+
+// rangeChanges are the ranges' lines that add or drop a product: a
+// chain's every line is far more than a sheet holds, and the others
+// change nothing to approve.
+func rangeChanges(ranges []StoreRange) []StoreRange {
+	var out []StoreRange
+	for _, r := range ranges {
+		c := StoreRange{Store: r.Store, Category: r.Category, Today: r.Today}
+		for _, l := range r.Lines {
+			if l.Change == assortment.Add || l.Change == assortment.Drop {
+				c.Lines = append(c.Lines, l)
+			}
+		}
+		if len(c.Lines) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -59,7 +59,8 @@ type Workbook struct {
 	// PlacementStock is a node's stock of a SKU on hand today.
 	PlacementStock func(sku, node string) float64
 	// Assortment is the stores' ranges, planned on AssortmentDay, when
-	// the run chose them.
+	// the run chose them; the sheet shows the lines that change a range
+	// (adds and drops), which are what a merchandiser approves.
 	Assortment    []StoreRange
 	AssortmentDay series.Date
 	Forecasts     *forecast.Result
@@ -95,8 +96,8 @@ const (
 	AllocationSheet = "Allocation"
 	ProductionSheet = "Production"
 	PricesSheet     = "Prices"
-	// AssortmentSheet is the stores' ranges (assortment.csv), a line per
-	// store and product, with an approve column.
+	// AssortmentSheet is what the stores' ranges change (assortment.csv's
+	// adds and drops), with an approve column.
 	AssortmentSheet = "Assortment"
 	// PromisesSheet is what each channel may promise of a location's
 	// stock (atp.csv), to read, not to approve.
@@ -172,7 +173,7 @@ func WriteWorkbook(path string, wb *Workbook) error {
 	if err := planSheet(f, &planSheets[3], priceRows(wb.Prices), wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := planSheet(f, &planSheets[4], assortmentRows(wb.AssortmentDay, wb.Assortment), wb, st); err != nil {
+	if err := planSheet(f, &planSheets[4], assortmentRows(wb.AssortmentDay, rangeChanges(wb.Assortment)), wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := promisesSheet(f, wb, st); err != nil {

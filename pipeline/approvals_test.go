@@ -50,9 +50,11 @@ func TestOverridesSheetIsTheReadersOne(t *testing.T) {
 	assert.Contains(t, export.WorkbookSheets, files.OverridesSheet)
 }
 
-// A store's range on the Assortment sheet: a merchandiser approves a
-// line, refuses another with its facings set to 0, and mistypes a third
-// with half a facing, which is refused naming the sheet, row and column.
+// A store's range on the Assortment sheet, which shows what it changes
+// (an add and a drop; not the product it keeps): a merchandiser refuses
+// the add, setting its facings to 0, and keeps the dropped product on
+// half a facing, which is refused naming the sheet, row and column; on
+// one facing, approved, it is read back.
 func TestTheAssortmentSheetIsApprovedPerLine(t *testing.T) {
 	dir := t.TempDir()
 	day := series.MustParseDate("2026-03-02")
@@ -69,25 +71,25 @@ func TestTheAssortmentSheetIsApprovedPerLine(t *testing.T) {
 	require.NoError(t, err)
 	rows, err := f.GetRows(export.AssortmentSheet)
 	require.NoError(t, err)
-	require.Len(t, rows, 4)
+	require.Len(t, rows, 3, "the adds and drops: keeping A changes nothing")
 	approve, _ := excelize.ColumnNumberToName(slices.Index(rows[0], "Approve") + 1)
 	facings, _ := excelize.ColumnNumberToName(slices.Index(rows[0], "Facings") + 1)
-	assert.Equal(t, []string{"S1", "", "Snacks", "B", "", "add", "yes"}, rows[2][1:8], "the keys first, each code with its name beside it")
-	require.NoError(t, f.SetCellValue(export.AssortmentSheet, approve+"2", "yes"))
-	require.NoError(t, f.SetCellValue(export.AssortmentSheet, approve+"3", "no"))
-	require.NoError(t, f.SetCellValue(export.AssortmentSheet, facings+"3", 0))
-	require.NoError(t, f.SetCellValue(export.AssortmentSheet, facings+"4", 1.5))
+	assert.Equal(t, []string{"S1", "", "Snacks", "B", "", "add", "yes"}, rows[1][1:8], "the keys first, each code with its name beside it")
+	require.NoError(t, f.SetCellValue(export.AssortmentSheet, approve+"2", "no"))
+	require.NoError(t, f.SetCellValue(export.AssortmentSheet, facings+"2", 0))
+	require.NoError(t, f.SetCellValue(export.AssortmentSheet, facings+"3", 1.5))
 	require.NoError(t, f.Save())
 	f.Close()
 	_, err = ImportApprovals(dir, book)
-	require.ErrorContains(t, err, "sheet Assortment row 4, column Facings: 1.5 is not a whole number of facings")
+	require.ErrorContains(t, err, "sheet Assortment row 3, column Facings: 1.5 is not a whole number of facings")
 	assert.NoFileExists(t, filepath.Join(dir, ApprovalsName))
 	f, err = excelize.OpenFile(book)
 	require.NoError(t, err)
-	require.NoError(t, f.SetCellValue(export.AssortmentSheet, facings+"4", 1))
+	require.NoError(t, f.SetCellValue(export.AssortmentSheet, facings+"3", 1))
+	require.NoError(t, f.SetCellValue(export.AssortmentSheet, approve+"3", "yes"))
 	require.NoError(t, f.Save())
 	f.Close()
 	sum, err := ImportApprovals(dir, book)
 	require.NoError(t, err)
-	assert.Equal(t, [4]int{1, 1, 1, 2}, [4]int{sum.Approved, sum.Rejected, sum.Pending, sum.Edited})
+	assert.Equal(t, [4]int{1, 1, 0, 2}, [4]int{sum.Approved, sum.Rejected, sum.Pending, sum.Edited})
 }
