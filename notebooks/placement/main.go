@@ -18,17 +18,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"image/color"
 	"io"
 	"log"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -180,7 +181,7 @@ func withCapacity(net *placement.Network, caps []float64) *placement.Network {
 // variance, so that the place stage reads their spread as it reads a
 // forecast's.
 func truthForecasts(truth, lastDate string, horizon int) (*series.Forecasts, error) {
-	size, err := dispersions(filepath.Join(truth, "products.csv"))
+	products, err := synth.ReadTruthProducts(filepath.Join(truth, "products.csv"))
 	if err != nil {
 		return nil, err
 	}
@@ -188,78 +189,25 @@ func truthForecasts(truth, lastDate string, horizon int) (*series.Forecasts, err
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(truth, "demand.csv"))
+	means, err := synth.ReadTruthDemand(filepath.Join(truth, "demand.csv"), last+1, horizon)
 	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	if _, err := r.Read(); err != nil {
 		return nil, err
 	}
 	fc := &series.Forecasts{Freq: series.Daily, Horizon: horizon, Quantiles: []float64{0.1, 0.9}}
-	index := map[series.Key]int{}
 	z := 1.2815515655446004
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
+	keys := slices.SortedFunc(maps.Keys(means), func(a, b series.Key) int {
+		return cmp.Or(cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.Location, b.Location), cmp.Compare(a.Channel, b.Channel))
+	})
+	for _, k := range keys {
+		fc.Keys = append(fc.Keys, k)
+		fc.Starts = append(fc.Starts, last+1)
+		for _, m := range means[k] {
+			sd := math.Sqrt(m + m*m/products[k.SKU].Dispersion)
+			fc.Mean = append(fc.Mean, m)
+			fc.Q = append(fc.Q, m-z*sd, m+z*sd)
 		}
-		if err != nil {
-			return nil, err
-		}
-		d, err := series.ParseDate(rec[0])
-		if err != nil {
-			return nil, err
-		}
-		t := int(d - last - 1)
-		if t < 0 || t >= horizon {
-			continue
-		}
-		k := series.Key{SKU: rec[1], Location: rec[2], Channel: rec[3]}
-		i, ok := index[k]
-		if !ok {
-			i = len(fc.Keys)
-			index[k] = i
-			fc.Keys = append(fc.Keys, k)
-			fc.Starts = append(fc.Starts, last+1)
-			fc.Mean = append(fc.Mean, make([]float64, horizon)...)
-			fc.Q = append(fc.Q, make([]float64, 2*horizon)...)
-		}
-		m, err := strconv.ParseFloat(rec[4], 64)
-		if err != nil {
-			return nil, err
-		}
-		sd := math.Sqrt(m + m*m/size[k.SKU])
-		fc.Mean[i*horizon+t] = m
-		fc.Q[(i*horizon+t)*2], fc.Q[(i*horizon+t)*2+1] = m-z*sd, m+z*sd
 	}
 	return fc, nil
-}
-
-func dispersions(path string) (map[string]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	out := map[string]float64{}
-	for _, r := range recs[1:] {
-		v, err := strconv.ParseFloat(r[col["dispersion"]], 64)
-		if err != nil {
-			return nil, err
-		}
-		out[r[col["sku"]]] = v
-	}
-	return out, nil
 }
 
 func chart(path string, scenarios []scenario) error {
