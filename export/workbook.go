@@ -19,6 +19,7 @@ import (
 	"github.com/planner-engine/planner/exceptions"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/internal/fsutil"
+	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/placement"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
@@ -279,6 +280,10 @@ func newWorkbookStyles(f *excelize.File) (*workbookStyles, error) {
 	return &st, err
 }
 
+// maxSheetLines is the most lines a plan sheet holds below its header
+// (a variable so that a test can lower it).
+var maxSheetLines = excelize.TotalRows - 1
+
 // planSheet writes one plan's rows (values in the plan file's column
 // order) in the sheet's columns (PlanSheet.Columns): keys and names
 // first, frozen with the header, then the column a merchandiser may edit,
@@ -287,6 +292,10 @@ func newWorkbookStyles(f *excelize.File) (*workbookStyles, error) {
 // page prints landscape, one page wide, the header on every page.
 func planSheet(f *excelize.File, ps *PlanSheet, rows [][]any, wb *Workbook, st *workbookStyles) error {
 	doc, sheet := ps.doc, ps.Sheet
+	if len(rows) > maxSheetLines {
+		return fmt.Errorf("sheet %s: %s lines are more than a sheet holds (%s below its header); %s has them all",
+			sheet, words.Commas(int64(len(rows))), words.Commas(int64(maxSheetLines)), ps.File)
+	}
 	if err := checkFinite(doc, rows); err != nil {
 		return fmt.Errorf("sheet %s: %w", sheet, err)
 	}

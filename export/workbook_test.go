@@ -249,3 +249,24 @@ func TestWorkbookWithNaNIsNotWritten(t *testing.T) {
 	assert.Contains(t, err.Error(), path+": sheet Orders: orders row 1 ")
 	assert.NoFileExists(t, path)
 }
+
+// A plan with more lines than a sheet holds is refused in words, naming
+// the sheet and the file that holds every line; nothing is written.
+func TestAPlanLongerThanASheetIsRefused(t *testing.T) {
+	saved := maxSheetLines
+	maxSheetLines = 1
+	defer func() { maxSheetLines = saved }()
+	lines := sampleOrders()
+	written := 0
+	for i := range lines {
+		if OrderWritten(&lines[i]) {
+			written++
+		}
+	}
+	require.Greater(t, written, 1)
+	path := filepath.Join(t.TempDir(), "plan.xlsx")
+	err := WriteWorkbook(path, &Workbook{Orders: lines})
+	require.Error(t, err)
+	assert.Equal(t, fmt.Sprintf("%s: sheet Orders: %d lines are more than a sheet holds (1 below its header); orders.csv has them all", path, written), err.Error())
+	assert.NoFileExists(t, path)
+}
