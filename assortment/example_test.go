@@ -2,6 +2,8 @@ package assortment_test
 
 import (
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/planner-engine/planner/assortment"
 )
@@ -46,4 +48,52 @@ func Example() {
 	// COLA-ZERO: 43.6 units
 	// COLA-CRAFT: 9.8 units
 	// value 54.27
+}
+
+// Three stores and four crisps on shelves of two facings. The village
+// store has never sold the sea-salt crisps; the town store, whose sales
+// mix is like the village's, sells plenty of them, so the village's
+// range adds them (and drops cheese and chilli, half of whose buyers
+// turn to the crisps on the shelf).
+func ExampleChain() {
+	nan := math.NaN()
+	c := &assortment.Chain{
+		Stores: []string{"CITY", "TOWN", "VILLAGE"},
+		Products: []assortment.ChainProduct{
+			{SKU: "PLAIN", Category: "Crisps", Group: "Crisps", Price: 1, Margin: 0.4, Width: 1, Transfer: 0.5},
+			{SKU: "SEA-SALT", Category: "Crisps", Group: "Crisps", Price: 1.2, Margin: 0.5, Width: 1, Transfer: 0.5},
+			{SKU: "CHEESE", Category: "Crisps", Group: "Crisps", Price: 1.1, Margin: 0.4, Width: 1, Transfer: 0.5},
+			{SKU: "CHILLI", Category: "Crisps", Group: "Crisps", Price: 1.3, Margin: 0.5, Width: 1, Transfer: 0.5},
+		},
+		Demand: [][]float64{
+			{100, 90, 20, 10},
+			{40, 35, 30, 5},
+			{38, nan, 30, 6},
+		},
+		Shelves: []assortment.ChainShelf{
+			{Store: 0, Category: "Crisps", Space: 2, MaxChanges: -1},
+			{Store: 1, Category: "Crisps", Space: 2, MaxChanges: -1},
+			{Store: 2, Category: "Crisps", Space: 2, MaxChanges: -1},
+		},
+		CarryCost: 2,
+		Clusters:  2,
+	}
+	ranges, err := c.Plan()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, r := range ranges {
+		var carried []string
+		for _, l := range r.Lines {
+			if l.Carry {
+				carried = append(carried, fmt.Sprintf("%s (%s)", l.SKU, l.Change))
+			}
+		}
+		fmt.Println(c.Stores[c.Shelves[i].Store], strings.Join(carried, ", "))
+	}
+	// Output:
+	// CITY PLAIN (keep), SEA-SALT (keep)
+	// TOWN PLAIN (keep), SEA-SALT (keep)
+	// VILLAGE PLAIN (keep), SEA-SALT (add)
 }
