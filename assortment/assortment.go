@@ -303,11 +303,12 @@ func changeOf(q *Product) int {
 // search improves a range by moves that keep every rule, while one
 // pays: adding a product, dropping one, swapping one for one, and one
 // for two, two for one and dropping two among the most promising
-// products (candidateLimit, tripleLimit). Under a limit on changes it takes the best move each
-// time, since the first move found could spend a change on a small gain;
-// without one, the best single move while one pays, and the larger moves
-// only when none does, which reaches the same kind of range in a
-// fraction of the moves priced. Moves are priced incrementally (state).
+// products (candidateLimit, tripleLimit). Under a limit on changes it
+// takes the best move each time, since the first move found could spend
+// a change on a small gain; without one, the best single move while one
+// pays, and the larger moves only when none does, which reaches the same
+// kind of range in a fraction of the moves priced. Moves are priced
+// incrementally (state).
 func (p *Problem) search(ix *index, carry []bool) Plan {
 	n := len(p.Products)
 	st := newState(p, ix, carry)
@@ -381,6 +382,7 @@ func (p *Problem) search(ix *index, carry []bool) Plan {
 			}
 		}
 		swapIn, swapOut := mostPromising(in, gain, candidateLimit), mostPromising(out, gain, candidateLimit)
+		stampB++ // a swap has no second product near which to price
 		for _, a := range swapOut {
 			stampA++
 			st.near(a, nearA, stampA, nil)
@@ -413,14 +415,13 @@ func (p *Problem) search(ix *index, carry []bool) Plan {
 			}
 			st.toggle(a)
 		}
-		stampB++ // for the drops of two, near no second product
 		for ai, a := range tripleOut {
 			stampA++
 			st.near(a, nearA, stampA, nil)
 			st.toggle(a)
 			for _, b := range tripleOut[ai+1:] {
+				stampB++ // a new mark, on nothing yet: b is the pair's last
 				last(b, a)
-				stampB++
 				st.near(b, nearB, stampB, nil)
 				st.toggle(b)
 				for _, c := range tripleIn {

@@ -67,28 +67,24 @@ func EstimateShares(panel *series.Panel, group map[string]string, include func(s
 			continue
 		}
 		vals, unobserved := panel.Series(i), panel.UnobservedOf(i)
-		var sum float64
-		n := 0
-		for t, v := range vals {
-			if unobserved == nil || !unobserved[t] {
-				sum += v
-				n++
-			}
-		}
-		if n == 0 {
-			continue
-		}
 		m := member{i: i, out: make([]bool, len(vals))}
-		zeros := 0
+		observed, zeros := 0, 0
 		for t, v := range vals {
 			m.out[t] = unobserved != nil && unobserved[t]
-			if v == 0 && !m.out[t] {
-				zeros++
+			if !m.out[t] {
+				observed++
+				if v == 0 {
+					zeros++
+				}
 			}
 		}
-		markEmptyShelves(vals, m.out, float64(zeros)/float64(n))
+		if observed == 0 {
+			continue
+		}
+		markEmptyShelves(vals, m.out, float64(zeros)/float64(observed))
 		// The mean over the days it was there, not over the empty shelf.
-		sum, n = 0, 0
+		var sum float64
+		n := 0
 		for t, v := range vals {
 			if !m.out[t] {
 				sum += v

@@ -44,9 +44,9 @@ type AssortResult struct {
 // in proportion to their demand, and transfer a share of their demand
 // when not carried: estimated from the periods of history
 // (historyPeriods) each could not be bought while its subcategory sold
-// (assortment.EstimateShares), and
-// drawn toward the section's share as far as the estimate is uncertain
-// (Transfer.Shrunk); the section's where those days are too few. A
+// (assortment.EstimateShares), and drawn toward the section's share as
+// far as the estimate is uncertain (Transfer.Shrunk); the section's
+// where those periods are too few. A
 // product earns its unit price less its unit cost (40% of its price when
 // the master gives no cost), and costs the section's carry_cost to
 // carry. Today's range is what the store sells. A shelf that cannot be
@@ -331,7 +331,7 @@ func (r *AssortResult) table() report.Table {
 		t.Rows = append(t.Rows, []string{store, strconv.Itoa(s.cats), strconv.Itoa(s.adds), strconv.Itoa(s.drops), strconv.Itoa(s.carried),
 			strconv.FormatFloat(math.Round(s.margin*100)/100, 'f', 2, 64), strconv.FormatFloat(math.Round((s.margin-s.today)*100)/100, 'f', 2, 64)})
 	}
-	t.Note += fmt.Sprintf(" %d products' transfer shares were estimated from the days they were out of stock; the others took the section's.", r.Estimated)
+	t.Note += fmt.Sprintf(" %d products' transfer shares were estimated from the periods they could not be bought, and drawn toward the section's as far as uncertain; the others took the section's.", r.Estimated)
 	if len(r.Notes) > 0 {
 		t.Note += fmt.Sprintf(" %d shelves could not be planned (exceptions).", len(r.Notes))
 	}
@@ -441,10 +441,7 @@ func sortForecasts(f *series.Forecasts) {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		ka, kb := f.Keys[a], f.Keys[b]
-		return cmp.Or(cmp.Compare(ka.SKU, kb.SKU), cmp.Compare(ka.Location, kb.Location), cmp.Compare(ka.Channel, kb.Channel))
-	})
+	slices.SortStableFunc(order, func(a, b int) int { return series.CompareKeys(f.Keys[a], f.Keys[b]) })
 	if slices.IsSorted(order) {
 		return
 	}

@@ -453,3 +453,8 @@ func TestManifestMasksADatabasePassword(t *testing.T) {
 	assert.Contains(t, got, `"sales":"postgres://planner:xxxxx@db.example/retail"`)
 	assert.Equal(t, "postgres://planner:hunter22@db.example/retail", cfg.Inputs.Sales, "the run still connects with it")
 }
+
+// planner.yaml's stages key is checked against the stages as they run.
+func TestTheConfigurationKnowsTheStagesInOrder(t *testing.T) {
+	assert.Equal(t, StageNames(), config.StageNames)
+}

@@ -148,7 +148,7 @@ func routeForecasts(net *supply.Network, snap *supply.Snapshot, fc *series.Forec
 		case okb:
 			return 1
 		}
-		return cmp.Or(cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.Location, b.Location), cmp.Compare(a.Channel, b.Channel))
+		return series.CompareKeys(a, b)
 	})
 	nq := len(fc.Quantiles)
 	out := &series.Forecasts{Freq: fc.Freq, Horizon: h, Quantiles: fc.Quantiles}

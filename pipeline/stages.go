@@ -306,7 +306,9 @@ func (ATPStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 }
 
 // AssortStage writes assortment.csv: each store's range per category. It
-// runs when planner.yaml has an assort section.
+// runs when planner.yaml has an assort section, right after the
+// forecast, so that the later plans are made on the ranges (Run.demand)
+// unless the section is advisory.
 type AssortStage struct{}
 
 // Name implements Stage.

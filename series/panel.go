@@ -1,6 +1,7 @@
 package series
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -14,6 +15,12 @@ type Key struct {
 
 // String formats the key as sku@location/channel.
 func (k Key) String() string { return k.SKU + "@" + k.Location + "/" + k.Channel }
+
+// CompareKeys orders keys as panels and forecasts hold their series: by
+// SKU, then location, then channel.
+func CompareKeys(a, b Key) int {
+	return cmp.Or(cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.Location, b.Location), cmp.Compare(a.Channel, b.Channel))
+}
 
 // Panel holds many series of one frequency in one flat slice. Series i has
 // the values Values[Offsets[i]:Offsets[i+1]], one per period, the first of

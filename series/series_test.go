@@ -1,6 +1,7 @@
 package series
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -91,4 +92,10 @@ func TestSplitBalancesValuesAndCoversAllSeries(t *testing.T) {
 	// the first 100 values.
 	r := p.Split(2)
 	assert.Equal(t, []Range{{0, 7}, {7, 10}}, r)
+}
+
+func TestKeysOrderBySKULocationChannel(t *testing.T) {
+	keys := []Key{{"B", "S1", "store"}, {"A", "S2", "online"}, {"A", "S1", "store"}, {"A", "S1", "instant"}}
+	slices.SortFunc(keys, CompareKeys)
+	assert.Equal(t, []Key{{"A", "S1", "instant"}, {"A", "S1", "store"}, {"A", "S2", "online"}, {"B", "S1", "store"}}, keys)
 }

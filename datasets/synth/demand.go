@@ -241,7 +241,6 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 	eff := effects[g][p.cat]
 	gamma := distuv.Gamma{Alpha: p.dispersion, Src: rng}
 	pois := distuv.Poisson{Src: rng}
-	startDow := (int(r.start.Weekday()) + 6) % 7 // Monday = 0
 	weeks := (r.cfg.Horizon + 6) / 7
 	sum := seriesSummary{horizonWeeks: make([]float64, weeks)}
 	var recent float64
@@ -252,7 +251,7 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 		out, extra = r.stockouts.out[key], r.stockouts.extra[key]
 	}
 	for t := pd.first; t <= pd.final && t < r.total; t++ {
-		mean := pd.mult[t] * s.scale * s.weekly[(startDow+t)%7] * eff[t]
+		mean := r.ownMean(s, pd, eff, t)
 		if t < len(extra) {
 			mean += extra[t]
 		}
@@ -280,6 +279,13 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 	}
 	sum.recentMean = recent / 28
 	return sum
+}
+
+// ownMean is series s's mean demand on day t of its own: before what
+// moves to it from products out of stock, and the store's closures.
+func (r *retailer) ownMean(s *seriesSpec, pd *productDays, eff []float64, t int) float64 {
+	startDow := (int(r.start.Weekday()) + 6) % 7 // Monday = 0
+	return pd.mult[t] * s.scale * s.weekly[(startDow+t)%7] * eff[t]
 }
 
 // rowWriter formats sales and truth rows as CSV without allocating per row.

@@ -79,7 +79,6 @@ func (r *retailer) buildStockouts(specs []seriesSpec) *stockouts {
 		}
 	}
 	effects := r.eventEffects()
-	startDow := (int(r.start.Weekday()) + 6) % 7
 	var pd productDays
 	for i := range specs {
 		s := &specs[i]
@@ -111,7 +110,7 @@ func (r *retailer) buildStockouts(specs []seriesSpec) *stockouts {
 			if total <= 0 {
 				continue // the whole subcategory is out: the demand walks away
 			}
-			moved := p.transfer * pd.mult[t] * s.scale * s.weekly[(startDow+t)%7] * eff[t]
+			moved := p.transfer * r.ownMean(s, &pd, eff, t)
 			for _, j := range siblings {
 				if !onShelf(j) {
 					continue

@@ -18,7 +18,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -195,9 +194,7 @@ func truthForecasts(truth, lastDate string, horizon int) (*series.Forecasts, err
 	}
 	fc := &series.Forecasts{Freq: series.Daily, Horizon: horizon, Quantiles: []float64{0.1, 0.9}}
 	z := 1.2815515655446004
-	keys := slices.SortedFunc(maps.Keys(means), func(a, b series.Key) int {
-		return cmp.Or(cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.Location, b.Location), cmp.Compare(a.Channel, b.Channel))
-	})
+	keys := slices.SortedFunc(maps.Keys(means), series.CompareKeys)
 	for _, k := range keys {
 		fc.Keys = append(fc.Keys, k)
 		fc.Starts = append(fc.Starts, last+1)

@@ -17,7 +17,7 @@ import (
 const DefaultDB = "planner.duckdb"
 
 // StageNames are the stages of the nightly run, in the order they run.
-var StageNames = []string{"load", "summary", "forecast", "place", "replenish", "allocate", "produce", "price", "atp", "assort", "exceptions", "export", "report"}
+var StageNames = []string{"load", "summary", "forecast", "assort", "place", "replenish", "allocate", "produce", "price", "atp", "exceptions", "export", "report"}
 
 // Config is planner.yaml. Relative paths are relative to the folder of the
 // file. The zero value of each field means its default.
