@@ -52,7 +52,8 @@ type Problem struct {
 	// Space is the shelf, in the unit of the products' widths.
 	Space float64
 	// MaxChanges is the most products added or dropped against today's
-	// range; negative means no limit.
+	// range; negative means no limit. Where today's range does not fit
+	// the shelf, the drops that make it fit are made beyond the limit.
 	MaxChanges int
 	// MinPerTier is the fewest products carried in a price tier.
 	MinPerTier map[string]int

@@ -211,3 +211,16 @@ func TestAShardChoosesNoRanges(t *testing.T) {
 	assert.Contains(t, rep.Summary, "skipped: a store's range is chosen among every product of its category")
 	assert.Nil(t, r.assort)
 }
+
+// A range's horizon in the forecasts' periods: whole weeks of weekly
+// forecasts; the history for the shares: a year of days, two of weeks.
+func TestTheRangesReadWeeklySalesInWholeWeeks(t *testing.T) {
+	daily := &series.Forecasts{Freq: series.Daily, Horizon: 56}
+	weekly := &series.Forecasts{Freq: series.Weekly, Horizon: 8}
+	assert.Equal(t, 28, horizonSteps(28, daily))
+	assert.Equal(t, 4, horizonSteps(28, weekly))
+	assert.Equal(t, 5, horizonSteps(30, weekly), "a part week counts whole")
+	assert.Equal(t, 8, horizonSteps(365, weekly), "no more than the forecasts hold")
+	assert.Equal(t, 365, historyPeriods(series.Daily))
+	assert.Equal(t, 104, historyPeriods(series.Weekly))
+}
