@@ -272,7 +272,7 @@ func (l *loader) stageM5(m5 M5Files) error {
 		source: map[string]string{"location": "store_id", "region": "state_id"}, locate: salesStage.locate, copyOut: true}
 	q = fmt.Sprintf(`CREATE TABLE planner_stage_locations AS SELECT store_id AS location, CAST(NULL AS VARCHAR) AS name,
 			'store' AS type, %s AS region, CAST(NULL AS VARCHAR) AS dc, CAST(NULL AS DOUBLE) AS capacity, 'units' AS capacity_unit, CAST(NULL AS VARCHAR) AS zone, CAST(NULL AS DOUBLE) AS handling_cost,
-			CAST(NULL AS VARCHAR) AS timezone, min(_pos) AS _pos
+			CAST(NULL AS DOUBLE) AS throughput, CAST(NULL AS VARCHAR) AS timezone, min(_pos) AS _pos
 		FROM %s WHERE store_id IS NOT NULL GROUP BY ALL ORDER BY _pos`, col("state_id"), m5Wide)
 	if err := l.createStage(locations, q, began); err != nil {
 		return err

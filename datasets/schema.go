@@ -207,6 +207,7 @@ var (
 			{Name: "capacity_unit", Type: Text, Default: "'units'", Enum: []string{"units", "volume"}, Doc: "What capacity counts: units, or volume (each unit takes its product's unit_volume)."},
 			{Name: "zone", Type: Text, Ref: &Ref{Table: "zones", Column: "zone"}, Doc: "Demand zone the location is in: its walk-in and instant demand is that zone's (see zones)."},
 			{Name: "handling_cost", Type: Float, Bound: NonNegative, Doc: "Cost of handling one unit through the location as a fulfilment node (placement); empty means 0."},
+			{Name: "throughput", Type: Float, Bound: NonNegative, Max: MaxUnits, Doc: "Units a day the location can receive, and as many it can ship (a DC's handling capacity), which the peak plan's capacity check weighs; empty means unlimited."},
 			{Name: "timezone", Type: Text, TimeZone: true, Doc: "IANA time zone of the location, such as Europe/Berlin: transaction times that carry a zone are turned into the location's business day; empty means times are taken as written."},
 		},
 	}

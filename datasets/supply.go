@@ -65,15 +65,15 @@ func (s *Store) Supply(ctx context.Context) (*supply.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.eachRow(ctx, `SELECT location, type, dc, region, capacity, capacity_unit FROM locations`, func(rows *sql.Rows) error {
+	err = s.eachRow(ctx, `SELECT location, type, dc, region, capacity, capacity_unit, throughput FROM locations`, func(rows *sql.Rows) error {
 		var loc string
 		var typ, dc, region, unit sql.NullString
-		var capacity sql.NullFloat64
-		if err := rows.Scan(&loc, &typ, &dc, &region, &capacity, &unit); err != nil {
+		var capacity, throughput sql.NullFloat64
+		if err := rows.Scan(&loc, &typ, &dc, &region, &capacity, &unit, &throughput); err != nil {
 			return err
 		}
 		out.Locations[loc] = supply.Location{Type: typ.String, DC: dc.String, Region: region.String, Capacity: capacity.Float64,
-			ByVolume: unit.String == "volume"}
+			ByVolume: unit.String == "volume", Throughput: throughput.Float64}
 		return nil
 	})
 	return out, err

@@ -49,6 +49,11 @@ type Source interface {
 	// SeriesValues are each SKU's sales value at each location over the
 	// last days days: the network's values ABC classes are cut from.
 	SeriesValues(ctx context.Context, days int) ([]float64, error)
+	// Events are the calendar's events, past and planned.
+	Events(ctx context.Context) ([]series.Event, error)
+	// CategoryReturns are the units sold and returned per category and
+	// day; nil when no sale records a return.
+	CategoryReturns(ctx context.Context) (*series.CategoryDays, error)
 }
 
 var _ Source = (*datasets.Store)(nil)
@@ -68,6 +73,16 @@ type Memory struct {
 	Prices    *series.PriceHistory
 	Terms     map[string]supply.PricingTerms
 	Override  []series.Override
+	Calendar  []series.Event
+	Returns   *series.CategoryDays
+}
+
+// Events implements Source.
+func (m *Memory) Events(context.Context) ([]series.Event, error) { return m.Calendar, nil }
+
+// CategoryReturns implements Source.
+func (m *Memory) CategoryReturns(context.Context) (*series.CategoryDays, error) {
+	return m.Returns, nil
 }
 
 // Overrides implements Source.

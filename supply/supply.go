@@ -55,6 +55,9 @@ type Location struct {
 	Type, DC, Region string
 	Capacity         float64
 	ByVolume         bool
+	// Throughput is the units a day the location can receive, and as
+	// many it can ship (a DC's handling); 0 means unlimited.
+	Throughput float64
 }
 
 // CapacityRow is a factory's capacity over the days of a period.

@@ -87,6 +87,7 @@ func (a *app) synthCmd() *cobra.Command {
 	f.StringVar(&o.cfg.Format, "format", d.Format, "format of the sales and truth files: csv or parquet")
 	f.BoolVar(&o.cfg.NoTruth, "no-truth", false, "skip truth/demand and truth/future_sales (the big truth files)")
 	f.Float64Var(&o.cfg.Stockouts, "stockouts", 0, "spells of 3 to 10 days a year each product is out of stock at each store, its subcategory selling its transfer share of its demand (truth/products.csv)")
+	f.BoolVar(&o.cfg.Peaks, "peaks", false, "add two yearly peak trading days (Singles Day, an Anniversary Sale: events of kind peak) with uplift, dips before and after and returns; truth/events.csv holds the truth")
 	f.IntVar(&o.cfg.Workers, "workers", 0, "series simulated at once (default GOMAXPROCS)")
 	f.StringVar(&o.out, "out", "sample", "folder to write into")
 	f.BoolVar(&o.json, "json", false, "print one JSON object describing what was written")

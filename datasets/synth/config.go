@@ -38,6 +38,13 @@ type Config struct {
 	// while the rest of its subcategory sells its transfer share of its
 	// demand (truth/products.csv); 0, none.
 	Stockouts float64
+	// Peaks adds two yearly peak trading days (events of kind peak:
+	// Singles Day on 11 November, an Anniversary Sale on 18 June) with a
+	// known uplift per category that varies from year to year, a dip in
+	// the days before and after, and returns in the fortnight after
+	// (the sales' returns column); truth/events.csv and
+	// truth/event_years.csv hold the truth.
+	Peaks bool
 }
 
 // DefaultConfig returns the defaults Generate applies to zero fields.

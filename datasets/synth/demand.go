@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -219,6 +220,7 @@ func (r *retailer) eventEffects() [][4][]float64 {
 			}
 		}
 	}
+	r.applyPeaks(out)
 	return out
 }
 
@@ -231,7 +233,7 @@ type seriesSummary struct {
 
 // simulate draws one series' daily sales and passes each active day to emit
 // with its true mean and sales.
-func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float64, emit func(t int, mean, qty float64)) seriesSummary {
+func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float64, emit func(t int, mean, qty, returns float64)) seriesSummary {
 	p := &r.products[s.product]
 	rng := newRand(r.cfg.Seed, streamSeries, seriesSeed(p.sku, s.location, s.channel))
 	g := len(effects) - 1
@@ -246,6 +248,12 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 	var recent float64
 	var out []bool
 	var extra []float64
+	var ret []float64 // returns by day, after peaks
+	var retRng *rand.Rand
+	if r.peakOn != nil {
+		ret = make([]float64, r.total)
+		retRng = newRand(r.cfg.Seed, streamReturns, seriesSeed(p.sku, s.location, s.channel))
+	}
 	if r.stockouts != nil && s.channel == ChannelStore {
 		key := [2]int{s.product, s.store}
 		out, extra = r.stockouts.out[key], r.stockouts.extra[key]
@@ -269,7 +277,14 @@ func (r *retailer) simulate(s *seriesSpec, pd *productDays, effects [][4][]float
 		if t < len(out) && out[t] {
 			qty = 0 // the shelf is empty: its demand goes unserved
 		}
-		emit(t, mean, qty)
+		var returns float64
+		if ret != nil {
+			if k := r.peakOn[t]; k >= 0 {
+				peakReturns(retRng, peakEvents[k].returnRate[p.cat], t, qty, ret)
+			}
+			returns = ret[t]
+		}
+		emit(t, mean, qty, returns)
 		switch {
 		case t >= r.cfg.Days:
 			sum.horizonWeeks[(t-r.cfg.Days)/7] += mean

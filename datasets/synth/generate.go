@@ -66,6 +66,9 @@ func Generate(ctx context.Context, dir string, cfg Config, progress func(done, t
 		res.Files[name], res.Rows[name] = path, n
 		return nil
 	}
+	if err := r.writePeakTruth(write); err != nil {
+		return nil, err
+	}
 	if err := r.writeMasters(write); err != nil {
 		return nil, err
 	}
@@ -161,16 +164,19 @@ func (r *retailer) writeMasters(write writeFunc) error {
 	if err != nil {
 		return err
 	}
-	err = write("locations", "locations.csv", "location,name,type,region,dc,capacity,zone,handling_cost", func(emit func(...any)) {
+	err = write("locations", "locations.csv", "location,name,type,region,dc,capacity,zone,handling_cost,throughput", func(emit func(...any)) {
 		for _, l := range r.allLocations() {
-			capacity, handling := any(""), any("")
+			capacity, handling, throughput := any(""), any(""), any("")
 			if l.capacity > 0 {
 				capacity = l.capacity
 			}
 			if l.handling > 0 {
 				handling = l.handling
 			}
-			emit(l.id, l.name, l.typ, l.region, l.dc, capacity, l.zone, handling)
+			if l.throughput > 0 {
+				throughput = l.throughput
+			}
+			emit(l.id, l.name, l.typ, l.region, l.dc, capacity, l.zone, handling, throughput)
 		}
 	})
 	if err != nil {
@@ -367,7 +373,11 @@ func (r *retailer) writeSeries(ctx context.Context, dir string, res *Result, pro
 		res.Files[name] = path
 		return openSink(path, r.cfg.Format, kind)
 	}
-	sales, err := newSink("sales", "sales", kindSales)
+	salesKind := kindSales
+	if r.peakOn != nil {
+		salesKind = kindSalesReturns
+	}
+	sales, err := newSink("sales", "sales", salesKind)
 	if err != nil {
 		return nil, err
 	}
@@ -378,7 +388,7 @@ func (r *retailer) writeSeries(ctx context.Context, dir string, res *Result, pro
 			return nil, err
 		}
 		defer truth.abort()
-		if future, err = newSink("truth_future_sales", "truth/future_sales", kindSales); err != nil {
+		if future, err = newSink("truth_future_sales", "truth/future_sales", salesKind); err != nil {
 			return nil, err
 		}
 		defer future.abort()
@@ -473,8 +483,12 @@ func (r *retailer) writeSeries(ctx context.Context, dir string, res *Result, pro
 
 func (r *retailer) simulateBlock(b *block, specs []seriesSpec, pd *productDays, effects [][4][]float64, rw *rowWriter) {
 	csv := r.cfg.Format == "csv"
-	b.sales.init(csv, kindSales)
-	b.future.init(csv, kindSales)
+	salesKind := kindSales
+	if r.peakOn != nil {
+		salesKind = kindSalesReturns
+	}
+	b.sales.init(csv, salesKind)
+	b.future.init(csv, salesKind)
 	b.truth.init(csv, kindMean)
 	key := make([]byte, 0, 64)
 	for i := b.lo; i < b.hi; i++ {
@@ -490,11 +504,11 @@ func (r *retailer) simulateBlock(b *block, specs []seriesSpec, pd *productDays, 
 		key = append(key, s.channel...)
 		key = append(key, ',')
 		id := seriesID{sku: p.sku, location: s.location, channel: s.channel}
-		sum := r.simulate(s, pd, effects, func(t int, mean, qty float64) {
+		sum := r.simulate(s, pd, effects, func(t int, mean, qty, returns float64) {
 			if t < r.cfg.Days {
-				b.sales.addSale(rw, t, key, id, qty, pd)
+				b.sales.addSale(rw, t, key, id, qty, returns, pd)
 			} else if !r.cfg.NoTruth {
-				b.future.addSale(rw, t, key, id, qty, pd)
+				b.future.addSale(rw, t, key, id, qty, returns, pd)
 			}
 			if !r.cfg.NoTruth {
 				b.truth.addMean(rw, t, key, id, mean)

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -17,13 +18,15 @@ import (
 type rowKind int
 
 const (
-	kindSales rowKind = iota // date,sku,location,channel,qty,price,base_price,promo,feature,display
-	kindMean                 // date,sku,location,channel,mean
+	kindSales        rowKind = iota // date,sku,location,channel,qty,price,base_price,promo,feature,display
+	kindMean                        // date,sku,location,channel,mean
+	kindSalesReturns                // the sales' columns, then returns
 )
 
 var headers = map[rowKind]string{
-	kindSales: "date,sku,location,channel,qty,price,base_price,promo,feature,display",
-	kindMean:  "date,sku,location,channel,mean",
+	kindSales:        "date,sku,location,channel,qty,price,base_price,promo,feature,display",
+	kindMean:         "date,sku,location,channel,mean",
+	kindSalesReturns: "date,sku,location,channel,qty,price,base_price,promo,feature,display,returns",
 }
 
 type seriesID struct{ sku, location, channel string }
@@ -40,6 +43,19 @@ var schemas = map[rowKind]*arrow.Schema{
 		{Name: "promo", Type: arrow.FixedWidthTypes.Boolean},
 		{Name: "feature", Type: arrow.FixedWidthTypes.Boolean},
 		{Name: "display", Type: arrow.FixedWidthTypes.Boolean},
+	}, nil),
+	kindSalesReturns: arrow.NewSchema([]arrow.Field{
+		{Name: "date", Type: arrow.FixedWidthTypes.Date32},
+		{Name: "sku", Type: arrow.BinaryTypes.String},
+		{Name: "location", Type: arrow.BinaryTypes.String},
+		{Name: "channel", Type: arrow.BinaryTypes.String},
+		{Name: "qty", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "price", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "base_price", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "promo", Type: arrow.FixedWidthTypes.Boolean},
+		{Name: "feature", Type: arrow.FixedWidthTypes.Boolean},
+		{Name: "display", Type: arrow.FixedWidthTypes.Boolean},
+		{Name: "returns", Type: arrow.PrimitiveTypes.Float64},
 	}, nil),
 	kindMean: arrow.NewSchema([]arrow.Field{
 		{Name: "date", Type: arrow.FixedWidthTypes.Date32},
@@ -61,6 +77,7 @@ type rows struct {
 	keyOf         []int32 // index into keys, per row
 	keys          []seriesID
 	qty, paid, rg []float64
+	ret           []float64
 	flags         []uint8
 	mean          []float64
 	rec           arrow.RecordBatch // the columns as a batch, built by the worker
@@ -75,11 +92,19 @@ func (r *rows) key(id seriesID) {
 	r.keyOf = append(r.keyOf, int32(len(r.keys)-1))
 }
 
-func (r *rows) addSale(rw *rowWriter, t int, key []byte, id seriesID, qty float64, pd *productDays) {
+func (r *rows) addSale(rw *rowWriter, t int, key []byte, id seriesID, qty, returns float64, pd *productDays) {
 	r.n++
 	if r.csv {
 		r.buf = rw.appendSale(r.buf, t, key, qty, pd)
+		if r.kind == kindSalesReturns {
+			r.buf = append(r.buf[:len(r.buf)-1], ',')
+			r.buf = strconv.AppendInt(r.buf, int64(returns), 10)
+			r.buf = append(r.buf, '\n')
+		}
 		return
+	}
+	if r.kind == kindSalesReturns {
+		r.ret = append(r.ret, returns)
 	}
 	r.date = append(r.date, arrow.Date32(int32(rw.start)+int32(t)))
 	r.key(id)
@@ -185,7 +210,7 @@ func (r *rows) build() {
 			sb.Append(get(r.keys[k]))
 		}
 	}
-	if r.kind == kindSales {
+	if r.kind != kindMean {
 		b.Field(4).(*array.Float64Builder).AppendValues(r.qty, nil)
 		b.Field(5).(*array.Float64Builder).AppendValues(r.paid, nil)
 		b.Field(6).(*array.Float64Builder).AppendValues(r.rg, nil)
@@ -196,12 +221,15 @@ func (r *rows) build() {
 				fb.UnsafeAppend(f&flag != 0)
 			}
 		}
+		if r.kind == kindSalesReturns {
+			b.Field(10).(*array.Float64Builder).AppendValues(r.ret, nil)
+		}
 	} else {
 		b.Field(4).(*array.Float64Builder).AppendValues(r.mean, nil)
 	}
 	r.rec = b.NewRecordBatch()
 	// The columns now live in the batch.
-	r.date, r.keyOf, r.qty, r.paid, r.rg, r.flags, r.mean = nil, nil, nil, nil, nil, nil, nil
+	r.date, r.keyOf, r.qty, r.paid, r.rg, r.flags, r.mean, r.ret = nil, nil, nil, nil, nil, nil, nil, nil
 }
 
 func (s *parquetSink) commit() error {

@@ -25,6 +25,8 @@ const (
 	streamPreorders
 	streamCapacity
 	streamSubstitution
+	streamPeaks
+	streamReturns
 )
 
 // newRand returns the random stream for a purpose and an index.
@@ -95,6 +97,7 @@ type location struct {
 	capacity                  float64
 	zone                      string  // demand zone; "" for none
 	handling                  float64 // cost of handling a unit shipped as a fulfilment node; 0 for none
+	throughput                float64 // units a day received and shipped; 0 for unlimited
 }
 
 // zone is a demand zone: a region's urban stores and their customers, or
@@ -180,6 +183,8 @@ type retailer struct {
 	closed               map[string]map[int]bool // store -> horizon days (indices) it is closed
 	subcats              map[[3]int][]int        // (category, department, subcategory) -> products
 	stockouts            *stockouts              // nil without Config.Stockouts
+	peaks                []peakDay               // the peaks' occurrences, with Config.Peaks
+	peakOn               []int8                  // by day: the peak event on it, or -1; nil without peaks
 }
 
 func buildRetailer(cfg Config) *retailer {
@@ -190,7 +195,9 @@ func buildRetailer(cfg Config) *retailer {
 	r.buildLocations()
 	r.buildProducts()
 	r.buildSubstitution()
+	r.buildThroughput()
 	r.buildCalendar()
+	r.buildPeaks()
 	r.buildPrices()
 	r.buildPromos()
 	r.buildClosures()
