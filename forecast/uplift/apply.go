@@ -101,7 +101,8 @@ func mixedVariance(mean, variance float64, l Lift) float64 {
 // returned per category and day: over the model's past occurrences, the
 // units returned in the days days after each occurrence's last day, less
 // what the 28 days before its window returned a day, over the units sold
-// in its days. Effects of categories without returns data keep NaN.
+// in its days. Effects of categories without returns data say so
+// (Returns false).
 func (m *Model) ReturnRates(cd *series.CategoryDays, days int) {
 	if cd == nil {
 		return
@@ -144,7 +145,7 @@ func (m *Model) ReturnRates(cd *series.CategoryDays, days int) {
 			}
 		}
 		if soldSum > 0 {
-			eff.ReturnRate = math.Max(0, extra/soldSum)
+			eff.ReturnRate, eff.Returns = math.Max(0, extra/soldSum), true
 		}
 	}
 }

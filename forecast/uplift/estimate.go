@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -43,47 +44,76 @@ type Model struct {
 	Past []series.Occurrence
 	// Effects are by event type, then category.
 	Effects []Effect
-	effect  map[typeCat]int
-	// product deviations: the shrunk log deviation and its variance, by
-	// event type and SKU, per segment.
-	products map[typeSKU]*deviation
+	// Ratios and Groups are what LearnProducts weighs products with.
+	Ratios []Ratio
+	Groups []Group
+	// Products are the products' own deviations from their category, by
+	// event type and SKU; a product without one takes its category's.
+	Products []Deviation
+
+	once     sync.Once
+	effect   map[typeCat]int
+	products map[typeSKU]int
 }
 
 type typeCat struct{ typ, cat string }
 type typeSKU struct{ typ, sku string }
 
-type deviation struct {
-	log, variance [3]float64
+// Deviation is a product's own effect of an event type beyond its
+// category's, per segment: the logarithm of its multiplier, drawn toward
+// none by how little its history bears it out, and that estimate's
+// variance.
+type Deviation struct {
+	Type, SKU     string
+	Log, Variance [3]float64
+}
+
+// index builds the lookups of effects and deviations (once: a model read
+// back from JSON has only the slices).
+func (m *Model) index() {
+	m.once.Do(func() {
+		m.effect = make(map[typeCat]int, len(m.Effects))
+		for i, e := range m.Effects {
+			m.effect[typeCat{e.Type, e.Category}] = i
+		}
+		m.products = make(map[typeSKU]int, len(m.Products))
+		for i, d := range m.Products {
+			m.products[typeSKU{d.Type, d.SKU}] = i
+		}
+	})
 }
 
 // sums are sales and baseline summed over a segment of one occurrence.
 type sums struct{ sold, base float64 }
 
-// Estimate learns the effects of the occurrences in occ that the panel's
-// history holds whole (window included) from the panel, whose unobserved
-// periods are left out of both the sales and the baseline.
-func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Options) *Model {
-	opts = opts.withDefaults()
-	m := &Model{Window: opts.Window, effect: map[typeCat]int{}, products: map[typeSKU]*deviation{}}
-	if p.Len() == 0 || len(occ) == 0 {
-		return m
-	}
-	// Per event type, category, occurrence and segment, and per product.
-	type catKey struct {
-		typ, cat string
-		occ      int
-		seg      Segment
-	}
-	type prodKey struct {
-		typ, sku string
-		occ      int
-		seg      Segment
-	}
-	catSums := map[catKey]*sums{}
-	prodSums := map[prodKey]*sums{}
-	used := make([]bool, len(occ))
+type catKey struct {
+	typ, cat string
+	occ      int // index of the occurrence in the list measured
+	seg      Segment
+}
+
+type prodKey struct {
+	typ, sku string
+	occ      int
+	seg      Segment
+}
+
+// measure sums, for every series of p and every occurrence of occ whose
+// window the series' history holds whole, the sales of each segment and
+// their baseline (the history with every such window left out and filled
+// in), per category and per product; used says which occurrences counted.
+func measure(p *series.Panel, occ []series.Occurrence, labels Labels, w Window) (catSums map[catKey]*sums, prodSums map[prodKey]*sums, used []bool) {
+	catSums, prodSums = map[catKey]*sums{}, map[prodKey]*sums{}
+	used = make([]bool, len(occ))
 	season := p.Freq.SeasonLength()
-	mask := []bool{}
+	var mask []bool
+	add := func(m map[catKey]*sums, k catKey, sold, base float64) {
+		if m[k] == nil {
+			m[k] = &sums{}
+		}
+		m[k].sold += sold
+		m[k].base += base
+	}
 	for i, k := range p.Keys {
 		y := p.Series(i)
 		n := len(y)
@@ -94,7 +124,7 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 			if !labels.applies(o, k.Location) {
 				continue
 			}
-			if segs, ok := windowPeriods(p.Freq, p.Starts[i], n, o, opts.Window); ok {
+			if segs, ok := windowPeriods(p.Freq, p.Starts[i], n, o, w); ok {
 				windows = append(windows, segs)
 				which = append(which, j)
 			}
@@ -115,9 +145,8 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 		}
 		base := series.FillUnobserved(y, mask, season)
 		cat := labels.Category[k.SKU]
-		for w, segs := range windows {
-			j := which[w]
-			o := occ[j]
+		for wi, segs := range windows {
+			j := which[wi]
 			for s, seg := range segs {
 				var sold, b float64
 				for _, t := range seg {
@@ -131,13 +160,8 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 					continue
 				}
 				used[j] = true
-				ck := catKey{o.Type, cat, j, Segment(s)}
-				if catSums[ck] == nil {
-					catSums[ck] = &sums{}
-				}
-				catSums[ck].sold += sold
-				catSums[ck].base += b
-				pk := prodKey{o.Type, k.SKU, j, Segment(s)}
+				add(catSums, catKey{occ[j].Type, cat, j, Segment(s)}, sold, b)
+				pk := prodKey{occ[j].Type, k.SKU, j, Segment(s)}
 				if prodSums[pk] == nil {
 					prodSums[pk] = &sums{}
 				}
@@ -146,8 +170,37 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 			}
 		}
 	}
+	return catSums, prodSums, used
+}
+
+// Estimate learns the effects of the occurrences in occ from the panel
+// (Learn) and its products' own deviations (Model.LearnProducts).
+func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Options) *Model {
+	m := Learn(p, occ, labels, opts)
+	m.LearnProducts(p, labels)
+	return m
+}
+
+// Learn learns the effects per event type and category of the
+// occurrences in occ that the panel's history holds whole (window
+// included), and what the products' deviations are weighed with (each
+// category's ratio in each occurrence, the counts' overdispersion, the
+// spread between products); the panel's unobserved periods are left out
+// of both the sales and the baseline. A sample of the series serves: a
+// run spread over shards learns on the sample its whole run does, then
+// each shard its own products' deviations.
+func Learn(p *series.Panel, occ []series.Occurrence, labels Labels, opts Options) *Model {
+	opts = opts.withDefaults()
+	m := &Model{Window: opts.Window}
+	if p.Len() == 0 || len(occ) == 0 {
+		return m
+	}
+	catSums, prodSums, used := measure(p, occ, labels, opts.Window)
+	past := make([]int, len(occ)) // index in m.Past, by index in occ
 	for j, o := range occ {
+		past[j] = -1
 		if used[j] {
+			past[j] = len(m.Past)
 			m.Past = append(m.Past, o)
 		}
 	}
@@ -176,8 +229,8 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 		}
 		c := cell{k.typ, k.cat, k.seg}
 		ratio[k] = s.sold / s.base
+		m.Ratios = append(m.Ratios, Ratio{Type: k.typ, Category: k.cat, Occurrence: past[k.occ], Segment: k.seg, Ratio: s.sold / s.base})
 		logs[c] = append(logs[c], math.Log(s.sold/s.base))
-
 		sampling[c] = append(sampling[c], 1/s.sold+1/s.base)
 	}
 	cells := make([]cell, 0, len(logs))
@@ -208,15 +261,17 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 			}
 			den[ts] += float64(len(ls) - 1)
 		}
-		pooled := make([]typeSeg, 0, len(den))
-		for ts := range den {
-			pooled = append(pooled, ts)
-		}
-		slices.SortFunc(pooled, func(a, b typeSeg) int { return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.seg, b.seg)) })
-		for _, ts := range pooled {
-			allNum += num[ts]
-			allDen += den[ts]
-			allSamp += samp[ts]
+		for _, c := range cells {
+			ls := logs[c]
+			if len(ls) < 2 {
+				continue
+			}
+			mean := meanOf(ls)
+			for i, l := range ls {
+				allNum += (l - mean) * (l - mean)
+				allSamp += sampling[c][i] * float64(len(ls)-1) / float64(len(ls))
+			}
+			allDen += float64(len(ls) - 1)
 		}
 		for _, c := range cells {
 			ts := typeSeg{c.typ, c.seg}
@@ -236,7 +291,8 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 		n        int
 	}
 	owns := map[cell]own{}
-	for c, ls := range logs {
+	for _, c := range cells {
+		ls := logs[c]
 		tau2 := between[typeSeg{c.typ, c.seg}]
 		owns[c] = own{log: meanOf(ls), se2: (tau2 + meanOf(sampling[c])) / float64(len(ls)), n: len(ls)}
 	}
@@ -270,149 +326,188 @@ func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Opti
 			shrunk[c] = Lift{Mult: math.Exp(l), SE: math.Sqrt(v), SD: math.Sqrt(tau2 + v)}
 		}
 	}
-	// The effects, by type and category.
-	byTC := map[typeCat]*Effect{}
-	for c, l := range shrunk {
-		tc := typeCat{c.typ, c.cat}
-		e := byTC[tc]
-		if e == nil {
-			e = &Effect{Type: c.typ, Category: c.cat, Lifts: [3]Lift{none, none, none}, Own: [3]float64{1, 1, 1}, ReturnRate: math.NaN()}
-			byTC[tc] = e
+	// The effects, by type and category (the cells' order).
+	for _, c := range cells {
+		n := len(m.Effects)
+		if n == 0 || m.Effects[n-1].Type != c.typ || m.Effects[n-1].Category != c.cat {
+			m.Effects = append(m.Effects, Effect{Type: c.typ, Category: c.cat, Lifts: [3]Lift{none, none, none}, Own: [3]float64{1, 1, 1}})
+			n++
 		}
-		e.Lifts[c.seg] = l
+		e := &m.Effects[n-1]
+		e.Lifts[c.seg] = shrunk[c]
 		e.Own[c.seg] = math.Exp(owns[c].log)
 		e.Occurrences = max(e.Occurrences, owns[c].n)
 	}
-	for _, e := range byTC {
-		m.Effects = append(m.Effects, *e)
-	}
-	slices.SortFunc(m.Effects, func(a, b Effect) int {
-		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Category, b.Category))
-	})
-	for i, e := range m.Effects {
-		m.effect[typeCat{e.Type, e.Category}] = i
-	}
 
-	// The products: each one's deviation from its category in the same
-	// occurrences, drawn toward none.
-	type prodCell struct {
-		typ, sku string
-		seg      Segment
+	// What products' deviations are weighed with: the overdispersion of
+	// their counts and the spread between them, per type, category and
+	// segment, from this panel's products.
+	inPast := make(map[prodKey]*sums, len(prodSums))
+	for k, v := range prodSums {
+		if past[k.occ] >= 0 {
+			k.occ = past[k.occ]
+			inPast[k] = v
+		}
 	}
-	type prodStat struct {
-		sold, expected float64   // summed over occurrences: sales, and baseline x the category's ratio
-		devs, weights  []float64 // per occurrence: log deviation, and its sales
-		cat            string
+	ests := deviations(inPast, m.ratioOf(), labels)
+	byGroup := map[cell][]int{}
+	var order []cell
+	for i, e := range ests {
+		c := cell{e.typ, e.cat, e.seg}
+		if byGroup[c] == nil {
+			order = append(order, c)
+		}
+		byGroup[c] = append(byGroup[c], i)
 	}
-	stats := map[prodCell]*prodStat{}
-	var order []prodCell // stats' keys in the order first met
-	pkeys := make([]prodKey, 0, len(prodSums))
+	for _, c := range order {
+		idx := byGroup[c]
+		var num, den float64
+		for _, i := range idx {
+			num += ests[i].spread
+			den += float64(ests[i].n - 1)
+		}
+		phi := 1.0
+		if den > 0 {
+			phi = math.Max(1, num/den)
+		}
+		ds, vs := make([]float64, len(idx)), make([]float64, len(idx))
+		for j, i := range idx {
+			ds[j], vs[j] = ests[i].d, phi*ests[i].v
+		}
+		_, a := randomEffects(ds, vs)
+		if math.IsInf(a, 1) {
+			a = 0 // one product: nothing says it differs
+		}
+		m.Groups = append(m.Groups, Group{Type: c.typ, Category: c.cat, Segment: c.seg, Dispersion: phi, Spread: a})
+	}
+	slices.SortFunc(m.Groups, func(a, b Group) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Category, b.Category), cmp.Compare(a.Segment, b.Segment))
+	})
+	return m
+}
+
+// Ratio is a category's sales over their baseline in a segment of one
+// past occurrence (Model.Past[Occurrence]).
+type Ratio struct {
+	Type, Category string
+	Occurrence     int
+	Segment        Segment
+	Ratio          float64
+}
+
+// Group is what a category's products' deviations are weighed with for
+// an event type's segment: how much more their counts vary than Poisson
+// counts, and the variance of the true deviations between products.
+type Group struct {
+	Type, Category string
+	Segment        Segment
+	Dispersion     float64
+	Spread         float64
+}
+
+// ratioOf returns the model's ratios keyed for lookup.
+func (m *Model) ratioOf() map[catKey]float64 {
+	out := make(map[catKey]float64, len(m.Ratios))
+	for _, r := range m.Ratios {
+		out[catKey{r.Type, r.Category, r.Occurrence, r.Segment}] = r.Ratio
+	}
+	return out
+}
+
+// productEstimate is a product's deviation from its category for a
+// segment, over the occurrences it saw: d the log of its sales over its
+// baseline times the category's ratio, v its Poisson variance, n the
+// occurrences and spread the weighted squares of their deviations from
+// d (what the overdispersion is measured from).
+type productEstimate struct {
+	typ, sku, cat string
+	seg           Segment
+	d, v, spread  float64
+	n             int
+}
+
+// deviations turns the products' sums into their estimates, in order of
+// type, SKU and segment; ratio is keyed by the occurrences' index in the
+// model's Past.
+func deviations(prodSums map[prodKey]*sums, ratio map[catKey]float64, labels Labels) []productEstimate {
+	keys := make([]prodKey, 0, len(prodSums))
 	for k := range prodSums {
-		pkeys = append(pkeys, k)
+		keys = append(keys, k)
 	}
-	slices.SortFunc(pkeys, func(a, b prodKey) int {
+	slices.SortFunc(keys, func(a, b prodKey) int {
 		return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.sku, b.sku), cmp.Compare(a.seg, b.seg), cmp.Compare(a.occ, b.occ))
 	})
-	for _, k := range pkeys {
+	var out []productEstimate
+	var sold, expected float64
+	var devs, weights []float64
+	flush := func(k prodKey) {
+		if sold > 0 && expected > 0 {
+			e := productEstimate{typ: k.typ, sku: k.sku, cat: labels.Category[k.sku], seg: k.seg,
+				d: math.Log(sold / expected), v: 1/sold + 1/expected, n: len(devs)}
+			if len(devs) >= 2 {
+				var sw, swd float64
+				for i, d := range devs {
+					sw += weights[i]
+					swd += weights[i] * d
+				}
+				mean := swd / sw
+				for i, d := range devs {
+					e.spread += weights[i] * (d - mean) * (d - mean)
+				}
+			}
+			out = append(out, e)
+		}
+		sold, expected, devs, weights = 0, 0, devs[:0], weights[:0]
+	}
+	for i, k := range keys {
 		s := prodSums[k]
-		// The product's category: its SKU's label.
-		cat := labels.Category[k.sku]
-		r, ok := ratio[catKey{k.typ, cat, k.occ, k.seg}]
-		if !ok || s.base <= 0 {
-			continue
+		if r, ok := ratio[catKey{k.typ, labels.Category[k.sku], k.occ, k.seg}]; ok && s.base > 0 {
+			sold += s.sold
+			expected += s.base * r
+			if s.sold > 0 {
+				devs = append(devs, math.Log(s.sold/(s.base*r)))
+				weights = append(weights, s.sold)
+			}
 		}
-		pc := prodCell{k.typ, k.sku, k.seg}
-		st := stats[pc]
-		if st == nil {
-			st = &prodStat{cat: cat}
-			stats[pc] = st
-			order = append(order, pc)
-		}
-		st.sold += s.sold
-		st.expected += s.base * r
-		if s.sold > 0 {
-			st.devs = append(st.devs, math.Log(s.sold/(s.base*r)))
-			st.weights = append(st.weights, s.sold)
+		if i+1 == len(keys) || keys[i+1].typ != k.typ || keys[i+1].sku != k.sku || keys[i+1].seg != k.seg {
+			flush(k)
 		}
 	}
-	// Overdispersion per type, category and segment: the spread of a
-	// product's deviations across occurrences against what counts alone
-	// would give.
-	dispersion := map[cell]float64{}
-	{
-		num, den := map[cell]float64{}, map[cell]float64{}
-		for _, pc := range order {
-			st := stats[pc]
-			if len(st.devs) < 2 {
-				continue
-			}
-			c := cell{pc.typ, st.cat, pc.seg}
-			var sw, swd float64
-			for i, d := range st.devs {
-				sw += st.weights[i]
-				swd += st.weights[i] * d
-			}
-			mean := swd / sw
-			for i, d := range st.devs {
-				num[c] += st.weights[i] * (d - mean) * (d - mean)
-			}
-			den[c] += float64(len(st.devs) - 1)
-		}
-		for c := range den {
-			dispersion[c] = math.Max(1, num[c]/den[c])
-		}
-	}
-	type prodEst struct {
-		pc    prodCell
-		d, v  float64
-		group cell
-	}
-	var ests []prodEst
-	for _, pc := range order {
-		st := stats[pc]
-		if st.sold <= 0 || st.expected <= 0 {
-			continue
-		}
-		c := cell{pc.typ, st.cat, pc.seg}
-		phi := dispersion[c]
-		if phi == 0 {
-			phi = 1
-		}
-		ests = append(ests, prodEst{pc: pc, d: math.Log(st.sold / st.expected), v: phi * (1/st.sold + 1/st.expected), group: c})
-	}
-	// Between-product variance per group (DerSimonian-Laird around none).
-	spread := map[cell]float64{}
-	{
-		byGroup := map[cell][]int{} // in the order of ests
-		for i, e := range ests {
-			byGroup[e.group] = append(byGroup[e.group], i)
-		}
-		for c, idx := range byGroup {
-			ds, vs := make([]float64, len(idx)), make([]float64, len(idx))
-			for j, i := range idx {
-				ds[j], vs[j] = ests[i].d, ests[i].v
-			}
-			_, a := randomEffects(ds, vs)
+	return out
+}
 
-			if math.IsInf(a, 1) {
-				a = 0 // one product: nothing says it differs
-			}
-			spread[c] = a
-		}
+// LearnProducts sets the model's product deviations to those of the
+// panel's products: each one's sales in the model's past occurrences
+// against its baseline times its category's ratio in the same
+// occurrence, drawn toward none by the category's spread between
+// products against the product's own variance (its counts'
+// overdispersion included).
+func (m *Model) LearnProducts(p *series.Panel, labels Labels) {
+	m.Products = nil
+	m.once = sync.Once{}
+	if len(m.Past) == 0 {
+		return
 	}
-	for _, e := range ests {
-		a := spread[e.group]
-		w := a / (a + e.v)
-		k := typeSKU{e.pc.typ, e.pc.sku}
-		dv := m.products[k]
-		if dv == nil {
-			dv = &deviation{}
-			m.products[k] = dv
-		}
-		dv.log[e.pc.seg] = w * e.d
-		dv.variance[e.pc.seg] = w * e.v
+	_, prodSums, _ := measure(p, m.Past, labels, m.Window)
+	group := map[[3]string]Group{}
+	for _, g := range m.Groups {
+		group[[3]string{g.Type, g.Category, g.Segment.String()}] = g
 	}
-	return m
+	for _, e := range deviations(prodSums, m.ratioOf(), labels) {
+		g, ok := group[[3]string{e.typ, e.cat, e.seg.String()}]
+		if !ok || g.Spread == 0 {
+			continue
+		}
+		v := g.Dispersion * e.v
+		w := g.Spread / (g.Spread + v)
+		n := len(m.Products)
+		if n == 0 || m.Products[n-1].Type != e.typ || m.Products[n-1].SKU != e.sku {
+			m.Products = append(m.Products, Deviation{Type: e.typ, SKU: e.sku})
+			n++
+		}
+		m.Products[n-1].Log[e.seg] = w * e.d
+		m.Products[n-1].Variance[e.seg] = w * v
+	}
 }
 
 // randomEffects returns the precision-weighted mean of estimates ls with
@@ -451,6 +546,7 @@ func normalQuantile(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
 
 // Effect returns the effect of event type typ on category cat.
 func (m *Model) Effect(typ, cat string) (Effect, bool) {
+	m.index()
 	i, ok := m.effect[typeCat{typ, cat}]
 	if !ok {
 		return Effect{}, false
@@ -471,10 +567,11 @@ func (m *Model) Lift(typ, cat, sku string, seg Segment) (Lift, bool) {
 	if l.Mult == 1 && l.SD == 0 {
 		return l, true
 	}
-	if dv := m.products[typeSKU{typ, sku}]; dv != nil && dv.variance[seg]+dv.log[seg] != 0 {
-		v := l.SE*l.SE + dv.variance[seg]
+	if i, ok := m.products[typeSKU{typ, sku}]; ok {
+		dv := &m.Products[i]
+		v := l.SE*l.SE + dv.Variance[seg]
 		sd2 := l.SD*l.SD - l.SE*l.SE + v
-		l = Lift{Mult: l.Mult * math.Exp(dv.log[seg]), SE: math.Sqrt(v), SD: math.Sqrt(sd2)}
+		l = Lift{Mult: l.Mult * math.Exp(dv.Log[seg]), SE: math.Sqrt(v), SD: math.Sqrt(sd2)}
 	}
 	return l, true
 }

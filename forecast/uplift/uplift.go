@@ -65,9 +65,10 @@ type Effect struct {
 	Lifts [3]Lift
 	// Own are the category's own estimates by segment, before that.
 	Own [3]float64
-	// ReturnRate is the share of the units sold in the event's window that
-	// come back in the days after it; NaN when no returns are known.
+	// ReturnRate is the share of the units sold on the event's days that
+	// come back in the days after it, when Returns says the history knows.
 	ReturnRate float64
+	Returns    bool
 }
 
 // Labels place a series in the product and location hierarchies.

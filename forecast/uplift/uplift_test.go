@@ -1,6 +1,7 @@
 package uplift
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -194,4 +195,23 @@ func TestApplyScalesTheWindowAndWidensItsQuantiles(t *testing.T) {
 	certain := make([]float64, 3)
 	dist.CountQuantiles(f.Mean[10], sd*sd*l.Mult, f.Quantiles, certain)
 	assert.Greater(t, f.Q[10*3+2]-f.Q[10*3], 1.2*(certain[2]-certain[0]), "the uplift's uncertainty widens the event day's interval")
+}
+
+// A model read back from JSON (a run's parameters, learned once for every
+// shard) lifts as the model it was written from.
+func TestModelReadBackFromJSONLiftsTheSame(t *testing.T) {
+	w := newWorld(5, 4)
+	m := Estimate(w.panel, w.past, w.labels, Options{})
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	var back Model
+	require.NoError(t, json.Unmarshal(b, &back))
+	for _, sku := range []string{"A00", "B07", "C19"} {
+		for _, seg := range Segments {
+			want, ok1 := m.Lift("singles_day", w.labels.Category[sku], sku, seg)
+			got, ok2 := back.Lift("singles_day", w.labels.Category[sku], sku, seg)
+			require.True(t, ok1 && ok2)
+			assert.Equal(t, want, got, "%s %s", sku, seg)
+		}
+	}
 }
