@@ -9,6 +9,7 @@ import (
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast"
 	"github.com/planner-engine/planner/forecast/hierarchy"
+	"github.com/planner-engine/planner/forecast/uplift"
 	"github.com/planner-engine/planner/internal/progress"
 	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
@@ -24,6 +25,13 @@ type ForecastResult struct {
 	History    *series.Panel
 	// Overridden counts the series-days a planner's override set.
 	Overridden int
+	// Peaks is what the forecast learned of the calendar's peaks; nil
+	// without peaks. PeakPeriods counts the series-periods ahead a peak's
+	// window moved, PeakMasked the periods of history left out of the
+	// models' fit as a peak's.
+	Peaks                   *uplift.Model
+	PeakPeriods, PeakMasked int
+	peakCal                 *peakCalendar
 }
 
 // Forecast forecasts every series of the source with the forecast
@@ -54,6 +62,21 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	task.Done(words.Commas(int64(p.Len())) + " series")
 	if p.Len() == 0 {
 		return nil, skip("no sales to forecast")
+	}
+	cal, err := readPeakCalendar(ctx, src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	var peaks *uplift.Model
+	masked := 0
+	if cal != nil {
+		task = prog.Start("forecast: learn the peaks", 0)
+		if peaks, err = peakModel(ctx, src, p, cal); err != nil {
+			task.Fail()
+			return nil, err
+		}
+		masked = peaks.Mask(p, cal.occ, cal.labels)
+		task.Done(words.Plural(len(peaks.Past), "past peak"))
 	}
 	model, err := forecast.ParseModels(cfg.Models)
 	if err != nil {
@@ -90,7 +113,7 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	}
 	task = prog.Start("forecast", p.Len())
 	opts.Progress = func(done, _ int) { task.Set(done) }
-	out := &ForecastResult{History: p}
+	out := &ForecastResult{History: p, Peaks: peaks, PeakMasked: masked, peakCal: cal}
 	if cfg.Reconcile != "none" {
 		method, _ := hierarchy.ParseMethod(cfg.Reconcile)
 		labels, err := src.HierarchyLabels(ctx)
@@ -115,6 +138,9 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 		return nil, err
 	}
 	out.Forecasts.DriverUse = use
+	if peaks != nil {
+		out.PeakPeriods = peaks.Apply(&out.Forecasts.Forecasts, cal.occ, cal.labels)
+	}
 	task.Done(words.Commas(int64(out.Forecasts.Len())) + " series")
 	overrides, err := src.Overrides(ctx)
 	if err != nil {
@@ -130,6 +156,7 @@ type ForecastFiles struct {
 	Forecasts  string // .csv or .parquet
 	Aggregates string // the aggregates' forecasts, with reconciliation
 	Models     string // which model forecast each series and why
+	Uplift     string // what was learned of the peaks (with peaks)
 }
 
 // Write writes the forecasts' files, each atomically, and returns the
@@ -151,6 +178,12 @@ func (r *ForecastResult) Write(files ForecastFiles) (map[string]int64, error) {
 			return nil, err
 		}
 		rows[baseName(files.Aggregates)] = int64(r.Aggregates.Len() * r.Aggregates.Horizon)
+	}
+	if files.Uplift != "" && r.Peaks != nil {
+		if err := export.WriteUplift(files.Uplift, r.Peaks); err != nil {
+			return nil, err
+		}
+		rows[baseName(files.Uplift)] = int64(3 * len(r.Peaks.Effects))
 	}
 	if files.Models != "" {
 		if err := export.WriteModels(files.Models, res); err != nil {
@@ -189,6 +222,15 @@ func (r *ForecastResult) Report() StageReport {
 			"or set --drivers on to forecast as if none were planned)", strings.Join(res.DriverUse.LeftOut, ", "), is, it, keeps)
 		rep.Details = append(rep.Details, "  "+note)
 		rep.Notes = append(rep.Notes, "forecast: "+note)
+	}
+	if r.Peaks != nil {
+		types := map[string]bool{}
+		for _, e := range r.Peaks.Effects {
+			types[e.Type] = true
+		}
+		rep.Details = append(rep.Details, fmt.Sprintf("  peaks: %s learned from %s (uplift.csv); %s of history left out of the fit, %s ahead moved by a peak",
+			words.Plural(len(types), "event type"), words.Plural(len(r.Peaks.Past), "past occurrence"),
+			words.Plural(r.PeakMasked, "series-"+periodsWord(res.Freq, 1)), words.Plural(r.PeakPeriods, "series-"+periodsWord(res.Freq, 1))))
 	}
 	if len(res.DriverUse.Scheduled) > 0 {
 		rep.Details = append(rep.Details, "  drivers nothing plans, carried on by their schedule: "+strings.Join(res.DriverUse.Scheduled, ", "))

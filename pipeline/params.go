@@ -9,6 +9,7 @@ import (
 
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/forecast"
+	"github.com/planner-engine/planner/forecast/uplift"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/replenish"
@@ -36,6 +37,10 @@ type NetworkParams struct {
 	// plans start the day after it, even in a shard whose own SKUs all
 	// stopped selling before it, as they would in the whole run.
 	HistoryEnd string `json:"history_end,omitempty"`
+	// Peaks are the calendar peaks' effects per event type and category,
+	// learned on the forecast's sample (each shard adds its own products'
+	// deviations); nil without peaks.
+	Peaks *uplift.Model `json:"peaks,omitempty"`
 }
 
 // historyEnd is the network's last day of sales when the source carries
@@ -114,13 +119,14 @@ func LearnNetworkParams(ctx context.Context, src Source, cfg *config.Config) (*N
 	if end != 0 {
 		p.HistoryEnd = end.String()
 	}
-	fp, err := LearnForecastParams(ctx, src, cfg.Forecast)
+	fp, peaks, err := LearnForecastParams(ctx, src, cfg.Forecast)
 	if err != nil {
 		return nil, err
 	}
 	if fp != nil {
 		p.PanelParams = *fp
 	}
+	p.Peaks = peaks
 	cuts, err := classCuts(ctx, src)
 	if err != nil {
 		return nil, err
@@ -151,26 +157,40 @@ func classCuts(ctx context.Context, src Source) (replenish.ClassCuts, error) {
 // sample of the source's series (forecast.ParamsSample of them, read
 // chunk by chunk), with the forecast section's settings: the pre-pass of
 // a run spread over shards. A whole run learns them on the same sample
-// (Forecast), both through learnOnSample.
-func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (*forecast.PanelParams, error) {
+// (Forecast), both through learnOnSample. With peaks in the calendar, it
+// learns their effects on the sample first (learnPeaks) and the
+// parameters on the sample with the peaks' windows left out, as the
+// whole run does.
+func LearnForecastParams(ctx context.Context, src Source, cfg config.Forecast) (*forecast.PanelParams, *uplift.Model, error) {
 	if err := cfg.Check(config.Key("forecast")); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opts, err := panelOptions(ctx, src, cfg)
 	if err != nil || opts.Freq == 0 {
-		return nil, err
+		return nil, nil, err
 	}
 	opts.Sample = forecast.ParamsSample
 	sample, err := src.ReadPanel(ctx, opts)
 	if err != nil || sample.Len() == 0 {
-		return nil, err
+		return nil, nil, err
 	}
 	model, err := forecast.ParseModels(cfg.Models)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	cal, err := readPeakCalendar(ctx, src, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var peaks *uplift.Model
+	if cal != nil {
+		if peaks, err = learnPeaks(ctx, src, sample, cal); err != nil {
+			return nil, nil, err
+		}
+		peaks.Mask(sample, cal.occ, cal.labels)
 	}
 	params, _, err := learnOnSample(ctx, sample, model, cfg)
-	return params, err
+	return params, peaks, err
 }
 
 // learnOnSample decides the drivers and learns the panel-level parameters

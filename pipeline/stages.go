@@ -130,7 +130,10 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		files.Aggregates = "forecasts_aggregates." + fc.Format
 	}
 	rep := res.Report()
-	rows, err := res.Write(ForecastFiles{Forecasts: r.path(files.Forecasts), Aggregates: r.path(files.Aggregates), Models: r.path(files.Models)})
+	if res.Peaks != nil {
+		files.Uplift = "uplift.csv"
+	}
+	rows, err := res.Write(ForecastFiles{Forecasts: r.path(files.Forecasts), Aggregates: r.path(files.Aggregates), Models: r.path(files.Models), Uplift: r.path(files.Uplift)})
 	if err != nil {
 		return StageReport{}, err
 	}

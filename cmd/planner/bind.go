@@ -134,7 +134,9 @@ func (s *settings) historyFlags(cmd *cobra.Command) {
 	f.StringVar(&fc.Freq, "freq", fc.Freq, "period of the series: D, W or M (default: the data's own)")
 	f.StringVar(&fc.Drivers, "drivers", fc.Drivers, "use prices and promotions as demand drivers: auto (those planned ahead or keeping to a schedule), on or off")
 	f.StringVar(&fc.Reconcile, "reconcile", fc.Reconcile, "reconcile across the product and location hierarchies: none, bu, td or mint")
+	f.StringVar(&fc.Peaks, "peaks", fc.Peaks, "learn the calendar's peaks (events of kind peak) from their past occurrences and forecast the next with them: auto or off")
 	complete(cmd, "freq", "D", "W", "M")
+	complete(cmd, "peaks", "auto", "off")
 	complete(cmd, "drivers", "auto", "on", "off")
 	complete(cmd, "reconcile", "none", "bu", "td", "mint")
 }

@@ -16,6 +16,7 @@ type forecastOptions struct {
 	out           string
 	outAggregates string
 	outModels     string
+	outUplift     string
 	json          bool
 }
 
@@ -43,6 +44,7 @@ func (a *app) forecastCmd() *cobra.Command {
 	f.StringVar(&o.out, "out", "", "file to write: .csv or .parquet (required)")
 	f.StringVar(&o.outAggregates, "out-aggregates", "", "with --reconcile, also write the aggregates' forecasts (same columns; sku names the node)")
 	f.StringVar(&o.outModels, "out-models", "", "also write which model forecast each series and why (models.csv's columns)")
+	f.StringVar(&o.outUplift, "out-uplift", "", "also write what was learned of the calendar's peaks (uplift.csv's columns), when it has any")
 	f.BoolVar(&o.json, "json", false, "print one JSON object summarising the run")
 	return cmd
 }
@@ -76,7 +78,7 @@ func (a *app) runForecast(cmd *cobra.Command, o *forecastOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := res.Write(pipeline.ForecastFiles{Forecasts: o.out, Aggregates: o.outAggregates, Models: o.outModels}); err != nil {
+	if _, err := res.Write(pipeline.ForecastFiles{Forecasts: o.out, Aggregates: o.outAggregates, Models: o.outModels, Uplift: o.outUplift}); err != nil {
 		return err
 	}
 	if o.json {

@@ -27,7 +27,7 @@ const (
 	peakPreDays    = 3    // days of the pre-event dip
 	peakPostDays   = 7    // days of the post-event dip (pull-forward)
 	peakReturnDays = 14   // days after the event its returns come back in
-	peakYearSD     = 0.12 // log-scale spread of a year's uplift around its mean, per category
+	peakYearSD     = 0.07 // log-scale spread of a year's uplift around its mean, per category
 )
 
 var peakEvents = []peakEvent{

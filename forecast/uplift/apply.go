@@ -7,18 +7,15 @@ import (
 	"github.com/planner-engine/planner/series"
 )
 
-// Mask marks the periods of every window of the model's past occurrences
-// as unobserved in p (allocating p.Unobserved when it has none), so that
-// models fit the demand around the peaks, not the peaks. It returns the
-// periods newly marked.
-func (m *Model) Mask(p *series.Panel, labels Labels) int {
-	if len(m.Past) == 0 {
-		return 0
-	}
+// Mask marks the periods of the windows of occ that p's history holds,
+// wholly or in part, as unobserved in p (allocating p.Unobserved when it
+// has none), so that models fit the demand around the peaks, not the
+// peaks. It returns the periods newly marked.
+func (m *Model) Mask(p *series.Panel, occ []series.Occurrence, labels Labels) int {
 	marked := 0
 	for i, k := range p.Keys {
 		n := p.Offsets[i+1] - p.Offsets[i]
-		for _, o := range m.Past {
+		for _, o := range occ {
 			if !labels.applies(o, k.Location) {
 				continue
 			}

@@ -176,9 +176,7 @@ func measure(p *series.Panel, occ []series.Occurrence, labels Labels, w Window) 
 // Estimate learns the effects of the occurrences in occ from the panel
 // (Learn) and its products' own deviations (Model.LearnProducts).
 func Estimate(p *series.Panel, occ []series.Occurrence, labels Labels, opts Options) *Model {
-	m := Learn(p, occ, labels, opts)
-	m.LearnProducts(p, labels)
-	return m
+	return Learn(p, occ, labels, opts).LearnProducts(p, labels)
 }
 
 // Learn learns the effects per event type and category of the
@@ -476,17 +474,16 @@ func deviations(prodSums map[prodKey]*sums, ratio map[catKey]float64, labels Lab
 	return out
 }
 
-// LearnProducts sets the model's product deviations to those of the
-// panel's products: each one's sales in the model's past occurrences
+// LearnProducts returns the model with the product deviations of the
+// panel's products (the model itself is not changed): each one's sales in the model's past occurrences
 // against its baseline times its category's ratio in the same
 // occurrence, drawn toward none by the category's spread between
 // products against the product's own variance (its counts'
 // overdispersion included).
-func (m *Model) LearnProducts(p *series.Panel, labels Labels) {
-	m.Products = nil
-	m.once = sync.Once{}
+func (m *Model) LearnProducts(p *series.Panel, labels Labels) *Model {
+	out := &Model{Window: m.Window, Past: m.Past, Effects: m.Effects, Ratios: m.Ratios, Groups: m.Groups}
 	if len(m.Past) == 0 {
-		return
+		return out
 	}
 	_, prodSums, _ := measure(p, m.Past, labels, m.Window)
 	group := map[[3]string]Group{}
@@ -500,14 +497,15 @@ func (m *Model) LearnProducts(p *series.Panel, labels Labels) {
 		}
 		v := g.Dispersion * e.v
 		w := g.Spread / (g.Spread + v)
-		n := len(m.Products)
-		if n == 0 || m.Products[n-1].Type != e.typ || m.Products[n-1].SKU != e.sku {
-			m.Products = append(m.Products, Deviation{Type: e.typ, SKU: e.sku})
+		n := len(out.Products)
+		if n == 0 || out.Products[n-1].Type != e.typ || out.Products[n-1].SKU != e.sku {
+			out.Products = append(out.Products, Deviation{Type: e.typ, SKU: e.sku})
 			n++
 		}
-		m.Products[n-1].Log[e.seg] = w * e.d
-		m.Products[n-1].Variance[e.seg] = w * v
+		out.Products[n-1].Log[e.seg] = w * e.d
+		out.Products[n-1].Variance[e.seg] = w * v
 	}
+	return out
 }
 
 // randomEffects returns the precision-weighted mean of estimates ls with

@@ -39,11 +39,20 @@ type Forecast struct {
 	Reconcile string `yaml:"reconcile,omitempty" json:"reconcile,omitempty"`
 	// Format of the forecasts file: csv or parquet.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
+	// Peaks is auto or off: learn the effect of the calendar's peaks
+	// (events of kind peak) from their past occurrences and forecast the
+	// next ones with it (auto, when the calendar has any).
+	Peaks string `yaml:"peaks,omitempty" json:"peaks,omitempty"`
+	// PeakDaysBefore and PeakDaysAfter are the days before and after a
+	// peak whose demand it moves (the wait before it, the pull-forward
+	// after it); 0 means 3 and 7.
+	PeakDaysBefore int `yaml:"peak_days_before,omitempty" json:"peak_days_before,omitempty"`
+	PeakDaysAfter  int `yaml:"peak_days_after,omitempty" json:"peak_days_after,omitempty"`
 }
 
 // DefaultForecast returns the forecast settings of an empty section.
 func DefaultForecast() Forecast {
-	return Forecast{Horizon: 28, Quantiles: forecast.DefaultQuantiles, Models: "auto", Drivers: "auto", Reconcile: "none", Format: "csv"}
+	return Forecast{Horizon: 28, Quantiles: forecast.DefaultQuantiles, Models: "auto", Drivers: "auto", Reconcile: "none", Format: "csv", Peaks: "auto"}
 }
 
 func (f *Forecast) fill() {
@@ -58,6 +67,7 @@ func (f *Forecast) fill() {
 	fillString(&f.Drivers, d.Drivers)
 	fillString(&f.Reconcile, d.Reconcile)
 	fillString(&f.Format, d.Format)
+	fillString(&f.Peaks, d.Peaks)
 }
 
 // Check checks the settings, naming each as name(key) does.
@@ -99,6 +109,15 @@ func (f *Forecast) Check(name func(string) string) error {
 	}
 	if f.Format != "csv" && f.Format != "parquet" {
 		return fmt.Errorf("%s %q is not csv or parquet", name("format"), f.Format)
+	}
+	if f.Peaks != "" && f.Peaks != "auto" && f.Peaks != "off" {
+		return fmt.Errorf("%s %q is not auto or off", name("peaks"), f.Peaks)
+	}
+	if f.PeakDaysBefore < 0 || f.PeakDaysBefore > 60 {
+		return fmt.Errorf("%s must be 0 to 60 days (got %d)", name("peak_days_before"), f.PeakDaysBefore)
+	}
+	if f.PeakDaysAfter < 0 || f.PeakDaysAfter > 60 {
+		return fmt.Errorf("%s must be 0 to 60 days (got %d)", name("peak_days_after"), f.PeakDaysAfter)
 	}
 	return nil
 }
