@@ -48,6 +48,18 @@ func ReadTruthProducts(path string) (map[string]TruthProduct, error) {
 // ReadTruthDemand reads truth/demand.csv of a generated folder: each
 // series' true mean demand on the days days from first on.
 func ReadTruthDemand(path string, first series.Date, days int) (map[series.Key][]float64, error) {
+	return readDays(path, "mean", first, days)
+}
+
+// ReadFutureSales reads truth/future_sales.csv of a generated folder:
+// each series' sales on the days days from first on (the horizon's, which
+// the sales file does not hold).
+func ReadFutureSales(path string, first series.Date, days int) (map[series.Key][]float64, error) {
+	return readDays(path, "qty", first, days)
+}
+
+// readDays reads a column of a file of series rows by day.
+func readDays(path, column string, first series.Date, days int) (map[series.Key][]float64, error) {
 	out := map[series.Key][]float64{}
 	err := eachRow(path, func(row func(string) string) error {
 		d, err := series.ParseDate(row("date"))
@@ -59,7 +71,7 @@ func ReadTruthDemand(path string, first series.Date, days int) (map[series.Key][
 			return nil
 		}
 		k := series.Key{SKU: row("sku"), Location: row("location"), Channel: row("channel")}
-		m, err := strconv.ParseFloat(row("mean"), 64)
+		m, err := strconv.ParseFloat(row(column), 64)
 		if err != nil {
 			return err
 		}
@@ -67,6 +79,42 @@ func ReadTruthDemand(path string, first series.Date, days int) (map[series.Key][
 			out[k] = make([]float64, days)
 		}
 		out[k][t] = m
+		return nil
+	})
+	return out, err
+}
+
+// TruthEvent is a row of truth/events.csv: a peak's mean effect on a
+// category.
+type TruthEvent struct {
+	Event, Type, Category   string
+	Uplift, PreDip, PostDip float64
+	PreDays, PostDays       int
+	ReturnRate, YearSD      float64
+}
+
+// ReadTruthEvents reads truth/events.csv of a folder generated with
+// Config.Peaks.
+func ReadTruthEvents(path string) ([]TruthEvent, error) {
+	var out []TruthEvent
+	err := eachRow(path, func(row func(string) string) error {
+		e := TruthEvent{Event: row("event"), Type: row("event_type"), Category: row("category")}
+		var err error
+		for _, f := range []struct {
+			name string
+			to   *float64
+		}{{"uplift", &e.Uplift}, {"pre_dip", &e.PreDip}, {"post_dip", &e.PostDip}, {"return_rate", &e.ReturnRate}, {"year_sd", &e.YearSD}} {
+			if *f.to, err = strconv.ParseFloat(row(f.name), 64); err != nil {
+				return err
+			}
+		}
+		if e.PreDays, err = strconv.Atoi(row("pre_days")); err != nil {
+			return err
+		}
+		if e.PostDays, err = strconv.Atoi(row("post_days")); err != nil {
+			return err
+		}
+		out = append(out, e)
 		return nil
 	})
 	return out, err

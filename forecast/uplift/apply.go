@@ -70,7 +70,7 @@ func (m *Model) Apply(f *series.Forecasts, next []series.Occurrence, labels Labe
 					variance := f.Variance(i, t)
 					f.Mean[i*f.Horizon+t] = mean * l.Mult
 					if nq > 0 {
-						dist.CountQuantiles(mean*l.Mult, mixedVariance(mean, variance, l), f.Quantiles, dst)
+						dist.CountMidQuantiles(mean*l.Mult, mixedVariance(mean, variance, l), f.Quantiles, dst)
 						copy(f.Q[(i*f.Horizon+t)*nq:], dst)
 					}
 					changed++

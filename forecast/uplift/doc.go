@@ -32,8 +32,8 @@
 // the window covers by its segment's effect, and widens the quantiles by
 // the effect's uncertainty for a new occurrence: the year-to-year variance
 // plus the estimate's, added to the model's spread by the law of total
-// variance, the quantiles then those of a count distribution with that
-// mean and variance (dist.CountQuantiles).
+// variance, the quantiles then the mid-quantiles of a count distribution with that
+// mean and variance (dist.CountMidQuantiles), as the forecast's own are.
 //
 // Return rates come from the units returned in the days after each past
 // occurrence, over the units sold in its window, above the returns of

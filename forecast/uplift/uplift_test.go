@@ -194,7 +194,7 @@ func TestApplyScalesTheWindowAndWidensItsQuantiles(t *testing.T) {
 	// at the new mean.
 	sd := series.SDFromQuantiles(0.1, 0.9, 6, 14)
 	certain := make([]float64, 3)
-	dist.CountQuantiles(f.Mean[10], sd*sd*l.Mult, f.Quantiles, certain)
+	dist.CountMidQuantiles(f.Mean[10], sd*sd*l.Mult, f.Quantiles, certain)
 	assert.Greater(t, f.Q[10*3+2]-f.Q[10*3], 1.2*(certain[2]-certain[0]), "the uplift's uncertainty widens the event day's interval")
 }
 
