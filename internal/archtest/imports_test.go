@@ -65,7 +65,7 @@ func within(name string, parts ...string) bool {
 	return false
 }
 
-var planning = []string{"forecast", "replenish", "allocation", "pricing", "production", "exceptions", "atp", "placement", "fulfil", "assortment"}
+var planning = []string{"forecast", "replenish", "allocation", "pricing", "production", "exceptions", "atp", "placement", "fulfil", "assortment", "peak"}
 
 // TestImportRules fails on any import architecture.md forbids.
 func TestImportRules(t *testing.T) {
