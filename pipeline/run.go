@@ -75,6 +75,7 @@ type Run struct {
 	atp        *ATPResult
 	place      *PlaceResult
 	assort     *AssortResult
+	peak       *PeakResult
 	routed     *series.Forecasts // the forecasts routed (demand)
 	// What the load warned about, and the root causes of every flag
 	// (the exceptions stage).

@@ -22,7 +22,7 @@ type Stage interface {
 // Stages returns every stage in pipeline order.
 func Stages() []Stage {
 	return []Stage{LoadStage{}, SummaryStage{}, ForecastStage{}, AssortStage{}, PlaceStage{}, ReplenishStage{}, AllocateStage{}, ProduceStage{},
-		PriceStage{}, ATPStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
+		PriceStage{}, ATPStage{}, PeakStage{}, ExceptionsStage{}, ExportStage{}, ReportStage{}}
 }
 
 // StageNames lists the stage names in pipeline order (config.StageNames,
@@ -117,6 +117,13 @@ func (ForecastStage) Name() string { return "forecast" }
 // Run implements Stage.
 func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	fc := r.Config.Forecast
+	// A peak planned tonight needs days up to its first week's end.
+	horizon, upcoming, err := PeakHorizon(ctx, r.Source, fc, r.Config.Peak)
+	if err != nil {
+		return StageReport{}, err
+	}
+	raised := horizon > fc.Horizon
+	fc.Horizon = horizon
 	res, err := Forecast(ctx, r.Source, fc)
 	if err != nil {
 		return StageReport{}, err
@@ -130,6 +137,9 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		files.Aggregates = "forecasts_aggregates." + fc.Format
 	}
 	rep := res.Report()
+	if raised {
+		rep.Details = append(rep.Details, fmt.Sprintf("  the horizon runs to %d days for the %s peak of %s (the peak section)", horizon, upcoming.Type, upcoming.First))
+	}
 	if res.Peaks != nil {
 		files.Uplift = "uplift.csv"
 	}
@@ -369,6 +379,44 @@ func (PlaceStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	r.place = res
 	rep := res.Report()
 	rows, err := res.Write(r.path(PlaceName + "." + pc.Format))
+	if err != nil {
+		return StageReport{}, err
+	}
+	return rep, r.recordAll(rows, &rep)
+}
+
+// PeakStage writes the peak folder: the plan for the calendar's next
+// peak, from the peak section's weeks ahead of it (PlanPeak). It runs when
+// planner.yaml has a peak section.
+type PeakStage struct{}
+
+// Name implements Stage.
+func (PeakStage) Name() string { return "peak" }
+
+// Run implements Stage.
+func (PeakStage) Run(ctx context.Context, r *Run) (StageReport, error) {
+	pc := r.Config.Peak
+	switch {
+	case pc == nil:
+		return StageReport{Summary: "skipped: no peak section in the configuration"}, nil
+	case r.forecasts == nil:
+		return StageReport{Summary: "skipped: no forecasts in this run to plan a peak from"}, nil
+	case r.sharded:
+		// A factory's or a DC's capacity serves every SKU, and a shard
+		// holds some of them.
+		return StageReport{Summary: "skipped: a peak shares the factories' and DCs' capacity among every SKU, which a shard does not hold; plan it in one run (planner peak)"}, nil
+	}
+	fc, err := r.demand(ctx)
+	if err != nil {
+		return StageReport{}, err
+	}
+	res, err := PlanPeak(ctx, r.Source, fc, r.forecasts.Peaks, *pc)
+	if err != nil {
+		return skipped(err)
+	}
+	r.peak = res
+	rep := res.Report()
+	rows, err := res.Write(r.path(PeakName), fc.Quantiles)
 	if err != nil {
 		return StageReport{}, err
 	}

@@ -17,7 +17,7 @@ import (
 const DefaultDB = "planner.duckdb"
 
 // StageNames are the stages of the nightly run, in the order they run.
-var StageNames = []string{"load", "summary", "forecast", "assort", "place", "replenish", "allocate", "produce", "price", "atp", "exceptions", "export", "report"}
+var StageNames = []string{"load", "summary", "forecast", "assort", "place", "replenish", "allocate", "produce", "price", "atp", "peak", "exceptions", "export", "report"}
 
 // Config is planner.yaml. Relative paths are relative to the folder of the
 // file. The zero value of each field means its default.
@@ -52,6 +52,9 @@ type Config struct {
 	// Assort configures the assort stage (each store's range per
 	// category), which runs only when the section is there.
 	Assort *Assort `yaml:"assort,omitempty" json:"assort,omitempty"`
+	// Peak configures the peak stage (the plan for a calendar peak, weeks
+	// ahead); nil skips it.
+	Peak *Peak `yaml:"peak,omitempty" json:"peak,omitempty"`
 	// Security sets file permissions and the encryption of archives.
 	Security Security `yaml:"security,omitempty" json:"security"`
 	// KeepRuns is how many run folders out/runs keeps, the newest (and
@@ -202,6 +205,10 @@ func (c *Config) WithAllSections() *Config {
 	if out.Assort == nil {
 		a := DefaultAssort()
 		out.Assort = &a
+	}
+	if out.Peak == nil {
+		p := DefaultPeak()
+		out.Peak = &p
 	}
 	return &out
 }
@@ -367,6 +374,12 @@ func (c *Config) resolve() error {
 	if c.Assort != nil {
 		c.Assort.fill()
 		if err := c.Assort.Check(Key("assort")); err != nil {
+			return err
+		}
+	}
+	if c.Peak != nil {
+		c.Peak.fill()
+		if err := c.Peak.Check(Key("peak")); err != nil {
 			return err
 		}
 	}

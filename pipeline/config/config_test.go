@@ -26,7 +26,7 @@ func TestLoadErrors(t *testing.T) {
 		"inputs:\n  sales: s.csv\n  format: wide\n":                               `inputs.format "wide" is not long or m5`,
 		"inputs:\n  sales: s.csv\n  format: m5\n":                                 "inputs.format m5 needs inputs.calendar",
 		"inputs:\n  sales: s.csv\n  grain: hourly\n":                              `inputs.grain "hourly" is not auto, daily or transaction`,
-		"inputs:\n  sales: s.csv\nstages: [load, fly]\n":                          `stages: "fly" is not a stage (stages: load, summary, forecast, assort, place, replenish, allocate, produce, price, atp, exceptions, export, report)`,
+		"inputs:\n  sales: s.csv\nstages: [load, fly]\n":                          `stages: "fly" is not a stage (stages: load, summary, forecast, assort, place, replenish, allocate, produce, price, atp, peak, exceptions, export, report)`,
 		"inputs: [1, 2]\n":                                                        "line 1: this value is not a section of keys",
 		"inputs:\n  sales: s.csv\nforecast:\n  horizn: 3\n":                       "line 4: horizn is not a setting here (docs/config.md lists every key)",
 		"inputs:\n  sales: s.csv\nforecast:\n  horizon: x\n":                      "line 4: x is not a whole number",

@@ -789,3 +789,57 @@ func (c *Assort) Check(name func(string) string) error {
 	}
 	return checkPlanFormat(name("format"), c.Format)
 }
+
+// Peak is the peak section of planner.yaml, and the settings of planner
+// peak: the plan for a calendar peak (an event of kind peak), made each
+// night from WeeksAhead weeks before it.
+type Peak struct {
+	// WeeksAhead is how many weeks before a peak the nightly run starts
+	// planning it.
+	WeeksAhead int `yaml:"weeks_ahead,omitempty" json:"weeks_ahead,omitempty"`
+	// Service is the probability that what a store holds when the peak
+	// starts covers the peak week's demand.
+	Service float64 `yaml:"service,omitempty" json:"service,omitempty"`
+	// Event and Date pick the peak to plan (its type, such as
+	// singles_day, and its first day); empty for the next peak of the
+	// calendar within WeeksAhead weeks.
+	Event string `yaml:"event,omitempty" json:"event,omitempty"`
+	Date  string `yaml:"date,omitempty" json:"date,omitempty"`
+	// MarkdownWeeks are the weeks after the peak its leftovers are to be
+	// sold in (the markdowns' exit).
+	MarkdownWeeks int `yaml:"markdown_weeks,omitempty" json:"markdown_weeks,omitempty"`
+}
+
+// DefaultPeak returns the peak settings of an empty section.
+func DefaultPeak() Peak {
+	return Peak{WeeksAhead: 8, Service: 0.95, MarkdownWeeks: 6}
+}
+
+func (c *Peak) fill() {
+	d := DefaultPeak()
+	fillInt(&c.WeeksAhead, d.WeeksAhead)
+	fillFloat(&c.Service, d.Service)
+	fillInt(&c.MarkdownWeeks, d.MarkdownWeeks)
+}
+
+// Check checks the settings, naming each as name(key) does.
+func (c *Peak) Check(name func(string) string) error {
+	if c.WeeksAhead < 1 || c.WeeksAhead > 52 {
+		return fmt.Errorf("%s must be 1 to 52 weeks (got %d)", name("weeks_ahead"), c.WeeksAhead)
+	}
+	if !(c.Service > 0 && c.Service < 1) {
+		return fmt.Errorf("%s must be strictly between 0 and 1 (got %v)", name("service"), c.Service)
+	}
+	if c.MarkdownWeeks < 1 || c.MarkdownWeeks > 52 {
+		return fmt.Errorf("%s must be 1 to 52 weeks (got %d)", name("markdown_weeks"), c.MarkdownWeeks)
+	}
+	if c.Date != "" {
+		if _, err := series.ParseDate(c.Date); err != nil {
+			return fmt.Errorf("%s %q is not a date as YYYY-MM-DD", name("date"), c.Date)
+		}
+	}
+	if (c.Date == "") != (c.Event == "") {
+		return fmt.Errorf("%s and %s go together: name the peak's event type and its first day, or neither", name("event"), name("date"))
+	}
+	return nil
+}
