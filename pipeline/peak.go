@@ -435,7 +435,6 @@ func sumReturns(rs []PeakReturn) float64 {
 	return s
 }
 
-
 // PlanPeak plans the peak the section picks (NextPeak from the forecasts'
 // first day) from the forecasts (routed to the locations that serve them)
 // and the forecast's model of the peaks (nil when it learned none: no
