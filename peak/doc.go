@@ -32,9 +32,10 @@
 // weeks first, so no capacity is ever exceeded; every unit short is a
 // Shortfall naming its product, place and cause.
 //
-// The same steps with every flow kept in the event's own week plan the
-// peak as nightly replenishment alone would (Options.NoPreBuild): what
-// the event week's capacity cannot carry is lost.
+// The same steps with every flow kept in the week before the event plan
+// the peak as nightly replenishment alone would (Options.NoPreBuild: it
+// orders a lead time and a review ahead, no earlier): what that week's
+// capacity beside its usual flow cannot carry is short.
 //
 // After the event, what the plan leaves on hand beyond the expected sales
 // (Leftovers) is what markdowns clear, and a share of what sold comes

@@ -81,7 +81,9 @@ type DCStock struct {
 // Options choose the plan.
 type Options struct {
 	// NoPreBuild plans the event as nightly replenishment alone would:
-	// every flow in the event's own week, nothing made or moved earlier.
+	// it orders a lead time and a review ahead, so every flow of the
+	// event's stock is in the week before it, nothing made or moved
+	// earlier.
 	NoPreBuild bool
 	// Produce sizes a factory's lots within its capacity per period (the
 	// capacity left beside its usual production) for the demand due in
@@ -241,7 +243,7 @@ func newPlanner(p *Problem, opts Options) (*planner, error) {
 	}
 	pl.from, pl.to = 0, pl.event-1
 	if opts.NoPreBuild {
-		pl.from, pl.to = pl.event, pl.event
+		pl.from = pl.to // the week before the event only
 	}
 	for i, d := range p.DCs {
 		pl.dc[d.Name] = i

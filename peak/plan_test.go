@@ -83,7 +83,7 @@ func TestTightDCSpreadsThePeakOverWeeks(t *testing.T) {
 		short += s.Qty
 	}
 	assert.Equal(t, 2916.0, need)
-	assert.Equal(t, 2916.0-1540, short, "the event week's handling alone (1,540) carries about half of it")
+	assert.Equal(t, 2916.0-700, short, "the week before the event's spare handling (700) carries a quarter of it")
 	checkLoads(t, base)
 }
 

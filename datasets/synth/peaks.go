@@ -32,10 +32,10 @@ const (
 
 var peakEvents = []peakEvent{
 	{name: "Singles Day", month: time.November, day: 11,
-		uplift: [4]float64{2.2, 1.5, 3.5, 4.5}, pre: [4]float64{0.9, 0.95, 0.8, 0.75}, post: [4]float64{0.85, 0.95, 0.7, 0.65},
+		uplift: [4]float64{3, 1.5, 8, 12}, pre: [4]float64{0.9, 0.95, 0.8, 0.75}, post: [4]float64{0.85, 0.95, 0.7, 0.65},
 		returnRate: [4]float64{0.02, 0, 0.1, 0.25}},
 	{name: "Anniversary Sale", month: time.June, day: 18,
-		uplift: [4]float64{1.8, 1.3, 2.5, 3.0}, pre: [4]float64{0.95, 1, 0.9, 0.85}, post: [4]float64{0.9, 0.95, 0.8, 0.75},
+		uplift: [4]float64{2.5, 1.3, 5, 7}, pre: [4]float64{0.95, 1, 0.9, 0.85}, post: [4]float64{0.9, 0.95, 0.8, 0.75},
 		returnRate: [4]float64{0.02, 0, 0.08, 0.2}},
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/planner-engine/planner/datasets"
 	"github.com/planner-engine/planner/datasets/synth"
 	"github.com/planner-engine/planner/forecast/uplift"
+	"github.com/planner-engine/planner/peak"
 	"github.com/planner-engine/planner/pipeline"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/series"
@@ -69,24 +70,11 @@ func Retailer(base synth.Config, event string, date series.Date, daysBefore, hor
 // peaks learned and without, and scores both against the horizon's true
 // sales.
 func RunBacktest(ctx context.Context, dir string, retailer synth.Config, event string, date series.Date, fc config.Forecast) (*Backtest, error) {
-	gen, err := synth.Generate(ctx, dir, retailer, nil)
-	if err != nil {
-		return nil, err
-	}
-	store, err := datasets.Open(ctx, "", nil)
+	store, gen, err := LoadRetailer(ctx, dir, retailer)
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	files := map[string]string{}
-	for _, t := range datasets.Tables {
-		if p, ok := gen.Files[t.Name]; ok {
-			files[t.Name] = p
-		}
-	}
-	if _, err := store.Load(ctx, datasets.LoadOptions{Files: files}); err != nil {
-		return nil, err
-	}
 	fc.Horizon = retailer.Horizon
 	fc.Peaks = "auto"
 	on, err := pipeline.Forecast(ctx, store, fc)
@@ -184,4 +172,153 @@ func score(f *series.Forecasts, sales map[series.Key][]float64, kind func(series
 		out[c] = Scores{Days: n[c], WAPE: abs[c] / math.Max(tot[c], 1), Coverage: in[c] / math.Max(float64(n[c]), 1)}
 	}
 	return out[0], out[1], out[2]
+}
+
+// PlanStudy is the peak plan on the synthetic retailer with its DCs and
+// factories cut to Tightness times their busiest usual week: the share of
+// the peak week's true demand the stores' stock ready for it serves,
+// beside nightly replenishment's alone, and every week a place's load
+// went past its capacity (none, for a plan that keeps to them).
+type PlanStudy struct {
+	Event                    series.Occurrence
+	Tightness                float64
+	Served, ServedNoPreBuild float64
+	Result                   *pipeline.PeakResult
+	Exceeded                 []string
+}
+
+// LoadRetailer generates retailer into dir and loads it into a new
+// in-memory database; the caller closes it.
+func LoadRetailer(ctx context.Context, dir string, retailer synth.Config) (*datasets.Store, *synth.Result, error) {
+	gen, err := synth.Generate(ctx, dir, retailer, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := datasets.Open(ctx, "", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	files := map[string]string{}
+	for _, t := range datasets.Tables {
+		if p, ok := gen.Files[t.Name]; ok {
+			files[t.Name] = p
+		}
+	}
+	if _, err := store.Load(ctx, datasets.LoadOptions{Files: files}); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, gen, nil
+}
+
+// RunPlan generates retailer into dir, forecasts it (with the peaks
+// learned) up to the peak pc names, cuts every DC's throughput and every
+// factory's capacity to tightness times the busiest usual week's, and
+// plans the peak as the peak stage does; then scores the stores'
+// readiness on the peak week's true demand.
+func RunPlan(ctx context.Context, dir string, retailer synth.Config, fc config.Forecast, pc config.Peak, tightness float64) (*PlanStudy, error) {
+	store, gen, err := LoadRetailer(ctx, dir, retailer)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	horizon, o, err := pipeline.PeakHorizon(ctx, store, fc, &pc)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		return nil, fmt.Errorf("no peak to plan")
+	}
+	fc.Horizon = horizon
+	res, err := pipeline.Forecast(ctx, store, fc)
+	if err != nil {
+		return nil, err
+	}
+	prob, err := pipeline.PeakProblem(ctx, store, &res.Forecasts.Forecasts, *o, pc)
+	if err != nil {
+		return nil, err
+	}
+	Tighten(prob, tightness)
+	out, err := pipeline.Peak(ctx, store, prob, *o, res.Peaks, pc)
+	if err != nil {
+		return nil, err
+	}
+	last, err := series.ParseDate(gen.LastDate)
+	if err != nil {
+		return nil, err
+	}
+	days := int(o.First+7-last) - 1
+	sales, err := synth.ReadFutureSales(filepath.Join(dir, "truth", "future_sales.csv"), last+1, days)
+	if err != nil {
+		return nil, err
+	}
+	demand := map[[2]string]float64{}
+	for k, y := range sales {
+		for d := o.First; d < o.First+7; d++ {
+			demand[[2]string{k.SKU, k.Location}] += y[int(d-last-1)]
+		}
+	}
+	st := &PlanStudy{Event: *o, Tightness: tightness, Result: out,
+		Served: pipeline.Served(out.Plan, demand), ServedNoPreBuild: pipeline.Served(out.NoPreBuild, demand)}
+	for _, r := range []*peak.Result{out.Plan, out.NoPreBuild} {
+		for _, l := range r.Loads {
+			if !l.Unlimited && l.Peak > math.Max(0, l.Capacity-l.Usual)+1e-6 {
+				st.Exceeded = append(st.Exceeded, fmt.Sprintf("%s %s in week %d: %.0f usual + %.0f peak > %.0f", l.Kind, l.Place, l.Bucket, l.Usual, l.Peak, l.Capacity))
+			}
+		}
+	}
+	return st, nil
+}
+
+// Tighten sets every DC's throughput and every factory's capacity to
+// tightness times the usual flow of its busiest week before the peak (a
+// network with little room beyond its usual weeks), and keeps each store's
+// capacity.
+func Tighten(p *peak.Problem, tightness float64) {
+	days := int(p.First - p.Start)
+	dcOf := map[string]string{}
+	for _, s := range p.Stores {
+		dcOf[s.Name] = s.DC
+	}
+	factoryOf := map[string]string{}
+	for _, it := range p.Items {
+		if it.Factory {
+			factoryOf[it.SKU] = it.Source
+		}
+	}
+	dcDaily, facDaily := map[string][]float64{}, map[string][]float64{}
+	add := func(m map[string][]float64, k string, x []float64) {
+		if m[k] == nil {
+			m[k] = make([]float64, days)
+		}
+		for t := range x {
+			m[k][t] += x[t]
+		}
+	}
+	for _, l := range p.Lines {
+		add(dcDaily, dcOf[l.Store], l.Daily)
+		if f, ok := factoryOf[l.SKU]; ok {
+			add(facDaily, f, l.Daily)
+		}
+	}
+	busiest := func(x []float64) float64 {
+		var best float64
+		for lo := 0; lo+7 <= len(x); lo++ {
+			var s float64
+			for t := lo; t < lo+7; t++ {
+				s += x[t]
+			}
+			best = math.Max(best, s/7)
+		}
+		return best
+	}
+	for i := range p.DCs {
+		p.DCs[i].Throughput = math.Ceil(tightness * busiest(dcDaily[p.DCs[i].Name]))
+	}
+	for i := range p.Factories {
+		c := math.Ceil(tightness * busiest(facDaily[p.Factories[i].Name]))
+		for t := range p.Factories[i].Daily {
+			p.Factories[i].Daily[t] = c
+		}
+	}
 }

@@ -33,3 +33,29 @@ func TestThePeakIsForecastFromThePastOnes(t *testing.T) {
 	assert.InDelta(t, bt.Nominal, bt.PeakDays.Coverage, 0.05, "the peak days' coverage")
 	assert.Less(t, bt.PeakDays.WAPE, 0.8*bt.PeakDaysOff.WAPE, "learning the peaks forecasts them better")
 }
+
+// With DCs and factories cut to 1.2 times their busiest usual week, the
+// peak plan has the stores ready for at least 97% of the peak week's true
+// demand, where nightly replenishment alone serves much less, and no
+// place takes more than its capacity in any week.
+func TestThePeakPlanServesThePeakWithinCapacity(t *testing.T) {
+	date := series.MustParseDate("2025-11-11")
+	retailer := Retailer(synth.Config{Stores: 6, SKUs: 120, Channels: []string{synth.ChannelStore}, Seed: 12}, "singles_day", date, 42, 60)
+	fc := config.DefaultForecast()
+	fc.Models = "ets"
+	pc := config.DefaultPeak()
+	st, err := RunPlan(context.Background(), t.TempDir(), retailer, fc, pc, 1.2)
+	require.NoError(t, err)
+	t.Logf("%s on %s: served %.1f%% with the plan, %.1f%% with nightly replenishment alone; %d shortfalls",
+		st.Event.Type, st.Event.First, 100*st.Served, 100*st.ServedNoPreBuild, len(st.Result.Plan.Shortfalls))
+	assert.GreaterOrEqual(t, st.Served, 0.97)
+	assert.Less(t, st.ServedNoPreBuild, st.Served-0.1, "nightly replenishment alone serves at least 10 points less")
+	assert.Empty(t, st.Exceeded)
+	var checked int
+	for _, l := range st.Result.Plan.Loads {
+		if !l.Unlimited {
+			checked++
+		}
+	}
+	assert.Greater(t, checked, 20, "every week of every factory, DC and store was checked")
+}
