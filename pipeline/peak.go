@@ -497,3 +497,68 @@ func (r *PeakResult) Write(dir string, quantiles []float64) (map[string]int64, e
 		"peak/after.csv":      int64(len(pp.After)),
 	}, nil
 }
+
+// PeakSummary is the peak plan's --json object; the caller fills Out and
+// Seconds.
+type PeakSummary struct {
+	EventType string  `json:"event_type"`
+	Date      string  `json:"date"`
+	Weeks     int     `json:"weeks"`
+	Lines     int     `json:"lines"`
+	Target    float64 `json:"target_units"`
+	// Ready is the units of the targets the stores will hold when the
+	// peak starts; NightlyOnly the same with nightly replenishment alone.
+	Ready       float64 `json:"ready_units"`
+	NightlyOnly float64 `json:"nightly_only_units"`
+	Made        float64 `json:"made_ahead_units"`
+	Moved       float64 `json:"moved_units"`
+	Short       float64 `json:"short_units"`
+	Shortfalls  int     `json:"shortfalls"`
+	Markdowns   int     `json:"markdowns"`
+	Returns     float64 `json:"expected_returns"`
+	Out         string  `json:"out,omitempty"`
+	Seconds     float64 `json:"seconds"`
+}
+
+// Summary sums the plan up for --json.
+func (r *PeakResult) Summary() PeakSummary {
+	s := PeakSummary{EventType: r.Event.Type, Date: r.Event.First.String(), Weeks: len(r.Plan.Buckets) - 1, Lines: len(r.Plan.Ready),
+		Shortfalls: len(r.Plan.Shortfalls), Markdowns: len(r.Markdowns), Returns: math.Round(sumReturns(r.Returns)*10) / 10}
+	for i, x := range r.Plan.Ready {
+		s.Target += x.Target
+		s.Ready += math.Min(x.Target, x.Stock+x.Arriving)
+		y := r.NoPreBuild.Ready[i]
+		s.NightlyOnly += math.Min(y.Target, y.Stock+y.Arriving)
+	}
+	for _, l := range r.Plan.Lots {
+		s.Made += l.Qty
+	}
+	for _, t := range r.Plan.Transfers {
+		s.Moved += t.Qty
+	}
+	for _, x := range r.Plan.Shortfalls {
+		s.Short += x.Qty
+	}
+	return s
+}
+
+// UpstreamPeak forecasts the source as the nightly run does for the
+// peak the section picks (the horizon through its first week: PeakHorizon)
+// and routes the forecasts to the locations that serve them
+// (UpstreamDemand): what planner peak plans from.
+func UpstreamPeak(ctx context.Context, src Source, fc config.Forecast, place *config.Place, assort *config.Assort, cfg config.Peak) (*series.Forecasts, *uplift.Model, error) {
+	horizon, _, err := PeakHorizon(ctx, src, fc, &cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	fc.Horizon = horizon
+	res, err := Forecast(ctx, src, fc)
+	if err != nil {
+		return nil, nil, err
+	}
+	demand, err := UpstreamDemand(ctx, src, res.Values(), place, assort)
+	if err != nil {
+		return nil, nil, err
+	}
+	return demand, res.Peaks, nil
+}

@@ -88,7 +88,7 @@ func (s *settings) load(cmd *cobra.Command) error {
 	c := s.cfg
 	c.DB, c.Out, c.Inputs, c.Stages = file.DB, file.Out, file.Inputs, file.Stages
 	c.Forecast, c.Replenish = file.Forecast, file.Replenish
-	*c.Allocate, *c.Produce, *c.Price, *c.ATP, *c.Place, *c.Assort = *file.Allocate, *file.Produce, *file.Price, *file.ATP, *file.Place, *file.Assort
+	*c.Allocate, *c.Produce, *c.Price, *c.ATP, *c.Place, *c.Assort, *c.Peak = *file.Allocate, *file.Produce, *file.Price, *file.ATP, *file.Place, *file.Assort, *file.Peak
 	c.Params, c.MemoryLimit = file.Params, file.MemoryLimit
 	c.Security = file.Security
 	if !cmd.Flags().Changed("file-mode") {

@@ -155,7 +155,7 @@ func (a *app) rootCmd() *cobra.Command {
 	complete(root, "log-format", "text", "json")
 	complete(root, "log-level", "debug", "info", "warn", "error")
 	root.AddCommand(a.loadCmd(false), a.loadCmd(true), a.inspectCmd(), a.forecastCmd(), a.backtestCmd(), a.simulateCmd(),
-		a.replenishCmd(), a.allocateCmd(), a.rebalanceCmd(), a.importApprovalsCmd(), a.pushCmd(), a.produceCmd(), a.priceCmd(), a.atpCmd(), a.placeCmd(), a.assortCmd(),
+		a.replenishCmd(), a.allocateCmd(), a.rebalanceCmd(), a.importApprovalsCmd(), a.pushCmd(), a.produceCmd(), a.priceCmd(), a.atpCmd(), a.placeCmd(), a.assortCmd(), a.peakCmd(),
 		a.datasetsCmd(), a.runCmd(), a.overrideCmd(), a.accuracyCmd(), a.snoozeCmd(), a.splitCmd(), a.shardCmd(), a.reduceCmd(), a.schemaCmd(), a.versionCmd(), a.archiveCmd(), a.decryptCmd(), a.keygenCmd())
 	return root
 }
