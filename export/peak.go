@@ -1,11 +1,15 @@
 package export
 
 import (
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/internal/fsutil"
@@ -162,4 +166,116 @@ func WritePeak(dir string, pp *PeakPlan) error {
 // peak's: 0 for the peak's own, 1 for the week before.
 func weekLabel(r *peak.Result, b int) string {
 	return strconv.Itoa(len(r.Buckets) - 1 - b)
+}
+
+// peakSheet writes the Peak sheet: the peak, each factory's and DC's load
+// as a share of its capacity week by week (with the plan, then with
+// nightly replenishment alone), then each store's readiness for it and
+// what comes after.
+func peakSheet(f *excelize.File, pp *PeakPlan, st *workbookStyles) error {
+	sw, err := f.NewStreamWriter(PeakSheet)
+	if err != nil {
+		return err
+	}
+	for i, w := range []float64{14, 14, 16, 12, 12, 12, 12, 12, 12, 12, 12, 12, 14} {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	row := 1
+	put := func(vals ...any) error {
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		row++
+		return sw.SetRow(cell, vals)
+	}
+	header := func(names ...string) []any {
+		out := make([]any, len(names))
+		for i, n := range names {
+			out[i] = excelize.Cell{StyleID: st.header, Value: n}
+		}
+		return out
+	}
+	plan := pp.Plan
+	if err := put(excelize.Cell{StyleID: st.title, Value: fmt.Sprintf("Peak: %s on %s", pp.EventType, pp.Event.First)}); err != nil {
+		return err
+	}
+	if err := put("Load as a share of capacity, by week to the peak's (0): production, DC receipts (dc_in) and shipments (dc_out). peak/capacity.csv has the units."); err != nil {
+		return err
+	}
+	weeks := []string{"place", "kind", "plan"}
+	for b := range plan.Buckets {
+		weeks = append(weeks, weekLabel(plan, b)+" ("+plan.Buckets[b].First.String()[5:]+")")
+	}
+	if err := put(header(weeks...)...); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		name string
+		r    *peak.Result
+	}{{"pre-build", plan}, {"nightly only", pp.Baseline}} {
+		type key struct{ place, kind string }
+		cells := map[key][]any{}
+		var keys []key
+		for _, l := range p.r.Loads {
+			if l.Kind == "store" || l.Unlimited {
+				continue
+			}
+			k := key{l.Place, l.Kind}
+			if cells[k] == nil {
+				cells[k] = make([]any, len(plan.Buckets))
+				keys = append(keys, k)
+			}
+			if l.Capacity > 0 {
+				cells[k][l.Bucket] = excelize.Cell{StyleID: st.decimals, Value: math.Round(100*(l.Usual+l.Peak)/l.Capacity) / 100}
+			}
+		}
+		for _, k := range keys {
+			if err := put(append([]any{k.place, k.kind, p.name}, cells[k]...)...); err != nil {
+				return err
+			}
+		}
+	}
+	row++
+	if err := put(header("sku", "store", "peak_week_mean", "target", "stock", "arriving", "ready", "short", "why_short", "leftover", "markdown_price", "expected_returns")...); err != nil {
+		return err
+	}
+	short := map[[2]string]peak.Shortfall{}
+	for _, s := range plan.Shortfalls {
+		k := [2]string{s.SKU, s.Store}
+		x := short[k]
+		x.Qty += s.Qty
+		if x.Cause == "" {
+			x.Cause = s.Cause
+		} else if x.Cause != s.Cause {
+			x.Cause += "; " + s.Cause
+		}
+		short[k] = x
+	}
+	after := map[[2]string]PeakAfter{}
+	for _, a := range pp.After {
+		after[[2]string{a.SKU, a.Store}] = a
+	}
+	for _, r := range plan.Ready {
+		k := [2]string{r.SKU, r.Store}
+		s, a := short[k], after[k]
+		var md any
+		if a.Markdown > 0 {
+			md = excelize.Cell{StyleID: st.decimals, Value: a.Markdown}
+		}
+		vals := []any{r.SKU, r.Store, excelize.Cell{StyleID: st.decimals, Value: math.Round(r.Mean*100) / 100},
+			excelize.Cell{StyleID: st.units, Value: r.Target}, excelize.Cell{StyleID: st.units, Value: r.Stock},
+			excelize.Cell{StyleID: st.units, Value: r.Arriving}, excelize.Cell{StyleID: st.units, Value: r.Stock + r.Arriving},
+			excelize.Cell{StyleID: st.units, Value: s.Qty}, s.Cause, excelize.Cell{StyleID: st.decimals, Value: math.Round(r.Leftover*100) / 100},
+			md, excelize.Cell{StyleID: st.decimals, Value: a.Returns}}
+		if s.Qty > 0 {
+			vals[0] = excelize.Cell{StyleID: st.exception, Value: r.SKU}
+		}
+		if err := put(vals...); err != nil {
+			return err
+		}
+		if row > maxSheetLines {
+			return fmt.Errorf("sheet %s would hold more lines than a sheet can; peak/forecast.csv has them all", PeakSheet)
+		}
+	}
+	return sw.Flush()
 }

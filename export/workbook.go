@@ -64,7 +64,10 @@ type Workbook struct {
 	// (adds and drops), which are what a merchandiser approves.
 	Assortment    []StoreRange
 	AssortmentDay series.Date
-	Forecasts     *forecast.Result
+	// Peak is the plan for the calendar's next peak, when the run made
+	// one; the Peak sheet shows it.
+	Peak      *PeakPlan
+	Forecasts *forecast.Result
 	// Root causes are the run's exceptions, for the Exceptions sheet.
 	RootCauses []exceptions.Exception
 	// ProductNames and LocationNames are shown beside the codes; a code
@@ -106,7 +109,11 @@ const (
 	// PlacementSheet is which nodes hold each SKU (placement.csv), to
 	// read, not to approve.
 	PlacementSheet = "Placement"
-	ForecastSheet  = "Forecasts"
+	// PeakSheet is the peak plan (the peak folder), to read, not to
+	// approve: each factory's and DC's load by week against its capacity,
+	// and each store's readiness; only when the run planned a peak.
+	PeakSheet     = "Peak"
+	ForecastSheet = "Forecasts"
 	// OverridesSheet is an empty form for forecast overrides, which
 	// planner override --file plan.xlsx reads.
 	OverridesSheet = "Overrides"
@@ -142,6 +149,11 @@ func WriteWorkbook(path string, wb *Workbook) error {
 	for _, s := range WorkbookSheets[1:] {
 		if _, err := f.NewSheet(s); err != nil {
 			return err
+		}
+		if s == PlacementSheet && wb.Peak != nil {
+			if _, err := f.NewSheet(PeakSheet); err != nil {
+				return err
+			}
 		}
 	}
 	if err := exceptionsSheet(f, wb, st); err != nil {
@@ -182,6 +194,11 @@ func WriteWorkbook(path string, wb *Workbook) error {
 	}
 	if err := placementSheet(f, wb, st); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if wb.Peak != nil {
+		if err := peakSheet(f, wb.Peak, st); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	if wb.Forecasts != nil {
 		if err := forecastsFinite(wb.Forecasts); err != nil {

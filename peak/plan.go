@@ -223,7 +223,9 @@ type planner struct {
 	ship   [][]float64 // per line, per bucket: shipped from its DC
 	short  []Shortfall
 	recv   map[[2]int][]float64 // (DC, item) -> received per bucket
-	lots   map[[2]int][]float64 // (factory, item) -> made per bucket
+	// byDCItem are the lines by DC and item (linesOf).
+	byDCItem map[[2]int][]int
+	lots     map[[2]int][]float64 // (factory, item) -> made per bucket
 }
 
 func newPlanner(p *Problem, opts Options) (*planner, error) {
@@ -423,16 +425,17 @@ func (pl *planner) shipToStores() {
 	}
 }
 
-// shipped returns the lines of a DC and item with what each ships by
-// bucket.
+// linesOf returns the lines a DC ships an item to, in the problem's
+// order.
 func (pl *planner) linesOf(d, it int) []int {
-	var out []int
-	for i, l := range pl.p.Lines {
-		if pl.item[l.SKU] == it && pl.dc[pl.p.Stores[pl.store[l.Store]].DC] == d {
-			out = append(out, i)
+	if pl.byDCItem == nil {
+		pl.byDCItem = map[[2]int][]int{}
+		for i, l := range pl.p.Lines {
+			k := [2]int{pl.dc[pl.p.Stores[pl.store[l.Store]].DC], pl.item[l.SKU]}
+			pl.byDCItem[k] = append(pl.byDCItem[k], i)
 		}
 	}
-	return out
+	return pl.byDCItem[[2]int{d, it}]
 }
 
 // take takes qty of what lines ship back, earliest weeks first (shared

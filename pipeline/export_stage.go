@@ -50,6 +50,9 @@ func (ExportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.assort != nil {
 		wb.Assortment, wb.AssortmentDay = r.assort.Ranges, r.assort.Day
 	}
+	if r.peak != nil {
+		wb.Peak = r.peak.plan(r.forecasts.Forecasts.Quantiles)
+	}
 	wb.Figures, wb.Exceptions = r.keyFigures()
 	labels, err := r.masterLabels(ctx)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/pricing"
 	"github.com/planner-engine/planner/production"
+	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/series"
 )
 
@@ -461,9 +462,8 @@ func PlanPeak(ctx context.Context, src Source, fc *series.Forecasts, peaks *upli
 // PeakName is the peak plan's folder in a run.
 const PeakName = "peak"
 
-// Write writes the peak folder dir (export.WritePeak) and returns the
-// rows written by file name.
-func (r *PeakResult) Write(dir string, quantiles []float64) (map[string]int64, error) {
+// plan is the plan as export writes it, with the forecast's quantiles.
+func (r *PeakResult) plan(quantiles []float64) *export.PeakPlan {
 	after := map[[2]string]*export.PeakAfter{}
 	var keys [][2]string
 	get := func(sku, store string) *export.PeakAfter {
@@ -486,6 +486,13 @@ func (r *PeakResult) Write(dir string, quantiles []float64) (map[string]int64, e
 	for _, k := range keys {
 		pp.After = append(pp.After, *after[k])
 	}
+	return pp
+}
+
+// Write writes the peak folder dir (export.WritePeak) and returns the
+// rows written by file name.
+func (r *PeakResult) Write(dir string, quantiles []float64) (map[string]int64, error) {
+	pp := r.plan(quantiles)
 	if err := export.WritePeak(dir, pp); err != nil {
 		return nil, err
 	}
@@ -561,4 +568,64 @@ func UpstreamPeak(ctx context.Context, src Source, fc config.Forecast, place *co
 		return nil, nil, err
 	}
 	return demand, res.Peaks, nil
+}
+
+// tables are the report's Peak section: each factory's and DC's load
+// against its capacity week by week, with the plan and with nightly
+// replenishment alone, and what cannot be ready.
+func (r *PeakResult) tables() []report.Table {
+	weeks := len(r.Plan.Buckets)
+	head := []string{"Place", "Kind"}
+	numeric := []bool{false, false}
+	for b := 0; b < weeks; b++ {
+		label := fmt.Sprintf("%d wk before", weeks-1-b)
+		if r.Plan.Buckets[b].Event {
+			label = "Peak week"
+		}
+		head = append(head, label+" ("+r.Plan.Buckets[b].First.String()[5:]+")")
+		numeric = append(numeric, true)
+	}
+	load := report.Table{Title: fmt.Sprintf("Peak: %s on %s, capacity week by week (peak/capacity.csv)", r.Event.Type, r.Event.First),
+		Note: "Each factory's production and each DC's receipts and shipments as a share of its capacity, week by week to the peak's: the usual " +
+			"flow with the peak plan's (pre-built and pre-positioned), then with nightly replenishment alone (the peak's stock moved in the week before it). " +
+			"Above 100% only where the usual flow alone is.",
+		Header: head, Numeric: numeric}
+	for _, p := range []struct {
+		name string
+		res  *peak.Result
+	}{{"", r.Plan}, {" (nightly only)", r.NoPreBuild}} {
+		rows := map[[2]string][]string{}
+		var keys [][2]string
+		for _, l := range p.res.Loads {
+			if l.Kind == "store" || l.Unlimited {
+				continue
+			}
+			k := [2]string{l.Place, l.Kind + p.name}
+			if rows[k] == nil {
+				rows[k] = make([]string, weeks)
+				keys = append(keys, k)
+			}
+			if l.Capacity > 0 {
+				rows[k][l.Bucket] = fmt.Sprintf("%.0f%%", 100*(l.Usual+l.Peak)/l.Capacity)
+			}
+		}
+		for _, k := range keys {
+			load.Rows = append(load.Rows, append([]string{k[0], k[1]}, rows[k]...))
+		}
+	}
+	sum := r.Summary()
+	ready := report.Table{Title: "Peak: readiness and after (peak/forecast.csv, peak/shortfalls.csv, peak/after.csv)",
+		Note: fmt.Sprintf("Stores ready for %s of %s units (the peak week's demand at the service level) with the plan, %s with nightly replenishment alone. "+
+			"%s markdowns for the expected leftovers; %s units expected back in the fortnight after. The largest shortfalls:",
+			report.Number(sum.Ready), report.Number(sum.Target), report.Number(sum.NightlyOnly), report.Number(float64(sum.Markdowns)), report.Number(sum.Returns)),
+		Header: []string{"SKU", "Store", "Units short", "Why"}, Numeric: []bool{false, false, true, false}}
+	short := slices.Clone(r.Plan.Shortfalls)
+	slices.SortStableFunc(short, func(a, b peak.Shortfall) int { return cmp.Compare(b.Qty, a.Qty) })
+	for i, s := range short {
+		if i == 20 {
+			break
+		}
+		ready.Rows = append(ready.Rows, []string{s.SKU, s.Store, report.Number(s.Qty), s.Cause})
+	}
+	return []report.Table{load, ready}
 }

@@ -58,6 +58,9 @@ func (ReportStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if r.place != nil {
 		d.Tables = append(d.Tables, r.place.table())
 	}
+	if r.peak != nil {
+		d.Tables = append(d.Tables, r.peak.tables()...)
+	}
 	if r.assort != nil {
 		d.Tables = append(d.Tables, r.assort.table())
 	}

@@ -244,7 +244,7 @@ func (r *retailer) buildLocations() {
 		size := math.Exp(rng.NormFloat64()*0.35 - 0.06)
 		r.stores = append(r.stores, store{
 			location: location{id: fmt.Sprintf("S%03d", i+1), name: fmt.Sprintf("%s %d", regionNames[reg], i+1), typ: "store",
-				region: regionNames[reg], dc: r.dcs[reg].id, capacity: math.Round(20_000 * size)},
+				region: regionNames[reg], dc: r.dcs[reg].id, capacity: math.Round(20_000 * size * roomFor(cfg.SKUs))},
 			region: reg, size: size, urban: rng.Float64() < 0.5,
 		})
 	}
@@ -259,6 +259,10 @@ func (r *retailer) buildLocations() {
 		r.suppliers = append(r.suppliers, location{id: fmt.Sprintf("SUP%02d", i+1), name: fmt.Sprintf("Supplier %d", i+1), typ: "supplier"})
 	}
 }
+
+// roomFor scales a store's capacity to the products it ranges: a store's
+// room for the default 200, more for more.
+func roomFor(skus int) float64 { return max(1, float64(skus)/200) }
 
 // buildNetwork splits each region into an urban zone (its stores that
 // offer instant delivery) and the rest, puts a forward warehouse in each
