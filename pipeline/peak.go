@@ -99,7 +99,7 @@ func PeakProblem(ctx context.Context, src Source, fc *series.Forecasts, o series
 	}
 	start := fc.First()
 	if o.First <= start {
-		return nil, skip(fmt.Sprintf("the %s peak of %s starts on or before the plan's first day %s", o.Type, o.First, start))
+		return nil, skip("the %s peak of %s starts on or before the plan's first day %s", o.Type, o.First, start)
 	}
 	days := peakForecastDays(start, &o)
 	if end := fc.Freq.Add(start, fc.Horizon) - 1; end < o.First+6 {
@@ -330,7 +330,9 @@ func Peak(ctx context.Context, src Source, prob *peak.Problem, o series.Occurren
 				}
 			}
 		}
-		if r.Leftover < math.Max(1, weekly) || price[r.SKU] <= 0 {
+		// What usual sales clear at the regular price within half the
+		// markdown's weeks needs no markdown.
+		if r.Leftover < math.Max(1, weekly*float64(cfg.MarkdownWeeks)/2) || price[r.SKU] <= 0 {
 			continue
 		}
 		demand := make([]float64, cfg.MarkdownWeeks)
@@ -338,7 +340,7 @@ func Peak(ctx context.Context, src Source, prob *peak.Problem, o series.Occurren
 			demand[w] = weekly
 		}
 		md, err := pricing.PlanMarkdown(pricing.MarkdownItem{SKU: r.SKU, Location: r.Store, Regular: price[r.SKU], Current: price[r.SKU],
-			Stock: math.Round(r.Leftover), Demand: demand, Elasticity: peakElasticity, Dispersion: 1}, nil)
+			Stock: math.Round(r.Leftover), Demand: demand, Elasticity: peakElasticity, Dispersion: 1}, &markdownRules)
 		if err != nil {
 			return nil, err
 		}
@@ -352,6 +354,14 @@ func Peak(ctx context.Context, src Source, prob *peak.Problem, o series.Occurren
 	}
 	return out, nil
 }
+
+// markdownRules are the leftovers' markdown steps, on a coarser stock grid
+// than the price stage's (a leftover is a few weeks of sales).
+var markdownRules = func() pricing.MarkdownRules {
+	r := pricing.DefaultMarkdownRules()
+	r.Grid = 60
+	return r
+}()
 
 // peakElasticity is the price elasticity the leftovers' markdowns are
 // planned with: a typical value for discretionary retail goods (the
@@ -450,7 +460,7 @@ func PlanPeak(ctx context.Context, src Source, fc *series.Forecasts, peaks *upli
 		return nil, err
 	}
 	if o == nil {
-		return nil, skip(fmt.Sprintf("no peak (an event of kind peak) starts within %s of %s", words.Plural(cfg.WeeksAhead, "week"), fc.First()))
+		return nil, skip("no peak (an event of kind peak) starts within %s of %s", words.Plural(cfg.WeeksAhead, "week"), fc.First())
 	}
 	prob, err := PeakProblem(ctx, src, fc, *o, cfg)
 	if err != nil {

@@ -43,6 +43,14 @@ func shardFixture(t *testing.T) *config.Config {
 		}
 		return true
 	})
+	// A peak in the history and one in the horizon: the forecast learns
+	// its effects across SKUs, which every shard must take from the
+	// split's parameters.
+	events, err := os.OpenFile(res.Files["events"], os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = events.WriteString("2023-02-15,Flash Sale,peak,*\n2023-03-22,Flash Sale,peak,*\n")
+	require.NoError(t, err)
+	require.NoError(t, events.Close())
 	cfg, err := config.Load(res.Files["config"])
 	require.NoError(t, err)
 	al, pc, pr := config.DefaultAllocate(), config.DefaultProduce(), config.DefaultPrice()

@@ -140,7 +140,9 @@ func (ForecastStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 	if raised {
 		rep.Details = append(rep.Details, fmt.Sprintf("  the horizon runs to %d days for the %s peak of %s (the peak section)", horizon, upcoming.Type, upcoming.First))
 	}
-	if res.Peaks != nil {
+	if res.Peaks != nil && !r.sharded {
+		// The effects are the network's, learned once: the whole run's
+		// file (a shard would repeat it).
 		files.Uplift = "uplift.csv"
 	}
 	rows, err := res.Write(ForecastFiles{Forecasts: r.path(files.Forecasts), Aggregates: r.path(files.Aggregates), Models: r.path(files.Models), Uplift: r.path(files.Uplift)})

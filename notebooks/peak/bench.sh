@@ -18,8 +18,7 @@ for scale in ${SCALES:-1 3 10}; do
 		--channels store --format parquet --no-truth --peaks --out "$dir" >/dev/null
 	printf 'allocate: {}\nproduce: {}\nprice: {}\npeak: {}\nmemory_limit: 8GB\n' >>"$dir/planner.yaml"
 	/usr/bin/time -f "%e %M" -o "$dir/time.txt" "$PLANNER" run --config "$dir/planner.yaml" >"$dir/run.txt" 2>"$dir/log.txt" || true
-	read -r wall kb <"$dir/time.txt"
+	read -r wall kb < <(tail -1 "$dir/time.txt")
 	echo "== ${scale}x: $((30490 * scale)) series: ${wall} s, $(awk "BEGIN{printf \"%.2f\", $kb/1048576}") GB peak"
 	grep -E '^  [a-z]+ +[0-9.]+s' "$dir/run.txt" || cat "$dir/run.txt"
-	grep -E '"rows"|orders' "$dir/run.txt" | head -0
 done
