@@ -27,7 +27,10 @@ func PricingInput(ctx context.Context, src Source, freq series.Freq) (*pricing.I
 	if err != nil {
 		return nil, err
 	}
-	in := &pricing.Input{Stock: map[string]float64{}}
+	in, err := pricingTerms(ctx, src)
+	if err != nil {
+		return nil, err
+	}
 	if in.History, err = src.PriceHistory(ctx, freq); err != nil {
 		return nil, err
 	}
@@ -35,6 +38,14 @@ func PricingInput(ctx context.Context, src Source, freq series.Freq) (*pricing.I
 	if end := historyEnd(src); end > in.History.End && len(in.History.Series) > 0 {
 		in.History.End = end
 	}
+	return in, nil
+}
+
+// pricingTerms reads pricing's inputs but the history: the product master
+// and the units each SKU has across the network.
+func pricingTerms(ctx context.Context, src Source) (*pricing.Input, error) {
+	in := &pricing.Input{Stock: map[string]float64{}}
+	var err error
 	if in.Products, err = src.PricingTerms(ctx); err != nil {
 		return nil, err
 	}
@@ -117,23 +128,43 @@ func Price(ctx context.Context, src Source, cfg config.Price) (*PriceResult, err
 		return nil, err
 	}
 	prog := progress.From(ctx)
-	task := prog.Start("price: read history", 0)
-	in, err := PricingInput(ctx, src, cfg.Period())
+	freq, err := priceFreq(ctx, src, cfg.Period())
 	if err != nil {
-		task.Fail()
 		return nil, err
 	}
-	task.Done(words.Commas(int64(in.History.Observations())) + " location-periods")
-	settings.ReleaseHistory = true
-	if p := networkParams(src); p != nil && len(in.History.Series) > 0 {
-		if p.PricePools == nil {
-			task.Fail()
-			return nil, &InputError{errors.New("params: the parameters file has no price pools; split the data with the configuration that prices (a price section)")}
-		}
-		settings.Pools = p.PricePools
+	in, err := pricingTerms(ctx, src)
+	if err != nil {
+		return nil, err
 	}
-	task = prog.Start("price: estimate and recommend", 0)
-	res, err := pricing.Price(ctx, in, &settings)
+	settings.ReleaseHistory = true
+	noPools := false
+	if p := networkParams(src); p != nil {
+		settings.Pools = p.PricePools
+		// Without the network's pools a shard's would be its own: refused
+		// below, where the shard has priced sales.
+		noPools = p.PricePools == nil
+	}
+	// The history a part of whole SKUs at a time: each part is fitted
+	// and let go before the next is read.
+	end := historyEnd(src)
+	observations := 0
+	parts := func(yield func(*series.PriceHistory, error) bool) {
+		for h, err := range src.PriceHistories(ctx, freq, pricePoolPart) {
+			if err == nil && h != nil {
+				// Prices apply from the network's plan date, as in
+				// the whole run.
+				if end > h.End {
+					h.End = end
+				}
+				observations += h.Observations()
+			}
+			if !yield(h, err) {
+				return
+			}
+		}
+	}
+	task := prog.Start("price: estimate and recommend", 0)
+	res, err := pricing.PriceParts(ctx, parts, in, &settings)
 	var none *pricing.NoHistoryError
 	if errors.As(err, &none) {
 		task.Fail()
@@ -143,7 +174,11 @@ func Price(ctx context.Context, src Source, cfg config.Price) (*PriceResult, err
 		task.Fail()
 		return nil, err
 	}
-	task.Done(fmt.Sprintf("%d products", len(res.Elasticities)))
+	if noPools {
+		task.Fail()
+		return nil, &InputError{errors.New("params: the parameters file has no price pools; split the data with the configuration that prices (a price section)")}
+	}
+	task.Done(fmt.Sprintf("%d products, %s location-periods", len(res.Elasticities), words.Commas(int64(observations))))
 	return &PriceResult{res}, nil
 }
 

@@ -3,6 +3,7 @@ package pricing
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"sort"
 	"strings"
@@ -104,13 +105,53 @@ func (e *NoHistoryError) Error() string {
 // price for the others. Products are priced chain-wide (location *) when
 // every location charges the same regular price, per location otherwise.
 func Price(ctx context.Context, in *Input, settings *Settings) (*Result, error) {
+	return PriceParts(ctx, func(yield func(*series.PriceHistory, error) bool) { yield(in.History, nil) }, in, settings)
+}
+
+// PriceParts is Price on a price history given in parts of whole SKUs, in
+// SKU order, that share its Freq, Start, End and row counts (in.History
+// is not read): each part's products are fitted and their observations
+// dropped before the next part is read, so a retailer of any size is
+// priced in the memory of one part, with the result Price gives on the
+// whole history.
+func PriceParts(ctx context.Context, parts iter.Seq2[*series.PriceHistory, error], in *Input, settings *Settings) (*Result, error) {
 	s := Settings{}
 	if settings != nil {
 		s = *settings
 	}
 	s = s.withDefaults()
-	h := in.History
-	if h == nil || len(h.Series) == 0 {
+	var h *series.PriceHistory // the parts' shared fields
+	var products []Product
+	var fits []Fit
+	for part, err := range parts {
+		if err != nil {
+			return nil, err
+		}
+		if part == nil {
+			continue
+		}
+		if h == nil {
+			head := *part
+			head.Series = nil
+			h = &head
+		}
+		if len(part.Series) == 0 {
+			continue
+		}
+		ps := GroupHistory(part, in.Products, s.ReleaseHistory)
+		fs, err := Estimate(ctx, Calendar{Freq: part.Freq, Start: part.Start}, ps, &s.Estimate)
+		if err != nil {
+			return nil, err
+		}
+		// Pooling and pricing read a product's fit, group and
+		// locations, not its observations.
+		for i := range ps {
+			ps[i].Obs = nil
+		}
+		products = append(products, ps...)
+		fits = append(fits, fs...)
+	}
+	if h == nil || len(products) == 0 {
 		e := &NoHistoryError{}
 		if h != nil && h.Unpriced+h.ZeroPrice == h.Rows {
 			e.Rows = h.Rows
@@ -123,12 +164,6 @@ func Price(ctx context.Context, in *Input, settings *Settings) (*Result, error) 
 	}
 	if h.ZeroPrice > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d sales rows with a price of 0 (units given away) were left out of the estimates", h.ZeroPrice))
-	}
-	products := GroupHistory(h, in.Products, s.ReleaseHistory)
-	cal := Calendar{Freq: h.Freq, Start: h.Start}
-	fits, err := Estimate(ctx, cal, products, &s.Estimate)
-	if err != nil {
-		return nil, err
 	}
 	res.Fits = fits
 	if s.Pools == nil {
