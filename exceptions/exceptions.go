@@ -55,6 +55,9 @@ const (
 	// ZoneUnserved: a zone's demand through a channel that no node
 	// reaches within the channel's promise.
 	ZoneUnserved Kind = "zone_unserved"
+	// PeakShort: a store will lack a product's stock when a peak starts,
+	// because some capacity before it cannot carry it in time.
+	PeakShort Kind = "peak_short"
 )
 
 // Action is the suggested first step for each kind.
@@ -75,6 +78,7 @@ var Action = map[Kind]string{
 	DataProblem:      "fix the rows in the named file before the next load",
 	RingFence:        "send stock to the location, or lower the channels' reserves (planner.yaml's atp section)",
 	ZoneUnserved:     "add a lane from a node within the promise (a forward warehouse near the zone), or change the channel's promise (planner.yaml's place section)",
+	PeakShort:        "add capacity in the weeks before the peak (a factory's shift, a DC's hours, a store's backroom) or start its stock moving earlier (peak/capacity.csv shows the full weeks)",
 }
 
 // Finding is one sign of a root cause: a plan line flagged, or a cause

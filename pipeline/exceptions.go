@@ -12,6 +12,7 @@ import (
 	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/pricing"
+	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/replenish"
 	"github.com/planner-engine/planner/series"
 	"github.com/planner-engine/planner/supply"
@@ -39,6 +40,7 @@ type ExceptionsInput struct {
 	ATP        *ATPResult
 	Place      *PlaceResult
 	Assort     *AssortResult
+	Peak       *PeakResult
 	Problems   datasets.Problems
 	// Terms give each SKU's unit price and cost; Labels its planner.
 	Terms  map[string]supply.PricingTerms
@@ -185,6 +187,17 @@ func Exceptions(in *ExceptionsInput, cfg config.Exceptions) []exceptions.Excepti
 				Units: g.Units, Value: g.Lost, Detail: g.String()})
 		}
 	}
+	if p := in.Peak; p != nil {
+		margin := map[string]float64{}
+		for _, it := range p.Problem.Items {
+			margin[it.SKU] = max(0, it.Price-it.UnitCost)
+		}
+		for _, s := range p.Plan.Shortfalls {
+			add(exceptions.Finding{Kind: exceptions.PeakShort, SKU: s.SKU, Location: s.Store, Cause: s.Cause, Plan: "peak/shortfalls",
+				Units: s.Qty, Value: s.Qty * margin[s.SKU],
+				Detail: fmt.Sprintf("%s units short at %s for %s on %s: %s", report.Number(s.Qty), s.Store, p.Event.Type, p.Event.First, s.Cause)})
+		}
+	}
 	for _, pr := range in.Problems {
 		if pr.Severity != datasets.Warning {
 			continue
@@ -244,7 +257,7 @@ func (ExceptionsStage) Run(ctx context.Context, r *Run) (StageReport, error) {
 		return StageReport{}, err
 	}
 	in := &ExceptionsInput{Day: r.forecasts.Values().First(), Orders: r.orderLines(), Allocation: r.allocation, Production: r.production,
-		Prices: r.prices, ATP: r.atp, Place: r.place, Assort: r.assort, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
+		Prices: r.prices, ATP: r.atp, Place: r.place, Assort: r.assort, Peak: r.peak, Problems: r.problems, Terms: terms, Labels: labels, Bias: bias}
 	if r.orders != nil {
 		in.Network = r.orders.Network
 	}

@@ -119,7 +119,7 @@ func main() {
 	fmt.Fprintf(&b, "| Peak plan: made ahead and pre-positioned over %d weeks | **%.1f%%** | %.0f |\n", len(st.Result.Plan.Buckets)-1, 100*st.Served, short)
 	fmt.Fprintf(&b, "| Nightly replenishment alone (the peak's stock moved in the week before it) | %.1f%% | %.0f |\n\n", 100*st.ServedNoPreBuild, sum.Target-sum.NightlyOnly)
 	fmt.Fprintf(&b, "The plan made %.0f units ahead in the factories and moved %.0f to the stores. Places over capacity in any week: %d (every factory's, DC's and store's load is checked week by week; `TestThePeakPlanServesThePeakWithinCapacity` checks it on a smaller retailer).\n\n", sum.Made, sum.Moved, len(st.Exceeded))
-	b.WriteString("### Timeline\n\nEach factory's production and each DC's shipments, usual flow and peak flow, against capacity, week by week to the peak's (week 0):\n\n")
+	b.WriteString("### Timeline\n\nEach factory's production and each DC's shipments (the usual flow and the peak's), against capacity, week by week up to the week before the peak, with the peak plan and with nightly replenishment alone:\n\n")
 	for _, kind := range []string{"factory", "dc_out"} {
 		name := "timeline-" + kind + ".png"
 		if err := timeline(filepath.Join(*out, name), st.Result.Plan, st.Result.NoPreBuild, kind); err != nil {
@@ -143,7 +143,7 @@ func timeline(path string, plan, nightly *peak.Result, kind string) error {
 	}
 	p := plot.New()
 	p.Title.Text = map[string]string{"factory": "Factories: production by week", "dc_out": "DCs: shipments by week"}[kind]
-	p.X.Label.Text = "weeks before the peak (0: the peak's week)"
+	p.X.Label.Text = "weeks before the peak (-1: the week before it)"
 	p.Y.Label.Text = "units"
 	weeks := len(plan.Buckets)
 	palette := []color.RGBA{{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255}, {140, 86, 75, 255}}
@@ -152,7 +152,7 @@ func timeline(path string, plan, nightly *peak.Result, kind string) error {
 		line := func(r *peak.Result, value func(peak.Load) float64) plotter.XYs {
 			var pts plotter.XYs
 			for _, l := range r.Loads {
-				if l.Kind == kind && l.Place == place {
+				if l.Kind == kind && l.Place == place && !r.Buckets[l.Bucket].Event {
 					pts = append(pts, plotter.XY{X: float64(l.Bucket - weeks + 1), Y: value(l)})
 				}
 			}
