@@ -12,8 +12,8 @@ import (
 	"github.com/planner-engine/planner/internal/words"
 	"github.com/planner-engine/planner/pipeline/config"
 	"github.com/planner-engine/planner/pricing"
-	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/replenish"
+	"github.com/planner-engine/planner/report"
 	"github.com/planner-engine/planner/series"
 	"github.com/planner-engine/planner/supply"
 )
