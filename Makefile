@@ -7,7 +7,7 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PLANNER := bin/planner
 
-.PHONY: demo test build sample bench bench-peers studies docs check-xlsx check-report clean
+.PHONY: demo test build sample bench bench-peers bench-peak studies docs check-xlsx check-report clean
 
 # A run with exceptions to review (DC stock short, minimum orders far
 # above demand) exits 3 by default; the demo, as a scheduler would, asks
@@ -52,12 +52,18 @@ bench-peers:
 	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 100000 ross & \
 	Rscript notebooks/forecast-accuracy/peers.R ../shared/data notebooks/forecast-accuracy/peers 100000 rossx; wait
 
+# The nightly run at 1x, 3x and 10x the M5 data set's series (about 25 minutes; BENCHMARKS.md,
+# Peak readiness).
+bench-peak: build
+	notebooks/peak/bench.sh
+
 # The studies in notebooks/ (they read ../shared/data; about twenty minutes).
 studies:
 	go run ./notebooks/forecast-accuracy -data ../shared/data -out notebooks/forecast-accuracy
 	go run ./notebooks/replenishment -data ../shared/data -out notebooks/replenishment
 	go run ./notebooks/allocation -data ../shared/data -out notebooks/allocation
 	go run ./notebooks/production -out notebooks/production
+	go run ./notebooks/peak -out notebooks/peak
 	go run ./notebooks/placement -out notebooks/placement
 	go run ./notebooks/omnichannel -out notebooks/omnichannel
 	go run ./notebooks/assortment -data ../shared/data -out notebooks/assortment

@@ -72,7 +72,9 @@ type Line struct {
 	Stock               float64
 }
 
-// DCStock is a DC's stock of a product beyond what its usual flow needs.
+// DCStock is a DC's stock of a product (its inventory position): the
+// peak's needs draw on it before any receipt, as if the usual flow were
+// fed by its usual receipts.
 type DCStock struct {
 	SKU, DC string
 	Qty     float64

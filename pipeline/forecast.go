@@ -31,7 +31,6 @@ type ForecastResult struct {
 	// models' fit as a peak's.
 	Peaks                   *uplift.Model
 	PeakPeriods, PeakMasked int
-	peakCal                 *peakCalendar
 }
 
 // Forecast forecasts every series of the source with the forecast
@@ -113,7 +112,7 @@ func Forecast(ctx context.Context, src Source, cfg config.Forecast) (*ForecastRe
 	}
 	task = prog.Start("forecast", p.Len())
 	opts.Progress = func(done, _ int) { task.Set(done) }
-	out := &ForecastResult{History: p, Peaks: peaks, PeakMasked: masked, peakCal: cal}
+	out := &ForecastResult{History: p, Peaks: peaks, PeakMasked: masked}
 	if cfg.Reconcile != "none" {
 		method, _ := hierarchy.ParseMethod(cfg.Reconcile)
 		labels, err := src.HierarchyLabels(ctx)
