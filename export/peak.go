@@ -66,21 +66,7 @@ func WritePeak(dir string, pp *PeakPlan) error {
 	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	fixed := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
 	write := func(name string, rows func(emit func(...string))) error {
-		return fsutil.WriteFile(filepath.Join(dir, name), func(w io.Writer) error {
-			var b strings.Builder
-			b.WriteString(strings.Join(PeakFiles[name], ",") + "\n")
-			rows(func(fields ...string) {
-				for i, f := range fields {
-					if i > 0 {
-						b.WriteByte(',')
-					}
-					b.WriteString(csvField(f))
-				}
-				b.WriteByte('\n')
-			})
-			_, err := io.WriteString(w, b.String())
-			return err
-		})
+		return writeTextCSV(filepath.Join(dir, name), PeakFiles[name], rows)
 	}
 	plan := pp.Plan
 	err := write("forecast.csv", func(emit func(...string)) {
@@ -278,4 +264,24 @@ func peakSheet(f *excelize.File, pp *PeakPlan, st *workbookStyles) error {
 		}
 	}
 	return sw.Flush()
+}
+
+// writeTextCSV writes a small CSV file of text cells atomically: the
+// header, then the rows emit is called with.
+func writeTextCSV(path string, header []string, rows func(emit func(...string))) error {
+	return fsutil.WriteFile(path, func(w io.Writer) error {
+		var b strings.Builder
+		b.WriteString(strings.Join(header, ",") + "\n")
+		rows(func(fields ...string) {
+			for i, f := range fields {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(csvField(f))
+			}
+			b.WriteByte('\n')
+		})
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
 }

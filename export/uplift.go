@@ -1,12 +1,9 @@
 package export
 
 import (
-	"io"
 	"strconv"
-	"strings"
 
 	"github.com/planner-engine/planner/forecast/uplift"
-	"github.com/planner-engine/planner/internal/fsutil"
 )
 
 // UpliftColumns are the columns of uplift.csv: what the forecast learned
@@ -21,10 +18,8 @@ var UpliftColumns = []string{"event_type", "category", "segment", "occurrences",
 // and the share of the event's units returned (empty when the history
 // records no returns).
 func WriteUplift(path string, m *uplift.Model) error {
-	return fsutil.WriteFile(path, func(w io.Writer) error {
-		var b strings.Builder
-		b.WriteString(strings.Join(UpliftColumns, ",") + "\n")
-		num := func(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
+	return writeTextCSV(path, UpliftColumns, func(emit func(...string)) {
 		for _, e := range m.Effects {
 			for _, seg := range uplift.Segments {
 				l := e.Lifts[seg]
@@ -33,17 +28,8 @@ func WriteUplift(path string, m *uplift.Model) error {
 				if e.Returns && seg == uplift.During {
 					rate = num(e.ReturnRate)
 				}
-				for k, f := range []string{e.Type, e.Category, seg.String(), strconv.Itoa(e.Occurrences), num(l.Mult), num(e.Own[seg]),
-					num(l.SE), num(lo), num(hi), rate} {
-					if k > 0 {
-						b.WriteByte(',')
-					}
-					b.WriteString(csvField(f))
-				}
-				b.WriteByte('\n')
+				emit(e.Type, e.Category, seg.String(), strconv.Itoa(e.Occurrences), num(l.Mult), num(e.Own[seg]), num(l.SE), num(lo), num(hi), rate)
 			}
 		}
-		_, err := io.WriteString(w, b.String())
-		return err
 	})
 }

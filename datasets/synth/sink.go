@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,39 +25,32 @@ const (
 )
 
 var headers = map[rowKind]string{
-	kindSales:        "date,sku,location,channel,qty,price,base_price,promo,feature,display",
+	kindSales:        salesHeader,
 	kindMean:         "date,sku,location,channel,mean",
-	kindSalesReturns: "date,sku,location,channel,qty,price,base_price,promo,feature,display,returns",
+	kindSalesReturns: salesHeader + ",returns",
 }
+
+const salesHeader = "date,sku,location,channel,qty,price,base_price,promo,feature,display"
 
 type seriesID struct{ sku, location, channel string }
 
+// salesFields are the sales rows' columns (salesHeader).
+var salesFields = []arrow.Field{
+	{Name: "date", Type: arrow.FixedWidthTypes.Date32},
+	{Name: "sku", Type: arrow.BinaryTypes.String},
+	{Name: "location", Type: arrow.BinaryTypes.String},
+	{Name: "channel", Type: arrow.BinaryTypes.String},
+	{Name: "qty", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "price", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "base_price", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "promo", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "feature", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "display", Type: arrow.FixedWidthTypes.Boolean},
+}
+
 var schemas = map[rowKind]*arrow.Schema{
-	kindSales: arrow.NewSchema([]arrow.Field{
-		{Name: "date", Type: arrow.FixedWidthTypes.Date32},
-		{Name: "sku", Type: arrow.BinaryTypes.String},
-		{Name: "location", Type: arrow.BinaryTypes.String},
-		{Name: "channel", Type: arrow.BinaryTypes.String},
-		{Name: "qty", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "price", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "base_price", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "promo", Type: arrow.FixedWidthTypes.Boolean},
-		{Name: "feature", Type: arrow.FixedWidthTypes.Boolean},
-		{Name: "display", Type: arrow.FixedWidthTypes.Boolean},
-	}, nil),
-	kindSalesReturns: arrow.NewSchema([]arrow.Field{
-		{Name: "date", Type: arrow.FixedWidthTypes.Date32},
-		{Name: "sku", Type: arrow.BinaryTypes.String},
-		{Name: "location", Type: arrow.BinaryTypes.String},
-		{Name: "channel", Type: arrow.BinaryTypes.String},
-		{Name: "qty", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "price", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "base_price", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "promo", Type: arrow.FixedWidthTypes.Boolean},
-		{Name: "feature", Type: arrow.FixedWidthTypes.Boolean},
-		{Name: "display", Type: arrow.FixedWidthTypes.Boolean},
-		{Name: "returns", Type: arrow.PrimitiveTypes.Float64},
-	}, nil),
+	kindSales:        arrow.NewSchema(salesFields, nil),
+	kindSalesReturns: arrow.NewSchema(append(slices.Clone(salesFields), arrow.Field{Name: "returns", Type: arrow.PrimitiveTypes.Float64}), nil),
 	kindMean: arrow.NewSchema([]arrow.Field{
 		{Name: "date", Type: arrow.FixedWidthTypes.Date32},
 		{Name: "sku", Type: arrow.BinaryTypes.String},

@@ -192,23 +192,34 @@ func readCSV(t *testing.T, path string) []map[string]string {
 }
 
 func TestParquetHoldsTheSameSalesAsCSV(t *testing.T) {
-	csvRes := generate(t, small)
-	pq := small
-	pq.Format = "parquet"
-	pqRes := generate(t, pq)
-	assert.Equal(t, ".parquet", filepath.Ext(pqRes.Files["sales"]))
-	ctx := context.Background()
-	totals := make([]float64, 2)
-	for i, path := range []string{csvRes.Files["sales"], pqRes.Files["sales"]} {
-		s, err := datasets.Open(ctx, "", nil)
-		require.NoError(t, err)
-		rep, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": path}})
-		require.NoError(t, err)
-		assert.Equal(t, csvRes.Rows["sales"], rep.Rows("sales"))
-		require.NoError(t, s.DB().QueryRow("SELECT sum(qty * price) FROM sales").Scan(&totals[i]))
-		s.Close()
+	for _, peaks := range []bool{false, true} {
+		base := small
+		base.Peaks = peaks
+		if peaks {
+			base.Days = 400 // a Singles Day and its returns
+		}
+		csvRes := generate(t, base)
+		pq := base
+		pq.Format = "parquet"
+		pqRes := generate(t, pq)
+		assert.Equal(t, ".parquet", filepath.Ext(pqRes.Files["sales"]))
+		ctx := context.Background()
+		totals := make([][2]float64, 2)
+		for i, path := range []string{csvRes.Files["sales"], pqRes.Files["sales"]} {
+			s, err := datasets.Open(ctx, "", nil)
+			require.NoError(t, err)
+			rep, err := s.Load(ctx, datasets.LoadOptions{Files: map[string]string{"sales": path}})
+			require.NoError(t, err)
+			assert.Equal(t, csvRes.Rows["sales"], rep.Rows("sales"))
+			require.NoError(t, s.DB().QueryRow("SELECT sum(qty * price), sum(returns) FROM sales").Scan(&totals[i][0], &totals[i][1]))
+			s.Close()
+		}
+		assert.InDelta(t, totals[0][0], totals[1][0], 1e-6, "peaks %v", peaks)
+		assert.Equal(t, totals[0][1], totals[1][1], "peaks %v: returns", peaks)
+		if peaks {
+			assert.Positive(t, totals[0][1], "the peak's returns")
+		}
 	}
-	assert.InDelta(t, totals[0], totals[1], 1e-6)
 }
 
 func TestConfigIsChecked(t *testing.T) {
