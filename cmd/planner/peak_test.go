@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,6 +51,15 @@ func TestPeakIsTheRunsStage(t *testing.T) {
 	assert.Equal(t, "2025-11-11", fc[0]["event_date"])
 	uplift := readCSVFile(t, filepath.Join(run, "uplift.csv"))
 	assert.Len(t, uplift, 2*4*3, "two event types, four categories, three segments")
+	// Apparel's units sold on Singles Day come back at 25% (truth/events.csv):
+	// the rate learned from the sales' returns.
+	for _, row := range uplift {
+		if row["event_type"] == "singles_day" && row["category"] == "Apparel" && row["segment"] == "event" {
+			rate, err := strconv.ParseFloat(row["return_rate"], 64)
+			require.NoError(t, err)
+			assert.InDelta(t, 0.25, rate, 0.1)
+		}
+	}
 
 	wb, err := excelize.OpenFile(filepath.Join(run, "plan.xlsx"))
 	require.NoError(t, err)
