@@ -262,7 +262,7 @@ var (
 		Columns: []Column{
 			{Name: "date", Type: Date, Required: true, Key: true, Doc: "Day of the event (one row per day for events spanning days)."},
 			{Name: "event", Type: Text, Required: true, Key: true, Doc: "Event name."},
-			{Name: "kind", Type: Text, Default: "'event'", Doc: "Kind of event, such as holiday, sporting, cultural, religious or payday."},
+			{Name: "kind", Type: Text, Default: "'event'", Doc: "Kind of event, such as holiday, sporting, cultural, religious or payday; peak for the few trading days a year (Singles' Day, Black Friday, an anniversary sale) whose effect the forecast learns from their past occurrences and the peak stage plans for, one event name a type (its name in lower case, other characters as _: singles_day)."},
 			{Name: "region", Type: Text, Key: true, Default: "'*'", Doc: "Region where it applies, or * for everywhere."},
 		},
 	}
