@@ -12,7 +12,8 @@
 // factory at 1.2 times its busiest usual week): the share of the peak
 // week's true demand the stores are ready for, beside nightly
 // replenishment's alone, and the load of every factory and DC against
-// its capacity week by week (timeline-*.png).
+// its capacity week by week (timeline-*.png). With -data holding
+// Rossmann's sales, the Christmas peak backtested on its stores.
 package main
 
 import (
@@ -43,6 +44,7 @@ func main() {
 	stores := flag.Int("stores", 10, "stores of the synthetic retailer")
 	skus := flag.Int("skus", 300, "products of the synthetic retailer")
 	tightness := flag.Float64("tightness", 1.2, "DCs' and factories' capacity as a multiple of their busiest usual week")
+	data := flag.String("data", "../shared/data", "the shared data folder (Rossmann), when present")
 	flag.Parse()
 	ctx := context.Background()
 	base := synth.Config{Stores: *stores, SKUs: *skus, Channels: []string{synth.ChannelStore}, Seed: 21}
@@ -126,6 +128,13 @@ func main() {
 			log.Fatal(err)
 		}
 		fmt.Fprintf(&b, "![%s](%s)\n\n", kind, name)
+	}
+	if _, err := os.Stat(filepath.Join(*data, "rossmann", "train.csv.gz")); err == nil {
+		began := time.Now()
+		if err := rossmann(ctx, *data, &b); err != nil {
+			log.Fatal(err)
+		}
+		log.Printf("rossmann: %.0fs", time.Since(began).Seconds())
 	}
 	if err := os.WriteFile(filepath.Join(*out, "README.md"), []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
