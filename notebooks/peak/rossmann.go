@@ -143,7 +143,7 @@ func rossmann(ctx context.Context, data string, b *strings.Builder) error {
 	}
 	b.WriteString("\nThe usual days' intervals are too narrow with the peak learned or not: this load has the promotion flags of the past " +
 		"but nothing plans them ahead, so the forecast leaves them out, and the days they lift fall outside. With the peak's " +
-		"window left out of the fit the models see a calmer history, and their intervals narrow further; the peak's own days " +
+		"window left out of the fit the models see a calmer history, which likely narrows their intervals further (not measured apart); the peak's own days " +
 		"gain far more than the usual days lose. The four store types learned the same uplift: from one past Christmas, each " +
 		"type's own estimate is as uncertain as the prior year-to-year spread makes it, and the types are drawn to their mean.\n")
 	return nil
