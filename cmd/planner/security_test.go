@@ -52,7 +52,10 @@ func TestRunSealsItsFolderAndWritesFilesOwnerOnly(t *testing.T) {
 	orders, err := os.ReadFile(filepath.Join(run, "orders.csv"))
 	require.NoError(t, err)
 	firstOrder := strings.Split(strings.Split(string(orders), "\n")[1], ",")
-	for _, plain := range []string{firstOrder[0], firstOrder[2], "unit_cost", "orders.csv", "SKU"} {
+	// Whole words of the plan (its first order's id and SKU code, a column,
+	// a file's name): three letters alone turn up in the ciphertext's random
+	// bytes now and then (about one run in 150 for "SKU").
+	for _, plain := range []string{firstOrder[0], firstOrder[2], "unit_cost", "orders.csv"} {
 		assert.NotContains(t, string(raw), plain)
 	}
 
