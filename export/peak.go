@@ -125,13 +125,9 @@ func WritePeak(dir string, pp *PeakPlan) error {
 	if err != nil {
 		return err
 	}
-	margin := map[string]float64{}
-	for _, it := range pp.Problem.Items {
-		margin[it.SKU] = it.Price - it.UnitCost
-	}
 	err = write("shortfalls.csv", func(emit func(...string)) {
 		for _, s := range plan.Shortfalls {
-			emit(s.SKU, s.Store, num(s.Qty), s.Cause, fixed(s.Qty*max(0, margin[s.SKU])))
+			emit(s.SKU, s.Store, num(s.Qty), s.Cause, fixed(s.Value))
 		}
 	})
 	if err != nil {

@@ -30,7 +30,7 @@
 //
 // What a step cannot do is taken back from the steps below it, earliest
 // weeks first, so no capacity is ever exceeded; every unit short is a
-// Shortfall naming its product, place and cause.
+// Shortfall naming its product, place and cause, and the margin it costs.
 //
 // The same steps with every flow kept in the week before the event plan
 // the peak as nightly replenishment alone would (Options.NoPreBuild: it

@@ -142,6 +142,9 @@ type Shortfall struct {
 	SKU, Store string
 	Qty        float64
 	Cause      string
+	// Value is the margin the units would have earned (their price less
+	// their unit cost, when positive).
+	Value float64
 }
 
 // Causes of a shortfall.
@@ -220,6 +223,12 @@ type planner struct {
 	factory map[string]int
 	item    map[string]int
 
+	// Per line: its store, DC and item, and the weeks from its DC.
+	lineStore, lineDC, lineItem, lineOff []int
+	// The usual flow per bucket of each DC and each factory (the lines'
+	// mean demand), and each factory's capacity per bucket.
+	usualDC, usualMade, factoryCap [][]float64
+
 	need   []float64   // per line: what must arrive before the event
 	target []float64   // per line: the event week's demand at the service level
 	ship   [][]float64 // per line, per bucket: shipped from its DC
@@ -234,9 +243,9 @@ func newPlanner(p *Problem, opts Options) (*planner, error) {
 	pl := &planner{p: p, opts: opts, store: map[string]int{}, dc: map[string]int{}, factory: map[string]int{}, item: map[string]int{},
 		recv: map[[2]int][]float64{}, lots: map[[2]int][]float64{}}
 	// Weeks ending the day before the event, the first cut at Start.
-	weeks := (int(p.First-p.Start) + 6) / 7
-	for w := 0; w < weeks; w++ {
-		last := p.First - 1 - series.Date(7*(weeks-1-w))
+	before := (int(p.First-p.Start) + 6) / 7
+	for w := 0; w < before; w++ {
+		last := p.First - 1 - series.Date(7*(before-1-w))
 		first := max(p.Start, last-6)
 		pl.buckets = append(pl.buckets, Bucket{First: first, Last: last})
 	}
@@ -280,9 +289,39 @@ func newPlanner(p *Problem, opts Options) (*planner, error) {
 			return nil, fmt.Errorf("%w: %s at %s has no item", ErrBadProblem, l.SKU, l.Store)
 		}
 	}
-	pl.ship = make([][]float64, len(p.Lines))
-	for i := range pl.ship {
-		pl.ship[i] = make([]float64, len(pl.buckets))
+	nb := len(pl.buckets)
+	grid := func(n int) [][]float64 {
+		out := make([][]float64, n)
+		for i := range out {
+			out[i] = make([]float64, nb)
+		}
+		return out
+	}
+	pl.ship = grid(len(p.Lines))
+	pl.usualDC, pl.usualMade, pl.factoryCap = grid(len(p.DCs)), grid(len(p.Factories)), grid(len(p.Factories))
+	for i := range p.Lines {
+		l := &p.Lines[i]
+		st := pl.store[l.Store]
+		pl.lineStore = append(pl.lineStore, st)
+		pl.lineDC = append(pl.lineDC, pl.dc[p.Stores[st].DC])
+		pl.lineItem = append(pl.lineItem, pl.item[l.SKU])
+		pl.lineOff = append(pl.lineOff, weeks(p.Stores[st].LeadDays))
+		it := p.Items[pl.item[l.SKU]]
+		for b := 0; b < nb; b++ {
+			u := pl.usual(l, b)
+			pl.usualDC[pl.lineDC[i]][b] += u
+			if it.Factory {
+				pl.usualMade[pl.factory[it.Source]][b] += u
+			}
+		}
+	}
+	for f, fac := range p.Factories {
+		for b := 0; b < nb; b++ {
+			lo := int(pl.buckets[b].First - p.Start)
+			for t := lo; t < lo+pl.days[b] && t < len(fac.Daily); t++ {
+				pl.factoryCap[f][b] += fac.Daily[t]
+			}
+		}
 	}
 	return pl, nil
 }
@@ -321,9 +360,8 @@ func (pl *planner) targets(service float64) {
 // beside its stock.
 func (pl *planner) storeSpace() {
 	byStore := map[int][]int{}
-	for i, l := range pl.p.Lines {
-		s := pl.store[l.Store]
-		byStore[s] = append(byStore[s], i)
+	for i := range pl.p.Lines {
+		byStore[pl.lineStore[i]] = append(byStore[pl.lineStore[i]], i)
 	}
 	for s, st := range pl.p.Stores {
 		if st.Capacity <= 0 {
@@ -350,7 +388,8 @@ func (pl *planner) cut(i int, qty float64, cause string) {
 		return
 	}
 	l := pl.p.Lines[i]
-	pl.short = append(pl.short, Shortfall{SKU: l.SKU, Store: l.Store, Qty: qty, Cause: cause})
+	it := pl.p.Items[pl.lineItem[i]]
+	pl.short = append(pl.short, Shortfall{SKU: l.SKU, Store: l.Store, Qty: qty, Cause: cause, Value: qty * max(0, it.Price-it.UnitCost)})
 }
 
 // weeks returns the whole weeks a lead time of days takes: a lane shorter
@@ -367,31 +406,12 @@ func (pl *planner) dcCapacity(d, b int, usual float64) float64 {
 	return math.Max(0, math.Floor(t*float64(pl.days[b])-usual))
 }
 
-// usualByDC sums the lines' usual demand per DC and bucket: what a DC
-// ships (and receives) anyway.
-func (pl *planner) usualByDC() [][]float64 {
-	out := make([][]float64, len(pl.p.DCs))
-	for d := range out {
-		out[d] = make([]float64, len(pl.buckets))
-	}
-	for i := range pl.p.Lines {
-		l := &pl.p.Lines[i]
-		d := pl.dc[pl.p.Stores[pl.store[l.Store]].DC]
-		for b := range pl.buckets {
-			out[d][b] += pl.usual(l, b)
-		}
-	}
-	return out
-}
-
 // shipToStores ships each line's need from its DC, as late as the DC's
 // shipping capacity allows for it to arrive in the window.
 func (pl *planner) shipToStores() {
-	usual := pl.usualByDC()
 	byDC := make([][]int, len(pl.p.DCs))
-	for i, l := range pl.p.Lines {
-		d := pl.dc[pl.p.Stores[pl.store[l.Store]].DC]
-		byDC[d] = append(byDC[d], i)
+	for i := range pl.p.Lines {
+		byDC[pl.lineDC[i]] = append(byDC[pl.lineDC[i]], i)
 	}
 	for d, lines := range byDC {
 		rem := make([]float64, len(lines))
@@ -402,7 +422,7 @@ func (pl *planner) shipToStores() {
 			var idx []int
 			var wants []float64
 			for j, i := range lines {
-				off := weeks(pl.p.Stores[pl.store[pl.p.Lines[i].Store]].LeadDays)
+				off := pl.lineOff[i]
 				if rem[j] > 0 && b+off >= pl.from && b+off <= pl.to {
 					idx = append(idx, j)
 					wants = append(wants, rem[j])
@@ -411,7 +431,7 @@ func (pl *planner) shipToStores() {
 			if len(idx) == 0 {
 				continue
 			}
-			got := share(pl.dcCapacity(d, b, usual[d][b]), wants)
+			got := share(pl.dcCapacity(d, b, pl.usualDC[d][b]), wants)
 			for k, j := range idx {
 				pl.ship[lines[j]][b] += got[k]
 				rem[j] -= got[k]
@@ -419,7 +439,7 @@ func (pl *planner) shipToStores() {
 		}
 		for j, i := range lines {
 			cause := CauseDCOut
-			if weeks(pl.p.Stores[pl.store[pl.p.Lines[i].Store]].LeadDays) > pl.to {
+			if pl.lineOff[i] > pl.to {
 				cause = CauseTime
 			}
 			pl.cut(i, rem[j], cause)
@@ -432,8 +452,8 @@ func (pl *planner) shipToStores() {
 func (pl *planner) linesOf(d, it int) []int {
 	if pl.byDCItem == nil {
 		pl.byDCItem = map[[2]int][]int{}
-		for i, l := range pl.p.Lines {
-			k := [2]int{pl.dc[pl.p.Stores[pl.store[l.Store]].DC], pl.item[l.SKU]}
+		for i := range pl.p.Lines {
+			k := [2]int{pl.lineDC[i], pl.lineItem[i]}
 			pl.byDCItem[k] = append(pl.byDCItem[k], i)
 		}
 	}
@@ -467,7 +487,6 @@ func (pl *planner) take(lines []int, qty float64, cause string) {
 // week or, as its receiving capacity requires, earlier (never earlier
 // without pre-building).
 func (pl *planner) receiveAtDCs() {
-	usual := pl.usualByDC()
 	stock := map[[2]int]float64{}
 	for _, s := range pl.p.DCStock {
 		d, ok1 := pl.dc[s.DC]
@@ -514,7 +533,7 @@ func (pl *planner) receiveAtDCs() {
 				pending[k] += items[k].need[b]
 				wants[k] = pending[k]
 			}
-			got := share(pl.dcCapacity(d, b, usual[d][b]), wants)
+			got := share(pl.dcCapacity(d, b, pl.usualDC[d][b]), wants)
 			for k := range items {
 				if got[k] > 0 {
 					key := [2]int{d, items[k].it}
@@ -579,18 +598,6 @@ func (pl *planner) supply() error {
 		}
 		pl.takeReceipts(k, late, CauseTime)
 	}
-	usualMade := make([][]float64, len(pl.p.Factories))
-	for f := range usualMade {
-		usualMade[f] = make([]float64, nb)
-	}
-	for i := range pl.p.Lines {
-		l := &pl.p.Lines[i]
-		if it := pl.p.Items[pl.item[l.SKU]]; it.Factory {
-			for b := 0; b < nb; b++ {
-				usualMade[pl.factory[it.Source]][b] += pl.usual(l, b)
-			}
-		}
-	}
 	for f, fac := range pl.p.Factories {
 		if len(due[f]) == 0 {
 			continue
@@ -600,12 +607,7 @@ func (pl *planner) supply() error {
 			if pl.opts.NoPreBuild && b < first[f] {
 				continue
 			}
-			lo := int(pl.buckets[b].First - pl.p.Start)
-			var c float64
-			for t := lo; t < lo+pl.days[b] && t < len(fac.Daily); t++ {
-				c += fac.Daily[t]
-			}
-			capacity[b] = math.Max(0, math.Floor(c-usualMade[f][b]))
+			capacity[b] = math.Max(0, math.Floor(pl.factoryCap[f][b]-pl.usualMade[f][b]))
 		}
 		made, short, err := pl.opts.Produce(fac.Name, capacity, due[f])
 		if err != nil {
@@ -675,9 +677,7 @@ func (pl *planner) result() *Result {
 		dcIn[d] = make([]float64, len(pl.buckets))
 	}
 	for i, l := range p.Lines {
-		st := pl.store[l.Store]
-		d := pl.dc[p.Stores[st].DC]
-		off := weeks(p.Stores[st].LeadDays)
+		st, d, off := pl.lineStore[i], pl.lineDC[i], pl.lineOff[i]
 		for b, q := range pl.ship[i] {
 			if q <= 0 {
 				continue
@@ -720,35 +720,19 @@ func (pl *planner) result() *Result {
 		}
 	}
 	// Loads, week by week.
-	usual := pl.usualByDC()
-	usualMade := make([][]float64, len(p.Factories))
-	for f := range usualMade {
-		usualMade[f] = make([]float64, len(pl.buckets))
-	}
 	stockAt := make([]float64, len(p.Stores))
 	for i := range p.Lines {
-		l := &p.Lines[i]
-		stockAt[pl.store[l.Store]] += math.Max(0, l.Stock)
-		if it := p.Items[pl.item[l.SKU]]; it.Factory {
-			for b := range pl.buckets {
-				usualMade[pl.factory[it.Source]][b] += pl.usual(l, b)
-			}
-		}
+		stockAt[pl.lineStore[i]] += math.Max(0, p.Lines[i].Stock)
 	}
 	for b := range pl.buckets {
 		for f, fac := range p.Factories {
-			lo := int(pl.buckets[b].First - p.Start)
-			var c float64
-			for t := lo; t < lo+pl.days[b] && t < len(fac.Daily); t++ {
-				c += fac.Daily[t]
-			}
-			out.Loads = append(out.Loads, Load{Bucket: b, Kind: "factory", Place: fac.Name, Usual: usualMade[f][b], Peak: made[f][b], Capacity: c})
+			out.Loads = append(out.Loads, Load{Bucket: b, Kind: "factory", Place: fac.Name, Usual: pl.usualMade[f][b], Peak: made[f][b], Capacity: pl.factoryCap[f][b]})
 		}
 		for d, dc := range p.DCs {
 			c := dc.Throughput * float64(pl.days[b])
 			out.Loads = append(out.Loads,
-				Load{Bucket: b, Kind: "dc_in", Place: dc.Name, Usual: usual[d][b], Peak: dcIn[d][b], Capacity: c, Unlimited: dc.Throughput <= 0},
-				Load{Bucket: b, Kind: "dc_out", Place: dc.Name, Usual: usual[d][b], Peak: dcOut[d][b], Capacity: c, Unlimited: dc.Throughput <= 0})
+				Load{Bucket: b, Kind: "dc_in", Place: dc.Name, Usual: pl.usualDC[d][b], Peak: dcIn[d][b], Capacity: c, Unlimited: dc.Throughput <= 0},
+				Load{Bucket: b, Kind: "dc_out", Place: dc.Name, Usual: pl.usualDC[d][b], Peak: dcOut[d][b], Capacity: c, Unlimited: dc.Throughput <= 0})
 		}
 		for s, st := range p.Stores {
 			var arrived float64
@@ -786,6 +770,7 @@ func mergeShortfalls(in []Shortfall) []Shortfall {
 	for _, s := range in {
 		if n := len(out); n > 0 && out[n-1].SKU == s.SKU && out[n-1].Store == s.Store && out[n-1].Cause == s.Cause {
 			out[n-1].Qty += s.Qty
+			out[n-1].Value += s.Value
 			continue
 		}
 		out = append(out, s)

@@ -99,6 +99,7 @@ func TestStoreSpaceBindsFirst(t *testing.T) {
 	}
 	for _, s := range res.Shortfalls {
 		assert.Equal(t, CauseSpace, s.Cause)
+		assert.Equal(t, 6*s.Qty, s.Value, "the margin of the units short: price 10 less cost 4")
 		short += s.Qty
 	}
 	assert.Equal(t, 260.0, arriving)

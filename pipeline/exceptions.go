@@ -188,13 +188,9 @@ func Exceptions(in *ExceptionsInput, cfg config.Exceptions) []exceptions.Excepti
 		}
 	}
 	if p := in.Peak; p != nil {
-		margin := map[string]float64{}
-		for _, it := range p.Problem.Items {
-			margin[it.SKU] = max(0, it.Price-it.UnitCost)
-		}
 		for _, s := range p.Plan.Shortfalls {
 			add(exceptions.Finding{Kind: exceptions.PeakShort, SKU: s.SKU, Location: s.Store, Cause: s.Cause, Plan: "peak/shortfalls",
-				Units: s.Qty, Value: s.Qty * margin[s.SKU],
+				Units: s.Qty, Value: s.Value,
 				Detail: fmt.Sprintf("%s units short at %s for %s on %s: %s", report.Number(s.Qty), s.Store, p.Event.Type, p.Event.First, s.Cause)})
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/planner-engine/planner/dist"
 	"github.com/planner-engine/planner/export"
 	"github.com/planner-engine/planner/forecast/uplift"
 	"github.com/planner-engine/planner/internal/words"
@@ -266,14 +265,14 @@ func Peak(ctx context.Context, src Source, prob *peak.Problem, o series.Occurren
 	if err := cfg.Check(config.Key("peak")); err != nil {
 		return nil, err
 	}
+	cost, price := map[string]float64{}, map[string]float64{}
+	for _, it := range prob.Items {
+		cost[it.SKU], price[it.SKU] = it.UnitCost, it.Price
+	}
+	d := config.DefaultProduce()
 	produce := func(factory string, capacity []float64, due map[string][]float64) (map[string][]float64, map[string][]float64, error) {
 		f := production.Factory{Name: factory, Capacity: capacity}
 		skus := slices.Sorted(maps.Keys(due))
-		cost := map[string]float64{}
-		for _, it := range prob.Items {
-			cost[it.SKU] = it.UnitCost
-		}
-		d := config.DefaultProduce()
 		for _, sku := range skus {
 			f.Products = append(f.Products, production.Product{SKU: sku, Demand: due[sku],
 				Costs: production.Costs{Setup: d.SetupCost, Holding: math.Max(cost[sku], 0.01) * d.HoldingRate / 52}})
@@ -302,12 +301,7 @@ func Peak(ctx context.Context, src Source, prob *peak.Problem, o series.Occurren
 	if out.NoPreBuild, err = peak.Plan(prob, peak.Options{Produce: produce, NoPreBuild: true}); err != nil {
 		return nil, &InputError{Err: err}
 	}
-	// After the peak: markdowns for what is left beyond a week of usual
-	// sales, and the returns.
-	price := map[string]float64{}
-	for _, it := range prob.Items {
-		price[it.SKU] = it.Price
-	}
+	// After the peak: markdowns for the leftovers, and the returns.
 	labels, err := src.HierarchyLabels(ctx)
 	if err != nil {
 		return nil, err
@@ -321,12 +315,10 @@ func Peak(ctx context.Context, src Source, prob *peak.Problem, o series.Occurren
 		weekly := 7 * usual / math.Max(1, float64(len(line.Daily)))
 		if peaks != nil {
 			if e, ok := peaks.Effect(o.Type, labels.Category[r.SKU]); ok && e.Returns && r.Mean > 0 {
-				d, derr := dist.NewDemand(r.Mean, math.Max(line.EventVar, r.Mean))
-				if derr == nil {
-					sold := r.Mean - d.Shortage(r.Stock+r.Arriving)
-					if units := sold * e.ReturnRate; units >= 0.5 {
-						out.Returns = append(out.Returns, PeakReturn{SKU: r.SKU, Store: r.Store, Units: math.Round(units*10) / 10, Rate: e.ReturnRate})
-					}
+				// The expected sales: what is ready less what is expected left.
+				sold := r.Stock + r.Arriving - r.Leftover
+				if units := sold * e.ReturnRate; units >= 0.5 {
+					out.Returns = append(out.Returns, PeakReturn{SKU: r.SKU, Store: r.Store, Units: math.Round(units*10) / 10, Rate: e.ReturnRate})
 				}
 			}
 		}
@@ -391,36 +383,19 @@ func Served(r *peak.Result, demand map[[2]string]float64) float64 {
 // against nightly replenishment's alone, the shortfalls, the markdowns
 // and the returns.
 func (r *PeakResult) Report() StageReport {
-	var target, ready, base float64
-	for i, x := range r.Plan.Ready {
-		target += x.Target
-		ready += math.Min(x.Target, x.Stock+x.Arriving)
-		y := r.NoPreBuild.Ready[i]
-		base += math.Min(y.Target, y.Stock+y.Arriving)
-	}
-	var short float64
-	for _, s := range r.Plan.Shortfalls {
-		short += s.Qty
-	}
+	sum := r.Summary()
 	pct := func(x float64) string {
-		if target == 0 {
+		if sum.Target == 0 {
 			return "100%"
 		}
-		return fmt.Sprintf("%.1f%%", 100*x/target)
+		return fmt.Sprintf("%.1f%%", 100*x/sum.Target)
 	}
-	rep := StageReport{Rows: map[string]int64{"lines": int64(len(r.Plan.Ready))},
+	rep := StageReport{Rows: map[string]int64{"lines": int64(sum.Lines)},
 		Summary: fmt.Sprintf("%s on %s: stores ready for %s of its week's demand at the service level (nightly replenishment alone: %s); %s short",
-			r.Event.Type, r.Event.First, pct(ready), pct(base), words.Plural(int(math.Round(short)), "unit"))}
-	var prod, moves float64
-	for _, l := range r.Plan.Lots {
-		prod += l.Qty
-	}
-	for _, t := range r.Plan.Transfers {
-		moves += t.Qty
-	}
+			sum.EventType, sum.Date, pct(sum.Ready), pct(sum.NightlyOnly), words.Plural(int(math.Round(sum.Short)), "unit"))}
 	rep.Details = append(rep.Details, fmt.Sprintf("  %s made ahead, %s moved to stores over %s, %s markdowns after it, %s expected back",
-		words.Plural(int(prod), "unit"), words.Commas(int64(moves)), words.Plural(len(r.Plan.Buckets)-1, "week"),
-		words.Commas(int64(len(r.Markdowns))), words.Plural(int(math.Round(sumReturns(r.Returns))), "unit")))
+		words.Plural(int(sum.Made), "unit"), words.Commas(int64(sum.Moved)), words.Plural(sum.Weeks, "week"),
+		words.Commas(int64(sum.Markdowns)), words.Plural(int(math.Round(sum.Returns)), "unit")))
 	causes := map[string]float64{}
 	for _, s := range r.Plan.Shortfalls {
 		causes[s.Cause] += s.Qty

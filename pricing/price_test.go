@@ -88,3 +88,35 @@ func TestPriceSaysWhatItLeftOut(t *testing.T) {
 	_, err = Price(context.Background(), &Input{History: &series.PriceHistory{Rows: 5, Unpriced: 5}}, nil)
 	assert.ErrorContains(t, err, "price column")
 }
+
+// A history given a SKU at a time prices as the whole history does.
+func TestPricePartsPricesAsTheWholeHistory(t *testing.T) {
+	products := map[string]supply.PricingTerms{
+		"A": {SKU: "A", Department: "d", UnitCost: 2, Size: math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()},
+		"B": {SKU: "B", Department: "d", UnitCost: 5, EndDate: weeklyHistory().End + 40, Size: math.NaN(), MinPrice: math.NaN(), MaxPrice: math.NaN()},
+	}
+	stock := map[string]float64{"B": 600}
+	whole, err := Price(context.Background(), &Input{History: weeklyHistory(), Products: products, Stock: stock}, nil)
+	require.NoError(t, err)
+	h := weeklyHistory()
+	parts := func(yield func(*series.PriceHistory, error) bool) {
+		for _, sku := range []string{"A", "B"} {
+			part := *h
+			part.Series = nil
+			for _, s := range h.Series {
+				if s.SKU == sku {
+					part.Series = append(part.Series, s)
+				}
+			}
+			if !yield(&part, nil) {
+				return
+			}
+		}
+	}
+	inParts, err := PriceParts(context.Background(), parts, &Input{Products: products, Stock: stock}, &Settings{ReleaseHistory: true})
+	require.NoError(t, err)
+	assert.Equal(t, whole.Lines, inParts.Lines)
+	assert.Equal(t, whole.Elasticities, inParts.Elasticities)
+	assert.Equal(t, whole.Pools, inParts.Pools)
+	require.Len(t, inParts.Lines, 2)
+}

@@ -27,6 +27,18 @@ type Result struct {
 	Seconds    float64           `json:"seconds"`
 }
 
+// Inputs returns the canonical tables' files by table name: what a load
+// of the generated retailer reads (the truth files left out).
+func (r *Result) Inputs() map[string]string {
+	out := map[string]string{}
+	for _, t := range configTables {
+		if p, ok := r.Files[t]; ok {
+			out[t] = p
+		}
+	}
+	return out
+}
+
 // Generate writes a synthetic retailer into dir (created if needed): the
 // canonical files, truth/ and a planner.yaml that loads them. Each file is
 // written atomically. Progress, when not nil, is told how many of the series

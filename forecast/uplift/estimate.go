@@ -107,17 +107,10 @@ func measure(p *series.Panel, occ []series.Occurrence, labels Labels, w Window) 
 	used = make([]bool, len(occ))
 	season := p.Freq.SeasonLength()
 	var mask []bool
-	add := func(m map[catKey]*sums, k catKey, sold, base float64) {
-		if m[k] == nil {
-			m[k] = &sums{}
-		}
-		m[k].sold += sold
-		m[k].base += base
-	}
 	for i, k := range p.Keys {
 		y := p.Series(i)
 		n := len(y)
-		observed := p.UnobservedOf(i)
+		unobserved := p.UnobservedOf(i)
 		var windows [][3][]int
 		var which []int
 		for j, o := range occ {
@@ -134,7 +127,7 @@ func measure(p *series.Panel, occ []series.Occurrence, labels Labels, w Window) 
 		}
 		mask = slices.Grow(mask[:0], n)[:n]
 		for t := range mask {
-			mask[t] = observed != nil && observed[t]
+			mask[t] = unobserved != nil && unobserved[t]
 		}
 		for _, segs := range windows {
 			for _, seg := range segs {
@@ -150,7 +143,7 @@ func measure(p *series.Panel, occ []series.Occurrence, labels Labels, w Window) 
 			for s, seg := range segs {
 				var sold, b float64
 				for _, t := range seg {
-					if observed != nil && observed[t] {
+					if unobserved != nil && unobserved[t] {
 						continue
 					}
 					sold += y[t]
@@ -160,17 +153,21 @@ func measure(p *series.Panel, occ []series.Occurrence, labels Labels, w Window) 
 					continue
 				}
 				used[j] = true
-				add(catSums, catKey{occ[j].Type, cat, j, Segment(s)}, sold, b)
-				pk := prodKey{occ[j].Type, k.SKU, j, Segment(s)}
-				if prodSums[pk] == nil {
-					prodSums[pk] = &sums{}
-				}
-				prodSums[pk].sold += sold
-				prodSums[pk].base += b
+				addSums(catSums, catKey{occ[j].Type, cat, j, Segment(s)}, sold, b)
+				addSums(prodSums, prodKey{occ[j].Type, k.SKU, j, Segment(s)}, sold, b)
 			}
 		}
 	}
 	return catSums, prodSums, used
+}
+
+// addSums adds sales and baseline to m's sums at k.
+func addSums[K comparable](m map[K]*sums, k K, sold, base float64) {
+	if m[k] == nil {
+		m[k] = &sums{}
+	}
+	m[k].sold += sold
+	m[k].base += base
 }
 
 // Estimate learns the effects of the occurrences in occ from the panel
@@ -486,12 +483,16 @@ func (m *Model) LearnProducts(p *series.Panel, labels Labels) *Model {
 		return out
 	}
 	_, prodSums, _ := measure(p, m.Past, labels, m.Window)
-	group := map[[3]string]Group{}
+	type groupKey struct {
+		typ, cat string
+		seg      Segment
+	}
+	group := map[groupKey]Group{}
 	for _, g := range m.Groups {
-		group[[3]string{g.Type, g.Category, g.Segment.String()}] = g
+		group[groupKey{g.Type, g.Category, g.Segment}] = g
 	}
 	for _, e := range deviations(prodSums, m.ratioOf(), labels) {
-		g, ok := group[[3]string{e.typ, e.cat, e.seg.String()}]
+		g, ok := group[groupKey{e.typ, e.cat, e.seg}]
 		if !ok || g.Spread == 0 {
 			continue
 		}

@@ -80,13 +80,7 @@ func run(ctx context.Context, out string) error {
 		return err
 	}
 	defer store.Close()
-	files := map[string]string{}
-	for _, t := range datasets.Tables {
-		if p, ok := gen.Files[t.Name]; ok {
-			files[t.Name] = p
-		}
-	}
-	if _, err := store.Load(ctx, datasets.LoadOptions{Files: files}); err != nil {
+	if _, err := store.Load(ctx, datasets.LoadOptions{Files: gen.Inputs()}); err != nil {
 		return err
 	}
 	fc, err := truthForecasts(filepath.Join(dir, "truth"), gen.LastDate, retailer.Horizon)

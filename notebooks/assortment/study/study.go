@@ -52,13 +52,7 @@ func Run(ctx context.Context, dir string, retailer synth.Config, fc config.Forec
 		return nil, err
 	}
 	defer store.Close()
-	files := map[string]string{}
-	for _, t := range datasets.Tables {
-		if p, ok := gen.Files[t.Name]; ok {
-			files[t.Name] = p
-		}
-	}
-	if _, err := store.Load(ctx, datasets.LoadOptions{Files: files}); err != nil {
+	if _, err := store.Load(ctx, datasets.LoadOptions{Files: gen.Inputs()}); err != nil {
 		return nil, err
 	}
 	forecasts, err := pipeline.Forecast(ctx, store, fc)

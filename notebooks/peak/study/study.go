@@ -198,13 +198,7 @@ func LoadRetailer(ctx context.Context, dir string, retailer synth.Config) (*data
 	if err != nil {
 		return nil, nil, err
 	}
-	files := map[string]string{}
-	for _, t := range datasets.Tables {
-		if p, ok := gen.Files[t.Name]; ok {
-			files[t.Name] = p
-		}
-	}
-	if _, err := store.Load(ctx, datasets.LoadOptions{Files: files}); err != nil {
+	if _, err := store.Load(ctx, datasets.LoadOptions{Files: gen.Inputs()}); err != nil {
 		store.Close()
 		return nil, nil, err
 	}
